@@ -1,0 +1,21 @@
+import { resolveProvider, requirePrerequisites } from '../../providers/select-provider.ts';
+import type { Command } from '../command.ts';
+import { LAB_OPTION_HELP, LAB_OPTIONS, PROVIDER_OPTION, PROVIDER_OPTION_HELP, labContext, providerChoice } from '../lab-options.ts';
+import { withMachineProgress } from '../machine-progress.ts';
+
+export const upCommand: Command = {
+  name: 'up',
+  summary: 'build and boot every machine of the lab (T1); re-run it to finish an interrupted run',
+  usage: 'up [--provider NAME] [--lab FILE] [--state DIR]',
+  options: { ...LAB_OPTIONS, ...PROVIDER_OPTION },
+  optionHelp: { ...PROVIDER_OPTION_HELP, ...LAB_OPTION_HELP },
+  async run(args) {
+    const { lab, state } = labContext(args);
+    const provider = await resolveProvider(providerChoice(args, lab), lab, state);
+    await requirePrerequisites(provider);
+    state.claim(lab, provider.name);
+    console.log(`lab "${lab.name}": bringing ${lab.hosts.length} machines up with ${provider.name} (state in ${state.dir})`);
+    await withMachineProgress(lab.hosts.map((h) => h.name), 'boot', (onEvent) => provider.up(onEvent));
+    return 0;
+  },
+};

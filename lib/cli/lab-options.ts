@@ -1,0 +1,40 @@
+// Options shared by every command that works on a lab: which definition, which state folder,
+// which provider.
+import { loadLab, DEFAULT_LAB_FILE } from '../lab/load.ts';
+import { PROVIDER_CHOICES, type Lab, type ProviderChoice } from '../lab/model.ts';
+import { DEFAULT_STATE_DIR, LabStateDir } from '../state/lab-state.ts';
+import { stringOption, UsageError, type OptionSpec, type ParsedCommandLine } from './command.ts';
+
+export const LAB_OPTIONS: OptionSpec = {
+  lab: { type: 'string' },
+  state: { type: 'string' },
+};
+
+export const PROVIDER_OPTION: OptionSpec = { provider: { type: 'string' } };
+
+export const LAB_OPTION_HELP: Record<string, string> = {
+  '--lab FILE': `lab definition to use (default: ${DEFAULT_LAB_FILE})`,
+  '--state DIR': `the lab's state folder (default: ${DEFAULT_STATE_DIR})`,
+};
+
+export const PROVIDER_OPTION_HELP: Record<string, string> = {
+  '--provider NAME': `${PROVIDER_CHOICES.join(' | ')} (default: the definition's provider field)`,
+};
+
+export interface LabContext {
+  lab: Lab;
+  state: LabStateDir;
+}
+
+export function labContext(args: ParsedCommandLine): LabContext {
+  return { lab: loadLab(stringOption(args, 'lab') ?? DEFAULT_LAB_FILE), state: new LabStateDir(stringOption(args, 'state') ?? DEFAULT_STATE_DIR) };
+}
+
+export function providerChoice(args: ParsedCommandLine, lab: Lab): ProviderChoice {
+  const given = stringOption(args, 'provider');
+  if (given === undefined) return lab.provider;
+  if (!(PROVIDER_CHOICES as readonly string[]).includes(given)) {
+    throw new UsageError(`--provider: "${given}" is not a provider (allowed: ${PROVIDER_CHOICES.join(', ')})`);
+  }
+  return given as ProviderChoice;
+}

@@ -1,0 +1,13 @@
+// Errors the user can act on are printed as their message alone; anything else is a bug in
+// hafarm and keeps its stack.
+const EXPECTED = new Set(['LabDefinitionError', 'PrerequisitesMissing', 'StateMismatch', 'NoUsableProvider', 'VagrantCommandFailed', 'UsageError']);
+
+export function reportError(error: unknown): number {
+  if (error instanceof Error && EXPECTED.has(error.name)) {
+    console.error(`hafarm: ${error.message}`);
+    return error.name === 'UsageError' ? 2 : 1;
+  }
+  console.error('hafarm: unexpected error (please report it):');
+  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  return 1;
+}

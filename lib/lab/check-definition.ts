@@ -1,0 +1,78 @@
+// Rules that relate several fields of a structurally valid definition: addresses inside their
+// networks, no duplicates, exactly one master, the VIP free. Each refusal points at the field.
+import { formatCidr, isHostOf, overlaps } from './ipv4.ts';
+import type { FieldReader } from './yaml-fields.ts';
+import { isBalancer, type Lab } from './model.ts';
+
+export function checkDefinition(r: FieldReader, lab: Lab): void {
+  const { lan, heartbeat } = lab.networks;
+  const lanText = formatCidr(lan.cidr);
+  const hbText = formatCidr(heartbeat.cidr);
+
+  if (!isHostOf(lan.cidr, lan.gateway)) {
+    r.reportField(['networks', 'lan', 'gateway'], `${lan.gateway} is outside the LAN ${lanText}`, `a host address of ${lanText}`);
+  }
+  if (overlaps(lan.cidr, heartbeat.cidr)) {
+    r.reportField(['networks', 'heartbeat', 'cidr'], `${hbText} overlaps the LAN ${lanText}`, 'a network separate from the LAN');
+  }
+  if (lan.interface === heartbeat.interface) {
+    r.reportField(['networks', 'heartbeat', 'interface'], `"${heartbeat.interface}" is already the LAN interface`, 'another interface name');
+  }
+
+  const names = new Map<string, number>();
+  const lanAddresses = new Map<string, string>([[lan.gateway, 'networks.lan.gateway']]);
+  const hbAddresses = new Map<string, string>();
+  lab.hosts.forEach((host, i) => {
+    const at = (field: string) => ['hosts', i, field];
+    const first = names.get(host.name);
+    if (first !== undefined) r.reportField(at('name'), `duplicate hostname "${host.name}" (also hosts[${first}])`, 'a name used by one host only');
+    else names.set(host.name, i);
+
+    if (!isHostOf(lan.cidr, host.lan)) {
+      r.reportField(at('lan'), `${host.lan} is outside the LAN ${lanText}`, `a host address of ${lanText}`);
+    } else if (lanAddresses.has(host.lan)) {
+      r.reportField(at('lan'), `duplicate address ${host.lan} (also ${lanAddresses.get(host.lan)})`, 'an address used once');
+    } else {
+      lanAddresses.set(host.lan, `hosts[${i}].lan`);
+    }
+
+    if (isBalancer(host) && host.heartbeat === undefined) {
+      r.reportField(at('role'), `balancer "${host.name}" has no heartbeat address`, `add hosts[${i}].heartbeat: a host address of ${hbText}`);
+    }
+    if (!isBalancer(host) && host.heartbeat !== undefined) {
+      r.reportField(at('heartbeat'), `web server "${host.name}" must not be on the heartbeat network`, 'heartbeat addresses on master and backup hosts only');
+    }
+    if (host.heartbeat !== undefined && isBalancer(host)) {
+      if (!isHostOf(heartbeat.cidr, host.heartbeat)) {
+        r.reportField(at('heartbeat'), `${host.heartbeat} is outside the heartbeat network ${hbText}`, `a host address of ${hbText}`);
+      } else if (hbAddresses.has(host.heartbeat)) {
+        r.reportField(at('heartbeat'), `duplicate address ${host.heartbeat} (also ${hbAddresses.get(host.heartbeat)})`, 'an address used once');
+      } else {
+        hbAddresses.set(host.heartbeat, `hosts[${i}].heartbeat`);
+      }
+    }
+  });
+
+  const masters = lab.hosts.flatMap((h, i) => (h.role === 'master' ? [i] : []));
+  if (masters.length === 0) r.reportField(['hosts'], 'no host has role master', 'exactly one host with role: master');
+  for (const i of masters.slice(1)) {
+    r.reportField(['hosts', i, 'role'], `a second master (hosts[${masters[0]}] is already master)`, 'exactly one master; the other balancers are backup');
+  }
+  if (!lab.hosts.some((h) => h.role === 'backup')) r.reportField(['hosts'], 'no host has role backup: nothing to fail over to', 'at least one host with role: backup');
+  if (!lab.hosts.some((h) => h.role === 'web')) r.reportField(['hosts'], 'no host has role web: nothing to balance', 'at least one host with role: web');
+
+  const vip = lab.vip.address;
+  if (!isHostOf(lan.cidr, vip)) {
+    r.reportField(['vip', 'address'], `${vip} is outside the LAN ${lanText}`, `a free host address of ${lanText}`);
+  } else if (lanAddresses.has(vip)) {
+    r.reportField(['vip', 'address'], `${vip} is already ${lanAddresses.get(vip)}`, `a free host address of ${lanText}, not the gateway nor a host's`);
+  }
+
+  const hb = lab.heartbeat;
+  if (hb.keepalive >= hb.deadtime) {
+    r.reportField(['heartbeat', 'keepalive'], `keepalive ${hb.keepalive} must be shorter than deadtime ${hb.deadtime}`, `1 to ${hb.deadtime - 1}`);
+  }
+  if (hb.initdead < hb.deadtime) {
+    r.reportField(['heartbeat', 'initdead'], `initdead ${hb.initdead} is shorter than deadtime ${hb.deadtime}`, `${hb.deadtime} or more (Heartbeat advises twice deadtime)`);
+  }
+}

@@ -1,0 +1,31 @@
+// Errors in a lab definition are plain data (file, position, field, problem, what is allowed);
+// one pure function turns them into the message the user reads.
+
+export interface DefinitionIssue {
+  file: string;
+  line: number;
+  column: number;
+  /** dotted path of the field, e.g. "hosts[2].lan" */
+  field: string;
+  problem: string;
+  allowed?: string;
+}
+
+export class LabDefinitionError extends Error {
+  constructor(readonly issues: DefinitionIssue[]) {
+    super(formatDefinitionIssues(issues));
+    this.name = 'LabDefinitionError';
+  }
+}
+
+export function formatDefinitionIssue(issue: DefinitionIssue): string {
+  const where = `${issue.file}:${issue.line}:${issue.column}`;
+  const allowed = issue.allowed ? ` (allowed: ${issue.allowed})` : '';
+  return `${where}: ${issue.field}: ${issue.problem}${allowed}`;
+}
+
+export function formatDefinitionIssues(issues: DefinitionIssue[]): string {
+  const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
+  const file = issues[0]?.file ?? 'lab definition';
+  return [`${file}: the lab definition has ${count}; nothing was created.`, ...issues.map((i) => `  ${formatDefinitionIssue(i)}`)].join('\n');
+}

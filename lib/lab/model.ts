@@ -1,0 +1,92 @@
+// The typed lab model: what lab.yaml says, validated. Everything downstream reads this and
+// nothing else, so a farm of another shape is an edit of the definition, never of the code.
+import type { Cidr } from './ipv4.ts';
+
+export const PROVIDER_CHOICES = ['auto', 'virtualbox', 'libvirt'] as const;
+export type ProviderChoice = (typeof PROVIDER_CHOICES)[number];
+export type ProviderName = Exclude<ProviderChoice, 'auto'>;
+
+export const HOST_ROLES = ['master', 'backup', 'web'] as const;
+/** master/backup: Heartbeat + HAProxy balancers; web: nginx. */
+export type HostRole = (typeof HOST_ROLES)[number];
+
+export interface LanNetwork {
+  cidr: Cidr;
+  gateway: string;
+  /** interface name inside the machines when no running machine says otherwise (T3) */
+  interface: string;
+}
+
+export interface HeartbeatNetwork {
+  cidr: Cidr;
+  interface: string;
+}
+
+export interface Host {
+  name: string;
+  role: HostRole;
+  lan: string;
+  /** only balancers have one */
+  heartbeat?: string;
+  memory: number;
+  cpus: number;
+}
+
+export interface HeartbeatSettings {
+  deadtime: number;
+  warntime: number;
+  initdead: number;
+  keepalive: number;
+  udpport: number;
+  autoFailback: boolean;
+  logfile: string;
+  debugfile: string;
+}
+
+export interface HaproxySettings {
+  listen: string;
+  port: number;
+  balance: 'roundrobin' | 'leastconn' | 'source';
+  options: string[];
+  cookie: { name: string; mode: 'prefix' | 'insert' | 'rewrite' };
+  stats: { uri: string; user: string };
+  timeouts: { connect: string; client: string; server: string };
+}
+
+export interface Lab {
+  /** absolute path of the definition this model came from */
+  file: string;
+  name: string;
+  provider: ProviderChoice;
+  box: { name: string; memory: number; cpus: number };
+  networks: { lan: LanNetwork; heartbeat: HeartbeatNetwork };
+  vip: { address: string; name: string };
+  hosts: Host[];
+  heartbeat: HeartbeatSettings;
+  haproxy: HaproxySettings;
+  nginx: { page: string };
+}
+
+export function isBalancer(host: Host): boolean {
+  return host.role === 'master' || host.role === 'backup';
+}
+
+export function balancers(lab: Lab): Host[] {
+  return lab.hosts.filter(isBalancer);
+}
+
+export function webServers(lab: Lab): Host[] {
+  return lab.hosts.filter((h) => h.role === 'web');
+}
+
+export function masterBalancer(lab: Lab): Host {
+  const master = lab.hosts.find((h) => h.role === 'master');
+  if (!master) throw new Error(`${lab.file}: no master balancer (the loader should have refused this)`);
+  return master;
+}
+
+export function findHost(lab: Lab, name: string): Host {
+  const host = lab.hosts.find((h) => h.name === name);
+  if (!host) throw new Error(`${lab.file}: no host named "${name}" (hosts: ${lab.hosts.map((h) => h.name).join(', ')})`);
+  return host;
+}

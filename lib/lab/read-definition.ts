@@ -1,0 +1,139 @@
+// Structural reading of lab.yaml into the typed model: shapes, types and formats of each field.
+// Rules that relate several fields live in check-definition.ts.
+import type { Document, Node } from 'yaml';
+import { parseCidr, isIpv4, type Cidr } from './ipv4.ts';
+import type { FieldPath, FieldReader } from './yaml-fields.ts';
+import { HOST_ROLES, PROVIDER_CHOICES, type Host, type Lab } from './model.ts';
+
+export const PATTERNS = {
+  labName: { re: /^[a-z][a-z0-9]{0,7}$/, allowed: 'a lowercase letter then up to 7 lowercase letters or digits (it prefixes every resource name)' },
+  hostname: { re: /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, allowed: 'a host name: lowercase letters, digits and "-", 1 to 63 characters, not starting or ending with "-"' },
+  dnsName: { re: /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/, allowed: 'a DNS name such as trabajoswap.com' },
+  iface: { re: /^[a-zA-Z][a-zA-Z0-9_.-]{0,14}$/, allowed: 'an interface name such as eth1 (at most 15 characters)' },
+  box: { re: /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, allowed: 'a Vagrant box name such as debian/bookworm64' },
+  path: { re: /^\/[^\s]*$/, allowed: 'an absolute path without spaces' },
+  word: { re: /^[a-z][a-z0-9-]*$/, allowed: 'an HAProxy option word such as httpclose or forwardfor' },
+  token: { re: /^[A-Za-z0-9_.-]+$/, allowed: 'letters, digits, "_", "." and "-"' },
+  duration: { re: /^\d+(us|ms|s|m|h|d)?$/, allowed: 'an HAProxy time such as 5s, 500ms or 1m' },
+  uri: { re: /^\/\S*$/, allowed: 'a path starting with "/", such as /haproxy?stats' },
+} as const;
+
+type Reader = FieldReader;
+
+function address(r: Reader, path: FieldPath, node: unknown): string | undefined {
+  const text = r.string(path, node, undefined, 'an IPv4 address such as 192.168.1.101');
+  if (text === undefined) return undefined;
+  if (!isIpv4(text)) return r.report(path, node as Node, `"${text}" is not an IPv4 address`, 'an IPv4 address such as 192.168.1.101');
+  return text;
+}
+
+function cidr(r: Reader, path: FieldPath, node: unknown): Cidr | undefined {
+  const text = r.string(path, node, undefined, 'a network in CIDR form such as 192.168.1.0/24');
+  if (text === undefined) return undefined;
+  const parsed = parseCidr(text);
+  if ('error' in parsed) return r.report(path, node as Node, `"${text}" is not a valid network`, parsed.error);
+  return parsed;
+}
+
+function pattern(r: Reader, path: FieldPath, node: unknown, p: { re: RegExp; allowed: string }): string | undefined {
+  return r.string(path, node, p.re, p.allowed);
+}
+
+function readHost(r: Reader, path: FieldPath, node: Node, box: { memory?: number; cpus?: number }): Partial<Host> {
+  const map = r.map(path, node, ['name', 'role', 'lan'], ['heartbeat', 'memory', 'cpus']);
+  if (!map) return {};
+  const get = (key: string) => r.child(map, key);
+  const host: Partial<Host> = {
+    name: pattern(r, [...path, 'name'], get('name'), PATTERNS.hostname),
+    role: r.oneOf([...path, 'role'], get('role'), HOST_ROLES),
+    lan: address(r, [...path, 'lan'], get('lan')),
+    memory: map.has('memory') ? r.int([...path, 'memory'], get('memory'), 128, 65536) : box.memory,
+    cpus: map.has('cpus') ? r.int([...path, 'cpus'], get('cpus'), 1, 32) : box.cpus,
+  };
+  if (map.has('heartbeat')) host.heartbeat = address(r, [...path, 'heartbeat'], get('heartbeat'));
+  return host;
+}
+
+/** Reads the document; returns a model only when every field read cleanly. */
+export function readDefinition(r: Reader, doc: Document, file: string): Lab | undefined {
+  const root = r.map([], doc.contents, ['name', 'box', 'networks', 'vip', 'hosts', 'heartbeat', 'haproxy', 'nginx'], ['provider']);
+  if (!root) return undefined;
+  const at = (key: string) => root.get(key, true) as Node | undefined;
+  const sub = (key: string, required: string[], optional: string[] = []) => r.map([key], at(key), required, optional);
+
+  const name = pattern(r, ['name'], at('name'), PATTERNS.labName);
+  const provider = root.has('provider') ? r.oneOf(['provider'], at('provider'), PROVIDER_CHOICES) : 'auto';
+
+  const boxMap = sub('box', ['name', 'memory', 'cpus']);
+  const box = boxMap && {
+    name: pattern(r, ['box', 'name'], r.child(boxMap, 'name'), PATTERNS.box),
+    memory: r.int(['box', 'memory'], r.child(boxMap, 'memory'), 128, 65536),
+    cpus: r.int(['box', 'cpus'], r.child(boxMap, 'cpus'), 1, 32),
+  };
+
+  const netMap = sub('networks', ['lan', 'heartbeat']);
+  const lanMap = netMap && r.map(['networks', 'lan'], r.child(netMap, 'lan'), ['cidr', 'gateway', 'interface']);
+  const hbMap = netMap && r.map(['networks', 'heartbeat'], r.child(netMap, 'heartbeat'), ['cidr', 'interface']);
+  const lan = lanMap && {
+    cidr: cidr(r, ['networks', 'lan', 'cidr'], r.child(lanMap, 'cidr')),
+    gateway: address(r, ['networks', 'lan', 'gateway'], r.child(lanMap, 'gateway')),
+    interface: pattern(r, ['networks', 'lan', 'interface'], r.child(lanMap, 'interface'), PATTERNS.iface),
+  };
+  const heartbeatNet = hbMap && {
+    cidr: cidr(r, ['networks', 'heartbeat', 'cidr'], r.child(hbMap, 'cidr')),
+    interface: pattern(r, ['networks', 'heartbeat', 'interface'], r.child(hbMap, 'interface'), PATTERNS.iface),
+  };
+
+  const vipMap = sub('vip', ['address', 'name']);
+  const vip = vipMap && {
+    address: address(r, ['vip', 'address'], r.child(vipMap, 'address')),
+    name: pattern(r, ['vip', 'name'], r.child(vipMap, 'name'), PATTERNS.dnsName),
+  };
+
+  const hostNodes = r.list(['hosts'], at('hosts'), 'hosts') ?? [];
+  const hosts = hostNodes.map((node, i) => readHost(r, ['hosts', i], node, box ?? {}));
+
+  const hbKeys = ['deadtime', 'warntime', 'initdead', 'keepalive', 'udpport', 'auto_failback', 'logfile', 'debugfile'];
+  const hbs = sub('heartbeat', hbKeys);
+  const heartbeat = hbs && {
+    deadtime: r.int(['heartbeat', 'deadtime'], r.child(hbs, 'deadtime'), 1, 3600),
+    warntime: r.int(['heartbeat', 'warntime'], r.child(hbs, 'warntime'), 1, 3600),
+    initdead: r.int(['heartbeat', 'initdead'], r.child(hbs, 'initdead'), 1, 3600),
+    keepalive: r.int(['heartbeat', 'keepalive'], r.child(hbs, 'keepalive'), 1, 60),
+    udpport: r.int(['heartbeat', 'udpport'], r.child(hbs, 'udpport'), 1, 65535),
+    autoFailback: r.bool(['heartbeat', 'auto_failback'], r.child(hbs, 'auto_failback')),
+    logfile: pattern(r, ['heartbeat', 'logfile'], r.child(hbs, 'logfile'), PATTERNS.path),
+    debugfile: pattern(r, ['heartbeat', 'debugfile'], r.child(hbs, 'debugfile'), PATTERNS.path),
+  };
+
+  const hap = sub('haproxy', ['listen', 'port', 'balance', 'options', 'cookie', 'stats', 'timeouts']);
+  const cookie = hap && r.map(['haproxy', 'cookie'], r.child(hap, 'cookie'), ['name', 'mode']);
+  const stats = hap && r.map(['haproxy', 'stats'], r.child(hap, 'stats'), ['uri', 'user']);
+  const timeouts = hap && r.map(['haproxy', 'timeouts'], r.child(hap, 'timeouts'), ['connect', 'client', 'server']);
+  const haproxy = hap && {
+    listen: pattern(r, ['haproxy', 'listen'], r.child(hap, 'listen'), PATTERNS.token),
+    port: r.int(['haproxy', 'port'], r.child(hap, 'port'), 1, 65535),
+    balance: r.oneOf(['haproxy', 'balance'], r.child(hap, 'balance'), ['roundrobin', 'leastconn', 'source'] as const),
+    options: r.stringList(['haproxy', 'options'], r.child(hap, 'options'), PATTERNS.word.re, PATTERNS.word.allowed),
+    cookie: cookie && {
+      name: pattern(r, ['haproxy', 'cookie', 'name'], r.child(cookie, 'name'), PATTERNS.token),
+      mode: r.oneOf(['haproxy', 'cookie', 'mode'], r.child(cookie, 'mode'), ['prefix', 'insert', 'rewrite'] as const),
+    },
+    stats: stats && {
+      uri: pattern(r, ['haproxy', 'stats', 'uri'], r.child(stats, 'uri'), PATTERNS.uri),
+      user: pattern(r, ['haproxy', 'stats', 'user'], r.child(stats, 'user'), PATTERNS.token),
+    },
+    timeouts: timeouts && {
+      connect: pattern(r, ['haproxy', 'timeouts', 'connect'], r.child(timeouts, 'connect'), PATTERNS.duration),
+      client: pattern(r, ['haproxy', 'timeouts', 'client'], r.child(timeouts, 'client'), PATTERNS.duration),
+      server: pattern(r, ['haproxy', 'timeouts', 'server'], r.child(timeouts, 'server'), PATTERNS.duration),
+    },
+  };
+
+  const ngx = sub('nginx', ['page']);
+  const nginx = ngx && { page: r.string(['nginx', 'page'], r.child(ngx, 'page')) };
+
+  if (r.issues.length > 0) return undefined;
+  // Every field read cleanly, so every value above is defined.
+  return { file, name, provider, box, networks: { lan, heartbeat: heartbeatNet }, vip, hosts, heartbeat, haproxy, nginx } as Lab;
+}

@@ -1,0 +1,65 @@
+// The provider contract: the few things every way of making machines must do. Callers (CLI,
+// provisioning, verification) see only this, so VirtualBox, libvirt and namespaces are interchangeable.
+import type { ProviderName } from '../lab/model.ts';
+
+/** How to reach one machine over SSH from the controller. */
+export interface SshEndpoint {
+  host: string;
+  address: string;
+  port: number;
+  user: string;
+  privateKeyFile: string;
+}
+
+/** running, poweroff and not_created are the common ones; providers may report others as they say them. */
+export interface MachineStatus {
+  host: string;
+  state: 'running' | 'poweroff' | 'not_created' | (string & {});
+  /** the provider's own words, e.g. "not created" */
+  detail: string;
+}
+
+/** Something this host lacks before the provider can create anything, and how to get it. */
+export interface MissingPrerequisite {
+  what: string;
+  howToGet: string;
+}
+
+export type MachineEvent =
+  | { host: string; kind: 'progress'; text: string }
+  | { host: string; kind: 'done' }
+  | { host: string; kind: 'failed'; text: string };
+
+export interface LabProvider {
+  readonly name: ProviderName;
+  /** Checks this host; creates nothing. Empty when the provider can be used. */
+  missingPrerequisites(): Promise<MissingPrerequisite[]>;
+  /** Creates and boots every machine; re-running it after an interruption finishes the job. */
+  up(onEvent: (event: MachineEvent) => void): Promise<void>;
+  /** Pulls the plug on one machine (V3, V4): no clean shutdown. */
+  powerOff(host: string): Promise<void>;
+  /** Boots one machine again with the same disk (V5). */
+  powerOn(host: string): Promise<void>;
+  /** Removes every machine and network the lab made, and nothing else. */
+  destroy(): Promise<void>;
+  status(): Promise<MachineStatus[]>;
+  /** Every running machine's SSH endpoint, read in one go. */
+  sshEndpoints(): Promise<Map<string, SshEndpoint>>;
+}
+
+export class PrerequisitesMissing extends Error {
+  constructor(
+    readonly provider: ProviderName,
+    readonly missing: MissingPrerequisite[],
+  ) {
+    super(`${formatMissing(provider, missing)}\nNothing was created.`);
+    this.name = 'PrerequisitesMissing';
+  }
+}
+
+export function formatMissing(provider: ProviderName, missing: MissingPrerequisite[]): string {
+  return [
+    `The ${provider} provider cannot run on this host. Missing:`,
+    ...missing.map((m) => `  - ${m.what}\n    ${m.howToGet.split('\n').join('\n    ')}`),
+  ].join('\n');
+}

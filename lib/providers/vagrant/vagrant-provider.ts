@@ -1,0 +1,97 @@
+// VirtualBox and libvirt through the vagrant CLI. The Vagrantfile lives in the lab's state folder,
+// so vagrant's own .vagrant/ bookkeeping stays there and lab:destroy removes it.
+import { existsSync, writeFileSync } from 'node:fs';
+import { execa, type Options } from 'execa';
+import { renderVagrantfile } from '../../../Vagrantfile.ts';
+import type { Lab } from '../../lab/model.ts';
+import type { LabStateDir } from '../../state/lab-state.ts';
+import type { LabProvider, MachineEvent, MachineStatus, MissingPrerequisite, SshEndpoint } from '../provider.ts';
+import { errorExitMessage, parseMachineReadable, parseMachineReadableLine, parseStatus } from './machine-readable.ts';
+import { libvirtMissing, virtualboxMissing } from './prerequisites.ts';
+import { parseSshConfig } from './ssh-config.ts';
+
+export class VagrantCommandFailed extends Error {
+  override name = 'VagrantCommandFailed';
+}
+
+export class VagrantProvider implements LabProvider {
+  constructor(
+    readonly name: 'virtualbox' | 'libvirt',
+    private readonly lab: Lab,
+    private readonly state: LabStateDir,
+  ) {}
+
+  missingPrerequisites(): Promise<MissingPrerequisite[]> {
+    return this.name === 'virtualbox' ? virtualboxMissing() : libvirtMissing();
+  }
+
+  private options(): Options {
+    return {
+      cwd: this.state.dir,
+      env: { VAGRANT_CWD: this.state.dir, VAGRANT_DEFAULT_PROVIDER: this.name, VAGRANT_NO_COLOR: '1' },
+      stdin: 'ignore',
+      reject: false,
+    };
+  }
+
+  private async vagrant(args: string[]): Promise<string> {
+    const result = await execa('vagrant', [...args, '--machine-readable'], this.options());
+    const output = String(result.stdout);
+    if (result.exitCode !== 0) {
+      const message = errorExitMessage(parseMachineReadable(output)) ?? (String(result.stderr).trim() || `exit code ${result.exitCode}`);
+      throw new VagrantCommandFailed(`vagrant ${args.join(' ')} failed: ${message}`);
+    }
+    return output;
+  }
+
+  writeVagrantfile(): void {
+    writeFileSync(this.state.path('Vagrantfile'), renderVagrantfile(this.lab));
+  }
+
+  async up(onEvent: (event: MachineEvent) => void): Promise<void> {
+    this.writeVagrantfile();
+    const child = execa('vagrant', ['up', '--provider', this.name, '--machine-readable'], { ...this.options(), lines: false, buffer: true });
+    const hosts = new Set(this.lab.hosts.map((h) => h.name));
+    let pending = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      pending += chunk.toString();
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        const parsed = parseMachineReadableLine(line);
+        if (!parsed || !hosts.has(parsed.target)) continue;
+        if (parsed.type === 'ui' && parsed.data[1]) onEvent({ host: parsed.target, kind: 'progress', text: parsed.data[1].split('\n')[0]! });
+        if (parsed.type === 'action' && parsed.data.join(':').startsWith('up:end')) onEvent({ host: parsed.target, kind: 'done' });
+      }
+    });
+    const result = await child;
+    if (result.exitCode !== 0) {
+      const message = errorExitMessage(parseMachineReadable(String(result.stdout))) ?? `vagrant up exited with ${result.exitCode}`;
+      throw new VagrantCommandFailed(message);
+    }
+  }
+
+  async powerOff(host: string): Promise<void> {
+    await this.vagrant(['halt', '--force', host]);
+  }
+
+  async powerOn(host: string): Promise<void> {
+    await this.vagrant(['up', '--provider', this.name, host]);
+  }
+
+  async destroy(): Promise<void> {
+    // Destroy what was brought up: the Vagrantfile of that run, even if lab.yaml changed since.
+    if (!existsSync(this.state.path('Vagrantfile'))) return;
+    await this.vagrant(['destroy', '--force']);
+  }
+
+  async status(): Promise<MachineStatus[]> {
+    return parseStatus(await this.vagrant(['status']));
+  }
+
+  async sshEndpoints(): Promise<Map<string, SshEndpoint>> {
+    const result = await execa('vagrant', ['ssh-config'], this.options());
+    if (result.exitCode !== 0) throw new VagrantCommandFailed(`vagrant ssh-config failed: ${String(result.stderr).trim()}`);
+    return parseSshConfig(String(result.stdout));
+  }
+}

@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+// hafarm's command line: `npm run lab:<command> -- [options]` or `hafarm <command> [options]`.
+import { parseArgs } from 'node:util';
+import { UsageError, type Command } from '../lib/cli/command.ts';
+import { reportError } from '../lib/cli/report-error.ts';
+import { destroyCommand } from '../lib/cli/commands/destroy.ts';
+import { renderCommand } from '../lib/cli/commands/render.ts';
+import { statusCommand } from '../lib/cli/commands/status.ts';
+import { upCommand } from '../lib/cli/commands/up.ts';
+import { validateCommand } from '../lib/cli/commands/validate.ts';
+
+const COMMANDS: Command[] = [upCommand, statusCommand, destroyCommand, renderCommand, validateCommand];
+
+function overview(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'usage: hafarm <command> [options]   (npm run lab:<command> -- [options])',
+    '',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'hafarm <command> --help shows its options.',
+  ].join('\n');
+}
+
+function commandHelp(command: Command): string {
+  const width = Math.max(...Object.keys(command.optionHelp).map((k) => k.length), 0);
+  return [`usage: hafarm ${command.usage}`, '', command.summary, '', ...Object.entries(command.optionHelp).map(([k, v]) => `  ${k.padEnd(width)}  ${v}`)].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(overview());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) throw new UsageError(`unknown command "${name}" (commands: ${COMMANDS.map((c) => c.name).join(', ')})`);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(commandHelp(command));
+    return 0;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n\n${commandHelp(command)}`);
+  }
+  return command.run(parsed);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.exitCode = reportError(error);
+  },
+);

@@ -1,0 +1,27 @@
+// Runs the real hafarm CLI as a user would, in a folder of the test's choosing.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+
+export const PROJECT_DIR = fileURLToPath(new URL('../../', import.meta.url));
+export const TUTORIAL_LAB = join(PROJECT_DIR, 'lab.yaml');
+export const FOUR_WEB_LAB = join(PROJECT_DIR, 'test/fixtures/labs/four-web.yaml');
+
+export async function hafarm(args: string[], options: { cwd: string; env?: Record<string, string> }) {
+  const result = await execa(process.execPath, [join(PROJECT_DIR, 'bin/hafarm.js'), ...args], {
+    cwd: options.cwd,
+    env: options.env,
+    reject: false,
+    stdin: 'ignore',
+    timeout: 120_000,
+  });
+  return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
+}
+
+/** A scratch folder removed after the test, pass or fail. */
+export function scratchDir(prefix: string): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), `hafarm-${prefix}-`));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}

@@ -1,0 +1,61 @@
+// Parsing what the vagrant CLI prints. The status fixture is real output of Debian's vagrant 2.3.4.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { errorExitMessage, parseMachineReadable, parseMachineReadableLine, parseStatus } from '../../lib/providers/vagrant/machine-readable.ts';
+import { vboxManageCandidates } from '../../lib/providers/vagrant/prerequisites.ts';
+import { parseSshConfig } from '../../lib/providers/vagrant/ssh-config.ts';
+
+describe('vagrant --machine-readable', () => {
+  it('reads every machine state of `vagrant status`', () => {
+    const output = readFileSync(new URL('../fixtures/vagrant-status-not-created.txt', import.meta.url), 'utf8');
+    expect(parseStatus(output)).toEqual(['haproxy1', 'haproxy2', 'web1', 'web2', 'web3'].map((host) => ({ host, state: 'not_created', detail: 'not created' })));
+  });
+
+  it('unescapes commas and newlines', () => {
+    const line = parseMachineReadableLine('1795468344,web1,ui,info,one%!(VAGRANT_COMMA) two\\nthree');
+    expect(line).toEqual({ timestamp: 1795468344, target: 'web1', type: 'ui', data: ['info', 'one, two\nthree'] });
+    expect(parseMachineReadableLine('==> not machine readable')).toBeUndefined();
+  });
+
+  it('finds the message of a failed command', () => {
+    const lines = parseMachineReadable('1,,ui,error,boom\n2,,error-exit,Vagrant::Errors::SSHNotReady,The provider%!(VAGRANT_COMMA) not ready\n');
+    expect(errorExitMessage(lines)).toBe('The provider, not ready');
+    expect(errorExitMessage(parseMachineReadable('1,web1,state,running\n'))).toBeUndefined();
+  });
+});
+
+describe('vagrant ssh-config', () => {
+  it('reads one endpoint per machine from one output', () => {
+    const output = [
+      'Host haproxy1',
+      '  HostName 127.0.0.1',
+      '  User vagrant',
+      '  Port 2222',
+      '  UserKnownHostsFile /dev/null',
+      '  IdentityFile /lab/.vagrant/machines/haproxy1/virtualbox/private_key',
+      '  IdentitiesOnly yes',
+      '',
+      'Host web1',
+      '  HostName 192.168.121.33',
+      '  User vagrant',
+      '  Port 22',
+      '  IdentityFile "C:/Users/ana/lab/.vagrant/machines/web1/libvirt/private_key"',
+      '  IdentityFile /home/ana/.vagrant.d/insecure_private_key',
+    ].join('\r\n');
+    const endpoints = parseSshConfig(output);
+    expect([...endpoints.values()]).toEqual([
+      { host: 'haproxy1', address: '127.0.0.1', port: 2222, user: 'vagrant', privateKeyFile: '/lab/.vagrant/machines/haproxy1/virtualbox/private_key' },
+      { host: 'web1', address: '192.168.121.33', port: 22, user: 'vagrant', privateKeyFile: 'C:/Users/ana/lab/.vagrant/machines/web1/libvirt/private_key' },
+    ]);
+  });
+});
+
+describe('finding VBoxManage', () => {
+  it('looks where VirtualBox installs it on Windows and macOS, not only on PATH', () => {
+    expect(vboxManageCandidates({ VBOX_MSI_INSTALL_PATH: 'D:\\VirtualBox\\' }, 'win32')).toEqual(
+      expect.arrayContaining(['VBoxManage', 'D:\\VirtualBox\\VBoxManage.exe', 'C:\\Program Files\\Oracle\\VirtualBox\\VBoxManage.exe']),
+    );
+    expect(vboxManageCandidates({}, 'darwin')).toContain('/Applications/VirtualBox.app/Contents/MacOS/VBoxManage');
+    expect(vboxManageCandidates({}, 'linux')).toEqual(['VBoxManage']);
+  });
+});
