@@ -1,0 +1,56 @@
+// A file with the given content, mode and owner (Ansible's copy/template): compared by content
+// and attributes; only attributes are fixed when only they differ.
+import { attributeDiff, fileDiff } from '../diff.ts';
+import { changed, failed, ok, type Task, type TaskContext, type TaskResult } from '../task.ts';
+import { normalizeMode, readRemoteFile, setAttributes, ValidationFailed, writeRemoteFile, type FileAttributes } from './remote-file.ts';
+
+export interface FileSpec {
+  name: string;
+  path: string;
+  content: string | Buffer | ((ctx: TaskContext) => string | Buffer);
+  mode?: string;
+  owner?: string;
+  group?: string;
+  /** command run on the new content before it replaces the old; %s is the new file */
+  validate?: string;
+  /** a secret: never show its content in a diff */
+  secret?: boolean;
+  notify?: string[];
+  tags?: string[];
+}
+
+export async function ensureFile(ctx: TaskContext, spec: Omit<FileSpec, 'name' | 'notify' | 'tags'>): Promise<TaskResult> {
+  const wanted = Buffer.from(typeof spec.content === 'function' ? spec.content(ctx) : spec.content);
+  const attributes: FileAttributes = { mode: normalizeMode(spec.mode ?? '0644'), owner: spec.owner ?? 'root', group: spec.group ?? 'root' };
+  const actual = await readRemoteFile(ctx.remote, spec.path);
+  if (actual.exists && actual.kind !== 'file') return failed(`${spec.path} exists and is a ${actual.kind}, not a file`);
+  const before = actual.exists ? actual.content : undefined;
+  const contentDiffers = !before || !before.equals(wanted);
+  const attributesDiffer = actual.exists && (actual.mode !== attributes.mode || actual.owner !== attributes.owner || actual.group !== attributes.group);
+  if (!contentDiffers && !attributesDiffer) return ok();
+
+  let diff: string | undefined;
+  if (ctx.diff) {
+    const contentPart = contentDiffers
+      ? spec.secret
+        ? `${spec.path}: content changed (secret, not shown)`
+        : fileDiff(spec.path, before?.toString(), wanted.toString())
+      : '';
+    const attributePart = actual.exists ? attributeDiff(spec.path, { mode: actual.mode, owner: actual.owner, group: actual.group }, { ...attributes }) : '';
+    diff = [contentPart, attributePart].filter(Boolean).join('\n');
+  }
+  const what = !actual.exists ? `create ${spec.path}` : contentDiffers ? `update ${spec.path}` : `set mode/owner of ${spec.path}`;
+  if (ctx.check) return changed(`would ${what}`, diff);
+  try {
+    if (contentDiffers) await writeRemoteFile(ctx.remote, spec.path, wanted, attributes, spec.validate);
+    else await setAttributes(ctx.remote, spec.path, attributes);
+  } catch (error) {
+    if (error instanceof ValidationFailed) return failed(error.message);
+    throw error;
+  }
+  return changed(what, diff);
+}
+
+export function file(spec: FileSpec): Task {
+  return { name: spec.name, tags: spec.tags, notify: spec.notify, run: (ctx) => ensureFile(ctx, spec) };
+}

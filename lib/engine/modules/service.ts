@@ -1,0 +1,69 @@
+// A service started/stopped (or restarted/reloaded, which always act: use them as handlers) and
+// enabled at boot, on systemd and on SysV init scripts alike (the facts say which).
+import { command, quote } from '../ssh/shell-quote.ts';
+import { changed, failed, ok, type Task, type TaskContext } from '../task.ts';
+
+export interface ServiceSpec {
+  name: string;
+  service: string;
+  state?: 'started' | 'stopped' | 'restarted' | 'reloaded';
+  enabled?: boolean;
+  notify?: string[];
+  tags?: string[];
+}
+
+interface InitSystem {
+  probe(service: string): string;
+  action(service: string, verb: 'start' | 'stop' | 'restart' | 'reload'): string;
+  enable(service: string, on: boolean): string;
+}
+
+const SYSTEMD: InitSystem = {
+  probe: (s) => `systemctl is-active --quiet ${quote(s)} && echo active=1 || echo active=0; systemctl is-enabled --quiet ${quote(s)} 2>/dev/null && echo enabled=1 || echo enabled=0`,
+  action: (s, verb) => command('systemctl', verb, s),
+  enable: (s, on) => command('systemctl', on ? 'enable' : 'disable', '--quiet', s),
+};
+
+const SYSV: InitSystem = {
+  probe: (s) =>
+    `service ${quote(s)} status >/dev/null 2>&1 && echo active=1 || echo active=0; ` +
+    `if ls /etc/rc[2345].d/S[0-9][0-9]${quote(s)} >/dev/null 2>&1; then echo enabled=1; else echo enabled=0; fi`,
+  action: (s, verb) => command('service', s, verb),
+  enable: (s, on) => (on ? `update-rc.d ${quote(s)} defaults >/dev/null && update-rc.d ${quote(s)} enable` : `update-rc.d ${quote(s)} disable`),
+};
+
+async function probe(ctx: TaskContext, init: InitSystem, service: string): Promise<{ active: boolean; enabled: boolean }> {
+  const result = await ctx.remote.exec(init.probe(service));
+  return { active: result.stdout.includes('active=1'), enabled: result.stdout.includes('enabled=1') };
+}
+
+export function service(spec: ServiceSpec): Task {
+  return {
+    name: spec.name,
+    tags: spec.tags,
+    notify: spec.notify,
+    async run(ctx) {
+      const init = ctx.facts.init === 'systemd' ? SYSTEMD : SYSV;
+      const actual = await probe(ctx, init, spec.service);
+      const steps: Array<{ what: string; cmd: string }> = [];
+      if (spec.enabled !== undefined && spec.enabled !== actual.enabled) {
+        steps.push({ what: `${spec.enabled ? 'enable' : 'disable'} ${spec.service}`, cmd: init.enable(spec.service, spec.enabled) });
+      }
+      const verb =
+        spec.state === 'started' ? (actual.active ? undefined : 'start') :
+        spec.state === 'stopped' ? (actual.active ? 'stop' : undefined) :
+        spec.state === 'restarted' ? 'restart' :
+        spec.state === 'reloaded' ? (actual.active ? 'reload' : 'start') : undefined;
+      if (verb) steps.push({ what: `${verb} ${spec.service}`, cmd: init.action(spec.service, verb) });
+      if (steps.length === 0) return ok();
+      const what = steps.map((s) => s.what).join(', ');
+      const diff = ctx.diff ? `${spec.service}: active ${actual.active} enabled ${actual.enabled} -> ${what}` : undefined;
+      if (ctx.check) return changed(`would ${what}`, diff);
+      for (const step of steps) {
+        const result = await ctx.remote.exec(step.cmd, { timeoutMs: 120_000 });
+        if (result.code !== 0) return failed(`${step.what} failed (exit ${result.code}): ${(result.stderr || result.stdout).trim().split('\n').slice(-5).join('\n')}`);
+      }
+      return changed(what, diff);
+    },
+  };
+}

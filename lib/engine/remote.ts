@@ -1,0 +1,34 @@
+// What task modules see of a machine: run a command, stage a file. Everything else (SSH, sudo,
+// timeouts, reconnects) stays behind this interface.
+
+export interface ExecResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface ExecOptions {
+  /** default: the connection's command timeout */
+  timeoutMs?: number;
+}
+
+export interface Remote {
+  readonly host: string;
+  /** Runs a shell command as root (through sudo when the login user is not root). */
+  exec(command: string, options?: ExecOptions): Promise<ExecResult>;
+  /** Writes content over SFTP to a fresh staging path readable by root; returns that path. */
+  stage(content: Buffer): Promise<string>;
+}
+
+/** The connection went away under a command: the step may be retried on a new connection. */
+export class ConnectionLost extends Error {
+  override name = 'ConnectionLost';
+}
+
+export class CommandTimedOut extends Error {
+  override name = 'CommandTimedOut';
+}
+
+export class HostUnreachable extends Error {
+  override name = 'HostUnreachable';
+}

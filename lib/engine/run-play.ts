@@ -1,0 +1,182 @@
+// Runs a playbook over the lab's hosts: hosts in parallel up to a forks limit, tasks in order on
+// each host over one SSH connection. A failed or unreachable host stops only itself.
+import type { Host, Lab } from '../lab/model.ts';
+import type { SshEndpoint } from '../providers/provider.ts';
+import { gatherFacts, type Facts } from './facts.ts';
+import { count, emptyStats, type HostStats } from './recap.ts';
+import { CommandTimedOut, ConnectionLost, HostUnreachable } from './remote.ts';
+import { rolesFor, type Play, type Role, type RoleContext } from './role.ts';
+import type { KnownHosts } from './ssh/known-hosts.ts';
+import { SshConnection } from './ssh/ssh-connection.ts';
+import type { HostRunState, Task, TaskContext, TaskResult } from './task.ts';
+
+export interface PlayOptions {
+  check: boolean;
+  diff: boolean;
+  /** host names to run on; all hosts when empty */
+  limit: string[];
+  /** run only tasks carrying one of these tags (a role's name and the step IDs count as tags) */
+  tags: string[];
+  forks: number;
+  knownHosts: KnownHosts;
+  secrets: Readonly<Record<string, string>>;
+  commandTimeoutMs?: number;
+  connectTimeoutMs?: number;
+}
+
+export type PlayEvent =
+  | { type: 'host-start'; host: string }
+  | { type: 'task-start'; host: string; role: string; task: string; handler: boolean }
+  | { type: 'task-result'; host: string; role: string; task: string; handler: boolean; result: TaskResult }
+  | { type: 'host-unreachable'; host: string; message: string }
+  | { type: 'host-done'; host: string; stats: HostStats; connections: number };
+
+export interface PlayOutcome {
+  recap: Map<string, HostStats>;
+  /** SSH connections opened per host (1 unless a connection dropped) */
+  connections: Map<string, number>;
+}
+
+function selected(task: Task, role: Role, tags: string[]): boolean {
+  if (tags.length === 0) return true;
+  const own = [role.name, ...(task.tags ?? []), ...(task.name.match(/\b[TV]\d+\b/g) ?? [])];
+  return own.some((t) => tags.includes(t));
+}
+
+class HostRun {
+  readonly stats = emptyStats();
+  private readonly connection: SshConnection;
+  private readonly runState: HostRunState = { aptUpdated: false };
+
+  constructor(
+    private readonly lab: Lab,
+    private readonly host: Host,
+    endpoint: SshEndpoint,
+    private readonly playbook: Play[],
+    private readonly options: PlayOptions,
+    private readonly emit: (event: PlayEvent) => void,
+  ) {
+    this.connection = new SshConnection(endpoint, {
+      knownHosts: options.knownHosts,
+      ...(options.commandTimeoutMs ? { commandTimeoutMs: options.commandTimeoutMs } : {}),
+      ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
+    });
+  }
+
+  get connections(): number {
+    return this.connection.opened;
+  }
+
+  private unreachable(message: string): void {
+    this.stats.unreachable += 1;
+    this.emit({ type: 'host-unreachable', host: this.host.name, message });
+  }
+
+  /** Runs a step; when the connection drops under it, reconnects and runs it once more. */
+  private async withReconnect<T>(step: () => Promise<T>): Promise<T> {
+    try {
+      return await step();
+    } catch (error) {
+      if (!(error instanceof ConnectionLost)) throw error;
+      await this.connection.connect();
+      return step();
+    }
+  }
+
+  private async runTask(role: Role, task: Task, ctx: TaskContext, handler: boolean): Promise<TaskResult | 'unreachable'> {
+    this.emit({ type: 'task-start', host: this.host.name, role: role.name, task: task.name, handler });
+    let result: TaskResult;
+    try {
+      result = await this.withReconnect(() => task.run(ctx));
+    } catch (error) {
+      if (error instanceof ConnectionLost || error instanceof HostUnreachable) {
+        this.unreachable(`${task.name}: ${(error as Error).message}`);
+        return 'unreachable';
+      }
+      result = { status: 'failed', message: error instanceof CommandTimedOut ? error.message : `${(error as Error).message}` };
+    }
+    count(this.stats, result.status);
+    this.emit({ type: 'task-result', host: this.host.name, role: role.name, task: task.name, handler, result });
+    return result;
+  }
+
+  /** Runs the role's tasks, then the handlers notified so far, even when a task failed. */
+  private async runRole(role: Role, roleCtx: RoleContext, ctx: TaskContext): Promise<boolean> {
+    const notified = new Set<string>();
+    let healthy = true;
+    for (const task of role.tasks(roleCtx)) {
+      if (!selected(task, role, this.options.tags)) continue;
+      const result = await this.runTask(role, task, ctx, false);
+      if (result === 'unreachable') return false;
+      if (result.status === 'changed') for (const name of task.notify ?? []) notified.add(name);
+      if (result.status === 'failed') {
+        healthy = false;
+        break;
+      }
+    }
+    for (const handler of role.handlers?.(roleCtx) ?? []) {
+      if (!notified.has(handler.name)) continue;
+      const result = await this.runTask(role, handler, ctx, true);
+      if (result === 'unreachable') return false;
+      if (result.status === 'failed') healthy = false;
+    }
+    return healthy;
+  }
+
+  async run(): Promise<void> {
+    this.emit({ type: 'host-start', host: this.host.name });
+    try {
+      await this.connection.connect();
+    } catch (error) {
+      this.unreachable((error as Error).message);
+      return;
+    }
+    try {
+      let facts: Facts;
+      try {
+        facts = await this.withReconnect(() => gatherFacts(this.connection));
+      } catch (error) {
+        if (error instanceof ConnectionLost) return this.unreachable((error as Error).message);
+        this.stats.failed += 1;
+        this.emit({ type: 'task-result', host: this.host.name, role: 'facts', task: 'gather facts', handler: false, result: { status: 'failed', message: (error as Error).message } });
+        return;
+      }
+      const roleCtx: RoleContext = { lab: this.lab, host: this.host, facts, secrets: this.options.secrets };
+      const ctx: TaskContext = { remote: this.connection, facts, check: this.options.check, diff: this.options.diff, run: this.runState };
+      for (const role of rolesFor(this.playbook, this.host)) {
+        if (!(await this.runRole(role, roleCtx, ctx))) break;
+      }
+    } finally {
+      this.connection.close();
+      this.emit({ type: 'host-done', host: this.host.name, stats: this.stats, connections: this.connection.opened });
+    }
+  }
+}
+
+async function pool<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
+  const queue = [...items];
+  const workers = Array.from({ length: Math.max(1, Math.min(size, queue.length)) }, async () => {
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
+  });
+  await Promise.all(workers);
+}
+
+export async function runPlay(lab: Lab, playbook: Play[], endpoints: Map<string, SshEndpoint>, options: PlayOptions, emit: (event: PlayEvent) => void): Promise<PlayOutcome> {
+  const hosts = lab.hosts.filter((h) => options.limit.length === 0 || options.limit.includes(h.name));
+  const recap = new Map<string, HostStats>();
+  const connections = new Map<string, number>();
+  for (const host of hosts) recap.set(host.name, emptyStats());
+  await pool(hosts, options.forks, async (host) => {
+    const endpoint = endpoints.get(host.name);
+    if (!endpoint) {
+      recap.get(host.name)!.unreachable += 1;
+      emit({ type: 'host-unreachable', host: host.name, message: `${host.name}: the provider reports no SSH endpoint (is the machine running?)` });
+      return;
+    }
+    const run = new HostRun(lab, host, endpoint, playbook, options, emit);
+    await run.run();
+    recap.set(host.name, run.stats);
+    connections.set(host.name, run.connections);
+  });
+  return { recap, connections };
+}

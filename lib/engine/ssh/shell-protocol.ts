@@ -1,0 +1,83 @@
+// The framing of the persistent remote shell: one root `sh` per connection reads commands on its
+// stdin and answers each with its stdout, stderr and exit code between boundary lines. Starting
+// an SSH session (and sudo) per command costs 50-150 ms on a Debian host; a command in the
+// persistent shell costs a few forks.
+import { quote } from './shell-quote.ts';
+
+export interface Frame {
+  id: number;
+  code: number;
+  stdout: Buffer;
+  stderr: Buffer;
+}
+
+/** Defines h_run in the remote shell, then says it is ready. */
+export function shellPreamble(boundary: string): string {
+  return [
+    'export LC_ALL=C DEBIAN_FRONTEND=noninteractive',
+    'umask 022',
+    'cd /',
+    'T=$(mktemp -d /tmp/.hafarm-sh-XXXXXX) || exit 97',
+    `trap 'rm -rf "$T"' EXIT`,
+    `B=${quote(boundary)}`,
+    'h_run() {',
+    '  timeout -k 2 "$2" sh -c "$3" </dev/null >"$T/o" 2>"$T/e"; rc=$?',
+    `  printf '%s %s out\\n' "$B" "$1"; cat "$T/o"`,
+    `  printf '\\n%s %s err\\n' "$B" "$1"; cat "$T/e"`,
+    `  printf '\\n%s %s end %s\\n' "$B" "$1" "$rc"`,
+    '}',
+    `printf '%s ready\\n' "$B"`,
+    '',
+  ].join('\n');
+}
+
+export function runLine(id: number, timeoutSeconds: number, command: string): string {
+  return `h_run ${id} ${timeoutSeconds} ${quote(command)}\n`;
+}
+
+/** Collects the shell's stdout and cuts it into frames as they complete. */
+export class FrameParser {
+  private buffer = Buffer.alloc(0);
+  ready = false;
+
+  constructor(private readonly boundary: string) {}
+
+  push(chunk: Buffer): Frame[] {
+    this.buffer = Buffer.concat([this.buffer, chunk]);
+    const frames: Frame[] = [];
+    if (!this.ready) {
+      const marker = Buffer.from(`${this.boundary} ready\n`);
+      const at = this.buffer.indexOf(marker);
+      if (at === -1) return frames;
+      this.ready = true;
+      this.buffer = this.buffer.subarray(at + marker.length);
+    }
+    for (;;) {
+      const frame = this.next();
+      if (!frame) return frames;
+      frames.push(frame);
+    }
+  }
+
+  private next(): Frame | undefined {
+    const head = /^(\S+) (\d+) out\n/.exec(this.buffer.subarray(0, 200).toString('latin1'));
+    if (!head || head[1] !== this.boundary) return undefined;
+    const id = Number(head[2]);
+    const errMarker = Buffer.from(`\n${this.boundary} ${id} err\n`);
+    const endPrefix = Buffer.from(`\n${this.boundary} ${id} end `);
+    const errAt = this.buffer.indexOf(errMarker, head[0].length);
+    if (errAt === -1) return undefined;
+    const endAt = this.buffer.indexOf(endPrefix, errAt + errMarker.length);
+    if (endAt === -1) return undefined;
+    const lineEnd = this.buffer.indexOf(0x0a, endAt + endPrefix.length);
+    if (lineEnd === -1) return undefined;
+    const frame: Frame = {
+      id,
+      code: Number(this.buffer.subarray(endAt + endPrefix.length, lineEnd).toString()),
+      stdout: Buffer.from(this.buffer.subarray(head[0].length, errAt)),
+      stderr: Buffer.from(this.buffer.subarray(errAt + errMarker.length, endAt)),
+    };
+    this.buffer = this.buffer.subarray(lineEnd + 1);
+    return frame;
+  }
+}

@@ -1,0 +1,201 @@
+// One ssh2 connection per host, reused for every task of a run. Commands run as root in one
+// persistent shell (entered through `sudo -n` when the login user is not root), each under a
+// remote `timeout` so that a hung command dies on the machine too. Files are staged over SFTP.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Client, type ClientChannel, type SFTPWrapper } from 'ssh2';
+import type { SshEndpoint } from '../../providers/provider.ts';
+import { CommandTimedOut, ConnectionLost, HostUnreachable, type ExecOptions, type ExecResult, type Remote } from '../remote.ts';
+import { HostKeyChanged, type KnownHosts } from './known-hosts.ts';
+import { FrameParser, runLine, shellPreamble, type Frame } from './shell-protocol.ts';
+
+export interface SshOptions {
+  knownHosts: KnownHosts;
+  connectTimeoutMs?: number;
+  commandTimeoutMs?: number;
+}
+
+/** Exit code of coreutils' timeout when it had to stop the command. */
+const TIMEOUT_EXIT = 124;
+const SHELL_START_TIMEOUT_MS = 20_000;
+
+interface Pending {
+  resolve(frame: Frame): void;
+  reject(error: Error): void;
+}
+
+export class SshConnection implements Remote {
+  private client: Client | undefined;
+  private shell: ClientChannel | undefined;
+  private sftpSession: Promise<SFTPWrapper> | undefined;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  /** commands run one at a time: a task's steps are sequential anyway */
+  private queue: Promise<unknown> = Promise.resolve();
+  /** how many times a TCP+SSH handshake was made: the benchmark reports it */
+  opened = 0;
+
+  constructor(
+    private readonly endpoint: SshEndpoint,
+    private readonly options: SshOptions,
+  ) {}
+
+  get host(): string {
+    return this.endpoint.host;
+  }
+
+  async connect(): Promise<void> {
+    this.close();
+    const client = new Client();
+    let keyError: Error | undefined;
+    await new Promise<void>((resolve, reject) => {
+      client
+        .once('ready', () => resolve())
+        .once('error', (error) => reject(keyError ?? error))
+        .connect({
+          host: this.endpoint.address,
+          port: this.endpoint.port,
+          username: this.endpoint.user,
+          privateKey: readFileSync(this.endpoint.privateKeyFile),
+          readyTimeout: this.options.connectTimeoutMs ?? 20_000,
+          keepaliveInterval: 5_000,
+          keepaliveCountMax: 3,
+          hostVerifier: (key: Buffer) => {
+            try {
+              this.options.knownHosts.verify(this.endpoint.host, key);
+              return true;
+            } catch (error) {
+              keyError = error as Error;
+              return false;
+            }
+          },
+        });
+    }).catch((error: Error) => {
+      client.end();
+      if (error instanceof HostKeyChanged) throw error;
+      throw new HostUnreachable(`${this.endpoint.host}: cannot connect to ${this.endpoint.user}@${this.endpoint.address}:${this.endpoint.port}: ${error.message}`);
+    });
+    client.setNoDelay(true);
+    client.on('error', () => undefined);
+    client.on('close', () => this.lost(client, 'connection closed'));
+    this.client = client;
+    this.opened += 1;
+    try {
+      await this.startShell(client);
+    } catch (error) {
+      this.close();
+      throw error;
+    }
+  }
+
+  private startShell(client: Client): Promise<void> {
+    const boundary = `@@hafarm-${randomBytes(12).toString('hex')}`;
+    const parser = new FrameParser(boundary);
+    const entry = this.endpoint.user === 'root' ? 'exec sh -s' : 'exec sudo -n sh -s';
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new HostUnreachable(`${this.host}: the remote shell did not start within ${SHELL_START_TIMEOUT_MS / 1000}s`)), SHELL_START_TIMEOUT_MS);
+      client.exec(entry, (error, channel) => {
+        if (error) {
+          clearTimeout(timer);
+          return reject(new HostUnreachable(`${this.host}: cannot open a session: ${error.message}`));
+        }
+        const stderr: Buffer[] = [];
+        channel.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+        channel.on('data', (chunk: Buffer) => {
+          const wasReady = parser.ready;
+          for (const frame of parser.push(chunk)) {
+            const waiter = this.pending.get(frame.id);
+            this.pending.delete(frame.id);
+            waiter?.resolve(frame);
+          }
+          if (!wasReady && parser.ready) {
+            clearTimeout(timer);
+            this.shell = channel;
+            resolve();
+          }
+        });
+        channel.on('close', () => {
+          clearTimeout(timer);
+          const said = Buffer.concat(stderr).toString().trim();
+          if (!parser.ready) {
+            const hint = /password is required|sudo/.test(said) ? ` (hafarm needs passwordless sudo for ${this.endpoint.user})` : '';
+            reject(new HostUnreachable(`${this.host}: the remote shell did not start: ${said || 'no message'}${hint}`));
+          }
+          this.lost(client, `the remote shell ended${said ? `: ${said.split('\n').pop()}` : ''}`);
+        });
+        channel.write(shellPreamble(boundary));
+      });
+    });
+  }
+
+  /** Fails every command in flight: the runner reconnects and retries the step once. */
+  private lost(client: Client, why: string): void {
+    if (this.client !== client) return;
+    this.client = undefined;
+    this.shell = undefined;
+    this.sftpSession = undefined;
+    client.end();
+    for (const [id, waiter] of this.pending) {
+      this.pending.delete(id);
+      waiter.reject(new ConnectionLost(`${this.host}: ${why}`));
+    }
+  }
+
+  exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    const run = this.queue.then(() => this.execNow(command, options));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private execNow(command: string, options: ExecOptions): Promise<ExecResult> {
+    const shell = this.shell;
+    const client = this.client;
+    if (!shell || !client) return Promise.reject(new ConnectionLost(`${this.host}: not connected`));
+    const timeoutMs = options.timeoutMs ?? this.options.commandTimeoutMs ?? 300_000;
+    const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
+    const id = this.nextId++;
+    const shown = command.length > 100 ? `${command.slice(0, 100)}…` : command;
+    return new Promise<ExecResult>((resolve, reject) => {
+      // Our own deadline, after the remote one, for a machine that stops answering at all.
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        this.lost(client, 'no answer from the remote shell');
+        reject(new CommandTimedOut(`${this.host}: no answer after ${seconds}s to: ${shown}`));
+      }, timeoutMs + 5_000);
+      this.pending.set(id, {
+        resolve: (frame) => {
+          clearTimeout(timer);
+          if (frame.code === TIMEOUT_EXIT) reject(new CommandTimedOut(`${this.host}: command timed out after ${seconds}s: ${shown}`));
+          else resolve({ code: frame.code, stdout: frame.stdout.toString(), stderr: frame.stderr.toString() });
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      });
+      shell.write(runLine(id, seconds, command));
+    });
+  }
+
+  private sftp(): Promise<SFTPWrapper> {
+    const client = this.client;
+    if (!client) return Promise.reject(new ConnectionLost(`${this.host}: not connected`));
+    this.sftpSession ??= new Promise<SFTPWrapper>((resolve, reject) =>
+      client.sftp((error, sftp) => (error ? reject(new ConnectionLost(`${this.host}: sftp: ${error.message}`)) : resolve(sftp))),
+    );
+    return this.sftpSession;
+  }
+
+  async stage(content: Buffer): Promise<string> {
+    const sftp = await this.sftp();
+    const path = `/tmp/.hafarm-stage-${randomBytes(6).toString('hex')}`;
+    await new Promise<void>((resolve, reject) =>
+      sftp.writeFile(path, content, { mode: 0o600 }, (error) => (error ? reject(new ConnectionLost(`${this.host}: sftp write: ${error.message}`)) : resolve())),
+    );
+    return path;
+  }
+
+  close(): void {
+    if (this.client) this.lost(this.client, 'closed');
+  }
+}

@@ -1,0 +1,34 @@
+// A real connection and facts to run single tasks against, as the runner would.
+import { join } from 'node:path';
+import { gatherFacts } from '../../lib/engine/facts.ts';
+import { KnownHosts } from '../../lib/engine/ssh/known-hosts.ts';
+import { SshConnection } from '../../lib/engine/ssh/ssh-connection.ts';
+import type { Task, TaskContext, TaskResult } from '../../lib/engine/task.ts';
+import type { SshEndpoint } from '../../lib/providers/provider.ts';
+
+export interface Connected {
+  connection: SshConnection;
+  context(mode?: { check?: boolean; diff?: boolean }): TaskContext;
+  run(task: Task, mode?: { check?: boolean; diff?: boolean }): Promise<TaskResult>;
+  sh(command: string): Promise<string>;
+  close(): void;
+}
+
+export async function connectTo(endpoint: SshEndpoint, stateDir: string): Promise<Connected> {
+  const connection = new SshConnection(endpoint, { knownHosts: new KnownHosts(join(stateDir, `known_hosts-${endpoint.user}`)), commandTimeoutMs: 120_000 });
+  await connection.connect();
+  const facts = await gatherFacts(connection);
+  const runState = { aptUpdated: false };
+  const context = (mode: { check?: boolean; diff?: boolean } = {}): TaskContext => ({ remote: connection, facts, check: mode.check ?? false, diff: mode.diff ?? false, run: runState });
+  return {
+    connection,
+    context,
+    run: (task, mode) => task.run(context(mode)),
+    async sh(command) {
+      const result = await connection.exec(command);
+      if (result.code !== 0) throw new Error(`${command}: exit ${result.code}: ${result.stderr}`);
+      return result.stdout;
+    },
+    close: () => connection.close(),
+  };
+}
