@@ -63,7 +63,7 @@ export interface TestSshd {
   dir: string;
   clientKey: string;
   endpoint(host: string, user?: string): SshEndpoint;
-  /** the per-connection sshd processes (children of the listener) */
+  /** the processes serving connections (everything below the listener) */
   sessionPids(): number[];
   /** restarts the listener with a new host key on the same address and port */
   replaceHostKey(): Promise<void>;
@@ -121,19 +121,30 @@ export async function startSshd(options: { netns?: { name: string; address: stri
   };
   await launch();
 
+  /** Every process below the listener: the per-connection monitors, their sessions, the shells. */
   const sessionPids = () => {
-    const listener = child.pid;
-    return readdirSync('/proc')
-      .filter((entry) => /^\d+$/.test(entry))
-      .filter((pid) => {
-        try {
-          const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-          return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === listener;
-        } catch {
-          return false;
+    const parents = new Map<number, number>();
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+      } catch {
+        // the process ended while we looked
+      }
+    }
+    const below = new Set<number>([child.pid!]);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const [pid, parent] of parents) {
+        if (below.has(parent) && !below.has(pid)) {
+          below.add(pid);
+          grew = true;
         }
-      })
-      .map(Number);
+      }
+    }
+    below.delete(child.pid!);
+    return [...below];
   };
 
   return {

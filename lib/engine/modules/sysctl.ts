@@ -30,11 +30,12 @@ export function sysctl(spec: SysctlSpec): Task {
     tags: spec.tags,
     notify: spec.notify,
     async run(ctx) {
-      const persisted = await persist.run(ctx);
-      if (persisted.status === 'failed') return persisted;
+      // An unknown key is refused before anything is persisted.
       const read = await ctx.remote.exec(command('sysctl', '-n', spec.key));
       if (read.code !== 0) return failed(`unknown kernel parameter ${spec.key}: ${read.stderr.trim()}`);
       const current = read.stdout.trim();
+      const persisted = await persist.run(ctx);
+      if (persisted.status === 'failed') return persisted;
       const applyNeeded = current !== spec.value;
       const messages = [persisted.status === 'changed' ? persisted.message : undefined];
       const diffs = [persisted.diff];
