@@ -4,12 +4,13 @@ import { parseArgs } from 'node:util';
 import { UsageError, type Command } from '../lib/cli/command.ts';
 import { reportError } from '../lib/cli/report-error.ts';
 import { destroyCommand } from '../lib/cli/commands/destroy.ts';
+import { provisionCommand } from '../lib/cli/commands/provision.ts';
 import { renderCommand } from '../lib/cli/commands/render.ts';
 import { statusCommand } from '../lib/cli/commands/status.ts';
 import { upCommand } from '../lib/cli/commands/up.ts';
 import { validateCommand } from '../lib/cli/commands/validate.ts';
 
-const COMMANDS: Command[] = [upCommand, statusCommand, destroyCommand, renderCommand, validateCommand];
+const COMMANDS: Command[] = [upCommand, provisionCommand, statusCommand, destroyCommand, renderCommand, validateCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -3,6 +3,7 @@
 // of the lab definition to roles, in order.
 import type { Host, Lab } from '../lab/model.ts';
 import { isBalancer } from '../lab/model.ts';
+import type { LabSecrets } from '../state/lab-secrets.ts';
 import type { Facts } from './facts.ts';
 import type { Task } from './task.ts';
 
@@ -10,8 +11,8 @@ export interface RoleContext {
   lab: Lab;
   host: Host;
   facts: Facts;
-  /** per-lab generated values (passwords, keys) by name */
-  secrets: Readonly<Record<string, string>>;
+  /** per-lab generated values: passwords and keys */
+  secrets: LabSecrets;
 }
 
 export interface Role {

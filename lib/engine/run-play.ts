@@ -2,6 +2,7 @@
 // each host over one SSH connection. A failed or unreachable host stops only itself.
 import type { Host, Lab } from '../lab/model.ts';
 import type { SshEndpoint } from '../providers/provider.ts';
+import type { LabSecrets } from '../state/lab-secrets.ts';
 import { gatherFacts, type Facts } from './facts.ts';
 import { count, emptyStats, type HostStats } from './recap.ts';
 import { CommandTimedOut, ConnectionLost, HostUnreachable } from './remote.ts';
@@ -19,7 +20,7 @@ export interface PlayOptions {
   tags: string[];
   forks: number;
   knownHosts: KnownHosts;
-  secrets: Readonly<Record<string, string>>;
+  secrets: LabSecrets;
   commandTimeoutMs?: number;
   connectTimeoutMs?: number;
 }

@@ -28,6 +28,17 @@ export interface TaskContext {
   run: HostRunState;
 }
 
+/** What a task puts in place, for `lab:render` (no machine needed). */
+export interface ManagedFile {
+  path: string;
+  content: string;
+  mode: string;
+  owner: string;
+  group: string;
+  /** file: the whole file; block/line: only that part of the file is managed */
+  kind: 'file' | 'block' | 'line';
+}
+
 export interface Task {
   /** shown in progress and recap; cite the tutorial step, e.g. "T5 /etc/ha.d/ha.cf" */
   name: string;
@@ -35,6 +46,8 @@ export interface Task {
   /** handlers to run once, after the role's tasks, if this task changed something */
   notify?: string[];
   run(ctx: TaskContext): Promise<TaskResult>;
+  /** the files (or parts) it manages, computed from the context alone */
+  render?(ctx: TaskContext): ManagedFile[];
 }
 
 export const ok = (message?: string): TaskResult => ({ status: 'ok', ...(message ? { message } : {}) });

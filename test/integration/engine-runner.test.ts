@@ -38,7 +38,7 @@ function endpoints(user = SUDO_USER, overrides: Record<string, Partial<SshEndpoi
 }
 
 function options(overrides: Partial<PlayOptions> = {}): PlayOptions {
-  return { check: false, diff: false, limit: [], tags: [], forks: 5, knownHosts: new KnownHosts(join(scratch.dir, `known_hosts-${randomBytes(3).toString('hex')}`)), secrets: {}, ...overrides };
+  return { check: false, diff: false, limit: [], tags: [], forks: 5, knownHosts: new KnownHosts(join(scratch.dir, `known_hosts-${randomBytes(3).toString('hex')}`)), secrets: { heartbeatAuthkey: 'test-key', statsPassword: 'test-password' }, ...overrides };
 }
 
 async function play(playbook: Play[], opts: PlayOptions, eps = endpoints()) {

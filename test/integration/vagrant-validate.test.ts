@@ -38,7 +38,7 @@ describe.each([
     const result = await hafarm(['render', '--lab', labFile, '--out', out], { cwd: scratch.dir });
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
-    expect(result.stdout).toContain(`${machines} machines`);
+    expect(result.stdout).toContain(`of ${machines} hosts`);
     expect(readFileSync(join(out, 'Vagrantfile'), 'utf8')).toContain("Vagrant.configure('2')");
   });
 

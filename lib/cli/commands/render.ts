@@ -1,23 +1,47 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { renderVagrantfile } from '../../../Vagrantfile.ts';
+import { tutorialPlaybook } from '../../../roles/playbook.ts';
+import { renderHost } from '../../render/render-lab.ts';
+import { loadSecrets } from '../../state/lab-secrets.ts';
 import { stringOption, UsageError, type Command } from '../command.ts';
 import { LAB_OPTION_HELP, LAB_OPTIONS, labContext } from '../lab-options.ts';
 
+export const MANIFEST = 'MANIFEST.json';
+
 export const renderCommand: Command = {
   name: 'render',
-  summary: 'write what the lab will put in place (the Vagrantfile) into a folder, without creating any machine',
-  usage: 'render --out DIR [--lab FILE]',
+  summary: 'write what the lab will put in place (Vagrantfile, every managed file of every host) into a folder, without creating any machine',
+  usage: 'render --out DIR [--lab FILE] [--state DIR]',
   options: { ...LAB_OPTIONS, out: { type: 'string' } },
-  optionHelp: { '--out DIR': 'folder to write into (created if needed)', ...LAB_OPTION_HELP },
+  optionHelp: {
+    '--out DIR': `folder to write into: DIR/Vagrantfile, DIR/<host>/<absolute path>, DIR/<host>/${MANIFEST}`,
+    ...LAB_OPTION_HELP,
+  },
   async run(args) {
     const out = stringOption(args, 'out');
     if (!out) throw new UsageError('render needs --out DIR: the folder to write the rendered files into');
-    const { lab } = labContext(args);
+    const { lab, state } = labContext(args);
+    state.check(lab);
+    const secrets = loadSecrets(state);
     const dir = resolve(out);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'Vagrantfile'), renderVagrantfile(lab));
-    console.log(`${join(dir, 'Vagrantfile')}: ${lab.hosts.length} machines of lab "${lab.name}"`);
+    let count = 0;
+    for (const host of lab.hosts) {
+      const files = renderHost(lab, host, tutorialPlaybook, secrets);
+      for (const file of files) {
+        const target = join(dir, host.name, file.path);
+        mkdirSync(dirname(target), { recursive: true });
+        // The local copy keeps the permission bits: authkeys stays readable by its owner only.
+        writeFileSync(target, file.content, { mode: parseInt(file.mode, 8) & 0o777 });
+        chmodSync(target, parseInt(file.mode, 8) & 0o777);
+      }
+      const manifest = files.map(({ path, mode, owner, group, kind, step, role }) => ({ path, mode, owner, group, kind, step, role }));
+      writeFileSync(join(dir, host.name, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+      count += files.length;
+    }
+    console.log(`${dir}: Vagrantfile and ${count} managed files of ${lab.hosts.length} hosts (lab "${lab.name}")`);
     return 0;
   },
 };

@@ -1,16 +1,28 @@
+import { existsSync } from 'node:fs';
 import { resolveProvider } from '../../providers/select-provider.ts';
+import { loadSecrets, SECRET_FILE } from '../../state/lab-secrets.ts';
 import type { Command } from '../command.ts';
 import { LAB_OPTION_HELP, LAB_OPTIONS, labContext } from '../lab-options.ts';
 
 export const statusCommand: Command = {
   name: 'status',
-  summary: "each machine's state as the provider reports it",
-  usage: 'status [--lab FILE] [--state DIR]',
-  options: LAB_OPTIONS,
-  optionHelp: LAB_OPTION_HELP,
+  summary: "each machine's state as the provider reports it; --secrets prints the lab's generated secrets",
+  usage: 'status [--secrets] [--lab FILE] [--state DIR]',
+  options: { ...LAB_OPTIONS, secrets: { type: 'boolean' } },
+  optionHelp: { '--secrets': "print the lab's Heartbeat key and stats password (they are never printed otherwise)", ...LAB_OPTION_HELP },
   async run(args) {
     const { lab, state } = labContext(args);
     const record = state.check(lab);
+    if (args.values.secrets === true) {
+      if (!existsSync(state.path(SECRET_FILE))) {
+        console.log(`lab "${lab.name}" has no secrets yet: lab:render or lab:provision generates them in ${state.dir}`);
+        return 0;
+      }
+      const secrets = loadSecrets(state);
+      console.log(`stats page:     http://${lab.vip.name}${lab.haproxy.stats.uri}  user ${lab.haproxy.stats.user}  password ${secrets.statsPassword}`);
+      console.log(`heartbeat key:  ${secrets.heartbeatAuthkey}  (sha1, /etc/ha.d/authkeys)`);
+      return 0;
+    }
     if (!record) {
       console.log(`lab "${lab.name}" has not been brought up (no state in ${state.dir}); run lab:up`);
       return 0;

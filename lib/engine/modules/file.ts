@@ -1,7 +1,7 @@
 // A file with the given content, mode and owner (Ansible's copy/template): compared by content
 // and attributes; only attributes are fixed when only they differ.
 import { attributeDiff, fileDiff } from '../diff.ts';
-import { changed, failed, ok, type Task, type TaskContext, type TaskResult } from '../task.ts';
+import { changed, failed, ok, type ManagedFile, type Task, type TaskContext, type TaskResult } from '../task.ts';
 import { normalizeMode, readRemoteFile, setAttributes, ValidationFailed, writeRemoteFile, type FileAttributes } from './remote-file.ts';
 
 export interface FileSpec {
@@ -15,13 +15,32 @@ export interface FileSpec {
   validate?: string;
   /** a secret: never show its content in a diff */
   secret?: boolean;
+  /** values (passwords) masked wherever a diff would show them */
+  redact?: string[];
   notify?: string[];
   tags?: string[];
 }
 
-export async function ensureFile(ctx: TaskContext, spec: Omit<FileSpec, 'name' | 'notify' | 'tags'>): Promise<TaskResult> {
-  const wanted = Buffer.from(typeof spec.content === 'function' ? spec.content(ctx) : spec.content);
-  const attributes: FileAttributes = { mode: normalizeMode(spec.mode ?? '0644'), owner: spec.owner ?? 'root', group: spec.group ?? 'root' };
+function mask(text: string, secrets: string[] = []): string {
+  return secrets.filter(Boolean).reduce((acc, secret) => acc.replaceAll(secret, '********'), text);
+}
+
+type FileContent = Omit<FileSpec, 'name' | 'notify' | 'tags'>;
+
+function wantedOf(ctx: TaskContext, spec: FileContent): { content: Buffer; attributes: FileAttributes } {
+  return {
+    content: Buffer.from(typeof spec.content === 'function' ? spec.content(ctx) : spec.content),
+    attributes: { mode: normalizeMode(spec.mode ?? '0644'), owner: spec.owner ?? 'root', group: spec.group ?? 'root' },
+  };
+}
+
+export function renderFile(ctx: TaskContext, spec: FileContent): ManagedFile {
+  const { content, attributes } = wantedOf(ctx, spec);
+  return { path: spec.path, content: content.toString(), ...attributes, kind: 'file' };
+}
+
+export async function ensureFile(ctx: TaskContext, spec: FileContent): Promise<TaskResult> {
+  const { content: wanted, attributes } = wantedOf(ctx, spec);
   const actual = await readRemoteFile(ctx.remote, spec.path);
   if (actual.exists && actual.kind !== 'file') return failed(`${spec.path} exists and is a ${actual.kind}, not a file`);
   const before = actual.exists ? actual.content : undefined;
@@ -34,7 +53,7 @@ export async function ensureFile(ctx: TaskContext, spec: Omit<FileSpec, 'name' |
     const contentPart = contentDiffers
       ? spec.secret
         ? `${spec.path}: content changed (secret, not shown)`
-        : fileDiff(spec.path, before?.toString(), wanted.toString())
+        : mask(fileDiff(spec.path, before?.toString(), wanted.toString()), spec.redact)
       : '';
     const attributePart = actual.exists ? attributeDiff(spec.path, { mode: actual.mode, owner: actual.owner, group: actual.group }, { ...attributes }) : '';
     diff = [contentPart, attributePart].filter(Boolean).join('\n');
@@ -52,5 +71,5 @@ export async function ensureFile(ctx: TaskContext, spec: Omit<FileSpec, 'name' |
 }
 
 export function file(spec: FileSpec): Task {
-  return { name: spec.name, tags: spec.tags, notify: spec.notify, run: (ctx) => ensureFile(ctx, spec) };
+  return { name: spec.name, tags: spec.tags, notify: spec.notify, run: (ctx) => ensureFile(ctx, spec), render: (ctx) => [renderFile(ctx, spec)] };
 }

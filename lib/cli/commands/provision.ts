@@ -1,0 +1,89 @@
+import { tutorialPlaybook } from '../../../roles/playbook.ts';
+import { recapSucceeded } from '../../engine/recap.ts';
+import { JsonReporter } from '../../engine/report/json-reporter.ts';
+import { ListrReporter } from '../../engine/report/listr-reporter.ts';
+import { PlainReporter } from '../../engine/report/plain-reporter.ts';
+import type { PlayReporter } from '../../engine/report/reporter.ts';
+import { runPlay } from '../../engine/run-play.ts';
+import { KnownHosts } from '../../engine/ssh/known-hosts.ts';
+import type { Lab } from '../../lab/model.ts';
+import { createProvider } from '../../providers/select-provider.ts';
+import { loadSecrets } from '../../state/lab-secrets.ts';
+import { StateMismatch } from '../../state/lab-state.ts';
+import { stringOption, UsageError, type Command, type ParsedCommandLine } from '../command.ts';
+import { LAB_OPTION_HELP, LAB_OPTIONS, labContext } from '../lab-options.ts';
+
+export const KNOWN_HOSTS_FILE = 'known_hosts';
+
+function list(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** --limit and --forks checked against the lab before anything connects. */
+export function provisionSettings(args: ParsedCommandLine, lab: Lab) {
+  const limit = list(stringOption(args, 'limit'));
+  const unknown = limit.filter((name) => !lab.hosts.some((h) => h.name === name));
+  if (unknown.length > 0) throw new UsageError(`--limit: no host named ${unknown.join(', ')} in ${lab.file} (hosts: ${lab.hosts.map((h) => h.name).join(', ')})`);
+  const forksText = stringOption(args, 'forks') ?? '5';
+  const forks = Number(forksText);
+  if (!Number.isInteger(forks) || forks < 1 || forks > 64) throw new UsageError(`--forks: "${forksText}" is not allowed (a whole number from 1 to 64)`);
+  return {
+    check: args.values.check === true,
+    diff: args.values.diff === true,
+    verbose: args.values.verbose === true,
+    json: args.values.json === true,
+    limit,
+    tags: list(stringOption(args, 'tags')),
+    forks,
+  };
+}
+
+export const provisionCommand: Command = {
+  name: 'provision',
+  summary: "run the tutorial's steps (network, hosts, heartbeat, haproxy, nginx) as idempotent tasks over SSH",
+  usage: 'provision [--check] [--diff] [--limit HOST[,HOST]] [--tags TAG[,TAG]] [--verbose] [--json] [--forks N]',
+  options: {
+    ...LAB_OPTIONS,
+    check: { type: 'boolean' },
+    diff: { type: 'boolean' },
+    limit: { type: 'string' },
+    tags: { type: 'string' },
+    verbose: { type: 'boolean' },
+    json: { type: 'boolean' },
+    forks: { type: 'string' },
+  },
+  optionHelp: {
+    '--check': 'report what would change, change nothing',
+    '--diff': 'show the before/after of every changed file',
+    '--limit HOST[,HOST]': 'only these hosts',
+    '--tags TAG[,TAG]': 'only tasks with these tags: a role (network, hosts, heartbeat, haproxy, nginx) or a step ID (T2…T11)',
+    '--verbose': 'print every task result, ok ones too, as plain lines',
+    '--json': 'one JSON object per task result on stdout, then the recap',
+    '--forks N': 'how many hosts at once (default 5)',
+    ...LAB_OPTION_HELP,
+  },
+  async run(args) {
+    const { lab, state } = labContext(args);
+    const settings = provisionSettings(args, lab);
+    const record = state.check(lab);
+    if (!record) throw new StateMismatch(`lab "${lab.name}" is not up (no state in ${state.dir}); run lab:up first`);
+    const provider = createProvider(record.provider, lab, state);
+    const endpoints = await provider.sshEndpoints();
+    const hosts = lab.hosts.map((h) => h.name).filter((h) => settings.limit.length === 0 || settings.limit.includes(h));
+    const reportOptions = { verbose: settings.verbose, diff: settings.diff, check: settings.check };
+    const reporter: PlayReporter = settings.json
+      ? new JsonReporter()
+      : process.stdout.isTTY && !settings.verbose
+        ? new ListrReporter(hosts, reportOptions)
+        : new PlainReporter(reportOptions);
+    const outcome = await runPlay(
+      lab,
+      tutorialPlaybook,
+      endpoints,
+      { ...settings, knownHosts: new KnownHosts(state.path(KNOWN_HOSTS_FILE)), secrets: loadSecrets(state) },
+      (event) => reporter.onEvent(event),
+    );
+    await reporter.finish(outcome);
+    return recapSucceeded(outcome.recap) ? 0 : 1;
+  },
+};

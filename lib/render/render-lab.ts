@@ -1,0 +1,41 @@
+// lab:render: every file the roles would put in place on each host, computed without a machine.
+// Facts a running machine would give (interface names) come from the lab definition's declared
+// interface names instead.
+import { broadcast } from '../lab/ipv4.ts';
+import type { Host, Lab } from '../lab/model.ts';
+import type { Facts } from '../engine/facts.ts';
+import type { Remote } from '../engine/remote.ts';
+import { rolesFor, type Play, type RoleContext } from '../engine/role.ts';
+import type { ManagedFile, TaskContext } from '../engine/task.ts';
+import type { LabSecrets } from '../state/lab-secrets.ts';
+
+export interface RenderedFile extends ManagedFile {
+  /** the tutorial step that puts it in place, e.g. T5 */
+  step: string;
+  role: string;
+}
+
+/** The facts a freshly wired machine of this lab would report. */
+export function definitionFacts(lab: Lab, host: Host): Facts {
+  const { lan, heartbeat } = lab.networks;
+  const interfaces = [{ name: lan.interface, mac: '', addresses: [{ address: host.lan, prefix: lan.cidr.prefix, broadcast: broadcast(lan.cidr) }] }];
+  if (host.heartbeat) interfaces.push({ name: heartbeat.interface, mac: '', addresses: [{ address: host.heartbeat, prefix: heartbeat.cidr.prefix, broadcast: broadcast(heartbeat.cidr) }] });
+  return { os: { id: 'debian', versionId: '12', prettyName: 'Debian GNU/Linux 12 (bookworm)' }, init: 'systemd', hostname: host.name, interfaces, packages: new Map() };
+}
+
+const NO_MACHINE: Remote = {
+  host: 'render',
+  exec: () => Promise.reject(new Error('lab:render has no machine to run commands on')),
+  stage: () => Promise.reject(new Error('lab:render has no machine to write to')),
+};
+
+export function renderHost(lab: Lab, host: Host, playbook: Play[], secrets: LabSecrets): RenderedFile[] {
+  const facts = definitionFacts(lab, host);
+  const roleCtx: RoleContext = { lab, host, facts, secrets };
+  const taskCtx: TaskContext = { remote: { ...NO_MACHINE, host: host.name }, facts, check: true, diff: false, run: { aptUpdated: false } };
+  return rolesFor(playbook, host).flatMap((role) =>
+    role.tasks(roleCtx).flatMap((task) =>
+      (task.render?.(taskCtx) ?? []).map((file) => ({ ...file, step: task.name.match(/\bT\d+\b/)?.[0] ?? '', role: role.name })),
+    ),
+  );
+}

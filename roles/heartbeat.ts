@@ -1,0 +1,48 @@
+// T4–T7 and T11: Heartbeat on the balancers, broadcasting on the heartbeat interface (found by its
+// address), the VIP as its one resource, restarted once when any of its files changes.
+import { basename } from 'node:path';
+import { file } from '../lib/engine/modules/file.ts';
+import { packages } from '../lib/engine/modules/packages.ts';
+import { service } from '../lib/engine/modules/service.ts';
+import { template } from '../lib/engine/modules/template.ts';
+import type { Role } from '../lib/engine/role.ts';
+import { balancers, masterBalancer } from '../lib/lab/model.ts';
+import { renderTemplate } from '../lib/render/templates.ts';
+import { heartbeatInterface, lanInterface } from './interfaces.ts';
+
+const RESTART = 'restart heartbeat';
+
+export const heartbeatRole: Role = {
+  name: 'heartbeat',
+  tasks: (ctx) => [
+    // net-tools: Heartbeat's IPaddr resource agent calls ifconfig.
+    packages({ name: 'T4 install heartbeat', packages: ['heartbeat', 'net-tools'], tags: ['T4'] }),
+    template({
+      name: 'T5 /etc/ha.d/ha.cf',
+      path: '/etc/ha.d/ha.cf',
+      src: 'heartbeat/ha.cf.njk',
+      vars: { source: basename(ctx.lab.file), hb: ctx.lab.heartbeat, iface: heartbeatInterface(ctx), nodes: balancers(ctx.lab).map((h) => h.name) },
+      notify: [RESTART],
+      tags: ['T5'],
+    }),
+    file({
+      name: 'T6 /etc/ha.d/authkeys (sha1, per-lab secret)',
+      path: '/etc/ha.d/authkeys',
+      content: renderTemplate('heartbeat/authkeys.njk', { key: ctx.secrets.heartbeatAuthkey }),
+      mode: '0600',
+      secret: true,
+      notify: [RESTART],
+      tags: ['T6'],
+    }),
+    template({
+      name: 'T7 /etc/ha.d/haresources',
+      path: '/etc/ha.d/haresources',
+      src: 'heartbeat/haresources.njk',
+      vars: { master: masterBalancer(ctx.lab).name, vip: ctx.lab.vip.address, prefix: ctx.lab.networks.lan.cidr.prefix, iface: lanInterface(ctx) },
+      notify: [RESTART],
+      tags: ['T7'],
+    }),
+    service({ name: 'T11 heartbeat running and enabled', service: 'heartbeat', state: 'started', enabled: true, tags: ['T11'] }),
+  ],
+  handlers: () => [service({ name: RESTART, service: 'heartbeat', state: 'restarted' })],
+};

@@ -1,0 +1,49 @@
+// T10: nginx on the web servers, each serving "Bienvenido a nginx! (webN)" from the root that
+// the installed nginx really serves (read from its configuration, not assumed).
+import { ensureFile, renderFile } from '../lib/engine/modules/file.ts';
+import { packages } from '../lib/engine/modules/packages.ts';
+import { service } from '../lib/engine/modules/service.ts';
+import type { Role, RoleContext } from '../lib/engine/role.ts';
+import { changed, failed, type Task, type TaskContext } from '../lib/engine/task.ts';
+import { renderTemplate } from '../lib/render/templates.ts';
+
+/** What Debian's nginx serves; used only where no machine can be asked (lab:render). */
+export const DEBIAN_NGINX_ROOT = '/var/www/html';
+
+/** The first root directive of the server that answers port 80 by default, from `nginx -T`. */
+export function servedRoot(config: string): string | undefined {
+  const servers = config.split(/\bserver\s*\{/).slice(1);
+  const byDefault = servers.find((s) => /listen\s+(?:\S+:)?80\s+default_server/.test(s)) ?? servers[0];
+  return byDefault ? /^\s*root\s+([^;\s]+)\s*;/m.exec(byDefault)?.[1] : undefined;
+}
+
+export function pageOf(ctx: RoleContext): string {
+  return renderTemplate('nginx/index.html.njk', { page: ctx.lab.nginx.page.replaceAll('{host}', ctx.host.name) });
+}
+
+function indexPage(role: RoleContext): Task {
+  const spec = (root: string) => ({ path: `${root.replace(/\/$/, '')}/index.html`, content: pageOf(role), mode: '0644' });
+  return {
+    name: `T10 page "${role.lab.nginx.page.replaceAll('{host}', role.host.name)}" in the root nginx serves`,
+    tags: ['T10'],
+    render: (ctx) => [renderFile(ctx, spec(DEBIAN_NGINX_ROOT))],
+    async run(ctx: TaskContext) {
+      const dump = await ctx.remote.exec('nginx -T 2>/dev/null');
+      if (dump.code !== 0) {
+        return ctx.check ? changed('would write index.html in the root nginx serves (nginx is not installed yet)') : failed(`nginx -T failed: ${dump.stderr.trim()}`);
+      }
+      const root = servedRoot(dump.stdout);
+      if (!root) return failed('no root directive found in the configuration nginx serves (nginx -T)');
+      return ensureFile(ctx, spec(root));
+    },
+  };
+}
+
+export const nginxRole: Role = {
+  name: 'nginx',
+  tasks: (ctx) => [
+    packages({ name: 'T10 install nginx', packages: ['nginx'], tags: ['T10'] }),
+    indexPage(ctx),
+    service({ name: 'T10 nginx running and enabled', service: 'nginx', state: 'started', enabled: true, tags: ['T10'] }),
+  ],
+};
