@@ -5,6 +5,8 @@ export interface ExecResult {
   code: number;
   stdout: string;
   stderr: string;
+  /** stdout as bytes, for binary content */
+  stdoutBytes: Buffer;
 }
 
 export interface ExecOptions {

@@ -4,6 +4,7 @@ import type { Host, Lab } from '../lab/model.ts';
 import type { SshEndpoint } from '../providers/provider.ts';
 import type { LabSecrets } from '../state/lab-secrets.ts';
 import { gatherFacts, type Facts } from './facts.ts';
+import { FileStates } from './modules/remote-file.ts';
 import { count, emptyStats, type HostStats } from './recap.ts';
 import { CommandTimedOut, ConnectionLost, HostUnreachable } from './remote.ts';
 import { rolesFor, type Play, type Role, type RoleContext } from './role.ts';
@@ -101,15 +102,28 @@ class HostRun {
     return result;
   }
 
+  /** Reads every path the tasks name in one command; a task reads for itself if this fails. */
+  private async prefetch(ctx: TaskContext, tasks: Task[]): Promise<void> {
+    const paths = tasks.flatMap((t) => t.paths ?? []);
+    if (paths.length === 0) return;
+    await this.withReconnect(() => ctx.files.prefetch(paths)).catch(() => undefined);
+  }
+
   /** Runs the role's tasks, then the handlers notified so far, even when a task failed. */
   private async runRole(role: Role, roleCtx: RoleContext, ctx: TaskContext): Promise<boolean> {
     const notified = new Set<string>();
     let healthy = true;
-    for (const task of role.tasks(roleCtx)) {
-      if (!selected(task, role, this.options.tags)) continue;
+    const tasks = role.tasks(roleCtx).filter((task) => selected(task, role, this.options.tags));
+    await this.prefetch(ctx, tasks);
+    for (const [index, task] of tasks.entries()) {
       const result = await this.runTask(role, task, ctx, false);
       if (result === 'unreachable') return false;
-      if (result.status === 'changed') for (const name of task.notify ?? []) notified.add(name);
+      if (result.status === 'changed') {
+        for (const name of task.notify ?? []) notified.add(name);
+        // A change (a package's files, a command's effects) may touch any path: read again.
+        ctx.files.forgetAll();
+        if (!this.options.check) await this.prefetch(ctx, tasks.slice(index + 1));
+      }
       if (result.status === 'failed') {
         healthy = false;
         break;
@@ -143,7 +157,7 @@ class HostRun {
         return;
       }
       const roleCtx: RoleContext = { lab: this.lab, host: this.host, facts, secrets: this.options.secrets };
-      const ctx: TaskContext = { remote: this.connection, facts, check: this.options.check, diff: this.options.diff, run: this.runState };
+      const ctx: TaskContext = { remote: this.connection, facts, check: this.options.check, diff: this.options.diff, run: this.runState, files: new FileStates(this.connection) };
       for (const role of rolesFor(this.playbook, this.host)) {
         if (!(await this.runRole(role, roleCtx, ctx))) break;
       }

@@ -1,6 +1,7 @@
 // A task is one idempotent step: it reads what is, compares with what is wanted, and changes
 // only the difference (and nothing at all in check mode). Modules in modules/ make tasks.
 import type { Facts } from './facts.ts';
+import type { FileStates } from './modules/remote-file.ts';
 import type { Remote } from './remote.ts';
 
 export type TaskStatus = 'ok' | 'changed' | 'failed' | 'skipped';
@@ -26,6 +27,8 @@ export interface TaskContext {
   /** compute diffs of file changes */
   diff: boolean;
   run: HostRunState;
+  /** file states, prefetched in one command for a role's tasks */
+  files: FileStates;
 }
 
 /** What a task puts in place, for `lab:render` (no machine needed). */
@@ -45,6 +48,8 @@ export interface Task {
   tags?: string[];
   /** handlers to run once, after the role's tasks, if this task changed something */
   notify?: string[];
+  /** paths it will read, known before it runs: the runner reads them all in one command */
+  paths?: string[];
   run(ctx: TaskContext): Promise<TaskResult>;
   /** the files (or parts) it manages, computed from the context alone */
   render?(ctx: TaskContext): ManagedFile[];

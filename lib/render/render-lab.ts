@@ -4,6 +4,7 @@
 import { broadcast } from '../lab/ipv4.ts';
 import type { Host, Lab } from '../lab/model.ts';
 import type { Facts } from '../engine/facts.ts';
+import { FileStates } from '../engine/modules/remote-file.ts';
 import type { Remote } from '../engine/remote.ts';
 import { rolesFor, type Play, type RoleContext } from '../engine/role.ts';
 import type { ManagedFile, TaskContext } from '../engine/task.ts';
@@ -32,7 +33,7 @@ const NO_MACHINE: Remote = {
 export function renderHost(lab: Lab, host: Host, playbook: Play[], secrets: LabSecrets): RenderedFile[] {
   const facts = definitionFacts(lab, host);
   const roleCtx: RoleContext = { lab, host, facts, secrets };
-  const taskCtx: TaskContext = { remote: { ...NO_MACHINE, host: host.name }, facts, check: true, diff: false, run: { aptUpdated: false } };
+  const taskCtx: TaskContext = { remote: { ...NO_MACHINE, host: host.name }, facts, check: true, diff: false, run: { aptUpdated: false }, files: new FileStates(NO_MACHINE) };
   return rolesFor(playbook, host).flatMap((role) =>
     role.tasks(roleCtx).flatMap((task) =>
       (task.render?.(taskCtx) ?? []).map((file) => ({ ...file, step: task.name.match(/\bT\d+\b/)?.[0] ?? '', role: role.name })),

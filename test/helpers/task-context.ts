@@ -1,6 +1,7 @@
 // A real connection and facts to run single tasks against, as the runner would.
 import { join } from 'node:path';
 import { gatherFacts } from '../../lib/engine/facts.ts';
+import { FileStates } from '../../lib/engine/modules/remote-file.ts';
 import { KnownHosts } from '../../lib/engine/ssh/known-hosts.ts';
 import { SshConnection } from '../../lib/engine/ssh/ssh-connection.ts';
 import type { Task, TaskContext, TaskResult } from '../../lib/engine/task.ts';
@@ -19,7 +20,7 @@ export async function connectTo(endpoint: SshEndpoint, stateDir: string): Promis
   await connection.connect();
   const facts = await gatherFacts(connection);
   const runState = { aptUpdated: false };
-  const context = (mode: { check?: boolean; diff?: boolean } = {}): TaskContext => ({ remote: connection, facts, check: mode.check ?? false, diff: mode.diff ?? false, run: runState });
+  const context = (mode: { check?: boolean; diff?: boolean } = {}): TaskContext => ({ remote: connection, facts, check: mode.check ?? false, diff: mode.diff ?? false, run: runState, files: new FileStates(connection) });
   return {
     connection,
     context,

@@ -117,3 +117,28 @@ describe('recap', () => {
     expect(recapSucceeded(new Map([['web1', web1]]))).toBe(true);
   });
 });
+
+describe('file states read in one command', () => {
+  it('reads many paths at once: missing, directory, empty, binary and text files', async () => {
+    const { mkdtempSync, writeFileSync, mkdirSync, chmodSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { fileStatesCommand, parseFileStates } = await import('../../lib/engine/modules/remote-file.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'hafarm-states-'));
+    writeFileSync(join(dir, 'text'), 'line one\n@@\nline three\n');
+    writeFileSync(join(dir, 'empty'), '');
+    writeFileSync(join(dir, 'binary'), Buffer.from([0, 10, 64, 64, 10, 255]));
+    chmodSync(join(dir, 'binary'), 0o600);
+    mkdirSync(join(dir, 'a dir'));
+    const paths = [join(dir, 'missing'), join(dir, 'text'), join(dir, 'a dir'), join(dir, 'empty'), join(dir, 'binary')];
+    const states = parseFileStates(paths, execFileSync('sh', ['-c', fileStatesCommand(paths)]));
+    expect(states.get(paths[0]!)).toEqual({ exists: false });
+    expect(states.get(paths[1]!)).toMatchObject({ exists: true, kind: 'file', mode: '0644', content: Buffer.from('line one\n@@\nline three\n') });
+    expect(states.get(paths[2]!)).toMatchObject({ exists: true, kind: 'directory' });
+    expect(states.get(paths[3]!)).toMatchObject({ kind: 'file', content: Buffer.alloc(0) });
+    expect(states.get(paths[4]!)).toMatchObject({ kind: 'file', mode: '0600', content: Buffer.from([0, 10, 64, 64, 10, 255]) });
+    const none = [join(dir, 'x'), join(dir, 'y')];
+    expect([...parseFileStates(none, execFileSync('sh', ['-c', fileStatesCommand(none)])).values()]).toEqual([{ exists: false }, { exists: false }]);
+    execFileSync('rm', ['-rf', dir]);
+  });
+});

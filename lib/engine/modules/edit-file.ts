@@ -3,7 +3,6 @@
 import type { ManagedFile, Task, TaskContext, TaskResult } from '../task.ts';
 import { failed, ok } from '../task.ts';
 import { ensureFile } from './file.ts';
-import { readRemoteFile } from './remote-file.ts';
 import { withBlock, withLine } from './text-edit.ts';
 
 interface EditSpec {
@@ -17,7 +16,7 @@ interface EditSpec {
 }
 
 async function editFile(ctx: TaskContext, spec: EditSpec, edit: (content: string) => string): Promise<TaskResult> {
-  const actual = await readRemoteFile(ctx.remote, spec.path);
+  const actual = await ctx.files.read(spec.path);
   if (actual.exists && actual.kind !== 'file') return failed(`${spec.path} is a ${actual.kind}, not a file`);
   const current = actual.exists ? (actual.content?.toString() ?? '') : '';
   const attributes = actual.exists ? { mode: actual.mode, owner: actual.owner, group: actual.group } : { mode: spec.mode ?? '0644' };
@@ -36,6 +35,7 @@ export function blockInFile(spec: EditSpec & { marker: string; block: string | (
     name: spec.name,
     tags: spec.tags,
     notify: spec.notify,
+    paths: [spec.path],
     run: (ctx) => editFile(ctx, spec, (content) => withBlock(content, spec.marker, blockOf(ctx))),
     render: (ctx) => [managedPart(spec, 'block', withBlock('', spec.marker, blockOf(ctx)))],
   };
@@ -47,6 +47,7 @@ export function lineInFile(spec: EditSpec & { line: string; regexp: RegExp; only
     name: spec.name,
     tags: spec.tags,
     notify: spec.notify,
+    paths: [spec.path],
     run: (ctx) => editFile(ctx, spec, (content) => (spec.onlyIfPresent && !content.split('\n').some((l) => spec.regexp.test(l)) ? content : withLine(content, spec.line, spec.regexp))),
     render: () => [managedPart(spec, 'line', `${spec.line}\n`)],
   };

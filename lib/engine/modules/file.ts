@@ -2,7 +2,7 @@
 // and attributes; only attributes are fixed when only they differ.
 import { attributeDiff, fileDiff } from '../diff.ts';
 import { changed, failed, ok, type ManagedFile, type Task, type TaskContext, type TaskResult } from '../task.ts';
-import { normalizeMode, readRemoteFile, setAttributes, ValidationFailed, writeRemoteFile, type FileAttributes } from './remote-file.ts';
+import { normalizeMode, setAttributes, ValidationFailed, writeRemoteFile, type FileAttributes } from './remote-file.ts';
 
 export interface FileSpec {
   name: string;
@@ -41,7 +41,7 @@ export function renderFile(ctx: TaskContext, spec: FileContent): ManagedFile {
 
 export async function ensureFile(ctx: TaskContext, spec: FileContent): Promise<TaskResult> {
   const { content: wanted, attributes } = wantedOf(ctx, spec);
-  const actual = await readRemoteFile(ctx.remote, spec.path);
+  const actual = await ctx.files.read(spec.path);
   if (actual.exists && actual.kind !== 'file') return failed(`${spec.path} exists and is a ${actual.kind}, not a file`);
   const before = actual.exists ? actual.content : undefined;
   const contentDiffers = !before || !before.equals(wanted);
@@ -61,6 +61,7 @@ export async function ensureFile(ctx: TaskContext, spec: FileContent): Promise<T
   const what = !actual.exists ? `create ${spec.path}` : contentDiffers ? `update ${spec.path}` : `set mode/owner of ${spec.path}`;
   if (ctx.check) return changed(`would ${what}`, diff);
   try {
+    ctx.files.forget(spec.path);
     if (contentDiffers) await writeRemoteFile(ctx.remote, spec.path, wanted, attributes, spec.validate);
     else await setAttributes(ctx.remote, spec.path, attributes);
   } catch (error) {
@@ -71,5 +72,5 @@ export async function ensureFile(ctx: TaskContext, spec: FileContent): Promise<T
 }
 
 export function file(spec: FileSpec): Task {
-  return { name: spec.name, tags: spec.tags, notify: spec.notify, run: (ctx) => ensureFile(ctx, spec), render: (ctx) => [renderFile(ctx, spec)] };
+  return { name: spec.name, tags: spec.tags, notify: spec.notify, paths: [spec.path], run: (ctx) => ensureFile(ctx, spec), render: (ctx) => [renderFile(ctx, spec)] };
 }

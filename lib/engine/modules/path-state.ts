@@ -3,7 +3,7 @@
 import { attributeDiff } from '../diff.ts';
 import { command } from '../ssh/shell-quote.ts';
 import { changed, failed, ok, type Task } from '../task.ts';
-import { normalizeMode, readRemoteFile } from './remote-file.ts';
+import { normalizeMode } from './remote-file.ts';
 
 export interface PathSpec {
   name: string;
@@ -21,11 +21,13 @@ export function pathState(spec: PathSpec): Task {
     name: spec.name,
     tags: spec.tags,
     notify: spec.notify,
+    paths: [spec.path],
     async run(ctx) {
-      const actual = await readRemoteFile(ctx.remote, spec.path, false);
+      const actual = await ctx.files.read(spec.path);
       if (spec.state === 'absent') {
         if (!actual.exists) return ok();
         if (ctx.check) return changed(`would remove ${spec.path}`);
+        ctx.files.forget(spec.path);
         const result = await ctx.remote.exec(command('rm', '-rf', '--', spec.path));
         return result.code === 0 ? changed(`removed ${spec.path}`) : failed(result.stderr.trim());
       }
@@ -42,6 +44,7 @@ export function pathState(spec: PathSpec): Task {
       const what = actual.exists ? `set ${differing.join(', ')} of ${spec.path}` : `create directory ${spec.path}`;
       const diff = ctx.diff ? attributeDiff(spec.path, before, wanted) || `${spec.path}: (absent) -> directory` : undefined;
       if (ctx.check) return changed(`would ${what}`, diff);
+      ctx.files.forget(spec.path);
       const steps = [
         ...(actual.exists ? [] : [command('mkdir', '-p', spec.path)]),
         ...(wanted.owner || wanted.group ? [command('chown', `${wanted.owner ?? ''}${wanted.group ? `:${wanted.group}` : ''}`, spec.path)] : []),

@@ -15,30 +15,79 @@ export type RemoteFileState =
   | { exists: false }
   | ({ exists: true; kind: 'file' | 'directory' | 'other'; content?: Buffer } & FileAttributes);
 
+export type ExistingFile = Extract<RemoteFileState, { exists: true }>;
+
 export function normalizeMode(mode: string | number): string {
   const value = typeof mode === 'number' ? mode : parseInt(mode, 8);
   if (!Number.isInteger(value) || value < 0 || value > 0o7777) throw new Error(`invalid file mode ${mode}`);
   return value.toString(8).padStart(4, '0');
 }
 
-export async function readRemoteFile(remote: Remote, path: string, withContent = true): Promise<RemoteFileState> {
-  const p = quote(path);
-  const script = `if [ -e ${p} ]; then stat -c '%a %U %G %F' ${p}; ${withContent ? `if [ -f ${p} ]; then echo @@; base64 -w0 ${p}; fi; ` : ''}else echo @@absent; fi`;
-  const result = await remote.exec(script);
-  if (result.code !== 0) throw new Error(`cannot read ${path}: ${result.stderr.trim()}`);
-  if (result.stdout.startsWith('@@absent')) return { exists: false };
-  const [head, body] = result.stdout.split('\n@@\n');
-  const [mode, owner, group, ...kindWords] = (head ?? '').trim().split(' ');
-  const kindText = kindWords.join(' ');
-  const kind = kindText.startsWith('regular') ? 'file' : kindText === 'directory' ? 'directory' : 'other';
-  return {
-    exists: true,
-    kind,
-    mode: normalizeMode(mode ?? '0'),
-    owner: owner ?? '',
-    group: group ?? '',
-    ...(body !== undefined ? { content: Buffer.from(body.trim(), 'base64') } : {}),
-  };
+/**
+ * File states read in one command for many paths (pyinfra's facts-first idea applied to files):
+ * the runner prefetches the paths a role's tasks name, so a no-op task costs no round trip.
+ * One stat and one cat for all of them, whatever their number.
+ */
+export function fileStatesCommand(paths: string[]): string {
+  const list = paths.map(quote).join(' ');
+  return [
+    `set --; for p in ${list}; do if [ -e "$p" ]; then echo 1; set -- "$@" "$p"; else echo 0; fi; done`,
+    `echo @@; if [ $# -gt 0 ]; then stat -c '%a %U %G %s %F' -- "$@"; fi`,
+    `echo @@; set --; for p in ${list}; do if [ -f "$p" ]; then set -- "$@" "$p"; fi; done; if [ $# -gt 0 ]; then cat -- "$@"; fi`,
+  ].join('; ');
+}
+
+export function parseFileStates(paths: string[], output: Buffer): Map<string, RemoteFileState> {
+  const first = output.indexOf('\n@@\n');
+  const second = output.indexOf('\n@@\n', first + 3);
+  if (first === -1 || second === -1) throw new Error('unreadable answer while reading file states');
+  const flags = output.subarray(0, first).toString().split('\n');
+  const stats = output.subarray(first + 4, second).toString().split('\n').filter(Boolean);
+  let content = output.subarray(second + 4);
+  const states = new Map<string, RemoteFileState>();
+  let statIndex = 0;
+  paths.forEach((path, i) => {
+    if (flags[i] !== '1') return states.set(path, { exists: false });
+    const [mode, owner, group, size, ...kindWords] = (stats[statIndex++] ?? '').split(' ');
+    const kindText = kindWords.join(' ');
+    const kind = kindText.startsWith('regular') ? 'file' : kindText === 'directory' ? 'directory' : 'other';
+    const state: RemoteFileState = { exists: true, kind, mode: normalizeMode(mode ?? '0'), owner: owner ?? '', group: group ?? '' };
+    if (kind === 'file') {
+      const length = Number(size);
+      state.content = Buffer.from(content.subarray(0, length));
+      content = content.subarray(length);
+    }
+    states.set(path, state);
+  });
+  return states;
+}
+
+export class FileStates {
+  private readonly cache = new Map<string, RemoteFileState>();
+
+  constructor(private readonly remote: Remote) {}
+
+  async prefetch(paths: string[]): Promise<void> {
+    const wanted = [...new Set(paths)].filter((p) => !this.cache.has(p));
+    if (wanted.length === 0) return;
+    const result = await this.remote.exec(fileStatesCommand(wanted));
+    if (result.code !== 0) throw new Error(`cannot read ${wanted.join(', ')}: ${result.stderr.trim()}`);
+    for (const [path, state] of parseFileStates(wanted, result.stdoutBytes)) this.cache.set(path, state);
+  }
+
+  async read(path: string): Promise<RemoteFileState> {
+    await this.prefetch([path]);
+    return this.cache.get(path)!;
+  }
+
+  /** After a change the next read asks the machine again. */
+  forget(path: string): void {
+    this.cache.delete(path);
+  }
+
+  forgetAll(): void {
+    this.cache.clear();
+  }
 }
 
 export class ValidationFailed extends Error {

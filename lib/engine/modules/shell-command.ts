@@ -1,6 +1,5 @@
 // A command, made idempotent by what it creates or removes, or by a changedWhen test of its
 // output, so that it is not "changed" on every run.
-import { quote } from '../ssh/shell-quote.ts';
 import type { ExecResult } from '../remote.ts';
 import { changed, failed, ok, type Task, type TaskResult } from '../task.ts';
 
@@ -26,15 +25,10 @@ export function shellCommand(spec: CommandSpec): Task {
     name: spec.name,
     tags: spec.tags,
     notify: spec.notify,
+    paths: [spec.creates, spec.removes].filter((p): p is string => p !== undefined),
     async run(ctx): Promise<TaskResult> {
-      const guards = [
-        ...(spec.creates ? [`[ -e ${quote(spec.creates)} ] && echo skip`] : []),
-        ...(spec.removes ? [`[ -e ${quote(spec.removes)} ] || echo skip`] : []),
-      ];
-      if (guards.length > 0) {
-        const guard = await ctx.remote.exec(`${guards.join('; ')}; true`);
-        if (guard.stdout.includes('skip')) return ok();
-      }
+      if (spec.creates && (await ctx.files.read(spec.creates)).exists) return ok();
+      if (spec.removes && !(await ctx.files.read(spec.removes)).exists) return ok();
       if (ctx.check) return { status: 'skipped', message: `would run: ${spec.cmd} (commands do not run in check mode)` };
       const result = await ctx.remote.exec(spec.cmd, spec.timeoutMs ? { timeoutMs: spec.timeoutMs } : {});
       const isFailure = spec.failedWhen ? spec.failedWhen(result) : result.code !== 0;

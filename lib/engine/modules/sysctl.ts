@@ -29,6 +29,7 @@ export function sysctl(spec: SysctlSpec): Task {
     name: spec.name,
     tags: spec.tags,
     notify: spec.notify,
+    paths: persist.paths,
     render: (ctx) => persist.render?.(ctx) ?? [],
     async run(ctx) {
       // An unknown key is refused before anything is persisted.

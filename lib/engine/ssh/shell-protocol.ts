@@ -20,10 +20,12 @@ export function shellPreamble(boundary: string): string {
     'T=$(mktemp -d /tmp/.hafarm-sh-XXXXXX) || exit 97',
     `trap 'rm -rf "$T"' EXIT`,
     `B=${quote(boundary)}`,
+    // stdout goes straight to the channel; stderr through a file, read only when not empty.
     'h_run() {',
-    '  timeout -k 2 "$2" sh -c "$3" </dev/null >"$T/o" 2>"$T/e"; rc=$?',
-    `  printf '%s %s out\\n' "$B" "$1"; cat "$T/o"`,
-    `  printf '\\n%s %s err\\n' "$B" "$1"; cat "$T/e"`,
+    `  printf '%s %s out\\n' "$B" "$1"`,
+    '  timeout -k 2 "$2" sh -c "$3" </dev/null 2>"$T/e"; rc=$?',
+    `  printf '\\n%s %s err\\n' "$B" "$1"`,
+    '  if [ -s "$T/e" ]; then cat "$T/e"; : >"$T/e"; fi',
     `  printf '\\n%s %s end %s\\n' "$B" "$1" "$rc"`,
     '}',
     `printf '%s ready\\n' "$B"`,
@@ -60,6 +62,10 @@ export class FrameParser {
   }
 
   private next(): Frame | undefined {
+    // Anything before a frame's head (output of a daemon that kept the shell's stdout) is skipped.
+    const start = this.buffer.indexOf(Buffer.from(`${this.boundary} `));
+    if (start === -1) return undefined;
+    if (start > 0) this.buffer = this.buffer.subarray(start);
     const head = /^(\S+) (\d+) out\n/.exec(this.buffer.subarray(0, 200).toString('latin1'));
     if (!head || head[1] !== this.boundary) return undefined;
     const id = Number(head[2]);

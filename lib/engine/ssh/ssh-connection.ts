@@ -166,7 +166,7 @@ export class SshConnection implements Remote {
         resolve: (frame) => {
           clearTimeout(timer);
           if (frame.code === TIMEOUT_EXIT) reject(new CommandTimedOut(`${this.host}: command timed out after ${seconds}s: ${shown}`));
-          else resolve({ code: frame.code, stdout: frame.stdout.toString(), stderr: frame.stderr.toString() });
+          else resolve({ code: frame.code, stdout: frame.stdout.toString(), stderr: frame.stderr.toString(), stdoutBytes: frame.stdout });
         },
         reject: (error) => {
           clearTimeout(timer);
