@@ -4,13 +4,16 @@ import { parseArgs } from 'node:util';
 import { UsageError, type Command } from '../lib/cli/command.ts';
 import { reportError } from '../lib/cli/report-error.ts';
 import { destroyCommand } from '../lib/cli/commands/destroy.ts';
+import { labCommand } from '../lib/cli/commands/lab.ts';
 import { provisionCommand } from '../lib/cli/commands/provision.ts';
+import { haltCommand, startCommand } from '../lib/cli/commands/power.ts';
+import { execCommand, sshCommand } from '../lib/cli/commands/remote-shell.ts';
 import { renderCommand } from '../lib/cli/commands/render.ts';
 import { statusCommand } from '../lib/cli/commands/status.ts';
 import { upCommand } from '../lib/cli/commands/up.ts';
 import { validateCommand } from '../lib/cli/commands/validate.ts';
 
-const COMMANDS: Command[] = [upCommand, provisionCommand, statusCommand, destroyCommand, renderCommand, validateCommand];
+const COMMANDS: Command[] = [labCommand, upCommand, provisionCommand, statusCommand, haltCommand, startCommand, sshCommand, execCommand, destroyCommand, renderCommand, validateCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -28,6 +31,17 @@ function commandHelp(command: Command): string {
   return [`usage: hafarm ${command.usage}`, '', command.summary, '', ...Object.entries(command.optionHelp).map(([k, v]) => `  ${k.padEnd(width)}  ${v}`)].join('\n');
 }
 
+/** Index of the first argument that is neither an option nor an option's value. */
+function firstPositional(args: string[], command: Command): number {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (!arg.startsWith('-')) return i;
+    const name = arg.replace(/^--?/, '').split('=')[0]!;
+    if (command.options[name]?.type === 'string' && !arg.includes('=')) i++;
+  }
+  return -1;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
@@ -40,13 +54,19 @@ async function main(argv: string[]): Promise<number> {
     console.log(commandHelp(command));
     return 0;
   }
+  let own = rest;
+  let raw: string[] = [];
+  if (command.rawAfterFirstPositional) {
+    const at = firstPositional(rest, command);
+    if (at !== -1) [own, raw] = [rest.slice(0, at + 1), rest.slice(at + 1)];
+  }
   let parsed;
   try {
-    parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: own, options: command.options, allowPositionals: true, strict: true });
   } catch (error) {
     throw new UsageError(`${(error as Error).message}\n\n${commandHelp(command)}`);
   }
-  return command.run(parsed);
+  return command.run({ values: parsed.values, positionals: [...parsed.positionals, ...raw] });
 }
 
 main(process.argv.slice(2)).then(

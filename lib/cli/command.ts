@@ -15,6 +15,8 @@ export interface Command {
   options: OptionSpec;
   /** documentation of each option, shown by --help */
   optionHelp: Record<string, string>;
+  /** arguments after the first positional are passed on untouched (a remote command line) */
+  rawAfterFirstPositional?: boolean;
   /** resolves to the process exit code */
   run(args: ParsedCommandLine): Promise<number>;
 }

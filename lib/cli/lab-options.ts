@@ -2,7 +2,9 @@
 // which provider.
 import { loadLab, DEFAULT_LAB_FILE } from '../lab/load.ts';
 import { PROVIDER_CHOICES, type Lab, type ProviderChoice } from '../lab/model.ts';
-import { DEFAULT_STATE_DIR, LabStateDir } from '../state/lab-state.ts';
+import { createProvider } from '../providers/select-provider.ts';
+import type { LabProvider } from '../providers/provider.ts';
+import { DEFAULT_STATE_DIR, LabStateDir, StateMismatch } from '../state/lab-state.ts';
 import { stringOption, UsageError, type OptionSpec, type ParsedCommandLine } from './command.ts';
 
 export const LAB_OPTIONS: OptionSpec = {
@@ -37,4 +39,20 @@ export function providerChoice(args: ParsedCommandLine, lab: Lab): ProviderChoic
     throw new UsageError(`--provider: "${given}" is not a provider (allowed: ${PROVIDER_CHOICES.join(', ')})`);
   }
   return given as ProviderChoice;
+}
+
+/** The provider that brought the lab up, for commands that act on its machines. */
+export function runningLab(args: ParsedCommandLine): LabContext & { provider: LabProvider } {
+  const context = labContext(args);
+  const record = context.state.check(context.lab);
+  if (!record) throw new StateMismatch(`lab "${context.lab.name}" is not up (no state in ${context.state.dir}); run lab:up first`);
+  return { ...context, provider: createProvider(record.provider, context.lab, context.state) };
+}
+
+/** The one host named on the command line, checked against the lab. */
+export function hostArgument(args: ParsedCommandLine, lab: Lab, usage: string): string {
+  const host = args.positionals[0];
+  if (!host) throw new UsageError(`name a host: ${usage} (hosts: ${lab.hosts.map((h) => h.name).join(', ')})`);
+  if (!lab.hosts.some((h) => h.name === host)) throw new UsageError(`no host named "${host}" in ${lab.file} (hosts: ${lab.hosts.map((h) => h.name).join(', ')})`);
+  return host;
 }

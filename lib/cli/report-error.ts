@@ -1,6 +1,6 @@
 // Errors the user can act on are printed as their message alone; anything else is a bug in
 // hafarm and keeps its stack.
-const EXPECTED = new Set(['LabDefinitionError', 'PrerequisitesMissing', 'StateMismatch', 'NoUsableProvider', 'VagrantCommandFailed', 'UsageError']);
+const EXPECTED = new Set(['LabDefinitionError', 'PrerequisitesMissing', 'StateMismatch', 'NoUsableProvider', 'VagrantCommandFailed', 'UsageError', 'MachinesFailed', 'HostCommandFailed']);
 
 export function reportError(error: unknown): number {
   if (error instanceof Error && EXPECTED.has(error.name)) {

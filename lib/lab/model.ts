@@ -2,7 +2,7 @@
 // nothing else, so a farm of another shape is an edit of the definition, never of the code.
 import type { Cidr } from './ipv4.ts';
 
-export const PROVIDER_CHOICES = ['auto', 'virtualbox', 'libvirt'] as const;
+export const PROVIDER_CHOICES = ['auto', 'virtualbox', 'libvirt', 'netns'] as const;
 export type ProviderChoice = (typeof PROVIDER_CHOICES)[number];
 export type ProviderName = Exclude<ProviderChoice, 'auto'>;
 

@@ -3,15 +3,18 @@
 import type { Lab, ProviderChoice, ProviderName } from '../lab/model.ts';
 import type { LabStateDir } from '../state/lab-state.ts';
 import { formatMissing, PrerequisitesMissing, type LabProvider, type MissingPrerequisite } from './provider.ts';
+import { NetnsProvider } from './netns/netns-provider.ts';
 import { VagrantProvider } from './vagrant/vagrant-provider.ts';
 
-export const AUTO_ORDER: ProviderName[] = ['virtualbox', 'libvirt'];
+export const AUTO_ORDER: ProviderName[] = ['virtualbox', 'libvirt', 'netns'];
 
 export function createProvider(name: ProviderName, lab: Lab, state: LabStateDir): LabProvider {
   switch (name) {
     case 'virtualbox':
     case 'libvirt':
       return new VagrantProvider(name, lab, state);
+    case 'netns':
+      return new NetnsProvider(lab, state);
   }
 }
 

@@ -7,11 +7,9 @@ import type { PlayReporter } from '../../engine/report/reporter.ts';
 import { runPlay } from '../../engine/run-play.ts';
 import { KnownHosts } from '../../engine/ssh/known-hosts.ts';
 import type { Lab } from '../../lab/model.ts';
-import { createProvider } from '../../providers/select-provider.ts';
 import { loadSecrets } from '../../state/lab-secrets.ts';
-import { StateMismatch } from '../../state/lab-state.ts';
 import { stringOption, UsageError, type Command, type ParsedCommandLine } from '../command.ts';
-import { LAB_OPTION_HELP, LAB_OPTIONS, labContext } from '../lab-options.ts';
+import { LAB_OPTION_HELP, LAB_OPTIONS, runningLab } from '../lab-options.ts';
 
 export const KNOWN_HOSTS_FILE = 'known_hosts';
 
@@ -63,11 +61,8 @@ export const provisionCommand: Command = {
     ...LAB_OPTION_HELP,
   },
   async run(args) {
-    const { lab, state } = labContext(args);
+    const { lab, state, provider } = runningLab(args);
     const settings = provisionSettings(args, lab);
-    const record = state.check(lab);
-    if (!record) throw new StateMismatch(`lab "${lab.name}" is not up (no state in ${state.dir}); run lab:up first`);
-    const provider = createProvider(record.provider, lab, state);
     const endpoints = await provider.sshEndpoints();
     const hosts = lab.hosts.map((h) => h.name).filter((h) => settings.limit.length === 0 || settings.limit.includes(h));
     const reportOptions = { verbose: settings.verbose, diff: settings.diff, check: settings.check };

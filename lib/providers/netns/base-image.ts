@@ -1,0 +1,94 @@
+// The namespace machines' "box": a local package repository filled by the host's own apt (the
+// machines have no route out and get no credential), and a Debian bookworm minbase root
+// filesystem built from it with mmdebstrap. Both are cached by a hash of their inputs and
+// shared read-only by every machine and every lab of this host.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { renderTemplate } from '../../render/templates.ts';
+import { quote } from '../../engine/ssh/shell-quote.ts';
+import { run } from './host-command.ts';
+
+/** What every machine has before provisioning: sshd and what our init and Heartbeat's IPaddr need. */
+export const BASE_PACKAGES = ['apt', 'openssh-server', 'iproute2', 'procps', 'curl', 'net-tools', 'tini', 'sysvinit-utils', 'init-system-helpers'];
+/** What the roles install, present in the repository so apt-get works without a route out. */
+export const ROLE_PACKAGES = ['heartbeat', 'haproxy', 'nginx'];
+/** Bump when the recipe below changes, so cached images are rebuilt. */
+const RECIPE = 3;
+
+export interface BaseImage {
+  repo: string;
+  rootfs: string;
+}
+
+export function cacheDir(): string {
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'hafarm');
+}
+
+function key(parts: unknown): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 16);
+}
+
+/** Debian's Priority: required packages, which mmdebstrap's minbase variant installs. */
+async function requiredPackages(): Promise<string[]> {
+  const dump = await run('apt-cache', ['dumpavail'], { timeoutMs: 120_000 });
+  const names = new Set<string>();
+  let current = '';
+  for (const line of dump.split('\n')) {
+    if (line.startsWith('Package: ')) current = line.slice(9).trim();
+    else if (line === 'Priority: required' || line === 'Essential: yes') names.add(current);
+  }
+  names.add('apt');
+  return [...names].sort();
+}
+
+async function buildRepo(dir: string, packages: string[], progress: (text: string) => void): Promise<void> {
+  const work = `${dir}.partial`;
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(join(work, 'debs', 'partial'), { recursive: true });
+  writeFileSync(join(work, 'empty-status'), '');
+  progress(`downloading ${packages.length} packages and their dependencies with the host's apt`);
+  await run('apt-get', [
+    '-q', '-y',
+    '-o', `Dir::State::status=${join(work, 'empty-status')}`,
+    '-o', `Dir::Cache::archives=${join(work, 'debs')}`,
+    '-o', 'Debug::NoLocking=1',
+    '-o', 'APT::Install-Recommends=false',
+    'install', '--download-only', ...packages,
+  ], { timeoutMs: 900_000 });
+  rmSync(join(work, 'debs', 'partial'), { recursive: true, force: true });
+  progress('indexing the local repository');
+  await run('sh', ['-c', `cd ${quote(join(work, 'debs'))} && apt-ftparchive packages . > Packages && apt-ftparchive -o APT::FTPArchive::Release::Suite=bookworm -o APT::FTPArchive::Release::Codename=bookworm release . > Release`]);
+  renameSync(work, dir);
+}
+
+async function buildRootfs(dir: string, repo: string, progress: (text: string) => void): Promise<void> {
+  const work = `${dir}.partial`;
+  rmSync(work, { recursive: true, force: true });
+  progress('building the base root filesystem with mmdebstrap (about 20 s)');
+  await run('mmdebstrap', ['--mode=root', '--variant=minbase', '--quiet', `--include=${BASE_PACKAGES.join(',')}`, 'bookworm', work, `deb [trusted=yes] copy://${join(repo, 'debs')} ./`], { timeoutMs: 900_000 });
+  // Each machine makes its own SSH host keys at first boot.
+  for (const file of readdirSync(join(work, 'etc/ssh'))) if (file.startsWith('ssh_host_')) unlinkSync(join(work, 'etc/ssh', file));
+  // apt inside a machine reads the repository bind-mounted at /hafarm-repo.
+  writeFileSync(join(work, 'etc/apt/sources.list'), 'deb [trusted=yes] file:/hafarm-repo ./\n');
+  for (const file of readdirSync(join(work, 'etc/apt/sources.list.d'))) unlinkSync(join(work, 'etc/apt/sources.list.d', file));
+  mkdirSync(join(work, 'hafarm-repo'), { recursive: true });
+  mkdirSync(join(work, 'usr/local/sbin'), { recursive: true });
+  writeFileSync(join(work, 'usr/local/sbin/hafarm-init'), renderTemplate('netns/hafarm-init.njk', {}), { mode: 0o755 });
+  renameSync(work, dir);
+}
+
+/** Returns the cached image, building what is missing. */
+export async function ensureBaseImage(progress: (text: string) => void): Promise<BaseImage> {
+  const root = cacheDir();
+  mkdirSync(root, { recursive: true, mode: 0o700 });
+  const required = await requiredPackages();
+  const packages = [...new Set([...required, ...BASE_PACKAGES, ...ROLE_PACKAGES])].sort();
+  const repo = join(root, `repo-${key({ packages, RECIPE })}`);
+  if (!existsSync(repo)) await buildRepo(repo, packages, progress);
+  const init = renderTemplate('netns/hafarm-init.njk', {});
+  const rootfs = join(root, `rootfs-${key({ repo, BASE_PACKAGES, init, RECIPE })}`);
+  if (!existsSync(rootfs)) await buildRootfs(rootfs, repo, progress);
+  return { repo: join(repo, 'debs'), rootfs };
+}

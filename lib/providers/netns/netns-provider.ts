@@ -1,0 +1,208 @@
+// The namespace provider: the lab's machines made of Linux namespaces on this host, for hosts
+// with no usable hypervisor (Debian 12 has no VirtualBox; CI cannot run KVM guests).
+// SSH provisioning and verification run on them unchanged.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatCidr, fromInt, isHostOf, toInt, broadcast, type Cidr } from '../../lab/ipv4.ts';
+import type { Lab } from '../../lab/model.ts';
+import type { LabStateDir } from '../../state/lab-state.ts';
+import type { LabProvider, MachineEvent, MachineStatus, MissingPrerequisite, SshEndpoint } from '../provider.ts';
+import { ensureBaseImage, type BaseImage } from './base-image.ts';
+import { attempt, run } from './host-command.ts';
+import { NetnsMachine } from './machine.ts';
+import { chooseMgmtSubnet, routeNetworks } from './mgmt-subnet.ts';
+import { netnsNames, type NetnsNames } from './names.ts';
+import { netnsMissing } from './prerequisites.ts';
+import { ensureBridge, ensureNamespace, labResources, mgmtHostAddress, mgmtMachineAddress, plug, type Plug } from './wiring.ts';
+
+interface NetnsState {
+  mgmt: Cidr;
+  base: BaseImage;
+}
+
+const STATE_FILE = 'netns.json';
+
+export class MachinesFailed extends Error {
+  override name = 'MachinesFailed';
+}
+
+/** The client of the checks sits on the LAN at its highest free address. */
+export function clientAddress(lab: Lab): string {
+  const used = new Set([lab.networks.lan.gateway, lab.vip.address, ...lab.hosts.map((h) => h.lan)]);
+  const cidr = lab.networks.lan.cidr;
+  for (let value = toInt(broadcast(cidr)) - 1; value > toInt(cidr.network); value--) {
+    const address = fromInt(value);
+    if (!used.has(address) && isHostOf(cidr, address)) return address;
+  }
+  throw new Error(`no free address on the LAN ${formatCidr(cidr)} for the client`);
+}
+
+export class NetnsProvider implements LabProvider {
+  readonly name = 'netns' as const;
+  readonly names: NetnsNames;
+
+  constructor(
+    private readonly lab: Lab,
+    private readonly state: LabStateDir,
+  ) {
+    this.names = netnsNames(lab);
+  }
+
+  missingPrerequisites(): Promise<MissingPrerequisite[]> {
+    return netnsMissing();
+  }
+
+  private get keyFile(): string {
+    return this.state.path('ssh', 'id_ed25519');
+  }
+
+  private readState(): NetnsState | undefined {
+    const file = this.state.path(STATE_FILE);
+    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as NetnsState) : undefined;
+  }
+
+  private async prepare(progress: (text: string) => void): Promise<NetnsState> {
+    const existing = this.readState();
+    const base = await ensureBaseImage(progress);
+    let mgmt = existing?.mgmt;
+    if (!mgmt) {
+      const routes = routeNetworks(await run('ip', ['-j', 'route', 'show', 'table', 'all']));
+      mgmt = chooseMgmtSubnet(this.lab, routes);
+    }
+    const state: NetnsState = { mgmt, base };
+    writeFileSync(this.state.path(STATE_FILE), `${JSON.stringify(state, null, 2)}\n`);
+    if (!existsSync(this.keyFile)) {
+      mkdirSync(this.state.path('ssh'), { recursive: true, mode: 0o700 });
+      await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `hafarm lab ${this.lab.name}`, '-f', this.keyFile]);
+    }
+    return state;
+  }
+
+  private machine(hostName: string, state: NetnsState): NetnsMachine {
+    const index = this.lab.hosts.findIndex((h) => h.name === hostName);
+    const host = this.lab.hosts[index];
+    if (!host) throw new Error(`no host named "${hostName}" in ${this.lab.file} (hosts: ${this.lab.hosts.map((h) => h.name).join(', ')})`);
+    const { lan, heartbeat } = this.lab.networks;
+    const plugs: Plug[] = [
+      { hostEnd: this.names.veth(index, 0), bridge: this.names.bridge('mgmt'), inside: 'eth0', address: mgmtMachineAddress(state.mgmt, index), cidr: state.mgmt },
+      { hostEnd: this.names.veth(index, 1), bridge: this.names.bridge('lan'), inside: lan.interface, address: host.lan, cidr: lan.cidr },
+    ];
+    if (host.heartbeat) plugs.push({ hostEnd: this.names.veth(index, 2), bridge: this.names.bridge('heartbeat'), inside: heartbeat.interface, address: host.heartbeat, cidr: heartbeat.cidr });
+    return new NetnsMachine({
+      host: host.name,
+      namespace: this.names.namespace(host.name),
+      dir: this.state.path('machines', host.name),
+      base: state.base.rootfs,
+      repo: state.base.repo,
+      plugs,
+      sshAddress: mgmtMachineAddress(state.mgmt, index),
+      authorizedKey: existsSync(`${this.keyFile}.pub`) ? readFileSync(`${this.keyFile}.pub`, 'utf8') : '',
+    });
+  }
+
+  private requireState(): NetnsState {
+    const state = this.readState();
+    if (!state) throw new Error(`lab "${this.lab.name}" has no namespace machines yet (no ${STATE_FILE} in ${this.state.dir}); run lab:up`);
+    return state;
+  }
+
+  private async ensureNetworks(state: NetnsState): Promise<void> {
+    await ensureBridge(this.names.bridge('lan'));
+    await ensureBridge(this.names.bridge('heartbeat'));
+    await ensureBridge(this.names.bridge('mgmt'), { address: mgmtHostAddress(state.mgmt), prefix: state.mgmt.prefix });
+  }
+
+  private async ensureClient(): Promise<void> {
+    const ns = this.names.clientNamespace;
+    await ensureNamespace(ns);
+    const shown = await run('ip', ['-n', ns, '-o', 'link', 'show']);
+    if (!shown.includes(` ${this.lab.networks.lan.interface}@`)) {
+      await plug(ns, { hostEnd: this.names.clientVeth, bridge: this.names.bridge('lan'), inside: this.lab.networks.lan.interface, address: clientAddress(this.lab), cidr: this.lab.networks.lan.cidr });
+    }
+  }
+
+  async up(onEvent: (event: MachineEvent) => void): Promise<void> {
+    const first = this.lab.hosts[0]!.name;
+    const state = await this.prepare((text) => onEvent({ host: first, kind: 'progress', text }));
+    await this.ensureNetworks(state);
+    await this.ensureClient();
+    const results = await Promise.allSettled(
+      this.lab.hosts.map(async (host) => {
+        try {
+          const machine = this.machine(host.name, state);
+          onEvent({ host: host.name, kind: 'progress', text: machine.isRunning() ? 'already running' : 'booting' });
+          await machine.powerOn();
+          await machine.waitForSsh();
+          onEvent({ host: host.name, kind: 'done' });
+        } catch (error) {
+          onEvent({ host: host.name, kind: 'failed', text: (error as Error).message });
+          throw error;
+        }
+      }),
+    );
+    const failures = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []));
+    if (failures.length > 0) throw new MachinesFailed(failures.join('\n'));
+  }
+
+  async powerOff(host: string): Promise<void> {
+    await this.machine(host, this.requireState()).powerOff();
+  }
+
+  async powerOn(host: string): Promise<void> {
+    const state = this.requireState();
+    await this.ensureNetworks(state);
+    const machine = this.machine(host, state);
+    await machine.powerOn();
+    await machine.waitForSsh();
+  }
+
+  async destroy(): Promise<void> {
+    const state = this.readState();
+    if (state) for (const host of this.lab.hosts) await this.machine(host.name, state).remove();
+    // Whatever a crash or an interrupted run left, found by the lab's prefix.
+    const leftovers = await labResources(this.names);
+    for (const ns of leftovers.namespaces) {
+      const pids = (await run('ip', ['netns', 'pids', ns]).catch(() => '')).split('\n').map(Number).filter(Boolean);
+      for (const pid of pids) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+      await attempt('ip', ['netns', 'del', ns]);
+    }
+    for (const link of (await labResources(this.names)).links) await attempt('ip', ['link', 'del', link]);
+    for (const line of readFileSync('/proc/self/mounts', 'utf8').split('\n')) {
+      const target = line.split(' ')[1];
+      if (target?.startsWith(`${this.state.dir}/`)) await attempt('umount', ['-l', target]);
+    }
+    rmSync(this.state.path('machines'), { recursive: true, force: true });
+  }
+
+  async status(): Promise<MachineStatus[]> {
+    const state = this.readState();
+    return this.lab.hosts.map((host) => {
+      if (!state) return { host: host.name, state: 'not_created', detail: 'not created' };
+      const machine = this.machine(host.name, state);
+      if (machine.isRunning()) return { host: host.name, state: 'running', detail: `pid ${machine.pid1()}, ssh ${mgmtMachineAddress(state.mgmt, this.lab.hosts.indexOf(host))}` };
+      return machine.exists() ? { host: host.name, state: 'poweroff', detail: 'powered off' } : { host: host.name, state: 'not_created', detail: 'not created' };
+    });
+  }
+
+  async sshEndpoints(): Promise<Map<string, SshEndpoint>> {
+    const state = this.requireState();
+    const endpoints = new Map<string, SshEndpoint>();
+    this.lab.hosts.forEach((host, index) => {
+      if (this.machine(host.name, state).isRunning()) {
+        endpoints.set(host.name, { host: host.name, address: mgmtMachineAddress(state.mgmt, index), port: 22, user: 'root', privateKeyFile: this.keyFile });
+      }
+    });
+    return endpoints;
+  }
+
+  /** Runs a command in the client namespace on the LAN (checks, captures). */
+  clientNamespace(): string {
+    return this.names.clientNamespace;
+  }
+}
