@@ -48,7 +48,7 @@ function selected(task: Task, role: Role, tags: string[]): boolean {
 class HostRun {
   readonly stats = emptyStats();
   private readonly connection: SshConnection;
-  private readonly runState: HostRunState = { aptUpdated: false };
+  private readonly runState: HostRunState = { aptUpdated: false, startedServices: new Set() };
 
   constructor(
     private readonly lab: Lab,

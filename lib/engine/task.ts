@@ -17,6 +17,8 @@ export interface TaskResult {
 /** Per host, per run: lets a module do a thing once (e.g. one apt-get update). */
 export interface HostRunState {
   aptUpdated: boolean;
+  /** services this run started: a restart handler for them has nothing left to do */
+  startedServices: Set<string>;
 }
 
 export interface TaskContext {

@@ -33,7 +33,7 @@ const NO_MACHINE: Remote = {
 export function renderHost(lab: Lab, host: Host, playbook: Play[], secrets: LabSecrets): RenderedFile[] {
   const facts = definitionFacts(lab, host);
   const roleCtx: RoleContext = { lab, host, facts, secrets };
-  const taskCtx: TaskContext = { remote: { ...NO_MACHINE, host: host.name }, facts, check: true, diff: false, run: { aptUpdated: false }, files: new FileStates(NO_MACHINE) };
+  const taskCtx: TaskContext = { remote: { ...NO_MACHINE, host: host.name }, facts, check: true, diff: false, run: { aptUpdated: false, startedServices: new Set() }, files: new FileStates(NO_MACHINE) };
   return rolesFor(playbook, host).flatMap((role) =>
     role.tasks(roleCtx).flatMap((task) =>
       (task.render?.(taskCtx) ?? []).map((file) => ({ ...file, step: task.name.match(/\bT\d+\b/)?.[0] ?? '', role: role.name })),

@@ -19,8 +19,7 @@ export async function connectTo(endpoint: SshEndpoint, stateDir: string): Promis
   const connection = new SshConnection(endpoint, { knownHosts: new KnownHosts(join(stateDir, `known_hosts-${endpoint.user}`)), commandTimeoutMs: 120_000 });
   await connection.connect();
   const facts = await gatherFacts(connection);
-  const runState = { aptUpdated: false };
-  const context = (mode: { check?: boolean; diff?: boolean } = {}): TaskContext => ({ remote: connection, facts, check: mode.check ?? false, diff: mode.diff ?? false, run: runState, files: new FileStates(connection) });
+  const context = (mode: { check?: boolean; diff?: boolean } = {}): TaskContext => ({ remote: connection, facts, check: mode.check ?? false, diff: mode.diff ?? false, run: { aptUpdated: false, startedServices: new Set<string>() }, files: new FileStates(connection) });
   return {
     connection,
     context,

@@ -38,9 +38,10 @@ describe('packages (apt)', () => {
     expect(check).toMatchObject({ status: 'changed', message: `would install ${pkg}` });
     expect(check.diff).toBe(`+ package ${pkg}`);
     expect(await remote.sh(`dpkg-query -W -f='\${db:Status-Abbrev}' ${pkg} 2>/dev/null || echo absent`)).not.toMatch(/^ii/);
-    const first = await remote.run(task);
+    const ctx = remote.context();
+    const first = await task.run(ctx);
     expect(first).toMatchObject({ status: 'changed', message: `installed ${pkg}` });
-    expect(remote.context().run.aptUpdated).toBe(true);
+    expect(ctx.run.aptUpdated).toBe(true);
     expect(await remote.sh(`dpkg-query -W -f='\${db:Status-Abbrev}' ${pkg}`)).toMatch(/^ii/);
     expect((await remote.run(task)).status).toBe('ok');
   }, 600_000);
@@ -159,6 +160,16 @@ esac
     expect((await remote.run(stop)).status).toBe('changed');
     expect((await remote.run(stop)).status).toBe('ok');
     expect(await remote.sh(`/etc/init.d/${name} status && echo running || echo stopped; ls /etc/rc2.d | grep -c "^S..${name}$" || true`)).toBe('stopped\n0\n');
+  });
+
+  it('a restart handler does nothing for a service this run has just started', async () => {
+    await remote.sh(`/etc/init.d/${name} stop; true`);
+    const ctx = remote.context();
+    expect((await service({ name: 'start', service: name, state: 'started' }).run(ctx)).status).toBe('changed');
+    const pid = await remote.sh(`cat /tmp/${name}.pid`);
+    const restart = await service({ name: 'restart', service: name, state: 'restarted' }).run(ctx);
+    expect(restart).toMatchObject({ status: 'ok', message: `${name} was started by this run` });
+    expect(await remote.sh(`cat /tmp/${name}.pid`)).toBe(pid);
   });
 
   it('fails with the init script’s words when it cannot start', async () => {

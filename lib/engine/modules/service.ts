@@ -44,6 +44,9 @@ export function service(spec: ServiceSpec): Task {
     notify: spec.notify,
     async run(ctx) {
       const init = ctx.facts.init === 'systemd' ? SYSTEMD : SYSV;
+      // Started a moment ago by this run, with the configuration written before it: restarting
+      // it again would only cost a failover's worth of time (Heartbeat's initdead).
+      if (spec.state === 'restarted' && ctx.run.startedServices.has(spec.service)) return ok(`${spec.service} was started by this run`);
       const actual = await probe(ctx, init, spec.service);
       const steps: Array<{ what: string; cmd: string }> = [];
       if (spec.enabled !== undefined && spec.enabled !== actual.enabled) {
@@ -63,6 +66,7 @@ export function service(spec: ServiceSpec): Task {
         const result = await ctx.remote.exec(step.cmd, { timeoutMs: 120_000 });
         if (result.code !== 0) return failed(`${step.what} failed (exit ${result.code}): ${(result.stderr || result.stdout).trim().split('\n').slice(-5).join('\n')}`);
       }
+      if (verb === 'start') ctx.run.startedServices.add(spec.service);
       return changed(what, diff);
     },
   };

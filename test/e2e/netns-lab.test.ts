@@ -1,0 +1,145 @@
+// End to end on the namespace provider, as root (issue 5): up, provision, provision again with
+// nothing to change, round robin from the client, the master balancer powered off and on again
+// with the VIP moving over and back, a second lab with another prefix and other subnets beside
+// the first, and destroy leaving nothing behind.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadLab } from '../../lib/lab/load.ts';
+import { netnsNames } from '../../lib/providers/netns/names.ts';
+import { FOUR_WEB_LAB, TUTORIAL_LAB, hafarm, scratchDir } from '../helpers/cli.ts';
+
+const isRoot = process.getuid?.() === 0 && process.platform === 'linux';
+const scratch = scratchDir('e2e');
+
+/** A copy of a lab definition under another name, so that the test's resources are its own. */
+function labCopy(source: string, name: string): { file: string; state: string } {
+  const file = join(scratch.dir, `${name}.yaml`);
+  writeFileSync(file, readFileSync(source, 'utf8').replace(/^name: \w+$/m, `name: ${name}`));
+  return { file, state: join(scratch.dir, `${name}-state`) };
+}
+
+const A = labCopy(TUTORIAL_LAB, `e2ea${process.pid % 1000}`);
+const B = labCopy(FOUR_WEB_LAB, `e2eb${process.pid % 1000}`);
+
+async function cli(lab: { file: string; state: string }, ...args: string[]) {
+  // Options first: exec passes everything after the host name on to the machine.
+  const [command, ...rest] = args;
+  return hafarm([command!, '--lab', lab.file, '--state', lab.state, ...rest], { cwd: scratch.dir });
+}
+
+async function mustSucceed(lab: { file: string; state: string }, ...args: string[]) {
+  const result = await cli(lab, ...args);
+  expect(result.exitCode, `${args.join(' ')}\n${result.stdout}\n${result.stderr}`).toBe(0);
+  return result;
+}
+
+/** The web server that answers one request to the site, from the lab's client namespace. */
+async function whoAnswers(lab: { file: string }, timeoutSeconds = 2): Promise<string | undefined> {
+  const model = loadLab(lab.file);
+  const result = await execa('ip', ['netns', 'exec', netnsNames(model).clientNamespace, 'curl', '-s', '-m', String(timeoutSeconds), '--resolve', `${model.vip.name}:80:${model.vip.address}`, `http://${model.vip.name}/`], { reject: false });
+  return /Bienvenido a nginx! \((\w+)\)/.exec(String(result.stdout))?.[1];
+}
+
+async function holdsVip(lab: { file: string; state: string }, host: string): Promise<boolean> {
+  const model = loadLab(lab.file);
+  const result = await cli(lab, 'exec', host, `ip -4 -o addr show | grep -c ' ${model.vip.address}/'`);
+  return result.stdout.trim() === '1';
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
+  const start = Date.now();
+  while (Date.now() - start < timeoutMs) {
+    if (await check()) return Date.now() - start;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
+}
+
+function recapOf(jsonLines: string): Record<string, { ok: number; changed: number; failed: number; unreachable: number; connections: number }> {
+  const last = jsonLines.trim().split('\n').map((l) => JSON.parse(l) as { event: string; hosts?: never }).find((e) => e.event === 'recap');
+  return last!.hosts!;
+}
+
+function leftovers(labFile: string, state: string) {
+  const names = netnsNames(loadLab(labFile));
+  const namespaces = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').filter((l) => l.startsWith(names.nsPrefix));
+  const links = (JSON.parse(execFileSync('ip', ['-j', 'link', 'show'], { encoding: 'utf8' })) as Array<{ ifname: string }>).map((l) => l.ifname).filter((n) => n.startsWith(names.linkPrefix));
+  const mounts = readFileSync('/proc/self/mounts', 'utf8').split('\n').filter((l) => l.split(' ')[1]?.startsWith(state));
+  const processes = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(state));
+  return { namespaces, links, mounts, processes, stateFolder: existsSync(state) };
+}
+
+const NOTHING = { namespaces: [], links: [], mounts: [], processes: [], stateFolder: false };
+
+afterAll(async () => {
+  // Clean up even when a test failed half way.
+  if (isRoot) for (const lab of [A, B]) await cli(lab, 'destroy');
+  scratch.remove();
+}, 300_000);
+
+describe.skipIf(!isRoot)('the tutorial farm on Linux namespaces', () => {
+  it('comes up', async () => {
+    await mustSucceed(A, 'up', '--provider', 'netns');
+    const status = await mustSucceed(A, 'status');
+    expect(status.stdout.match(/running/g)).toHaveLength(5);
+  }, 900_000);
+
+  it('is provisioned, and a second run changes nothing on any host', async () => {
+    const first = recapOf((await mustSucceed(A, 'provision', '--json')).stdout);
+    for (const [host, stats] of Object.entries(first)) expect(stats, host).toMatchObject({ failed: 0, unreachable: 0 });
+    const second = recapOf((await mustSucceed(A, 'provision', '--json')).stdout);
+    for (const [host, stats] of Object.entries(second)) expect(stats, host).toMatchObject({ changed: 0, failed: 0, unreachable: 0, connections: 1 });
+  }, 900_000);
+
+  it('answers from web1, web2 and web3 in turn (V1)', async () => {
+    await waitFor('the site answers', async () => (await whoAnswers(A)) !== undefined, 60_000);
+    const answers: string[] = [];
+    for (let i = 0; i < 6; i++) answers.push((await whoAnswers(A)) ?? 'none');
+    const start = answers.indexOf('web1');
+    expect(start).toBeGreaterThanOrEqual(0);
+    expect(start).toBeLessThan(3);
+    expect(answers.slice(start, start + 3)).toEqual(['web1', 'web2', 'web3']);
+    expect(new Set(answers)).toEqual(new Set(['web1', 'web2', 'web3']));
+    expect(await holdsVip(A, 'haproxy1')).toBe(true);
+    expect(await holdsVip(A, 'haproxy2')).toBe(false);
+  }, 120_000);
+
+  it('fails over to haproxy2 when haproxy1 is powered off (V4)', async () => {
+    await mustSucceed(A, 'halt', 'haproxy1');
+    expect((await mustSucceed(A, 'status')).stdout).toMatch(/haproxy1\s+poweroff/);
+    await waitFor('haproxy2 holds the VIP', () => holdsVip(A, 'haproxy2'), 30_000);
+    await waitFor('the site answers through haproxy2', async () => (await whoAnswers(A, 1)) !== undefined, 15_000);
+  }, 120_000);
+
+  it('fails back to haproxy1 when it is powered on again (V5)', async () => {
+    await mustSucceed(A, 'start', 'haproxy1');
+    await waitFor('haproxy1 holds the VIP again', () => holdsVip(A, 'haproxy1'), 60_000);
+    await waitFor('haproxy2 released it', async () => !(await holdsVip(A, 'haproxy2')), 30_000);
+    await waitFor('the site answers', async () => (await whoAnswers(A, 1)) !== undefined, 15_000);
+  }, 180_000);
+
+  it('runs a second lab with another prefix and other subnets beside the first', async () => {
+    await mustSucceed(B, 'up', '--provider', 'netns');
+    const recap = recapOf((await mustSucceed(B, 'provision', '--json')).stdout);
+    expect(Object.keys(recap)).toHaveLength(6);
+    for (const [host, stats] of Object.entries(recap)) expect(stats, host).toMatchObject({ failed: 0, unreachable: 0 });
+    await waitFor('lab B answers', async () => (await whoAnswers(B)) !== undefined, 30_000);
+    const answers = new Set<string>();
+    for (let i = 0; i < 8; i++) answers.add((await whoAnswers(B)) ?? 'none');
+    expect(answers).toEqual(new Set(['web1', 'web2', 'web3', 'web4']));
+    // Lab A is untouched by lab B.
+    expect(await whoAnswers(A)).toMatch(/^web[123]$/);
+  }, 900_000);
+
+  it('is destroyed, leaving no namespace, bridge, veth, mount, process or folder', async () => {
+    await mustSucceed(A, 'destroy');
+    expect(leftovers(A.file, A.state)).toEqual(NOTHING);
+    // Lab B still runs; then it goes too.
+    expect(await whoAnswers(B)).toMatch(/^web\d$/);
+    await mustSucceed(B, 'destroy');
+    expect(leftovers(B.file, B.state)).toEqual(NOTHING);
+  }, 300_000);
+});
