@@ -38,7 +38,7 @@ async function seconds<T>(work: () => Promise<T>): Promise<[number, T]> {
 }
 
 async function siteAnswers(): Promise<boolean> {
-  const result = await execa('ip', ['netns', 'exec', provider.clientNamespace(), 'curl', '-s', '-m', '0.3', `http://${lab.vip.address}/`], { reject: false });
+  const result = await execa('ip', ['netns', 'exec', provider.clientNamespace(), 'curl', '-s', '-m', '0.2', `http://${lab.vip.address}/`], { reject: false });
   return String(result.stdout).includes('Bienvenido');
 }
 
@@ -96,12 +96,23 @@ async function main(): Promise<void> {
   await until(siteAnswers, 60_000);
   await until(() => holdsVip(master), 60_000);
   for (const host of lab.hosts) report(`memory ${host.name}`, `${machineMemory(host.name).toFixed(1)} MiB`, 'PSS of its processes');
-  const [off] = await seconds(() => provider.powerOff(master));
-  const failover = off + (await until(siteAnswers, 60_000));
-  report('failover (power off → answer)', `${failover.toFixed(2)} s`, `target ≤ deadtime + 0.5 = ${lab.heartbeat.deadtime + 0.5} s`);
-  const [boot] = await seconds(() => provider.powerOn(master));
-  const failback = boot + (await until(async () => holdsVip(master) && (await siteAnswers()), 60_000));
-  report('failback (power on → VIP back)', `${failback.toFixed(2)} s`);
+  // Three rounds: Heartbeat notices a dead peer somewhere within a keepalive after deadtime.
+  const failovers: number[] = [];
+  const failbacks: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    const start = performance.now();
+    await provider.powerOff(master);
+    await until(siteAnswers, 60_000);
+    failovers.push((performance.now() - start) / 1000);
+    const back = performance.now();
+    await provider.powerOn(master);
+    await until(async () => holdsVip(master) && (await siteAnswers()), 60_000);
+    failbacks.push((performance.now() - back) / 1000);
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  const list = (values: number[]) => values.map((v) => v.toFixed(2)).join(' / ');
+  report('failover (power off → answer)', `${list(failovers)} s`, `target ≤ deadtime + 0.5 = ${lab.heartbeat.deadtime + 0.5} s`);
+  report('failback (power on → VIP back)', `${list(failbacks)} s`, 'auto_failback on');
 }
 
 main()

@@ -137,8 +137,11 @@ describe.skipIf(!isRoot)('the tutorial farm on Linux namespaces', () => {
   it('is destroyed, leaving no namespace, bridge, veth, mount, process or folder', async () => {
     await mustSucceed(A, 'destroy');
     expect(leftovers(A.file, A.state)).toEqual(NOTHING);
-    // Lab B still runs; then it goes too.
+    // Lab B still runs; then it goes too, after losing its bookkeeping as a crash would.
     expect(await whoAnswers(B)).toMatch(/^web\d$/);
+    const { rmSync, readdirSync } = await import('node:fs');
+    rmSync(join(B.state, 'netns.json'));
+    for (const host of readdirSync(join(B.state, 'machines'))) rmSync(join(B.state, 'machines', host, 'pid'));
     await mustSucceed(B, 'destroy');
     expect(leftovers(B.file, B.state)).toEqual(NOTHING);
   }, 300_000);

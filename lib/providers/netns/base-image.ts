@@ -83,10 +83,12 @@ async function buildRootfs(dir: string, repo: string, progress: (text: string) =
 export async function ensureBaseImage(progress: (text: string) => void): Promise<BaseImage> {
   const root = cacheDir();
   mkdirSync(root, { recursive: true, mode: 0o700 });
-  const required = await requiredPackages();
-  const packages = [...new Set([...required, ...BASE_PACKAGES, ...ROLE_PACKAGES])].sort();
-  const repo = join(root, `repo-${key({ packages, RECIPE })}`);
-  if (!existsSync(repo)) await buildRepo(repo, packages, progress);
+  // Keyed by what we ask for; Debian's required set is looked up (2 s) only when building.
+  const repo = join(root, `repo-${key({ BASE_PACKAGES, ROLE_PACKAGES, RECIPE })}`);
+  if (!existsSync(repo)) {
+    const packages = [...new Set([...(await requiredPackages()), ...BASE_PACKAGES, ...ROLE_PACKAGES])].sort();
+    await buildRepo(repo, packages, progress);
+  }
   const init = renderTemplate('netns/hafarm-init.njk', {});
   const rootfs = join(root, `rootfs-${key({ repo, BASE_PACKAGES, init, RECIPE })}`);
   if (!existsSync(rootfs)) await buildRootfs(rootfs, repo, progress);

@@ -192,7 +192,8 @@ export class NetnsMachine {
     if (await this.isMounted()) {
       if (!(await attempt('umount', [this.root]))) await run('umount', ['-l', this.root]);
     }
-    for (const p of this.spec.plugs) await attempt('ip', ['link', 'del', p.hostEnd]);
+    const links = new Set((JSON.parse((await run('ip', ['-j', 'link', 'show'])) || '[]') as Array<{ ifname: string }>).map((l) => l.ifname));
+    for (const p of this.spec.plugs) if (links.has(p.hostEnd)) await attempt('ip', ['link', 'del', p.hostEnd]);
     rmSync(this.pidFile, { force: true });
   }
 

@@ -42,7 +42,6 @@ export interface Plug {
 
 /** A veth pair from a bridge into a namespace, with its address and broadcast (brd +: Heartbeat's bcast needs it). */
 export async function plug(namespace: string, p: Plug): Promise<void> {
-  await attempt('ip', ['link', 'del', p.hostEnd]);
   await run('ip', ['link', 'add', p.hostEnd, 'type', 'veth', 'peer', 'name', p.inside, 'netns', namespace]);
   await run('ip', ['link', 'set', p.hostEnd, 'master', p.bridge]);
   await run('ip', ['link', 'set', p.hostEnd, 'up']);
