@@ -13,7 +13,7 @@ import { NetnsMachine } from './machine.ts';
 import { chooseMgmtSubnet, routeNetworks } from './mgmt-subnet.ts';
 import { netnsNames, type NetnsNames } from './names.ts';
 import { netnsMissing } from './prerequisites.ts';
-import { ensureBridge, ensureNamespace, labResources, mgmtHostAddress, mgmtMachineAddress, plug, type Plug } from './wiring.ts';
+import { ensureBridge, ensureNamespace, labResources, mgmtHostAddress, mgmtMachineAddress, plug, stableMac, type Plug } from './wiring.ts';
 
 interface NetnsState {
   mgmt: Cidr;
@@ -84,10 +84,12 @@ export class NetnsProvider implements LabProvider {
     if (!host) throw new Error(`no host named "${hostName}" in ${this.lab.file} (hosts: ${this.lab.hosts.map((h) => h.name).join(', ')})`);
     const { lan, heartbeat } = this.lab.networks;
     const plugs: Plug[] = [
-      { hostEnd: this.names.veth(index, 0), bridge: this.names.bridge('mgmt'), inside: 'eth0', address: mgmtMachineAddress(state.mgmt, index), cidr: state.mgmt },
-      { hostEnd: this.names.veth(index, 1), bridge: this.names.bridge('lan'), inside: lan.interface, address: host.lan, cidr: lan.cidr },
+      { hostEnd: this.names.veth(index, 0), bridge: this.names.bridge('mgmt'), inside: 'eth0', address: mgmtMachineAddress(state.mgmt, index), cidr: state.mgmt, mac: stableMac(this.lab.name, host.name, 'eth0') },
+      { hostEnd: this.names.veth(index, 1), bridge: this.names.bridge('lan'), inside: lan.interface, address: host.lan, cidr: lan.cidr, mac: stableMac(this.lab.name, host.name, lan.interface) },
     ];
-    if (host.heartbeat) plugs.push({ hostEnd: this.names.veth(index, 2), bridge: this.names.bridge('heartbeat'), inside: heartbeat.interface, address: host.heartbeat, cidr: heartbeat.cidr });
+    if (host.heartbeat) {
+      plugs.push({ hostEnd: this.names.veth(index, 2), bridge: this.names.bridge('heartbeat'), inside: heartbeat.interface, address: host.heartbeat, cidr: heartbeat.cidr, mac: stableMac(this.lab.name, host.name, heartbeat.interface) });
+    }
     return new NetnsMachine({
       host: host.name,
       namespace: this.names.namespace(host.name),
@@ -117,7 +119,8 @@ export class NetnsProvider implements LabProvider {
     await ensureNamespace(ns);
     const shown = await run('ip', ['-n', ns, '-o', 'link', 'show']);
     if (!shown.includes(` ${this.lab.networks.lan.interface}@`)) {
-      await plug(ns, { hostEnd: this.names.clientVeth, bridge: this.names.bridge('lan'), inside: this.lab.networks.lan.interface, address: clientAddress(this.lab), cidr: this.lab.networks.lan.cidr });
+      const inside = this.lab.networks.lan.interface;
+      await plug(ns, { hostEnd: this.names.clientVeth, bridge: this.names.bridge('lan'), inside, address: clientAddress(this.lab), cidr: this.lab.networks.lan.cidr, mac: stableMac(this.lab.name, 'client', inside) });
     }
   }
 

@@ -1,6 +1,7 @@
 // The lab's networks on the host: one Linux bridge per network with no host address on the LAN
 // and heartbeat bridges (so the host never routes a lab address anywhere), and a management
 // bridge with a host address for SSH. Machines get veth pairs into them, named as the tutorial's.
+import { createHash } from 'node:crypto';
 import { broadcast, fromInt, toInt, type Cidr } from '../../lab/ipv4.ts';
 import { attempt, run } from './host-command.ts';
 import type { NetnsNames } from './names.ts';
@@ -38,6 +39,15 @@ export interface Plug {
   inside: string;
   address: string;
   cidr: Cidr;
+  /** the inside end's MAC, the same at every boot as a VM's NIC, so neighbours' ARP caches stay right */
+  mac: string;
+}
+
+/** A locally administered unicast MAC derived from the names, stable across boots. */
+export function stableMac(...parts: string[]): string {
+  const digest = createHash('sha256').update(parts.join('/')).digest();
+  const bytes = [0x02, digest[0]!, digest[1]!, digest[2]!, digest[3]!, digest[4]!];
+  return bytes.map((b) => b.toString(16).padStart(2, '0')).join(':');
 }
 
 /** A veth pair from a bridge into a namespace, with its address and broadcast (brd +: Heartbeat's bcast needs it). */
@@ -45,6 +55,7 @@ export async function plug(namespace: string, p: Plug): Promise<void> {
   await run('ip', ['link', 'add', p.hostEnd, 'type', 'veth', 'peer', 'name', p.inside, 'netns', namespace]);
   await run('ip', ['link', 'set', p.hostEnd, 'master', p.bridge]);
   await run('ip', ['link', 'set', p.hostEnd, 'up']);
+  await run('ip', ['-n', namespace, 'link', 'set', p.inside, 'address', p.mac]);
   await run('ip', ['-n', namespace, 'addr', 'add', `${p.address}/${p.cidr.prefix}`, 'brd', broadcast(p.cidr), 'dev', p.inside]);
   await run('ip', ['-n', namespace, 'link', 'set', p.inside, 'up']);
 }
