@@ -12,8 +12,9 @@ import { renderCommand } from '../lib/cli/commands/render.ts';
 import { statusCommand } from '../lib/cli/commands/status.ts';
 import { upCommand } from '../lib/cli/commands/up.ts';
 import { validateCommand } from '../lib/cli/commands/validate.ts';
+import { verifyCommand } from '../lib/cli/commands/verify.ts';
 
-const COMMANDS: Command[] = [labCommand, upCommand, provisionCommand, statusCommand, haltCommand, startCommand, sshCommand, execCommand, destroyCommand, renderCommand, validateCommand];
+const COMMANDS: Command[] = [labCommand, upCommand, provisionCommand, verifyCommand, statusCommand, haltCommand, startCommand, sshCommand, execCommand, destroyCommand, renderCommand, validateCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -121,6 +121,24 @@ describe.skipIf(!isRoot)('the tutorial farm on Linux namespaces', () => {
     await waitFor('the site answers', async () => (await whoAnswers(A, 1)) !== undefined, 15_000);
   }, 180_000);
 
+  it('lab:verify proves V1, V2, V4 and V5 and leaves every machine running', async () => {
+    const result = await mustSucceed(A, 'verify');
+    for (const id of ['V1', 'V2', 'V4', 'V5']) expect(result.stdout).toMatch(new RegExp(`^PASS ${id} `, 'm'));
+    expect(result.stdout).toContain('4 passed, 0 failed');
+    expect((await mustSucceed(A, 'status')).stdout.match(/running/g)).toHaveLength(5);
+  }, 300_000);
+
+  it('lab:verify fails V4 with its reason when the backup cannot bind the VIP, and provision repairs it', async () => {
+    await cli(A, 'exec', 'haproxy2', 'sysctl -q -w net.ipv4.ip_nonlocal_bind=0; service haproxy stop; service haproxy start; true');
+    const broken = await cli(A, 'verify', '--only', 'V4');
+    expect(broken.exitCode).toBe(1);
+    expect(broken.stdout).toMatch(/^FAIL V4 master balancer fails: after powering haproxy1 off no standby served the VIP/m);
+    expect((await mustSucceed(A, 'status')).stdout.match(/running/g)).toHaveLength(5);
+    const repaired = recapOf((await mustSucceed(A, 'provision', '--json')).stdout);
+    expect(repaired.haproxy2!.changed).toBeGreaterThan(0);
+    expect((await mustSucceed(A, 'verify', '--only', 'V1')).stdout).toMatch(/^PASS V1 /m);
+  }, 300_000);
+
   it('runs a second lab with another prefix and other subnets beside the first', async () => {
     await mustSucceed(B, 'up', '--provider', 'netns');
     const recap = recapOf((await mustSucceed(B, 'provision', '--json')).stdout);

@@ -33,6 +33,17 @@ afterAll(async () => {
   scratch.remove();
 });
 
+/** Drops every connection to the test sshd; a process may end while we go through the list. */
+function killSessions(): void {
+  for (const pid of sshd.sessionPids()) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
 function endpoints(user = SUDO_USER, overrides: Record<string, Partial<SshEndpoint>> = {}): Map<string, SshEndpoint> {
   return new Map(lab.hosts.map((h) => [h.name, { ...sshd.endpoint(h.name, user), ...overrides[h.name] }]));
 }
@@ -130,7 +141,7 @@ describe('when things go wrong', () => {
       async run(ctx) {
         if (drops === 0) {
           drops += 1;
-          for (const pid of sshd.sessionPids()) process.kill(pid, 'SIGKILL');
+          killSessions();
         }
         const result = await ctx.remote.exec('echo still here');
         return { status: result.stdout === 'still here\n' ? 'ok' : 'failed' };
@@ -146,7 +157,7 @@ describe('when things go wrong', () => {
     const alwaysDrop: Task = {
       name: 'drops every time',
       async run(ctx) {
-        for (const pid of sshd.sessionPids()) process.kill(pid, 'SIGKILL');
+        killSessions();
         await ctx.remote.exec('true');
         return { status: 'ok' };
       },

@@ -4,6 +4,7 @@ import type { Command } from '../command.ts';
 import { LAB_OPTION_HELP, LAB_OPTIONS, PROVIDER_OPTION, PROVIDER_OPTION_HELP, labContext, providerChoice } from '../lab-options.ts';
 import { provisionCommand } from './provision.ts';
 import { upCommand } from './up.ts';
+import { verifyCommand } from './verify.ts';
 
 /** On a Debian or Ubuntu host as root, the namespace provider's host packages are installed here. */
 async function installNetnsHostPackages(): Promise<void> {
@@ -19,7 +20,7 @@ async function installNetnsHostPackages(): Promise<void> {
 
 export const labCommand: Command = {
   name: 'lab',
-  summary: 'the whole lab in one command: up, then provision (on a Linux host with no hypervisor, with the namespace provider)',
+  summary: 'the whole lab in one command: up, provision, then verify (verify needs the netns provider for now)',
   usage: 'lab [--provider NAME] [--lab FILE] [--state DIR]',
   options: { ...LAB_OPTIONS, ...PROVIDER_OPTION },
   optionHelp: { ...PROVIDER_OPTION_HELP, ...LAB_OPTION_HELP },
@@ -30,6 +31,10 @@ export const labCommand: Command = {
     const up = await upCommand.run(args);
     if (up !== 0) return up;
     console.log('');
-    return provisionCommand.run({ values: { lab: args.values.lab, state: args.values.state }, positionals: [] });
+    const labArgs = { values: { lab: args.values.lab, state: args.values.state }, positionals: [] };
+    const provisioned = await provisionCommand.run(labArgs);
+    if (provisioned !== 0 || state.read()?.provider !== 'netns') return provisioned;
+    console.log('');
+    return verifyCommand.run(labArgs);
   },
 };

@@ -1,0 +1,29 @@
+// A verification check proves one of the tutorial's demonstrations (V1–V7) on the running farm:
+// a verdict, the figures behind it, and the evidence a person can read.
+import type { Lab } from '../lab/model.ts';
+import type { LabProvider } from '../providers/provider.ts';
+import type { LanClient } from './lan-client.ts';
+import type { MachineShell } from './machine-shell.ts';
+
+export interface CheckResult {
+  id: string;
+  title: string;
+  passed: boolean;
+  /** one line: the figures (times, counts) or the reason it failed */
+  summary: string;
+  evidence: string[];
+}
+
+export interface VerifyContext {
+  lab: Lab;
+  provider: LabProvider;
+  client: LanClient;
+  machines: MachineShell;
+  statsPassword: string;
+}
+
+export interface Check {
+  id: string;
+  title: string;
+  run(ctx: VerifyContext): Promise<Omit<CheckResult, 'id' | 'title'>>;
+}

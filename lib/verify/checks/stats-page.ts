@@ -1,0 +1,38 @@
+// V2: the statistics page asks for the user and password, then lists every server UP (read from
+// HAProxy's CSV export, not from the HTML).
+import { webServers } from '../../lab/model.ts';
+import type { Check } from '../check.ts';
+
+/** Rows of HAProxy's stats CSV as objects keyed by its header ("# pxname,svname,…"). */
+export function parseStatsCsv(csv: string): Array<Record<string, string>> {
+  const lines = csv.trim().split('\n');
+  const header = (lines[0] ?? '').replace(/^#\s*/, '').split(',');
+  return lines.slice(1).map((line) => Object.fromEntries(line.split(',').map((value, i) => [header[i] ?? String(i), value])));
+}
+
+export const statsPageCheck: Check = {
+  id: 'V2',
+  title: 'statistics page',
+  async run({ lab, client, statsPassword }) {
+    const uri = lab.haproxy.stats.uri;
+    const anonymous = await client.get({ path: uri });
+    const auth = `${lab.haproxy.stats.user}:${statsPassword}`;
+    const authorized = await client.get({ path: uri, auth });
+    const csv = await client.get({ path: `${uri};csv`, auth });
+    const rows = csv?.status === 200 ? parseStatsCsv(csv.body) : [];
+    const servers = webServers(lab).map((h) => {
+      const row = rows.find((r) => r.pxname === lab.haproxy.listen && r.svname === h.name);
+      return { name: h.name, status: row?.status ?? 'missing' };
+    });
+    const problems = [
+      ...(anonymous?.status === 401 ? [] : [`without credentials: ${anonymous ? `status ${anonymous.status}` : 'no answer'} (expected 401)`]),
+      ...(authorized?.status === 200 ? [] : [`with credentials: ${authorized ? `status ${authorized.status}` : 'no answer'} (expected 200)`]),
+      ...servers.filter((s) => s.status !== 'UP').map((s) => `${s.name} is ${s.status}`),
+    ];
+    return {
+      passed: problems.length === 0,
+      summary: problems.length === 0 ? `401 without credentials, 200 with them; ${servers.map((s) => `${s.name} ${s.status}`).join(', ')}` : problems.join('; '),
+      evidence: [`GET ${uri}: ${anonymous?.status ?? 'no answer'}`, `GET ${uri} as ${lab.haproxy.stats.user}: ${authorized?.status ?? 'no answer'}`, ...servers.map((s) => `${s.name}: ${s.status}`)],
+    };
+  },
+};

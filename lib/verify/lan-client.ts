@@ -1,0 +1,59 @@
+// Requests to the site from a client on the LAN, as the tutorial's browser made them.
+import { execa } from 'execa';
+import type { Lab } from '../lab/model.ts';
+
+export interface HttpAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface RequestOptions {
+  path?: string;
+  /** user:password for basic auth */
+  auth?: string;
+  cookie?: string;
+  timeoutMs?: number;
+}
+
+export interface LanClient {
+  /** undefined when nothing answered in time */
+  get(options?: RequestOptions): Promise<HttpAnswer | undefined>;
+}
+
+/** Splits curl's `-D -` output (headers, blank line, body) into an answer. */
+export function parseHttpAnswer(raw: string): HttpAnswer | undefined {
+  // With -D - curl prints every response's headers; the last block is the final answer.
+  const blocks = raw.split(/\r?\n\r?\n/);
+  let index = 0;
+  while (index + 1 < blocks.length && /^HTTP\/[\d.]+ 1\d\d/.test(blocks[index]!)) index++;
+  const head = blocks[index]?.split(/\r?\n/) ?? [];
+  const status = /^HTTP\/[\d.]+ (\d{3})/.exec(head[0] ?? '')?.[1];
+  if (!status) return undefined;
+  const headers: Record<string, string> = {};
+  for (const line of head.slice(1)) {
+    const at = line.indexOf(':');
+    if (at > 0) headers[line.slice(0, at).trim().toLowerCase()] = line.slice(at + 1).trim();
+  }
+  return { status: Number(status), headers, body: blocks.slice(index + 1).join('\n\n') };
+}
+
+/** The namespace provider's client namespace, sitting on the LAN. */
+export class NamespaceLanClient implements LanClient {
+  constructor(
+    private readonly lab: Lab,
+    private readonly namespace: string,
+  ) {}
+
+  async get(options: RequestOptions = {}): Promise<HttpAnswer | undefined> {
+    const { name, address } = this.lab.vip;
+    const port = this.lab.haproxy.port;
+    const seconds = ((options.timeoutMs ?? 2000) / 1000).toFixed(2);
+    const args = ['netns', 'exec', this.namespace, 'curl', '-s', '-D', '-', '-m', seconds, '--resolve', `${name}:${port}:${address}`];
+    if (options.auth) args.push('-u', options.auth);
+    if (options.cookie) args.push('-b', options.cookie);
+    args.push(`http://${name}:${port}${options.path ?? '/'}`);
+    const result = await execa('ip', args, { reject: false, timeout: (options.timeoutMs ?? 2000) + 5000 });
+    return result.exitCode === 0 ? parseHttpAnswer(String(result.stdout)) : undefined;
+  }
+}

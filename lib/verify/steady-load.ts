@@ -1,0 +1,63 @@
+// Requests at a steady pace while a check breaks something, to measure what a user would see:
+// each sample is the time it was sent and whether the site answered.
+import type { LanClient } from './lan-client.ts';
+
+export interface Sample {
+  /** seconds since the load started */
+  at: number;
+  ok: boolean;
+  server?: string;
+}
+
+export interface Outage {
+  /** seconds without an answer, from the first failed request to the next good one */
+  seconds: number;
+  failed: number;
+  total: number;
+}
+
+export function servedBy(body: string): string | undefined {
+  return /Bienvenido a nginx! \(([^)]+)\)/.exec(body)?.[1];
+}
+
+export function outageOf(samples: Sample[]): Outage {
+  const firstFail = samples.findIndex((s) => !s.ok);
+  const failed = samples.filter((s) => !s.ok).length;
+  if (firstFail === -1) return { seconds: 0, failed: 0, total: samples.length };
+  const recovered = samples.slice(firstFail).find((s) => s.ok);
+  const end = recovered?.at ?? samples[samples.length - 1]!.at;
+  return { seconds: end - samples[firstFail]!.at, failed, total: samples.length };
+}
+
+export function startLoad(client: LanClient, intervalMs = 100): { samples: Sample[]; stop(): Promise<Sample[]> } {
+  const samples: Sample[] = [];
+  const start = performance.now();
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const sent = performance.now();
+      const answer = await client.get({ timeoutMs: 500 });
+      const server = answer?.status === 200 ? servedBy(answer.body) : undefined;
+      samples.push({ at: (sent - start) / 1000, ok: server !== undefined, ...(server ? { server } : {}) });
+      const wait = intervalMs - (performance.now() - sent);
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    }
+  })();
+  return {
+    samples,
+    async stop() {
+      running = false;
+      await loop;
+      return samples;
+    },
+  };
+}
+
+export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, pollMs = 100): Promise<number | undefined> {
+  const start = performance.now();
+  while (performance.now() - start < timeoutMs) {
+    if (await check()) return (performance.now() - start) / 1000;
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+  return undefined;
+}
