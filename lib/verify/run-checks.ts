@@ -4,8 +4,9 @@ import type { Check, CheckResult, VerifyContext } from './check.ts';
 import { roundRobinCheck } from './checks/round-robin.ts';
 import { statsPageCheck } from './checks/stats-page.ts';
 import { failbackCheck, failoverCheck } from './checks/failover.ts';
+import { webDownCheck } from './checks/web-down.ts';
 
-export const CHECKS: Check[] = [roundRobinCheck, statsPageCheck, failoverCheck, failbackCheck];
+export const CHECKS: Check[] = [roundRobinCheck, statsPageCheck, webDownCheck, failoverCheck, failbackCheck];
 
 export async function runChecks(ctx: VerifyContext, only: string[], onResult: (result: CheckResult) => void): Promise<CheckResult[]> {
   const selected = CHECKS.filter((c) => only.length === 0 || only.includes(c.id));

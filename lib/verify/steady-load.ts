@@ -29,14 +29,23 @@ export function outageOf(samples: Sample[]): Outage {
   return { seconds: end - samples[firstFail]!.at, failed, total: samples.length };
 }
 
-export function startLoad(client: LanClient, intervalMs = 100): { samples: Sample[]; stop(): Promise<Sample[]> } {
+/** HAProxy's time format (5s, 500ms, 1m; a bare number is milliseconds) in milliseconds. */
+export function haproxyMs(text: string): number {
+  const match = /^(\d+)(us|ms|s|m|h|d)?$/.exec(text);
+  if (!match) throw new Error(`not an HAProxy time: ${text}`);
+  const unit = { us: 0.001, ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] ?? 'ms'] ?? 1;
+  return Number(match[1]) * unit;
+}
+
+/** timeoutMs: how long one request may take before it counts as failed. */
+export function startLoad(client: LanClient, intervalMs = 100, timeoutMs = 500): { samples: Sample[]; stop(): Promise<Sample[]> } {
   const samples: Sample[] = [];
   const start = performance.now();
   let running = true;
   const loop = (async () => {
     while (running) {
       const sent = performance.now();
-      const answer = await client.get({ timeoutMs: 500 });
+      const answer = await client.get({ timeoutMs });
       const server = answer?.status === 200 ? servedBy(answer.body) : undefined;
       samples.push({ at: (sent - start) / 1000, ok: server !== undefined, ...(server ? { server } : {}) });
       const wait = intervalMs - (performance.now() - sent);

@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blockInFile, lineInFile } from '../../lib/engine/modules/edit-file.ts';
 import { file } from '../../lib/engine/modules/file.ts';
 import { pathState } from '../../lib/engine/modules/path-state.ts';
-import { service } from '../../lib/engine/modules/service.ts';
 import { shellCommand } from '../../lib/engine/modules/shell-command.ts';
 import { template } from '../../lib/engine/modules/template.ts';
 import type { Task } from '../../lib/engine/task.ts';

@@ -39,3 +39,14 @@ describe('outages', () => {
     expect(outageOf([{ at: 0, ok: true }])).toEqual({ seconds: 0, failed: 0, total: 1 });
   });
 });
+
+describe('HAProxy times', () => {
+  it('reads the units HAProxy accepts', async () => {
+    const { haproxyMs } = await import('../../lib/verify/steady-load.ts');
+    expect(haproxyMs('5s')).toBe(5000);
+    expect(haproxyMs('500ms')).toBe(500);
+    expect(haproxyMs('1m')).toBe(60_000);
+    expect(haproxyMs('250')).toBe(250);
+    expect(() => haproxyMs('5 s')).toThrow(/not an HAProxy time/);
+  });
+});

@@ -1,5 +1,6 @@
 import { execa } from 'execa';
 import { missingHostPackages } from '../../providers/netns/prerequisites.ts';
+import { libvirtMissing, virtualboxMissing } from '../../providers/vagrant/prerequisites.ts';
 import type { Command } from '../command.ts';
 import { LAB_OPTION_HELP, LAB_OPTIONS, PROVIDER_OPTION, PROVIDER_OPTION_HELP, labContext, providerChoice } from '../lab-options.ts';
 import { provisionCommand } from './provision.ts';
@@ -27,7 +28,9 @@ export const labCommand: Command = {
   async run(args) {
     const { lab, state } = labContext(args);
     const choice = state.read()?.provider ?? providerChoice(args, lab);
-    if (choice === 'netns' || choice === 'auto') await installNetnsHostPackages();
+    // auto picks the namespace provider only where neither hypervisor is usable.
+    const netnsWanted = choice === 'netns' || (choice === 'auto' && (await virtualboxMissing()).length > 0 && (await libvirtMissing()).length > 0);
+    if (netnsWanted) await installNetnsHostPackages();
     const up = await upCommand.run(args);
     if (up !== 0) return up;
     console.log('');

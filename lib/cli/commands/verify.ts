@@ -10,7 +10,7 @@ import { KNOWN_HOSTS_FILE } from './provision.ts';
 
 export const verifyCommand: Command = {
   name: 'verify',
-  summary: "prove the farm does what the tutorial shows (V1 round robin, V2 stats page, V4 failover, V5 failback); leaves the lab as it found it",
+  summary: "prove the farm does what the tutorial shows (V1 round robin, V2 stats page, V3 web server down, V4 failover, V5 failback); leaves the lab as it found it",
   usage: 'verify [--only V1[,V4]] [--lab FILE] [--state DIR]',
   options: { ...LAB_OPTIONS, only: { type: 'string' } },
   optionHelp: { '--only ID[,ID]': `run only these checks (${CHECKS.map((c) => c.id).join(', ')})`, ...LAB_OPTION_HELP },

@@ -2,7 +2,6 @@
 // with no usable hypervisor (Debian 12 has no VirtualBox; CI cannot run KVM guests).
 // SSH provisioning and verification run on them unchanged.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { formatCidr, fromInt, isHostOf, toInt, broadcast, type Cidr } from '../../lab/ipv4.ts';
 import type { Lab } from '../../lab/model.ts';
 import type { LabStateDir } from '../../state/lab-state.ts';

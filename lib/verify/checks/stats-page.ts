@@ -1,13 +1,21 @@
 // V2: the statistics page asks for the user and password, then lists every server UP (read from
 // HAProxy's CSV export, not from the HTML).
 import { webServers } from '../../lab/model.ts';
-import type { Check } from '../check.ts';
+import type { Check, VerifyContext } from '../check.ts';
 
 /** Rows of HAProxy's stats CSV as objects keyed by its header ("# pxname,svname,…"). */
 export function parseStatsCsv(csv: string): Array<Record<string, string>> {
   const lines = csv.trim().split('\n');
   const header = (lines[0] ?? '').replace(/^#\s*/, '').split(',');
   return lines.slice(1).map((line) => Object.fromEntries(line.split(',').map((value, i) => [header[i] ?? String(i), value])));
+}
+
+/** The stats rows of the lab's web servers, or undefined when the page does not answer. */
+export async function webServerStats(ctx: Pick<VerifyContext, 'lab' | 'client' | 'statsPassword'>): Promise<Map<string, Record<string, string>> | undefined> {
+  const answer = await ctx.client.get({ path: `${ctx.lab.haproxy.stats.uri};csv`, auth: `${ctx.lab.haproxy.stats.user}:${ctx.statsPassword}` });
+  if (answer?.status !== 200) return undefined;
+  const rows = parseStatsCsv(answer.body).filter((r) => r.pxname === ctx.lab.haproxy.listen);
+  return new Map(rows.map((r) => [r.svname ?? '', r]));
 }
 
 export const statsPageCheck: Check = {

@@ -1,0 +1,63 @@
+// V3: a web server powered off under steady load. Within HAProxy's health-check window the
+// stats show it DOWN and no request is sent to it any more; the failed requests of the window
+// are counted (the goal is none: retries and redispatch send them elsewhere); powered on again,
+// it comes back UP.
+import { webServers } from '../../lab/model.ts';
+import type { Check } from '../check.ts';
+import { haproxyMs, outageOf, startLoad, waitUntil } from '../steady-load.ts';
+import { webServerStats } from './stats-page.ts';
+
+const WINDOW_MS = 30_000;
+
+export const webDownCheck: Check = {
+  id: 'V3',
+  title: 'a web server goes down',
+  async run(ctx) {
+    const web = webServers(ctx.lab).map((h) => h.name);
+    // The tutorial powers web2 off: the second web server, or the only one.
+    const victim = web[1] ?? web[0]!;
+    const allUp = await waitUntil(async () => {
+      const stats = await webServerStats(ctx);
+      return stats !== undefined && web.every((w) => stats.get(w)?.status === 'UP');
+    }, WINDOW_MS, 500);
+    if (allUp === undefined) return { passed: false, summary: 'not every web server is UP to begin with', evidence: [] };
+
+    // A request HAProxy had sent to the dead server is retried elsewhere once `timeout connect`
+    // expires: the client waits as long as a browser would, so only real failures count.
+    const load = startLoad(ctx.client, 100, haproxyMs(ctx.lab.haproxy.timeouts.connect) * 2 + 2000);
+    await new Promise((r) => setTimeout(r, 1000));
+    const off = load.samples.length;
+    const offAt = performance.now();
+    await ctx.provider.powerOff(victim);
+    let down: Record<string, string> | undefined;
+    let detectedAt: number | undefined;
+    await waitUntil(async () => {
+      down = (await webServerStats(ctx))?.get(victim);
+      if (down?.status === 'DOWN') detectedAt = performance.now();
+      return detectedAt !== undefined;
+    }, WINDOW_MS, 250);
+    const detected = detectedAt === undefined ? undefined : (detectedAt - offAt) / 1000;
+    const sessionsAtDown = Number(down?.stot ?? 0);
+    await new Promise((r) => setTimeout(r, 2000));
+    const sessionsLater = Number((await webServerStats(ctx))?.get(victim)?.stot ?? -1);
+    const samples = (await load.stop()).slice(off);
+    const outage = outageOf(samples);
+
+    await ctx.provider.powerOn(victim);
+    const back = await waitUntil(async () => (await webServerStats(ctx))?.get(victim)?.status === 'UP', WINDOW_MS, 500);
+
+    const problems = [
+      ...(detected === undefined ? [`${victim} never showed DOWN within ${WINDOW_MS / 1000} s`] : []),
+      ...(sessionsLater !== sessionsAtDown ? [`${victim} still got sessions after DOWN (${sessionsAtDown} → ${sessionsLater})`] : []),
+      ...(back === undefined ? [`${victim} did not come back UP within ${WINDOW_MS / 1000} s of power on`] : []),
+    ];
+    return {
+      passed: problems.length === 0,
+      summary:
+        problems.length === 0
+          ? `${victim} DOWN (${down?.check_status || 'check failed'}) ${detected!.toFixed(2)} s after power off, no request sent to it since; ${outage.failed} of ${outage.total} requests failed (goal 0); UP again ${back!.toFixed(2)} s after power on`
+          : problems.join('; '),
+      evidence: [`stats ${victim}: status ${down?.status ?? '?'} ${down?.check_status ?? ''}, sessions ${sessionsAtDown} then ${sessionsLater}`],
+    };
+  },
+};
