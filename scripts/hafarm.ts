@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { UsageError, type Command } from '../lib/cli/command.ts';
 import { reportError } from '../lib/cli/report-error.ts';
+import { captureCommand } from '../lib/cli/commands/capture.ts';
 import { destroyCommand } from '../lib/cli/commands/destroy.ts';
 import { labCommand } from '../lib/cli/commands/lab.ts';
 import { provisionCommand } from '../lib/cli/commands/provision.ts';
@@ -14,7 +15,7 @@ import { upCommand } from '../lib/cli/commands/up.ts';
 import { validateCommand } from '../lib/cli/commands/validate.ts';
 import { verifyCommand } from '../lib/cli/commands/verify.ts';
 
-const COMMANDS: Command[] = [labCommand, upCommand, provisionCommand, verifyCommand, statusCommand, haltCommand, startCommand, sshCommand, execCommand, destroyCommand, renderCommand, validateCommand];
+const COMMANDS: Command[] = [labCommand, upCommand, provisionCommand, verifyCommand, statusCommand, haltCommand, startCommand, sshCommand, execCommand, captureCommand, destroyCommand, renderCommand, validateCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

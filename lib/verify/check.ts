@@ -2,6 +2,7 @@
 // a verdict, the figures behind it, and the evidence a person can read.
 import type { Lab } from '../lab/model.ts';
 import type { LabProvider } from '../providers/provider.ts';
+import type { RunningCapture } from './capture.ts';
 import type { LanClient } from './lan-client.ts';
 import type { MachineShell } from './machine-shell.ts';
 
@@ -14,16 +15,26 @@ export interface CheckResult {
   evidence: string[];
 }
 
+/** Captures on the lab's networks, for V6/V7. */
+export interface Wire {
+  capture(network: 'lan' | 'heartbeat', file: string, filter: string): Promise<RunningCapture>;
+  /** where the pcaps and the report go */
+  reportDir: string;
+}
+
 export interface VerifyContext {
   lab: Lab;
   provider: LabProvider;
   client: LanClient;
   machines: MachineShell;
   statsPassword: string;
+  wire: Wire;
 }
 
 export interface Check {
   id: string;
+  /** other demonstration IDs this check proves too */
+  also?: string[];
   title: string;
   run(ctx: VerifyContext): Promise<Omit<CheckResult, 'id' | 'title'>>;
 }

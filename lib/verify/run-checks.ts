@@ -4,12 +4,13 @@ import type { Check, CheckResult, VerifyContext } from './check.ts';
 import { roundRobinCheck } from './checks/round-robin.ts';
 import { statsPageCheck } from './checks/stats-page.ts';
 import { failbackCheck, failoverCheck } from './checks/failover.ts';
+import { heartbeatWireCheck } from './checks/heartbeat-wire.ts';
 import { webDownCheck } from './checks/web-down.ts';
 
-export const CHECKS: Check[] = [roundRobinCheck, statsPageCheck, webDownCheck, failoverCheck, failbackCheck];
+export const CHECKS: Check[] = [roundRobinCheck, statsPageCheck, webDownCheck, failoverCheck, failbackCheck, heartbeatWireCheck];
 
 export async function runChecks(ctx: VerifyContext, only: string[], onResult: (result: CheckResult) => void): Promise<CheckResult[]> {
-  const selected = CHECKS.filter((c) => only.length === 0 || only.includes(c.id));
+  const selected = CHECKS.filter((c) => only.length === 0 || [c.id, ...(c.also ?? [])].some((id) => only.includes(id)));
   const running = new Set((await ctx.provider.status()).filter((m) => m.state === 'running').map((m) => m.host));
   const results: CheckResult[] = [];
   try {

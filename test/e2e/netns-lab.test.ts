@@ -121,10 +121,13 @@ describe.skipIf(!isRoot)('the tutorial farm on Linux namespaces', () => {
     await waitFor('the site answers', async () => (await whoAnswers(A, 1)) !== undefined, 15_000);
   }, 180_000);
 
-  it('lab:verify proves V1 to V5 and leaves every machine running', async () => {
+  it('lab:verify proves V1 to V7 and leaves every machine running', async () => {
     const result = await mustSucceed(A, 'verify');
-    for (const id of ['V1', 'V2', 'V3', 'V4', 'V5']) expect(result.stdout).toMatch(new RegExp(`^PASS ${id} `, 'm'));
-    expect(result.stdout).toContain('5 passed, 0 failed');
+    for (const id of ['V1', 'V2', 'V3', 'V4', 'V5', 'V6']) expect(result.stdout).toMatch(new RegExp(`^PASS ${id} `, 'm'));
+    expect(result.stdout).toContain('6 passed, 0 failed');
+    // The pcaps are real captures that tcpdump reads back.
+    const read = execFileSync('tcpdump', ['-r', join(A.state, 'report', 'heartbeat.pcap'), '-nn', '-c', '3'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    expect(read).toMatch(/10\.100\.100\.[12]\.\d+ > 10\.100\.100\.255\.694: UDP/);
     expect((await mustSucceed(A, 'status')).stdout.match(/running/g)).toHaveLength(5);
   }, 300_000);
 
@@ -138,6 +141,12 @@ describe.skipIf(!isRoot)('the tutorial farm on Linux namespaces', () => {
     expect(repaired.haproxy2!.changed).toBeGreaterThan(0);
     expect((await mustSucceed(A, 'verify', '--only', 'V1')).stdout).toMatch(/^PASS V1 /m);
   }, 300_000);
+
+  it('lab:capture writes a pcap of a machine interface for --duration seconds', async () => {
+    const out = join(scratch.dir, 'haproxy2-eth2.pcap');
+    await mustSucceed(A, 'capture', 'haproxy2', 'eth2', '--duration', '3', '--out', out);
+    expect(execFileSync('tcpdump', ['-r', out, '-nn'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })).toMatch(/> 10\.100\.100\.255\.694: UDP/);
+  }, 60_000);
 
   it('runs a second lab with another prefix and other subnets beside the first', async () => {
     await mustSucceed(B, 'up', '--provider', 'netns');

@@ -50,3 +50,28 @@ describe('HAProxy times', () => {
     expect(() => haproxyMs('5 s')).toThrow(/not an HAProxy time/);
   });
 });
+
+describe('captures read back', () => {
+  const lines = [
+    '1795473662.291753 02:0a:c7:09:05:91 > ff:ff:ff:ff:ff:ff, ethertype IPv4 (0x0800), length 355: 10.100.100.2.40335 > 10.100.100.255.694: UDP, length 313',
+    '1795473662.378328 02:0f:0e:ba:3c:52 > ff:ff:ff:ff:ff:ff, ethertype IPv4 (0x0800), length 355: 10.100.100.1.39416 > 10.100.100.255.694: UDP, length 313',
+    '1795473663.096490 02:d6:98:20:3e:8d > ff:ff:ff:ff:ff:ff, ethertype ARP (0x0806), length 42: Request who-has 192.168.1.105 tell 192.168.1.102, length 28',
+    '1795473671.995986 02:d6:98:20:3e:8d > ff:ff:ff:ff:ff:ff, ethertype ARP (0x0806), length 42: Request who-has 192.168.1.100 tell 192.168.1.100, length 28',
+    '1795473672.246131 02:d6:98:20:3e:8d > ff:ff:ff:ff:ff:ff, ethertype ARP (0x0806), length 42: Reply 192.168.1.100 is-at 02:d6:98:20:3e:8d, length 28',
+  ].map((line) => ({ time: Number(line.split(' ')[0]), line }));
+
+  it('finds heartbeats by sender, whatever their source port', async () => {
+    const { heartbeatsFrom } = await import('../../lib/verify/capture.ts');
+    expect(heartbeatsFrom(lines, '10.100.100.1', '10.100.100.255', 694)).toHaveLength(1);
+    expect(heartbeatsFrom(lines, '10.100.100.2', '10.100.100.255', 694)[0]?.time).toBe(1795473662.291753);
+    expect(heartbeatsFrom(lines, '10.100.100.3', '10.100.100.255', 694)).toHaveLength(0);
+  });
+
+  it('tells gratuitous ARP from ordinary ARP, with the sender MAC', async () => {
+    const { gratuitousArps, senderMac } = await import('../../lib/verify/capture.ts');
+    const garps = gratuitousArps(lines, '192.168.1.100');
+    expect(garps).toHaveLength(2);
+    expect(senderMac(garps[0]!)).toBe('02:d6:98:20:3e:8d');
+    expect(gratuitousArps(lines, '192.168.1.105')).toHaveLength(0);
+  });
+});
