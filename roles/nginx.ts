@@ -3,6 +3,9 @@
 import { ensureFile, renderFile } from '../lib/engine/modules/file.ts';
 import { packages } from '../lib/engine/modules/packages.ts';
 import { service } from '../lib/engine/modules/service.ts';
+import { shellCommand } from '../lib/engine/modules/shell-command.ts';
+import { template } from '../lib/engine/modules/template.ts';
+import { basename } from 'node:path';
 import type { Role, RoleContext } from '../lib/engine/role.ts';
 import { changed, failed, type Task, type TaskContext } from '../lib/engine/task.ts';
 import { renderTemplate } from '../lib/render/templates.ts';
@@ -39,11 +42,23 @@ function indexPage(role: RoleContext): Task {
   };
 }
 
+const RELOAD = 'reload nginx (after nginx -t)';
+
 export const nginxRole: Role = {
   name: 'nginx',
   tasks: (ctx) => [
     packages({ name: 'T10 install nginx', packages: ['nginx'], tags: ['T10'] }),
     indexPage(ctx),
+    template({
+      name: `T10 session cookie ${ctx.lab.haproxy.cookie.name} for HAProxy's cookie persistence`,
+      path: '/etc/nginx/conf.d/hafarm-session-cookie.conf',
+      src: 'nginx/session-cookie.conf.njk',
+      vars: { source: basename(ctx.lab.file), cookie: ctx.lab.haproxy.cookie.name, host: ctx.host.name },
+      notify: [RELOAD],
+      tags: ['T10'],
+    }),
     service({ name: 'T10 nginx running and enabled', service: 'nginx', state: 'started', enabled: true, tags: ['T10'] }),
   ],
+  // A configuration nginx -t refuses is never loaded: the running one stays.
+  handlers: () => [shellCommand({ name: RELOAD, cmd: 'nginx -t -q && service nginx reload' })],
 };

@@ -4,6 +4,7 @@ import type { Lab } from '../lab/model.ts';
 import type { LabProvider } from '../providers/provider.ts';
 import type { RunningCapture } from './capture.ts';
 import type { LanClient } from './lan-client.ts';
+import type { Timeline } from './steady-load.ts';
 import type { MachineShell } from './machine-shell.ts';
 
 export interface CheckResult {
@@ -13,6 +14,8 @@ export interface CheckResult {
   /** one line: the figures (times, counts) or the reason it failed */
   summary: string;
   evidence: string[];
+  /** the requests during the check, for the report's timeline */
+  timeline?: Timeline;
 }
 
 /** Captures on the lab's networks, for V6/V7. */

@@ -5,6 +5,8 @@ import type { LanClient } from './lan-client.ts';
 export interface Sample {
   /** seconds since the load started */
   at: number;
+  /** seconds until the answer came or the client gave up */
+  took: number;
   ok: boolean;
   server?: string;
 }
@@ -38,7 +40,13 @@ export function haproxyMs(text: string): number {
 }
 
 /** timeoutMs: how long one request may take before it counts as failed. */
-export function startLoad(client: LanClient, intervalMs = 100, timeoutMs = 500): { samples: Sample[]; stop(): Promise<Sample[]> } {
+/** Requests during a check, with the moments that matter (power off, takeover…) marked. */
+export interface Timeline {
+  samples: Sample[];
+  events: Array<{ at: number; label: string }>;
+}
+
+export function startLoad(client: LanClient, intervalMs = 100, timeoutMs = 500): { samples: Sample[]; now(): number; stop(): Promise<Sample[]> } {
   const samples: Sample[] = [];
   const start = performance.now();
   let running = true;
@@ -47,13 +55,14 @@ export function startLoad(client: LanClient, intervalMs = 100, timeoutMs = 500):
       const sent = performance.now();
       const answer = await client.get({ timeoutMs });
       const server = answer?.status === 200 ? servedBy(answer.body) : undefined;
-      samples.push({ at: (sent - start) / 1000, ok: server !== undefined, ...(server ? { server } : {}) });
+      samples.push({ at: (sent - start) / 1000, took: (performance.now() - sent) / 1000, ok: server !== undefined, ...(server ? { server } : {}) });
       const wait = intervalMs - (performance.now() - sent);
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     }
   })();
   return {
     samples,
+    now: () => (performance.now() - start) / 1000,
     async stop() {
       running = false;
       await loop;

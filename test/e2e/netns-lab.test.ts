@@ -125,6 +125,11 @@ describe.skipIf(!isRoot)('the tutorial farm on Linux namespaces', () => {
     const result = await mustSucceed(A, 'verify');
     for (const id of ['V1', 'V2', 'V3', 'V4', 'V5', 'V6']) expect(result.stdout).toMatch(new RegExp(`^PASS ${id} `, 'm'));
     expect(result.stdout).toContain('6 passed, 0 failed');
+    // The report exists, with every verdict and the failover timeline.
+    const html = readFileSync(join(A.state, 'report', 'index.html'), 'utf8');
+    expect(html).toContain('6 passed, 0 failed');
+    expect(readFileSync(join(A.state, 'report', 'timeline-V4.svg'), 'utf8')).toMatch(/haproxy1 powered off/);
+    expect(readFileSync(join(A.state, 'report', 'summary.md'), 'utf8')).toContain('| V6 heartbeats on the wire');
     // The pcaps are real captures that tcpdump reads back.
     const read = execFileSync('tcpdump', ['-r', join(A.state, 'report', 'heartbeat.pcap'), '-nn', '-c', '3'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     expect(read).toMatch(/10\.100\.100\.[12]\.\d+ > 10\.100\.100\.255\.694: UDP/);

@@ -29,14 +29,14 @@ describe('HAProxy stats CSV', () => {
 describe('outages', () => {
   it('measure from the first failed request to the next good one', () => {
     const samples = [
-      { at: 0, ok: true },
-      { at: 0.1, ok: false },
-      { at: 0.2, ok: false },
-      { at: 5.3, ok: true },
-      { at: 5.4, ok: true },
+      { at: 0, took: 0.01, ok: true },
+      { at: 0.1, took: 0.5, ok: false },
+      { at: 0.2, took: 0.5, ok: false },
+      { at: 5.3, took: 0.01, ok: true },
+      { at: 5.4, took: 0.01, ok: true },
     ];
     expect(outageOf(samples)).toEqual({ seconds: 5.2, failed: 2, total: 5 });
-    expect(outageOf([{ at: 0, ok: true }])).toEqual({ seconds: 0, failed: 0, total: 1 });
+    expect(outageOf([{ at: 0, took: 0.01, ok: true }])).toEqual({ seconds: 0, failed: 0, total: 1 });
   });
 });
 
@@ -73,5 +73,44 @@ describe('captures read back', () => {
     expect(garps).toHaveLength(2);
     expect(senderMac(garps[0]!)).toBe('02:d6:98:20:3e:8d');
     expect(gratuitousArps(lines, '192.168.1.105')).toHaveLength(0);
+  });
+});
+
+describe('report', () => {
+  it('draws each request as a bar from sent to answered, coloured by outcome, with the events marked', async () => {
+    const { timelineSvg } = await import('../../lib/verify/report/svg-timeline.ts');
+    const svg = timelineSvg('V4 master balancer fails', {
+      samples: [
+        { at: 0, took: 0.01, ok: true, server: 'web1' },
+        { at: 1, took: 0.5, ok: false },
+        { at: 2, took: 5, ok: true, server: 'web3' },
+      ],
+      events: [{ at: 0.9, label: 'haproxy1 powered off' }],
+    });
+    expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(svg).toContain('3 requests, 1 failed');
+    expect(svg.match(/fill="#2e9d4f"/g)).toHaveLength(1);
+    expect(svg.match(/fill="#d23c3c"/g)).toHaveLength(1);
+    expect(svg.match(/fill="#e0a020"/g)).toHaveLength(1);
+    expect(svg).toContain('haproxy1 powered off (0.9 s)');
+    expect(svg).toContain('answered by web3 in 5.00 s');
+  });
+
+  it('writes index.html and summary.md with every verdict', async () => {
+    const { reportHtml, summaryMarkdown } = await import('../../lib/verify/report/write-report.ts');
+    const { loadLab } = await import('../../lib/lab/load.ts');
+    const lab = loadLab(new URL('../../lab.yaml', import.meta.url).pathname);
+    const results = [
+      { id: 'V1', title: 'round robin', passed: true, summary: '9 requests in turn', evidence: ['answers: web1 web2 web3'] },
+      { id: 'V4', title: 'master balancer fails', passed: false, summary: 'no standby <took> it', evidence: [], timeline: { samples: [], events: [] } },
+    ];
+    const html = reportHtml(lab, results, new Date(0), ['heartbeat.pcap']);
+    expect(html).toContain('1 passed, 1 failed');
+    expect(html).toContain('no standby &lt;took&gt; it');
+    expect(html).toContain('<img src="timeline-V4.svg"');
+    expect(html).toContain('<a href="heartbeat.pcap">');
+    const md = summaryMarkdown(lab, results, new Date(0), []);
+    expect(md).toContain('| V1 round robin | PASS | 9 requests in turn |');
+    expect(md).toContain('| V4 master balancer fails | FAIL |');
   });
 });

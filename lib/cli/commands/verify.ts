@@ -5,6 +5,7 @@ import { startCapture } from '../../verify/capture.ts';
 import type { Wire } from '../../verify/check.ts';
 import { NamespaceLanClient } from '../../verify/lan-client.ts';
 import { MachineShell } from '../../verify/machine-shell.ts';
+import { writeReport } from '../../verify/report/write-report.ts';
 import { CHECKS, runChecks } from '../../verify/run-checks.ts';
 import { stringOption, UsageError, type Command } from '../command.ts';
 import { LAB_OPTION_HELP, LAB_OPTIONS, runningLab } from '../lab-options.ts';
@@ -35,7 +36,9 @@ export const verifyCommand: Command = {
       for (const line of r.evidence) console.log(`     ${line}`);
     });
     const failed = results.filter((r) => !r.passed).length;
-    console.log(`\n${results.length - failed} passed, ${failed} failed`);
+    const report = writeReport(wire.reportDir, lab, results);
+    console.log(`\nreport: ${report} (and summary.md beside it)`);
+    console.log(`${results.length - failed} passed, ${failed} failed`);
     return failed === 0 ? 0 : 1;
   },
 };

@@ -3,7 +3,7 @@
 // measures the time without service and the failed requests, and reads Heartbeat's log.
 import { balancers, masterBalancer, type Lab } from '../../lab/model.ts';
 import type { Check, VerifyContext } from '../check.ts';
-import { outageOf, startLoad, waitUntil, type Sample } from '../steady-load.ts';
+import { outageOf, startLoad, waitUntil, type Sample, type Timeline } from '../steady-load.ts';
 
 const TAKEOVER_TIMEOUT_MS = 60_000;
 
@@ -27,10 +27,11 @@ function describe(samples: Sample[]): string {
 }
 
 /** Powers the master off and waits for a standby to serve; returns the samples after power off. */
-async function failOver(ctx: VerifyContext, master: string): Promise<{ samples: Sample[]; taker?: string; seconds?: number }> {
+async function failOver(ctx: VerifyContext, master: string): Promise<{ samples: Sample[]; timeline: Timeline; taker?: string; seconds?: number }> {
   const load = startLoad(ctx.client);
   await new Promise((r) => setTimeout(r, 1000));
   const off = load.samples.length;
+  const events = [{ at: load.now(), label: `${master} powered off` }];
   await ctx.provider.powerOff(master);
   ctx.machines.forget(master);
   let taker: string | undefined;
@@ -38,9 +39,10 @@ async function failOver(ctx: VerifyContext, master: string): Promise<{ samples: 
     taker = (await holder(ctx)) ?? undefined;
     return taker !== undefined && taker !== master && load.samples.slice(off).some((s) => s.ok) && load.samples[load.samples.length - 1]!.ok;
   }, TAKEOVER_TIMEOUT_MS);
+  if (taker && seconds !== undefined) events.push({ at: load.now(), label: `${taker} serves` });
   await new Promise((r) => setTimeout(r, 1000));
-  const samples = (await load.stop()).slice(off);
-  return { samples, ...(taker ? { taker } : {}), ...(seconds !== undefined ? { seconds } : {}) };
+  const all = await load.stop();
+  return { samples: all.slice(off), timeline: { samples: all, events }, ...(taker ? { taker } : {}), ...(seconds !== undefined ? { seconds } : {}) };
 }
 
 export const failoverCheck: Check = {
@@ -52,9 +54,9 @@ export const failoverCheck: Check = {
     if (ready === undefined) return { passed: false, summary: `${master} does not hold the VIP ${ctx.lab.vip.address} to begin with`, evidence: [] };
     const deadBefore = new Map<string, number>();
     for (const host of standbys(ctx.lab)) deadBefore.set(host, (await logLines(ctx, host, `node ${master}: is dead`)).length);
-    const { samples, taker, seconds } = await failOver(ctx, master);
+    const { samples, timeline, taker, seconds } = await failOver(ctx, master);
     if (!taker || seconds === undefined) {
-      return { passed: false, summary: `after powering ${master} off no standby served the VIP within ${TAKEOVER_TIMEOUT_MS / 1000} s`, evidence: [describe(samples)] };
+      return { passed: false, summary: `after powering ${master} off no standby served the VIP within ${TAKEOVER_TIMEOUT_MS / 1000} s`, evidence: [describe(samples)], timeline };
     }
     const dead = (await logLines(ctx, taker, `node ${master}: is dead|Taking over resource`)).slice(-3);
     const logged = (await logLines(ctx, taker, `node ${master}: is dead`)).length > (deadBefore.get(taker) ?? 0);
@@ -62,6 +64,7 @@ export const failoverCheck: Check = {
       passed: logged,
       summary: logged ? `${taker} took over the VIP; ${describe(samples)}` : `${taker} holds the VIP but its Heartbeat log does not say "${master}: is dead"`,
       evidence: [`${master} powered off; ${taker} serves after ${seconds.toFixed(2)} s`, ...dead.map((l) => `${taker} ${ctx.lab.heartbeat.logfile}: ${l}`)],
+      timeline,
     };
   },
 };
@@ -77,15 +80,19 @@ export const failbackCheck: Check = {
     const load = startLoad(ctx.client);
     await new Promise((r) => setTimeout(r, 500));
     const on = load.samples.length;
+    const events = [{ at: load.now(), label: `${master} powered on` }];
     await ctx.provider.powerOn(master);
     const seconds = await waitUntil(async () => (await holder(ctx)) === master && load.samples[load.samples.length - 1]?.ok === true, TAKEOVER_TIMEOUT_MS);
+    if (seconds !== undefined) events.push({ at: load.now(), label: `${master} holds the VIP` });
     await new Promise((r) => setTimeout(r, 1000));
-    const samples = (await load.stop()).slice(on);
+    const all = await load.stop();
+    const samples = all.slice(on);
     const released = (await logLines(ctx, standbys(ctx.lab)[0] ?? master, 'foreign resources|standby')).slice(-2);
     return {
       passed: seconds !== undefined,
       summary: seconds !== undefined ? `${master} holds the VIP again ${seconds.toFixed(2)} s after power on; ${describe(samples)}` : `${master} did not take the VIP back within ${TAKEOVER_TIMEOUT_MS / 1000} s`,
       evidence: [...released.map((l) => `${standbys(ctx.lab)[0]} ${ctx.lab.heartbeat.logfile}: ${l}`)],
+      timeline: { samples: all, events },
     };
   },
 };

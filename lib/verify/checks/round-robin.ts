@@ -1,7 +1,26 @@
 // V1: reloading http://trabajoswap.com gives web1, web2, web3, web1… (balance roundrobin).
 import { webServers } from '../../lab/model.ts';
 import type { Check } from '../check.ts';
+import type { LanClient } from '../lan-client.ts';
 import { servedBy, waitUntil } from '../steady-load.ts';
+
+/** A client that sends back the cookie HAProxy gave it stays on one server (cookie … prefix). */
+async function stickiness(name: string, client: LanClient, count: number): Promise<{ summary: string; problem?: string }> {
+  const first = await client.get();
+  const server = first?.status === 200 ? servedBy(first.body) : undefined;
+  const cookie = new RegExp(`^(${name}=[^;]+)`).exec(first?.headers['set-cookie'] ?? '')?.[1];
+  if (!server || !cookie) return { summary: `no ${name} cookie in the answer`, problem: `the answer set no ${name} cookie (Set-Cookie: ${first?.headers['set-cookie'] ?? 'none'})` };
+  if (!/=[A-Z]+~/.test(cookie)) return { summary: `cookie ${cookie}`, problem: `${cookie} carries no server prefix (cookie ${name} prefix)` };
+  const answers: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const answer = await client.get({ cookie });
+    answers.push(answer?.status === 200 ? (servedBy(answer.body) ?? '?') : 'no answer');
+  }
+  const stayed = answers.every((a) => a === server);
+  return stayed
+    ? { summary: `with cookie ${cookie} all ${count} requests stayed on ${server}` }
+    : { summary: `with cookie ${cookie}: ${answers.join(' ')}`, problem: `with cookie ${cookie} the requests went to ${answers.join(' ')} instead of staying on ${server}` };
+}
 
 export const roundRobinCheck: Check = {
   id: 'V1',
@@ -18,12 +37,15 @@ export const roundRobinCheck: Check = {
     }
     const start = web.indexOf(answers[0]!);
     const inTurn = start !== -1 && answers.every((a, i) => a === web[(start + i) % web.length]);
+    const sticky = await stickiness(lab.haproxy.cookie.name, client, web.length * 2);
+    const problems = [
+      ...(inTurn ? [] : [`not in turn: ${answers.join(' ')} (expected ${web.join(', ')} repeating)`]),
+      ...(sticky.problem ? [sticky.problem] : []),
+    ];
     return {
-      passed: inTurn,
-      summary: inTurn
-        ? `${answers.length} requests answered by ${web.join(', ')} in turn`
-        : `not in turn: ${answers.join(' ')} (expected ${web.join(', ')} repeating)`,
-      evidence: [`answers: ${answers.join(' ')}`],
+      passed: problems.length === 0,
+      summary: problems.length === 0 ? `${answers.length} requests answered by ${web.join(', ')} in turn; ${sticky.summary}` : problems.join('; '),
+      evidence: [`answers: ${answers.join(' ')}`, sticky.summary],
     };
   },
 };

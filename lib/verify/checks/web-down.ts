@@ -28,6 +28,7 @@ export const webDownCheck: Check = {
     await new Promise((r) => setTimeout(r, 1000));
     const off = load.samples.length;
     const offAt = performance.now();
+    const events = [{ at: load.now(), label: `${victim} powered off` }];
     await ctx.provider.powerOff(victim);
     let down: Record<string, string> | undefined;
     let detectedAt: number | undefined;
@@ -37,10 +38,12 @@ export const webDownCheck: Check = {
       return detectedAt !== undefined;
     }, WINDOW_MS, 250);
     const detected = detectedAt === undefined ? undefined : (detectedAt - offAt) / 1000;
+    if (detected !== undefined) events.push({ at: events[0]!.at + detected, label: `${victim} DOWN in the stats` });
     const sessionsAtDown = Number(down?.stot ?? 0);
     await new Promise((r) => setTimeout(r, 2000));
     const sessionsLater = Number((await webServerStats(ctx))?.get(victim)?.stot ?? -1);
-    const samples = (await load.stop()).slice(off);
+    const all = await load.stop();
+    const samples = all.slice(off);
     const outage = outageOf(samples);
 
     await ctx.provider.powerOn(victim);
@@ -58,6 +61,7 @@ export const webDownCheck: Check = {
           ? `${victim} DOWN (${down?.check_status || 'check failed'}) ${detected!.toFixed(2)} s after power off, no request sent to it since; ${outage.failed} of ${outage.total} requests failed (goal 0); UP again ${back!.toFixed(2)} s after power on`
           : problems.join('; '),
       evidence: [`stats ${victim}: status ${down?.status ?? '?'} ${down?.check_status ?? ''}, sessions ${sessionsAtDown} then ${sessionsLater}`],
+      timeline: { samples: all, events },
     };
   },
 };

@@ -1,0 +1,47 @@
+// The picture the tutorial's screenshots stood for: each request of a check as a bar, green when
+// the site answered and red when it did not, on a time axis with power off/on and takeover marked.
+import type { Timeline } from '../steady-load.ts';
+
+function escape(text: string): string {
+  return text.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
+}
+
+export function timelineSvg(title: string, timeline: Timeline, width = 760): string {
+  const height = 165;
+  const left = 40;
+  const right = 20;
+  const top = 50;
+  const barHeight = 40;
+  const last = Math.max(1, ...timeline.samples.map((s) => s.at + s.took), ...timeline.events.map((e) => e.at)) + 0.5;
+  const x = (seconds: number) => left + (seconds / last) * (width - left - right);
+  // Each request spans from when it was sent to when it was answered or given up.
+  const color = (s: Timeline['samples'][number]) => (!s.ok ? '#d23c3c' : s.took >= 1 ? '#e0a020' : '#2e9d4f');
+  const bars = timeline.samples
+    .map((s) => {
+      const w = Math.max(1, x(s.at + s.took) - x(s.at) - 0.5);
+      const what = s.ok ? `answered by ${escape(s.server ?? '?')} in ${s.took.toFixed(2)} s` : `no answer within ${s.took.toFixed(2)} s`;
+      return `<rect x="${x(s.at).toFixed(1)}" y="${top}" width="${w.toFixed(1)}" height="${barHeight}" fill="${color(s)}"><title>${s.at.toFixed(2)} s: ${what}</title></rect>`;
+    })
+    .join('\n  ');
+  const events = timeline.events
+    .map((e, i) => {
+      const ex = x(e.at).toFixed(1);
+      const ly = top + barHeight + 16 + (i % 3) * 14;
+      const anchor = x(e.at) > width * 0.75 ? 'end' : x(e.at) < width * 0.2 ? 'start' : 'middle';
+      return `<line x1="${ex}" y1="${top - 6}" x2="${ex}" y2="${ly - 10}" stroke="#333" stroke-dasharray="3,2"/>\n  <text x="${ex}" y="${ly}" font-size="11" text-anchor="${anchor}">${escape(e.label)} (${e.at.toFixed(1)} s)</text>`;
+    })
+    .join('\n  ');
+  const ticks = Array.from({ length: Math.floor(last) + 1 }, (_, s) => s)
+    .filter((s) => last < 30 || s % 5 === 0)
+    .map((s) => `<text x="${x(s).toFixed(1)}" y="${top - 10}" font-size="9" fill="#666" text-anchor="middle">${s}</text>`)
+    .join('\n  ');
+  const failed = timeline.samples.filter((s) => !s.ok).length;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">
+  <text x="${left}" y="16" font-size="13" font-weight="bold">${escape(title)} — ${timeline.samples.length} requests, ${failed} failed</text>
+  <text x="${left}" y="30" font-size="10" fill="#444">each bar is a request from sent to answered: green answered, amber answered after 1 s or more, red no answer; seconds on top</text>
+  ${ticks}
+  ${bars}
+  ${events}
+</svg>
+`;
+}

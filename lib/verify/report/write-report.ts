@@ -1,0 +1,66 @@
+// The verification report: <state>/report/index.html and summary.md, one SVG timeline per check
+// that measured requests, next to the pcaps of V6/V7.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Lab } from '../../lab/model.ts';
+import type { CheckResult } from '../check.ts';
+import { timelineSvg } from './svg-timeline.ts';
+
+function escape(text: string): string {
+  return text.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
+}
+
+export function summaryMarkdown(lab: Lab, results: CheckResult[], when: Date, pcaps: string[]): string {
+  const failed = results.filter((r) => !r.passed).length;
+  return [
+    `# hafarm verification of lab "${lab.name}"`,
+    '',
+    `${when.toISOString()} — ${results.length - failed} passed, ${failed} failed.`,
+    '',
+    '| check | verdict | figures |',
+    '|---|---|---|',
+    ...results.map((r) => `| ${r.id} ${r.title} | ${r.passed ? 'PASS' : 'FAIL'} | ${r.summary.replace(/\|/g, '\\|')} |`),
+    '',
+    ...results.flatMap((r) => [`## ${r.id} ${r.title}`, '', ...r.evidence.map((e) => `- ${e}`), ...(r.timeline ? ['', `![timeline](timeline-${r.id}.svg)`] : []), '']),
+    ...(pcaps.length > 0 ? ['## Captures', '', ...pcaps.map((p) => `- [${p}](${p}) (open in Wireshark)`), ''] : []),
+  ].join('\n');
+}
+
+export function reportHtml(lab: Lab, results: CheckResult[], when: Date, pcaps: string[]): string {
+  const failed = results.filter((r) => !r.passed).length;
+  const rows = results
+    .map((r) => `<tr class="${r.passed ? 'pass' : 'fail'}"><td>${r.id}</td><td>${escape(r.title)}</td><td>${r.passed ? 'PASS' : 'FAIL'}</td><td>${escape(r.summary)}</td></tr>`)
+    .join('\n');
+  const sections = results
+    .map(
+      (r) => `<section><h2>${r.id} ${escape(r.title)} — ${r.passed ? 'PASS' : 'FAIL'}</h2>
+<p>${escape(r.summary)}</p>
+<ul>${r.evidence.map((e) => `<li><code>${escape(e)}</code></li>`).join('')}</ul>
+${r.timeline ? `<img src="timeline-${r.id}.svg" alt="requests during ${r.id}">` : ''}
+</section>`,
+    )
+    .join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>hafarm verification — ${escape(lab.name)}</title>
+<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}
+tr.pass td:nth-child(3){color:#1d7a38;font-weight:bold}tr.fail td:nth-child(3){color:#b3261e;font-weight:bold}code{font-size:.85rem}img{max-width:100%}</style></head>
+<body><h1>hafarm verification of lab "${escape(lab.name)}"</h1>
+<p>${when.toISOString()} — ${results.length - failed} passed, ${failed} failed. The farm of the tutorial <em>haproxy – heartbeat – nginx</em>: VIP ${escape(lab.vip.address)} (${escape(lab.vip.name)}).</p>
+<table><tr><th>check</th><th></th><th>verdict</th><th>figures</th></tr>
+${rows}
+</table>
+${sections}
+${pcaps.length > 0 ? `<section><h2>Captures</h2><ul>${pcaps.map((p) => `<li><a href="${escape(p)}">${escape(p)}</a> (open in Wireshark)</li>`).join('')}</ul></section>` : ''}
+</body></html>
+`;
+}
+
+/** Writes the report files; returns the path of index.html. */
+export function writeReport(dir: string, lab: Lab, results: CheckResult[], when = new Date()): string {
+  mkdirSync(dir, { recursive: true });
+  for (const r of results) if (r.timeline) writeFileSync(join(dir, `timeline-${r.id}.svg`), timelineSvg(`${r.id} ${r.title}`, r.timeline));
+  const pcaps = ['heartbeat.pcap', 'lan-arp.pcap'].filter((p) => existsSync(join(dir, p)));
+  writeFileSync(join(dir, 'summary.md'), summaryMarkdown(lab, results, when, pcaps));
+  writeFileSync(join(dir, 'index.html'), reportHtml(lab, results, when, pcaps));
+  return join(dir, 'index.html');
+}
