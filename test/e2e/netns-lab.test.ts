@@ -147,6 +147,16 @@ describe.skipIf(!isRoot)('the tutorial farm on Linux namespaces', () => {
     expect((await mustSucceed(A, 'verify', '--only', 'V1')).stdout).toMatch(/^PASS V1 /m);
   }, 300_000);
 
+  it('lab:verify fails V6 when Heartbeat broadcasts on the LAN instead of the heartbeat network, and provision repairs it', async () => {
+    for (const host of ['haproxy1', 'haproxy2']) await cli(A, 'exec', host, "sed -i 's/^bcast .*/bcast eth1/' /etc/ha.d/ha.cf && service heartbeat restart >/dev/null 2>&1; true");
+    const broken = await cli(A, 'verify', '--only', 'V6');
+    expect(broken.exitCode).toBe(1);
+    expect(broken.stdout).toMatch(/^FAIL V6 .*V6: haproxy1 broadcast heartbeats in only 0% of the seconds before power off/m);
+    const repaired = recapOf((await mustSucceed(A, 'provision', '--json')).stdout);
+    expect(repaired.haproxy1!.changed).toBeGreaterThan(0);
+    expect((await mustSucceed(A, 'verify', '--only', 'V6')).stdout).toMatch(/^PASS V6 /m);
+  }, 300_000);
+
   it('lab:capture writes a pcap of a machine interface for --duration seconds', async () => {
     const out = join(scratch.dir, 'haproxy2-eth2.pcap');
     await mustSucceed(A, 'capture', 'haproxy2', 'eth2', '--duration', '3', '--out', out);
