@@ -43,6 +43,12 @@ export class MachineShell {
     }
   }
 
+  /** The first of the hosts that holds the address, if any. */
+  async holderOf(hosts: string[], address: string): Promise<string | undefined> {
+    for (const host of hosts) if (await this.holds(host, address)) return host;
+    return undefined;
+  }
+
   forget(host: string): void {
     this.connections.get(host)?.close();
     this.connections.delete(host);

@@ -7,7 +7,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readlinkSync,
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { attempt, run } from './host-command.ts';
-import { ensureNamespace, plug, type Plug } from './wiring.ts';
+import { ensureNamespace, plug, removeNamespace, type Plug } from './wiring.ts';
 
 export interface MachineSpec {
   host: string;
@@ -178,17 +178,7 @@ export class NetnsMachine {
   /** Removes what a running or crashed machine leaves on the host; its disk (upper) stays. */
   async cleanUp(): Promise<void> {
     // Processes still in the machine's network namespace (a crash can orphan them) are the lab's own.
-    if (existsSync(`/run/netns/${this.spec.namespace}`)) {
-      const pids = (await run('ip', ['netns', 'pids', this.spec.namespace]).catch(() => '')).split('\n').map(Number).filter(Boolean);
-      for (const pid of pids) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
-      await attempt('ip', ['netns', 'del', this.spec.namespace]);
-    }
+    if (existsSync(`/run/netns/${this.spec.namespace}`)) await removeNamespace(this.spec.namespace);
     if (await this.isMounted()) {
       if (!(await attempt('umount', [this.root]))) await run('umount', ['-l', this.root]);
     }

@@ -12,7 +12,7 @@ import { NetnsMachine } from './machine.ts';
 import { chooseMgmtSubnet, routeNetworks } from './mgmt-subnet.ts';
 import { netnsNames, type NetnsNames } from './names.ts';
 import { netnsMissing } from './prerequisites.ts';
-import { ensureBridge, ensureNamespace, labResources, mgmtHostAddress, mgmtMachineAddress, plug, stableMac, type Plug } from './wiring.ts';
+import { ensureBridge, ensureNamespace, labResources, mgmtHostAddress, mgmtMachineAddress, plug, removeNamespace, stableMac, type Plug } from './wiring.ts';
 
 interface NetnsState {
   mgmt: Cidr;
@@ -163,17 +163,7 @@ export class NetnsProvider implements LabProvider {
     if (state) for (const host of this.lab.hosts) await this.machine(host.name, state).remove();
     // Whatever a crash or an interrupted run left, found by the lab's prefix.
     const leftovers = await labResources(this.names);
-    for (const ns of leftovers.namespaces) {
-      const pids = (await run('ip', ['netns', 'pids', ns]).catch(() => '')).split('\n').map(Number).filter(Boolean);
-      for (const pid of pids) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
-      await attempt('ip', ['netns', 'del', ns]);
-    }
+    for (const ns of leftovers.namespaces) await removeNamespace(ns);
     for (const link of (await labResources(this.names)).links) await attempt('ip', ['link', 'del', link]);
     for (const line of readFileSync('/proc/self/mounts', 'utf8').split('\n')) {
       const target = line.split(' ')[1];

@@ -74,3 +74,16 @@ export async function labResources(names: NetnsNames): Promise<{ namespaces: str
     .filter((n) => n.startsWith(names.linkPrefix));
   return { namespaces, links };
 }
+
+/** Deletes a namespace of the lab after killing every process still in it (they are the lab's own). */
+export async function removeNamespace(name: string): Promise<void> {
+  const pids = (await run('ip', ['netns', 'pids', name]).catch(() => '')).split('\n').map(Number).filter(Boolean);
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  await attempt('ip', ['netns', 'del', name]);
+}

@@ -11,9 +11,8 @@ function standbys(lab: Lab): string[] {
   return balancers(lab).filter((h) => h.role !== 'master').map((h) => h.name);
 }
 
-async function holder(ctx: VerifyContext): Promise<string | undefined> {
-  for (const host of balancers(ctx.lab).map((h) => h.name)) if (await ctx.machines.holds(host, ctx.lab.vip.address)) return host;
-  return undefined;
+function holder(ctx: VerifyContext): Promise<string | undefined> {
+  return ctx.machines.holderOf(balancers(ctx.lab).map((h) => h.name), ctx.lab.vip.address);
 }
 
 async function logLines(ctx: VerifyContext, host: string, pattern: string): Promise<string[]> {

@@ -23,9 +23,8 @@ async function macOf(ctx: VerifyContext, host: string, address: string): Promise
   return result.stdout.trim();
 }
 
-async function holder(ctx: VerifyContext): Promise<string | undefined> {
-  for (const h of balancers(ctx.lab)) if (await ctx.machines.holds(h.name, ctx.lab.vip.address)) return h.name;
-  return undefined;
+function holder(ctx: VerifyContext): Promise<string | undefined> {
+  return ctx.machines.holderOf(balancers(ctx.lab).map((h) => h.name), ctx.lab.vip.address);
 }
 
 export const heartbeatWireCheck: Check = {
