@@ -1,4 +1,4 @@
-import { resolveProvider } from '../../providers/select-provider.ts';
+import { createProvider } from '../../providers/select-provider.ts';
 import type { Command } from '../command.ts';
 import { LAB_OPTION_HELP, LAB_OPTIONS, labContext } from '../lab-options.ts';
 
@@ -16,7 +16,7 @@ export const destroyCommand: Command = {
       console.log(`lab "${lab.name}": nothing to destroy (no state in ${state.dir})`);
       return 0;
     }
-    const provider = await resolveProvider(record.provider, lab, state);
+    const provider = createProvider(record.provider, lab, state);
     await provider.destroy();
     state.remove();
     console.log(`lab "${lab.name}": destroyed (${provider.name}); ${state.dir} removed`);

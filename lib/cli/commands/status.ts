@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { resolveProvider } from '../../providers/select-provider.ts';
+import { createProvider } from '../../providers/select-provider.ts';
 import { loadSecrets, SECRET_FILE } from '../../state/lab-secrets.ts';
 import type { Command } from '../command.ts';
 import { LAB_OPTION_HELP, LAB_OPTIONS, labContext } from '../lab-options.ts';
@@ -27,7 +27,7 @@ export const statusCommand: Command = {
       console.log(`lab "${lab.name}" has not been brought up (no state in ${state.dir}); run lab:up`);
       return 0;
     }
-    const provider = await resolveProvider(record.provider, lab, state);
+    const provider = createProvider(record.provider, lab, state);
     const machines = await provider.status();
     const width = Math.max(...machines.map((m) => m.host.length), 4);
     console.log(`lab "${lab.name}" (${provider.name}, state in ${state.dir})`);

@@ -3,7 +3,7 @@
 // SSH provisioning and verification run on them unchanged.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { formatCidr, fromInt, isHostOf, toInt, broadcast, type Cidr } from '../../lab/ipv4.ts';
-import type { Lab } from '../../lab/model.ts';
+import { findHost, type Lab } from '../../lab/model.ts';
 import type { LabStateDir } from '../../state/lab-state.ts';
 import type { LabProvider, MachineEvent, MachineStatus, MissingPrerequisite, SshEndpoint } from '../provider.ts';
 import { ensureBaseImage, type BaseImage } from './base-image.ts';
@@ -78,17 +78,19 @@ export class NetnsProvider implements LabProvider {
   }
 
   private machine(hostName: string, state: NetnsState): NetnsMachine {
-    const index = this.lab.hosts.findIndex((h) => h.name === hostName);
-    const host = this.lab.hosts[index];
-    if (!host) throw new Error(`no host named "${hostName}" in ${this.lab.file} (hosts: ${this.lab.hosts.map((h) => h.name).join(', ')})`);
+    const host = findHost(this.lab, hostName);
+    const index = this.lab.hosts.indexOf(host);
     const { lan, heartbeat } = this.lab.networks;
-    const plugs: Plug[] = [
-      { hostEnd: this.names.veth(index, 0), bridge: this.names.bridge('mgmt'), inside: 'eth0', address: mgmtMachineAddress(state.mgmt, index), cidr: state.mgmt, mac: stableMac(this.lab.name, host.name, 'eth0') },
-      { hostEnd: this.names.veth(index, 1), bridge: this.names.bridge('lan'), inside: lan.interface, address: host.lan, cidr: lan.cidr, mac: stableMac(this.lab.name, host.name, lan.interface) },
-    ];
-    if (host.heartbeat) {
-      plugs.push({ hostEnd: this.names.veth(index, 2), bridge: this.names.bridge('heartbeat'), inside: heartbeat.interface, address: host.heartbeat, cidr: heartbeat.cidr, mac: stableMac(this.lab.name, host.name, heartbeat.interface) });
-    }
+    const plugOf = (n: number, network: 'mgmt' | 'lan' | 'heartbeat', inside: string, address: string, cidr: Cidr): Plug => ({
+      hostEnd: this.names.veth(index, n),
+      bridge: this.names.bridge(network),
+      inside,
+      address,
+      cidr,
+      mac: stableMac(this.lab.name, host.name, inside),
+    });
+    const plugs = [plugOf(0, 'mgmt', 'eth0', mgmtMachineAddress(state.mgmt, index), state.mgmt), plugOf(1, 'lan', lan.interface, host.lan, lan.cidr)];
+    if (host.heartbeat) plugs.push(plugOf(2, 'heartbeat', heartbeat.interface, host.heartbeat, heartbeat.cidr));
     return new NetnsMachine({
       host: host.name,
       namespace: this.names.namespace(host.name),
