@@ -1,20 +1,39 @@
-// Packet captures for V6/V7 and lab:capture: tcpdump writes a pcap a user opens in Wireshark,
-// and reads it back (tcpdump -r) for the checks. Started by us, stopped by PID.
+// Packet captures for V6/V7 and lab:capture: a pcap a user opens in Wireshark, read back by the
+// checks. Two places capture: tcpdump on the host, on the namespace provider's bridges, and
+// tcpdump inside a lab machine over SSH (machine-capture.ts), which works on every provider.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { execa } from 'execa';
+import { parsePcap, type Packet } from './pcap.ts';
 
 export interface RunningCapture {
   file: string;
+  /** where the packets were seen, for the evidence: "haproxy2 eth2", "bridge hswap-hb" */
+  source: string;
   stop(): Promise<void>;
+  /** the packets written so far, timed by this host's clock */
+  packets(): Promise<Packet[]>;
 }
 
-/** Starts tcpdump on an interface (inside a network namespace when one is given). */
-export async function startCapture(options: { iface: string; file: string; filter?: string; namespace?: string }): Promise<RunningCapture> {
+/** The packets of a pcap, moved from the capturing machine's clock to this host's. */
+export async function readPcap(file: string, clockOffsetSeconds = 0): Promise<Packet[]> {
+  const packets = parsePcap(await readFile(file), file);
+  return clockOffsetSeconds === 0 ? packets : packets.map((p) => ({ ...p, time: p.time - clockOffsetSeconds }));
+}
+
+/**
+ * tcpdump's command line: --immediate-mode and -U hand over and write each packet as it comes,
+ * so stopping or cutting a capture loses none of what it saw (without, the last second is lost).
+ */
+export function tcpdumpArgs(iface: string, out: string, filter?: string): string[] {
+  return ['tcpdump', '-i', iface, '--immediate-mode', '-U', '-n', '-w', out, ...(filter ? filter.split(' ') : [])];
+}
+
+/** Starts tcpdump on an interface of this host: a bridge of the namespace provider. */
+export async function startHostCapture(options: { iface: string; file: string; filter?: string }): Promise<RunningCapture> {
   mkdirSync(dirname(options.file), { recursive: true });
-  const tcpdump = ['tcpdump', '-i', options.iface, '-U', '-n', '-w', options.file, ...(options.filter ? options.filter.split(' ') : [])];
-  const argv = options.namespace ? ['ip', 'netns', 'exec', options.namespace, ...tcpdump] : tcpdump;
+  const argv = tcpdumpArgs(options.iface, options.file, options.filter);
   const child: ChildProcess = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
   let said = '';
   child.stderr?.on('data', (chunk: Buffer) => (said += chunk.toString()));
@@ -27,43 +46,13 @@ export async function startCapture(options: { iface: string; file: string; filte
   }
   return {
     file: options.file,
+    source: `bridge ${options.iface}`,
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGINT');
       await exited;
     },
+    packets: () => readPcap(options.file),
   };
-}
-
-export interface Packet {
-  /** seconds since the epoch */
-  time: number;
-  line: string;
-}
-
-/** The capture's packets as tcpdump prints them (-tt: epoch times, -e: MAC addresses). */
-export async function readCapture(file: string): Promise<Packet[]> {
-  const result = await execa('tcpdump', ['-r', file, '-nn', '-tt', '-e'], { reject: false });
-  if (result.exitCode !== 0) throw new Error(`cannot read ${file}: ${String(result.stderr).trim()}`);
-  return String(result.stdout)
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => ({ time: Number(line.split(' ')[0]), line }));
-}
-
-/** Heartbeat packets (UDP broadcasts to its port, from any source port) sent from one address. */
-export function heartbeatsFrom(packets: Packet[], address: string, broadcastAddress: string, port: number): Packet[] {
-  const pattern = new RegExp(` ${address.replaceAll('.', '\\.')}\\.\\d+ > ${broadcastAddress.replaceAll('.', '\\.')}\\.${port}: UDP`);
-  return packets.filter((p) => pattern.test(p.line));
-}
-
-/** The source MAC of a packet printed with -e. */
-export function senderMac(packet: Packet): string {
-  return packet.line.split(' ')[1] ?? '';
-}
-
-/** Gratuitous ARP for an address: a request or reply that the address itself sends about itself. */
-export function gratuitousArps(packets: Packet[], address: string): Packet[] {
-  return packets.filter((p) => p.line.includes('ARP') && (p.line.includes(`who-has ${address} tell ${address}`) || p.line.includes(`Reply ${address} is-at`)));
 }

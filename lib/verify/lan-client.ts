@@ -1,6 +1,8 @@
 // Requests to the site from a client on the LAN, as the tutorial's browser made them.
 import { execa } from 'execa';
+import { command } from '../engine/ssh/shell-quote.ts';
 import type { Lab } from '../lab/model.ts';
+import type { MachineShell } from './machine-shell.ts';
 
 export interface HttpAnswer {
   status: number;
@@ -38,6 +40,18 @@ export function parseHttpAnswer(raw: string): HttpAnswer | undefined {
   return { status: Number(status), headers, body: blocks.slice(index + 1).join('\n\n') };
 }
 
+/** curl's command line for one request to the site, by name, the name resolved to the VIP. */
+export function curlArgs(lab: Lab, options: RequestOptions): string[] {
+  const { name, address } = lab.vip;
+  const port = lab.haproxy.port;
+  const seconds = ((options.timeoutMs ?? 2000) / 1000).toFixed(2);
+  const args = ['curl', '-s', '-D', '-', '-m', seconds, '--resolve', `${name}:${port}:${address}`];
+  if (options.auth) args.push('-u', options.auth);
+  if (options.cookie) args.push('-b', options.cookie);
+  args.push(`http://${name}:${port}${options.path ?? '/'}`);
+  return args;
+}
+
 /** The namespace provider's client namespace, sitting on the LAN. */
 export class NamespaceLanClient implements LanClient {
   constructor(
@@ -46,14 +60,26 @@ export class NamespaceLanClient implements LanClient {
   ) {}
 
   async get(options: RequestOptions = {}): Promise<HttpAnswer | undefined> {
-    const { name, address } = this.lab.vip;
-    const port = this.lab.haproxy.port;
-    const seconds = ((options.timeoutMs ?? 2000) / 1000).toFixed(2);
-    const args = ['netns', 'exec', this.namespace, 'curl', '-s', '-D', '-', '-m', seconds, '--resolve', `${name}:${port}:${address}`];
-    if (options.auth) args.push('-u', options.auth);
-    if (options.cookie) args.push('-b', options.cookie);
-    args.push(`http://${name}:${port}${options.path ?? '/'}`);
-    const result = await execa('ip', args, { reject: false, timeout: (options.timeoutMs ?? 2000) + 5000 });
+    const result = await execa('ip', ['netns', 'exec', this.namespace, ...curlArgs(this.lab, options)], { reject: false, timeout: (options.timeoutMs ?? 2000) + 5000 });
     return result.exitCode === 0 ? parseHttpAnswer(String(result.stdout)) : undefined;
+  }
+}
+
+/**
+ * A lab machine on the LAN, over SSH: the client on the Vagrant providers, whose internal
+ * networks the host cannot reach. Its shell is its own, so requests never queue behind the
+ * checks' commands.
+ */
+export class MachineLanClient implements LanClient {
+  constructor(
+    private readonly lab: Lab,
+    private readonly shell: MachineShell,
+    readonly host: string,
+  ) {}
+
+  async get(options: RequestOptions = {}): Promise<HttpAnswer | undefined> {
+    const timeoutMs = (options.timeoutMs ?? 2000) + 5000;
+    const result = await this.shell.exec(this.host, command(...curlArgs(this.lab, options)), { timeoutMs }).catch(() => undefined);
+    return result?.code === 0 ? parseHttpAnswer(result.stdout) : undefined;
   }
 }

@@ -1,11 +1,15 @@
 // Runs the checks in the tutorial's order and leaves the lab as it found it: every machine that
-// was running before is running after, also when a check failed or threw.
+// was running before is running after, also when a check failed or threw, and the farm has
+// settled again (the VIP back where auto_failback puts it) before the command returns.
 import type { Check, CheckResult, VerifyContext } from './check.ts';
 import { roundRobinCheck } from './checks/round-robin.ts';
 import { statsPageCheck } from './checks/stats-page.ts';
 import { failbackCheck, failoverCheck } from './checks/failover.ts';
 import { heartbeatWireCheck } from './checks/heartbeat-wire.ts';
 import { webDownCheck } from './checks/web-down.ts';
+import { waitSettled } from './vip.ts';
+
+const SETTLE_TIMEOUT_MS = 60_000;
 
 export const CHECKS: Check[] = [roundRobinCheck, statsPageCheck, webDownCheck, failoverCheck, failbackCheck, heartbeatWireCheck];
 
@@ -25,12 +29,14 @@ export async function runChecks(ctx: VerifyContext, only: string[], onResult: (r
       onResult(result);
     }
   } finally {
+    let restored = false;
     for (const machine of await ctx.provider.status()) {
       if (running.has(machine.host) && machine.state !== 'running') {
-        await ctx.provider.powerOn(machine.host);
-        ctx.machines.forget(machine.host);
+        await ctx.machines.powerOn(machine.host);
+        restored = true;
       }
     }
+    if (restored) await waitSettled(ctx, SETTLE_TIMEOUT_MS);
     ctx.machines.closeAll();
   }
   return results;

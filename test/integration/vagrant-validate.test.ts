@@ -63,3 +63,26 @@ describe.each([
     expect(result.stdout + result.stderr).toContain('memroy');
   });
 });
+
+// The provider's read-only calls against the real vagrant CLI, machines not created (no VM can
+// boot here): `vagrant ssh-config` fails as it does when V3/V4 have powered a machine off, and
+// sshEndpoints() answers with the running machines — none — instead of failing.
+describe('the VirtualBox provider through the real vagrant CLI, before lab:up', () => {
+  it('reports every machine not created and no SSH endpoint, without failing', async () => {
+    const { VagrantProvider } = await import('../../lib/providers/vagrant/vagrant-provider.ts');
+    const { loadLab } = await import('../../lib/lab/load.ts');
+    const { LabStateDir } = await import('../../lib/state/lab-state.ts');
+    const state = new LabStateDir(join(scratch.dir, 'provider-state'));
+    mkdirSync(state.dir, { recursive: true });
+    const provider = new VagrantProvider('virtualbox', loadLab(TUTORIAL_LAB), state);
+    provider.writeVagrantfile();
+    const path = process.env.PATH;
+    process.env.PATH = vboxVersionOnlyPath();
+    try {
+      expect((await provider.status()).map((m) => `${m.host} ${m.state}`)).toEqual(['haproxy1', 'haproxy2', 'web1', 'web2', 'web3'].map((h) => `${h} not_created`));
+      expect((await provider.sshEndpoints()).size).toBe(0);
+    } finally {
+      process.env.PATH = path;
+    }
+  }, 60_000);
+});

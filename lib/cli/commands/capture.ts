@@ -1,8 +1,10 @@
 import { resolve } from 'node:path';
-import { NetnsProvider } from '../../providers/netns/netns-provider.ts';
-import { startCapture } from '../../verify/capture.ts';
+import { KnownHosts } from '../../engine/ssh/known-hosts.ts';
+import { startMachineCapture } from '../../verify/machine-capture.ts';
+import { MachineShell } from '../../verify/machine-shell.ts';
 import { stringOption, UsageError, type Command } from '../command.ts';
 import { hostArgument, LAB_OPTION_HELP, LAB_OPTIONS, runningLab } from '../lab-options.ts';
+import { KNOWN_HOSTS_FILE } from './provision.ts';
 
 export const captureCommand: Command = {
   name: 'capture',
@@ -18,10 +20,14 @@ export const captureCommand: Command = {
     const durationText = stringOption(args, 'duration');
     const duration = durationText === undefined ? undefined : Number(durationText);
     if (duration !== undefined && !(duration > 0 && duration <= 86_400)) throw new UsageError(`--duration: "${durationText}" is not allowed (seconds, from 1 to 86400)`);
-    if (!(provider instanceof NetnsProvider)) throw new UsageError(`lab:capture runs on the netns provider for now (this lab runs on ${provider.name})`);
     if (!(await provider.status()).some((m) => m.host === host && m.state === 'running')) throw new UsageError(`${host} is not running (npm run lab:start -- ${host})`);
     const file = resolve(stringOption(args, 'out') ?? state.path('captures', `${host}-${iface}-${new Date().toISOString().replace(/[:.]/g, '-')}.pcap`));
-    const capture = await startCapture({ namespace: provider.names.namespace(host), iface, file });
+    // tcpdump inside the machine, over SSH: the same on every provider and every host OS.
+    const shell = new MachineShell(provider, new KnownHosts(state.path(KNOWN_HOSTS_FILE)));
+    const capture = await startMachineCapture(await shell.connection(host), { iface, file }).catch((error: Error) => {
+      shell.closeAll();
+      throw error;
+    });
     console.log(`capturing ${host} ${iface} into ${file}${duration ? ` for ${duration} s` : ' (Ctrl-C to stop)'}`);
     await new Promise<void>((done) => {
       const timer = duration ? setTimeout(done, duration * 1000) : undefined;
@@ -31,6 +37,7 @@ export const captureCommand: Command = {
       });
     });
     await capture.stop();
+    shell.closeAll();
     console.log(`${file}: written`);
     return 0;
   },

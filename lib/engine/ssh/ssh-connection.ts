@@ -7,6 +7,7 @@ import { Client, type ClientChannel, type SFTPWrapper } from 'ssh2';
 import type { SshEndpoint } from '../../providers/provider.ts';
 import { CommandTimedOut, ConnectionLost, HostUnreachable, type ExecOptions, type ExecResult, type Remote } from '../remote.ts';
 import { HostKeyChanged, type KnownHosts } from './known-hosts.ts';
+import { quote } from './shell-quote.ts';
 import { FrameParser, runLine, shellPreamble, type Frame } from './shell-protocol.ts';
 
 export interface SshOptions {
@@ -175,6 +176,19 @@ export class SshConnection implements Remote {
       });
       shell.write(runLine(id, seconds, command));
     });
+  }
+
+  /**
+   * A long-running command as root on a session of its own, beside the shell: its output
+   * streams as it comes (a packet capture). The caller ends it, e.g. by killing its PID.
+   */
+  channel(command: string): Promise<ClientChannel> {
+    const client = this.client;
+    if (!client) return Promise.reject(new ConnectionLost(`${this.host}: not connected`));
+    const asRoot = this.endpoint.user === 'root' ? command : `sudo -n sh -c ${quote(command)}`;
+    return new Promise((resolve, reject) =>
+      client.exec(asRoot, (error, channel) => (error ? reject(new ConnectionLost(`${this.host}: cannot open a session: ${error.message}`)) : resolve(channel))),
+    );
   }
 
   private sftp(): Promise<SFTPWrapper> {

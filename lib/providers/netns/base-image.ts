@@ -13,7 +13,7 @@ import { run } from './host-command.ts';
 /** What every machine has before provisioning: sshd and what our init and Heartbeat's IPaddr need. */
 export const BASE_PACKAGES = ['apt', 'openssh-server', 'iproute2', 'procps', 'curl', 'net-tools', 'tini', 'sysvinit-utils', 'init-system-helpers'];
 /** What the roles install, present in the repository so apt-get works without a route out. */
-export const ROLE_PACKAGES = ['heartbeat', 'haproxy', 'nginx'];
+export const ROLE_PACKAGES = ['heartbeat', 'haproxy', 'nginx', 'tcpdump'];
 /** Bump when the recipe below changes, so cached images are rebuilt. */
 const RECIPE = 3;
 

@@ -90,8 +90,14 @@ export class VagrantProvider implements LabProvider {
   }
 
   async sshEndpoints(): Promise<Map<string, SshEndpoint>> {
-    const result = await execa('vagrant', ['ssh-config'], this.options());
-    if (result.exitCode !== 0) throw new VagrantCommandFailed(`vagrant ssh-config failed: ${String(result.stderr).trim()}`);
-    return parseSshConfig(String(result.stdout));
+    const all = await execa('vagrant', ['ssh-config'], this.options());
+    if (all.exitCode === 0) return parseSshConfig(String(all.stdout));
+    // vagrant stops at the first machine that is not running (V3, V4 power some off): ask again
+    // for the running ones only.
+    const running = (await this.status()).filter((m) => m.state === 'running').map((m) => m.host);
+    if (running.length === 0) return new Map();
+    const some = await execa('vagrant', ['ssh-config', ...running], this.options());
+    if (some.exitCode !== 0) throw new VagrantCommandFailed(`vagrant ssh-config ${running.join(' ')} failed: ${String(some.stderr).trim()}`);
+    return parseSshConfig(String(some.stdout));
   }
 }

@@ -4,15 +4,12 @@
 import { balancers, masterBalancer, type Lab } from '../../lab/model.ts';
 import type { Check, VerifyContext } from '../check.ts';
 import { outageOf, startLoad, waitUntil, type Sample, type Timeline } from '../steady-load.ts';
+import { vipHolder } from '../vip.ts';
 
 const TAKEOVER_TIMEOUT_MS = 60_000;
 
 function standbys(lab: Lab): string[] {
   return balancers(lab).filter((h) => h.role !== 'master').map((h) => h.name);
-}
-
-function holder(ctx: VerifyContext): Promise<string | undefined> {
-  return ctx.machines.holderOf(balancers(ctx.lab).map((h) => h.name), ctx.lab.vip.address);
 }
 
 async function logLines(ctx: VerifyContext, host: string, pattern: string): Promise<string[]> {
@@ -31,11 +28,10 @@ async function failOver(ctx: VerifyContext, master: string): Promise<{ samples: 
   await new Promise((r) => setTimeout(r, 1000));
   const off = load.samples.length;
   const events = [{ at: load.now(), label: `${master} powered off` }];
-  await ctx.provider.powerOff(master);
-  ctx.machines.forget(master);
+  await ctx.machines.powerOff(master);
   let taker: string | undefined;
   const seconds = await waitUntil(async () => {
-    taker = (await holder(ctx)) ?? undefined;
+    taker = (await vipHolder(ctx)) ?? undefined;
     return taker !== undefined && taker !== master && load.samples.slice(off).some((s) => s.ok) && load.samples[load.samples.length - 1]!.ok;
   }, TAKEOVER_TIMEOUT_MS);
   if (taker && seconds !== undefined) events.push({ at: load.now(), label: `${taker} serves` });
@@ -49,7 +45,7 @@ export const failoverCheck: Check = {
   title: 'master balancer fails',
   async run(ctx) {
     const master = masterBalancer(ctx.lab).name;
-    const ready = await waitUntil(async () => (await holder(ctx)) === master, TAKEOVER_TIMEOUT_MS);
+    const ready = await waitUntil(async () => (await vipHolder(ctx)) === master, TAKEOVER_TIMEOUT_MS);
     if (ready === undefined) return { passed: false, summary: `${master} does not hold the VIP ${ctx.lab.vip.address} to begin with`, evidence: [] };
     const deadBefore = new Map<string, number>();
     for (const host of standbys(ctx.lab)) deadBefore.set(host, (await logLines(ctx, host, `node ${master}: is dead`)).length);
@@ -80,8 +76,8 @@ export const failbackCheck: Check = {
     await new Promise((r) => setTimeout(r, 500));
     const on = load.samples.length;
     const events = [{ at: load.now(), label: `${master} powered on` }];
-    await ctx.provider.powerOn(master);
-    const seconds = await waitUntil(async () => (await holder(ctx)) === master && load.samples[load.samples.length - 1]?.ok === true, TAKEOVER_TIMEOUT_MS);
+    await ctx.machines.powerOn(master);
+    const seconds = await waitUntil(async () => (await vipHolder(ctx)) === master && load.samples[load.samples.length - 1]?.ok === true, TAKEOVER_TIMEOUT_MS);
     if (seconds !== undefined) events.push({ at: load.now(), label: `${master} holds the VIP` });
     await new Promise((r) => setTimeout(r, 1000));
     const all = await load.stop();

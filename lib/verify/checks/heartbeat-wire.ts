@@ -6,8 +6,10 @@ import { join } from 'node:path';
 import { broadcast } from '../../lab/ipv4.ts';
 import { balancers, masterBalancer } from '../../lab/model.ts';
 import type { Check, VerifyContext } from '../check.ts';
-import { gratuitousArps, heartbeatsFrom, readCapture, senderMac, type Packet } from '../capture.ts';
+import { describePacket, type Packet } from '../pcap.ts';
+import { gratuitousArps, heartbeatsFrom } from '../wire-packets.ts';
 import { waitUntil } from '../steady-load.ts';
+import { vipHolder } from '../vip.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -19,12 +21,8 @@ function coverage(packets: Packet[], from: number, to: number): number {
 }
 
 async function macOf(ctx: VerifyContext, host: string, address: string): Promise<string> {
-  const result = await ctx.machines.exec(host, `i=$(ip -o -4 addr show to ${address} | awk '{print $2}' | head -1); cat /sys/class/net/$i/address`);
-  return result.stdout.trim();
-}
-
-function holder(ctx: VerifyContext): Promise<string | undefined> {
-  return ctx.machines.holderOf(balancers(ctx.lab).map((h) => h.name), ctx.lab.vip.address);
+  const iface = await ctx.machines.interfaceWith(host, address);
+  return (await ctx.machines.exec(host, `cat /sys/class/net/${iface}/address`)).stdout.trim();
 }
 
 export const heartbeatWireCheck: Check = {
@@ -36,7 +34,7 @@ export const heartbeatWireCheck: Check = {
     const master = masterBalancer(lab);
     const port = lab.heartbeat.udpport;
     const bcast = broadcast(lab.networks.heartbeat.cidr);
-    const ready = await waitUntil(async () => (await holder(ctx)) === master.name, 60_000, 250);
+    const ready = await waitUntil(async () => (await vipHolder(ctx)) === master.name, 60_000, 250);
     if (ready === undefined) return { passed: false, summary: `${master.name} does not hold the VIP to begin with`, evidence: [] };
     const macs = new Map<string, string>();
     for (const h of balancers(lab)) macs.set(h.name, await macOf(ctx, h.name, h.lan));
@@ -44,48 +42,54 @@ export const heartbeatWireCheck: Check = {
     const hbFile = join(ctx.wire.reportDir, 'heartbeat.pcap');
     const lanFile = join(ctx.wire.reportDir, 'lan-arp.pcap');
     const hbCapture = await ctx.wire.capture('heartbeat', hbFile, `udp port ${port}`);
-    const lanCapture = await ctx.wire.capture('lan', lanFile, 'arp');
+    const lanCapture = await ctx.wire.capture('lan', lanFile, 'arp').catch(async (error: Error) => {
+      await hbCapture.stop();
+      throw error;
+    });
+    // A hypervisor may take seconds to pull the plug: before offAt the master surely ran,
+    // after offDone it surely did not.
     let offAt = 0;
+    let offDone = 0;
     let onAt = 0;
     let taker: string | undefined;
     try {
       await sleep(5000);
       offAt = Date.now() / 1000;
-      await ctx.provider.powerOff(master.name);
-      ctx.machines.forget(master.name);
+      await ctx.machines.powerOff(master.name);
+      offDone = Date.now() / 1000;
       await waitUntil(async () => {
-        taker = await holder(ctx);
+        taker = await vipHolder(ctx);
         return taker !== undefined;
       }, 60_000, 250);
       await sleep(3000);
       onAt = Date.now() / 1000;
-      await ctx.provider.powerOn(master.name);
-      await waitUntil(async () => (await holder(ctx)) === master.name, 60_000, 250);
+      await ctx.machines.powerOn(master.name);
+      await waitUntil(async () => (await vipHolder(ctx)) === master.name, 60_000, 250);
       await sleep(2000);
     } finally {
       await hbCapture.stop();
       await lanCapture.stop();
-      if ((await ctx.provider.status()).find((m) => m.host === master.name)?.state !== 'running') await ctx.provider.powerOn(master.name);
     }
 
-    const hb = await readCapture(hbFile);
-    const arp = await readCapture(lanFile);
+    const hb = await hbCapture.packets();
+    const arp = await lanCapture.packets();
     const captureStart = hb[0]?.time ?? offAt - 5;
     const problems: string[] = [];
-    const evidence: string[] = [`pcaps: ${hbFile}, ${lanFile} (open them in Wireshark)`];
+    const evidence: string[] = [`pcaps: ${hbFile} (captured on ${hbCapture.source}), ${lanFile} (on ${lanCapture.source}); open them in Wireshark`];
     for (const h of balancers(lab)) {
       const sent = heartbeatsFrom(hb, h.heartbeat!, bcast, port);
       const share = coverage(sent, Math.max(captureStart, offAt - 4), offAt);
       evidence.push(`${h.heartbeat} → ${bcast}:${port}: ${sent.filter((p) => p.time < offAt).length} packets in the ${(offAt - Math.max(captureStart, offAt - 4)).toFixed(0)} s before power off, in ${(share * 100).toFixed(0)}% of the seconds`);
+      if (sent[0]) evidence.push(`  ${describePacket(sent[0])}`);
       if (share < 0.75) problems.push(`V6: ${h.name} broadcast heartbeats in only ${(share * 100).toFixed(0)}% of the seconds before power off`);
     }
     const fromMaster = heartbeatsFrom(hb, master.heartbeat!, bcast, port);
-    const silentWhileOff = fromMaster.filter((p) => p.time > offAt + 0.2 && p.time < onAt);
-    evidence.push(`${master.heartbeat} while off (${(onAt - offAt).toFixed(1)} s): ${silentWhileOff.length} packets`);
+    const silentWhileOff = fromMaster.filter((p) => p.time > offDone + 0.2 && p.time < onAt);
+    evidence.push(`${master.heartbeat} while off (${(onAt - offDone).toFixed(1)} s): ${silentWhileOff.length} packets`);
     if (silentWhileOff.length > 0) problems.push(`V7: ${master.name} kept sending while powered off`);
     const takerMac = taker ? macs.get(taker) : undefined;
-    const garps = gratuitousArps(arp, lab.vip.address).filter((p) => p.time > offAt && p.time < onAt && senderMac(p) === takerMac);
-    if (garps[0]) evidence.push(`gratuitous ARP for ${lab.vip.address} from ${taker} (${takerMac}) ${(garps[0].time - offAt).toFixed(2)} s after power off: ${garps.length} packets`);
+    const garps = gratuitousArps(arp, lab.vip.address).filter((p) => p.time > offAt && p.time < onAt && p.srcMac === takerMac);
+    if (garps[0]) evidence.push(`gratuitous ARP for ${lab.vip.address} from ${taker} (${takerMac}) ${(garps[0].time - offAt).toFixed(2)} s after power off: ${garps.length} packets`, `  ${describePacket(garps[0])}`);
     if (!taker || taker === master.name) problems.push(`V7: no standby took the VIP while ${master.name} was off`);
     else if (garps.length === 0) problems.push(`V7: no gratuitous ARP for ${lab.vip.address} from ${taker} (${takerMac}) while ${master.name} was off`);
     return {

@@ -1,8 +1,9 @@
 // V1: reloading http://trabajoswap.com gives web1, web2, web3, web1… (balance roundrobin).
-import { webServers } from '../../lab/model.ts';
+import { masterBalancer, webServers } from '../../lab/model.ts';
 import type { Check } from '../check.ts';
 import type { LanClient } from '../lan-client.ts';
-import { servedBy, waitUntil } from '../steady-load.ts';
+import { servedBy } from '../steady-load.ts';
+import { waitSettled } from '../vip.ts';
 
 /** A client that sends back the cookie HAProxy gave it stays on one server (cookie … prefix). */
 async function stickiness(name: string, client: LanClient, count: number): Promise<{ summary: string; problem?: string }> {
@@ -25,11 +26,12 @@ async function stickiness(name: string, client: LanClient, count: number): Promi
 export const roundRobinCheck: Check = {
   id: 'V1',
   title: 'round robin',
-  async run({ lab, client }) {
+  async run(ctx) {
+    const { lab, client } = ctx;
     const web = webServers(lab).map((h) => h.name);
-    // Right after provisioning Heartbeat may still be acquiring the VIP.
-    const settled = await waitUntil(async () => (await client.get())?.status === 200, 60_000, 250);
-    if (settled === undefined) return { passed: false, summary: `nothing answers at ${lab.vip.name} (${lab.vip.address}) within 60 s`, evidence: [] };
+    // Each balancer counts its own turn: the VIP must not move while the requests go out.
+    const holder = await waitSettled(ctx, 60_000);
+    if (holder === undefined) return { passed: false, summary: `the farm did not settle within 60 s: ${lab.vip.name} (${lab.vip.address}) does not answer from ${lab.heartbeat.autoFailback ? masterBalancer(lab).name : 'a balancer'}`, evidence: [] };
     const answers: string[] = [];
     for (let i = 0; i < web.length * 3; i++) {
       const answer = await client.get();
@@ -45,7 +47,7 @@ export const roundRobinCheck: Check = {
     return {
       passed: problems.length === 0,
       summary: problems.length === 0 ? `${answers.length} requests answered by ${web.join(', ')} in turn; ${sticky.summary}` : problems.join('; '),
-      evidence: [`answers: ${answers.join(' ')}`, sticky.summary],
+      evidence: [`${holder} holds the VIP; answers: ${answers.join(' ')}`, sticky.summary],
     };
   },
 };

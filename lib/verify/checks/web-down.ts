@@ -2,20 +2,25 @@
 // stats show it DOWN and no request is sent to it any more; the failed requests of the window
 // are counted (the goal is none: retries and redispatch send them elsewhere); powered on again,
 // it comes back UP.
-import { webServers } from '../../lab/model.ts';
+import { webServers, type Lab } from '../../lab/model.ts';
 import type { Check } from '../check.ts';
 import { haproxyMs, outageOf, startLoad, waitUntil } from '../steady-load.ts';
 import { webServerStats } from './stats-page.ts';
 
 const WINDOW_MS = 30_000;
 
+/** The web server V3 powers off: web2 in the tutorial, the second web server (or the only one). */
+export function webDownTarget(lab: Lab): string {
+  const web = webServers(lab).map((h) => h.name);
+  return web[1] ?? web[0]!;
+}
+
 export const webDownCheck: Check = {
   id: 'V3',
   title: 'a web server goes down',
   async run(ctx) {
     const web = webServers(ctx.lab).map((h) => h.name);
-    // The tutorial powers web2 off: the second web server, or the only one.
-    const victim = web[1] ?? web[0]!;
+    const victim = webDownTarget(ctx.lab);
     const allUp = await waitUntil(async () => {
       const stats = await webServerStats(ctx);
       return stats !== undefined && web.every((w) => stats.get(w)?.status === 'UP');
@@ -29,7 +34,7 @@ export const webDownCheck: Check = {
     const off = load.samples.length;
     const offAt = performance.now();
     const events = [{ at: load.now(), label: `${victim} powered off` }];
-    await ctx.provider.powerOff(victim);
+    await ctx.machines.powerOff(victim);
     let down: Record<string, string> | undefined;
     let detectedAt: number | undefined;
     await waitUntil(async () => {
@@ -46,7 +51,7 @@ export const webDownCheck: Check = {
     const samples = all.slice(off);
     const outage = outageOf(samples);
 
-    await ctx.provider.powerOn(victim);
+    await ctx.machines.powerOn(victim);
     const back = await waitUntil(async () => (await webServerStats(ctx))?.get(victim)?.status === 'UP', WINDOW_MS, 500);
 
     const problems = [

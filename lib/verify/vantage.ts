@@ -1,0 +1,82 @@
+// Where lab:verify stands on the LAN: who sends the requests and where packets are captured.
+// The namespace provider offers both on the host (its client namespace, tcpdump on its bridges);
+// the Vagrant providers' internal networks are out of the host's reach, so there, or with
+// --from HOST, a lab machine sends the requests and tcpdump runs inside the machines over SSH.
+import type { KnownHosts } from '../engine/ssh/known-hosts.ts';
+import { balancers, findHost, isBalancer, masterBalancer, webServers, type Lab } from '../lab/model.ts';
+import type { NetnsProvider } from '../providers/netns/netns-provider.ts';
+import type { LabProvider } from '../providers/provider.ts';
+import { startHostCapture } from './capture.ts';
+import type { Wire } from './check.ts';
+import { webDownTarget } from './checks/web-down.ts';
+import { MachineLanClient, NamespaceLanClient, type LanClient } from './lan-client.ts';
+import { startMachineCapture } from './machine-capture.ts';
+import { MachineShell } from './machine-shell.ts';
+
+export interface Vantage {
+  client: LanClient;
+  wire: Wire;
+  /** for the output: where the requests come from, where packets are captured */
+  describe: string;
+  close(): void;
+}
+
+export function namespaceVantage(lab: Lab, provider: NetnsProvider, reportDir: string): Vantage {
+  return {
+    client: new NamespaceLanClient(lab, provider.clientNamespace()),
+    wire: { reportDir, capture: (network, file, filter) => startHostCapture({ iface: provider.names.bridge(network), file, filter }) },
+    describe: `requests from the client namespace ${provider.clientNamespace()}, captures on the host's bridges`,
+    close: () => undefined,
+  };
+}
+
+/**
+ * The lab machine that can send the requests: on the LAN and powered on through every check,
+ * so neither a balancer (V4 powers the master off; a standby holds the VIP itself) nor the
+ * web server V3 powers off. Without a name, the last web server that qualifies.
+ */
+export function clientMachine(lab: Lab, named?: string): { host: string } | { problem: string } {
+  const unfit = (name: string): string | undefined => {
+    if (isBalancer(findHost(lab, name))) return `${name} is a balancer: V4 powers the master off and a standby holds the VIP itself`;
+    if (name === webDownTarget(lab)) return `${name} is the web server V3 powers off`;
+    return undefined;
+  };
+  if (named !== undefined) {
+    if (!lab.hosts.some((h) => h.name === named)) return { problem: `no host named "${named}" in ${lab.file} (hosts: ${lab.hosts.map((h) => h.name).join(', ')})` };
+    const problem = unfit(named);
+    return problem ? { problem } : { host: named };
+  }
+  const host = webServers(lab).map((h) => h.name).reverse().find((name) => !unfit(name));
+  return host ? { host } : { problem: `no web server can be the client: ${webDownTarget(lab)}, the only one, is the one V3 powers off (add a web server)` };
+}
+
+/** The machine that captures a network through V4–V5: the client on the LAN, a standby on the heartbeat network. */
+export function captureMachine(lab: Lab, network: 'lan' | 'heartbeat', client: string): string {
+  if (network === 'lan') return client;
+  const master = masterBalancer(lab).name;
+  return balancers(lab).find((h) => h.name !== master)!.name;
+}
+
+export function machineVantage(lab: Lab, provider: LabProvider, knownHosts: KnownHosts, client: string, reportDir: string): Vantage {
+  // Own shells: requests and captures never wait behind the checks' commands.
+  const clientShell = new MachineShell(provider, knownHosts);
+  const captureShell = new MachineShell(provider, knownHosts);
+  return {
+    client: new MachineLanClient(lab, clientShell, client),
+    wire: {
+      reportDir,
+      async capture(network, file, filter) {
+        const machine = captureMachine(lab, network, client);
+        const host = findHost(lab, machine);
+        const address = network === 'lan' ? host.lan : host.heartbeat!;
+        const iface = await captureShell.interfaceWith(machine, address);
+        return startMachineCapture(await captureShell.connection(machine), { iface, file, filter });
+      },
+    },
+    describe: `requests from ${client}, captures inside ${captureMachine(lab, 'lan', client)} (LAN) and ${captureMachine(lab, 'heartbeat', client)} (heartbeat network)`,
+    close() {
+      clientShell.closeAll();
+      captureShell.closeAll();
+    },
+  };
+}
