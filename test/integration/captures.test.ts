@@ -115,15 +115,18 @@ describe('a capture whose machine goes away', () => {
     await connection.connect();
     const port = await freePort();
     const capture = await startMachineCapture(connection, { iface: 'lo', file: join(scratch.dir, 'lost.pcap'), filter: `udp port ${port}` });
-    await sendDatagrams(port, 2);
-    await new Promise((r) => setTimeout(r, 300));
-    connection.close();
-    await capture.stop();
-    expect((await capture.packets()).map((p) => p.udp?.dstPort)).toEqual([port, port]);
-    // Without its channel, the remote tcpdump ends at its next packet (SIGPIPE), as on a machine
-    // that lost its controller; on a machine powered off there is nothing left anyway.
-    await sendDatagrams(port, 1);
-    await new Promise((r) => setTimeout(r, 300));
+    try {
+      await sendDatagrams(port, 2);
+      await new Promise((r) => setTimeout(r, 300));
+      connection.close();
+      await capture.stop();
+      expect((await capture.packets()).map((p) => p.udp?.dstPort)).toEqual([port, port]);
+    } finally {
+      // Without its channel, the remote tcpdump ends at its next packet (SIGPIPE), as on a
+      // machine that lost its controller; on a machine powered off nothing is left anyway.
+      await sendDatagrams(port, 1);
+      await new Promise((r) => setTimeout(r, 300));
+    }
     expect(tcpdumpsOn(port)).toBe('');
   });
 });
