@@ -12,6 +12,9 @@ export class MachineShell {
   private readonly connections = new Map<string, SshConnection>();
   private readonly endpoints = new Map<string, SshEndpoint>();
   private readonly poweredOff = new Set<string>();
+  /** power operations run one at a time; after an interrupt the checks may start none */
+  private powerQueue: Promise<unknown> = Promise.resolve();
+  private powerStopped = false;
 
   constructor(
     private readonly provider: LabProvider,
@@ -45,14 +48,39 @@ export class MachineShell {
   }
 
   /** Pulls the plug (V3, V4); the machine's connection is gone with it. */
-  async powerOff(host: string): Promise<void> {
-    this.poweredOff.add(host);
-    this.forget(host);
-    await this.provider.powerOff(host);
+  powerOff(host: string): Promise<void> {
+    return this.powerOperation(async () => {
+      this.poweredOff.add(host);
+      this.forget(host);
+      await this.provider.powerOff(host);
+    });
   }
 
   /** Boots the machine again; its endpoint is read anew (a VM may come back on another port or address). */
-  async powerOn(host: string): Promise<void> {
+  powerOn(host: string): Promise<void> {
+    return this.powerOperation(() => this.boot(host));
+  }
+
+  /** After an interrupt: refuses the checks any further power operation; resolves once the one under way is done. */
+  async stopPowerOperations(): Promise<void> {
+    this.powerStopped = true;
+    await this.powerQueue;
+  }
+
+  /** Powers a machine on to leave the lab as it was found, also after stopPowerOperations(). */
+  async restore(host: string): Promise<void> {
+    await this.powerQueue;
+    await this.boot(host);
+  }
+
+  private powerOperation(operation: () => Promise<void>): Promise<void> {
+    if (this.powerStopped) return Promise.reject(new Error('verification interrupted: no more power operations'));
+    const run = this.powerQueue.then(operation);
+    this.powerQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async boot(host: string): Promise<void> {
     this.forget(host);
     this.endpoints.delete(host);
     await this.provider.powerOn(host);

@@ -13,15 +13,33 @@ const SETTLE_TIMEOUT_MS = 60_000;
 
 export const CHECKS: Check[] = [roundRobinCheck, statsPageCheck, webDownCheck, failoverCheck, failbackCheck, heartbeatWireCheck];
 
-export async function runChecks(ctx: VerifyContext, only: string[], onResult: (result: CheckResult) => void): Promise<CheckResult[]> {
+export interface ChecksRun {
+  results: CheckResult[];
+  /** the signal that stopped the run, if one did */
+  interruptedBy?: string;
+}
+
+/**
+ * Runs the selected checks. When `interrupted` resolves, the check under way is abandoned (its
+ * power operations are refused from then on) and the lab is restored all the same.
+ */
+export async function runChecks(ctx: VerifyContext, only: string[], onResult: (result: CheckResult) => void, interrupted: Promise<string> = new Promise(() => undefined)): Promise<ChecksRun> {
   const selected = CHECKS.filter((c) => only.length === 0 || [c.id, ...(c.also ?? [])].some((id) => only.includes(id)));
   const running = new Set((await ctx.provider.status()).filter((m) => m.state === 'running').map((m) => m.host));
   const results: CheckResult[] = [];
+  let interruptedBy: string | undefined;
+  const stop = interrupted.then((signal) => ({ signal }));
   try {
     for (const check of selected) {
       let result: CheckResult;
       try {
-        result = { id: check.id, title: check.title, ...(await check.run(ctx)) };
+        const outcome = await Promise.race([check.run(ctx).then((r) => ({ r })), stop]);
+        if ('signal' in outcome) {
+          interruptedBy = outcome.signal;
+          await ctx.machines.stopPowerOperations();
+          break;
+        }
+        result = { id: check.id, title: check.title, ...outcome.r };
       } catch (error) {
         result = { id: check.id, title: check.title, passed: false, summary: `the check could not run: ${(error as Error).message}`, evidence: [] };
       }
@@ -29,15 +47,20 @@ export async function runChecks(ctx: VerifyContext, only: string[], onResult: (r
       onResult(result);
     }
   } finally {
-    let restored = false;
-    for (const machine of await ctx.provider.status()) {
-      if (running.has(machine.host) && machine.state !== 'running') {
-        await ctx.machines.powerOn(machine.host);
-        restored = true;
-      }
-    }
-    if (restored) await waitSettled(ctx, SETTLE_TIMEOUT_MS);
-    ctx.machines.closeAll();
+    await restoreLab(ctx, running);
   }
-  return results;
+  return { results, ...(interruptedBy ? { interruptedBy } : {}) };
+}
+
+/** Powers on every machine that ran before the checks and waits for the farm to settle. */
+async function restoreLab(ctx: VerifyContext, running: Set<string>): Promise<void> {
+  let restored = false;
+  for (const machine of await ctx.provider.status()) {
+    if (running.has(machine.host) && machine.state !== 'running') {
+      await ctx.machines.restore(machine.host);
+      restored = true;
+    }
+  }
+  if (restored) await waitSettled(ctx, SETTLE_TIMEOUT_MS);
+  ctx.machines.closeAll();
 }

@@ -6,7 +6,7 @@ import type { KnownHosts } from '../engine/ssh/known-hosts.ts';
 import { balancers, findHost, isBalancer, masterBalancer, webServers, type Lab } from '../lab/model.ts';
 import type { NetnsProvider } from '../providers/netns/netns-provider.ts';
 import type { LabProvider } from '../providers/provider.ts';
-import { startHostCapture } from './capture.ts';
+import { startHostCapture, type RunningCapture } from './capture.ts';
 import type { Wire } from './check.ts';
 import { webDownTarget } from './checks/web-down.ts';
 import { MachineLanClient, NamespaceLanClient, type LanClient } from './lan-client.ts';
@@ -18,15 +18,39 @@ export interface Vantage {
   wire: Wire;
   /** for the output: where the requests come from, where packets are captured */
   describe: string;
-  close(): void;
+  /** stops the captures still running (a check abandoned at an interrupt) and closes the shells */
+  close(): Promise<void>;
+}
+
+/** The wire's captures, remembered until they stop, so that close() can stop the rest. */
+function tracked(capture: Wire['capture']): { capture: Wire['capture']; stopAll(): Promise<void> } {
+  const running = new Set<RunningCapture>();
+  return {
+    async capture(network, file, filter) {
+      const started = await capture(network, file, filter);
+      running.add(started);
+      return {
+        ...started,
+        async stop() {
+          running.delete(started);
+          await started.stop();
+        },
+      };
+    },
+    async stopAll() {
+      for (const started of [...running]) await started.stop().catch(() => undefined);
+      running.clear();
+    },
+  };
 }
 
 export function namespaceVantage(lab: Lab, provider: NetnsProvider, reportDir: string): Vantage {
+  const captures = tracked((network, file, filter) => startHostCapture({ iface: provider.names.bridge(network), file, filter }));
   return {
     client: new NamespaceLanClient(lab, provider.clientNamespace()),
-    wire: { reportDir, capture: (network, file, filter) => startHostCapture({ iface: provider.names.bridge(network), file, filter }) },
+    wire: { reportDir, capture: captures.capture },
     describe: `requests from the client namespace ${provider.clientNamespace()}, captures on the host's bridges`,
-    close: () => undefined,
+    close: () => captures.stopAll(),
   };
 }
 
@@ -61,20 +85,19 @@ export function machineVantage(lab: Lab, provider: LabProvider, knownHosts: Know
   // Own shells: requests and captures never wait behind the checks' commands.
   const clientShell = new MachineShell(provider, knownHosts);
   const captureShell = new MachineShell(provider, knownHosts);
+  const captures = tracked(async (network, file, filter) => {
+    const machine = captureMachine(lab, network, client);
+    const host = findHost(lab, machine);
+    const address = network === 'lan' ? host.lan : host.heartbeat!;
+    const iface = await captureShell.interfaceWith(machine, address);
+    return startMachineCapture(await captureShell.connection(machine), { iface, file, filter });
+  });
   return {
     client: new MachineLanClient(lab, clientShell, client),
-    wire: {
-      reportDir,
-      async capture(network, file, filter) {
-        const machine = captureMachine(lab, network, client);
-        const host = findHost(lab, machine);
-        const address = network === 'lan' ? host.lan : host.heartbeat!;
-        const iface = await captureShell.interfaceWith(machine, address);
-        return startMachineCapture(await captureShell.connection(machine), { iface, file, filter });
-      },
-    },
+    wire: { reportDir, capture: captures.capture },
     describe: `requests from ${client}, captures inside ${captureMachine(lab, 'lan', client)} (LAN) and ${captureMachine(lab, 'heartbeat', client)} (heartbeat network)`,
-    close() {
+    async close() {
+      await captures.stopAll();
       clientShell.closeAll();
       captureShell.closeAll();
     },

@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadLab } from '../../lib/lab/load.ts';
 import { netnsNames } from '../../lib/providers/netns/names.ts';
-import { FOUR_WEB_LAB, TUTORIAL_LAB, hafarm, scratchDir } from '../helpers/cli.ts';
+import { FOUR_WEB_LAB, PROJECT_DIR, TUTORIAL_LAB, hafarm, scratchDir } from '../helpers/cli.ts';
 
 const isRoot = process.getuid?.() === 0 && process.platform === 'linux';
 const scratch = scratchDir('e2e');
@@ -156,6 +156,23 @@ describe.skipIf(!isRoot)('the tutorial farm on Linux namespaces', () => {
     expect(repaired.haproxy1!.changed).toBeGreaterThan(0);
     expect((await mustSucceed(A, 'verify', '--only', 'V6')).stdout).toMatch(/^PASS V6 /m);
   }, 300_000);
+
+  it('lab:verify interrupted (Ctrl-C) while haproxy1 is off powers it on again, lets the VIP settle and exits 130', async () => {
+    const run = execa(process.execPath, [join(PROJECT_DIR, 'bin/hafarm.js'), 'verify', '--lab', A.file, '--state', A.state, '--only', 'V4'], { cwd: scratch.dir, reject: false, stdin: 'ignore' });
+    try {
+      await waitFor('haproxy1 powered off by V4', async () => /^ *haproxy1 +poweroff/m.test((await cli(A, 'status')).stdout), 60_000);
+      run.kill('SIGINT');
+      const result = await run;
+      expect(result.exitCode, String(result.stdout) + String(result.stderr)).toBe(130);
+      expect(String(result.stderr)).toContain('SIGINT: stopping the checks');
+      expect(String(result.stdout)).toContain('interrupted by SIGINT: the lab is as it was found');
+    } finally {
+      run.kill('SIGKILL');
+    }
+    expect((await mustSucceed(A, 'status')).stdout.match(/running/g)).toHaveLength(5);
+    expect(await holdsVip(A, 'haproxy1')).toBe(true);
+    expect(await whoAnswers(A)).toMatch(/^web[123]$/);
+  }, 180_000);
 
   it('lab:capture writes a pcap of a machine interface for --duration seconds', async () => {
     const out = join(scratch.dir, 'haproxy2-eth2.pcap');

@@ -3,6 +3,7 @@ import { KnownHosts } from '../../engine/ssh/known-hosts.ts';
 import { startMachineCapture } from '../../verify/machine-capture.ts';
 import { MachineShell } from '../../verify/machine-shell.ts';
 import { stringOption, UsageError, type Command } from '../command.ts';
+import { interruption } from '../interruption.ts';
 import { hostArgument, LAB_OPTION_HELP, LAB_OPTIONS, runningLab } from '../lab-options.ts';
 import { KNOWN_HOSTS_FILE } from './provision.ts';
 
@@ -29,13 +30,11 @@ export const captureCommand: Command = {
       throw error;
     });
     console.log(`capturing ${host} ${iface} into ${file}${duration ? ` for ${duration} s` : ' (Ctrl-C to stop)'}`);
-    await new Promise<void>((done) => {
-      const timer = duration ? setTimeout(done, duration * 1000) : undefined;
-      process.once('SIGINT', () => {
-        if (timer) clearTimeout(timer);
-        done();
-      });
-    });
+    const interrupt = interruption();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([interrupt.signal, ...(duration ? [new Promise((done) => (timer = setTimeout(done, duration * 1000)))] : [])]);
+    clearTimeout(timer);
+    interrupt.dispose();
     await capture.stop();
     shell.closeAll();
     console.log(`${file}: written`);

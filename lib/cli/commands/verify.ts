@@ -6,6 +6,7 @@ import { writeReport } from '../../verify/report/write-report.ts';
 import { CHECKS, runChecks } from '../../verify/run-checks.ts';
 import { clientMachine, machineVantage, namespaceVantage, type Vantage } from '../../verify/vantage.ts';
 import { stringOption, UsageError, type Command } from '../command.ts';
+import { interruption } from '../interruption.ts';
 import { LAB_OPTION_HELP, LAB_OPTIONS, runningLab } from '../lab-options.ts';
 import { KNOWN_HOSTS_FILE } from './provision.ts';
 
@@ -36,14 +37,26 @@ export const verifyCommand: Command = {
     }
     console.log(`${vantage.describe}\n`);
     const machines = new MachineShell(provider, knownHosts);
-    const results = await runChecks({ lab, provider, client: vantage.client, machines, wire: vantage.wire, statsPassword: loadSecrets(state).statsPassword }, only, (r) => {
+    const interrupt = interruption();
+    void interrupt.signal.then((signal) => console.error(`\n${signal}: stopping the checks; powering on what they powered off and waiting for the farm to settle…`));
+    const context = { lab, provider, client: vantage.client, machines, wire: vantage.wire, statsPassword: loadSecrets(state).statsPassword };
+    const { results, interruptedBy } = await runChecks(context, only, (r) => {
       console.log(`${r.passed ? 'PASS' : 'FAIL'} ${r.id} ${r.title}: ${r.summary}`);
       for (const line of r.evidence) console.log(`     ${line}`);
-    }).finally(() => vantage.close());
+    }, interrupt.signal).finally(async () => {
+      interrupt.dispose();
+      await vantage.close();
+    });
     const failed = results.filter((r) => !r.passed).length;
     const report = writeReport(reportDir, lab, results);
     console.log(`\nreport: ${report} (and summary.md beside it)`);
-    console.log(`${results.length - failed} passed, ${failed} failed`);
+    console.log(`${results.length - failed} passed, ${failed} failed${interruptedBy ? `, interrupted by ${interruptedBy}: the lab is as it was found` : ''}`);
+    if (interruptedBy) {
+      // The abandoned check may still wait on a timer: do not wait for it once output is out.
+      setTimeout(() => process.exit(), 1000).unref();
+      // 128 + signal number, as a shell reports a command a signal ended.
+      return interruptedBy === 'SIGINT' ? 130 : 143;
+    }
     return failed === 0 ? 0 : 1;
   },
 };
