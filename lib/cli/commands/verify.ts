@@ -38,7 +38,7 @@ export const verifyCommand: Command = {
     console.log(`${vantage.describe}\n`);
     const machines = new MachineShell(provider, knownHosts);
     const interrupt = interruption();
-    void interrupt.signal.then((signal) => console.error(`\n${signal}: stopping the checks; powering on what they powered off and waiting for the farm to settle…`));
+    void interrupt.signal.then((signal) => console.error(`\n${signal}: stopping the checks; powering on what they powered off and waiting for the farm to settle (${signal === 'SIGINT' ? 'Ctrl-C' : signal} again quits at once)…`));
     const context = { lab, provider, client: vantage.client, machines, wire: vantage.wire, statsPassword: loadSecrets(state).statsPassword };
     const { results, interruptedBy } = await runChecks(context, only, (r) => {
       console.log(`${r.passed ? 'PASS' : 'FAIL'} ${r.id} ${r.title}: ${r.summary}`);
