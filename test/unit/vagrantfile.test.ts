@@ -16,7 +16,7 @@ function machineBlock(vagrantfile: string, host: string): string {
 }
 
 function networksOf(block: string): Array<{ ip: string; intnet: string; libvirt: string }> {
-  return [...block.matchAll(/private_network, ip: '([\d.]+)', netmask: '[\d.]+',\s+virtualbox__intnet: '([^']+)',\s+libvirt__network_name: '([^']+)', libvirt__dhcp_enabled: false, libvirt__forward_mode: 'none'/g)].map(
+  return [...block.matchAll(/private_network, ip: '([\d.]+)', netmask: '[\d.]+',\s+virtualbox__intnet: '([^']+)',\s+libvirt__network_name: '([^']+)', libvirt__dhcp_enabled: false, libvirt__forward_mode: 'veryisolated'/g)].map(
     (m) => ({ ip: m[1]!, intnet: m[2]!, libvirt: m[3]! }),
   );
 }
