@@ -80,6 +80,8 @@ export class MachineLanClient implements LanClient {
   async get(options: RequestOptions = {}): Promise<HttpAnswer | undefined> {
     const timeoutMs = (options.timeoutMs ?? 2000) + 5000;
     const result = await this.shell.exec(this.host, command(...curlArgs(this.lab, options)), { timeoutMs }).catch(() => undefined);
+    // 127: the shell found no curl — a lab provisioned before the tools role, not a farm failure.
+    if (result?.code === 127) throw new Error(`${this.host} has no curl: npm run lab:provision installs it (role tools)`);
     return result?.code === 0 ? parseHttpAnswer(result.stdout) : undefined;
   }
 }
