@@ -48,7 +48,7 @@ export const verifyCommand: Command = {
       await vantage.close();
     });
     const failed = results.filter((r) => !r.passed).length;
-    const report = writeReport(reportDir, lab, results);
+    const report = writeReport(reportDir, lab, results, vantage.describe);
     console.log(`\nreport: ${report} (and summary.md beside it)`);
     console.log(`${results.length - failed} passed, ${failed} failed${interruptedBy ? `, interrupted by ${interruptedBy}: the lab is as it was found` : ''}`);
     if (interruptedBy) {

@@ -10,12 +10,22 @@ function escape(text: string): string {
   return text.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
 }
 
-export function summaryMarkdown(lab: Lab, results: CheckResult[], when: Date, pcaps: string[]): string {
+/** What the report says of the run itself. */
+export interface ReportRun {
+  when: Date;
+  /** where the requests came from and the packets were captured */
+  vantage: string;
+  /** the pcaps this run wrote, beside the report */
+  pcaps: string[];
+}
+
+export function summaryMarkdown(lab: Lab, results: CheckResult[], run: ReportRun): string {
   const failed = results.filter((r) => !r.passed).length;
+  const { pcaps } = run;
   return [
     `# hafarm verification of lab "${lab.name}"`,
     '',
-    `${when.toISOString()} — ${results.length - failed} passed, ${failed} failed.`,
+    `${run.when.toISOString()} — ${results.length - failed} passed, ${failed} failed; ${run.vantage}.`,
     '',
     '| check | verdict | figures |',
     '|---|---|---|',
@@ -26,8 +36,9 @@ export function summaryMarkdown(lab: Lab, results: CheckResult[], when: Date, pc
   ].join('\n');
 }
 
-export function reportHtml(lab: Lab, results: CheckResult[], when: Date, pcaps: string[]): string {
+export function reportHtml(lab: Lab, results: CheckResult[], run: ReportRun): string {
   const failed = results.filter((r) => !r.passed).length;
+  const { pcaps } = run;
   const rows = results
     .map((r) => `<tr class="${r.passed ? 'pass' : 'fail'}"><td>${r.id}</td><td>${escape(r.title)}</td><td>${r.passed ? 'PASS' : 'FAIL'}</td><td>${escape(r.summary)}</td></tr>`)
     .join('\n');
@@ -45,7 +56,7 @@ ${r.timeline ? `<img src="timeline-${r.id}.svg" alt="requests during ${r.id}">` 
 <style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}
 tr.pass td:nth-child(3){color:#1d7a38;font-weight:bold}tr.fail td:nth-child(3){color:#b3261e;font-weight:bold}code{font-size:.85rem}img{max-width:100%}</style></head>
 <body><h1>hafarm verification of lab "${escape(lab.name)}"</h1>
-<p>${when.toISOString()} — ${results.length - failed} passed, ${failed} failed. The farm of the tutorial <em>haproxy – heartbeat – nginx</em>: VIP ${escape(lab.vip.address)} (${escape(lab.vip.name)}).</p>
+<p>${run.when.toISOString()} — ${results.length - failed} passed, ${failed} failed. The farm of the tutorial <em>haproxy – heartbeat – nginx</em>: VIP ${escape(lab.vip.address)} (${escape(lab.vip.name)}); ${escape(run.vantage)}.</p>
 <table><tr><th>check</th><th></th><th>verdict</th><th>figures</th></tr>
 ${rows}
 </table>
@@ -56,11 +67,13 @@ ${pcaps.length > 0 ? `<section><h2>Captures</h2><ul>${pcaps.map((p) => `<li><a h
 }
 
 /** Writes the report files; returns the path of index.html. */
-export function writeReport(dir: string, lab: Lab, results: CheckResult[], when = new Date()): string {
+export function writeReport(dir: string, lab: Lab, results: CheckResult[], vantage: string, when = new Date()): string {
   mkdirSync(dir, { recursive: true });
   for (const r of results) if (r.timeline) writeFileSync(join(dir, `timeline-${r.id}.svg`), timelineSvg(`${r.id} ${r.title}`, r.timeline));
-  const pcaps = ['heartbeat.pcap', 'lan-arp.pcap'].filter((p) => existsSync(join(dir, p)));
-  writeFileSync(join(dir, 'summary.md'), summaryMarkdown(lab, results, when, pcaps));
-  writeFileSync(join(dir, 'index.html'), reportHtml(lab, results, when, pcaps));
+  // Only V6 captures; pcaps of an earlier run (before --only V1, say) are not this run's evidence.
+  const pcaps = results.some((r) => r.id === 'V6') ? ['heartbeat.pcap', 'lan-arp.pcap'].filter((p) => existsSync(join(dir, p))) : [];
+  const run = { when, vantage, pcaps };
+  writeFileSync(join(dir, 'summary.md'), summaryMarkdown(lab, results, run));
+  writeFileSync(join(dir, 'index.html'), reportHtml(lab, results, run));
   return join(dir, 'index.html');
 }
