@@ -96,10 +96,14 @@ async function main(): Promise<void> {
   await until(siteAnswers, 60_000);
   await until(() => holdsVip(master), 60_000);
   for (const host of lab.hosts) report(`memory ${host.name}`, `${machineMemory(host.name).toFixed(1)} MiB`, 'PSS of its processes');
-  // Three rounds: Heartbeat notices a dead peer somewhere within a keepalive after deadtime.
+  // Five rounds: Heartbeat notices a dead peer somewhere within a keepalive after deadtime.
+  // Between rounds the master runs for deadtime + 2 keepalives: while Heartbeat starts it
+  // advertises a longer deadtime in its status packets (dt=7000 ms for deadtime 5, measured),
+  // so a master that dies in its first seconds is declared dead about 2 s later than usual.
+  const rest = (lab.heartbeat.deadtime + 2 * lab.heartbeat.keepalive) * 1000;
   const failovers: number[] = [];
   const failbacks: number[] = [];
-  for (let round = 0; round < 3; round++) {
+  for (let round = 0; round < 5; round++) {
     const start = performance.now();
     await provider.powerOff(master);
     await until(siteAnswers, 60_000);
@@ -108,7 +112,7 @@ async function main(): Promise<void> {
     await provider.powerOn(master);
     await until(async () => holdsVip(master) && (await siteAnswers()), 60_000);
     failbacks.push((performance.now() - back) / 1000);
-    await new Promise((r) => setTimeout(r, 2000));
+    await new Promise((r) => setTimeout(r, rest));
   }
   const list = (values: number[]) => values.map((v) => v.toFixed(2)).join(' / ');
   report('failover (power off → answer)', `${list(failovers)} s`, `target ≤ deadtime + 0.5 = ${lab.heartbeat.deadtime + 0.5} s`);

@@ -39,13 +39,13 @@ export function haproxyMs(text: string): number {
   return Number(match[1]) * unit;
 }
 
-/** timeoutMs: how long one request may take before it counts as failed. */
 /** Requests during a check, with the moments that matter (power off, takeover…) marked. */
 export interface Timeline {
   samples: Sample[];
   events: Array<{ at: number; label: string }>;
 }
 
+/** One request every intervalMs; timeoutMs: how long one may take before it counts as failed. */
 export function startLoad(client: LanClient, intervalMs = 100, timeoutMs = 500): { samples: Sample[]; now(): number; stop(): Promise<Sample[]> } {
   const samples: Sample[] = [];
   const start = performance.now();

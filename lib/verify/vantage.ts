@@ -4,7 +4,7 @@
 // --from HOST, a lab machine sends the requests and tcpdump runs inside the machines over SSH.
 import type { KnownHosts } from '../engine/ssh/known-hosts.ts';
 import { balancers, findHost, isBalancer, masterBalancer, webServers, type Lab } from '../lab/model.ts';
-import type { NetnsProvider } from '../providers/netns/netns-provider.ts';
+import { NetnsProvider } from '../providers/netns/netns-provider.ts';
 import type { LabProvider } from '../providers/provider.ts';
 import { startHostCapture, type RunningCapture } from './capture.ts';
 import type { Wire } from './check.ts';
@@ -102,4 +102,15 @@ export function machineVantage(lab: Lab, provider: LabProvider, knownHosts: Know
       captureShell.closeAll();
     },
   };
+}
+
+/**
+ * Where lab:verify stands: the namespace provider's client namespace unless --from names a
+ * machine; a lab machine on the other providers. A problem when the named machine cannot be it.
+ */
+export function chooseVantage(lab: Lab, provider: LabProvider, knownHosts: KnownHosts, reportDir: string, from?: string): Vantage | { problem: string } {
+  if (from === undefined && provider instanceof NetnsProvider) return namespaceVantage(lab, provider, reportDir);
+  const chosen = clientMachine(lab, from);
+  if ('problem' in chosen) return chosen;
+  return machineVantage(lab, provider, knownHosts, chosen.host, reportDir);
 }

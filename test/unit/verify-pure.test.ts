@@ -157,6 +157,23 @@ describe('the LAN client on the Vagrant providers', () => {
     const oneWeb = { ...lab, hosts: lab.hosts.filter((h) => h.name !== 'web3' && h.name !== 'web2') };
     expect(clientMachine(oneWeb)).toMatchObject({ problem: expect.stringMatching(/web1, the only one, is the one V3 powers off/) });
   });
+
+  it('is the client namespace on the namespace provider unless --from names a machine', async () => {
+    const { chooseVantage } = await import('../../lib/verify/vantage.ts');
+    const { loadLab } = await import('../../lib/lab/load.ts');
+    const { NetnsProvider } = await import('../../lib/providers/netns/netns-provider.ts');
+    const { VagrantProvider } = await import('../../lib/providers/vagrant/vagrant-provider.ts');
+    const { LabStateDir } = await import('../../lib/state/lab-state.ts');
+    const { KnownHosts } = await import('../../lib/engine/ssh/known-hosts.ts');
+    const lab = loadLab('lab.yaml');
+    const state = new LabStateDir('/nonexistent/state');
+    const known = new KnownHosts('/nonexistent/known_hosts');
+    const describe = (v: ReturnType<typeof chooseVantage>) => ('problem' in v ? v.problem : v.describe);
+    expect(describe(chooseVantage(lab, new NetnsProvider(lab, state), known, '/r'))).toMatch(/^requests from the client namespace hf-swap-client, captures on the host's bridges$/);
+    expect(describe(chooseVantage(lab, new NetnsProvider(lab, state), known, '/r', 'web1'))).toBe('requests from web1, captures inside web1 (LAN) and haproxy2 (heartbeat network)');
+    expect(describe(chooseVantage(lab, new VagrantProvider('virtualbox', lab, state), known, '/r'))).toBe('requests from web3, captures inside web3 (LAN) and haproxy2 (heartbeat network)');
+    expect(describe(chooseVantage(lab, new VagrantProvider('libvirt', lab, state), known, '/r', 'haproxy1'))).toMatch(/^haproxy1 is a balancer/);
+  });
 });
 
 describe('report', () => {

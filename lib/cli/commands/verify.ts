@@ -1,10 +1,9 @@
 import { KnownHosts } from '../../engine/ssh/known-hosts.ts';
-import { NetnsProvider } from '../../providers/netns/netns-provider.ts';
 import { loadSecrets } from '../../state/lab-secrets.ts';
 import { MachineShell } from '../../verify/machine-shell.ts';
 import { writeReport } from '../../verify/report/write-report.ts';
 import { CHECKS, runChecks } from '../../verify/run-checks.ts';
-import { clientMachine, machineVantage, namespaceVantage, type Vantage } from '../../verify/vantage.ts';
+import { chooseVantage } from '../../verify/vantage.ts';
 import { stringOption, UsageError, type Command } from '../command.ts';
 import { interruption } from '../interruption.ts';
 import { LAB_OPTION_HELP, LAB_OPTIONS, runningLab } from '../lab-options.ts';
@@ -28,13 +27,8 @@ export const verifyCommand: Command = {
     const from = stringOption(args, 'from');
     const knownHosts = new KnownHosts(state.path(KNOWN_HOSTS_FILE));
     const reportDir = state.path('report');
-    let vantage: Vantage;
-    if (from === undefined && provider instanceof NetnsProvider) vantage = namespaceVantage(lab, provider, reportDir);
-    else {
-      const chosen = clientMachine(lab, from);
-      if ('problem' in chosen) throw new UsageError(`${from === undefined ? 'lab:verify' : '--from'}: ${chosen.problem}`);
-      vantage = machineVantage(lab, provider, knownHosts, chosen.host, reportDir);
-    }
+    const vantage = chooseVantage(lab, provider, knownHosts, reportDir, from);
+    if ('problem' in vantage) throw new UsageError(`${from === undefined ? 'lab:verify' : '--from'}: ${vantage.problem}`);
     console.log(`${vantage.describe}\n`);
     const machines = new MachineShell(provider, knownHosts);
     const interrupt = interruption();
