@@ -185,7 +185,10 @@ describe('report', () => {
         { at: 1, took: 0.5, ok: false },
         { at: 2, took: 5, ok: true, server: 'web3' },
       ],
-      events: [{ at: 0.9, label: 'haproxy1 powered off' }],
+      events: [
+        { at: 0.9, label: 'haproxy1 powered off' },
+        { at: 6.74, label: 'haproxy2 serves' },
+      ],
     });
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect(svg).toContain('3 requests, 1 failed');
@@ -193,6 +196,7 @@ describe('report', () => {
     expect(svg.match(/fill="#d23c3c"/g)).toHaveLength(1);
     expect(svg.match(/fill="#e0a020"/g)).toHaveLength(1);
     expect(svg).toContain('haproxy1 powered off (0.9 s)');
+    expect(svg).toContain('haproxy2 serves (+5.8 s)');
     expect(svg).toContain('answered by web3 in 5.00 s');
   });
 

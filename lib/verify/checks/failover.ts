@@ -17,9 +17,10 @@ async function logLines(ctx: VerifyContext, host: string, pattern: string): Prom
   return (result?.stdout ?? '').split('\n').filter(Boolean);
 }
 
-function describe(samples: Sample[]): string {
+/** samples: the requests sent since the moment (power off or on) that `since` names. */
+function describe(samples: Sample[], since: string): string {
   const outage = outageOf(samples);
-  return `${outage.seconds.toFixed(2)} s without service, ${outage.failed} of ${outage.total} requests failed`;
+  return `${outage.seconds.toFixed(2)} s without service, ${outage.failed} of ${outage.total} requests since ${since} failed`;
 }
 
 /** Powers the master off and waits for a standby to serve; returns the samples after power off. */
@@ -51,13 +52,13 @@ export const failoverCheck: Check = {
     for (const host of standbys(ctx.lab)) deadBefore.set(host, (await logLines(ctx, host, `node ${master}: is dead`)).length);
     const { samples, timeline, taker, seconds } = await failOver(ctx, master);
     if (!taker || seconds === undefined) {
-      return { passed: false, summary: `after powering ${master} off no standby served the VIP within ${TAKEOVER_TIMEOUT_MS / 1000} s`, evidence: [describe(samples)], timeline };
+      return { passed: false, summary: `after powering ${master} off no standby served the VIP within ${TAKEOVER_TIMEOUT_MS / 1000} s`, evidence: [describe(samples, 'power off')], timeline };
     }
     const dead = (await logLines(ctx, taker, `node ${master}: is dead|Taking over resource`)).slice(-3);
     const logged = (await logLines(ctx, taker, `node ${master}: is dead`)).length > (deadBefore.get(taker) ?? 0);
     return {
       passed: logged,
-      summary: logged ? `${taker} took over the VIP; ${describe(samples)}` : `${taker} holds the VIP but its Heartbeat log does not say "${master}: is dead"`,
+      summary: logged ? `${taker} took over the VIP; ${describe(samples, 'power off')}` : `${taker} holds the VIP but its Heartbeat log does not say "${master}: is dead"`,
       evidence: [`${master} powered off; ${taker} serves after ${seconds.toFixed(2)} s`, ...dead.map((l) => `${taker} ${ctx.lab.heartbeat.logfile}: ${l}`)],
       timeline,
     };
@@ -85,7 +86,7 @@ export const failbackCheck: Check = {
     const released = (await logLines(ctx, standbys(ctx.lab)[0] ?? master, 'foreign resources|standby')).slice(-2);
     return {
       passed: seconds !== undefined,
-      summary: seconds !== undefined ? `${master} holds the VIP again ${seconds.toFixed(2)} s after power on; ${describe(samples)}` : `${master} did not take the VIP back within ${TAKEOVER_TIMEOUT_MS / 1000} s`,
+      summary: seconds !== undefined ? `${master} holds the VIP again ${seconds.toFixed(2)} s after power on; ${describe(samples, 'power on')}` : `${master} did not take the VIP back within ${TAKEOVER_TIMEOUT_MS / 1000} s`,
       evidence: [...released.map((l) => `${standbys(ctx.lab)[0]} ${ctx.lab.heartbeat.logfile}: ${l}`)],
       timeline: { samples: all, events },
     };

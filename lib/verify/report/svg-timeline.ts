@@ -23,12 +23,14 @@ export function timelineSvg(title: string, timeline: Timeline, width = 760): str
       return `<rect x="${x(s.at).toFixed(1)}" y="${top}" width="${w.toFixed(1)}" height="${barHeight}" fill="${color(s)}"><title>${s.at.toFixed(2)} s: ${what}</title></rect>`;
     })
     .join('\n  ');
+  // Later marks say how long after the first they came: the figure the check's summary gives.
+  const when = (e: Timeline['events'][number], i: number) => (i === 0 ? `${e.at.toFixed(1)} s` : `+${(e.at - timeline.events[0]!.at).toFixed(1)} s`);
   const events = timeline.events
     .map((e, i) => {
       const ex = x(e.at).toFixed(1);
       const ly = top + barHeight + 16 + (i % 3) * 14;
       const anchor = x(e.at) > width * 0.75 ? 'end' : x(e.at) < width * 0.2 ? 'start' : 'middle';
-      return `<line x1="${ex}" y1="${top - 6}" x2="${ex}" y2="${ly - 10}" stroke="#333" stroke-dasharray="3,2"/>\n  <text x="${ex}" y="${ly}" font-size="11" text-anchor="${anchor}">${escape(e.label)} (${e.at.toFixed(1)} s)</text>`;
+      return `<line x1="${ex}" y1="${top - 6}" x2="${ex}" y2="${ly - 10}" stroke="#333" stroke-dasharray="3,2"/>\n  <text x="${ex}" y="${ly}" font-size="11" text-anchor="${anchor}">${escape(e.label)} (${when(e, i)})</text>`;
     })
     .join('\n  ');
   const ticks = Array.from({ length: Math.floor(last) + 1 }, (_, s) => s)
