@@ -9,6 +9,9 @@ import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadLab } from '../../lib/lab/load.ts';
 import { netnsNames } from '../../lib/providers/netns/names.ts';
+import { loadSecrets } from '../../lib/state/lab-secrets.ts';
+import { LabStateDir } from '../../lib/state/lab-state.ts';
+import { parseStatsCsv } from '../../lib/verify/checks/stats-page.ts';
 import { FOUR_WEB_LAB, PROJECT_DIR, TUTORIAL_LAB, hafarm, scratchDir } from '../helpers/cli.ts';
 
 const isRoot = process.getuid?.() === 0 && process.platform === 'linux';
@@ -41,6 +44,16 @@ async function whoAnswers(lab: { file: string }, timeoutSeconds = 2): Promise<st
   const model = loadLab(lab.file);
   const result = await execa('ip', ['netns', 'exec', netnsNames(model).clientNamespace, 'curl', '-s', '-m', String(timeoutSeconds), '--resolve', `${model.vip.name}:80:${model.vip.address}`, `http://${model.vip.name}/`], { reject: false });
   return /Bienvenido a nginx! \((\w+)\)/.exec(String(result.stdout))?.[1];
+}
+
+/** Each web server's status in HAProxy's stats CSV, read from the lab's client namespace. */
+async function haproxyStatus(lab: { file: string; state: string }): Promise<Map<string, string>> {
+  const model = loadLab(lab.file);
+  const { statsPassword } = loadSecrets(new LabStateDir(lab.state));
+  const url = `http://${model.vip.address}${model.haproxy.stats.uri};csv`;
+  const result = await execa('ip', ['netns', 'exec', netnsNames(model).clientNamespace, 'curl', '-s', '-m', '2', '-u', `${model.haproxy.stats.user}:${statsPassword}`, url], { reject: false });
+  const rows = parseStatsCsv(String(result.stdout)).filter((r) => r.pxname === model.haproxy.listen);
+  return new Map(rows.map((r) => [r.svname ?? '', r.status ?? '']));
 }
 
 async function holdsVip(lab: { file: string; state: string }, host: string): Promise<boolean> {
@@ -155,6 +168,20 @@ describe.skipIf(!isRoot)('the tutorial farm on Linux namespaces', () => {
     const repaired = recapOf((await mustSucceed(A, 'provision', '--json')).stdout);
     expect(repaired.haproxy1!.changed).toBeGreaterThan(0);
     expect((await mustSucceed(A, 'verify', '--only', 'V6')).stdout).toMatch(/^PASS V6 /m);
+  }, 300_000);
+
+  it('lab:verify fails V1 and V2 when a web server does not answer, and provision repairs it', async () => {
+    await cli(A, 'exec', 'web3', 'service nginx stop >/dev/null 2>&1; true');
+    await waitFor('HAProxy marks web3 DOWN', async () => (await haproxyStatus(A)).get('web3') === 'DOWN', 30_000);
+    const broken = await cli(A, 'verify', '--only', 'V1,V2');
+    expect(broken.exitCode).toBe(1);
+    expect(broken.stdout).toMatch(/^FAIL V1 round robin: not in turn: (web[12] ){8}web[12] \(expected web1, web2, web3 repeating\): web3 is DOWN in HAProxy's stats$/m);
+    expect(broken.stdout).toMatch(/^FAIL V2 statistics page: web3 is DOWN$/m);
+    expect(recapOf((await mustSucceed(A, 'provision', '--json')).stdout).web3!.changed).toBeGreaterThan(0);
+    // HAProxy may still have web3 DOWN for a few seconds (rise 2 × inter 2 s): V1 waits for it.
+    const repaired = await mustSucceed(A, 'verify', '--only', 'V1,V2');
+    expect(repaired.stdout).toMatch(/^PASS V1 round robin: 9 requests answered by web1, web2, web3 in turn/m);
+    expect(repaired.stdout).toMatch(/^PASS V2 /m);
   }, 300_000);
 
   it('lab:verify interrupted (Ctrl-C) while haproxy1 is off powers it on again, lets the VIP settle and exits 130', async () => {

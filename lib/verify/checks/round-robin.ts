@@ -2,8 +2,13 @@
 import { masterBalancer, webServers } from '../../lab/model.ts';
 import type { Check } from '../check.ts';
 import type { LanClient } from '../lan-client.ts';
-import { servedBy } from '../steady-load.ts';
+import { servedBy, waitUntil } from '../steady-load.ts';
 import { waitSettled } from '../vip.ts';
+import { webServerStats } from './stats-page.ts';
+
+// HAProxy's default health checks (inter 2 s, rise 2) bring a server that just started back UP
+// in about 4 s: a verify right after provision restarted one waits for that.
+const ALL_UP_WINDOW_MS = 15_000;
 
 /** A client that sends back the cookie HAProxy gave it stays on one server (cookie … prefix). */
 async function stickiness(name: string, client: LanClient, count: number): Promise<{ summary: string; problem?: string }> {
@@ -32,6 +37,12 @@ export const roundRobinCheck: Check = {
     // Each balancer counts its own turn: the VIP must not move while the requests go out.
     const holder = await waitSettled(ctx, 60_000);
     if (holder === undefined) return { passed: false, summary: `the farm did not settle within 60 s: ${lab.vip.name} (${lab.vip.address}) does not answer from ${lab.heartbeat.autoFailback ? masterBalancer(lab).name : 'a balancer'}`, evidence: [] };
+    let notUp: string[] = [];
+    await waitUntil(async () => {
+      const stats = await webServerStats(ctx);
+      notUp = web.filter((w) => stats?.get(w)?.status !== 'UP').map((w) => `${w} is ${stats?.get(w)?.status ?? 'missing'} in HAProxy's stats`);
+      return notUp.length === 0;
+    }, ALL_UP_WINDOW_MS, 500);
     const answers: string[] = [];
     for (let i = 0; i < web.length * 3; i++) {
       const answer = await client.get();
@@ -41,7 +52,7 @@ export const roundRobinCheck: Check = {
     const inTurn = start !== -1 && answers.every((a, i) => a === web[(start + i) % web.length]);
     const sticky = await stickiness(lab.haproxy.cookie.name, client, web.length * 2);
     const problems = [
-      ...(inTurn ? [] : [`not in turn: ${answers.join(' ')} (expected ${web.join(', ')} repeating)`]),
+      ...(inTurn ? [] : [`not in turn: ${answers.join(' ')} (expected ${web.join(', ')} repeating)${notUp.length > 0 ? `: ${notUp.join(', ')}` : ''}`]),
       ...(sticky.problem ? [sticky.problem] : []),
     ];
     return {
