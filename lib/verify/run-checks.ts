@@ -30,7 +30,12 @@ export async function runChecks(ctx: VerifyContext, only: string[], onResult: (r
   let interruptedBy: string | undefined;
   const stop = interrupted.then((signal) => ({ signal }));
   try {
-    for (const check of selected) {
+    // Right after provisioning Heartbeat may still be starting (initdead) and no balancer holds
+    // the VIP yet: every check begins from a settled farm. One that never settles still runs the
+    // checks, which say what is wrong.
+    const settled = await Promise.race([waitSettled(ctx, SETTLE_TIMEOUT_MS).then(() => ({})), stop]);
+    if ('signal' in settled) interruptedBy = settled.signal;
+    for (const check of interruptedBy ? [] : selected) {
       let result: CheckResult;
       try {
         const outcome = await Promise.race([check.run(ctx).then((r) => ({ r })), stop]);

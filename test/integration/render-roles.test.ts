@@ -117,6 +117,8 @@ describe.each([
     expect(lines).toContain(`stats auth admin:${r.secrets().statsPassword}`);
     expect(lines.filter((l) => l.startsWith('server '))).toEqual(web.map((w, i) => `server ${w} ${lan[i + 2]}:80 cookie ${'ABCD'[i]} check`));
     expect(cfg).not.toMatch(/contimeout|clitimeout|srvtimeout|listen web-cluster \d/);
+    // Bare `check` lines: lab:verify's health-check window (lib/verify/health-checks.ts) relies on HAProxy's defaults.
+    expect(cfg).not.toMatch(/\b(inter|fastinter|downinter|fall|rise)\s+\d|timeout\s+check|default-server/);
     expect(r.read('haproxy2', '/etc/haproxy/haproxy.cfg')).toBe(cfg);
     expect(r.read('haproxy1', '/etc/sysctl.d/60-hafarm.conf')).toBe('net.ipv4.ip_nonlocal_bind = 1\n');
   });

@@ -4,11 +4,8 @@ import type { Check } from '../check.ts';
 import type { LanClient } from '../lan-client.ts';
 import { servedBy, waitUntil } from '../steady-load.ts';
 import { waitSettled } from '../vip.ts';
-import { webServerStats } from './stats-page.ts';
-
-// HAProxy's default health checks (inter 2 s, rise 2) bring a server that just started back UP
-// in about 4 s: a verify right after provision restarted one waits for that.
-const ALL_UP_WINDOW_MS = 15_000;
+import { upDeadlineMs } from '../health-checks.ts';
+import { serversNotUp } from './stats-page.ts';
 
 /** A client that sends back the cookie HAProxy gave it stays on one server (cookie … prefix). */
 async function stickiness(name: string, client: LanClient, count: number): Promise<{ summary: string; problem?: string }> {
@@ -34,15 +31,13 @@ export const roundRobinCheck: Check = {
   async run(ctx) {
     const { lab, client } = ctx;
     const web = webServers(lab).map((h) => h.name);
-    // Each balancer counts its own turn: the VIP must not move while the requests go out.
-    const holder = await waitSettled(ctx, 60_000);
-    if (holder === undefined) return { passed: false, summary: `the farm did not settle within 60 s: ${lab.vip.name} (${lab.vip.address}) does not answer from ${lab.heartbeat.autoFailback ? masterBalancer(lab).name : 'a balancer'}`, evidence: [] };
+    // Each balancer counts its own turn: the VIP must not move while the requests go out. The
+    // run waited for the farm to settle before the first check; this only confirms it.
+    const holder = await waitSettled(ctx, 5_000);
+    if (holder === undefined) return { passed: false, summary: `the farm has not settled: ${lab.vip.name} (${lab.vip.address}) does not answer from ${lab.heartbeat.autoFailback ? masterBalancer(lab).name : 'a balancer'}`, evidence: [] };
+    // A web server that just started again (provision repaired it) is UP after HAProxy's rise checks.
     let notUp: string[] = [];
-    await waitUntil(async () => {
-      const stats = await webServerStats(ctx);
-      notUp = web.filter((w) => stats?.get(w)?.status !== 'UP').map((w) => `${w} is ${stats?.get(w)?.status ?? 'missing'} in HAProxy's stats`);
-      return notUp.length === 0;
-    }, ALL_UP_WINDOW_MS, 500);
+    await waitUntil(async () => (notUp = await serversNotUp(ctx)).length === 0, upDeadlineMs(), 500);
     const answers: string[] = [];
     for (let i = 0; i < web.length * 3; i++) {
       const answer = await client.get();
@@ -52,7 +47,7 @@ export const roundRobinCheck: Check = {
     const inTurn = start !== -1 && answers.every((a, i) => a === web[(start + i) % web.length]);
     const sticky = await stickiness(lab.haproxy.cookie.name, client, web.length * 2);
     const problems = [
-      ...(inTurn ? [] : [`not in turn: ${answers.join(' ')} (expected ${web.join(', ')} repeating)${notUp.length > 0 ? `: ${notUp.join(', ')}` : ''}`]),
+      ...(inTurn ? [] : [`not in turn: ${answers.join(' ')} (expected ${web.join(', ')} repeating)${notUp.length > 0 ? ` (HAProxy's stats: ${notUp.join(', ')})` : ''}`]),
       ...(sticky.problem ? [sticky.problem] : []),
     ];
     return {

@@ -18,6 +18,16 @@ export async function webServerStats(ctx: Pick<VerifyContext, 'lab' | 'client' |
   return new Map(rows.map((r) => [r.svname ?? '', r]));
 }
 
+/** What HAProxy's stats say of the web servers that are not UP ("web3 is DOWN"); none when all are. */
+export async function serversNotUp(ctx: Pick<VerifyContext, 'lab' | 'client' | 'statsPassword'>): Promise<string[]> {
+  const stats = await webServerStats(ctx);
+  if (!stats) return ['the statistics page does not answer'];
+  return webServers(ctx.lab)
+    .map((h) => h.name)
+    .filter((w) => stats.get(w)?.status !== 'UP')
+    .map((w) => `${w} is ${stats.get(w)?.status ?? 'missing'}`);
+}
+
 export const statsPageCheck: Check = {
   id: 'V2',
   title: 'statistics page',
