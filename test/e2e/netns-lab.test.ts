@@ -175,12 +175,13 @@ describe.skipIf(!isRoot)('the tutorial farm on Linux namespaces', () => {
     await waitFor('HAProxy marks web3 DOWN', async () => (await haproxyStatus(A)).get('web3') === 'DOWN', 30_000);
     const broken = await cli(A, 'verify', '--only', 'V1,V2');
     expect(broken.exitCode).toBe(1);
-    expect(broken.stdout).toMatch(/^FAIL V1 round robin: not in turn: (web[12] ){8}web[12] \(expected web1, web2, web3 repeating\) \(HAProxy's stats: web3 is DOWN\)$/m);
+    expect(broken.stdout).toMatch(/^FAIL V1 round robin: not in turn: (web[12] ){8}web[12] \(expected web1, web2, web3 each once in every 3 requests, in the same order\) \(HAProxy's stats: web3 is DOWN\)$/m);
     expect(broken.stdout).toMatch(/^FAIL V2 statistics page: web3 is DOWN$/m);
     expect(recapOf((await mustSucceed(A, 'provision', '--json')).stdout).web3!.changed).toBeGreaterThan(0);
     // HAProxy may still have web3 DOWN for a few seconds (rise 2 × inter 2 s): V1 waits for it.
     const repaired = await mustSucceed(A, 'verify', '--only', 'V1,V2');
-    expect(repaired.stdout).toMatch(/^PASS V1 round robin: 9 requests answered by web1, web2, web3 in turn/m);
+    // web3 rejoins HAProxy's rotation, not necessarily in third place.
+    expect(repaired.stdout).toMatch(/^PASS V1 round robin: 9 requests answered by (web[123], ){2}web[123] in turn/m);
     expect(repaired.stdout).toMatch(/^PASS V2 /m);
   }, 300_000);
 

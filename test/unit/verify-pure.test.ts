@@ -233,3 +233,17 @@ describe("HAProxy's health-check window", () => {
     expect(describeDownDeadline()).toBe("14 s: HAProxy's health-check window of 12 s (fall 3 checks, each failing after inter 2 s and 2 s apart) + 2 s to see it");
   });
 });
+
+describe('round robin', () => {
+  it("is every web server once per round, in the same order each round, whichever order HAProxy chose", async () => {
+    const { rotationOf } = await import('../../lib/verify/checks/round-robin.ts');
+    const web = ['web1', 'web2', 'web3'];
+    expect(rotationOf('web1 web2 web3 web1 web2 web3'.split(' '), web)).toEqual(web);
+    expect(rotationOf('web2 web1 web3 web2 web1 web3 web2'.split(' '), web)).toEqual(['web2', 'web1', 'web3']);
+    expect(rotationOf('web1 web2 web1 web2 web1 web2'.split(' '), web)).toBeUndefined();
+    expect(rotationOf('web1 web2 web3 web1 web3 web2'.split(' '), web)).toBeUndefined();
+    expect(rotationOf('web1 web2 web9 web1 web2 web9'.split(' '), web)).toBeUndefined();
+    expect(rotationOf(['web1', 'web2'], web)).toBeUndefined();
+    expect(rotationOf('web1 web2 web3 no-answer web2 web3'.split(' '), web)).toBeUndefined();
+  });
+});

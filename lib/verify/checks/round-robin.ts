@@ -25,6 +25,17 @@ async function stickiness(name: string, client: LanClient, count: number): Promi
     : { summary: `with cookie ${cookie}: ${answers.join(' ')}`, problem: `with cookie ${cookie} the requests went to ${answers.join(' ')} instead of staying on ${server}` };
 }
 
+/**
+ * The rotation the answers follow: every web server once in the first round, then the same
+ * order again and again; undefined when they do not. The order is HAProxy's own: web1, web2,
+ * web3 on a fresh HAProxy, but a server that comes back UP rejoins the rotation elsewhere.
+ */
+export function rotationOf(answers: string[], web: string[]): string[] | undefined {
+  const round = answers.slice(0, web.length);
+  if (new Set(round).size !== web.length || !round.every((a) => web.includes(a))) return undefined;
+  return answers.every((a, i) => a === round[i % round.length]) ? round : undefined;
+}
+
 export const roundRobinCheck: Check = {
   id: 'V1',
   title: 'round robin',
@@ -43,16 +54,15 @@ export const roundRobinCheck: Check = {
       const answer = await client.get();
       answers.push(answer?.status === 200 ? (servedBy(answer.body) ?? `status ${answer.status}`) : 'no answer');
     }
-    const start = web.indexOf(answers[0]!);
-    const inTurn = start !== -1 && answers.every((a, i) => a === web[(start + i) % web.length]);
+    const rotation = rotationOf(answers, web);
     const sticky = await stickiness(lab.haproxy.cookie.name, client, web.length * 2);
     const problems = [
-      ...(inTurn ? [] : [`not in turn: ${answers.join(' ')} (expected ${web.join(', ')} repeating)${notUp.length > 0 ? ` (HAProxy's stats: ${notUp.join(', ')})` : ''}`]),
+      ...(rotation ? [] : [`not in turn: ${answers.join(' ')} (expected ${web.join(', ')} each once in every ${web.length} requests, in the same order)${notUp.length > 0 ? ` (HAProxy's stats: ${notUp.join(', ')})` : ''}`]),
       ...(sticky.problem ? [sticky.problem] : []),
     ];
     return {
       passed: problems.length === 0,
-      summary: problems.length === 0 ? `${answers.length} requests answered by ${web.join(', ')} in turn; ${sticky.summary}` : problems.join('; '),
+      summary: problems.length === 0 ? `${answers.length} requests answered by ${rotation!.join(', ')} in turn; ${sticky.summary}` : problems.join('; '),
       evidence: [`${holder} holds the VIP; answers: ${answers.join(' ')}`, sticky.summary],
     };
   },
