@@ -67,21 +67,47 @@ export class NamespaceLanClient implements LanClient {
 
 /**
  * A lab machine on the LAN, over SSH: the client on the Vagrant providers, whose internal
- * networks the host cannot reach. Its shell is its own, so requests never queue behind the
- * checks' commands.
+ * networks the host cannot reach. Its shells are its own, so requests never queue behind the
+ * checks' commands, and one per request under way: a shell runs one command at a time, and a
+ * request that hangs on a dead server (V3) must not hold up the stats reads beside it.
  */
 export class MachineLanClient implements LanClient {
+  private readonly idle: MachineShell[] = [];
+  private readonly opened: MachineShell[] = [];
+
   constructor(
     private readonly lab: Lab,
-    private readonly shell: MachineShell,
+    private readonly openShell: () => MachineShell,
     readonly host: string,
   ) {}
 
   async get(options: RequestOptions = {}): Promise<HttpAnswer | undefined> {
-    const timeoutMs = (options.timeoutMs ?? 2000) + 5000;
-    const result = await this.shell.exec(this.host, command(...curlArgs(this.lab, options)), { timeoutMs }).catch(() => undefined);
-    // 127: the shell found no curl — a lab provisioned before the tools role, not a farm failure.
-    if (result?.code === 127) throw new Error(`${this.host} has no curl: npm run lab:provision installs it (role tools)`);
-    return result?.code === 0 ? parseHttpAnswer(result.stdout) : undefined;
+    const shell = this.idle.pop() ?? this.open();
+    try {
+      const timeoutMs = (options.timeoutMs ?? 2000) + 5000;
+      const result = await shell.exec(this.host, command(...curlArgs(this.lab, options)), { timeoutMs }).catch(() => undefined);
+      // 127: the shell found no curl — a lab provisioned before the tools role, not a farm failure.
+      if (result?.code === 127) throw new Error(`${this.host} has no curl: npm run lab:provision installs it (role tools)`);
+      return result?.code === 0 ? parseHttpAnswer(result.stdout) : undefined;
+    } finally {
+      this.idle.push(shell);
+    }
+  }
+
+  /** How many shells (SSH connections) the requests needed at once, at most. */
+  get shells(): number {
+    return this.opened.length;
+  }
+
+  close(): void {
+    for (const shell of this.opened) shell.closeAll();
+    this.opened.length = 0;
+    this.idle.length = 0;
+  }
+
+  private open(): MachineShell {
+    const shell = this.openShell();
+    this.opened.push(shell);
+    return shell;
   }
 }

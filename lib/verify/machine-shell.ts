@@ -10,15 +10,16 @@ import type { LabProvider, SshEndpoint } from '../providers/provider.ts';
 
 export class MachineShell {
   private readonly connections = new Map<string, SshConnection>();
-  private readonly endpoints = new Map<string, SshEndpoint>();
   private readonly poweredOff = new Set<string>();
   /** power operations run one at a time; after an interrupt the checks may start none */
   private powerQueue: Promise<unknown> = Promise.resolve();
   private powerStopped = false;
 
+  /** endpoints: shared by shells that reach the same machines, so that only one asks the provider */
   constructor(
     private readonly provider: LabProvider,
     private readonly knownHosts: KnownHosts,
+    private readonly endpoints = new Map<string, SshEndpoint>(),
   ) {}
 
   /** The open connection to a machine, made on first use. */

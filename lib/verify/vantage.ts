@@ -5,7 +5,7 @@
 import type { KnownHosts } from '../engine/ssh/known-hosts.ts';
 import { balancers, findHost, isBalancer, masterBalancer, webServers, type Lab } from '../lab/model.ts';
 import { NetnsProvider } from '../providers/netns/netns-provider.ts';
-import type { LabProvider } from '../providers/provider.ts';
+import type { LabProvider, SshEndpoint } from '../providers/provider.ts';
 import { startHostCapture, type RunningCapture } from './capture.ts';
 import type { Wire } from './check.ts';
 import { webDownTarget } from './checks/web-down.ts';
@@ -83,8 +83,10 @@ export function captureMachine(lab: Lab, network: 'lan' | 'heartbeat', client: s
 
 export function machineVantage(lab: Lab, provider: LabProvider, knownHosts: KnownHosts, client: string, reportDir: string): Vantage {
   // Own shells: requests and captures never wait behind the checks' commands.
-  const clientShell = new MachineShell(provider, knownHosts);
-  const captureShell = new MachineShell(provider, knownHosts);
+  const endpoints = new Map<string, SshEndpoint>();
+  const shell = () => new MachineShell(provider, knownHosts, endpoints);
+  const captureShell = shell();
+  const lanClient = new MachineLanClient(lab, shell, client);
   const captures = tracked(async (network, file, filter) => {
     const machine = captureMachine(lab, network, client);
     const host = findHost(lab, machine);
@@ -93,12 +95,12 @@ export function machineVantage(lab: Lab, provider: LabProvider, knownHosts: Know
     return startMachineCapture(await captureShell.connection(machine), { iface, file, filter });
   });
   return {
-    client: new MachineLanClient(lab, clientShell, client),
+    client: lanClient,
     wire: { reportDir, capture: captures.capture },
     describe: `requests from ${client}, captures inside ${captureMachine(lab, 'lan', client)} (LAN) and ${captureMachine(lab, 'heartbeat', client)} (heartbeat network)`,
     async close() {
       await captures.stopAll();
-      clientShell.closeAll();
+      lanClient.close();
       captureShell.closeAll();
     },
   };
