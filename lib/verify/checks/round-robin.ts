@@ -2,9 +2,9 @@
 import { masterBalancer, webServers } from '../../lab/model.ts';
 import type { Check } from '../check.ts';
 import type { LanClient } from '../lan-client.ts';
+import { upDeadlineMs } from '../health-checks.ts';
 import { servedBy, waitUntil } from '../steady-load.ts';
 import { waitSettled } from '../vip.ts';
-import { upDeadlineMs } from '../health-checks.ts';
 import { serversNotUp } from './stats-page.ts';
 
 /** A client that sends back the cookie HAProxy gave it stays on one server (cookie … prefix). */
