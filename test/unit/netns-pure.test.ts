@@ -50,3 +50,24 @@ describe('client address', () => {
     expect(clientAddress(tutorial)).toBe('192.168.1.254');
   });
 });
+
+describe('the base image cache', () => {
+  it('reports its size on disk, nested folders included, and 0 when there is none', async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { cacheBytes } = await import('../../lib/providers/netns/base-image.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'hafarm-cache-'));
+    try {
+      expect(cacheBytes(join(dir, 'absent'))).toBe(0);
+      mkdirSync(join(dir, 'rootfs-x', 'etc'), { recursive: true });
+      writeFileSync(join(dir, 'rootfs-x', 'etc', 'big'), Buffer.alloc(3 * 2 ** 20, 1));
+      writeFileSync(join(dir, 'repo-y'), Buffer.alloc(2 ** 20, 1));
+      const bytes = cacheBytes(dir);
+      expect(bytes).toBeGreaterThanOrEqual(4 * 2 ** 20);
+      expect(bytes).toBeLessThan(4 * 2 ** 20 + 64 * 1024);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,3 +1,4 @@
+import { cacheBytes, cacheDir } from '../../providers/netns/base-image.ts';
 import { createProvider } from '../../providers/select-provider.ts';
 import type { Command } from '../command.ts';
 import { LAB_OPTION_HELP, LAB_OPTIONS, labContext } from '../lab-options.ts';
@@ -20,6 +21,9 @@ export const destroyCommand: Command = {
     await provider.destroy();
     state.remove();
     console.log(`lab "${lab.name}": destroyed (${provider.name}); ${state.dir} removed`);
+    // Shared with the host's other labs, so kept; said so that its space is not a surprise.
+    const cached = provider.name === 'netns' ? cacheBytes() : 0;
+    if (cached > 0) console.log(`kept: the base images in ${cacheDir()} (${Math.round(cached / 2 ** 20)} MiB), shared by every netns lab of this host; delete that folder once none is left`);
     return 0;
   },
 };

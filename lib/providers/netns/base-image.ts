@@ -3,7 +3,7 @@
 // filesystem built from it with mmdebstrap. Both are cached by a hash of their inputs and
 // shared read-only by every machine and every lab of this host.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { renderTemplate } from '../../render/templates.ts';
@@ -93,4 +93,19 @@ export async function ensureBaseImage(progress: (text: string) => void): Promise
   const rootfs = join(root, `rootfs-${key({ repo, BASE_PACKAGES, init, RECIPE })}`);
   if (!existsSync(rootfs)) await buildRootfs(rootfs, repo, progress);
   return { repo: join(repo, 'debs'), rootfs };
+}
+
+/** The cache's size on disk, in bytes (the images every lab of this host shares). */
+export function cacheBytes(dir = cacheDir()): number {
+  if (!existsSync(dir)) return 0;
+  let bytes = 0;
+  const walk = (path: string): void => {
+    for (const entry of readdirSync(path, { withFileTypes: true })) {
+      const full = join(path, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else bytes += lstatSync(full).blocks * 512;
+    }
+  };
+  walk(dir);
+  return bytes;
 }
