@@ -1,6 +1,6 @@
 // V2: the statistics page asks for the user and password, then lists every server UP (read from
 // HAProxy's CSV export, not from the HTML).
-import { webServers } from '../../lab/model.ts';
+import { webServers, type Lab } from '../../lab/model.ts';
 import type { Check, VerifyContext } from '../check.ts';
 
 /** Rows of HAProxy's stats CSV as objects keyed by its header ("# pxname,svname,…"). */
@@ -18,34 +18,35 @@ export async function webServerStats(ctx: Pick<VerifyContext, 'lab' | 'client' |
   return new Map(rows.map((r) => [r.svname ?? '', r]));
 }
 
+/** Each web server of the lab with its status in the stats rows ("missing" when it has no row). */
+function serverStatuses(lab: Lab, stats: Map<string, Record<string, string>>): Array<{ name: string; status: string }> {
+  return webServers(lab).map((h) => ({ name: h.name, status: stats.get(h.name)?.status ?? 'missing' }));
+}
+
+/** The servers that are not UP, as a user reads them ("web3 is DOWN"). */
+function notUp(servers: Array<{ name: string; status: string }>): string[] {
+  return servers.filter((s) => s.status !== 'UP').map((s) => `${s.name} is ${s.status}`);
+}
+
 /** What HAProxy's stats say of the web servers that are not UP ("web3 is DOWN"); none when all are. */
 export async function serversNotUp(ctx: Pick<VerifyContext, 'lab' | 'client' | 'statsPassword'>): Promise<string[]> {
   const stats = await webServerStats(ctx);
-  if (!stats) return ['the statistics page does not answer'];
-  return webServers(ctx.lab)
-    .map((h) => h.name)
-    .filter((w) => stats.get(w)?.status !== 'UP')
-    .map((w) => `${w} is ${stats.get(w)?.status ?? 'missing'}`);
+  return stats ? notUp(serverStatuses(ctx.lab, stats)) : ['the statistics page does not answer'];
 }
 
 export const statsPageCheck: Check = {
   id: 'V2',
   title: 'statistics page',
-  async run({ lab, client, statsPassword }) {
+  async run(ctx) {
+    const { lab, client, statsPassword } = ctx;
     const uri = lab.haproxy.stats.uri;
     const anonymous = await client.get({ path: uri });
-    const auth = `${lab.haproxy.stats.user}:${statsPassword}`;
-    const authorized = await client.get({ path: uri, auth });
-    const csv = await client.get({ path: `${uri};csv`, auth });
-    const rows = csv?.status === 200 ? parseStatsCsv(csv.body) : [];
-    const servers = webServers(lab).map((h) => {
-      const row = rows.find((r) => r.pxname === lab.haproxy.listen && r.svname === h.name);
-      return { name: h.name, status: row?.status ?? 'missing' };
-    });
+    const authorized = await client.get({ path: uri, auth: `${lab.haproxy.stats.user}:${statsPassword}` });
+    const servers = serverStatuses(lab, (await webServerStats(ctx)) ?? new Map());
     const problems = [
       ...(anonymous?.status === 401 ? [] : [`without credentials: ${anonymous ? `status ${anonymous.status}` : 'no answer'} (expected 401)`]),
       ...(authorized?.status === 200 ? [] : [`with credentials: ${authorized ? `status ${authorized.status}` : 'no answer'} (expected 200)`]),
-      ...servers.filter((s) => s.status !== 'UP').map((s) => `${s.name} is ${s.status}`),
+      ...notUp(servers),
     ];
     return {
       passed: problems.length === 0,
