@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { HOST_TOOLS, hostTool } from '../providers/netns/host-tools.ts';
 import { parsePcap, type Packet } from './pcap.ts';
 
 export interface RunningCapture {
@@ -34,12 +35,16 @@ export function tcpdumpArgs(iface: string, out: string, filter?: string): string
 export async function startHostCapture(options: { iface: string; file: string; filter?: string }): Promise<RunningCapture> {
   mkdirSync(dirname(options.file), { recursive: true });
   const argv = tcpdumpArgs(options.iface, options.file, options.filter);
-  const child: ChildProcess = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn(hostTool('tcpdump'), argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
   let said = '';
+  let failed: Error | undefined;
+  // Without a listener a spawn error (no tcpdump on this host) would end the whole process.
+  child.once('error', (error: NodeJS.ErrnoException) => (failed = error.code === 'ENOENT' ? new Error(`this host has no tcpdump, which the captures on the lab's bridges need: npm run lab installs it, or apt-get install ${HOST_TOOLS.tcpdump}`) : error));
   child.stderr?.on('data', (chunk: Buffer) => (said += chunk.toString()));
   // tcpdump says "listening on …" once it captures.
   const deadline = Date.now() + 5000;
-  while (!said.includes('listening on') && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  while (!said.includes('listening on') && child.exitCode === null && !failed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  if (failed) throw failed;
   if (child.exitCode !== null || !said.includes('listening on')) {
     child.kill('SIGKILL');
     throw new Error(`tcpdump on ${options.iface} did not start: ${said.trim() || 'no message'}`);

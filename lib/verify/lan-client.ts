@@ -2,6 +2,7 @@
 import { execa } from 'execa';
 import { command } from '../engine/ssh/shell-quote.ts';
 import type { Lab } from '../lab/model.ts';
+import { HOST_TOOLS, hostTool, type HostTool } from '../providers/netns/host-tools.ts';
 import type { MachineShell } from './machine-shell.ts';
 
 export interface HttpAnswer {
@@ -45,7 +46,7 @@ export function curlArgs(lab: Lab, options: RequestOptions): string[] {
   const { name, address } = lab.vip;
   const port = lab.haproxy.port;
   const seconds = ((options.timeoutMs ?? 2000) / 1000).toFixed(2);
-  const args = ['curl', '-s', '-D', '-', '-m', seconds, '--resolve', `${name}:${port}:${address}`];
+  const args = [hostTool('curl'), '-s', '-D', '-', '-m', seconds, '--resolve', `${name}:${port}:${address}`];
   if (options.auth) args.push('-u', options.auth);
   if (options.cookie) args.push('-b', options.cookie);
   args.push(`http://${name}:${port}${options.path ?? '/'}`);
@@ -60,7 +61,10 @@ export class NamespaceLanClient implements LanClient {
   ) {}
 
   async get(options: RequestOptions = {}): Promise<HttpAnswer | undefined> {
-    const result = await execa('ip', ['netns', 'exec', this.namespace, ...curlArgs(this.lab, options)], { reject: false, timeout: (options.timeoutMs ?? 2000) + 5000 });
+    const result = await execa(hostTool('ip'), ['netns', 'exec', this.namespace, ...curlArgs(this.lab, options)], { reject: false, timeout: (options.timeoutMs ?? 2000) + 5000, stdin: 'ignore' });
+    // A program missing on this host is not a farm that does not answer.
+    const missing = (result as { code?: string }).code === 'ENOENT' ? 'ip' : /exec of "([^"]+)" failed: No such file/.exec(String(result.stderr))?.[1];
+    if (missing) throw new Error(`this host has no ${missing}, which the requests from the client namespace need: npm run lab installs it, or apt-get install ${HOST_TOOLS[missing as HostTool] ?? missing}`);
     return result.exitCode === 0 ? parseHttpAnswer(String(result.stdout)) : undefined;
   }
 }

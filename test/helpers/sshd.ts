@@ -18,7 +18,7 @@ export function requireTestMachine(): void {
   } catch {
     problems.push(`the test user ${SUDO_USER} does not exist`);
   }
-  if (problems.length > 0) throw new Error(`${problems.join('; ')}: run .ci/prepare-machine as root first`);
+  if (problems.length > 0) throw new Error(`${problems.join('; ')}: npm test prepares the host (as root)`);
 }
 
 export async function freePort(): Promise<number> {

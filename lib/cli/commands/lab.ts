@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { execa } from 'execa';
 import { missingHostPackages } from '../../providers/netns/prerequisites.ts';
 import { libvirtMissing, virtualboxMissing } from '../../providers/vagrant/prerequisites.ts';
+import { PrerequisitesMissing } from '../../providers/provider.ts';
 import type { Command } from '../command.ts';
 import { LAB_OPTION_HELP, LAB_OPTIONS, PROVIDER_OPTION, PROVIDER_OPTION_HELP, labContext, providerChoice } from '../lab-options.ts';
 import { provisionCommand } from './provision.ts';
@@ -10,13 +12,18 @@ import { verifyCommand } from './verify.ts';
 /** On a Debian or Ubuntu host as root, the namespace provider's host packages are installed here. */
 async function installNetnsHostPackages(): Promise<void> {
   if (process.platform !== 'linux' || process.getuid?.() !== 0) return;
-  const missing = await missingHostPackages();
-  if (missing.length === 0) return;
-  const apt = await execa('sh', ['-c', 'command -v apt-get'], { reject: false });
-  if (apt.exitCode !== 0) return;
+  const missing = missingHostPackages();
+  // Elsewhere (no apt) lab:up refuses with the list of what is missing, before it creates anything.
+  if (missing.length === 0 || !existsSync('/usr/bin/apt-get')) return;
   console.log(`installing the namespace provider's host packages: ${missing.join(' ')}`);
-  await execa('apt-get', ['update', '-q'], { stdio: 'inherit', env: { DEBIAN_FRONTEND: 'noninteractive' } });
-  await execa('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], { stdio: 'inherit', env: { DEBIAN_FRONTEND: 'noninteractive' } });
+  const env = { DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [['update', '-q'], ['install', '-y', '-q', '--no-install-recommends', ...missing]]) {
+    const result = await execa('apt-get', args, { stdio: 'inherit', env, reject: false });
+    if (result.exitCode !== 0) {
+      const howToGet = `apt-get ${args.join(' ')} failed (exit ${result.exitCode ?? result.signal}; its output is above): fix what it says and run npm run lab again`;
+      throw new PrerequisitesMissing('netns', [{ what: `host packages: ${missing.join(', ')}`, howToGet }]);
+    }
+  }
 }
 
 export const labCommand: Command = {

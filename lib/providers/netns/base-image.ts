@@ -32,7 +32,12 @@ function key(parts: unknown): string {
 
 /** Debian's Priority: required packages, which mmdebstrap's minbase variant installs. */
 async function requiredPackages(): Promise<string[]> {
-  const dump = await run('apt-cache', ['dumpavail'], { timeoutMs: 120_000 });
+  let dump = await run('apt-cache', ['dumpavail'], { timeoutMs: 120_000 });
+  // A host whose package lists were never fetched (or were cleaned, as in container images).
+  if (!dump.includes('\nPriority: required')) {
+    await run('apt-get', ['update', '-q'], { timeoutMs: 600_000 });
+    dump = await run('apt-cache', ['dumpavail'], { timeoutMs: 120_000 });
+  }
   const names = new Set<string>();
   let current = '';
   for (const line of dump.split('\n')) {

@@ -7,6 +7,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readlinkSync,
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { attempt, run } from './host-command.ts';
+import { hostTool } from './host-tools.ts';
 import { ensureNamespace, plug, removeNamespace, type Plug } from './wiring.ts';
 
 export interface MachineSpec {
@@ -116,7 +117,7 @@ export class NetnsMachine {
 
   private async launch(): Promise<void> {
     const log = openSync(join(this.spec.dir, 'console.log'), 'a');
-    const child = spawn('ip', ['netns', 'exec', this.spec.namespace, 'unshare', '--fork', '--pid', '--mount', '--uts', '--ipc', '--propagation', 'private', 'sh', '-c', LAUNCH], {
+    const child = spawn(hostTool('ip'), ['netns', 'exec', this.spec.namespace, 'unshare', '--fork', '--pid', '--mount', '--uts', '--ipc', '--propagation', 'private', 'sh', '-c', LAUNCH], {
       detached: true,
       stdio: ['ignore', log, log],
       env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', HAFARM_ROOT: this.root, HAFARM_REPO: this.spec.repo, HAFARM_HOST: this.spec.host },

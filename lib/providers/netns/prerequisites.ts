@@ -1,27 +1,27 @@
-// What the namespace provider needs: Linux, root, and a few Debian packages (which `npm run lab`
-// installs by itself on Debian and Ubuntu).
-import { existsSync, readFileSync } from 'node:fs';
-import { execa } from 'execa';
+// What the namespace provider needs: Linux, root, and the host programs of host-tools.ts (which
+// `npm run lab` installs by itself on Debian and Ubuntu).
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { MissingPrerequisite } from '../provider.ts';
+import { HOST_TOOLS, type HostTool } from './host-tools.ts';
 
-/** Host commands and the Debian package that provides each. */
-export const HOST_TOOLS: Record<string, string> = {
-  ip: 'iproute2',
-  unshare: 'util-linux',
-  mmdebstrap: 'mmdebstrap',
-  'apt-ftparchive': 'apt-utils',
-  'apt-get': 'apt',
-  'ssh-keygen': 'openssh-client',
-};
-
-async function found(command: string): Promise<boolean> {
-  const result = await execa('sh', ['-c', `command -v ${command}`], { reject: false, stdin: 'ignore' });
-  return result.exitCode === 0;
+/** Whether the program is an executable file on PATH (looked up without a shell: sh is one of them). */
+function found(command: HostTool): boolean {
+  const path = (process.env.PATH || '/usr/sbin:/usr/bin:/sbin:/bin').split(':').filter(Boolean);
+  return path.some((dir) => {
+    try {
+      accessSync(join(dir, command), constants.X_OK);
+      return statSync(join(dir, command)).isFile();
+    } catch {
+      return false;
+    }
+  });
 }
 
-export async function missingHostPackages(): Promise<string[]> {
+/** The Debian packages whose programs this host lacks. */
+export function missingHostPackages(): string[] {
   const missing: string[] = [];
-  for (const [command, pkg] of Object.entries(HOST_TOOLS)) if (!(await found(command))) missing.push(pkg);
+  for (const [command, pkg] of Object.entries(HOST_TOOLS)) if (!found(command as HostTool)) missing.push(pkg);
   return [...new Set(missing)];
 }
 
@@ -33,7 +33,7 @@ export async function netnsMissing(): Promise<MissingPrerequisite[]> {
   if (process.getuid?.() !== 0) missing.push({ what: 'root', howToGet: 'Namespaces, bridges and mounts need root: run the command as root (sudo -E npm run lab:up).' });
   if (!readFileSync('/proc/filesystems', 'utf8').includes('overlay')) missing.push({ what: 'overlayfs in the kernel', howToGet: 'modprobe overlay' });
   if (!existsSync('/proc/self/ns/net')) missing.push({ what: 'network namespaces in the kernel', howToGet: 'a kernel built with CONFIG_NET_NS' });
-  const packages = await missingHostPackages();
-  if (packages.length > 0) missing.push({ what: `host packages: ${packages.join(', ')}`, howToGet: `apt-get install ${packages.join(' ')} (npm run lab installs them for you)` });
+  const packages = missingHostPackages();
+  if (packages.length > 0) missing.push({ what: `host packages: ${packages.join(', ')}`, howToGet: `apt-get install ${packages.join(' ')} (npm run lab installs them for you on Debian and Ubuntu)` });
   return missing;
 }

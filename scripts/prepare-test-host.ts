@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// The first step of `npm test`: the test suite drives real programs (sshd, sudo, haproxy, nginx,
+// heartbeat, tcpdump, vagrant, namespaces, mmdebstrap), so the host must have them. On Debian or
+// Ubuntu as root the missing ones are installed here, as `npm run lab` installs what the lab
+// needs; anywhere else the run stops at once with the list and the command that installs them.
+// Never a test skipped because something is missing: a skip would read as green.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { HOST_TOOLS } from '../lib/providers/netns/host-tools.ts';
+
+/** Debian packages the tests drive, beyond the namespace provider's own (host-tools.ts). */
+export const TEST_PACKAGES = [
+  'vagrant', // vagrant validate of the rendered Vagrantfiles
+  'openssh-server', 'openssh-client', 'sudo', // the SSH engine against real sshd, as root and as a sudo user
+  'haproxy', 'nginx', 'heartbeat', // haproxy -c, nginx -T, the validators of the rendered files
+  'git', 'ca-certificates', // the clean-root test clones the project and fetches packages
+];
+/** A login user with passwordless sudo, for the engine's tests (the Vagrant boxes log in that way). */
+export const TEST_USER = 'hafarmci';
+
+function installed(packages: string[]): Set<string> {
+  const result = spawnSync('dpkg-query', ['-W', '-f', '${Package} ${Status}\\n', ...packages], { encoding: 'utf8' });
+  return new Set((result.stdout ?? '').split('\n').filter((l) => l.endsWith(' install ok installed')).map((l) => l.split(' ')[0]!));
+}
+
+function userExists(name: string): boolean {
+  return spawnSync('id', [name], { stdio: 'ignore' }).status === 0;
+}
+
+function fail(lines: string[]): never {
+  console.error(['npm test: this host cannot run the test suite yet.', ...lines].join('\n'));
+  process.exit(1);
+}
+
+function main(): void {
+  const packages = [...new Set([...Object.values(HOST_TOOLS), ...TEST_PACKAGES])].sort();
+  const root = process.platform === 'linux' && process.getuid?.() === 0;
+  const apt = existsSync('/usr/bin/apt-get') && existsSync('/usr/bin/dpkg-query');
+  if (!root || !apt) {
+    fail([
+      `  It needs Linux as root${apt ? '' : ' with apt (Debian or Ubuntu)'}: the tests start sshd, make network namespaces and mount filesystems.`,
+      `  Run it as root: sudo npm test (it installs what is missing: ${packages.join(' ')}).`,
+    ]);
+  }
+  const have = installed(packages);
+  const missing = packages.filter((p) => !have.has(p));
+  if (missing.length > 0) {
+    console.log(`npm test: installing what the tests drive for real: ${missing.join(' ')}`);
+    // Installing must not start daemons on this host (nginx would take port 80).
+    const policy = '/usr/sbin/policy-rc.d';
+    const madePolicy = !existsSync(policy);
+    if (madePolicy) writeFileSync(policy, '#!/bin/sh\nexit 101\n', { mode: 0o755 });
+    try {
+      const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+      for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', ...missing]]) {
+        const result = spawnSync('apt-get', args, { stdio: 'inherit', env });
+        if (result.status !== 0) fail([`  apt-get ${args.join(' ')} failed (exit ${result.status}); its output is above.`, `  The packages the tests need: apt-get install ${missing.join(' ')}`]);
+      }
+    } finally {
+      if (madePolicy) rmSync(policy, { force: true });
+    }
+  }
+  if (!userExists(TEST_USER)) {
+    console.log(`npm test: creating ${TEST_USER}, a login user with passwordless sudo for the SSH engine's tests`);
+    execFileSync('useradd', ['--create-home', '--shell', '/bin/sh', TEST_USER]);
+  }
+  // "*": no password, but not a locked account, which sshd would refuse even with a key.
+  execFileSync('usermod', ['-p', '*', TEST_USER]);
+  writeFileSync('/etc/sudoers.d/hafarm-test-user', `${TEST_USER} ALL=(ALL) NOPASSWD: ALL\n`, { mode: 0o440 });
+  chmodSync('/etc/sudoers.d/hafarm-test-user', 0o440);
+  mkdirSync('/run/sshd', { recursive: true });
+}
+
+main();
