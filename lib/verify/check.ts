@@ -16,6 +16,8 @@ export interface CheckResult {
   evidence: string[];
   /** the requests during the check, for the report's timeline */
   timeline?: Timeline;
+  /** the pcaps the check wrote, relative to the report's folder */
+  pcaps?: string[];
 }
 
 /** Captures on the lab's networks, for V6/V7. */
@@ -25,11 +27,14 @@ export interface Wire {
   reportDir: string;
 }
 
+/** The lab's machines as the checks use them: commands as root, power, who holds an address. */
+export type Machines = Pick<MachineShell, 'exec' | 'powerOff' | 'powerOn' | 'restore' | 'stopPowerOperations' | 'holderOf' | 'interfaceWith' | 'closeAll'>;
+
 export interface VerifyContext {
   lab: Lab;
   provider: LabProvider;
   client: LanClient;
-  machines: MachineShell;
+  machines: Machines;
   statsPassword: string;
   wire: Wire;
 }

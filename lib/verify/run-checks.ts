@@ -1,6 +1,8 @@
 // Runs the checks in the tutorial's order and leaves the lab as it found it: every machine that
 // was running before is running after, also when a check failed or threw, and the farm has
-// settled again (the VIP back where auto_failback puts it) before the command returns.
+// settled again (the VIP back where auto_failback puts it) before the command returns. A check
+// that throws (a program missing, a machine that does not answer) is that check's FAIL, never
+// the end of the run.
 import type { Check, CheckResult, VerifyContext } from './check.ts';
 import { roundRobinCheck } from './checks/round-robin.ts';
 import { statsPageCheck } from './checks/stats-page.ts';
@@ -17,23 +19,36 @@ export interface ChecksRun {
   results: CheckResult[];
   /** the signal that stopped the run, if one did */
   interruptedBy?: string;
+  /** what could not be put back as it was (a machine that would not power on, a farm that did not settle) */
+  restoreProblems: string[];
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /**
  * Runs the selected checks. When `interrupted` resolves, the check under way is abandoned (its
  * power operations are refused from then on) and the lab is restored all the same.
  */
-export async function runChecks(ctx: VerifyContext, only: string[], onResult: (result: CheckResult) => void, interrupted: Promise<string> = new Promise(() => undefined)): Promise<ChecksRun> {
-  const selected = CHECKS.filter((c) => only.length === 0 || [c.id, ...(c.also ?? [])].some((id) => only.includes(id)));
+export async function runChecks(
+  ctx: VerifyContext,
+  only: string[],
+  onResult: (result: CheckResult) => void,
+  interrupted: Promise<string> = new Promise(() => undefined),
+  checks: Check[] = CHECKS,
+): Promise<ChecksRun> {
+  const selected = checks.filter((c) => only.length === 0 || [c.id, ...(c.also ?? [])].some((id) => only.includes(id)));
   const running = new Set((await ctx.provider.status()).filter((m) => m.state === 'running').map((m) => m.host));
   const results: CheckResult[] = [];
+  const restoreProblems: string[] = [];
   let interruptedBy: string | undefined;
   const stop = interrupted.then((signal) => ({ signal }));
   try {
     // Right after provisioning Heartbeat may still be starting (initdead) and no balancer holds
-    // the VIP yet: every check begins from a settled farm. One that never settles still runs the
-    // checks, which say what is wrong.
-    const settled = await Promise.race([waitSettled(ctx, SETTLE_TIMEOUT_MS).then(() => ({})), stop]);
+    // the VIP yet: every check begins from a settled farm. One that never settles (or cannot be
+    // asked) still runs the checks, which say what is wrong.
+    const settled = await Promise.race([waitSettled(ctx, SETTLE_TIMEOUT_MS).then(() => ({}), () => ({})), stop]);
     if ('signal' in settled) interruptedBy = settled.signal;
     for (const check of interruptedBy ? [] : selected) {
       let result: CheckResult;
@@ -46,26 +61,41 @@ export async function runChecks(ctx: VerifyContext, only: string[], onResult: (r
         }
         result = { id: check.id, title: check.title, ...outcome.r };
       } catch (error) {
-        result = { id: check.id, title: check.title, passed: false, summary: `the check could not run: ${(error as Error).message}`, evidence: [] };
+        result = { id: check.id, title: check.title, passed: false, summary: `the check could not run: ${reason(error)}`, evidence: [] };
+        // What it powered off is powered on before the next check begins.
+        restoreProblems.push(...(await restoreLab(ctx, running)));
       }
       results.push(result);
       onResult(result);
     }
   } finally {
-    await restoreLab(ctx, running);
+    restoreProblems.push(...(await restoreLab(ctx, running)));
+    ctx.machines.closeAll();
   }
-  return { results, ...(interruptedBy ? { interruptedBy } : {}) };
+  return { results, restoreProblems: [...new Set(restoreProblems)], ...(interruptedBy ? { interruptedBy } : {}) };
 }
 
-/** Powers on every machine that ran before the checks and waits for the farm to settle. */
-async function restoreLab(ctx: VerifyContext, running: Set<string>): Promise<void> {
-  let restored = false;
-  for (const machine of await ctx.provider.status()) {
-    if (running.has(machine.host) && machine.state !== 'running') {
-      await ctx.machines.restore(machine.host);
-      restored = true;
+/** Powers on every machine that ran before the checks and waits for the farm to settle; what could not be done. */
+async function restoreLab(ctx: VerifyContext, running: Set<string>): Promise<string[]> {
+  const problems: string[] = [];
+  let restored: string[] = [];
+  try {
+    const off = (await ctx.provider.status()).filter((m) => running.has(m.host) && m.state !== 'running').map((m) => m.host);
+    for (const host of off) {
+      try {
+        await ctx.machines.restore(host);
+        restored.push(host);
+      } catch (error) {
+        problems.push(`${host} could not be powered on again: ${reason(error)}`);
+      }
     }
+  } catch (error) {
+    problems.push(`the machines' state could not be read to restore them: ${reason(error)}`);
+    restored = [];
   }
-  if (restored) await waitSettled(ctx, SETTLE_TIMEOUT_MS);
-  ctx.machines.closeAll();
+  if (restored.length > 0) {
+    const holder = await waitSettled(ctx, SETTLE_TIMEOUT_MS).catch(() => undefined);
+    if (holder === undefined) problems.push(`after powering ${restored.join(', ')} on again the farm did not settle within ${SETTLE_TIMEOUT_MS / 1000} s`);
+  }
+  return problems;
 }

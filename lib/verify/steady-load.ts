@@ -45,15 +45,35 @@ export interface Timeline {
   events: Array<{ at: number; label: string }>;
 }
 
-/** One request every intervalMs; timeoutMs: how long one may take before it counts as failed. */
-export function startLoad(client: LanClient, intervalMs = 100, timeoutMs = 500): { samples: Sample[]; now(): number; stop(): Promise<Sample[]> } {
+/**
+ * One request every intervalMs; timeoutMs: how long one may take before it counts as failed.
+ * A client that throws (a program missing) ends the load: stop() then rejects with its error,
+ * and the loop itself never rejects, so a check that throws before stop() leaves no unhandled error.
+ */
+export interface RunningLoad {
+  /** the requests so far */
+  samples: Sample[];
+  /** seconds since the load started */
+  now(): number;
+  stop(): Promise<Sample[]>;
+}
+
+export function startLoad(client: LanClient, intervalMs = 100, timeoutMs = 500): RunningLoad {
   const samples: Sample[] = [];
   const start = performance.now();
   let running = true;
+  let failure: unknown;
   const loop = (async () => {
     while (running) {
       const sent = performance.now();
-      const answer = await client.get({ timeoutMs });
+      let answer;
+      try {
+        answer = await client.get({ timeoutMs });
+      } catch (error) {
+        failure = error;
+        running = false;
+        break;
+      }
       const server = answer?.status === 200 ? servedBy(answer.body) : undefined;
       samples.push({ at: (sent - start) / 1000, took: (performance.now() - sent) / 1000, ok: server !== undefined, ...(server ? { server } : {}) });
       const wait = intervalMs - (performance.now() - sent);
@@ -66,9 +86,24 @@ export function startLoad(client: LanClient, intervalMs = 100, timeoutMs = 500):
     async stop() {
       running = false;
       await loop;
+      if (failure !== undefined) throw failure;
       return samples;
     },
   };
+}
+
+/**
+ * Runs `during` under steady load; the load ends when it does, also when it throws, so a check
+ * that fails midway leaves no requests running. The samples are every request of the load.
+ */
+export async function underLoad<T>(client: LanClient, load: { intervalMs?: number; timeoutMs?: number }, during: (load: RunningLoad) => Promise<T>): Promise<T & { all: Sample[] }> {
+  const running = startLoad(client, load.intervalMs, load.timeoutMs);
+  try {
+    const value = await during(running);
+    return { ...value, all: await running.stop() };
+  } finally {
+    await running.stop().catch(() => undefined);
+  }
 }
 
 export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, pollMs = 100): Promise<number | undefined> {

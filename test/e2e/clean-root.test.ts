@@ -4,6 +4,7 @@
 // only when every check passes and nothing is left behind. Whatever hafarm needs on the host it
 // must install itself (or refuse, naming it): nothing here installs anything for it.
 import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadLab } from '../../lib/lab/load.ts';
@@ -44,7 +45,7 @@ echo LEFTOVERS-BEGIN
 command -v ip >/dev/null && ip netns list | sed 's/^/namespace /'
 cut -d' ' -f2 /proc/mounts | grep -F /root/hafarm/ | sed 's/^/mount /'
 # Every process but this shell (PID 1) and the ps reading them.
-ps -e -o pid=,ppid=,args= | awk '$1 != 1 && !($2 == 1 && $3 == "ps") { print "process " $0 }'
+ps -e -o pid=,ppid=,comm= | awk '$1 != 1 && !($2 == 1 && ($3 == "ps" || $3 == "awk")) { print "process " $0 }'
 [ -e /root/hafarm/.lab ] && echo "state folder /root/hafarm/.lab"
 echo LEFTOVERS-END
 `;
@@ -65,7 +66,8 @@ describe('a fresh Debian 12 host', () => {
     expect(hostLinks(), `a lab with the prefix ${linkPrefix} is up on this host: destroy it first`).toEqual([]);
     linksMade = true;
     root = makeCleanRoot(rootDir, (line) => console.log(line));
-    const logFile = join(scratch.dir, 'clean-root.log');
+    // Kept after the run (one file, overwritten by the next), for a failure to be read.
+    const logFile = join(tmpdir(), 'hafarm-clean-root.log');
     const run = await runInRoot(root, SCRIPT, logFile, 40 * 60_000);
     const out = run.output;
     const context = `output (also in ${logFile}):\n${out.slice(-6000)}`;

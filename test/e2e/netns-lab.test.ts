@@ -3,7 +3,7 @@
 // with the VIP moving over and back, a second lab with another prefix and other subnets beside
 // the first, and destroy leaving nothing behind.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -100,15 +100,25 @@ describe('the tutorial farm on Linux namespaces', () => {
     expect(status.stdout.match(/running/g)).toHaveLength(5);
   }, 900_000);
 
-  it('is provisioned, and a second run changes nothing on any host', async () => {
-    const first = recapOf((await mustSucceed(A, 'provision', '--json')).stdout);
+  it('is provisioned, serving when the command returns, and a second run changes nothing on any host', async () => {
+    const provisioned = await mustSucceed(A, 'provision', '--json');
+    // It waited for Heartbeat to put the VIP on the master: the site answers at once.
+    expect(await whoAnswers(A)).toMatch(/^web[123]$/);
+    expect(provisioned.stderr).toMatch(/^the farm serves: http:\/\/trabajoswap\.com\/ answers through haproxy1 \(\d+\.\d s\)$/m);
+    const first = recapOf(provisioned.stdout);
     for (const [host, stats] of Object.entries(first)) expect(stats, host).toMatchObject({ failed: 0, unreachable: 0 });
     const second = recapOf((await mustSucceed(A, 'provision', '--json')).stdout);
     for (const [host, stats] of Object.entries(second)) expect(stats, host).toMatchObject({ changed: 0, failed: 0, unreachable: 0, connections: 1 });
   }, 900_000);
 
+  it('runs on a machine exactly the arguments lab:exec was given, or one argument as a shell line', async () => {
+    await mustSucceed(A, 'exec', 'haproxy2', 'rm', '-f', '/tmp/exec-argv');
+    for (let i = 0; i < 2; i++) await mustSucceed(A, 'exec', 'haproxy2', 'sh', '-c', 'echo "a  b" >> /tmp/exec-argv');
+    expect((await mustSucceed(A, 'exec', 'haproxy2', 'cat', '/tmp/exec-argv')).stdout).toBe('a  b\na  b\n');
+    expect((await mustSucceed(A, 'exec', 'haproxy2', 'printf %s "$(hostname)" | tr a-z A-Z')).stdout).toBe('HAPROXY2');
+  }, 60_000);
+
   it('answers from web1, web2 and web3 in turn (V1)', async () => {
-    await waitFor('the site answers', async () => (await whoAnswers(A)) !== undefined, 60_000);
     const answers: string[] = [];
     for (let i = 0; i < 6; i++) answers.push((await whoAnswers(A)) ?? 'none');
     const start = answers.indexOf('web1');
@@ -143,9 +153,32 @@ describe('the tutorial farm on Linux namespaces', () => {
     expect(html).toContain('6 passed, 0 failed');
     expect(readFileSync(join(A.state, 'report', 'timeline-V4.svg'), 'utf8')).toMatch(/haproxy1 powered off/);
     expect(readFileSync(join(A.state, 'report', 'summary.md'), 'utf8')).toContain('| V6 heartbeats on the wire');
+    // haproxy1 was powered off once before (the V4 test above): only this run's "is dead" is evidence.
+    expect(result.stdout.match(/haproxy2 \/var\/log\/ha-log: .*node haproxy1: is dead/g)).toHaveLength(1);
     // The pcaps are real captures that tcpdump reads back.
     const read = execFileSync('tcpdump', ['-r', join(A.state, 'report', 'heartbeat.pcap'), '-nn', '-c', '3'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     expect(read).toMatch(/10\.100\.100\.[12]\.\d+ > 10\.100\.100\.255\.694: UDP/);
+    expect((await mustSucceed(A, 'status')).stdout.match(/running/g)).toHaveLength(5);
+  }, 300_000);
+
+  it('lab:verify without tcpdump on the host fails V6 naming it, passes the others and writes the whole report', async () => {
+    // This host's programs, less tcpdump: what a host where nobody installed it looks like.
+    const bin = join(scratch.dir, 'bin-without-tcpdump');
+    mkdirSync(bin, { recursive: true });
+    for (const dir of ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin']) {
+      if (!existsSync(dir) || lstatSync(dir).isSymbolicLink()) continue;
+      for (const name of readdirSync(dir)) if (name !== 'tcpdump' && !existsSync(join(bin, name))) symlinkSync(join(dir, name), join(bin, name));
+    }
+    const result = await hafarm(['verify', '--lab', A.file, '--state', A.state, '--only', 'V1,V6,V2'], { cwd: scratch.dir, env: { PATH: bin } });
+    const said = `${result.stdout}\n${result.stderr}`;
+    expect(result.exitCode, said).toBe(1);
+    expect(result.stdout).toMatch(/^PASS V1 /m);
+    expect(result.stdout).toMatch(/^PASS V2 /m);
+    expect(result.stdout).toMatch(/^FAIL V6 .*: the check could not run: this host has no tcpdump, which the captures on the lab's bridges need: npm run lab installs it, or apt-get install tcpdump$/m);
+    expect(said).not.toMatch(/unexpected error|\n\s+at /);
+    const summary = readFileSync(join(A.state, 'report', 'summary.md'), 'utf8');
+    expect(summary).toContain('2 passed, 1 failed');
+    for (const id of ['V1', 'V2', 'V6']) expect(summary).toMatch(new RegExp(`^\\| ${id} `, 'm'));
     expect((await mustSucceed(A, 'status')).stdout.match(/running/g)).toHaveLength(5);
   }, 300_000);
 

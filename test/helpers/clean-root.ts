@@ -121,6 +121,8 @@ function rootEnvironment(): Record<string, string> {
 const ENTER = `
 set -e
 R="$1"; shift
+# The root a mount point of its own, as / is on a booted host (ip netns needs to remount it).
+mount --bind "$R" "$R"
 mount -t proc proc "$R/proc"
 mount -t sysfs sysfs "$R/sys"
 mount --rbind /dev "$R/dev"

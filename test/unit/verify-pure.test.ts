@@ -209,13 +209,13 @@ describe('report', () => {
       { id: 'V4', title: 'master balancer fails', passed: false, summary: 'no standby <took> it', evidence: [], timeline: { samples: [], events: [] } },
     ];
     const vantage = 'requests from web3, captures inside web3 (LAN) and haproxy2 (heartbeat network)';
-    const html = reportHtml(lab, results, { when: new Date(0), vantage, pcaps: ['heartbeat.pcap'] });
+    const html = reportHtml(lab, results, { when: new Date(0), vantage, pcaps: ['heartbeat.pcap'], notes: [] });
     expect(html).toContain('1 passed, 1 failed');
     expect(html).toContain(`(trabajoswap.com); ${vantage}.</p>`);
     expect(html).toContain('no standby &lt;took&gt; it');
     expect(html).toContain('<img src="timeline-V4.svg"');
     expect(html).toContain('<a href="heartbeat.pcap">');
-    const md = summaryMarkdown(lab, results, { when: new Date(0), vantage, pcaps: [] });
+    const md = summaryMarkdown(lab, results, { when: new Date(0), vantage, pcaps: [], notes: [] });
     expect(md).toContain(`1970-01-01T00:00:00.000Z — 1 passed, 1 failed; ${vantage}.`);
     expect(md).not.toContain('## Captures');
     expect(md).toContain('| V1 round robin | PASS | 9 requests in turn |');

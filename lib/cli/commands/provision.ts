@@ -8,6 +8,7 @@ import { runPlay } from '../../engine/run-play.ts';
 import { KnownHosts } from '../../engine/ssh/known-hosts.ts';
 import type { Lab } from '../../lab/model.ts';
 import { loadSecrets } from '../../state/lab-secrets.ts';
+import { awaitFarm, servingBoundMs } from '../../verify/farm-serves.ts';
 import { stringOption, UsageError, type Command, type ParsedCommandLine } from '../command.ts';
 import { LAB_OPTION_HELP, LAB_OPTIONS, runningLab } from '../lab-options.ts';
 
@@ -33,13 +34,14 @@ export function provisionSettings(args: ParsedCommandLine, lab: Lab) {
     limit,
     tags: list(stringOption(args, 'tags')),
     forks,
+    wait: args.values['no-wait'] !== true,
   };
 }
 
 export const provisionCommand: Command = {
   name: 'provision',
   summary: "run the tutorial's steps (network, hosts, heartbeat, haproxy, nginx) as idempotent tasks over SSH",
-  usage: 'provision [--check] [--diff] [--limit HOST[,HOST]] [--tags TAG[,TAG]] [--verbose] [--json] [--forks N]',
+  usage: 'provision [--check] [--diff] [--limit HOST[,HOST]] [--tags TAG[,TAG]] [--verbose] [--json] [--forks N] [--no-wait]',
   options: {
     ...LAB_OPTIONS,
     check: { type: 'boolean' },
@@ -49,6 +51,7 @@ export const provisionCommand: Command = {
     verbose: { type: 'boolean' },
     json: { type: 'boolean' },
     forks: { type: 'string' },
+    'no-wait': { type: 'boolean' },
   },
   optionHelp: {
     '--check': 'report what would change, change nothing',
@@ -58,12 +61,14 @@ export const provisionCommand: Command = {
     '--verbose': 'print every task result, ok ones too, as plain lines',
     '--json': 'one JSON object per task result on stdout, then the recap',
     '--forks N': 'how many hosts at once (default 5)',
+    '--no-wait': 'return as soon as the tasks are done, without waiting for the farm to serve (a full run waits by default)',
     ...LAB_OPTION_HELP,
   },
   async run(args) {
     const { lab, state, provider } = runningLab(args);
     const settings = provisionSettings(args, lab);
     const endpoints = await provider.sshEndpoints();
+    const knownHosts = new KnownHosts(state.path(KNOWN_HOSTS_FILE));
     const hosts = lab.hosts.map((h) => h.name).filter((h) => settings.limit.length === 0 || settings.limit.includes(h));
     const reportOptions = { verbose: settings.verbose, diff: settings.diff, check: settings.check };
     const reporter: PlayReporter = settings.json
@@ -75,10 +80,21 @@ export const provisionCommand: Command = {
       lab,
       tutorialPlaybook,
       endpoints,
-      { ...settings, knownHosts: new KnownHosts(state.path(KNOWN_HOSTS_FILE)), secrets: loadSecrets(state) },
+      { ...settings, knownHosts, secrets: loadSecrets(state) },
       (event) => reporter.onEvent(event),
     );
     await reporter.finish(outcome);
-    return recapSucceeded(outcome.recap) ? 0 : 1;
+    if (!recapSucceeded(outcome.recap)) return 1;
+    // A partial run (or a dry one) may not be meant to leave a serving farm: no wait.
+    if (settings.check || !settings.wait || settings.limit.length > 0 || settings.tags.length > 0) return 0;
+    const say = (line: string) => (settings.json ? console.error(line) : console.log(line));
+    say(`\nwaiting for the farm to serve ${lab.vip.name} (VIP ${lab.vip.address}; up to ${servingBoundMs(lab) / 1000} s: Heartbeat waits initdead ${lab.heartbeat.initdead} s for its peer after a start)…`);
+    const farm = await awaitFarm(lab, provider, knownHosts, state.path('report'));
+    if (!farm.serves) {
+      console.error(`hafarm: provisioned, but the farm does not serve: ${farm.problem}. npm run lab:verify says what works and what does not.`);
+      return 1;
+    }
+    say(`the farm serves: http://${lab.vip.name}${lab.haproxy.port === 80 ? '' : `:${lab.haproxy.port}`}/ answers through ${farm.holder} (${farm.seconds.toFixed(1)} s)`);
+    return 0;
   },
 };

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { KnownHosts } from '../../engine/ssh/known-hosts.ts';
+import { command } from '../../engine/ssh/shell-quote.ts';
 import { SshConnection } from '../../engine/ssh/ssh-connection.ts';
 import { UsageError, type Command } from '../command.ts';
 import { hostArgument, LAB_OPTION_HELP, LAB_OPTIONS, runningLab } from '../lab-options.ts';
@@ -33,6 +34,15 @@ export const sshCommand: Command = {
   },
 };
 
+/**
+ * The command line the machine's shell runs: one argument is a shell line as typed
+ * (`'tail /var/log/ha-log | grep dead'`); several are an argv, each quoted, so the machine gets
+ * exactly the arguments typed (`sh -c 'echo x >> f'` stays three arguments), as docker exec does.
+ */
+export function remoteCommandLine(argv: string[]): string {
+  return argv.length === 1 ? argv[0]! : command(...argv);
+}
+
 export const execCommand: Command = {
   name: 'exec',
   summary: 'run one command on one machine as root; prints its output and exits with its status',
@@ -42,7 +52,7 @@ export const execCommand: Command = {
   optionHelp: LAB_OPTION_HELP,
   async run(args) {
     const { state, endpoint } = await endpointOf(args, 'npm run lab:exec -- HOST COMMAND...');
-    const commandLine = args.positionals.slice(1).join(' ');
+    const commandLine = remoteCommandLine(args.positionals.slice(1));
     if (!commandLine) throw new UsageError('name a command: npm run lab:exec -- HOST COMMAND...');
     const connection = new SshConnection(endpoint, { knownHosts: new KnownHosts(state.path(KNOWN_HOSTS_FILE)) });
     await connection.connect();

@@ -1,7 +1,7 @@
 import { KnownHosts } from '../../engine/ssh/known-hosts.ts';
 import { loadSecrets } from '../../state/lab-secrets.ts';
 import { MachineShell } from '../../verify/machine-shell.ts';
-import { writeReport } from '../../verify/report/write-report.ts';
+import { RunReport } from '../../verify/report/write-report.ts';
 import { CHECKS, runChecks } from '../../verify/run-checks.ts';
 import { chooseVantage } from '../../verify/vantage.ts';
 import { stringOption, UsageError, type Command } from '../command.ts';
@@ -34,23 +34,31 @@ export const verifyCommand: Command = {
     const interrupt = interruption();
     void interrupt.signal.then((signal) => console.error(`\n${signal}: stopping the checks; powering on what they powered off and waiting for the farm to settle (${signal === 'SIGINT' ? 'Ctrl-C' : signal} again quits at once)…`));
     const context = { lab, provider, client: vantage.client, machines, wire: vantage.wire, statsPassword: loadSecrets(state).statsPassword };
-    const { results, interruptedBy } = await runChecks(context, only, (r) => {
+    // Written after every check: a run that ends early keeps the checks that ran.
+    const report = new RunReport(reportDir, lab, vantage.describe);
+    const { results, interruptedBy, restoreProblems } = await runChecks(context, only, (r) => {
       console.log(`${r.passed ? 'PASS' : 'FAIL'} ${r.id} ${r.title}: ${r.summary}`);
       for (const line of r.evidence) console.log(`     ${line}`);
+      report.add(r);
     }, interrupt.signal).finally(async () => {
       interrupt.dispose();
-      await vantage.close();
+      await vantage.close().catch(() => undefined);
     });
     const failed = results.filter((r) => !r.passed).length;
-    const report = writeReport(reportDir, lab, results, vantage.describe);
-    console.log(`\nreport: ${report} (and summary.md beside it)`);
-    console.log(`${results.length - failed} passed, ${failed} failed${interruptedBy ? `, interrupted by ${interruptedBy}: the lab is as it was found` : ''}`);
+    const notes = [
+      ...(interruptedBy ? [`interrupted by ${interruptedBy}: the checks after these did not run; the lab was restored`] : []),
+      ...restoreProblems.map((p) => `not restored: ${p}`),
+    ];
+    console.log(`\nreport: ${report.finish(notes)} (and summary.md beside it)`);
+    for (const problem of restoreProblems) console.error(`hafarm: the lab is not as it was found: ${problem}`);
+    console.log(`${results.length - failed} passed, ${failed} failed${interruptedBy ? `, interrupted by ${interruptedBy}${restoreProblems.length === 0 ? ': the lab is as it was found' : ''}` : ''}`);
     if (interruptedBy) {
       // The abandoned check may still wait on a timer: do not wait for it once output is out.
       setTimeout(() => process.exit(), 1000).unref();
       // 128 + signal number, as a shell reports a command a signal ended.
       return interruptedBy === 'SIGINT' ? 130 : 143;
     }
+    if (restoreProblems.length > 0) return 1;
     return failed === 0 ? 0 : 1;
   },
 };

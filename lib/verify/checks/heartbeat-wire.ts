@@ -2,7 +2,7 @@
 // the LAN while the master is powered off and on again. V6: UDP broadcasts to the Heartbeat
 // port from every balancer, about one a second each. V7: the master's stop while it is off,
 // and a gratuitous ARP for the VIP from the standby that takes over. The pcaps are kept.
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { broadcast } from '../../lab/ipv4.ts';
 import { balancers, masterBalancer } from '../../lab/model.ts';
 import type { Check, VerifyContext } from '../check.ts';
@@ -93,6 +93,7 @@ export const heartbeatWireCheck: Check = {
     if (!taker || taker === master.name) problems.push(`V7: no standby took the VIP while ${master.name} was off`);
     else if (garps.length === 0) problems.push(`V7: no gratuitous ARP for ${lab.vip.address} from ${taker} (${takerMac}) while ${master.name} was off`);
     return {
+      pcaps: [basename(hbFile), basename(lanFile)],
       passed: problems.length === 0,
       summary:
         problems.length === 0

@@ -5,7 +5,7 @@
 import { webServers, type Lab } from '../../lab/model.ts';
 import type { Check } from '../check.ts';
 import { describeDownDeadline, downDeadlineMs, downWindowMs } from '../health-checks.ts';
-import { haproxyMs, outageOf, startLoad, waitUntil } from '../steady-load.ts';
+import { haproxyMs, outageOf, underLoad, waitUntil } from '../steady-load.ts';
 import { serversNotUp, webServerStats } from './stats-page.ts';
 
 /** A tolerance, not a measure: for every server UP before, and web2 booted and UP after. */
@@ -28,27 +28,28 @@ export const webDownCheck: Check = {
 
     // A request HAProxy had sent to the dead server is retried elsewhere once `timeout connect`
     // expires: the client waits as long as a browser would, so only real failures count.
-    const load = startLoad(ctx.client, 100, haproxyMs(ctx.lab.haproxy.timeouts.connect) * 2 + 2000);
-    await new Promise((r) => setTimeout(r, 1000));
-    const off = load.samples.length;
-    const offAt = performance.now();
-    const events = [{ at: load.now(), label: `${victim} powered off` }];
-    await ctx.machines.powerOff(victim);
-    let down: Record<string, string> | undefined;
-    let detectedAt: number | undefined;
-    await waitUntil(async () => {
-      down = (await webServerStats(ctx))?.get(victim);
-      if (down?.status === 'DOWN') detectedAt = performance.now();
-      return detectedAt !== undefined;
-    }, downDeadlineMs(), 250);
-    const detected = detectedAt === undefined ? undefined : (detectedAt - offAt) / 1000;
-    if (detected !== undefined) events.push({ at: events[0]!.at + detected, label: `${victim} DOWN in the stats` });
-    const sessionsAtDown = Number(down?.stot ?? 0);
-    await new Promise((r) => setTimeout(r, 2000));
-    const sessionsLater = Number((await webServerStats(ctx))?.get(victim)?.stot ?? -1);
-    const all = await load.stop();
-    const samples = all.slice(off);
-    const outage = outageOf(samples);
+    const timeoutMs = haproxyMs(ctx.lab.haproxy.timeouts.connect) * 2 + 2000;
+    const { off, events, down, detected, sessionsAtDown, sessionsLater, all } = await underLoad(ctx.client, { timeoutMs }, async (load) => {
+      await new Promise((r) => setTimeout(r, 1000));
+      const off = load.samples.length;
+      const offAt = performance.now();
+      const events = [{ at: load.now(), label: `${victim} powered off` }];
+      await ctx.machines.powerOff(victim);
+      let down: Record<string, string> | undefined;
+      let detectedAt: number | undefined;
+      await waitUntil(async () => {
+        down = (await webServerStats(ctx))?.get(victim);
+        if (down?.status === 'DOWN') detectedAt = performance.now();
+        return detectedAt !== undefined;
+      }, downDeadlineMs(), 250);
+      const detected = detectedAt === undefined ? undefined : (detectedAt - offAt) / 1000;
+      if (detected !== undefined) events.push({ at: events[0]!.at + detected, label: `${victim} DOWN in the stats` });
+      const sessionsAtDown = Number(down?.stot ?? 0);
+      await new Promise((r) => setTimeout(r, 2000));
+      const sessionsLater = Number((await webServerStats(ctx))?.get(victim)?.stot ?? -1);
+      return { off, events, down, detected, sessionsAtDown, sessionsLater };
+    });
+    const outage = outageOf(all.slice(off));
 
     await ctx.machines.powerOn(victim);
     const back = await waitUntil(async () => (await webServerStats(ctx))?.get(victim)?.status === 'UP', SETTLE_MS, 500);

@@ -1,6 +1,6 @@
 // The verification report: <state>/report/index.html and summary.md, one SVG timeline per check
 // that measured requests, next to the pcaps of V6/V7.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Lab } from '../../lab/model.ts';
 import type { CheckResult } from '../check.ts';
@@ -17,6 +17,8 @@ export interface ReportRun {
   vantage: string;
   /** the pcaps this run wrote, beside the report */
   pcaps: string[];
+  /** how the run ended, when not simply with its last check: interrupted, a machine not restored, still under way */
+  notes: string[];
 }
 
 export function summaryMarkdown(lab: Lab, results: CheckResult[], run: ReportRun): string {
@@ -27,6 +29,7 @@ export function summaryMarkdown(lab: Lab, results: CheckResult[], run: ReportRun
     '',
     `${run.when.toISOString()} — ${results.length - failed} passed, ${failed} failed; ${run.vantage}.`,
     '',
+    ...run.notes.flatMap((n) => [`**${n}**`, '']),
     '| check | verdict | figures |',
     '|---|---|---|',
     ...results.map((r) => `| ${r.id} ${r.title} | ${r.passed ? 'PASS' : 'FAIL'} | ${r.summary.replace(/\|/g, '\\|')} |`),
@@ -54,9 +57,10 @@ ${r.timeline ? `<img src="timeline-${r.id}.svg" alt="requests during ${r.id}">` 
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>hafarm verification — ${escape(lab.name)}</title>
 <style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}
-tr.pass td:nth-child(3){color:#1d7a38;font-weight:bold}tr.fail td:nth-child(3){color:#b3261e;font-weight:bold}code{font-size:.85rem}img{max-width:100%}</style></head>
+tr.pass td:nth-child(3){color:#1d7a38;font-weight:bold}tr.fail td:nth-child(3){color:#b3261e;font-weight:bold}code{font-size:.85rem}img{max-width:100%}.note{color:#b3261e;font-weight:bold}</style></head>
 <body><h1>hafarm verification of lab "${escape(lab.name)}"</h1>
 <p>${run.when.toISOString()} — ${results.length - failed} passed, ${failed} failed. The farm of the tutorial <em>haproxy – heartbeat – nginx</em>: VIP ${escape(lab.vip.address)} (${escape(lab.vip.name)}); ${escape(run.vantage)}.</p>
+${run.notes.map((n) => `<p class="note">${escape(n)}</p>`).join('\n')}
 <table><tr><th>check</th><th></th><th>verdict</th><th>figures</th></tr>
 ${rows}
 </table>
@@ -66,14 +70,38 @@ ${pcaps.length > 0 ? `<section><h2>Captures</h2><ul>${pcaps.map((p) => `<li><a h
 `;
 }
 
-/** Writes the report files; returns the path of index.html. */
-export function writeReport(dir: string, lab: Lab, results: CheckResult[], vantage: string, when = new Date()): string {
+/**
+ * Writes the report files; returns the path of index.html. Called after every check, so that a
+ * run that ends early (a crash, a kill) still leaves the checks that ran.
+ */
+export function writeReport(dir: string, lab: Lab, results: CheckResult[], vantage: string, notes: string[] = [], when = new Date()): string {
   mkdirSync(dir, { recursive: true });
   for (const r of results) if (r.timeline) writeFileSync(join(dir, `timeline-${r.id}.svg`), timelineSvg(`${r.id} ${r.title}`, r.timeline));
-  // Only V6 captures; pcaps of an earlier run (before --only V1, say) are not this run's evidence.
-  const pcaps = results.some((r) => r.id === 'V6') ? ['heartbeat.pcap', 'lan-arp.pcap'].filter((p) => existsSync(join(dir, p))) : [];
-  const run = { when, vantage, pcaps };
+  // Only the pcaps this run's checks wrote: those of an earlier run are not this run's evidence.
+  const pcaps = results.flatMap((r) => r.pcaps ?? []);
+  const run = { when, vantage, pcaps, notes };
   writeFileSync(join(dir, 'summary.md'), summaryMarkdown(lab, results, run));
   writeFileSync(join(dir, 'index.html'), reportHtml(lab, results, run));
   return join(dir, 'index.html');
+}
+
+/** The report of one run, rewritten as each check ends and once more when the run is over. */
+export class RunReport {
+  private readonly results: CheckResult[] = [];
+
+  constructor(
+    private readonly dir: string,
+    private readonly lab: Lab,
+    private readonly vantage: string,
+  ) {}
+
+  add(result: CheckResult): void {
+    this.results.push(result);
+    writeReport(this.dir, this.lab, this.results, this.vantage, ['still running: the checks after these had not ended when this report was written']);
+  }
+
+  /** The final report; returns the path of index.html. */
+  finish(notes: string[]): string {
+    return writeReport(this.dir, this.lab, this.results, this.vantage, notes);
+  }
 }

@@ -1,0 +1,106 @@
+// The runner of lab:verify when a check breaks (issue 12): that check's FAIL with its reason,
+// the others still run, what it powered off is powered on before the next one, and the report
+// holds every check that ran, also when the run ends early.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadLab } from '../../lib/lab/load.ts';
+import type { LabProvider, MachineStatus } from '../../lib/providers/provider.ts';
+import type { Check, Machines, VerifyContext } from '../../lib/verify/check.ts';
+import { RunReport } from '../../lib/verify/report/write-report.ts';
+import { runChecks } from '../../lib/verify/run-checks.ts';
+import { TUTORIAL_LAB, scratchDir } from '../helpers/cli.ts';
+
+/** Machines that are on or off in memory; the master holds the VIP while it runs; the site answers. */
+function memoryLab() {
+  const lab = loadLab(TUTORIAL_LAB);
+  const on = new Map(lab.hosts.map((h) => [h.name, true]));
+  const provider: Pick<LabProvider, 'status' | 'powerOn' | 'powerOff'> = {
+    async status(): Promise<MachineStatus[]> {
+      return [...on].map(([host, running]) => ({ host, state: running ? 'running' : 'poweroff', detail: '' }));
+    },
+    async powerOff(host) {
+      on.set(host, false);
+    },
+    async powerOn(host) {
+      on.set(host, true);
+    },
+  };
+  const machines: Machines = {
+    exec: async () => ({ code: 0, stdout: '', stderr: '', stdoutBytes: Buffer.alloc(0) }),
+    powerOff: (host) => provider.powerOff(host),
+    powerOn: (host) => provider.powerOn(host),
+    restore: (host) => provider.powerOn(host),
+    stopPowerOperations: async () => undefined,
+    holderOf: async (hosts) => hosts.find((h) => on.get(h)),
+    interfaceWith: async () => 'eth1',
+    closeAll: () => undefined,
+  };
+  const ctx = {
+    lab,
+    provider: provider as LabProvider,
+    client: { get: async () => ({ status: 200, headers: {}, body: 'Bienvenido a nginx! (web1)' }) },
+    machines,
+    statsPassword: 'x',
+    wire: { reportDir: '/nonexistent', capture: () => Promise.reject(new Error('no captures here')) },
+  } satisfies VerifyContext;
+  return { ctx, on };
+}
+
+const passing = (id: string, seen?: (ctx: VerifyContext) => Promise<void>): Check => ({
+  id,
+  title: `check ${id}`,
+  async run(ctx) {
+    await seen?.(ctx);
+    return { passed: true, summary: 'fine', evidence: [] };
+  },
+});
+
+const scratch = scratchDir('run-checks');
+afterEach(() => scratch.remove());
+
+describe('a check that throws', () => {
+  it('is its own FAIL with the reason; the others pass, the lab is restored before the next, and the report has them all', async () => {
+    const { ctx, on } = memoryLab();
+    let web2WhenV3Began: boolean | undefined;
+    const breaking: Check = {
+      id: 'V2',
+      title: 'breaks midway',
+      async run(c) {
+        await c.machines.powerOff('web2');
+        throw new Error('this host has no tcpdump');
+      },
+    };
+    const reportDir = join(scratch.dir, 'report');
+    const report = new RunReport(reportDir, ctx.lab, 'memory');
+    const reportsAfterEach: string[] = [];
+    const run = await runChecks(ctx, [], (r) => {
+      report.add(r);
+      reportsAfterEach.push(readFileSync(join(reportDir, 'summary.md'), 'utf8'));
+    }, undefined, [passing('V1'), breaking, passing('V3', async () => void (web2WhenV3Began = on.get('web2')))]);
+
+    expect(run.results.map((r) => `${r.passed ? 'PASS' : 'FAIL'} ${r.id}`)).toEqual(['PASS V1', 'FAIL V2', 'PASS V3']);
+    expect(run.results[1]!.summary).toBe('the check could not run: this host has no tcpdump');
+    expect(web2WhenV3Began).toBe(true);
+    expect([...on.values()].every(Boolean)).toBe(true);
+    expect(run.restoreProblems).toEqual([]);
+    // Written after each check: the first report already had V1, before V2 broke.
+    expect(reportsAfterEach[0]).toContain('| V1 check V1 | PASS |');
+    expect(reportsAfterEach[0]).toContain('still running');
+    const final = readFileSync(join(report.finish([]), '..', 'summary.md'), 'utf8');
+    expect(final).toContain('2 passed, 1 failed');
+    expect(final).toContain('| V2 breaks midway | FAIL | the check could not run: this host has no tcpdump |');
+    expect(final).not.toContain('still running');
+    expect(existsSync(join(reportDir, 'index.html'))).toBe(true);
+  });
+
+  it('that cannot be restored after is said as such, with the machine and the reason', async () => {
+    const { ctx } = memoryLab();
+    const stuck = { ...ctx, machines: { ...ctx.machines, restore: () => Promise.reject(new Error('vagrant up failed')) } };
+    const run = await runChecks(stuck, [], () => undefined, undefined, [
+      { id: 'V4', title: 'powers off', run: async (c) => (await c.machines.powerOff('haproxy1'), { passed: true, summary: '', evidence: [] }) },
+    ]);
+    expect(run.results.map((r) => r.passed)).toEqual([true]);
+    expect(run.restoreProblems).toEqual(['haproxy1 could not be powered on again: vagrant up failed']);
+  });
+});
