@@ -36,14 +36,15 @@ function main(): void {
   const packages = [...new Set([...Object.values(HOST_TOOLS), ...TEST_PACKAGES])].sort();
   const root = process.platform === 'linux' && process.getuid?.() === 0;
   const apt = existsSync('/usr/bin/apt-get') && existsSync('/usr/bin/dpkg-query');
+  const have = apt ? installed(packages) : new Set<string>();
+  const missing = packages.filter((p) => !have.has(p));
   if (!root || !apt) {
+    const what = missing.length === 0 ? '' : ` (it installs what is missing: ${missing.join(' ')})`;
     fail([
       `  It needs Linux as root${apt ? '' : ' with apt (Debian or Ubuntu)'}: the tests start sshd, make network namespaces and mount filesystems.`,
-      `  Run it as root: sudo npm test (it installs what is missing: ${packages.join(' ')}).`,
+      apt ? `  Run it as root: sudo npm test${what}.` : `  The Debian packages it drives: ${packages.join(' ')}.`,
     ]);
   }
-  const have = installed(packages);
-  const missing = packages.filter((p) => !have.has(p));
   if (missing.length > 0) {
     console.log(`npm test: installing what the tests drive for real: ${missing.join(' ')}`);
     // Installing must not start daemons on this host (nginx would take port 80).
