@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { KnownHosts } from '../../engine/ssh/known-hosts.ts';
 import { command } from '../../engine/ssh/shell-quote.ts';
 import { SshConnection } from '../../engine/ssh/ssh-connection.ts';
+import type { SshEndpoint } from '../../providers/provider.ts';
 import { UsageError, type Command } from '../command.ts';
 import { hostArgument, LAB_OPTION_HELP, LAB_OPTIONS, runningLab } from '../lab-options.ts';
 import { KNOWN_HOSTS_FILE } from './provision.ts';
@@ -14,6 +15,31 @@ async function endpointOf(args: Parameters<Command['run']>[0], usage: string) {
   return { ...context, host, endpoint };
 }
 
+/**
+ * A file name as an OpenSSH option value: ssh splits a value at spaces (UserKnownHostsFile takes
+ * several files) and expands % and ~ in it, so a state folder with a space would otherwise name
+ * two files and, with accept-new, trust any host key. Quoted, with \\ and " escaped and % doubled.
+ */
+export function sshPathValue(path: string): string {
+  return `"${path.replace(/%/g, '%%').replace(/["\\]/g, (c) => `\\${c}`)}"`;
+}
+
+/** OpenSSH's arguments for an interactive login to one lab machine, its host key checked against the lab's known_hosts. */
+export function sshArgs(endpoint: SshEndpoint, host: string, knownHostsFile: string, remoteCommand: string[] = []): string[] {
+  return [
+    '-o', `IdentityFile=${sshPathValue(endpoint.privateKeyFile)}`,
+    '-o', 'IdentitiesOnly=yes',
+    '-o', `UserKnownHostsFile=${sshPathValue(knownHostsFile)}`,
+    // Plain names, as hafarm's own SSH engine reads and forgets them (Debian's ssh_config hashes them).
+    '-o', 'HashKnownHosts=no',
+    '-o', `HostKeyAlias=${host}`,
+    '-o', 'StrictHostKeyChecking=accept-new',
+    '-p', String(endpoint.port),
+    `${endpoint.user}@${endpoint.address}`,
+    ...remoteCommand,
+  ];
+}
+
 export const sshCommand: Command = {
   name: 'ssh',
   summary: "an interactive shell on one machine (OpenSSH's ssh client, host key checked against the lab's known_hosts)",
@@ -22,11 +48,7 @@ export const sshCommand: Command = {
   optionHelp: LAB_OPTION_HELP,
   async run(args) {
     const { state, host, endpoint } = await endpointOf(args, 'npm run lab:ssh -- HOST');
-    const child = spawn(
-      'ssh',
-      ['-i', endpoint.privateKeyFile, '-p', String(endpoint.port), '-o', `UserKnownHostsFile=${state.path(KNOWN_HOSTS_FILE)}`, '-o', `HostKeyAlias=${host}`, '-o', 'StrictHostKeyChecking=accept-new', '-o', 'IdentitiesOnly=yes', `${endpoint.user}@${endpoint.address}`],
-      { stdio: 'inherit' },
-    );
+    const child = spawn('ssh', sshArgs(endpoint, host, state.path(KNOWN_HOSTS_FILE)), { stdio: 'inherit' });
     return new Promise<number>((resolve, reject) => {
       child.once('error', (error) => reject(new UsageError(`cannot run ssh (is OpenSSH's client installed?): ${error.message}`)));
       child.once('exit', (code) => resolve(code ?? 1));
