@@ -1,6 +1,6 @@
 // The lifecycle commands as a user runs them, on this host (no VirtualBox, no libvirt): every
 // refusal is one clear message and creates nothing, neither .lab/ nor a Vagrantfile.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TUTORIAL_LAB, hafarm, scratchDir } from '../helpers/cli.ts';
@@ -42,9 +42,24 @@ describe('missing prerequisites are one message, before anything is created', ()
     expect(readdirSync(dir)).toEqual(['lab.yaml']);
   });
 
+  it('up --provider virtualbox refuses a VirtualBox that this Vagrant cannot drive, naming both versions', async () => {
+    const dir = freshDir('vbox-too-new', tutorialText);
+    // Debian's real vagrant (2.3.4) beside a VBoxManage that says it is VirtualBox 7.1.
+    const bin = freshDir('vbox-7.1-bin');
+    writeFileSync(join(bin, 'VBoxManage'), '#!/bin/sh\necho 7.1.4r165100\n', { mode: 0o755 });
+    const result = await hafarm(['up', '--provider', 'virtualbox'], { cwd: dir, env: { PATH: `${bin}:/usr/bin:/bin` } });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/^ {2}- Vagrant 2\.3\.4 cannot drive VirtualBox 7\.1 \(it needs Vagrant 2\.4\.2 or later\)$/m);
+    expect(result.stderr).not.toContain('VBoxManage does not answer');
+    expect(readdirSync(dir)).toEqual(['lab.yaml']);
+  });
+
   it('up --provider libvirt names the plugin and libvirtd', async () => {
     const dir = freshDir('no-libvirt', tutorialText);
-    const result = await hafarm(['up', '--provider', 'libvirt'], { cwd: dir });
+    // Without virsh on PATH, whatever this host has installed: the test must never boot a VM.
+    const bin = freshDir('no-virsh-bin');
+    symlinkSync('/usr/bin/vagrant', join(bin, 'vagrant'));
+    const result = await hafarm(['up', '--provider', 'libvirt'], { cwd: dir, env: { PATH: `${bin}:/bin/nonexistent` } });
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(/vagrant-libvirt|libvirtd/);
     expect(readdirSync(dir)).toEqual(['lab.yaml']);

@@ -59,3 +59,25 @@ describe('finding VBoxManage', () => {
     expect(vboxManageCandidates({}, 'linux')).toEqual(['VBoxManage']);
   });
 });
+
+describe('the Vagrant and VirtualBox pair', () => {
+  it("is refused where Vagrant's changelog says that Vagrant cannot drive that VirtualBox", async () => {
+    const { pairingProblem } = await import('../../lib/providers/vagrant/prerequisites.ts');
+    // Debian 12's vagrant with each VirtualBox 7 release.
+    expect(pairingProblem('2.3.4', '7.0.20r163906')).toBeUndefined();
+    expect(pairingProblem('2.3.4', '7.1.4r165100')).toBe('Vagrant 2.3.4 cannot drive VirtualBox 7.1 (it needs Vagrant 2.4.2 or later)');
+    expect(pairingProblem('2.4.1', '7.1.0r164728')).toBe('Vagrant 2.4.1 cannot drive VirtualBox 7.1 (it needs Vagrant 2.4.2 or later)');
+    expect(pairingProblem('2.4.2', '7.1.0r164728')).toBeUndefined();
+    expect(pairingProblem('2.4.8', '7.2.2r170484')).toBe('Vagrant 2.4.8 cannot drive VirtualBox 7.2 (it needs Vagrant 2.4.9 or later)');
+    expect(pairingProblem('2.4.9', '7.2.2r170484')).toBeUndefined();
+    expect(pairingProblem('2.3.1', '7.0.2r154219')).toBe('Vagrant 2.3.1 cannot drive VirtualBox 7.0 (it needs Vagrant 2.3.2 or later)');
+    expect(pairingProblem('2.3.4', '6.1.50r161033')).toBeUndefined();
+  });
+
+  it('is refused on an arm64 host for the amd64-only Debian boxes, and only there', async () => {
+    const { architectureProblem } = await import('../../lib/providers/vagrant/prerequisites.ts');
+    expect(architectureProblem('debian/bookworm64', 'arm64')).toBe('VirtualBox on this arm64 host (Apple Silicon) runs only arm64 guests, and the box debian/bookworm64 is published for amd64 only');
+    expect(architectureProblem('debian/bookworm64', 'x64')).toBeUndefined();
+    expect(architectureProblem('bento/debian-12', 'arm64')).toBeUndefined();
+  });
+});

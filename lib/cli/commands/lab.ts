@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { execa } from 'execa';
 import { missingHostPackages } from '../../providers/netns/prerequisites.ts';
-import { libvirtMissing, virtualboxMissing } from '../../providers/vagrant/prerequisites.ts';
+import { createProvider } from '../../providers/select-provider.ts';
 import { PrerequisitesMissing } from '../../providers/provider.ts';
 import type { Command } from '../command.ts';
 import { LAB_OPTION_HELP, LAB_OPTIONS, PROVIDER_OPTION, PROVIDER_OPTION_HELP, labContext, providerChoice } from '../lab-options.ts';
@@ -36,7 +36,8 @@ export const labCommand: Command = {
     const { lab, state } = labContext(args);
     const choice = state.read()?.provider ?? providerChoice(args, lab);
     // auto picks the namespace provider only where neither hypervisor is usable.
-    const netnsWanted = choice === 'netns' || (choice === 'auto' && (await virtualboxMissing()).length > 0 && (await libvirtMissing()).length > 0);
+    const hypervisorMissing = async (name: 'virtualbox' | 'libvirt') => (await createProvider(name, lab, state).missingPrerequisites()).length > 0;
+    const netnsWanted = choice === 'netns' || (choice === 'auto' && (await hypervisorMissing('virtualbox')) && (await hypervisorMissing('libvirt')));
     if (netnsWanted) await installNetnsHostPackages();
     const up = await upCommand.run(args);
     if (up !== 0) return up;

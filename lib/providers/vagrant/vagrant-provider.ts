@@ -22,7 +22,7 @@ export class VagrantProvider implements LabProvider {
   ) {}
 
   missingPrerequisites(): Promise<MissingPrerequisite[]> {
-    return this.name === 'virtualbox' ? virtualboxMissing() : libvirtMissing();
+    return this.name === 'virtualbox' ? virtualboxMissing(this.lab.box.name) : libvirtMissing();
   }
 
   private options(): Options {
