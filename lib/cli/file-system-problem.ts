@@ -17,6 +17,7 @@ const REASONS: Record<string, { reason: string; todo: string }> = {
   ENOTDIR: { reason: 'a part of the path is a file, not a folder', todo: 'move that file out of the way, or pass another path' },
   EISDIR: { reason: 'it is a folder where hafarm expects a file', todo: 'move that folder out of the way' },
   EEXIST: { reason: 'something that is not a folder is already there', todo: 'move it out of the way, or pass another path' },
+  EBUSY: { reason: 'it is in use, e.g. a mount point', todo: 'unmount it or stop what uses it, then run the command again' },
   ELOOP: { reason: 'too many levels of symbolic links', todo: 'pass a path without a link loop' },
   ENAMETOOLONG: { reason: 'the name is too long', todo: 'pass a shorter path' },
 };

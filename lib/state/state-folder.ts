@@ -49,18 +49,27 @@ export interface Removal {
   removed: StateEntry[];
   /** entries hafarm did not make, left where they are */
   kept: string[];
-  /** the folder itself, once nothing was left in it */
-  folderRemoved: boolean;
+  /** the folder itself: removed once nothing was left in it, kept when it is a mount point */
+  folder: 'removed' | 'kept' | 'mount point';
+}
+
+/** Removes an empty folder, unless a file system is mounted on it (the user's, then). */
+function removeEmptyFolder(dir: string): 'removed' | 'mount point' {
+  try {
+    rmdirSync(dir);
+    return 'removed';
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EBUSY') return 'mount point';
+    throw error;
+  }
 }
 
 /** Removes hafarm's entries (links inside them are removed, not followed), then the folder if it is empty. */
 export function removeOwnEntries(dir: string): Removal {
   const contents = inspectStateFolder(dir);
-  if (contents.kind === 'absent') return { removed: [], kept: [], folderRemoved: false };
+  if (contents.kind === 'absent') return { removed: [], kept: [], folder: 'kept' };
   const mounts = mountsInside(dir);
   if (mounts.length > 0) throw new NotAStateFolder({ reason: 'mounted', dir, mounts });
   for (const name of contents.ours) rmSync(resolve(dir, name), { recursive: true, force: true });
-  const folderRemoved = contents.foreign.length === 0;
-  if (folderRemoved) rmdirSync(dir);
-  return { removed: contents.ours, kept: contents.foreign, folderRemoved };
+  return { removed: contents.ours, kept: contents.foreign, folder: contents.foreign.length === 0 ? removeEmptyFolder(dir) : 'kept' };
 }

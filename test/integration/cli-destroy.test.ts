@@ -251,6 +251,18 @@ describe("lab:destroy removes hafarm's own entries, and the folder once nothing 
     expect(readdirSync(dir)).toEqual(['out']);
   });
 
+  it('a state folder that is itself a mount point: its entries go, the empty folder stays', async () => {
+    const dir = freshDir('mount-point');
+    mkdirSync(join(dir, '.lab'));
+    // The tmpfs and the state in it exist only in the command's own mount namespace (unshare).
+    const state = JSON.stringify({ lab: LAB_NAME, definition: labFile, provider: 'netns', created: '' });
+    const mountAndRun = ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', `mount -t tmpfs tmpfs "$0" && echo '${state}' > "$0/lab-state.json" && echo x > "$0/known_hosts" && exec "$@"`, join(dir, '.lab')];
+    const result = await hafarm(['destroy', '--lab', labFile], { cwd: dir, wrapper: mountAndRun });
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain(`lab "${LAB_NAME}": destroyed (netns); removed known_hosts, lab-state.json from ${dir}/.lab\nkept the empty folder ${dir}/.lab: a file system is mounted on it`);
+  });
+
   it('an empty folder', async () => {
     const dir = freshDir('empty');
     mkdirSync(join(dir, 'state'));

@@ -80,6 +80,7 @@ describe('file system errors', () => {
     expect(fileSystemProblem(errorOf('EACCES', 'mkdir'))).toBe('cannot create folder /p/.lab: permission denied (EACCES); run hafarm as a user with that permission, or pass another --state (or --out) folder.');
     expect(fileSystemProblem(errorOf('EROFS', 'open', '/p/.lab/secrets.json'))).toBe('cannot open /p/.lab/secrets.json: the file system is read-only (EROFS); pass a --state (or --out) folder on a writable file system.');
     expect(fileSystemProblem(errorOf('ENOSPC', 'write'))).toContain('no space left on the device (ENOSPC); free some space');
+    expect(fileSystemProblem(errorOf('EBUSY', 'rmdir'))).toBe('cannot remove folder /p/.lab: it is in use, e.g. a mount point (EBUSY); unmount it or stop what uses it, then run the command again.');
   });
 
   it('leave anything else to be reported as a bug', () => {

@@ -59,9 +59,10 @@ export const destroyCommand: Command = {
     await provider?.destroy();
     const removal = state.removeOwnEntries();
     const what = provider ? `destroyed (${provider.name})` : 'nothing to destroy';
-    const files = removal.folderRemoved ? `${state.dir} removed` : removal.removed.length > 0 ? `removed ${listNames(removal.removed, 20)} from ${state.dir}` : `no state in ${state.dir}`;
+    const files = removal.folder === 'removed' ? `${state.dir} removed` : removal.removed.length > 0 ? `removed ${listNames(removal.removed, 20)} from ${state.dir}` : `no state in ${state.dir}`;
     console.log(`lab "${lab.name}": ${what}; ${files}`);
     if (removal.kept.length > 0) console.log(`kept ${state.dir} and what hafarm did not make in it: ${listNames(removal.kept, 20)}`);
+    if (removal.folder === 'mount point') console.log(`kept the empty folder ${state.dir}: a file system is mounted on it`);
     // Shared with the host's other labs, so kept; said so that its space is not a surprise.
     const cached = provider?.name === 'netns' ? cacheBytes() : 0;
     if (cached > 0) console.log(`kept: the base images in ${cacheDir()} (${Math.round(cached / 2 ** 20)} MiB), shared by every netns lab of this host; delete that folder once none is left`);
