@@ -6,6 +6,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TUTORIAL_LAB, hafarm, scratchDir } from '../helpers/cli.ts';
+import { expectRefused } from '../helpers/refused.ts';
 import { treeOf } from '../helpers/tree.ts';
 
 const scratch = scratchDir('damaged');
@@ -27,17 +28,6 @@ function labDir(name: string, state: Record<string, string> = {}): string {
   return dir;
 }
 
-/** Runs the command, and checks it was refused cleanly and left every file as it was. */
-async function refused(dir: string, args: string[], exitCode = 1) {
-  const before = treeOf(dir);
-  const result = await hafarm(args, { cwd: dir });
-  expect(result.stderr).not.toContain('unexpected error');
-  expect(result.stderr).not.toMatch(/^\s+at /m);
-  expect(result.exitCode, result.stderr).toBe(exitCode);
-  expect(treeOf(dir)).toEqual(before);
-  return result.stderr;
-}
-
 const COMMANDS_READING_THE_RECORD = [['status'], ['up', '--provider', 'virtualbox'], ['provision'], ['verify'], ['render', '--out', 'out'], ['destroy'], ['halt', 'web1']];
 
 describe('a damaged lab-state.json', () => {
@@ -54,7 +44,7 @@ describe('a damaged lab-state.json', () => {
     const dir = labDir('record');
     damage(dir);
     for (const args of COMMANDS_READING_THE_RECORD) {
-      const stderr = await refused(dir, args);
+      const stderr = await expectRefused(dir, args);
       expect(stderr, args.join(' ')).toContain(`hafarm: ${dir}/.lab/lab-state.json is damaged (${problem}`);
       expect(stderr).toContain('If those machines still exist, run lab:destroy --provider NAME');
       expect(stderr).toContain(`if none is left, remove ${dir}/.lab by hand. Nothing was changed.`);
@@ -77,7 +67,7 @@ describe('a damaged secrets.json', () => {
     if (content === undefined) mkdirSync(join(dir, '.lab/secrets.json'));
     else writeFileSync(join(dir, '.lab/secrets.json'), content);
     for (const args of [['render', '--out', 'out'], ['status', '--secrets']]) {
-      const stderr = await refused(dir, args);
+      const stderr = await expectRefused(dir, args);
       expect(stderr, args.join(' ')).toContain(`hafarm: ${dir}/.lab/secrets.json is damaged (${problem}`);
       expect(stderr).toContain('so hafarm does not replace a bad value by itself (that would change the secrets of a running lab)');
     }
@@ -86,7 +76,7 @@ describe('a damaged secrets.json', () => {
 
   it('never repeats a secret in the message', async () => {
     const dir = labDir('secret-not-shown', { 'secrets.json': '{"heartbeatAuthkey": s3cr3tvalue' });
-    const stderr = await refused(dir, ['render', '--out', 'out']);
+    const stderr = await expectRefused(dir, ['render', '--out', 'out']);
     expect(stderr).toContain('is damaged (not JSON: ');
     expect(stderr).not.toContain('s3cr3t');
   });
@@ -106,7 +96,7 @@ describe('a damaged netns.json', () => {
   it('is refused by the commands that use it; destroy goes on without it', async () => {
     const dir = labDir('netns', { 'lab-state.json': RECORD, 'netns.json': JSON.stringify({ mgmt: { network: '10.213.7.0', prefix: 24 }, base: { repo: '/x,upperdir=/etc', rootfs: '/y' } }) });
     for (const args of [['status'], ['start', 'web1']]) {
-      const stderr = await refused(dir, args);
+      const stderr = await expectRefused(dir, args);
       expect(stderr).toContain(`hafarm: ${dir}/.lab/netns.json is damaged (base.repo: "/x,upperdir=/etc" is not allowed (allowed: an absolute path without "," or ":"))`);
       expect(stderr).toContain("Run lab:destroy (it finds the lab's machines by their names without this file), then lab:up");
     }
@@ -121,7 +111,7 @@ describe('a damaged netns.json', () => {
 describe('--state and --out naming what cannot be a folder', () => {
   it.each([['up', '--provider', 'virtualbox'], ['status'], ['render', '--out', 'out'], ['provision'], ['destroy']])('%s --state naming a file', async (...args) => {
     const dir = labDir('state-file');
-    const stderr = await refused(dir, [...args, '--state', 'lab.yaml']);
+    const stderr = await expectRefused(dir, [...args, '--state', 'lab.yaml']);
     expect(stderr).toBe(`hafarm: --state ${dir}/lab.yaml is a file, not a folder: a lab's state lives in a folder of its own. Pass --state with a folder (hafarm creates it if needed). Nothing was changed.`);
   });
 
@@ -129,15 +119,15 @@ describe('--state and --out naming what cannot be a folder', () => {
     const dir = join(scratch.dir, `${++count}-out-file`);
     mkdirSync(dir);
     writeFileSync(join(dir, 'lab.yaml'), labText);
-    expect(await refused(dir, ['render', '--out', 'lab.yaml'], 2)).toBe(`hafarm: --out ${dir}/lab.yaml is a file, not a folder (allowed: a folder, created if needed)`);
-    expect(await refused(dir, ['render', '--out', 'lab.yaml/rendered'], 2)).toBe(`hafarm: --out ${dir}/lab.yaml/rendered: ${dir}/lab.yaml is a file, not a folder (allowed: a folder, created if needed)`);
+    expect(await expectRefused(dir, ['render', '--out', 'lab.yaml'], { exitCode: 2 })).toBe(`hafarm: --out ${dir}/lab.yaml is a file, not a folder (allowed: a folder, created if needed)`);
+    expect(await expectRefused(dir, ['render', '--out', 'lab.yaml/rendered'], { exitCode: 2 })).toBe(`hafarm: --out ${dir}/lab.yaml/rendered: ${dir}/lab.yaml is a file, not a folder (allowed: a folder, created if needed)`);
     expect(existsSync(join(dir, '.lab'))).toBe(false);
   });
 
   it('capture --out naming a folder, or a path under a file, before any machine is asked', async () => {
     const dir = labDir('capture-out', { 'lab-state.json': RECORD });
-    expect(await refused(dir, ['capture', '--out', '.lab', 'web1', 'eth1'], 2)).toBe(`hafarm: --out ${dir}/.lab: that is a folder (allowed: a file to write the pcap into)`);
-    expect(await refused(dir, ['capture', '--out', 'lab.yaml/x.pcap', 'web1', 'eth1'], 2)).toBe(`hafarm: --out ${dir}/lab.yaml/x.pcap: ${dir}/lab.yaml is a file, not a folder (allowed: a file to write the pcap into)`);
+    expect(await expectRefused(dir, ['capture', '--out', '.lab', 'web1', 'eth1'], { exitCode: 2 })).toBe(`hafarm: --out ${dir}/.lab: that is a folder (allowed: a file to write the pcap into)`);
+    expect(await expectRefused(dir, ['capture', '--out', 'lab.yaml/x.pcap', 'web1', 'eth1'], { exitCode: 2 })).toBe(`hafarm: --out ${dir}/lab.yaml/x.pcap: ${dir}/lab.yaml is a file, not a folder (allowed: a file to write the pcap into)`);
   });
 });
 

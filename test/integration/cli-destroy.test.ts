@@ -6,6 +6,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSyn
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TUTORIAL_LAB, hafarm, scratchDir } from '../helpers/cli.ts';
+import { expectRefused } from '../helpers/refused.ts';
 import { treeOf } from '../helpers/tree.ts';
 
 const scratch = scratchDir('destroy');
@@ -65,37 +66,31 @@ function projectLike(dir: string): string {
 }
 
 describe('lab:destroy refuses what is not a lab state folder, touching nothing', () => {
+  const destroyArgs = (...args: string[]) => ['destroy', '--lab', labFile, ...args];
+
   it('--state . in a project: the project, its .git and its own Vagrantfile and report/ stay', async () => {
     const project = projectLike(freshDir('project'));
-    const before = treeOf(project);
-    expect(Object.keys(before)).toEqual(expect.arrayContaining(['.git/HEAD', 'Vagrantfile', 'report/notes.md', 'src/main.ts']));
+    expect(Object.keys(treeOf(project))).toEqual(expect.arrayContaining(['.git/HEAD', 'Vagrantfile', 'report/notes.md', 'src/main.ts']));
     // Vagrantfile and report/ bear hafarm's names: without a record, the rest of the folder gives it away.
-    const result = await destroy(project, '--state', '.');
-    expect(result.exitCode).toBe(1);
-    expect(result.stderr).toBe(
+    expect(await expectRefused(project, destroyArgs('--state', '.'))).toBe(
       `hafarm: ${project} is not a lab's state folder: it holds no lab record (lab-state.json) and holds files hafarm did not make (.git, README.md, lab.yaml, src). ` +
         'lab:destroy removes only what hafarm made, so it removed nothing. Check --state (default .lab).',
     );
-    expect(treeOf(project)).toEqual(before);
   });
 
-  it('--state naming a plain file', async () => {
-    const dir = freshDir('plain-file');
+  it.each([
+    ['naming a plain file', 'notes.txt', (dir: string) => `--state ${dir}/notes.txt is a file, not a folder: a lab's state lives in a folder of its own. Pass --state with a folder (hafarm creates it if needed). Nothing was changed.`],
+    ['under a file', 'notes.txt/state', (dir: string) => `--state ${dir}/notes.txt/state: ${dir}/notes.txt is a file, so no folder can be there. Pass --state with a folder. Nothing was changed.`],
+  ])('--state %s', async (_name, state, message) => {
+    const dir = freshDir('file');
     write(dir, { 'notes.txt': 'mine\n' });
-    const result = await destroy(dir, '--state', 'notes.txt');
-    expect(result.exitCode).toBe(1);
-    expect(result.stderr).toBe(`hafarm: --state ${dir}/notes.txt is a file, not a folder: a lab's state lives in a folder of its own. Pass --state with a folder (hafarm creates it if needed). Nothing was changed.\n`.trimEnd());
-    expect(treeOf(dir)).toEqual({ 'notes.txt': 'file mine\n' });
+    expect(await expectRefused(dir, destroyArgs('--state', state))).toBe(`hafarm: ${message(dir)}`);
   });
 
   it('--state naming an unrelated folder', async () => {
     const dir = freshDir('unrelated');
     write(dir, { 'photos/2024/a.jpg': 'jpeg', 'photos/b.jpg': 'jpeg' });
-    const before = treeOf(dir);
-    const result = await destroy(dir, '--state', 'photos');
-    expect(result.exitCode).toBe(1);
-    expect(result.stderr).toContain(`${dir}/photos is not a lab's state folder: it holds no lab record (lab-state.json) and holds files hafarm did not make (2024, b.jpg)`);
-    expect(treeOf(dir)).toEqual(before);
+    expect(await expectRefused(dir, destroyArgs('--state', 'photos'))).toContain(`${dir}/photos is not a lab's state folder: it holds no lab record (lab-state.json) and holds files hafarm did not make (2024, b.jpg)`);
   });
 
   it('--state naming a symbolic link, to a project or even to a lab state folder', async () => {
@@ -104,23 +99,11 @@ describe('lab:destroy refuses what is not a lab state folder, touching nothing',
     hafarmState(join(dir, 'state'));
     symlinkSync('project', join(dir, 'to-project'));
     symlinkSync(join(dir, 'state'), join(dir, 'to-state'));
-    const before = treeOf(dir);
     for (const [link, target] of [['to-project', 'project'], ['to-state', 'state']] as const) {
-      const result = await destroy(dir, '--state', link);
-      expect(result.exitCode).toBe(1);
-      expect(result.stderr).toContain(`--state ${dir}/${link} is a symbolic link (to ${dir}/${target}); hafarm does not follow it`);
-      expect(result.stderr).toContain(`Pass --state ${dir}/${target} instead. Nothing was changed.`);
+      const stderr = await expectRefused(dir, destroyArgs('--state', link));
+      expect(stderr).toContain(`--state ${dir}/${link} is a symbolic link (to ${dir}/${target}); hafarm does not follow it`);
+      expect(stderr).toContain(`Pass --state ${dir}/${target} instead. Nothing was changed.`);
     }
-    expect(treeOf(dir)).toEqual(before);
-  });
-
-  it('--state under a file', async () => {
-    const dir = freshDir('under-file');
-    write(dir, { 'notes.txt': 'mine\n' });
-    const result = await destroy(dir, '--state', 'notes.txt/state');
-    expect(result.exitCode).toBe(1);
-    expect(result.stderr).toContain(`--state ${dir}/notes.txt/state: ${dir}/notes.txt is a file, so no folder can be there.`);
-    expect(treeOf(dir)).toEqual({ 'notes.txt': 'file mine\n' });
   });
 
   // As nobody, so that a mistake here could not cost the machine its files.
@@ -129,7 +112,7 @@ describe('lab:destroy refuses what is not a lab state folder, touching nothing',
     chmodSync(scratch.dir, 0o755);
     chmodSync(dir, 0o755);
     const before = readdirSync('/').sort();
-    const result = await hafarm(['destroy', '--lab', labFile, '--state', '/'], { cwd: dir, env: { HOME: '/tmp' }, wrapper: ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] });
+    const result = await hafarm(destroyArgs('--state', '/'), { cwd: dir, env: { HOME: '/tmp' }, wrapper: ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] });
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(/^hafarm: \/ is not a lab's state folder: it holds no lab record \(lab-state\.json\) and holds files hafarm did not make \([^)]* and \d+ more\)\. lab:destroy removes only what hafarm made, so it removed nothing\./);
     expect(readdirSync('/').sort()).toEqual(before);
@@ -139,22 +122,15 @@ describe('lab:destroy refuses what is not a lab state folder, touching nothing',
     const dir = freshDir('lost-record-user-file');
     hafarmState(join(dir, '.lab'), { record: false });
     write(dir, { '.lab/todo.txt': 'mine\n' });
-    const before = treeOf(dir);
-    const result = await destroy(dir);
-    expect(result.exitCode).toBe(1);
-    expect(result.stderr).toContain(`${dir}/.lab is not a lab's state folder: it holds no lab record (lab-state.json) and holds files hafarm did not make (todo.txt)`);
-    expect(treeOf(dir)).toEqual(before);
+    expect(await expectRefused(dir, destroyArgs())).toContain(`${dir}/.lab is not a lab's state folder: it holds no lab record (lab-state.json) and holds files hafarm did not make (todo.txt)`);
   });
 
   it('a folder that lost its record but holds machines: refused until --provider says which provider made them', async () => {
     const dir = freshDir('lost-record-machines');
     hafarmState(join(dir, '.lab'), { record: false });
-    const before = treeOf(dir);
-    const refused = await destroy(dir);
-    expect(refused.exitCode).toBe(1);
-    expect(refused.stderr).toContain(`${dir}/.lab has lost its record (lab-state.json), which names the lab and the provider that made its machines, but it still holds what machines leave (machines, netns.json).`);
-    expect(refused.stderr).toContain(`run lab:destroy --provider NAME (virtualbox, libvirt or netns: the one the lab was brought up with) to destroy the machines of lab "${LAB_NAME}" and this folder. Nothing was removed.`);
-    expect(treeOf(dir)).toEqual(before);
+    const stderr = await expectRefused(dir, destroyArgs());
+    expect(stderr).toContain(`${dir}/.lab has lost its record (lab-state.json), which names the lab and the provider that made its machines, but it still holds what machines leave (machines, netns.json).`);
+    expect(stderr).toContain(`run lab:destroy --provider NAME (virtualbox, libvirt or netns: the one the lab was brought up with) to destroy the machines of lab "${LAB_NAME}" and this folder. Nothing was removed.`);
     const destroyed = await destroy(dir, '--provider', 'netns');
     expect(destroyed.stdout).toContain(`lab "${LAB_NAME}": destroyed (netns); ${dir}/.lab removed`);
     expect(destroyed.exitCode).toBe(0);
@@ -165,12 +141,9 @@ describe('lab:destroy refuses what is not a lab state folder, touching nothing',
     const dir = freshDir('damaged-record');
     hafarmState(join(dir, '.lab'));
     writeFileSync(join(dir, '.lab', 'lab-state.json'), '{"lab": "dst');
-    const before = treeOf(dir);
-    const refused = await destroy(dir);
-    expect(refused.exitCode).toBe(1);
-    expect(refused.stderr).toContain(`hafarm: ${dir}/.lab/lab-state.json is damaged (not JSON: `);
-    expect(refused.stderr).toContain('run lab:destroy --provider NAME (the provider they were made with)');
-    expect(treeOf(dir)).toEqual(before);
+    const stderr = await expectRefused(dir, destroyArgs());
+    expect(stderr).toContain(`hafarm: ${dir}/.lab/lab-state.json is damaged (not JSON: `);
+    expect(stderr).toContain('run lab:destroy --provider NAME (the provider they were made with)');
     const destroyed = await destroy(dir, '--provider', 'netns');
     expect(destroyed.exitCode).toBe(0);
     expect(readdirSync(dir)).toEqual([]);
@@ -180,26 +153,16 @@ describe('lab:destroy refuses what is not a lab state folder, touching nothing',
     const dir = freshDir('mounted');
     write(dir, { '.lab/known_hosts': 'web1 ssh-ed25519 AAAA\n', '.lab/report/index.html': '<html>' });
     mkdirSync(join(dir, '.lab', 'report', 'mnt'));
-    const before = treeOf(dir);
     // A mount of the command's own (unshare): the host's mounts are not touched.
     const mountAndRun = ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', 'mount -t tmpfs tmpfs "$0" && echo inside > "$0/f" && exec "$@"', join(dir, '.lab', 'report', 'mnt')];
-    const result = await hafarm(['destroy', '--lab', labFile], { cwd: dir, wrapper: mountAndRun });
-    expect(result.exitCode).toBe(1);
-    expect(result.stderr).toContain(`${dir}/.lab has file systems mounted inside it (${dir}/.lab/report/mnt); removing the folder would reach into them.`);
-    expect(treeOf(dir)).toEqual(before);
+    expect(await expectRefused(dir, destroyArgs(), { wrapper: mountAndRun })).toContain(`${dir}/.lab has file systems mounted inside it (${dir}/.lab/report/mnt); removing the folder would reach into them.`);
   });
 
   it('--provider that is not the recorded one, or is auto', async () => {
     const dir = freshDir('provider-mismatch');
     hafarmState(join(dir, '.lab'));
-    const before = treeOf(dir);
-    const mismatch = await destroy(dir, '--provider', 'libvirt');
-    expect(mismatch.exitCode).toBe(2);
-    expect(mismatch.stderr).toContain(`--provider: lab "${LAB_NAME}" was brought up with netns (its record in ${dir}/.lab says so); leave --provider out`);
-    const auto = await destroy(dir, '--provider', 'auto');
-    expect(auto.exitCode).toBe(2);
-    expect(auto.stderr).toContain('--provider: "auto" is not allowed here (allowed: virtualbox, libvirt, netns');
-    expect(treeOf(dir)).toEqual(before);
+    expect(await expectRefused(dir, destroyArgs('--provider', 'libvirt'), { exitCode: 2 })).toContain(`--provider: lab "${LAB_NAME}" was brought up with netns (its record in ${dir}/.lab says so); leave --provider out`);
+    expect(await expectRefused(dir, destroyArgs('--provider', 'auto'), { exitCode: 2 })).toContain('--provider: "auto" is not allowed here (allowed: virtualbox, libvirt, netns');
   });
 });
 
@@ -278,11 +241,8 @@ describe('lab:up and lab:render do not start a lab in a folder that is not their
     ['render', ['render', '--out', '../rendered']],
   ])('%s --state . in a project', async (_name, args) => {
     const project = projectLike(freshDir('claim-project'));
-    const before = treeOf(project);
-    const result = await hafarm([...args, '--lab', 'lab.yaml', '--state', '.'], { cwd: project });
-    expect(result.exitCode).toBe(1);
-    expect(result.stderr).toContain(`${project} holds files hafarm did not make (.git, README.md, lab.yaml, src); a lab's state folder must be its own, because lab:destroy empties it.`);
-    expect(treeOf(project)).toEqual(before);
+    const stderr = await expectRefused(project, [...args, '--lab', 'lab.yaml', '--state', '.']);
+    expect(stderr).toContain(`${project} holds files hafarm did not make (.git, README.md, lab.yaml, src); a lab's state folder must be its own, because lab:destroy empties it.`);
     expect(existsSync(join(project, '..', 'rendered'))).toBe(false);
   });
 });
