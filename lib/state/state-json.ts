@@ -27,8 +27,8 @@ function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'an object';
-  const text = JSON.stringify(value);
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+  const json = JSON.stringify(value);
+  return json.length > 40 ? `${json.slice(0, 40)}…` : json;
 }
 
 /** hafarm's JSON state files hold a few fields: anything near this size is not one of them. */
@@ -77,6 +77,9 @@ export function nested(checks: Record<string, FieldCheck>): FieldCheck {
   };
 }
 
+/** Printable text on one line: what hafarm writes for names, paths and dates. */
+export const ONE_LINE = /^[^\x00-\x1f\x7f]{1,1000}$/;
+
 /**
  * A string of the given shape. A secret's value is never repeated in the message: even a
  * damaged one may be most of the real one.
@@ -103,6 +106,3 @@ export function requireShape<T>(file: string, value: unknown, checks: Record<str
   if (problems.length > 0) throw new StateDamaged({ file, problem: formatFieldProblems(problems), remedy });
   return value as T;
 }
-
-/** Printable text on one line: what hafarm writes for names, paths and dates. */
-export const ONE_LINE = /^[^\x00-\x1f\x7f]{1,1000}$/;
