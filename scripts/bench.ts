@@ -126,6 +126,6 @@ main()
   })
   .finally(async () => {
     await provider.destroy().catch(() => undefined);
-    state.remove();
+    state.removeOwnEntries();
     rmSync(work, { recursive: true, force: true });
   });

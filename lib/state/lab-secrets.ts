@@ -2,8 +2,9 @@
 // Heartbeat's authkeys secret (T6) and the HAProxy stats password (T8). Re-runs reuse them, so
 // nothing rotates and nothing restarts; they are printed only when the user asks.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, statSync, writeFileSync } from 'node:fs';
 import type { LabStateDir } from './lab-state.ts';
+import { readStateJson, requireShape, text, type FieldCheck } from './state-json.ts';
 
 export const SECRET_FILE = 'secrets.json';
 
@@ -20,23 +21,39 @@ const GENERATORS: { [K in keyof LabSecrets]: () => string } = {
   statsPassword: () => randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 20),
 };
 
-export function loadSecrets(state: LabStateDir): LabSecrets {
+// The shapes the generators make: the values go into authkeys and haproxy.cfg as they are, so a
+// line break or a space in one would add directives of its own.
+export const SECRET_CHECKS: { [K in keyof LabSecrets]: FieldCheck } = {
+  heartbeatAuthkey: text(/^[0-9a-f]{48}$/, '48 lowercase hexadecimal digits', { secret: true }),
+  statsPassword: text(/^[A-Za-z0-9]{1,64}$/, '1 to 64 letters and digits', { secret: true }),
+};
+
+const REMEDY =
+  "it holds the lab's Heartbeat key and stats password, which go into authkeys and haproxy.cfg on the machines as they are, " +
+  'so hafarm does not replace a bad value by itself (that would change the secrets of a running lab). ' +
+  'Restore the file, or delete it to have new secrets generated: the next lab:provision installs them';
+
+/** The stored secrets, checked, with any missing one generated in memory; nothing is written. */
+export function readSecrets(state: LabStateDir): { secrets: LabSecrets; generated: boolean } {
   const file = state.path(SECRET_FILE);
-  const stored: Partial<LabSecrets> = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<LabSecrets>) : {};
-  let added = false;
+  const names = Object.keys(GENERATORS) as Array<keyof LabSecrets>;
+  const value = readStateJson(file, REMEDY);
+  const stored = value === undefined ? {} : requireShape<Partial<LabSecrets>>(file, value, SECRET_CHECKS, REMEDY, names);
   const secrets = {} as LabSecrets;
-  for (const name of Object.keys(GENERATORS) as Array<keyof LabSecrets>) {
-    const value = stored[name];
-    if (typeof value === 'string' && value.length > 0) secrets[name] = value;
-    else {
-      secrets[name] = GENERATORS[name]();
-      added = true;
-    }
-  }
-  if (added) {
-    mkdirSync(state.dir, { recursive: true, mode: 0o700 });
-    writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
-  }
+  for (const name of names) secrets[name] = stored[name] ?? GENERATORS[name]();
+  return { secrets, generated: names.some((name) => stored[name] === undefined) };
+}
+
+export function storeSecrets(state: LabStateDir, secrets: LabSecrets): void {
+  state.ensureOwnFolder();
+  writeFileSync(state.path(SECRET_FILE), `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+}
+
+/** The lab's secrets, generating and storing any that are missing. */
+export function loadSecrets(state: LabStateDir): LabSecrets {
+  const { secrets, generated } = readSecrets(state);
+  if (generated) storeSecrets(state, secrets);
+  const file = state.path(SECRET_FILE);
   if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
   return secrets;
 }

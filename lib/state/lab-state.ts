@@ -1,9 +1,13 @@
 // The lab's state folder (.lab/ by default): generated Vagrantfile, provider state, secrets,
 // known_hosts. A record inside says which lab and provider it belongs to, so a command run with
 // another definition or provider is refused instead of touching someone else's machines.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Lab, ProviderName } from '../lab/model.ts';
+import { PROVIDER_CHOICES, type Lab, type ProviderName } from '../lab/model.ts';
+import type { StateEntry } from './state-entries.ts';
+import { inspectStateFolder, removeOwnEntries, type Removal, type StateFolderContents } from './state-folder.ts';
+import { ONE_LINE, oneOf, readStateJson, requireShape, text } from './state-json.ts';
+import { NotAStateFolder } from './state-problems.ts';
 
 export const DEFAULT_STATE_DIR = '.lab';
 const RECORD = 'lab-state.json';
@@ -14,6 +18,16 @@ export interface LabStateRecord {
   provider: ProviderName;
   created: string;
 }
+
+const PROVIDER_NAMES = PROVIDER_CHOICES.filter((choice): choice is ProviderName => choice !== 'auto');
+
+const RECORD_FIELDS = {
+  lab: text(ONE_LINE, 'the lab name lab:up wrote'),
+  definition: text(ONE_LINE, 'the definition file lab:up wrote'),
+  provider: oneOf(PROVIDER_NAMES),
+  // informational only: any line will do
+  created: text(/^[^\x00-\x1f\x7f]{0,100}$/, 'the time lab:up wrote'),
+};
 
 export class StateMismatch extends Error {
   override name = 'StateMismatch';
@@ -26,18 +40,29 @@ export class LabStateDir {
     this.dir = resolve(dir);
   }
 
-  path(...parts: string[]): string {
-    return join(this.dir, ...parts);
+  /** A path inside the folder; only names lab:destroy knows to remove are allowed. */
+  path(entry: StateEntry, ...parts: string[]): string {
+    return join(this.dir, entry, ...parts);
   }
 
-  exists(): boolean {
-    return existsSync(this.dir);
+  /** What the folder holds; NotAStateFolder when --state names a file, a link or a path under a file. */
+  contents(): StateFolderContents {
+    return inspectStateFolder(this.dir);
   }
 
+  private recordRemedy(): string {
+    return (
+      `it was written by lab:up and names the lab and the provider that made its machines. ` +
+      `If those machines still exist, run lab:destroy --provider NAME (the provider they were made with) to destroy them and this folder; if none is left, remove ${this.dir} by hand`
+    );
+  }
+
+  /** The record, checked to the shape lab:up writes; StateDamaged otherwise. */
   read(): LabStateRecord | undefined {
+    if (this.contents().kind === 'absent') return undefined;
     const file = this.path(RECORD);
-    if (!existsSync(file)) return undefined;
-    return JSON.parse(readFileSync(file, 'utf8')) as LabStateRecord;
+    const value = readStateJson(file, this.recordRemedy());
+    return value === undefined ? undefined : requireShape<LabStateRecord>(file, value, RECORD_FIELDS, this.recordRemedy());
   }
 
   /** Refuses when the folder belongs to another lab or was brought up with another provider. */
@@ -58,16 +83,35 @@ export class LabStateDir {
     return record;
   }
 
+  /**
+   * Refuses a folder that holds files hafarm did not make, unless it already carries a record:
+   * lab:destroy empties a state folder, so it must be hafarm's own before hafarm writes into it.
+   */
+  checkOwnFolder(): void {
+    const contents = this.contents();
+    // read(): a record that is there but damaged is reported as such, not as a foreign file.
+    if (contents.kind === 'folder' && contents.foreign.length > 0 && !this.read()) {
+      throw new NotAStateFolder({ reason: 'foreign', dir: this.dir, foreign: contents.foreign, doing: 'create' });
+    }
+  }
+
+  /** Makes the folder if needed, once checkOwnFolder() allows it. */
+  ensureOwnFolder(): void {
+    this.checkOwnFolder();
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+  }
+
   claim(lab: Lab, provider: ProviderName): LabStateRecord {
     const existing = this.check(lab, provider);
     if (existing) return existing;
-    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    this.ensureOwnFolder();
     const record: LabStateRecord = { lab: lab.name, definition: lab.file, provider, created: new Date().toISOString() };
     writeFileSync(this.path(RECORD), `${JSON.stringify(record, null, 2)}\n`);
     return record;
   }
 
-  remove(): void {
-    rmSync(this.dir, { recursive: true, force: true });
+  /** Removes what hafarm made in the folder, and the folder once nothing else is left in it. */
+  removeOwnEntries(): Removal {
+    return removeOwnEntries(this.dir);
   }
 }

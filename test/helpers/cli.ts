@@ -9,8 +9,10 @@ export const PROJECT_DIR = fileURLToPath(new URL('../../', import.meta.url));
 export const TUTORIAL_LAB = join(PROJECT_DIR, 'lab.yaml');
 export const FOUR_WEB_LAB = join(PROJECT_DIR, 'test/fixtures/labs/four-web.yaml');
 
-export async function hafarm(args: string[], options: { cwd: string; env?: Record<string, string> }) {
-  const result = await execa(process.execPath, [join(PROJECT_DIR, 'bin/hafarm.js'), ...args], {
+/** `wrapper`: a command line hafarm runs under, e.g. setpriv to drop root, unshare for a mount of its own. */
+export async function hafarm(args: string[], options: { cwd: string; env?: Record<string, string>; wrapper?: string[] }) {
+  const command = [...(options.wrapper ?? []), process.execPath, join(PROJECT_DIR, 'bin/hafarm.js'), ...args];
+  const result = await execa(command[0]!, command.slice(1), {
     cwd: options.cwd,
     env: options.env,
     reject: false,

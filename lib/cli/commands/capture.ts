@@ -1,11 +1,20 @@
-import { resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { KnownHosts } from '../../engine/ssh/known-hosts.ts';
+import { fileInTheWay } from '../../state/file-in-the-way.ts';
 import { startMachineCapture } from '../../verify/machine-capture.ts';
 import { MachineShell } from '../../verify/machine-shell.ts';
 import { stringOption, UsageError, type Command } from '../command.ts';
 import { interruption } from '../interruption.ts';
 import { hostArgument, LAB_OPTION_HELP, LAB_OPTIONS, runningLab } from '../lab-options.ts';
 import { KNOWN_HOSTS_FILE } from './provision.ts';
+
+/** Why the pcap cannot be written at that path, checked before any machine is asked. */
+function pcapFileProblem(file: string): string | undefined {
+  const blocker = fileInTheWay(dirname(file));
+  if (blocker) return `${blocker} is a file, not a folder`;
+  return statSync(file, { throwIfNoEntry: false })?.isDirectory() ? 'that is a folder' : undefined;
+}
 
 export const captureCommand: Command = {
   name: 'capture',
@@ -21,8 +30,11 @@ export const captureCommand: Command = {
     const durationText = stringOption(args, 'duration');
     const duration = durationText === undefined ? undefined : Number(durationText);
     if (duration !== undefined && !(duration > 0 && duration <= 86_400)) throw new UsageError(`--duration: "${durationText}" is not allowed (seconds, from 1 to 86400)`);
+    const out = stringOption(args, 'out');
+    const outProblem = out === undefined ? undefined : pcapFileProblem(resolve(out));
+    if (outProblem) throw new UsageError(`--out ${resolve(out!)}: ${outProblem} (allowed: a file to write the pcap into)`);
     if (!(await provider.status()).some((m) => m.host === host && m.state === 'running')) throw new UsageError(`${host} is not running (npm run lab:start -- ${host})`);
-    const file = resolve(stringOption(args, 'out') ?? state.path('captures', `${host}-${iface}-${new Date().toISOString().replace(/[:.]/g, '-')}.pcap`));
+    const file = resolve(out ?? state.path('captures', `${host}-${iface}-${new Date().toISOString().replace(/[:.]/g, '-')}.pcap`));
     // tcpdump inside the machine, over SSH: the same on every provider and every host OS.
     const shell = new MachineShell(provider, new KnownHosts(state.path(KNOWN_HOSTS_FILE)));
     const capture = await startMachineCapture(await shell.connection(host), { iface, file }).catch((error: Error) => {

@@ -1,28 +1,70 @@
+import type { Lab, ProviderName } from '../../lab/model.ts';
 import { cacheBytes, cacheDir } from '../../providers/netns/base-image.ts';
-import { createProvider } from '../../providers/select-provider.ts';
-import type { Command } from '../command.ts';
+import { AUTO_ORDER, createProvider } from '../../providers/select-provider.ts';
+import type { LabStateDir, LabStateRecord } from '../../state/lab-state.ts';
+import { MACHINE_TRACES } from '../../state/state-entries.ts';
+import { listNames, NotAStateFolder, StateDamaged } from '../../state/state-problems.ts';
+import { stringOption, UsageError, type Command, type ParsedCommandLine } from '../command.ts';
 import { LAB_OPTION_HELP, LAB_OPTIONS, labContext } from '../lab-options.ts';
+
+/** --provider: only for a folder whose record is lost or damaged, where nothing else says which provider made the machines. */
+function givenProvider(args: ParsedCommandLine): ProviderName | undefined {
+  const given = stringOption(args, 'provider');
+  if (given === undefined) return undefined;
+  if (!(AUTO_ORDER as readonly string[]).includes(given)) throw new UsageError(`--provider: "${given}" is not allowed here (allowed: ${AUTO_ORDER.join(', ')}: the provider the lab was brought up with)`);
+  return given as ProviderName;
+}
+
+/** The record; a damaged one counts as lost when the user has said which provider made the machines. */
+function recordOf(state: LabStateDir, lab: Lab, given: ProviderName | undefined): LabStateRecord | undefined {
+  try {
+    return state.check(lab);
+  } catch (error) {
+    if (error instanceof StateDamaged && given) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Which provider destroys the machines: the record's; without a record, the one the user named,
+ * or none when the folder shows no sign of machines. Everything is decided before anything goes.
+ */
+function destroyingProvider(state: LabStateDir, lab: Lab, given: ProviderName | undefined): ProviderName | undefined {
+  const contents = state.contents();
+  const record = contents.kind === 'folder' ? recordOf(state, lab, given) : undefined;
+  if (record) {
+    if (given && given !== record.provider) throw new UsageError(`--provider: lab "${lab.name}" was brought up with ${record.provider} (its record in ${state.dir} says so); leave --provider out`);
+    return record.provider;
+  }
+  if (contents.kind === 'absent' || given) return given;
+  if (contents.foreign.length > 0) throw new NotAStateFolder({ reason: 'foreign', dir: state.dir, foreign: contents.foreign, doing: 'destroy' });
+  const traces = contents.ours.filter((name) => MACHINE_TRACES.includes(name));
+  if (traces.length > 0) throw new NotAStateFolder({ reason: 'machines-without-record', dir: state.dir, traces, lab: lab.name });
+  return undefined;
+}
 
 export const destroyCommand: Command = {
   name: 'destroy',
   summary: 'remove every machine, network and file the lab made, and nothing else',
-  usage: 'destroy [--lab FILE] [--state DIR]',
-  options: LAB_OPTIONS,
-  optionHelp: LAB_OPTION_HELP,
+  usage: 'destroy [--lab FILE] [--state DIR] [--provider NAME]',
+  options: { ...LAB_OPTIONS, provider: { type: 'string' } },
+  optionHelp: {
+    ...LAB_OPTION_HELP,
+    '--provider NAME': `${AUTO_ORDER.join(' | ')}: only for a state folder that lost its record (lab-state.json), to say which provider made the machines`,
+  },
   async run(args) {
     const { lab, state } = labContext(args);
-    const record = state.check(lab);
-    if (!record) {
-      if (state.exists()) state.remove();
-      console.log(`lab "${lab.name}": nothing to destroy (no state in ${state.dir})`);
-      return 0;
-    }
-    const provider = createProvider(record.provider, lab, state);
-    await provider.destroy();
-    state.remove();
-    console.log(`lab "${lab.name}": destroyed (${provider.name}); ${state.dir} removed`);
+    const name = destroyingProvider(state, lab, givenProvider(args));
+    const provider = name && createProvider(name, lab, state);
+    await provider?.destroy();
+    const removal = state.removeOwnEntries();
+    const what = provider ? `destroyed (${provider.name})` : 'nothing to destroy';
+    const files = removal.folder === 'removed' ? `${state.dir} removed` : removal.removed.length > 0 ? `removed ${listNames(removal.removed, 20)} from ${state.dir}` : `no state in ${state.dir}`;
+    console.log(`lab "${lab.name}": ${what}; ${files}`);
+    if (removal.kept.length > 0) console.log(`kept ${state.dir} and what hafarm did not make in it: ${listNames(removal.kept, 20)}`);
+    if (removal.folder === 'mount point') console.log(`kept the empty folder ${state.dir}: a file system is mounted on it`);
     // Shared with the host's other labs, so kept; said so that its space is not a surprise.
-    const cached = provider.name === 'netns' ? cacheBytes() : 0;
+    const cached = provider?.name === 'netns' ? cacheBytes() : 0;
     if (cached > 0) console.log(`kept: the base images in ${cacheDir()} (${Math.round(cached / 2 ** 20)} MiB), shared by every netns lab of this host; delete that folder once none is left`);
     return 0;
   },

@@ -3,7 +3,8 @@ import { dirname, join, resolve } from 'node:path';
 import { renderVagrantfile } from '../../../Vagrantfile.ts';
 import { tutorialPlaybook } from '../../../roles/playbook.ts';
 import { renderHost } from '../../render/render-lab.ts';
-import { loadSecrets } from '../../state/lab-secrets.ts';
+import { fileInTheWay } from '../../state/file-in-the-way.ts';
+import { readSecrets, storeSecrets } from '../../state/lab-secrets.ts';
 import { stringOption, UsageError, type Command } from '../command.ts';
 import { LAB_OPTION_HELP, LAB_OPTIONS, labContext } from '../lab-options.ts';
 
@@ -19,17 +20,22 @@ export const renderCommand: Command = {
     ...LAB_OPTION_HELP,
   },
   async run(args) {
+    // Everything is checked and rendered in memory first: a refusal writes nothing, secrets included.
     const out = stringOption(args, 'out');
     if (!out) throw new UsageError('render needs --out DIR: the folder to write the rendered files into');
+    const dir = resolve(out);
+    const blocker = fileInTheWay(dir);
+    if (blocker) throw new UsageError(`--out ${dir}${blocker === dir ? '' : `: ${blocker}`} is a file, not a folder (allowed: a folder, created if needed)`);
     const { lab, state } = labContext(args);
     state.check(lab);
-    const secrets = loadSecrets(state);
-    const dir = resolve(out);
+    const { secrets, generated } = readSecrets(state);
+    if (generated) state.checkOwnFolder();
+    const vagrantfile = renderVagrantfile(lab);
+    const hosts = lab.hosts.map((host) => ({ host, files: renderHost(lab, host, tutorialPlaybook, secrets) }));
+    if (generated) storeSecrets(state, secrets);
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'Vagrantfile'), renderVagrantfile(lab));
-    let count = 0;
-    for (const host of lab.hosts) {
-      const files = renderHost(lab, host, tutorialPlaybook, secrets);
+    writeFileSync(join(dir, 'Vagrantfile'), vagrantfile);
+    for (const { host, files } of hosts) {
       for (const file of files) {
         const target = join(dir, host.name, file.path);
         mkdirSync(dirname(target), { recursive: true });
@@ -39,8 +45,8 @@ export const renderCommand: Command = {
       }
       const manifest = files.map(({ path, mode, owner, group, kind, step, role }) => ({ path, mode, owner, group, kind, step, role }));
       writeFileSync(join(dir, host.name, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
-      count += files.length;
     }
+    const count = hosts.reduce((sum, { files }) => sum + files.length, 0);
     console.log(`${dir}: Vagrantfile and ${count} managed files of ${lab.hosts.length} hosts (lab "${lab.name}")`);
     return 0;
   },

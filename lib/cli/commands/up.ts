@@ -11,6 +11,8 @@ export const upCommand: Command = {
   optionHelp: { ...PROVIDER_OPTION_HELP, ...LAB_OPTION_HELP },
   async run(args) {
     const { lab, state } = labContext(args);
+    // Before the prerequisites: a folder that cannot be this lab's is refused whatever the host has.
+    state.checkOwnFolder();
     const provider = await resolveProvider(providerChoice(args, lab), lab, state);
     await requirePrerequisites(provider);
     state.claim(lab, provider.name);

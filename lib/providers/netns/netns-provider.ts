@@ -5,6 +5,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { formatCidr, fromInt, isHostOf, toInt, broadcast, type Cidr } from '../../lab/ipv4.ts';
 import { findHost, type Lab } from '../../lab/model.ts';
 import type { LabStateDir } from '../../state/lab-state.ts';
+import { nested, readStateJson, requireShape, text, wholeNumber } from '../../state/state-json.ts';
+import { StateDamaged } from '../../state/state-problems.ts';
 import type { LabProvider, MachineEvent, MachineStatus, MissingPrerequisite, SshEndpoint } from '../provider.ts';
 import { ensureBaseImage, type BaseImage } from './base-image.ts';
 import { attempt, run } from './host-command.ts';
@@ -20,6 +22,15 @@ interface NetnsState {
 }
 
 const STATE_FILE = 'netns.json';
+
+// The paths go into overlayfs's mount options, where "," and ":" separate options and layers.
+const MOUNT_PATH = /^\/[^,:\x00-\x1f\x7f]{1,1000}$/;
+const NETNS_STATE_FIELDS = {
+  mgmt: nested({ network: text(/^10\.213\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.0$/, 'a network of 10.213.0.0/16 ending in .0'), prefix: wholeNumber(24, 24) }),
+  base: nested({ repo: text(MOUNT_PATH, 'an absolute path without "," or ":"'), rootfs: text(MOUNT_PATH, 'an absolute path without "," or ":"') }),
+};
+const NETNS_STATE_REMEDY =
+  "it records the namespace machines' management subnet and base image. Run lab:destroy (it finds the lab's machines by their names without this file), then lab:up";
 
 export class MachinesFailed extends Error {
   override name = 'MachinesFailed';
@@ -55,9 +66,20 @@ export class NetnsProvider implements LabProvider {
     return this.state.path('ssh', 'id_ed25519');
   }
 
+  /** netns.json, checked: its subnet becomes addresses and its paths mount options. */
   private readState(): NetnsState | undefined {
     const file = this.state.path(STATE_FILE);
-    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as NetnsState) : undefined;
+    const value = readStateJson(file, NETNS_STATE_REMEDY);
+    return value === undefined ? undefined : requireShape<NetnsState>(file, value, NETNS_STATE_FIELDS, NETNS_STATE_REMEDY);
+  }
+
+  private readSoundState(): NetnsState | undefined {
+    try {
+      return this.readState();
+    } catch (error) {
+      if (error instanceof StateDamaged) return undefined;
+      throw error;
+    }
   }
 
   private async prepare(progress: (text: string) => void): Promise<NetnsState> {
@@ -161,7 +183,8 @@ export class NetnsProvider implements LabProvider {
   }
 
   async destroy(): Promise<void> {
-    const state = this.readState();
+    // Without a sound netns.json the machines are still found by the lab's prefix, below.
+    const state = this.readSoundState();
     if (state) for (const host of this.lab.hosts) await this.machine(host.name, state).remove();
     // Whatever a crash or an interrupted run left, found by the lab's prefix.
     const leftovers = await labResources(this.names);
