@@ -24,9 +24,15 @@ export function sshPathValue(path: string): string {
   return `"${path.replace(/%/g, '%%').replace(/["\\]/g, (c) => `\\${c}`)}"`;
 }
 
-/** OpenSSH's arguments for an interactive login to one lab machine, its host key checked against the lab's known_hosts. */
+/**
+ * OpenSSH's arguments for an interactive root shell on one lab machine, its host key checked
+ * against the lab's known_hosts. The Vagrant boxes log in as `vagrant`: root through `sudo -i`.
+ */
 export function sshArgs(endpoint: SshEndpoint, host: string, knownHostsFile: string, remoteCommand: string[] = []): string[] {
+  const becomeRoot = remoteCommand.length === 0 && endpoint.user !== 'root';
   return [
+    // sudo -i needs a terminal to be an interactive shell.
+    ...(becomeRoot ? ['-t'] : []),
     '-o', `IdentityFile=${sshPathValue(endpoint.privateKeyFile)}`,
     '-o', 'IdentitiesOnly=yes',
     '-o', `UserKnownHostsFile=${sshPathValue(knownHostsFile)}`,
@@ -36,7 +42,7 @@ export function sshArgs(endpoint: SshEndpoint, host: string, knownHostsFile: str
     '-o', 'StrictHostKeyChecking=accept-new',
     '-p', String(endpoint.port),
     `${endpoint.user}@${endpoint.address}`,
-    ...remoteCommand,
+    ...(becomeRoot ? ['sudo', '-i'] : remoteCommand),
   ];
 }
 
