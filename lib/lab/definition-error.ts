@@ -24,8 +24,13 @@ export function formatDefinitionIssue(issue: DefinitionIssue): string {
   return `${where}: ${issue.field}: ${issue.problem}${allowed}`;
 }
 
+/** A broken file can hold thousands of problems; the first ones are what the user reads. */
+export const MAX_SHOWN_ISSUES = 50;
+
 export function formatDefinitionIssues(issues: DefinitionIssue[]): string {
   const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
   const file = issues[0]?.file ?? 'lab definition';
-  return [`${file}: the lab definition has ${count}; nothing was created.`, ...issues.map((i) => `  ${formatDefinitionIssue(i)}`)].join('\n');
+  const shown = issues.slice(0, MAX_SHOWN_ISSUES).map((i) => `  ${formatDefinitionIssue(i)}`);
+  const more = issues.length > MAX_SHOWN_ISSUES ? [`  … and ${issues.length - MAX_SHOWN_ISSUES} more`] : [];
+  return [`${file}: the lab definition has ${count}; nothing was created.`, ...shown, ...more].join('\n');
 }

@@ -13,6 +13,8 @@ export class FieldReader {
   readonly issues: DefinitionIssue[] = [];
   /** where each value read successfully came from, for checks that span several fields */
   private readonly located = new Map<string, Node>();
+  /** where each field's key is written: a list or mapping as a whole is placed at its key */
+  private readonly keys = new Map<string, Node>();
 
   constructor(
     private readonly file: string,
@@ -28,7 +30,9 @@ export class FieldReader {
 
   /** Reports an issue on a field that was read earlier, at that field's position. */
   reportField(path: FieldPath, problem: string, allowed?: string): undefined {
-    return this.report(path, this.located.get(formatPath(path)), problem, allowed);
+    const value = this.located.get(formatPath(path));
+    const at = value && isScalar(value) ? value : (this.keys.get(formatPath(path)) ?? value);
+    return this.report(path, at, problem, allowed);
   }
 
   private ok<T>(path: FieldPath, node: Node, value: T): T {
@@ -42,9 +46,16 @@ export class FieldReader {
     const known = new Set([...required, ...optional]);
     const seen = new Set<string>();
     for (const pair of node.items) {
-      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      // A key that is itself a mapping or list is never a field (and stringifying it could be huge).
+      if (!isScalar(pair.key)) {
+        this.report([...path, '(key)'], pair.key as Node, 'a key must be a plain word', [...known].join(', '));
+        continue;
+      }
+      const key = String(pair.key.value);
+      this.keys.set(formatPath([...path, key]), pair.key);
+      if (seen.has(key)) this.report([...path, key], pair.key as Node, 'duplicate key', 'each key once per mapping');
+      else if (!known.has(key)) this.report([...path, key], pair.key as Node, 'unknown field', [...known].join(', '));
       seen.add(key);
-      if (!known.has(key)) this.report([...path, key], pair.key as Node, 'unknown field', [...known].join(', '));
     }
     for (const key of required) {
       if (!seen.has(key)) this.report([...path, key], node, 'missing field (required)');

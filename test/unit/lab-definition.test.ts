@@ -1,7 +1,9 @@
 // The lab definition (issue 2): the tutorial's farm loads exactly as T1 says, other shapes load
 // with no code change, and every bad input is refused naming file, line, field and what is allowed.
-import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { LabDefinitionError, type DefinitionIssue } from '../../lib/lab/definition-error.ts';
 import { formatCidr } from '../../lib/lab/ipv4.ts';
 import { loadLab, parseLab } from '../../lib/lab/load.ts';
@@ -112,7 +114,13 @@ const BAD: BadCase[] = [
   { name: 'wrong type', edit: (t) => t.replace('deadtime: 5', 'deadtime: five'), field: 'heartbeat.deadtime', problem: /whole number/, allowed: /1 to 3600/ },
   { name: 'keepalive not below deadtime', edit: (t) => t.replace('keepalive: 1', 'keepalive: 5'), field: 'heartbeat.keepalive', problem: /shorter than deadtime/ },
   { name: 'YAML syntax error', edit: (t) => t.replace('vip:\n', 'vip: [\n'), field: '(YAML syntax)', problem: /./ },
-  { name: 'duplicate YAML key', edit: (t) => t.replace('  memory: 512\n', '  memory: 512\n  memory: 256\n'), field: '(YAML syntax)', problem: /unique|duplicate/i },
+  { name: 'duplicate YAML key', edit: (t) => t.replace('  memory: 512\n', '  memory: 512\n  memory: 256\n'), field: 'box.memory', problem: /^duplicate key$/, allowed: /once/, at: 'memory: 256' },
+  { name: 'YAML alias', edit: (t) => t.replace('deadtime: 5', 'deadtime: &d 5').replace('initdead: 15', 'initdead: *d'), field: 'heartbeat.deadtime', problem: /^YAML aliases\/anchors are not supported$/, allowed: /written out in full/, at: 'deadtime: &d 5' },
+  { name: 'YAML alias (its use)', edit: (t) => t.replace('deadtime: 5', 'deadtime: &d 5').replace('initdead: 15', 'initdead: *d'), field: 'heartbeat.initdead', problem: /^YAML aliases\/anchors are not supported$/, at: 'initdead: *d' },
+  { name: 'YAML tag', edit: (t) => t.replace('udpport: 694', 'udpport: !!str 694'), field: 'heartbeat.udpport', problem: /YAML tags are not supported/, at: 'udpport: !!str' },
+  { name: 'a key that is a list', edit: (t) => t.replace('  cpus: 1\n', '  cpus: 1\n  ? [a, b]\n  : 1\n'), field: 'box.(key)', problem: /a key must be a plain word/ },
+  { name: 'no master, placed at the hosts key', edit: (t) => t.replace('role: master', 'role: backup'), field: 'hosts', problem: /no host has role master/, at: 'hosts:' },
+  { name: 'no web server, placed at the hosts key', edit: (t) => t.replace(/role: web/g, 'role: backup').replace(/    memory: 384\n/g, '    memory: 384\n    heartbeat: 10.100.100.9\n'), field: 'hosts', problem: /no host has role web/, at: 'hosts:' },
 ];
 
 describe('bad definitions are refused with file, line, field and what is allowed', () => {
@@ -144,5 +152,99 @@ describe('bad definitions are refused with file, line, field and what is allowed
 
   it('refuses a file that does not exist', () => {
     expect(() => loadLab('/nonexistent/lab.yaml')).toThrow(/lab\.yaml:1:1: \(file\): cannot be read: no such file/);
+  });
+});
+
+describe('unbounded input is refused quickly, before the YAML parser works on it', () => {
+  const lines = (n: number, line: (i: number) => string) => Array.from({ length: n }, (_, i) => line(i)).join('\n');
+  const refusal = (text: string) => {
+    const started = performance.now();
+    const issues = issuesOf(text);
+    return { issues, ms: performance.now() - started };
+  };
+
+  it.each([
+    { name: '40,000 keys (took 20 s to parse before)', text: `${TUTORIAL}${lines(40_000, (i) => `k${i}: ${i}`)}`, problem: /more than 20000 words/ },
+    { name: '10,001 lines', text: `${TUTORIAL}${lines(10_001, () => '#')}`, problem: /more than 10000 lines/ },
+    { name: 'a flow list of 30,000 items on one line', text: `${TUTORIAL}x: [${'1,'.repeat(30_000)}1]`, problem: /more than 20000 words/ },
+    { name: '"[" nested 5,000 deep (aborted Node before)', text: `${TUTORIAL}x: ${'['.repeat(5000)}${']'.repeat(5000)}`, problem: /nests "\[" or "\{" more than 32 deep/ },
+    { name: '6,000 keys: more nodes than a lab has', text: `${TUTORIAL}${lines(6000, (i) => `k${i}: ${i}`)}`, problem: /more than 10000 keys and values/ },
+    { name: '"? " nested 400 deep on 20 lines', text: `${TUTORIAL}${lines(20, () => '? '.repeat(400))}`, problem: /nested more than 8 levels deep/ },
+  ])('$name', ({ text, problem }) => {
+    const { issues, ms } = refusal(text);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]!.problem).toMatch(problem);
+    expect(issues[0]!.line).toBeGreaterThan(1);
+    expect(ms).toBeLessThan(2000);
+  });
+
+  it('places a text bound at the line that crosses it', () => {
+    const issue = issuesOf(`${TUTORIAL}x: ${'['.repeat(40)}`)[0]!;
+    expect(issue).toMatchObject({ field: '(file)', line: lineOf(TUTORIAL, 'page:') + 1, column: 4 + 32 });
+  });
+
+  it('shows the first 50 of many problems and counts the rest', () => {
+    try {
+      parseLab(`${TUTORIAL}${lines(200, (i) => `k${i}: ${i}`)}`, '/labs/bad.yaml');
+      expect.unreachable();
+    } catch (error) {
+      const message = (error as Error).message.split('\n');
+      expect(message[0]).toBe('/labs/bad.yaml: the lab definition has 200 problems; nothing was created.');
+      expect(message).toHaveLength(1 + 50 + 1);
+      expect(message[51]).toBe('  … and 150 more');
+    }
+  });
+});
+
+describe('the definition file itself', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hafarm-lab-file-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string, content: string | Buffer) => {
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    return path;
+  };
+  const issueOf = (path: string) => {
+    try {
+      loadLab(path);
+    } catch (error) {
+      expect(error).toBeInstanceOf(LabDefinitionError);
+      return (error as LabDefinitionError).issues[0]!;
+    }
+    throw new Error('the definition was accepted');
+  };
+
+  it('refuses bytes that are not UTF-8, saying which byte and where (they became U+FFFD before)', () => {
+    const latin1 = Buffer.from(TUTORIAL.replace('"Bienvenido a nginx! ({host})"', '"Bienvenido a nginx! ({host}) \u00e1"'), 'latin1');
+    const issue = issueOf(file('latin1.yaml', latin1));
+    const offset = latin1.indexOf(0xe1);
+    expect(issue).toMatchObject({ field: '(file)', problem: `byte ${offset} (0xe1) is not UTF-8`, allowed: 'a text file in UTF-8', line: lineOf(TUTORIAL, 'page:') });
+  });
+
+  it.each([
+    ['a lone continuation byte', [0x80]],
+    ['an overlong encoding', [0xc0, 0xaf]],
+    ['a truncated sequence at the end', [0xe2, 0x82]],
+    ['a UTF-16 surrogate', [0xed, 0xa0, 0x80]],
+    ['past U+10FFFF', [0xf4, 0x90, 0x80, 0x80]],
+  ])('refuses %s', (_name, bytes) => {
+    const text = Buffer.concat([Buffer.from('name: swap\n# '), Buffer.from(bytes)]);
+    expect(issueOf(file('bad-utf8.yaml', text)).problem).toBe(`byte 13 (0x${bytes[0]!.toString(16)}) is not UTF-8`);
+  });
+
+  it('reads UTF-8 text with characters of every length', () => {
+    const lab = loadLab(file('utf8.yaml', TUTORIAL.replace('nginx! ({host})', 'ñginx ✓ 🐧 ({host})')));
+    expect(lab.nginx.page).toBe('Bienvenido a ñginx ✓ 🐧 ({host})');
+  });
+
+  it('refuses a file over 1 MiB before reading it', () => {
+    const issue = issueOf(file('big.yaml', `${TUTORIAL}${'#'.repeat(1024 * 1024)}\n`));
+    expect(issue.problem).toMatch(/^is \d+ bytes, too large for a lab definition$/);
+    expect(issue.allowed).toBe('a regular file of at most 1 MiB; pass --lab FILE');
+  });
+
+  it('refuses a folder and a character device', () => {
+    expect(issueOf(dir).problem).toBe('is a directory, not a file');
+    expect(issueOf('/dev/zero').problem).toBe('is a character device, not a file');
   });
 });
