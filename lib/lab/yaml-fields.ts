@@ -100,10 +100,10 @@ export class FieldReader {
     return node.items as Node[];
   }
 
-  stringList(path: FieldPath, node: unknown, pattern: RegExp, allowed: string): string[] | undefined {
-    if (!isSeq(node)) return this.report(path, node as Node, 'must be a list', allowed);
-    const values = node.items.map((item, i) => this.string([...path, i], item, pattern, allowed));
-    return values.every((v) => v !== undefined) ? (values as string[]) : undefined;
+  oneOfList<T extends string>(path: FieldPath, node: unknown, choices: readonly T[]): T[] | undefined {
+    if (!isSeq(node)) return this.report(path, node as Node, 'must be a list', choices.join(', '));
+    const values = node.items.map((item, i) => this.oneOf([...path, i], item, choices));
+    return values.every((v) => v !== undefined) ? (values as T[]) : undefined;
   }
 }
 

@@ -121,6 +121,50 @@ const BAD: BadCase[] = [
   { name: 'a key that is a list', edit: (t) => t.replace('  cpus: 1\n', '  cpus: 1\n  ? [a, b]\n  : 1\n'), field: 'box.(key)', problem: /a key must be a plain word/ },
   { name: 'no master, placed at the hosts key', edit: (t) => t.replace('role: master', 'role: backup'), field: 'hosts', problem: /no host has role master/, at: 'hosts:' },
   { name: 'no web server, placed at the hosts key', edit: (t) => t.replace(/role: web/g, 'role: backup').replace(/    memory: 384\n/g, '    memory: 384\n    heartbeat: 10.100.100.9\n'), field: 'hosts', problem: /no host has role web/, at: 'hosts:' },
+  // issue 18, item 2: the log files reach ha.cf and a root shell on the balancers (lab:verify V4)
+  { name: 'logfile with shell syntax', edit: (t) => t.replace('logfile: /var/log/ha-log', 'logfile: "/var/log/ha-log;touch${IFS}/tmp/x;#"'), field: 'heartbeat.logfile', problem: /is not valid/, allowed: /a file directly in \/var\/log\//, at: 'logfile: "/var' },
+  { name: 'logfile climbing out of /', edit: (t) => t.replace('logfile: /var/log/ha-log', 'logfile: /../../etc/passwd'), field: 'heartbeat.logfile', problem: /"\/\.\.\/\.\.\/etc\/passwd" is not valid/ },
+  { name: 'logfile climbing out of /var/log', edit: (t) => t.replace('logfile: /var/log/ha-log', 'logfile: /var/log/../../etc/passwd'), field: 'heartbeat.logfile', problem: /is not valid/ },
+  { name: 'logfile on a device', edit: (t) => t.replace('logfile: /var/log/ha-log', 'logfile: /dev/sda'), field: 'heartbeat.logfile', problem: /"\/dev\/sda" is not valid/ },
+  { name: 'logfile in a folder Heartbeat would not create', edit: (t) => t.replace('logfile: /var/log/ha-log', 'logfile: /var/log/ha/log'), field: 'heartbeat.logfile', problem: /is not valid/ },
+  { name: 'logfile on a binary login record', edit: (t) => t.replace('logfile: /var/log/ha-log', 'logfile: /var/log/wtmp'), field: 'heartbeat.logfile', problem: /"\/var\/log\/wtmp" is reserved: a binary login record/ },
+  { name: 'debugfile with a space', edit: (t) => t.replace('debugfile: /var/log/ha-debug', 'debugfile: /var/log/ha debug'), field: 'heartbeat.debugfile', problem: /is not valid/ },
+  // issue 18, item 6: accepted, then broken at provision or verify time
+  { name: 'HAProxy option that does not exist', edit: (t) => t.replace('options: [httpclose, forwardfor]', 'options: [httpclose, nosuch]'), field: 'haproxy.options[1]', problem: /"nosuch" is not known/, allowed: /forwardfor/, at: 'nosuch' },
+  { name: 'HAProxy option that needs an argument', edit: (t) => t.replace('options: [httpclose, forwardfor]', 'options: [pgsql-check]'), field: 'haproxy.options[0]', problem: /"pgsql-check" is not known/ },
+  { name: 'HAProxy health check nginx fails', edit: (t) => t.replace('options: [httpclose, forwardfor]', 'options: [httpchk]'), field: 'haproxy.options[0]', problem: /"httpchk" is not known/ },
+  { name: 'HAProxy options not a list', edit: (t) => t.replace('options: [httpclose, forwardfor]', 'options: httpclose'), field: 'haproxy.options', problem: /must be a list/ },
+  { name: 'timeout past 2^31 ms', edit: (t) => t.replace('connect: 5s', 'connect: 2147483648ms'), field: 'haproxy.timeouts.connect', problem: /2147483648ms is longer than HAProxy can count/, allowed: /2147483647ms/ },
+  { name: 'timeout of 25 days', edit: (t) => t.replace('client: 50s', 'client: 25d'), field: 'haproxy.timeouts.client', problem: /25d is longer than HAProxy can count/ },
+  { name: 'timeout of zero', edit: (t) => t.replace('server: 50s', 'server: 0s'), field: 'haproxy.timeouts.server', problem: /0s is zero/ },
+  { name: 'timeout with an unknown unit', edit: (t) => t.replace('server: 50s', 'server: 50y'), field: 'haproxy.timeouts.server', problem: /"50y" is not valid/, allowed: /HAProxy time/ },
+  { name: '"#" in stats.uri (HAProxy cut it there)', edit: (t) => t.replace('uri: /haproxy?stats', 'uri: "/haproxy?stats#x"'), field: 'haproxy.stats.uri', problem: /is not valid/, allowed: /a path starting with "\/"/ },
+  { name: 'space in stats.uri', edit: (t) => t.replace('uri: /haproxy?stats', 'uri: /haproxy stats'), field: 'haproxy.stats.uri', problem: /is not valid/ },
+  { name: 'HAProxy on sshd\'s port', edit: (t) => t.replace('  port: 80', '  port: 22'), field: 'haproxy.port', problem: /"22" is reserved: sshd listens on it/, at: 'port: 22' },
+  { name: 'listen name too long for a config line', edit: (t) => t.replace('listen: web-cluster', `listen: ${'x'.repeat(65)}`), field: 'haproxy.listen', problem: /is not valid/, allowed: /at most 64/ },
+  { name: 'host named client', edit: (t) => t.replace('- name: web3', '- name: client'), field: 'hosts[4].name', problem: /"client" is reserved: the namespace provider's LAN client/ },
+  { name: 'host named localhost', edit: (t) => t.replace('- name: web3', '- name: localhost'), field: 'hosts[4].name', problem: /"localhost" is reserved/ },
+  { name: 'host named with digits only', edit: (t) => t.replace('- name: web3', '- name: "123"'), field: 'hosts[4].name', problem: /"123" is not valid/, allowed: /a lowercase letter, then/ },
+  { name: 'host name starting with a digit', edit: (t) => t.replace('- name: web3', '- name: 3web'), field: 'hosts[4].name', problem: /not valid/ },
+  { name: 'site named localhost', edit: (t) => t.replace('name: trabajoswap.com', 'name: localhost'), field: 'vip.name', problem: /"localhost" is reserved/ },
+  { name: 'site named as a host', edit: (t) => t.replace('name: trabajoswap.com', 'name: web2'), field: 'vip.name', problem: /"web2" is already the name of hosts\[3\]/ },
+  { name: 'eth0 as the LAN interface', edit: (t) => t.replace('interface: eth1', 'interface: eth0'), field: 'networks.lan.interface', problem: /"eth0" is reserved: the management adapter/, at: 'interface: eth0' },
+  { name: 'eth0 as the heartbeat interface', edit: (t) => t.replace('interface: eth2', 'interface: eth0'), field: 'networks.heartbeat.interface', problem: /"eth0" is reserved/ },
+  { name: 'loopback as the heartbeat interface', edit: (t) => t.replace('interface: eth2', 'interface: lo'), field: 'networks.heartbeat.interface', problem: /"lo" is reserved: the loopback interface/ },
+  { name: 'loopback LAN', edit: (t) => t.replace('cidr: 192.168.1.0/24', 'cidr: 127.0.0.0/24'), field: 'networks.lan.cidr', problem: /127\.0\.0\.0\/24 overlaps loopback/, allowed: /private network/ },
+  { name: 'multicast LAN', edit: (t) => t.replace('cidr: 192.168.1.0/24', 'cidr: 224.0.1.0/24'), field: 'networks.lan.cidr', problem: /overlaps multicast/ },
+  { name: '0.0.0.0/8 as the LAN', edit: (t) => t.replace('cidr: 192.168.1.0/24', 'cidr: 0.0.0.0/8'), field: 'networks.lan.cidr', problem: /overlaps "this network"/ },
+  { name: 'link-local heartbeat network', edit: (t) => t.replace('cidr: 10.100.100.0/24', 'cidr: 169.254.10.0/24'), field: 'networks.heartbeat.cidr', problem: /overlaps link-local/ },
+  { name: "VirtualBox's NAT subnet as the LAN", edit: (t) => t.replace('cidr: 192.168.1.0/24', 'cidr: 10.0.2.0/24'), field: 'networks.lan.cidr', problem: /overlaps VirtualBox's NAT network/ },
+  { name: "a LAN holding VirtualBox's NAT subnet", edit: (t) => t.replace('cidr: 192.168.1.0/24', 'cidr: 10.0.0.0/8'), field: 'networks.lan.cidr', problem: /overlaps VirtualBox's NAT network/ },
+  { name: "vagrant-libvirt's management subnet as the heartbeat network", edit: (t) => t.replace('cidr: 10.100.100.0/24', 'cidr: 192.168.121.0/24'), field: 'networks.heartbeat.cidr', problem: /vagrant-libvirt's management network/ },
+  { name: 'a public LAN', edit: (t) => t.replace('cidr: 192.168.1.0/24', 'cidr: 8.8.8.0/24'), field: 'networks.lan.cidr', problem: /8\.8\.8\.0\/24 is not a private network/ },
+  { name: "a heartbeat network over the namespace provider's management range", edit: (t) => t.replace('cidr: 10.100.100.0/24', 'cidr: 10.208.0.0/12'), field: 'networks.heartbeat.cidr', problem: /covers 10\.213\.0\.0\/16/ },
+  { name: 'a LAN with no address left for the client', edit: (t) => t.replace('cidr: 192.168.1.0/24', 'cidr: 192.168.1.96/29').replace('gateway: 192.168.1.1', 'gateway: 192.168.1.97').replace('address: 192.168.1.100', 'address: 192.168.1.98').replace('lan: 192.168.1.101', 'lan: 192.168.1.99').replace('lan: 192.168.1.105', 'lan: 192.168.1.100'), field: 'networks.lan.cidr', problem: /has 6 host addresses: the gateway, the VIP and 5 hosts leave none/, allowed: /at least 8/ },
+  { name: 'page without {host}', edit: (t) => t.replace('"Bienvenido a nginx! ({host})"', '"Bienvenido a nginx!"'), field: 'nginx.page', problem: /has no \{host\}/ },
+  { name: 'page of two lines', edit: (t) => t.replace('"Bienvenido a nginx! ({host})"', '"Bienvenido\\n({host})"'), field: 'nginx.page', problem: /is not valid/, allowed: /one line of text/ },
+  { name: 'page with a terminal escape', edit: (t) => t.replace('"Bienvenido a nginx! ({host})"', '"\\e[2J({host})"'), field: 'nginx.page', problem: /is not valid/ },
+  { name: 'page too long', edit: (t) => t.replace('"Bienvenido a nginx! ({host})"', `"${'x'.repeat(200)}({host})"`), field: 'nginx.page', problem: /is not valid/ },
 ];
 
 describe('bad definitions are refused with file, line, field and what is allowed', () => {
@@ -152,6 +196,25 @@ describe('bad definitions are refused with file, line, field and what is allowed
 
   it('refuses a file that does not exist', () => {
     expect(() => loadLab('/nonexistent/lab.yaml')).toThrow(/lab\.yaml:1:1: \(file\): cannot be read: no such file/);
+  });
+});
+
+/** The tutorial lab with `count` hosts on a /20 LAN. */
+function farmOf(count: number): string {
+  const webs = Array.from({ length: count - 2 }, (_, i) => `  - name: w${i}\n    role: web\n    lan: 192.168.${2 + Math.floor(i / 200)}.${1 + (i % 200)}\n`).join('');
+  return TUTORIAL.replace('cidr: 192.168.1.0/24', 'cidr: 192.168.0.0/20').replace(/  - name: web1\n(.*\n)*?(?=\n# T5)/, webs);
+}
+
+describe('the number of hosts', () => {
+  it('loads the largest farm that fits: 245 hosts', () => {
+    expect(parseLab(farmOf(245), '/labs/big.yaml').hosts).toHaveLength(245);
+  });
+
+  it.each([246, 300])('refuses %i hosts at the hosts key, saying how many fit', (count) => {
+    const text = farmOf(count);
+    const issue = issuesOf(text).find((i) => i.field === 'hosts');
+    expect(issue).toMatchObject({ problem: `${count} hosts are more than a lab can have`, line: lineOf(text, 'hosts:') });
+    expect(issue!.allowed).toMatch(/^at most 245 hosts: the namespace provider numbers their management addresses from \.10 to \.254/);
   });
 });
 
