@@ -2,7 +2,7 @@ import { execa } from 'execa';
 import { missingHostPackages } from '../../providers/netns/prerequisites.ts';
 import { libvirtMissing, virtualboxMissing } from '../../providers/vagrant/prerequisites.ts';
 import type { Command } from '../command.ts';
-import { LAB_OPTION_HELP, LAB_OPTIONS, PROVIDER_OPTION, PROVIDER_OPTION_HELP, labContext, providerChoice } from '../lab-options.ts';
+import { LAB_OPTION_HELP, LAB_OPTIONS, PROVIDER_OPTION, PROVIDER_OPTION_HELP, checkedLabContext, providerChoice } from '../lab-options.ts';
 import { provisionCommand } from './provision.ts';
 import { upCommand } from './up.ts';
 import { verifyCommand } from './verify.ts';
@@ -26,7 +26,7 @@ export const labCommand: Command = {
   options: { ...LAB_OPTIONS, ...PROVIDER_OPTION },
   optionHelp: { ...PROVIDER_OPTION_HELP, ...LAB_OPTION_HELP },
   async run(args) {
-    const { lab, state } = labContext(args);
+    const { lab, state } = checkedLabContext(args);
     const choice = state.read()?.provider ?? providerChoice(args, lab);
     // auto picks the namespace provider only where neither hypervisor is usable.
     const netnsWanted = choice === 'netns' || (choice === 'auto' && (await virtualboxMissing()).length > 0 && (await libvirtMissing()).length > 0);
