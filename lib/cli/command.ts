@@ -42,13 +42,13 @@ export function listOption(args: ParsedCommandLine, name: string, allowed: strin
 }
 
 /** A number written in decimal digits only (Number() would also read "0x10", "1e3" and " 5"). */
-export function numberOption(args: ParsedCommandLine, name: string, range: { min: number; max: number; whole: boolean; unit: string }): number | undefined {
+export function numberOption(args: ParsedCommandLine, name: string, allowed: { what: string; fraction: boolean; min: number; max: number }): number | undefined {
   const text = stringOption(args, name);
   if (text === undefined) return undefined;
   const value = Number(text);
-  const shape = range.whole ? /^\d{1,9}$/ : /^\d{1,9}(\.\d{1,9})?$/;
-  if (!shape.test(text) || value < range.min || value > range.max) {
-    throw new UsageError(`--${name}: "${text}" is not allowed (${range.whole ? 'a whole number' : range.unit} from ${range.min} to ${range.max}, in decimal digits)`);
+  const shape = allowed.fraction ? /^\d{1,9}(\.\d{1,9})?$/ : /^\d{1,9}$/;
+  if (!shape.test(text) || value < allowed.min || value > allowed.max) {
+    throw new UsageError(`--${name}: "${text}" is not allowed (${allowed.what} from ${allowed.min} to ${allowed.max}, in decimal digits)`);
   }
   return value;
 }

@@ -56,6 +56,10 @@ function hostName(r: Reader, path: FieldPath, node: unknown): string | undefined
   return notReserved(r, path, node, pattern(r, path, node, PATTERNS.hostname), RESERVED_HOST_NAMES, `another name than ${[...RESERVED_HOST_NAMES.keys()].join(', ')}`);
 }
 
+function siteName(r: Reader, path: FieldPath, node: unknown): string | undefined {
+  return notReserved(r, path, node, pattern(r, path, node, PATTERNS.dnsName), RESERVED_HOST_NAMES, "the site's own DNS name, such as trabajoswap.com");
+}
+
 function iface(r: Reader, path: FieldPath, node: unknown): string | undefined {
   return notReserved(r, path, node, pattern(r, path, node, PATTERNS.iface), RESERVED_INTERFACES, 'the interface of that network inside the machines, such as eth1 or eth2');
 }
@@ -130,7 +134,7 @@ export function readDefinition(r: Reader, doc: Document, file: string): Lab | un
   const vipMap = sub('vip', ['address', 'name']);
   const vip = vipMap && {
     address: address(r, ['vip', 'address'], r.child(vipMap, 'address')),
-    name: notReserved(r, ['vip', 'name'], r.child(vipMap, 'name'), pattern(r, ['vip', 'name'], r.child(vipMap, 'name'), PATTERNS.dnsName), RESERVED_HOST_NAMES, 'the site\'s own DNS name, such as trabajoswap.com'),
+    name: siteName(r, ['vip', 'name'], r.child(vipMap, 'name')),
   };
 
   const hostNodes = r.list(['hosts'], at('hosts'), 'hosts') ?? [];

@@ -19,7 +19,7 @@ export const captureCommand: Command = {
     const host = hostArgument(args, context.lab, 'npm run lab:capture -- HOST IFACE');
     const iface = args.positionals[1];
     if (!iface) throw new UsageError('name an interface: npm run lab:capture -- HOST IFACE (eth1 is the LAN, eth2 the heartbeat network)');
-    const duration = numberOption(args, 'duration', { min: 1, max: 86_400, whole: false, unit: 'seconds' });
+    const duration = numberOption(args, 'duration', { what: 'seconds', fraction: true, min: 1, max: 86_400 });
     const { state, provider } = upLab(context);
     if (!(await provider.status()).some((m) => m.host === host && m.state === 'running')) throw new UsageError(`${host} is not running (npm run lab:start -- ${host})`);
     const file = resolve(stringOption(args, 'out') ?? state.path('captures', `${host}-${iface}-${new Date().toISOString().replace(/[:.]/g, '-')}.pcap`));

@@ -33,7 +33,7 @@ export function provisionSettings(args: ParsedCommandLine, lab: Lab) {
   const tags = listOption(args, 'tags', `tags of the lab's tasks: ${known.join(', ')}`) ?? [];
   const unknownTags = tags.filter((tag) => !known.includes(tag));
   if (unknownTags.length > 0) throw new UsageError(`--tags: no task has the tag ${unknownTags.join(', ')} (tags: ${known.join(', ')})`);
-  const forks = numberOption(args, 'forks', { min: 1, max: 64, whole: true, unit: 'hosts' }) ?? 5;
+  const forks = numberOption(args, 'forks', { what: 'a whole number', fraction: false, min: 1, max: 64 }) ?? 5;
   return {
     check: args.values.check === true,
     diff: args.values.diff === true,
