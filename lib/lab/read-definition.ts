@@ -5,6 +5,7 @@ import { parseCidr, isIpv4, type Cidr } from './ipv4.ts';
 import type { FieldPath, FieldReader } from './yaml-fields.ts';
 import { HOST_ROLES, PROVIDER_CHOICES, type Host, type Lab } from './model.ts';
 import { HAPROXY_OPTIONS } from './haproxy-options.ts';
+import { quoted } from './printable.ts';
 import { HAPROXY_TIME_PATTERN, MAX_HAPROXY_TIME_MS, haproxyTimeMs } from './haproxy-time.ts';
 import { RESERVED_HOST_NAMES, RESERVED_INTERFACES, RESERVED_LOG_FILES, RESERVED_PORTS } from './reserved-names.ts';
 
@@ -29,7 +30,7 @@ type Reader = FieldReader;
 function address(r: Reader, path: FieldPath, node: unknown): string | undefined {
   const text = r.string(path, node, undefined, 'an IPv4 address such as 192.168.1.101');
   if (text === undefined) return undefined;
-  if (!isIpv4(text)) return r.report(path, node as Node, `"${text}" is not an IPv4 address`, 'an IPv4 address such as 192.168.1.101');
+  if (!isIpv4(text)) return r.report(path, node as Node, `${quoted(text)} is not an IPv4 address`, 'an IPv4 address such as 192.168.1.101');
   return text;
 }
 
@@ -37,7 +38,7 @@ function cidr(r: Reader, path: FieldPath, node: unknown): Cidr | undefined {
   const text = r.string(path, node, undefined, 'a network in CIDR form such as 192.168.1.0/24');
   if (text === undefined) return undefined;
   const parsed = parseCidr(text);
-  if ('error' in parsed) return r.report(path, node as Node, `"${text}" is not a valid network`, parsed.error);
+  if ('error' in parsed) return r.report(path, node as Node, `${quoted(text)} is not a valid network`, parsed.error);
   return parsed;
 }
 

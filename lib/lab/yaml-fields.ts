@@ -2,6 +2,7 @@
 // names file, line, column and field. Readers return undefined after recording an issue.
 import { isMap, isScalar, isSeq, type LineCounter, type Node, type YAMLMap, type Pair } from 'yaml';
 import type { DefinitionIssue } from './definition-error.ts';
+import { quoted } from './printable.ts';
 
 export type FieldPath = ReadonlyArray<string | number>;
 
@@ -71,7 +72,7 @@ export class FieldReader {
     if (!isScalar(node) || typeof node.value !== 'string' || node.value === '') {
       return this.report(path, node as Node, 'must be a non-empty string', allowed);
     }
-    if (pattern && !pattern.test(node.value)) return this.report(path, node, `"${node.value}" is not valid`, allowed);
+    if (pattern && !pattern.test(node.value)) return this.report(path, node, `${quoted(node.value)} is not valid`, allowed);
     return this.ok(path, node, node.value);
   }
 
@@ -91,7 +92,7 @@ export class FieldReader {
   oneOf<T extends string>(path: FieldPath, node: unknown, choices: readonly T[]): T | undefined {
     const allowed = choices.join(', ');
     if (!isScalar(node) || typeof node.value !== 'string') return this.report(path, node as Node, 'must be one of the listed words', allowed);
-    if (!(choices as readonly string[]).includes(node.value)) return this.report(path, node, `"${node.value}" is not known`, allowed);
+    if (!(choices as readonly string[]).includes(node.value)) return this.report(path, node, `${quoted(node.value)} is not known`, allowed);
     return this.ok(path, node, node.value as T);
   }
 

@@ -194,6 +194,22 @@ describe('bad definitions are refused with file, line, field and what is allowed
     }
   });
 
+  it('prints values and file names with control characters escaped, one line per problem, long values cut', () => {
+    const text = TUTORIAL.replace('"Bienvenido a nginx! ({host})"', '"\\e[2J\\nrm -rf / ({host})"').replace('listen: web-cluster', `listen: ${'x'.repeat(100)}`);
+    try {
+      parseLab(text, '/labs/evil\n\u001b[31mname.yaml');
+      expect.unreachable();
+    } catch (error) {
+      const message = (error as Error).message;
+      expect(message).not.toMatch(/\u001b/);
+      const lines = message.split('\n');
+      expect(lines).toHaveLength(3);
+      expect(lines[0]).toBe('/labs/evil\\n\\u{1b}[31mname.yaml: the lab definition has 2 problems; nothing was created.');
+      expect(lines[1]).toContain(`haproxy.listen: "${'x'.repeat(60)}…" is not valid`);
+      expect(lines[2]).toContain('nginx.page: "\\u{1b}[2J\\nrm -rf / ({host})" is not valid');
+    }
+  });
+
   it('refuses a file that does not exist', () => {
     expect(() => loadLab('/nonexistent/lab.yaml')).toThrow(/lab\.yaml:1:1: \(file\): cannot be read: no such file/);
   });
