@@ -23,6 +23,11 @@ export function backendServers(lab: Lab) {
   return webServers(lab).map((h, i) => ({ name: h.name, address: h.lan, port: WEB_PORT, cookie: cookieLabel(i) }));
 }
 
+/** What templates/haproxy/haproxy.cfg.njk is rendered with, here and by the host's haproxy -c check. */
+export function haproxyConfigVars(lab: Lab, password: string) {
+  return { source: basename(lab.file), hap: lab.haproxy, vip: lab.vip.address, password, servers: backendServers(lab) };
+}
+
 export const haproxyRole: Role = {
   name: 'haproxy',
   tasks: (ctx) => [
@@ -32,7 +37,7 @@ export const haproxyRole: Role = {
       name: 'T8 /etc/haproxy/haproxy.cfg',
       path: '/etc/haproxy/haproxy.cfg',
       src: 'haproxy/haproxy.cfg.njk',
-      vars: { source: basename(ctx.lab.file), hap: ctx.lab.haproxy, vip: ctx.lab.vip.address, password: ctx.secrets.statsPassword, servers: backendServers(ctx.lab) },
+      vars: haproxyConfigVars(ctx.lab, ctx.secrets.statsPassword),
       mode: '0640',
       group: 'haproxy',
       validate: 'haproxy -c -q -f %s',

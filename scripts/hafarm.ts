@@ -68,6 +68,11 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     throw new UsageError(`${(error as Error).message}\n\n${commandHelp(command)}`);
   }
+  const extra = parsed.positionals.slice(command.positionals?.length ?? 0);
+  if (extra.length > 0) {
+    const takes = command.positionals?.length ? `takes ${command.positionals.join(' ')}` : 'takes no arguments';
+    throw new UsageError(`${command.name} ${takes}: unexpected "${extra.join(' ')}" (usage: hafarm ${command.usage})`);
+  }
   return command.run({ values: parsed.values, positionals: [...parsed.positionals, ...raw] });
 }
 

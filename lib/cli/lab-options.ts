@@ -1,6 +1,7 @@
 // Options shared by every command that works on a lab: which definition, which state folder,
 // which provider.
-import { loadLab, DEFAULT_LAB_FILE } from '../lab/load.ts';
+import { loadLab, DEFAULT_LAB_FILE, type LabRule } from '../lab/load.ts';
+import { haproxySyntaxProblems, hostHaproxyVersion } from '../render/haproxy-syntax-check.ts';
 import { PROVIDER_CHOICES, type Lab, type ProviderChoice } from '../lab/model.ts';
 import { createProvider } from '../providers/select-provider.ts';
 import type { LabProvider } from '../providers/provider.ts';
@@ -28,8 +29,19 @@ export interface LabContext {
   state: LabStateDir;
 }
 
-export function labContext(args: ParsedCommandLine): LabContext {
-  return { lab: loadLab(stringOption(args, 'lab') ?? DEFAULT_LAB_FILE), state: new LabStateDir(stringOption(args, 'state') ?? DEFAULT_STATE_DIR) };
+export function labContext(args: ParsedCommandLine, rules: readonly LabRule[] = []): LabContext {
+  return { lab: loadLab(stringOption(args, 'lab') ?? DEFAULT_LAB_FILE, rules), state: new LabStateDir(stringOption(args, 'state') ?? DEFAULT_STATE_DIR) };
+}
+
+/**
+ * For commands that create machines or judge the definition: the lab also checked by the host's
+ * own haproxy -c where a recent enough HAProxy is installed. `haproxyCheck` says which it was.
+ */
+export function checkedLabContext(args: ParsedCommandLine): LabContext & { haproxyCheck: string } {
+  const version = hostHaproxyVersion();
+  const context = labContext(args, version ? [(lab) => haproxySyntaxProblems(lab, version)] : []);
+  const haproxyCheck = version ? `passes haproxy -c (HAProxy ${version} on this host)` : 'checked by rules only (no HAProxy 2.6 or newer on this host for haproxy -c)';
+  return { ...context, haproxyCheck };
 }
 
 export function providerChoice(args: ParsedCommandLine, lab: Lab): ProviderChoice {
@@ -43,7 +55,11 @@ export function providerChoice(args: ParsedCommandLine, lab: Lab): ProviderChoic
 
 /** The provider that brought the lab up, for commands that act on its machines. */
 export function runningLab(args: ParsedCommandLine): LabContext & { provider: LabProvider } {
-  const context = labContext(args);
+  return upLab(labContext(args));
+}
+
+/** As runningLab, for a command that checks its own options against the lab first: an option error is said before "not up". */
+export function upLab(context: LabContext): LabContext & { provider: LabProvider } {
   const record = context.state.check(context.lab);
   if (!record) throw new StateMismatch(`lab "${context.lab.name}" is not up (no state in ${context.state.dir}); run lab:up first`);
   return { ...context, provider: createProvider(record.provider, context.lab, context.state) };

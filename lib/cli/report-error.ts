@@ -2,7 +2,7 @@
 // hafarm and keeps its stack.
 import { fileSystemProblem } from './file-system-problem.ts';
 
-const EXPECTED = new Set(['LabDefinitionError', 'PrerequisitesMissing', 'StateMismatch', 'StateDamaged', 'NotAStateFolder', 'NoUsableProvider', 'VagrantCommandFailed', 'UsageError', 'MachinesFailed', 'HostCommandFailed']);
+const EXPECTED = new Set(['LabDefinitionError', 'PrerequisitesMissing', 'StateMismatch', 'StateDamaged', 'NotAStateFolder', 'UnsafeTemplateValue', 'NoUsableProvider', 'VagrantCommandFailed', 'UsageError', 'MachinesFailed', 'HostCommandFailed']);
 
 export function reportError(error: unknown): number {
   if (error instanceof Error && EXPECTED.has(error.name)) {

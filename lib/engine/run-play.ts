@@ -5,6 +5,7 @@ import type { SshEndpoint } from '../providers/provider.ts';
 import type { LabSecrets } from '../state/lab-secrets.ts';
 import { gatherFacts, type Facts } from './facts.ts';
 import { FileStates } from './modules/remote-file.ts';
+import { taskTags } from './play-tags.ts';
 import { count, emptyStats, type HostStats } from './recap.ts';
 import { CommandTimedOut, ConnectionLost, HostUnreachable } from './remote.ts';
 import { rolesFor, type Play, type Role, type RoleContext } from './role.ts';
@@ -40,9 +41,7 @@ export interface PlayOutcome {
 }
 
 function selected(task: Task, role: Role, tags: string[]): boolean {
-  if (tags.length === 0) return true;
-  const own = [role.name, ...(task.tags ?? []), ...(task.name.match(/\b[TV]\d+\b/g) ?? [])];
-  return own.some((t) => tags.includes(t));
+  return tags.length === 0 || taskTags(role, task).some((t) => tags.includes(t));
 }
 
 class HostRun {

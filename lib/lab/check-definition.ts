@@ -3,6 +3,13 @@
 import { formatCidr, isHostOf, overlaps } from './ipv4.ts';
 import type { FieldReader } from './yaml-fields.ts';
 import { isBalancer, type Lab } from './model.ts';
+import { LAB_NETWORK_ALLOWED, networkRangeProblem } from './network-ranges.ts';
+
+/**
+ * The namespace provider gives machine i the management address .10+i of a /24
+ * (lib/providers/netns/wiring.ts, mgmtMachineAddress): .254 is the last, for the 245th host.
+ */
+export const MAX_HOSTS = 245;
 
 export function checkDefinition(r: FieldReader, lab: Lab): void {
   const { lan, heartbeat } = lab.networks;
@@ -14,6 +21,10 @@ export function checkDefinition(r: FieldReader, lab: Lab): void {
   }
   if (overlaps(lan.cidr, heartbeat.cidr)) {
     r.reportField(['networks', 'heartbeat', 'cidr'], `${hbText} overlaps the LAN ${lanText}`, 'a network separate from the LAN');
+  }
+  for (const [name, network] of [['lan', lan], ['heartbeat', heartbeat]] as const) {
+    const problem = networkRangeProblem(network.cidr);
+    if (problem) r.reportField(['networks', name, 'cidr'], `${formatCidr(network.cidr)} ${problem}`, LAB_NETWORK_ALLOWED);
   }
   if (lan.interface === heartbeat.interface) {
     r.reportField(['networks', 'heartbeat', 'interface'], `"${heartbeat.interface}" is already the LAN interface`, 'another interface name');
@@ -52,6 +63,18 @@ export function checkDefinition(r: FieldReader, lab: Lab): void {
       }
     }
   });
+
+  if (lab.hosts.length > MAX_HOSTS) {
+    r.reportField(['hosts'], `${lab.hosts.length} hosts are more than a lab can have`, `at most ${MAX_HOSTS} hosts: the namespace provider numbers their management addresses from .10 to .254 of one /24`);
+  }
+  // The namespace provider puts its LAN client on the highest address left free.
+  const lanRoom = 2 ** (32 - lan.cidr.prefix) - 2;
+  const lanTaken = lab.hosts.length + 2;
+  if (lanTaken >= lanRoom) {
+    r.reportField(['networks', 'lan', 'cidr'], `${lanText} has ${lanRoom} host addresses: the gateway, the VIP and ${lab.hosts.length} hosts leave none for the namespace provider's LAN client`, `a LAN with at least ${lanTaken + 1} host addresses`);
+  }
+  const sameName = lab.hosts.findIndex((h) => h.name === lab.vip.name);
+  if (sameName >= 0) r.reportField(['vip', 'name'], `"${lab.vip.name}" is already the name of hosts[${sameName}]`, "the site's own name, not a host's");
 
   const masters = lab.hosts.flatMap((h, i) => (h.role === 'master' ? [i] : []));
   if (masters.length === 0) r.reportField(['hosts'], 'no host has role master', 'exactly one host with role: master');

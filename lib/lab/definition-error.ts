@@ -1,5 +1,6 @@
 // Errors in a lab definition are plain data (file, position, field, problem, what is allowed);
 // one pure function turns them into the message the user reads.
+import { printable } from './printable.ts';
 
 export interface DefinitionIssue {
   file: string;
@@ -19,13 +20,18 @@ export class LabDefinitionError extends Error {
 }
 
 export function formatDefinitionIssue(issue: DefinitionIssue): string {
-  const where = `${issue.file}:${issue.line}:${issue.column}`;
-  const allowed = issue.allowed ? ` (allowed: ${issue.allowed})` : '';
-  return `${where}: ${issue.field}: ${issue.problem}${allowed}`;
+  const where = `${printable(issue.file)}:${issue.line}:${issue.column}`;
+  const allowed = issue.allowed ? ` (allowed: ${printable(issue.allowed)})` : '';
+  return `${where}: ${printable(issue.field)}: ${printable(issue.problem)}${allowed}`;
 }
+
+/** A broken file can hold thousands of problems; the first ones are what the user reads. */
+export const MAX_SHOWN_ISSUES = 50;
 
 export function formatDefinitionIssues(issues: DefinitionIssue[]): string {
   const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
-  const file = issues[0]?.file ?? 'lab definition';
-  return [`${file}: the lab definition has ${count}; nothing was created.`, ...issues.map((i) => `  ${formatDefinitionIssue(i)}`)].join('\n');
+  const file = printable(issues[0]?.file ?? 'lab definition');
+  const shown = issues.slice(0, MAX_SHOWN_ISSUES).map((i) => `  ${formatDefinitionIssue(i)}`);
+  const more = issues.length > MAX_SHOWN_ISSUES ? [`  … and ${issues.length - MAX_SHOWN_ISSUES} more`] : [];
+  return [`${file}: the lab definition has ${count}; nothing was created.`, ...shown, ...more].join('\n');
 }

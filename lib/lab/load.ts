@@ -1,25 +1,43 @@
 // Loads a lab definition file into the typed model, or throws LabDefinitionError listing every
 // problem with its position. Reading a definition never creates anything.
-import { readFileSync } from 'node:fs';
 import { resolve, relative } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { LabDefinitionError } from './definition-error.ts';
-import { FieldReader } from './yaml-fields.ts';
+import { readDefinitionFile } from './definition-file.ts';
+import { textBoundProblem } from './text-bounds.ts';
+import { bytePosition, invalidUtf8Offset } from './utf8.ts';
+import { FieldReader, type FieldPath } from './yaml-fields.ts';
+import { yamlShapeProblems } from './yaml-shape.ts';
 import { readDefinition } from './read-definition.ts';
 import { checkDefinition } from './check-definition.ts';
 import type { Lab } from './model.ts';
 
 export const DEFAULT_LAB_FILE = 'lab.yaml';
 
+export interface FieldProblem {
+  field: FieldPath;
+  problem: string;
+  allowed?: string;
+}
+
+/** A check the caller adds on a definition that passed every rule (e.g. the host's haproxy -c). */
+export type LabRule = (lab: Lab) => FieldProblem[];
+
 function displayName(file: string): string {
   const rel = relative(process.cwd(), file);
   return rel && !rel.startsWith('..') ? rel : file;
 }
 
-export function parseLab(text: string, file: string): Lab {
+export function parseLab(text: string, file: string, rules: readonly LabRule[] = []): Lab {
   const shown = displayName(file);
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  const bound = textBoundProblem(text);
+  if (bound) {
+    throw new LabDefinitionError([{ file: shown, line: bound.line, column: bound.column, field: '(file)', problem: bound.problem, allowed: bound.allowed }]);
+  }
+  // uniqueKeys off: the yaml library's duplicate-key check is quadratic (40,000 keys took 20 s);
+  // FieldReader.map finds duplicate keys in one pass instead.
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
   if (doc.errors.length > 0) {
     throw new LabDefinitionError(
       doc.errors.map((e) => {
@@ -29,20 +47,29 @@ export function parseLab(text: string, file: string): Lab {
     );
   }
   const reader = new FieldReader(shown, lines);
+  for (const p of yamlShapeProblems(doc)) reader.report(p.path, p.node, p.problem, p.allowed);
+  if (reader.issues.length > 0) throw new LabDefinitionError(reader.issues);
   const lab = readDefinition(reader, doc, resolve(file));
   if (lab) checkDefinition(reader, lab);
+  if (lab && reader.issues.length === 0) {
+    for (const rule of rules) for (const p of rule(lab)) reader.reportField(p.field, p.problem, p.allowed);
+  }
   if (!lab || reader.issues.length > 0) throw new LabDefinitionError(reader.issues);
   return lab;
 }
 
-export function loadLab(file: string = DEFAULT_LAB_FILE): Lab {
+function fileProblem(file: string, problem: string, allowed: string, at = { line: 1, column: 1 }): LabDefinitionError {
+  return new LabDefinitionError([{ file: displayName(file), ...at, field: '(file)', problem, allowed }]);
+}
+
+export function loadLab(file: string = DEFAULT_LAB_FILE, rules: readonly LabRule[] = []): Lab {
   const path = resolve(file);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    throw new LabDefinitionError([{ file: displayName(path), line: 1, column: 1, field: '(file)', problem: `cannot be read: ${reason}`, allowed: 'a readable lab definition; pass --lab FILE' }]);
+  const read = readDefinitionFile(path);
+  if ('problem' in read) throw fileProblem(path, read.problem, read.allowed);
+  const bad = invalidUtf8Offset(read.bytes);
+  if (bad >= 0) {
+    const hex = read.bytes[bad]!.toString(16).padStart(2, '0');
+    throw fileProblem(path, `byte ${bad} (0x${hex}) is not UTF-8`, 'a text file in UTF-8', bytePosition(read.bytes, bad));
   }
-  return parseLab(text, path);
+  return parseLab(read.bytes.toString('utf8'), path, rules);
 }

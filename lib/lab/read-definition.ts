@@ -4,18 +4,25 @@ import type { Document, Node } from 'yaml';
 import { parseCidr, isIpv4, type Cidr } from './ipv4.ts';
 import type { FieldPath, FieldReader } from './yaml-fields.ts';
 import { HOST_ROLES, PROVIDER_CHOICES, type Host, type Lab } from './model.ts';
+import { HAPROXY_OPTIONS } from './haproxy-options.ts';
+import { quoted } from './printable.ts';
+import { HAPROXY_TIME_PATTERN, MAX_HAPROXY_TIME_MS, haproxyTimeMs } from './haproxy-time.ts';
+import { RESERVED_HOST_NAMES, RESERVED_INTERFACES, RESERVED_LOG_FILES, RESERVED_PORTS } from './reserved-names.ts';
 
 export const PATTERNS = {
   labName: { re: /^[a-z][a-z0-9]{0,7}$/, allowed: 'a lowercase letter then up to 7 lowercase letters or digits (it prefixes every resource name)' },
-  hostname: { re: /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, allowed: 'a host name: lowercase letters, digits and "-", 1 to 63 characters, not starting or ending with "-"' },
+  hostname: { re: /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/, allowed: 'a host name: a lowercase letter, then lowercase letters, digits and "-", 1 to 63 characters, not ending with "-"' },
   dnsName: { re: /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/, allowed: 'a DNS name such as trabajoswap.com' },
   iface: { re: /^[a-zA-Z][a-zA-Z0-9_.-]{0,14}$/, allowed: 'an interface name such as eth1 (at most 15 characters)' },
-  box: { re: /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, allowed: 'a Vagrant box name such as debian/bookworm64' },
-  path: { re: /^\/[^\s]*$/, allowed: 'an absolute path without spaces' },
-  word: { re: /^[a-z][a-z0-9-]*$/, allowed: 'an HAProxy option word such as httpclose or forwardfor' },
-  token: { re: /^[A-Za-z0-9_.-]+$/, allowed: 'letters, digits, "_", "." and "-"' },
-  duration: { re: /^\d+(us|ms|s|m|h|d)?$/, allowed: 'an HAProxy time such as 5s, 500ms or 1m' },
-  uri: { re: /^\/\S*$/, allowed: 'a path starting with "/", such as /haproxy?stats' },
+  box: { re: /^[A-Za-z0-9_.-]{1,64}\/[A-Za-z0-9_.-]{1,64}$/, allowed: 'a Vagrant box name such as debian/bookworm64' },
+  // Heartbeat creates the file but not its folder; the name lands in ha.cf and in lab:verify's commands.
+  logFile: { re: /^\/var\/log\/[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$/, allowed: 'a file directly in /var/log/, its name of letters, digits, ".", "_" and "-", such as /var/log/ha-log' },
+  token: { re: /^[A-Za-z0-9_.-]{1,64}$/, allowed: 'letters, digits, "_", "." and "-", at most 64' },
+  duration: { re: HAPROXY_TIME_PATTERN, allowed: 'an HAProxy time such as 5s, 500ms or 1m' },
+  // No "#" (HAProxy reads the rest as a comment), no quotes, spaces or "\\" (they would need quoting).
+  uri: { re: /^\/[A-Za-z0-9._~\/?=&+-]{0,127}$/, allowed: 'a path starting with "/" of letters, digits and . _ ~ / ? = & + -, such as /haproxy?stats' },
+  // One line of text: no control characters, which would reach the terminal in task names.
+  page: { re: /^[^\p{Cc}]{1,200}$/u, allowed: 'one line of text of at most 200 characters, with {host} where the host\'s name goes' },
 } as const;
 
 type Reader = FieldReader;
@@ -23,7 +30,7 @@ type Reader = FieldReader;
 function address(r: Reader, path: FieldPath, node: unknown): string | undefined {
   const text = r.string(path, node, undefined, 'an IPv4 address such as 192.168.1.101');
   if (text === undefined) return undefined;
-  if (!isIpv4(text)) return r.report(path, node as Node, `"${text}" is not an IPv4 address`, 'an IPv4 address such as 192.168.1.101');
+  if (!isIpv4(text)) return r.report(path, node as Node, `${quoted(text)} is not an IPv4 address`, 'an IPv4 address such as 192.168.1.101');
   return text;
 }
 
@@ -31,7 +38,7 @@ function cidr(r: Reader, path: FieldPath, node: unknown): Cidr | undefined {
   const text = r.string(path, node, undefined, 'a network in CIDR form such as 192.168.1.0/24');
   if (text === undefined) return undefined;
   const parsed = parseCidr(text);
-  if ('error' in parsed) return r.report(path, node as Node, `"${text}" is not a valid network`, parsed.error);
+  if ('error' in parsed) return r.report(path, node as Node, `${quoted(text)} is not a valid network`, parsed.error);
   return parsed;
 }
 
@@ -39,12 +46,53 @@ function pattern(r: Reader, path: FieldPath, node: unknown, p: { re: RegExp; all
   return r.string(path, node, p.re, p.allowed);
 }
 
+/** A value of the field's shape that is not one of the reserved ones (each with its reason). */
+function notReserved<T extends string | number>(r: Reader, path: FieldPath, node: unknown, value: T | undefined, reserved: ReadonlyMap<T, string>, allowed: string): T | undefined {
+  const why = value === undefined ? undefined : reserved.get(value);
+  if (why === undefined) return value;
+  return r.report(path, node as Node, `"${value}" is reserved: ${why}`, allowed);
+}
+
+function hostName(r: Reader, path: FieldPath, node: unknown): string | undefined {
+  return notReserved(r, path, node, pattern(r, path, node, PATTERNS.hostname), RESERVED_HOST_NAMES, `another name than ${[...RESERVED_HOST_NAMES.keys()].join(', ')}`);
+}
+
+function siteName(r: Reader, path: FieldPath, node: unknown): string | undefined {
+  return notReserved(r, path, node, pattern(r, path, node, PATTERNS.dnsName), RESERVED_HOST_NAMES, "the site's own DNS name, such as trabajoswap.com");
+}
+
+function iface(r: Reader, path: FieldPath, node: unknown): string | undefined {
+  return notReserved(r, path, node, pattern(r, path, node, PATTERNS.iface), RESERVED_INTERFACES, 'the interface of that network inside the machines, such as eth1 or eth2');
+}
+
+function logFile(r: Reader, path: FieldPath, node: unknown): string | undefined {
+  return notReserved(r, path, node, pattern(r, path, node, PATTERNS.logFile), RESERVED_LOG_FILES, 'a text log file of its own, such as /var/log/ha-log');
+}
+
+function port(r: Reader, path: FieldPath, node: unknown): number | undefined {
+  return notReserved(r, path, node, r.int(path, node, 1, 65535), RESERVED_PORTS, 'a free TCP port such as 80');
+}
+
+function haproxyTime(r: Reader, path: FieldPath, node: unknown): string | undefined {
+  const text = pattern(r, path, node, PATTERNS.duration);
+  if (text === undefined) return undefined;
+  const ms = haproxyTimeMs(text);
+  if (ms > 0 && ms <= MAX_HAPROXY_TIME_MS) return text;
+  return r.report(path, node as Node, `${text} is ${ms === 0 ? 'zero' : 'longer than HAProxy can count'}`, `from 1us to ${MAX_HAPROXY_TIME_MS}ms (about 24.8 days), such as 5s`);
+}
+
+function page(r: Reader, path: FieldPath, node: unknown): string | undefined {
+  const text = pattern(r, path, node, PATTERNS.page);
+  if (text === undefined || text.includes('{host}')) return text;
+  return r.report(path, node as Node, 'has no {host}: the web servers would serve the same page and lab:verify could not tell them apart', PATTERNS.page.allowed);
+}
+
 function readHost(r: Reader, path: FieldPath, node: Node, box: { memory?: number; cpus?: number }): Partial<Host> {
   const map = r.map(path, node, ['name', 'role', 'lan'], ['heartbeat', 'memory', 'cpus']);
   if (!map) return {};
   const get = (key: string) => r.child(map, key);
   const host: Partial<Host> = {
-    name: pattern(r, [...path, 'name'], get('name'), PATTERNS.hostname),
+    name: hostName(r, [...path, 'name'], get('name')),
     role: r.oneOf([...path, 'role'], get('role'), HOST_ROLES),
     lan: address(r, [...path, 'lan'], get('lan')),
     memory: map.has('memory') ? r.int([...path, 'memory'], get('memory'), 128, 65536) : box.memory,
@@ -77,17 +125,17 @@ export function readDefinition(r: Reader, doc: Document, file: string): Lab | un
   const lan = lanMap && {
     cidr: cidr(r, ['networks', 'lan', 'cidr'], r.child(lanMap, 'cidr')),
     gateway: address(r, ['networks', 'lan', 'gateway'], r.child(lanMap, 'gateway')),
-    interface: pattern(r, ['networks', 'lan', 'interface'], r.child(lanMap, 'interface'), PATTERNS.iface),
+    interface: iface(r, ['networks', 'lan', 'interface'], r.child(lanMap, 'interface')),
   };
   const heartbeatNet = hbMap && {
     cidr: cidr(r, ['networks', 'heartbeat', 'cidr'], r.child(hbMap, 'cidr')),
-    interface: pattern(r, ['networks', 'heartbeat', 'interface'], r.child(hbMap, 'interface'), PATTERNS.iface),
+    interface: iface(r, ['networks', 'heartbeat', 'interface'], r.child(hbMap, 'interface')),
   };
 
   const vipMap = sub('vip', ['address', 'name']);
   const vip = vipMap && {
     address: address(r, ['vip', 'address'], r.child(vipMap, 'address')),
-    name: pattern(r, ['vip', 'name'], r.child(vipMap, 'name'), PATTERNS.dnsName),
+    name: siteName(r, ['vip', 'name'], r.child(vipMap, 'name')),
   };
 
   const hostNodes = r.list(['hosts'], at('hosts'), 'hosts') ?? [];
@@ -102,8 +150,8 @@ export function readDefinition(r: Reader, doc: Document, file: string): Lab | un
     keepalive: r.int(['heartbeat', 'keepalive'], r.child(hbs, 'keepalive'), 1, 60),
     udpport: r.int(['heartbeat', 'udpport'], r.child(hbs, 'udpport'), 1, 65535),
     autoFailback: r.bool(['heartbeat', 'auto_failback'], r.child(hbs, 'auto_failback')),
-    logfile: pattern(r, ['heartbeat', 'logfile'], r.child(hbs, 'logfile'), PATTERNS.path),
-    debugfile: pattern(r, ['heartbeat', 'debugfile'], r.child(hbs, 'debugfile'), PATTERNS.path),
+    logfile: logFile(r, ['heartbeat', 'logfile'], r.child(hbs, 'logfile')),
+    debugfile: logFile(r, ['heartbeat', 'debugfile'], r.child(hbs, 'debugfile')),
   };
 
   const hap = sub('haproxy', ['listen', 'port', 'balance', 'options', 'cookie', 'stats', 'timeouts']);
@@ -112,9 +160,9 @@ export function readDefinition(r: Reader, doc: Document, file: string): Lab | un
   const timeouts = hap && r.map(['haproxy', 'timeouts'], r.child(hap, 'timeouts'), ['connect', 'client', 'server']);
   const haproxy = hap && {
     listen: pattern(r, ['haproxy', 'listen'], r.child(hap, 'listen'), PATTERNS.token),
-    port: r.int(['haproxy', 'port'], r.child(hap, 'port'), 1, 65535),
+    port: port(r, ['haproxy', 'port'], r.child(hap, 'port')),
     balance: r.oneOf(['haproxy', 'balance'], r.child(hap, 'balance'), ['roundrobin', 'leastconn', 'source'] as const),
-    options: r.stringList(['haproxy', 'options'], r.child(hap, 'options'), PATTERNS.word.re, PATTERNS.word.allowed),
+    options: r.oneOfList(['haproxy', 'options'], r.child(hap, 'options'), HAPROXY_OPTIONS),
     cookie: cookie && {
       name: pattern(r, ['haproxy', 'cookie', 'name'], r.child(cookie, 'name'), PATTERNS.token),
       mode: r.oneOf(['haproxy', 'cookie', 'mode'], r.child(cookie, 'mode'), ['prefix', 'insert', 'rewrite'] as const),
@@ -124,14 +172,14 @@ export function readDefinition(r: Reader, doc: Document, file: string): Lab | un
       user: pattern(r, ['haproxy', 'stats', 'user'], r.child(stats, 'user'), PATTERNS.token),
     },
     timeouts: timeouts && {
-      connect: pattern(r, ['haproxy', 'timeouts', 'connect'], r.child(timeouts, 'connect'), PATTERNS.duration),
-      client: pattern(r, ['haproxy', 'timeouts', 'client'], r.child(timeouts, 'client'), PATTERNS.duration),
-      server: pattern(r, ['haproxy', 'timeouts', 'server'], r.child(timeouts, 'server'), PATTERNS.duration),
+      connect: haproxyTime(r, ['haproxy', 'timeouts', 'connect'], r.child(timeouts, 'connect')),
+      client: haproxyTime(r, ['haproxy', 'timeouts', 'client'], r.child(timeouts, 'client')),
+      server: haproxyTime(r, ['haproxy', 'timeouts', 'server'], r.child(timeouts, 'server')),
     },
   };
 
   const ngx = sub('nginx', ['page']);
-  const nginx = ngx && { page: r.string(['nginx', 'page'], r.child(ngx, 'page')) };
+  const nginx = ngx && { page: page(r, ['nginx', 'page'], r.child(ngx, 'page')) };
 
   if (r.issues.length > 0) return undefined;
   // Every field read cleanly, so every value above is defined.

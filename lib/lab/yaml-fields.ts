@@ -2,6 +2,7 @@
 // names file, line, column and field. Readers return undefined after recording an issue.
 import { isMap, isScalar, isSeq, type LineCounter, type Node, type YAMLMap, type Pair } from 'yaml';
 import type { DefinitionIssue } from './definition-error.ts';
+import { quoted } from './printable.ts';
 
 export type FieldPath = ReadonlyArray<string | number>;
 
@@ -13,6 +14,8 @@ export class FieldReader {
   readonly issues: DefinitionIssue[] = [];
   /** where each value read successfully came from, for checks that span several fields */
   private readonly located = new Map<string, Node>();
+  /** where each field's key is written: a list or mapping as a whole is placed at its key */
+  private readonly keys = new Map<string, Node>();
 
   constructor(
     private readonly file: string,
@@ -28,7 +31,9 @@ export class FieldReader {
 
   /** Reports an issue on a field that was read earlier, at that field's position. */
   reportField(path: FieldPath, problem: string, allowed?: string): undefined {
-    return this.report(path, this.located.get(formatPath(path)), problem, allowed);
+    const value = this.located.get(formatPath(path));
+    const at = value && isScalar(value) ? value : (this.keys.get(formatPath(path)) ?? value);
+    return this.report(path, at, problem, allowed);
   }
 
   private ok<T>(path: FieldPath, node: Node, value: T): T {
@@ -42,9 +47,16 @@ export class FieldReader {
     const known = new Set([...required, ...optional]);
     const seen = new Set<string>();
     for (const pair of node.items) {
-      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      // A key that is itself a mapping or list is never a field (and stringifying it could be huge).
+      if (!isScalar(pair.key)) {
+        this.report([...path, '(key)'], pair.key as Node, 'a key must be a plain word', [...known].join(', '));
+        continue;
+      }
+      const key = String(pair.key.value);
+      this.keys.set(formatPath([...path, key]), pair.key);
+      if (seen.has(key)) this.report([...path, key], pair.key as Node, 'duplicate key', 'each key once per mapping');
+      else if (!known.has(key)) this.report([...path, key], pair.key as Node, 'unknown field', [...known].join(', '));
       seen.add(key);
-      if (!known.has(key)) this.report([...path, key], pair.key as Node, 'unknown field', [...known].join(', '));
     }
     for (const key of required) {
       if (!seen.has(key)) this.report([...path, key], node, 'missing field (required)');
@@ -60,7 +72,7 @@ export class FieldReader {
     if (!isScalar(node) || typeof node.value !== 'string' || node.value === '') {
       return this.report(path, node as Node, 'must be a non-empty string', allowed);
     }
-    if (pattern && !pattern.test(node.value)) return this.report(path, node, `"${node.value}" is not valid`, allowed);
+    if (pattern && !pattern.test(node.value)) return this.report(path, node, `${quoted(node.value)} is not valid`, allowed);
     return this.ok(path, node, node.value);
   }
 
@@ -80,7 +92,7 @@ export class FieldReader {
   oneOf<T extends string>(path: FieldPath, node: unknown, choices: readonly T[]): T | undefined {
     const allowed = choices.join(', ');
     if (!isScalar(node) || typeof node.value !== 'string') return this.report(path, node as Node, 'must be one of the listed words', allowed);
-    if (!(choices as readonly string[]).includes(node.value)) return this.report(path, node, `"${node.value}" is not known`, allowed);
+    if (!(choices as readonly string[]).includes(node.value)) return this.report(path, node, `${quoted(node.value)} is not known`, allowed);
     return this.ok(path, node, node.value as T);
   }
 
@@ -89,10 +101,10 @@ export class FieldReader {
     return node.items as Node[];
   }
 
-  stringList(path: FieldPath, node: unknown, pattern: RegExp, allowed: string): string[] | undefined {
-    if (!isSeq(node)) return this.report(path, node as Node, 'must be a list', allowed);
-    const values = node.items.map((item, i) => this.string([...path, i], item, pattern, allowed));
-    return values.every((v) => v !== undefined) ? (values as string[]) : undefined;
+  oneOfList<T extends string>(path: FieldPath, node: unknown, choices: readonly T[]): T[] | undefined {
+    if (!isSeq(node)) return this.report(path, node as Node, 'must be a list', choices.join(', '));
+    const values = node.items.map((item, i) => this.oneOf([...path, i], item, choices));
+    return values.every((v) => v !== undefined) ? (values as T[]) : undefined;
   }
 }
 

@@ -2,6 +2,7 @@
 // so a template never renders a half-filled config file.
 import { fileURLToPath } from 'node:url';
 import nunjucks from 'nunjucks';
+import { UnsafeTemplateValue, commentText, configWord, htmlText, rubyString } from './template-filters.ts';
 
 export const TEMPLATE_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
 
@@ -14,13 +15,24 @@ function env(): nunjucks.Environment {
       throwOnUndefined: true,
       trimBlocks: true,
       lstripBlocks: true,
+      // keeps what a filter throws as the error's cause (renderTemplate reports it)
+      dev: true,
     });
-    // A Ruby single-quoted literal: only backslash and quote need escaping.
-    environment.addFilter('rb', (value: unknown) => `'${String(value).replace(/[\\']/g, (c) => `\\${c}`)}'`);
+    environment.addFilter('rb', rubyString);
+    environment.addFilter('word', configWord);
+    environment.addFilter('comment', commentText);
+    environment.addFilter('html', htmlText);
   }
   return environment;
 }
 
 export function renderTemplate(name: string, context: object): string {
-  return env().render(name, context);
+  try {
+    return env().render(name, context);
+  } catch (error) {
+    // nunjucks wraps what a filter throws; the value and the template are what the user needs.
+    const cause = (error as { cause?: unknown }).cause;
+    if (cause instanceof UnsafeTemplateValue) throw new UnsafeTemplateValue(`templates/${name}: ${cause.message}`);
+    throw error;
+  }
 }

@@ -2,12 +2,13 @@
 // file holds the directives with the lab's values, for the tutorial lab and for four web servers
 // on other subnets; haproxy.cfg through the real `haproxy -c`; the nginx root render assumes is
 // the one Debian's real nginx serves; secrets generated per lab, stable, never placeholders.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEBIAN_NGINX_ROOT, servedRoot } from '../../roles/nginx.ts';
 import { FOUR_WEB_LAB, TUTORIAL_LAB, hafarm, scratchDir } from '../helpers/cli.ts';
+import { haproxyCheck, nginxCheck } from '../helpers/validators.ts';
 
 const scratch = scratchDir('render');
 afterAll(() => scratch.remove());
@@ -124,8 +125,9 @@ describe.each([
   });
 
   it('T8: the rendered haproxy.cfg passes the real haproxy -c', () => {
-    const output = execFileSync('haproxy', ['-c', '-f', join(r.out, 'haproxy1', '/etc/haproxy/haproxy.cfg')], { encoding: 'utf8' });
-    expect(output).toContain('Configuration file is valid');
+    const check = haproxyCheck(join(r.out, 'haproxy1', '/etc/haproxy/haproxy.cfg'));
+    expect(check.output).toContain('Configuration file is valid');
+    expect(check.status).toBe(0);
   });
 
   it('T9: ENABLED=1 where /etc/default/haproxy still reads it', () => {
@@ -136,11 +138,8 @@ describe.each([
   it('T10: each web server sets the session cookie HAProxy prefixes, in a snippet the real nginx -t accepts', () => {
     const file = join(r.out, web[1]!, '/etc/nginx/conf.d/hafarm-session-cookie.conf');
     expect(readFileSync(file, 'utf8')).toContain(`add_header Set-Cookie "JSESSIONID=${web[1]}-session; Path=/";`);
-    const dir = join(r.out, 'nginx-t');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'nginx.conf'), `pid ${dir}/nginx.pid;\nerror_log ${dir}/error.log;\nevents {}\nhttp {\n  access_log off;\n  include ${file};\n  server { listen 127.0.0.1:8080; root ${dir}; }\n}\n`);
-    const result = spawnSync('nginx', ['-t', '-c', join(dir, 'nginx.conf'), '-p', dir], { encoding: 'utf8' });
-    expect(result.stderr).toContain('test is successful');
+    const result = nginxCheck(file, join(r.out, 'nginx-t'));
+    expect(result.output).toContain('test is successful');
     expect(result.status).toBe(0);
   });
 

@@ -1,31 +1,16 @@
 // T1 checked by the real vagrant CLI: `lab:render` writes a Vagrantfile that `vagrant validate`
 // accepts, for the tutorial's farm and for another shape of farm.
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FOUR_WEB_LAB, TUTORIAL_LAB, hafarm, scratchDir } from '../helpers/cli.ts';
+import { vagrantValidate, vboxVersionOnlyPath } from '../helpers/validators.ts';
 
 const scratch = scratchDir('validate');
 afterAll(() => scratch.remove());
 
-/**
- * vagrant validates provider blocks only for a provider it believes usable. VirtualBox cannot be
- * installed on Debian 12, so a VBoxManage that only reports a version makes vagrant check our
- * VirtualBox blocks with its own VirtualBox config validator (nothing else of it is used).
- */
-function vboxVersionOnlyPath(): string {
-  const dir = join(scratch.dir, 'vbox-version-only');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'VBoxManage'), '#!/bin/sh\necho 7.0.14r161095\n');
-  chmodSync(join(dir, 'VBoxManage'), 0o755);
-  return `${dir}:${process.env.PATH}`;
-}
-
-async function vagrantValidate(dir: string, withVirtualBoxBlocks: boolean) {
-  const args = withVirtualBoxBlocks ? ['validate'] : ['validate', '--ignore-provider'];
-  const env = withVirtualBoxBlocks ? { PATH: vboxVersionOnlyPath(), VAGRANT_DEFAULT_PROVIDER: 'virtualbox' } : {};
-  return execa('vagrant', args, { cwd: dir, env: { ...env, VAGRANT_CWD: dir }, reject: false });
+function validate(dir: string, withVirtualBoxBlocks: boolean) {
+  return vagrantValidate(dir, { scratch: scratch.dir, withVirtualBoxBlocks });
 }
 
 describe.each([
@@ -43,13 +28,13 @@ describe.each([
   });
 
   it('passes vagrant validate (machines and networks)', async () => {
-    const result = await vagrantValidate(out, false);
+    const result = await validate(out, false);
     expect(result.stdout + result.stderr).toContain('Vagrantfile validated successfully');
     expect(result.exitCode).toBe(0);
   });
 
   it('passes vagrant validate with its VirtualBox validator', async () => {
-    const result = await vagrantValidate(out, true);
+    const result = await validate(out, true);
     expect(result.stdout + result.stderr).toContain('Vagrantfile validated successfully');
     expect(result.exitCode).toBe(0);
   });
@@ -58,7 +43,7 @@ describe.each([
     const broken = join(scratch.dir, `broken-${machines}`);
     mkdirSync(broken, { recursive: true });
     writeFileSync(join(broken, 'Vagrantfile'), readFileSync(join(out, 'Vagrantfile'), 'utf8').replace('vb.memory', 'vb.memroy'));
-    const result = await vagrantValidate(broken, true);
+    const result = await validate(broken, true);
     expect(result.exitCode).not.toBe(0);
     expect(result.stdout + result.stderr).toContain('memroy');
   });
@@ -77,7 +62,7 @@ describe('the VirtualBox provider through the real vagrant CLI, before lab:up', 
     const provider = new VagrantProvider('virtualbox', loadLab(TUTORIAL_LAB), state);
     provider.writeVagrantfile();
     const path = process.env.PATH;
-    process.env.PATH = vboxVersionOnlyPath();
+    process.env.PATH = vboxVersionOnlyPath(scratch.dir);
     try {
       expect((await provider.status()).map((m) => `${m.host} ${m.state}`)).toEqual(['haproxy1', 'haproxy2', 'web1', 'web2', 'web3'].map((h) => `${h} not_created`));
       expect((await provider.sshEndpoints()).size).toBe(0);

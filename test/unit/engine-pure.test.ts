@@ -1,5 +1,5 @@
 // The engine's pure parts: shell quoting, the persistent shell's framing, text edits, facts
-// parsing and the recap.
+// parsing, the recap and the tags --tags may name.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { parseFacts, interfaceHolding } from '../../lib/engine/facts.ts';
@@ -8,6 +8,9 @@ import { normalizeMode } from '../../lib/engine/modules/remote-file.ts';
 import { count, emptyStats, formatRecap, recapSucceeded } from '../../lib/engine/recap.ts';
 import { FrameParser, runLine, shellPreamble } from '../../lib/engine/ssh/shell-protocol.ts';
 import { command, quote } from '../../lib/engine/ssh/shell-quote.ts';
+import { existingTags } from '../../lib/cli/commands/provision.ts';
+import { loadLab } from '../../lib/lab/load.ts';
+import { TUTORIAL_LAB } from '../helpers/cli.ts';
 
 describe('shell quoting', () => {
   it('round-trips awkward values through a real sh', () => {
@@ -140,5 +143,11 @@ describe('file states read in one command', () => {
     const none = [join(dir, 'x'), join(dir, 'y')];
     expect([...parseFileStates(none, execFileSync('sh', ['-c', fileStatesCommand(none)])).values()]).toEqual([{ exists: false }, { exists: false }]);
     execFileSync('rm', ['-rf', dir]);
+  });
+});
+
+describe('the tags --tags may name', () => {
+  it("are the roles' names and the step IDs of their tasks", () => {
+    expect(existingTags(loadLab(TUTORIAL_LAB)).sort()).toEqual(['T10', 'T11', 'T2', 'T3', 'T4', 'T5', 'T6', 'T7', 'T8', 'T9', 'haproxy', 'heartbeat', 'hosts', 'network', 'nginx', 'tools']);
   });
 });

@@ -1,7 +1,9 @@
 // The lab definition (issue 2): the tutorial's farm loads exactly as T1 says, other shapes load
 // with no code change, and every bad input is refused naming file, line, field and what is allowed.
-import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { LabDefinitionError, type DefinitionIssue } from '../../lib/lab/definition-error.ts';
 import { formatCidr } from '../../lib/lab/ipv4.ts';
 import { loadLab, parseLab } from '../../lib/lab/load.ts';
@@ -112,7 +114,57 @@ const BAD: BadCase[] = [
   { name: 'wrong type', edit: (t) => t.replace('deadtime: 5', 'deadtime: five'), field: 'heartbeat.deadtime', problem: /whole number/, allowed: /1 to 3600/ },
   { name: 'keepalive not below deadtime', edit: (t) => t.replace('keepalive: 1', 'keepalive: 5'), field: 'heartbeat.keepalive', problem: /shorter than deadtime/ },
   { name: 'YAML syntax error', edit: (t) => t.replace('vip:\n', 'vip: [\n'), field: '(YAML syntax)', problem: /./ },
-  { name: 'duplicate YAML key', edit: (t) => t.replace('  memory: 512\n', '  memory: 512\n  memory: 256\n'), field: '(YAML syntax)', problem: /unique|duplicate/i },
+  { name: 'duplicate YAML key', edit: (t) => t.replace('  memory: 512\n', '  memory: 512\n  memory: 256\n'), field: 'box.memory', problem: /^duplicate key$/, allowed: /once/, at: 'memory: 256' },
+  { name: 'YAML alias', edit: (t) => t.replace('deadtime: 5', 'deadtime: &d 5').replace('initdead: 15', 'initdead: *d'), field: 'heartbeat.deadtime', problem: /^YAML aliases\/anchors are not supported$/, allowed: /written out in full/, at: 'deadtime: &d 5' },
+  { name: 'YAML alias (its use)', edit: (t) => t.replace('deadtime: 5', 'deadtime: &d 5').replace('initdead: 15', 'initdead: *d'), field: 'heartbeat.initdead', problem: /^YAML aliases\/anchors are not supported$/, at: 'initdead: *d' },
+  { name: 'YAML tag', edit: (t) => t.replace('udpport: 694', 'udpport: !!str 694'), field: 'heartbeat.udpport', problem: /YAML tags are not supported/, at: 'udpport: !!str' },
+  { name: 'a key that is a list', edit: (t) => t.replace('  cpus: 1\n', '  cpus: 1\n  ? [a, b]\n  : 1\n'), field: 'box.(key)', problem: /a key must be a plain word/ },
+  { name: 'no master, placed at the hosts key', edit: (t) => t.replace('role: master', 'role: backup'), field: 'hosts', problem: /no host has role master/, at: 'hosts:' },
+  { name: 'no web server, placed at the hosts key', edit: (t) => t.replace(/role: web/g, 'role: backup').replace(/    memory: 384\n/g, '    memory: 384\n    heartbeat: 10.100.100.9\n'), field: 'hosts', problem: /no host has role web/, at: 'hosts:' },
+  // issue 18, item 2: the log files reach ha.cf and a root shell on the balancers (lab:verify V4)
+  { name: 'logfile with shell syntax', edit: (t) => t.replace('logfile: /var/log/ha-log', 'logfile: "/var/log/ha-log;touch${IFS}/tmp/x;#"'), field: 'heartbeat.logfile', problem: /is not valid/, allowed: /a file directly in \/var\/log\//, at: 'logfile: "/var' },
+  { name: 'logfile climbing out of /', edit: (t) => t.replace('logfile: /var/log/ha-log', 'logfile: /../../etc/passwd'), field: 'heartbeat.logfile', problem: /"\/\.\.\/\.\.\/etc\/passwd" is not valid/ },
+  { name: 'logfile climbing out of /var/log', edit: (t) => t.replace('logfile: /var/log/ha-log', 'logfile: /var/log/../../etc/passwd'), field: 'heartbeat.logfile', problem: /is not valid/ },
+  { name: 'logfile on a device', edit: (t) => t.replace('logfile: /var/log/ha-log', 'logfile: /dev/sda'), field: 'heartbeat.logfile', problem: /"\/dev\/sda" is not valid/ },
+  { name: 'logfile in a folder Heartbeat would not create', edit: (t) => t.replace('logfile: /var/log/ha-log', 'logfile: /var/log/ha/log'), field: 'heartbeat.logfile', problem: /is not valid/ },
+  { name: 'logfile on a binary login record', edit: (t) => t.replace('logfile: /var/log/ha-log', 'logfile: /var/log/wtmp'), field: 'heartbeat.logfile', problem: /"\/var\/log\/wtmp" is reserved: a binary login record/ },
+  { name: 'debugfile with a space', edit: (t) => t.replace('debugfile: /var/log/ha-debug', 'debugfile: /var/log/ha debug'), field: 'heartbeat.debugfile', problem: /is not valid/ },
+  // issue 18, item 6: accepted, then broken at provision or verify time
+  { name: 'HAProxy option that does not exist', edit: (t) => t.replace('options: [httpclose, forwardfor]', 'options: [httpclose, nosuch]'), field: 'haproxy.options[1]', problem: /"nosuch" is not known/, allowed: /forwardfor/, at: 'nosuch' },
+  { name: 'HAProxy option that needs an argument', edit: (t) => t.replace('options: [httpclose, forwardfor]', 'options: [pgsql-check]'), field: 'haproxy.options[0]', problem: /"pgsql-check" is not known/ },
+  { name: 'HAProxy health check nginx fails', edit: (t) => t.replace('options: [httpclose, forwardfor]', 'options: [httpchk]'), field: 'haproxy.options[0]', problem: /"httpchk" is not known/ },
+  { name: 'HAProxy options not a list', edit: (t) => t.replace('options: [httpclose, forwardfor]', 'options: httpclose'), field: 'haproxy.options', problem: /must be a list/ },
+  { name: 'timeout past 2^31 ms', edit: (t) => t.replace('connect: 5s', 'connect: 2147483648ms'), field: 'haproxy.timeouts.connect', problem: /2147483648ms is longer than HAProxy can count/, allowed: /2147483647ms/ },
+  { name: 'timeout of 25 days', edit: (t) => t.replace('client: 50s', 'client: 25d'), field: 'haproxy.timeouts.client', problem: /25d is longer than HAProxy can count/ },
+  { name: 'timeout of zero', edit: (t) => t.replace('server: 50s', 'server: 0s'), field: 'haproxy.timeouts.server', problem: /0s is zero/ },
+  { name: 'timeout with an unknown unit', edit: (t) => t.replace('server: 50s', 'server: 50y'), field: 'haproxy.timeouts.server', problem: /"50y" is not valid/, allowed: /HAProxy time/ },
+  { name: '"#" in stats.uri (HAProxy cut it there)', edit: (t) => t.replace('uri: /haproxy?stats', 'uri: "/haproxy?stats#x"'), field: 'haproxy.stats.uri', problem: /is not valid/, allowed: /a path starting with "\/"/ },
+  { name: 'space in stats.uri', edit: (t) => t.replace('uri: /haproxy?stats', 'uri: /haproxy stats'), field: 'haproxy.stats.uri', problem: /is not valid/ },
+  { name: 'HAProxy on sshd\'s port', edit: (t) => t.replace('  port: 80', '  port: 22'), field: 'haproxy.port', problem: /"22" is reserved: sshd listens on it/, at: 'port: 22' },
+  { name: 'listen name too long for a config line', edit: (t) => t.replace('listen: web-cluster', `listen: ${'x'.repeat(65)}`), field: 'haproxy.listen', problem: /is not valid/, allowed: /at most 64/ },
+  { name: 'host named client', edit: (t) => t.replace('- name: web3', '- name: client'), field: 'hosts[4].name', problem: /"client" is reserved: the namespace provider's LAN client/ },
+  { name: 'host named localhost', edit: (t) => t.replace('- name: web3', '- name: localhost'), field: 'hosts[4].name', problem: /"localhost" is reserved/ },
+  { name: 'host named with digits only', edit: (t) => t.replace('- name: web3', '- name: "123"'), field: 'hosts[4].name', problem: /"123" is not valid/, allowed: /a lowercase letter, then/ },
+  { name: 'host name starting with a digit', edit: (t) => t.replace('- name: web3', '- name: 3web'), field: 'hosts[4].name', problem: /not valid/ },
+  { name: 'site named localhost', edit: (t) => t.replace('name: trabajoswap.com', 'name: localhost'), field: 'vip.name', problem: /"localhost" is reserved/ },
+  { name: 'site named as a host', edit: (t) => t.replace('name: trabajoswap.com', 'name: web2'), field: 'vip.name', problem: /"web2" is already the name of hosts\[3\]/ },
+  { name: 'eth0 as the LAN interface', edit: (t) => t.replace('interface: eth1', 'interface: eth0'), field: 'networks.lan.interface', problem: /"eth0" is reserved: the management adapter/, at: 'interface: eth0' },
+  { name: 'eth0 as the heartbeat interface', edit: (t) => t.replace('interface: eth2', 'interface: eth0'), field: 'networks.heartbeat.interface', problem: /"eth0" is reserved/ },
+  { name: 'loopback as the heartbeat interface', edit: (t) => t.replace('interface: eth2', 'interface: lo'), field: 'networks.heartbeat.interface', problem: /"lo" is reserved: the loopback interface/ },
+  { name: 'loopback LAN', edit: (t) => t.replace('cidr: 192.168.1.0/24', 'cidr: 127.0.0.0/24'), field: 'networks.lan.cidr', problem: /127\.0\.0\.0\/24 overlaps loopback/, allowed: /private network/ },
+  { name: 'multicast LAN', edit: (t) => t.replace('cidr: 192.168.1.0/24', 'cidr: 224.0.1.0/24'), field: 'networks.lan.cidr', problem: /overlaps multicast/ },
+  { name: '0.0.0.0/8 as the LAN', edit: (t) => t.replace('cidr: 192.168.1.0/24', 'cidr: 0.0.0.0/8'), field: 'networks.lan.cidr', problem: /overlaps "this network"/ },
+  { name: 'link-local heartbeat network', edit: (t) => t.replace('cidr: 10.100.100.0/24', 'cidr: 169.254.10.0/24'), field: 'networks.heartbeat.cidr', problem: /overlaps link-local/ },
+  { name: "VirtualBox's NAT subnet as the LAN", edit: (t) => t.replace('cidr: 192.168.1.0/24', 'cidr: 10.0.2.0/24'), field: 'networks.lan.cidr', problem: /overlaps VirtualBox's NAT network/ },
+  { name: "a LAN holding VirtualBox's NAT subnet", edit: (t) => t.replace('cidr: 192.168.1.0/24', 'cidr: 10.0.0.0/8'), field: 'networks.lan.cidr', problem: /overlaps VirtualBox's NAT network/ },
+  { name: "vagrant-libvirt's management subnet as the heartbeat network", edit: (t) => t.replace('cidr: 10.100.100.0/24', 'cidr: 192.168.121.0/24'), field: 'networks.heartbeat.cidr', problem: /vagrant-libvirt's management network/ },
+  { name: 'a public LAN', edit: (t) => t.replace('cidr: 192.168.1.0/24', 'cidr: 8.8.8.0/24'), field: 'networks.lan.cidr', problem: /8\.8\.8\.0\/24 is not a private network/ },
+  { name: "a heartbeat network over the namespace provider's management range", edit: (t) => t.replace('cidr: 10.100.100.0/24', 'cidr: 10.208.0.0/12'), field: 'networks.heartbeat.cidr', problem: /covers 10\.213\.0\.0\/16/ },
+  { name: 'a LAN with no address left for the client', edit: (t) => t.replace('cidr: 192.168.1.0/24', 'cidr: 192.168.1.96/29').replace('gateway: 192.168.1.1', 'gateway: 192.168.1.97').replace('address: 192.168.1.100', 'address: 192.168.1.98').replace('lan: 192.168.1.101', 'lan: 192.168.1.99').replace('lan: 192.168.1.105', 'lan: 192.168.1.100'), field: 'networks.lan.cidr', problem: /has 6 host addresses: the gateway, the VIP and 5 hosts leave none/, allowed: /at least 8/ },
+  { name: 'page without {host}', edit: (t) => t.replace('"Bienvenido a nginx! ({host})"', '"Bienvenido a nginx!"'), field: 'nginx.page', problem: /has no \{host\}/ },
+  { name: 'page of two lines', edit: (t) => t.replace('"Bienvenido a nginx! ({host})"', '"Bienvenido\\n({host})"'), field: 'nginx.page', problem: /is not valid/, allowed: /one line of text/ },
+  { name: 'page with a terminal escape', edit: (t) => t.replace('"Bienvenido a nginx! ({host})"', '"\\e[2J({host})"'), field: 'nginx.page', problem: /is not valid/ },
+  { name: 'page too long', edit: (t) => t.replace('"Bienvenido a nginx! ({host})"', `"${'x'.repeat(200)}({host})"`), field: 'nginx.page', problem: /is not valid/ },
 ];
 
 describe('bad definitions are refused with file, line, field and what is allowed', () => {
@@ -142,7 +194,136 @@ describe('bad definitions are refused with file, line, field and what is allowed
     }
   });
 
+  it('prints values and file names with control characters escaped, one line per problem, long values cut', () => {
+    const text = TUTORIAL.replace('"Bienvenido a nginx! ({host})"', '"\\e[2J\\nrm -rf / ({host})"').replace('listen: web-cluster', `listen: ${'x'.repeat(100)}`);
+    try {
+      parseLab(text, '/labs/evil\n\u001b[31mname.yaml');
+      expect.unreachable();
+    } catch (error) {
+      const message = (error as Error).message;
+      expect(message).not.toMatch(/\u001b/);
+      const lines = message.split('\n');
+      expect(lines).toHaveLength(3);
+      expect(lines[0]).toBe('/labs/evil\\n\\u{1b}[31mname.yaml: the lab definition has 2 problems; nothing was created.');
+      expect(lines[1]).toContain(`haproxy.listen: "${'x'.repeat(60)}…" is not valid`);
+      expect(lines[2]).toContain('nginx.page: "\\u{1b}[2J\\nrm -rf / ({host})" is not valid');
+    }
+  });
+
   it('refuses a file that does not exist', () => {
     expect(() => loadLab('/nonexistent/lab.yaml')).toThrow(/lab\.yaml:1:1: \(file\): cannot be read: no such file/);
+  });
+});
+
+/** The tutorial lab with `count` hosts on a /20 LAN. */
+function farmOf(count: number): string {
+  const webs = Array.from({ length: count - 2 }, (_, i) => `  - name: w${i}\n    role: web\n    lan: 192.168.${2 + Math.floor(i / 200)}.${1 + (i % 200)}\n`).join('');
+  return TUTORIAL.replace('cidr: 192.168.1.0/24', 'cidr: 192.168.0.0/20').replace(/  - name: web1\n(.*\n)*?(?=\n# T5)/, webs);
+}
+
+describe('the number of hosts', () => {
+  it('loads the largest farm that fits: 245 hosts', () => {
+    expect(parseLab(farmOf(245), '/labs/big.yaml').hosts).toHaveLength(245);
+  });
+
+  it.each([246, 300])('refuses %i hosts at the hosts key, saying how many fit', (count) => {
+    const text = farmOf(count);
+    const issue = issuesOf(text).find((i) => i.field === 'hosts');
+    expect(issue).toMatchObject({ problem: `${count} hosts are more than a lab can have`, line: lineOf(text, 'hosts:') });
+    expect(issue!.allowed).toMatch(/^at most 245 hosts: the namespace provider numbers their management addresses from \.10 to \.254/);
+  });
+});
+
+describe('unbounded input is refused quickly, before the YAML parser works on it', () => {
+  const lines = (n: number, line: (i: number) => string) => Array.from({ length: n }, (_, i) => line(i)).join('\n');
+  const refusal = (text: string) => {
+    const started = performance.now();
+    const issues = issuesOf(text);
+    return { issues, ms: performance.now() - started };
+  };
+
+  it.each([
+    { name: '40,000 keys (took 20 s to parse before)', text: `${TUTORIAL}${lines(40_000, (i) => `k${i}: ${i}`)}`, problem: /more than 20000 words/ },
+    { name: '10,001 lines', text: `${TUTORIAL}${lines(10_001, () => '#')}`, problem: /more than 10000 lines/ },
+    { name: 'a flow list of 30,000 items on one line', text: `${TUTORIAL}x: [${'1,'.repeat(30_000)}1]`, problem: /more than 20000 words/ },
+    { name: '"[" nested 5,000 deep (aborted Node before)', text: `${TUTORIAL}x: ${'['.repeat(5000)}${']'.repeat(5000)}`, problem: /nests "\[" or "\{" more than 32 deep/ },
+    { name: '6,000 keys: more nodes than a lab has', text: `${TUTORIAL}${lines(6000, (i) => `k${i}: ${i}`)}`, problem: /more than 10000 keys and values/ },
+    { name: '"? " nested 400 deep on 20 lines', text: `${TUTORIAL}${lines(20, () => '? '.repeat(400))}`, problem: /nested more than 8 levels deep/ },
+  ])('$name', ({ text, problem }) => {
+    const { issues, ms } = refusal(text);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]!.problem).toMatch(problem);
+    expect(issues[0]!.line).toBeGreaterThan(1);
+    expect(ms).toBeLessThan(2000);
+  });
+
+  it('places a text bound at the line that crosses it', () => {
+    const issue = issuesOf(`${TUTORIAL}x: ${'['.repeat(40)}`)[0]!;
+    expect(issue).toMatchObject({ field: '(file)', line: lineOf(TUTORIAL, 'page:') + 1, column: 4 + 32 });
+  });
+
+  it('shows the first 50 of many problems and counts the rest', () => {
+    try {
+      parseLab(`${TUTORIAL}${lines(200, (i) => `k${i}: ${i}`)}`, '/labs/bad.yaml');
+      expect.unreachable();
+    } catch (error) {
+      const message = (error as Error).message.split('\n');
+      expect(message[0]).toBe('/labs/bad.yaml: the lab definition has 200 problems; nothing was created.');
+      expect(message).toHaveLength(1 + 50 + 1);
+      expect(message[51]).toBe('  … and 150 more');
+    }
+  });
+});
+
+describe('the definition file itself', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hafarm-lab-file-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string, content: string | Buffer) => {
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    return path;
+  };
+  const issueOf = (path: string) => {
+    try {
+      loadLab(path);
+    } catch (error) {
+      expect(error).toBeInstanceOf(LabDefinitionError);
+      return (error as LabDefinitionError).issues[0]!;
+    }
+    throw new Error('the definition was accepted');
+  };
+
+  it('refuses bytes that are not UTF-8, saying which byte and where (they became U+FFFD before)', () => {
+    const latin1 = Buffer.from(TUTORIAL.replace('"Bienvenido a nginx! ({host})"', '"Bienvenido a nginx! ({host}) \u00e1"'), 'latin1');
+    const issue = issueOf(file('latin1.yaml', latin1));
+    const offset = latin1.indexOf(0xe1);
+    expect(issue).toMatchObject({ field: '(file)', problem: `byte ${offset} (0xe1) is not UTF-8`, allowed: 'a text file in UTF-8', line: lineOf(TUTORIAL, 'page:') });
+  });
+
+  it.each([
+    ['a lone continuation byte', [0x80]],
+    ['an overlong encoding', [0xc0, 0xaf]],
+    ['a truncated sequence at the end', [0xe2, 0x82]],
+    ['a UTF-16 surrogate', [0xed, 0xa0, 0x80]],
+    ['past U+10FFFF', [0xf4, 0x90, 0x80, 0x80]],
+  ])('refuses %s', (_name, bytes) => {
+    const text = Buffer.concat([Buffer.from('name: swap\n# '), Buffer.from(bytes)]);
+    expect(issueOf(file('bad-utf8.yaml', text)).problem).toBe(`byte 13 (0x${bytes[0]!.toString(16)}) is not UTF-8`);
+  });
+
+  it('reads UTF-8 text with characters of every length', () => {
+    const lab = loadLab(file('utf8.yaml', TUTORIAL.replace('nginx! ({host})', 'ñginx ✓ 🐧 ({host})')));
+    expect(lab.nginx.page).toBe('Bienvenido a ñginx ✓ 🐧 ({host})');
+  });
+
+  it('refuses a file over 1 MiB before reading it', () => {
+    const issue = issueOf(file('big.yaml', `${TUTORIAL}${'#'.repeat(1024 * 1024)}\n`));
+    expect(issue.problem).toMatch(/^is \d+ bytes, too large for a lab definition$/);
+    expect(issue.allowed).toBe('a regular file of at most 1 MiB; pass --lab FILE');
+  });
+
+  it('refuses a folder and a character device', () => {
+    expect(issueOf(dir).problem).toBe('is a directory, not a file');
+    expect(issueOf('/dev/zero').problem).toBe('is a character device, not a file');
   });
 });

@@ -5,6 +5,8 @@ import { loadLab, parseLab } from '../../lib/lab/load.ts';
 import { formatCidr } from '../../lib/lab/ipv4.ts';
 import { chooseMgmtSubnet, routeNetworks } from '../../lib/providers/netns/mgmt-subnet.ts';
 import { netnsNames } from '../../lib/providers/netns/names.ts';
+import { mgmtHostAddress, mgmtMachineAddress } from '../../lib/providers/netns/wiring.ts';
+import { MAX_HOSTS } from '../../lib/lab/check-definition.ts';
 import { clientAddress } from '../../lib/providers/netns/netns-provider.ts';
 import { TUTORIAL_LAB } from '../helpers/cli.ts';
 import { readFileSync } from 'node:fs';
@@ -15,7 +17,7 @@ const named = (name: string) => parseLab(readFileSync(TUTORIAL_LAB, 'utf8').repl
 describe('resource names', () => {
   it('fit the 15 characters of an interface name, for the longest lab name and many hosts', () => {
     const names = netnsNames(named('abcdefgh'));
-    for (const link of [names.bridge('lan'), names.bridge('heartbeat'), names.bridge('mgmt'), names.veth(99, 2), names.clientVeth]) {
+    for (const link of [names.bridge('lan'), names.bridge('heartbeat'), names.bridge('mgmt'), names.veth(MAX_HOSTS - 1, 2), names.clientVeth]) {
       expect(link.length, link).toBeLessThanOrEqual(15);
       expect(link.startsWith(names.linkPrefix)).toBe(true);
     }
@@ -37,6 +39,13 @@ describe('management subnet', () => {
     expect(() => chooseMgmtSubnet(tutorial, routes)).toThrow(/no free \/24/);
     const some = routeNetworks(JSON.stringify([{ dst: '10.213.0.0/17' }]));
     expect(chooseMgmtSubnet(tutorial, some).network).toMatch(/^10\.213\.(12[89]|1[3-9]\d|2\d\d)\.0$/);
+  });
+
+  it('holds a management address for each of the most hosts a definition may have, and no more', () => {
+    const mgmt = { network: '10.213.7.0', prefix: 24 };
+    expect(mgmtHostAddress(mgmt)).toBe('10.213.7.1');
+    expect(mgmtMachineAddress(mgmt, 0)).toBe('10.213.7.10');
+    expect(mgmtMachineAddress(mgmt, MAX_HOSTS - 1)).toBe('10.213.7.254');
   });
 
   it('is stable for a lab and differs between labs', () => {

@@ -4,9 +4,9 @@ import { KnownHosts } from '../../engine/ssh/known-hosts.ts';
 import { fileInTheWay } from '../../state/file-in-the-way.ts';
 import { startMachineCapture } from '../../verify/machine-capture.ts';
 import { MachineShell } from '../../verify/machine-shell.ts';
-import { stringOption, UsageError, type Command } from '../command.ts';
+import { numberOption, stringOption, UsageError, type Command } from '../command.ts';
 import { interruption } from '../interruption.ts';
-import { hostArgument, LAB_OPTION_HELP, LAB_OPTIONS, runningLab } from '../lab-options.ts';
+import { hostArgument, LAB_OPTION_HELP, LAB_OPTIONS, labContext, upLab } from '../lab-options.ts';
 import { KNOWN_HOSTS_FILE } from './provision.ts';
 
 /** Why the pcap cannot be written at that path, checked before any machine is asked. */
@@ -20,19 +20,19 @@ export const captureCommand: Command = {
   name: 'capture',
   summary: "write a pcap of one machine's interface (open it in Wireshark), until Ctrl-C or --duration",
   usage: 'capture HOST IFACE [--duration S] [--out FILE] [--lab FILE] [--state DIR]',
+  positionals: ['HOST', 'IFACE'],
   options: { ...LAB_OPTIONS, duration: { type: 'string' }, out: { type: 'string' } },
   optionHelp: { '--duration S': 'stop after S seconds (default: at Ctrl-C)', '--out FILE': 'the pcap to write (default: <state>/captures/HOST-IFACE-<time>.pcap)', ...LAB_OPTION_HELP },
   async run(args) {
-    const { lab, state, provider } = runningLab(args);
-    const host = hostArgument(args, lab, 'npm run lab:capture -- HOST IFACE');
+    const context = labContext(args);
+    const host = hostArgument(args, context.lab, 'npm run lab:capture -- HOST IFACE');
     const iface = args.positionals[1];
     if (!iface) throw new UsageError('name an interface: npm run lab:capture -- HOST IFACE (eth1 is the LAN, eth2 the heartbeat network)');
-    const durationText = stringOption(args, 'duration');
-    const duration = durationText === undefined ? undefined : Number(durationText);
-    if (duration !== undefined && !(duration > 0 && duration <= 86_400)) throw new UsageError(`--duration: "${durationText}" is not allowed (seconds, from 1 to 86400)`);
+    const duration = numberOption(args, 'duration', { what: 'seconds', fraction: true, min: 1, max: 86_400 });
     const out = stringOption(args, 'out');
     const outProblem = out === undefined ? undefined : pcapFileProblem(resolve(out));
     if (outProblem) throw new UsageError(`--out ${resolve(out!)}: ${outProblem} (allowed: a file to write the pcap into)`);
+    const { state, provider } = upLab(context);
     if (!(await provider.status()).some((m) => m.host === host && m.state === 'running')) throw new UsageError(`${host} is not running (npm run lab:start -- ${host})`);
     const file = resolve(out ?? state.path('captures', `${host}-${iface}-${new Date().toISOString().replace(/[:.]/g, '-')}.pcap`));
     // tcpdump inside the machine, over SSH: the same on every provider and every host OS.

@@ -4,7 +4,7 @@ import { missingHostPackages } from '../../providers/netns/prerequisites.ts';
 import { createProvider } from '../../providers/select-provider.ts';
 import { PrerequisitesMissing } from '../../providers/provider.ts';
 import type { Command } from '../command.ts';
-import { LAB_OPTION_HELP, LAB_OPTIONS, PROVIDER_OPTION, PROVIDER_OPTION_HELP, labContext, providerChoice } from '../lab-options.ts';
+import { LAB_OPTION_HELP, LAB_OPTIONS, PROVIDER_OPTION, PROVIDER_OPTION_HELP, checkedLabContext, providerChoice } from '../lab-options.ts';
 import { provisionCommand } from './provision.ts';
 import { upCommand } from './up.ts';
 import { verifyCommand } from './verify.ts';
@@ -33,7 +33,7 @@ export const labCommand: Command = {
   options: { ...LAB_OPTIONS, ...PROVIDER_OPTION },
   optionHelp: { ...PROVIDER_OPTION_HELP, ...LAB_OPTION_HELP },
   async run(args) {
-    const { lab, state } = labContext(args);
+    const { lab, state } = checkedLabContext(args);
     const choice = state.read()?.provider ?? providerChoice(args, lab);
     // auto picks the namespace provider only where neither hypervisor is usable.
     const hypervisorMissing = async (name: 'virtualbox' | 'libvirt') => (await createProvider(name, lab, state).missingPrerequisites()).length > 0;

@@ -1,17 +1,19 @@
 import type { LabProvider } from '../../providers/provider.ts';
 import type { Command } from '../command.ts';
-import { hostArgument, LAB_OPTION_HELP, LAB_OPTIONS, runningLab } from '../lab-options.ts';
+import { hostArgument, LAB_OPTION_HELP, LAB_OPTIONS, labContext, upLab } from '../lab-options.ts';
 
 function powerCommand(name: 'halt' | 'start', summary: string, act: (provider: LabProvider, host: string) => Promise<void>, done: string): Command {
   return {
     name,
     summary,
     usage: `${name} HOST [--lab FILE] [--state DIR]`,
+    positionals: ['HOST'],
     options: LAB_OPTIONS,
     optionHelp: LAB_OPTION_HELP,
     async run(args) {
-      const { lab, provider } = runningLab(args);
-      const host = hostArgument(args, lab, `npm run lab:${name} -- HOST`);
+      const context = labContext(args);
+      const host = hostArgument(args, context.lab, `npm run lab:${name} -- HOST`);
+      const { provider } = upLab(context);
       await act(provider, host);
       console.log(`${host}: ${done}`);
       return 0;

@@ -5,34 +5,43 @@ import { ListrReporter } from '../../engine/report/listr-reporter.ts';
 import { PlainReporter } from '../../engine/report/plain-reporter.ts';
 import type { PlayReporter } from '../../engine/report/reporter.ts';
 import { runPlay } from '../../engine/run-play.ts';
+import { playbookTags } from '../../engine/play-tags.ts';
 import { KnownHosts } from '../../engine/ssh/known-hosts.ts';
 import type { Lab } from '../../lab/model.ts';
+import { definitionFacts } from '../../render/render-lab.ts';
 import { loadSecrets } from '../../state/lab-secrets.ts';
 import { awaitFarm, servingBoundMs } from '../../verify/farm-serves.ts';
-import { stringOption, UsageError, type Command, type ParsedCommandLine } from '../command.ts';
-import { LAB_OPTION_HELP, LAB_OPTIONS, runningLab } from '../lab-options.ts';
+import { listOption, numberOption, UsageError, type Command, type ParsedCommandLine } from '../command.ts';
+import { LAB_OPTION_HELP, LAB_OPTIONS, labContext, upLab } from '../lab-options.ts';
 
 export const KNOWN_HOSTS_FILE = 'known_hosts';
 
-function list(value: string | undefined): string[] {
-  return (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+/** Stands for the lab's secrets where tasks are built only to read their tags. */
+const NO_SECRETS = { heartbeatAuthkey: 'unused', statsPassword: 'unused' };
+
+/** The tags --tags may name: those of the tasks the playbook gives the lab's hosts. */
+export function existingTags(lab: Lab): string[] {
+  return playbookTags(tutorialPlaybook, lab.hosts.map((host) => ({ lab, host, facts: definitionFacts(lab, host), secrets: NO_SECRETS })));
 }
 
-/** --limit and --forks checked against the lab before anything connects. */
+/** --limit, --tags and --forks checked against the lab before anything connects. */
 export function provisionSettings(args: ParsedCommandLine, lab: Lab) {
-  const limit = list(stringOption(args, 'limit'));
-  const unknown = limit.filter((name) => !lab.hosts.some((h) => h.name === name));
-  if (unknown.length > 0) throw new UsageError(`--limit: no host named ${unknown.join(', ')} in ${lab.file} (hosts: ${lab.hosts.map((h) => h.name).join(', ')})`);
-  const forksText = stringOption(args, 'forks') ?? '5';
-  const forks = Number(forksText);
-  if (!Number.isInteger(forks) || forks < 1 || forks > 64) throw new UsageError(`--forks: "${forksText}" is not allowed (a whole number from 1 to 64)`);
+  const hostNames = lab.hosts.map((h) => h.name);
+  const limit = listOption(args, 'limit', `host names of the lab: ${hostNames.join(', ')}`) ?? [];
+  const unknown = limit.filter((name) => !hostNames.includes(name));
+  if (unknown.length > 0) throw new UsageError(`--limit: no host named ${unknown.join(', ')} in ${lab.file} (hosts: ${hostNames.join(', ')})`);
+  const known = existingTags(lab);
+  const tags = listOption(args, 'tags', `tags of the lab's tasks: ${known.join(', ')}`) ?? [];
+  const unknownTags = tags.filter((tag) => !known.includes(tag));
+  if (unknownTags.length > 0) throw new UsageError(`--tags: no task has the tag ${unknownTags.join(', ')} (tags: ${known.join(', ')})`);
+  const forks = numberOption(args, 'forks', { what: 'a whole number', fraction: false, min: 1, max: 64 }) ?? 5;
   return {
     check: args.values.check === true,
     diff: args.values.diff === true,
     verbose: args.values.verbose === true,
     json: args.values.json === true,
     limit,
-    tags: list(stringOption(args, 'tags')),
+    tags,
     forks,
     wait: args.values['no-wait'] !== true,
   };
@@ -57,7 +66,7 @@ export const provisionCommand: Command = {
     '--check': 'report what would change, change nothing',
     '--diff': 'show the before/after of every changed file',
     '--limit HOST[,HOST]': 'only these hosts',
-    '--tags TAG[,TAG]': 'only tasks with these tags: a role (network, hosts, heartbeat, haproxy, nginx) or a step ID (T2…T11)',
+    '--tags TAG[,TAG]': 'only tasks with these tags: a role (network, hosts, heartbeat, haproxy, nginx, tools) or a step ID (T2…T11)',
     '--verbose': 'print every task result, ok ones too, as plain lines',
     '--json': 'one JSON object per task result on stdout, then the recap',
     '--forks N': 'how many hosts at once (default 5)',
@@ -65,8 +74,9 @@ export const provisionCommand: Command = {
     ...LAB_OPTION_HELP,
   },
   async run(args) {
-    const { lab, state, provider } = runningLab(args);
-    const settings = provisionSettings(args, lab);
+    const context = labContext(args);
+    const settings = provisionSettings(args, context.lab);
+    const { lab, state, provider } = upLab(context);
     const endpoints = await provider.sshEndpoints();
     const knownHosts = new KnownHosts(state.path(KNOWN_HOSTS_FILE));
     const hosts = lab.hosts.map((h) => h.name).filter((h) => settings.limit.length === 0 || settings.limit.includes(h));

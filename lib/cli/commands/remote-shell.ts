@@ -4,12 +4,13 @@ import { command } from '../../engine/ssh/shell-quote.ts';
 import { SshConnection } from '../../engine/ssh/ssh-connection.ts';
 import type { SshEndpoint } from '../../providers/provider.ts';
 import { UsageError, type Command } from '../command.ts';
-import { hostArgument, LAB_OPTION_HELP, LAB_OPTIONS, runningLab } from '../lab-options.ts';
+import { hostArgument, LAB_OPTION_HELP, LAB_OPTIONS, labContext, upLab } from '../lab-options.ts';
 import { KNOWN_HOSTS_FILE } from './provision.ts';
 
 async function endpointOf(args: Parameters<Command['run']>[0], usage: string) {
-  const context = runningLab(args);
-  const host = hostArgument(args, context.lab, usage);
+  const definition = labContext(args);
+  const host = hostArgument(args, definition.lab, usage);
+  const context = upLab(definition);
   const endpoint = (await context.provider.sshEndpoints()).get(host);
   if (!endpoint) throw new UsageError(`${host} is not running (npm run lab:start -- ${host})`);
   return { ...context, host, endpoint };
@@ -50,6 +51,7 @@ export const sshCommand: Command = {
   name: 'ssh',
   summary: "an interactive shell on one machine (OpenSSH's ssh client, host key checked against the lab's known_hosts)",
   usage: 'ssh HOST [--lab FILE] [--state DIR]',
+  positionals: ['HOST'],
   options: LAB_OPTIONS,
   optionHelp: LAB_OPTION_HELP,
   async run(args) {
@@ -75,13 +77,14 @@ export const execCommand: Command = {
   name: 'exec',
   summary: 'run one command on one machine as root; prints its output and exits with its status',
   usage: 'exec [--lab FILE] [--state DIR] HOST COMMAND...',
+  positionals: ['HOST'],
   options: LAB_OPTIONS,
   rawAfterFirstPositional: true,
   optionHelp: LAB_OPTION_HELP,
   async run(args) {
-    const { state, endpoint } = await endpointOf(args, 'npm run lab:exec -- HOST COMMAND...');
     const commandLine = remoteCommandLine(args.positionals.slice(1));
-    if (!commandLine) throw new UsageError('name a command: npm run lab:exec -- HOST COMMAND...');
+    if (args.positionals[0] !== undefined && !commandLine) throw new UsageError('name a command: npm run lab:exec -- HOST COMMAND...');
+    const { state, endpoint } = await endpointOf(args, 'npm run lab:exec -- HOST COMMAND...');
     const connection = new SshConnection(endpoint, { knownHosts: new KnownHosts(state.path(KNOWN_HOSTS_FILE)) });
     await connection.connect();
     try {

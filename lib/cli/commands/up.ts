@@ -1,6 +1,6 @@
 import { resolveProvider, requirePrerequisites } from '../../providers/select-provider.ts';
 import type { Command } from '../command.ts';
-import { LAB_OPTION_HELP, LAB_OPTIONS, PROVIDER_OPTION, PROVIDER_OPTION_HELP, labContext, providerChoice } from '../lab-options.ts';
+import { LAB_OPTION_HELP, LAB_OPTIONS, PROVIDER_OPTION, PROVIDER_OPTION_HELP, checkedLabContext, providerChoice } from '../lab-options.ts';
 import { withMachineProgress } from '../machine-progress.ts';
 
 export const upCommand: Command = {
@@ -10,7 +10,7 @@ export const upCommand: Command = {
   options: { ...LAB_OPTIONS, ...PROVIDER_OPTION },
   optionHelp: { ...PROVIDER_OPTION_HELP, ...LAB_OPTION_HELP },
   async run(args) {
-    const { lab, state } = labContext(args);
+    const { lab, state } = checkedLabContext(args);
     // Before the prerequisites: a folder that cannot be this lab's is refused whatever the host has.
     state.checkOwnFolder();
     const provider = await resolveProvider(providerChoice(args, lab), lab, state);

@@ -3,10 +3,10 @@ import { loadSecrets } from '../../state/lab-secrets.ts';
 import { MachineShell } from '../../verify/machine-shell.ts';
 import { RunReport } from '../../verify/report/write-report.ts';
 import { CHECKS, runChecks } from '../../verify/run-checks.ts';
-import { chooseVantage } from '../../verify/vantage.ts';
-import { stringOption, UsageError, type Command } from '../command.ts';
+import { chooseVantage, clientMachine } from '../../verify/vantage.ts';
+import { listOption, stringOption, UsageError, type Command } from '../command.ts';
 import { interruption } from '../interruption.ts';
-import { LAB_OPTION_HELP, LAB_OPTIONS, runningLab } from '../lab-options.ts';
+import { LAB_OPTION_HELP, LAB_OPTIONS, labContext, upLab } from '../lab-options.ts';
 import { KNOWN_HOSTS_FILE } from './provision.ts';
 
 export const verifyCommand: Command = {
@@ -20,11 +20,14 @@ export const verifyCommand: Command = {
     ...LAB_OPTION_HELP,
   },
   async run(args) {
-    const { lab, state, provider } = runningLab(args);
-    const only = (stringOption(args, 'only') ?? '').split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
+    const definition = labContext(args);
+    const only = (listOption(args, 'only', `check IDs: ${CHECKS.map((c) => c.id).join(', ')}`) ?? []).map((id) => id.toUpperCase());
     const unknown = only.filter((id) => !CHECKS.some((c) => [c.id, ...(c.also ?? [])].includes(id)));
     if (unknown.length > 0) throw new UsageError(`--only: no check ${unknown.join(', ')} (checks: ${CHECKS.map((c) => c.id).join(', ')})`);
     const from = stringOption(args, 'from');
+    const fromMachine = from === undefined ? undefined : clientMachine(definition.lab, from);
+    if (fromMachine && 'problem' in fromMachine) throw new UsageError(`--from: ${fromMachine.problem}`);
+    const { lab, state, provider } = upLab(definition);
     const knownHosts = new KnownHosts(state.path(KNOWN_HOSTS_FILE));
     const reportDir = state.path('report');
     const vantage = chooseVantage(lab, provider, knownHosts, reportDir, from);

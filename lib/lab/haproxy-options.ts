@@ -1,0 +1,52 @@
+// The HAProxy `option` words a lab may list in its `listen` section: those HAProxy 2.6 accepts
+// there (the keyword matrix, section 4.1 of its configuration.txt) and that work, without an
+// argument, in front of nginx web servers. Left out: options that need an argument or another
+// directive (http-restrict-req-hdr-names, external-check, pgsql-check), one that cannot go with
+// the `balance` line (transparent), and health checks of other protocols than nginx's HTTP
+// (ldap-check, mysql-check, redis-check, smtpchk, spop-check, ssl-hello-chk; and httpchk, whose
+// OPTIONS request nginx answers with 405), each of which would mark every web server DOWN.
+export const HAPROXY_OPTIONS = [
+  'abortonclose',
+  'accept-invalid-http-request',
+  'accept-invalid-http-response',
+  'allbackups',
+  'checkcache',
+  'clitcpka',
+  'contstats',
+  'disable-h2-upgrade',
+  'dontlog-normal',
+  'dontlognull',
+  'forwardfor',
+  'h1-case-adjust-bogus-client',
+  'h1-case-adjust-bogus-server',
+  'http-buffer-request',
+  'http-ignore-probes',
+  'http-keep-alive',
+  'http-no-delay',
+  'http-pretend-keepalive',
+  'http-server-close',
+  'http-use-proxy-header',
+  'httpclose',
+  'httplog',
+  'httpslog',
+  'idle-close-on-response',
+  'independent-streams',
+  'log-health-checks',
+  'log-separate-errors',
+  'logasap',
+  'nolinger',
+  'originalto',
+  'persist',
+  'prefer-last-server',
+  'redispatch',
+  'socket-stats',
+  'splice-auto',
+  'splice-request',
+  'splice-response',
+  'srvtcpka',
+  'tcp-check',
+  'tcp-smart-accept',
+  'tcp-smart-connect',
+  'tcpka',
+  'tcplog',
+] as const;

@@ -1,0 +1,90 @@
+// HAProxy values checked before anything is created (issue 18, item 6): every option word the
+// definition allows passes the real haproxy -c; haproxy -c's alerts land on the definition's
+// fields; lab:validate and lab:up run it (a stand-in haproxy shows the wiring).
+import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { HAPROXY_OPTIONS } from '../../lib/lab/haproxy-options.ts';
+import { loadLab } from '../../lib/lab/load.ts';
+import { haproxySyntaxProblems, hostHaproxyVersion } from '../../lib/render/haproxy-syntax-check.ts';
+import { TUTORIAL_LAB, hafarm, scratchDir } from '../helpers/cli.ts';
+
+const scratch = scratchDir('haproxy-check');
+afterAll(() => scratch.remove());
+const tutorial = loadLab(TUTORIAL_LAB);
+const tutorialText = readFileSync(TUTORIAL_LAB, 'utf8');
+const withHaproxy = (change: Partial<typeof tutorial.haproxy>) => ({ ...tutorial, haproxy: { ...tutorial.haproxy, ...change } });
+
+describe('the real haproxy -c of this host', () => {
+  const version = hostHaproxyVersion();
+
+  it('is HAProxy 2.6 or newer (.ci/prepare-machine installs it)', () => {
+    expect(version).toMatch(/^2\.6\./);
+  });
+
+  it.each(HAPROXY_OPTIONS)('passes the allowed option %s', (option) => {
+    expect(haproxySyntaxProblems(withHaproxy({ options: [option] }), version!)).toEqual([]);
+  });
+
+  it('places its alerts on the fields they came from (values the rules would have refused)', () => {
+    const lab = withHaproxy({ options: ['httpclose', 'nosuch'], timeouts: { connect: '5s', client: '25d', server: '50s' } });
+    expect(haproxySyntaxProblems(lab, version!)).toEqual([
+      { field: ['haproxy', 'timeouts', 'client'], problem: "haproxy -c: timer overflow in argument '25d' to 'timeout client' (maximum value is 2147483647 ms or ~24.8 days)", allowed: `what HAProxy ${version} accepts (haproxy -c on this host)` },
+      { field: ['haproxy', 'options', 1], problem: "haproxy -c: unknown option 'nosuch'.", allowed: `what HAProxy ${version} accepts (haproxy -c on this host)` },
+    ]);
+  });
+
+  it('reports a proxy-wide alert at the haproxy section', () => {
+    const problems = haproxySyntaxProblems(withHaproxy({ options: ['transparent'] }), version!);
+    expect(problems).toEqual([expect.objectContaining({ field: ['haproxy'], problem: expect.stringMatching(/^haproxy -c: proxy 'web-cluster' cannot use both transparent and balance mode/) })]);
+  });
+
+  it('lab:validate says haproxy -c passed', async () => {
+    const result = await hafarm(['validate', '--lab', TUTORIAL_LAB], { cwd: scratch.dir });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain(`  haproxy.cfg: passes haproxy -c (HAProxy ${version} on this host)`);
+  });
+});
+
+/** A folder with the tutorial lab and a stand-in haproxy on PATH. */
+function standIn(name: string, script: string): { dir: string; env: Record<string, string> } {
+  const dir = join(scratch.dir, name);
+  mkdirSync(join(dir, 'bin'), { recursive: true });
+  writeFileSync(join(dir, 'lab.yaml'), tutorialText);
+  writeFileSync(join(dir, 'bin', 'haproxy'), `#!/bin/sh\n${script}\n`);
+  chmodSync(join(dir, 'bin', 'haproxy'), 0o755);
+  return { dir, env: { PATH: `${join(dir, 'bin')}:${process.env.PATH}` } };
+}
+
+const REFUSING = `[ "$1" = -v ] && { echo 'HAProxy version 2.6.99-1 2025/01/01 - https://haproxy.org/'; exit 0; }
+n=$(grep -n '^    option forwardfor$' "$3" | cut -d: -f1)
+echo "[ALERT]    (1) : config : parsing [$3:$n] : unknown option 'forwardfor'." >&2
+echo "[ALERT]    (1) : config : Fatal errors found in configuration." >&2
+exit 1`;
+
+describe('a haproxy -c that refuses (stand-in)', () => {
+  const lines = tutorialText.split('\n');
+  const line = lines.findIndex((l) => l.includes('options: [httpclose, forwardfor]'));
+  const expected = `  lab.yaml:${line + 1}:${lines[line]!.indexOf('forwardfor') + 1}: haproxy.options[1]: haproxy -c: unknown option 'forwardfor'. (allowed: what HAProxy 2.6.99 accepts (haproxy -c on this host))`;
+
+  it.each([
+    ['validate', ['validate']],
+    ['up --provider virtualbox', ['up', '--provider', 'virtualbox']],
+    ['lab --provider virtualbox', ['lab', '--provider', 'virtualbox']],
+  ])('%s: refused at the field, nothing created', async (name, args) => {
+    const { dir, env } = standIn(name.replace(/\W+/g, '-'), REFUSING);
+    const result = await hafarm(args, { cwd: dir, env });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toBe(`hafarm: lab.yaml: the lab definition has 1 problem; nothing was created.\n${expected}`);
+    expect(readdirSync(dir).sort()).toEqual(['bin', 'lab.yaml']);
+  });
+});
+
+describe('an HAProxy older than the machines’ 2.6 on the host', () => {
+  it('is not asked: its haproxy -c would refuse what the machines accept', async () => {
+    const { dir, env } = standIn('old', `[ "$1" = -v ] && { echo 'HAProxy version 2.4.22 2023/01/01'; exit 0; }\nexit 1`);
+    const result = await hafarm(['validate'], { cwd: dir, env });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('  haproxy.cfg: checked by rules only (no HAProxy 2.6 or newer on this host for haproxy -c)');
+  });
+});
