@@ -28,7 +28,8 @@ function env(): nunjucks.Environment {
 
 export function renderTemplate(name: string, context: object): string {
   try {
-    return env().render(name, context);
+    // Linux line endings whatever the checkout has (a template with CRLF from a Windows clone).
+    return env().render(name, context).replace(/\r\n?/g, '\n');
   } catch (error) {
     // nunjucks wraps what a filter throws; the value and the template are what the user needs.
     const cause = (error as { cause?: unknown }).cause;

@@ -9,9 +9,12 @@ export const PROJECT_DIR = fileURLToPath(new URL('../../', import.meta.url));
 export const TUTORIAL_LAB = join(PROJECT_DIR, 'lab.yaml');
 export const FOUR_WEB_LAB = join(PROJECT_DIR, 'test/fixtures/labs/four-web.yaml');
 
-/** `wrapper`: a command line hafarm runs under, e.g. setpriv to drop root, unshare for a mount of its own. */
-export async function hafarm(args: string[], options: { cwd: string; env?: Record<string, string>; wrapper?: string[] }) {
-  const command = [...(options.wrapper ?? []), process.execPath, join(PROJECT_DIR, 'bin/hafarm.js'), ...args];
+/**
+ * `wrapper`: a command line hafarm runs under, e.g. setpriv to drop root, unshare for a mount of
+ * its own; `project`: another copy of the project to run (this one by default).
+ */
+export async function hafarm(args: string[], options: { cwd: string; env?: Record<string, string>; wrapper?: string[]; project?: string }) {
+  const command = [...(options.wrapper ?? []), process.execPath, join(options.project ?? PROJECT_DIR, 'bin/hafarm.js'), ...args];
   const result = await execa(command[0]!, command.slice(1), {
     cwd: options.cwd,
     env: options.env,
