@@ -42,7 +42,26 @@ export function haproxyMs(text: string): number {
 /** Requests during a check, with the moments that matter (power off, takeover…) marked. */
 export interface Timeline {
   samples: Sample[];
-  events: Array<{ at: number; label: string }>;
+  events: TimelineEvent[];
+}
+
+export interface TimelineEvent {
+  /** seconds since the load started */
+  at: number;
+  label: string;
+}
+
+/**
+ * Runs a power operation under load and marks the moment it returned: the machine is surely off
+ * (or booted) by then, and the figures of the check count from there. On the Vagrant providers
+ * the command itself takes seconds; the label says how long, so no figure hides it.
+ */
+export async function markPower(load: Pick<RunningLoad, 'now'>, label: string, operation: () => Promise<void>): Promise<TimelineEvent & { tookSeconds: number }> {
+  const began = load.now();
+  await operation();
+  const at = load.now();
+  const tookSeconds = at - began;
+  return { at, tookSeconds, label: tookSeconds >= 0.5 ? `${label} (the command took ${tookSeconds.toFixed(1)} s)` : label };
 }
 
 /**

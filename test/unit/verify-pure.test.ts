@@ -247,3 +247,16 @@ describe('round robin', () => {
     expect(rotationOf('web1 web2 web3 no-answer web2 web3'.split(' '), web)).toBeUndefined();
   });
 });
+
+describe('a power operation on the timeline', () => {
+  it('is marked when the command returned, and says how long the command took when that was long (Vagrant)', async () => {
+    const { markPower } = await import('../../lib/verify/steady-load.ts');
+    let clock = 10;
+    const load = { now: () => clock };
+    const quick = await markPower(load, 'web2 powered off', async () => void (clock += 0.05));
+    expect(quick).toMatchObject({ at: 10.05, label: 'web2 powered off' });
+    const slow = await markPower(load, 'haproxy1 powered on', async () => void (clock += 92.4));
+    expect(slow.at).toBeCloseTo(102.45);
+    expect(slow.label).toBe('haproxy1 powered on (the command took 92.4 s)');
+  });
+});

@@ -5,7 +5,7 @@
 import { balancers, masterBalancer, type Lab } from '../../lab/model.ts';
 import type { Check, VerifyContext } from '../check.ts';
 import { linesSince, markLog, type LogMark } from '../log-window.ts';
-import { outageOf, underLoad, waitUntil, type Sample, type Timeline } from '../steady-load.ts';
+import { markPower, outageOf, underLoad, waitUntil, type Sample, type Timeline, type TimelineEvent } from '../steady-load.ts';
 import { vipHolder } from '../vip.ts';
 
 const TAKEOVER_TIMEOUT_MS = 60_000;
@@ -32,8 +32,7 @@ async function failOver(ctx: VerifyContext, master: string): Promise<{ samples: 
   const { off, events, taker, seconds, all } = await underLoad(ctx.client, {}, async (load) => {
     await new Promise((r) => setTimeout(r, 1000));
     const off = load.samples.length;
-    const events = [{ at: load.now(), label: `${master} powered off` }];
-    await ctx.machines.powerOff(master);
+    const events: TimelineEvent[] = [await markPower(load, `${master} powered off`, () => ctx.machines.powerOff(master))];
     let taker: string | undefined;
     const seconds = await waitUntil(async () => {
       taker = (await vipHolder(ctx)) ?? undefined;
@@ -64,7 +63,7 @@ export const failoverCheck: Check = {
     return {
       passed: dead,
       summary: dead ? `${taker} took over the VIP; ${describe(samples, 'power off')}` : `${taker} holds the VIP but its Heartbeat log says nothing of "${master}: is dead" since the check began`,
-      evidence: [`${master} powered off; ${taker} serves after ${seconds.toFixed(2)} s`, ...logged.slice(-3).map((l) => `${taker} ${ctx.lab.heartbeat.logfile}: ${l}`)],
+      evidence: [`${timeline.events[0]!.label}; ${taker} serves ${seconds.toFixed(2)} s after the power command returned`, ...logged.slice(-3).map((l) => `${taker} ${ctx.lab.heartbeat.logfile}: ${l}`)],
       timeline,
     };
   },
@@ -80,21 +79,21 @@ export const failbackCheck: Check = {
     if ((await ctx.provider.status()).find((m) => m.host === master)?.state === 'running') await failOver(ctx, master);
     const standby = standbys(ctx.lab)[0];
     const mark = standby ? await markLog(ctx.machines, standby, ctx.lab.heartbeat.logfile) : undefined;
-    const { on, events, seconds, all } = await underLoad(ctx.client, {}, async (load) => {
+    const { on, events, seconds, booted, all } = await underLoad(ctx.client, {}, async (load) => {
       await new Promise((r) => setTimeout(r, 500));
       const on = load.samples.length;
-      const events = [{ at: load.now(), label: `${master} powered on` }];
-      await ctx.machines.powerOn(master);
+      const booted = await markPower(load, `${master} powered on`, () => ctx.machines.powerOn(master));
+      const events: TimelineEvent[] = [booted];
       const seconds = await waitUntil(async () => (await vipHolder(ctx)) === master && load.samples[load.samples.length - 1]?.ok === true, TAKEOVER_TIMEOUT_MS);
       if (seconds !== undefined) events.push({ at: load.now(), label: `${master} holds the VIP` });
       await new Promise((r) => setTimeout(r, 1000));
-      return { on, events, seconds };
+      return { on, events, seconds, booted };
     });
     const released = mark ? (await linesSince(ctx.machines, mark, 'foreign resources|standby')).slice(-2) : [];
     return {
       passed: seconds !== undefined,
-      summary: seconds !== undefined ? `${master} holds the VIP again ${seconds.toFixed(2)} s after power on; ${describe(all.slice(on), 'power on')}` : `${master} did not take the VIP back within ${TAKEOVER_TIMEOUT_MS / 1000} s`,
-      evidence: released.map((l) => `${standby} ${ctx.lab.heartbeat.logfile}: ${l}`),
+      summary: seconds !== undefined ? `${master} holds the VIP again ${seconds.toFixed(2)} s after it booted; ${describe(all.slice(on), 'power on')}` : `${master} did not take the VIP back within ${TAKEOVER_TIMEOUT_MS / 1000} s`,
+      evidence: [`times from the moment the power command returned: ${booted.label}`, ...released.map((l) => `${standby} ${ctx.lab.heartbeat.logfile}: ${l}`)],
       timeline: { samples: all, events },
     };
   },

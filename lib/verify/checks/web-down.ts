@@ -5,7 +5,7 @@
 import { webServers, type Lab } from '../../lab/model.ts';
 import type { Check } from '../check.ts';
 import { describeDownDeadline, downDeadlineMs, downWindowMs } from '../health-checks.ts';
-import { haproxyMs, outageOf, underLoad, waitUntil } from '../steady-load.ts';
+import { haproxyMs, markPower, outageOf, underLoad, waitUntil, type TimelineEvent } from '../steady-load.ts';
 import { serversNotUp, webServerStats } from './stats-page.ts';
 
 /** A tolerance, not a measure: for every server UP before, and web2 booted and UP after. */
@@ -29,12 +29,12 @@ export const webDownCheck: Check = {
     // A request HAProxy had sent to the dead server is retried elsewhere once `timeout connect`
     // expires: the client waits as long as a browser would, so only real failures count.
     const timeoutMs = haproxyMs(ctx.lab.haproxy.timeouts.connect) * 2 + 2000;
-    const { off, events, down, detected, sessionsAtDown, sessionsLater, all } = await underLoad(ctx.client, { timeoutMs }, async (load) => {
+    const { offIndex, off, events, down, detected, sessionsAtDown, sessionsLater, all } = await underLoad(ctx.client, { timeoutMs }, async (load) => {
       await new Promise((r) => setTimeout(r, 1000));
-      const off = load.samples.length;
+      const offIndex = load.samples.length;
+      const off = await markPower(load, `${victim} powered off`, () => ctx.machines.powerOff(victim));
       const offAt = performance.now();
-      const events = [{ at: load.now(), label: `${victim} powered off` }];
-      await ctx.machines.powerOff(victim);
+      const events: TimelineEvent[] = [off];
       let down: Record<string, string> | undefined;
       let detectedAt: number | undefined;
       await waitUntil(async () => {
@@ -47,11 +47,11 @@ export const webDownCheck: Check = {
       const sessionsAtDown = Number(down?.stot ?? 0);
       await new Promise((r) => setTimeout(r, 2000));
       const sessionsLater = Number((await webServerStats(ctx))?.get(victim)?.stot ?? -1);
-      return { off, events, down, detected, sessionsAtDown, sessionsLater };
+      return { offIndex, off, events, down, detected, sessionsAtDown, sessionsLater };
     });
-    const outage = outageOf(all.slice(off));
+    const outage = outageOf(all.slice(offIndex));
 
-    await ctx.machines.powerOn(victim);
+    const on = await markPower({ now: () => performance.now() / 1000 }, `${victim} powered on`, () => ctx.machines.powerOn(victim));
     const back = await waitUntil(async () => (await webServerStats(ctx))?.get(victim)?.status === 'UP', SETTLE_MS, 500);
 
     const problems = [
@@ -63,9 +63,10 @@ export const webDownCheck: Check = {
       passed: problems.length === 0,
       summary:
         problems.length === 0
-          ? `${victim} DOWN (${down?.check_status || 'check failed'}) ${detected!.toFixed(2)} s after power off (limit ${downDeadlineMs() / 1000} s: a ${downWindowMs() / 1000} s health-check window + ${(downDeadlineMs() - downWindowMs()) / 1000} s), no request sent to it since; ${outage.failed} of ${outage.total} requests failed (goal 0); UP again ${back!.toFixed(2)} s after power on`
+          ? `${victim} DOWN (${down?.check_status || 'check failed'}) ${detected!.toFixed(2)} s after power off (limit ${downDeadlineMs() / 1000} s: a ${downWindowMs() / 1000} s health-check window + ${(downDeadlineMs() - downWindowMs()) / 1000} s), no request sent to it since; ${outage.failed} of ${outage.total} requests failed (goal 0); UP again ${back!.toFixed(2)} s after it booted`
           : problems.join('; '),
-      evidence: [`stats ${victim}: status ${down?.status ?? '?'} ${down?.check_status ?? ''}, sessions ${sessionsAtDown} then ${sessionsLater}`],
+      // The figures count from the moment each power command returned: on the Vagrant providers it takes seconds.
+      evidence: [`stats ${victim}: status ${down?.status ?? '?'} ${down?.check_status ?? ''}, sessions ${sessionsAtDown} then ${sessionsLater}`, `times from the moment the power commands returned: ${off.label}; ${on.label}`],
       timeline: { samples: all, events },
     };
   },
