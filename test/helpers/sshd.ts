@@ -6,7 +6,9 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSyn
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import type { SshEndpoint } from '../../lib/providers/provider.ts';
+import { scratchDir } from './cli.ts';
 
 export const SUDO_USER = 'hafarmci';
 
@@ -173,4 +175,21 @@ export async function startSshd(options: { netns?: { name: string; address: stri
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * For a test file that talks to one real sshd: started before its tests, stopped after them with
+ * the file's scratch folder, pass or fail. `sshd` is read once the tests run.
+ */
+export function sshdForTests(prefix: string): { scratch: { dir: string }; sshd: () => TestSshd } {
+  const scratch = scratchDir(prefix);
+  let sshd: TestSshd | undefined;
+  beforeAll(async () => {
+    sshd = await startSshd();
+  });
+  afterAll(async () => {
+    await sshd?.stop();
+    scratch.remove();
+  });
+  return { scratch, sshd: () => sshd! };
 }

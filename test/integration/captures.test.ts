@@ -9,19 +9,9 @@ import { KnownHosts } from '../../lib/engine/ssh/known-hosts.ts';
 import { SshConnection } from '../../lib/engine/ssh/ssh-connection.ts';
 import { startHostCapture, type RunningCapture } from '../../lib/verify/capture.ts';
 import { clockOffset, startMachineCapture } from '../../lib/verify/machine-capture.ts';
-import { scratchDir } from '../helpers/cli.ts';
-import { freePort, startSshd, SUDO_USER, type TestSshd } from '../helpers/sshd.ts';
+import { freePort, sshdForTests, SUDO_USER } from '../helpers/sshd.ts';
 
-const scratch = scratchDir('captures');
-let sshd: TestSshd;
-
-beforeAll(async () => {
-  sshd = await startSshd();
-});
-afterAll(async () => {
-  await sshd?.stop();
-  scratch.remove();
-});
+const { scratch, sshd } = sshdForTests('captures');
 
 async function sendDatagrams(port: number, count: number): Promise<void> {
   const socket = createSocket('udp4');
@@ -81,7 +71,7 @@ describe.each([['root'], [SUDO_USER]])('tcpdump inside a machine over SSH, as %s
   let connection: SshConnection;
 
   beforeAll(async () => {
-    connection = new SshConnection(sshd.endpoint('testhost', user), { knownHosts: new KnownHosts(join(scratch.dir, `known_hosts-${user}`)) });
+    connection = new SshConnection(sshd().endpoint('testhost', user), { knownHosts: new KnownHosts(join(scratch.dir, `known_hosts-${user}`)) });
     await connection.connect();
   });
   afterAll(() => connection?.close());
@@ -111,7 +101,7 @@ describe.each([['root'], [SUDO_USER]])('tcpdump inside a machine over SSH, as %s
 
 describe('a capture whose machine goes away', () => {
   it('keeps every packet that came before the connection was lost', async () => {
-    const connection = new SshConnection(sshd.endpoint('testhost', 'root'), { knownHosts: new KnownHosts(join(scratch.dir, 'known_hosts-lost')) });
+    const connection = new SshConnection(sshd().endpoint('testhost', 'root'), { knownHosts: new KnownHosts(join(scratch.dir, 'known_hosts-lost')) });
     await connection.connect();
     const port = await freePort();
     const capture = await startMachineCapture(connection, { iface: 'lo', file: join(scratch.dir, 'lost.pcap'), filter: `udp port ${port}` });

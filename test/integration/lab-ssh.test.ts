@@ -3,24 +3,14 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sshArgs } from '../../lib/cli/commands/remote-shell.ts';
-import { scratchDir } from '../helpers/cli.ts';
-import { startSshd, type TestSshd } from '../helpers/sshd.ts';
+import { sshdForTests } from '../helpers/sshd.ts';
 
-const scratch = scratchDir('lab-ssh');
-let sshd: TestSshd;
-
-beforeAll(async () => {
-  sshd = await startSshd();
-});
-afterAll(async () => {
-  await sshd?.stop();
-  scratch.remove();
-});
+const { scratch, sshd } = sshdForTests('lab-ssh');
 
 function ssh(knownHosts: string) {
-  const args = sshArgs(sshd.endpoint('haproxy1'), 'haproxy1', knownHosts, ['echo', 'inside']);
+  const args = sshArgs(sshd().endpoint('haproxy1'), 'haproxy1', knownHosts, ['echo', 'inside']);
   return spawnSync('ssh', ['-o', 'BatchMode=yes', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
 }
 
@@ -37,7 +27,7 @@ describe('lab:ssh', () => {
     expect(readdirSync(scratch.dir)).toEqual([`my "lab" 100%d`]);
     expect(existsSync(join(scratch.dir, 'my'))).toBe(false);
 
-    await sshd.replaceHostKey();
+    await sshd().replaceHostKey();
     const changed = ssh(knownHosts);
     expect(changed.status).not.toBe(0);
     expect(changed.stderr).toMatch(/REMOTE HOST IDENTIFICATION HAS CHANGED|Host key verification failed/);

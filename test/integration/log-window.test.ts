@@ -8,23 +8,16 @@ import { KnownHosts } from '../../lib/engine/ssh/known-hosts.ts';
 import type { LabProvider, SshEndpoint } from '../../lib/providers/provider.ts';
 import { linesSince, markLog } from '../../lib/verify/log-window.ts';
 import { MachineShell } from '../../lib/verify/machine-shell.ts';
-import { scratchDir } from '../helpers/cli.ts';
-import { startSshd, type TestSshd } from '../helpers/sshd.ts';
+import { sshdForTests } from '../helpers/sshd.ts';
 
-const scratch = scratchDir('log-window');
-let sshd: TestSshd;
+const { scratch, sshd } = sshdForTests('log-window');
 let shell: MachineShell;
 
-beforeAll(async () => {
-  sshd = await startSshd();
-  const provider = { sshEndpoints: async () => new Map<string, SshEndpoint>([['haproxy2', sshd.endpoint('haproxy2')]]) } as unknown as LabProvider;
+beforeAll(() => {
+  const provider = { sshEndpoints: async () => new Map<string, SshEndpoint>([['haproxy2', sshd().endpoint('haproxy2')]]) } as unknown as LabProvider;
   shell = new MachineShell(provider, new KnownHosts(join(scratch.dir, 'known_hosts')));
 });
-afterAll(async () => {
-  shell?.closeAll();
-  await sshd?.stop();
-  scratch.remove();
-});
+afterAll(() => shell?.closeAll());
 
 const DEAD = 'heartbeat[812]: 2026/11/26_10:00:01 WARN: node haproxy1: is dead';
 
