@@ -1,6 +1,8 @@
-// T3: the static addresses of the T1 table. Vagrant and the namespace provider already wire
-// them; the role then verifies them (with the broadcast address Heartbeat's bcast needs) and
-// changes nothing. Where one is missing it writes an ifupdown stanza and brings it up.
+// T3: the static addresses of the T1 table, as the tutorial writes them in
+// /etc/network/interfaces. The namespace provider wires them when it plugs a machine in; on the
+// Vagrant boxes (auto_config false, so a `vagrant up` never flushes them) this role writes an
+// ifupdown stanza and brings the interface up. Either way it verifies them, with the broadcast
+// address Heartbeat's bcast needs, and changes nothing once they are right.
 import { basename } from 'node:path';
 import { broadcast } from '../lib/lab/ipv4.ts';
 import type { Cidr } from '../lib/lab/ipv4.ts';

@@ -16,7 +16,7 @@ function machineBlock(vagrantfile: string, host: string): string {
 }
 
 function networksOf(block: string): Array<{ ip: string; intnet: string; libvirt: string }> {
-  return [...block.matchAll(/private_network, ip: '([\d.]+)', netmask: '[\d.]+',\s+virtualbox__intnet: '([^']+)',\s+libvirt__network_name: '([^']+)', libvirt__dhcp_enabled: false, libvirt__forward_mode: 'veryisolated'/g)].map(
+  return [...block.matchAll(/private_network, ip: '([\d.]+)', netmask: '[\d.]+', auto_config: false,\s+virtualbox__intnet: '([^']+)',\s+libvirt__network_name: '([^']+)', libvirt__dhcp_enabled: false, libvirt__forward_mode: 'veryisolated'/g)].map(
     (m) => ({ ip: m[1]!, intnet: m[2]!, libvirt: m[3]! }),
   );
 }
@@ -41,6 +41,12 @@ describe('Vagrantfile (T1)', () => {
     for (const [host, ip] of [['web1', '192.168.1.103'], ['web2', '192.168.1.104'], ['web3', '192.168.1.105']] as const) {
       expect(networksOf(machineBlock(text, host))).toEqual([{ ip, intnet: 'swap-lan', libvirt: 'swap-lan' }]);
     }
+  });
+
+  it("leaves the lab's addresses to the network role: Vagrant configures none, so a power-on cannot flush the VIP", () => {
+    const networks = text.match(/node\.vm\.network :private_network[^\n]*/g) ?? [];
+    expect(networks).toHaveLength(7);
+    for (const line of networks) expect(line).toContain('auto_config: false');
   });
 
   it('adds no other network, so adapter 1 stays the provider NAT', () => {
