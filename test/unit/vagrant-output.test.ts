@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { errorExitMessage, parseMachineReadable, parseMachineReadableLine, parseStatus } from '../../lib/providers/vagrant/machine-readable.ts';
 import { vboxManageCandidates } from '../../lib/providers/vagrant/prerequisites.ts';
 import { parseSshConfig } from '../../lib/providers/vagrant/ssh-config.ts';
+import { vagrantUpArgs } from '../../lib/providers/vagrant/vagrant-provider.ts';
+import { loadLab } from '../../lib/lab/load.ts';
 
 describe('vagrant --machine-readable', () => {
   it('reads every machine state of `vagrant status`', () => {
@@ -57,5 +59,17 @@ describe('finding VBoxManage', () => {
     );
     expect(vboxManageCandidates({}, 'darwin')).toContain('/Applications/VirtualBox.app/Contents/MacOS/VBoxManage');
     expect(vboxManageCandidates({}, 'linux')).toEqual(['VBoxManage']);
+  });
+});
+
+describe('vagrant up', () => {
+  const lab = loadLab(new URL('../../lab.yaml', import.meta.url).pathname);
+  const emulated = { ...lab, box: { ...lab.box, libvirtDriver: 'qemu' as const } };
+
+  it('boots the machines one at a time under QEMU\'s emulation, as the providers choose otherwise', () => {
+    expect(vagrantUpArgs('libvirt', emulated)).toEqual(['up', '--provider', 'libvirt', '--no-parallel']);
+    expect(vagrantUpArgs('libvirt', emulated, ['haproxy1'])).toEqual(['up', '--provider', 'libvirt', '--no-parallel', 'haproxy1']);
+    expect(vagrantUpArgs('libvirt', lab)).toEqual(['up', '--provider', 'libvirt']);
+    expect(vagrantUpArgs('virtualbox', emulated, ['web2'])).toEqual(['up', '--provider', 'virtualbox', 'web2']);
   });
 });
