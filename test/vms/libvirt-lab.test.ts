@@ -134,6 +134,7 @@ describe('the tutorial farm on libvirt, real VMs under QEMU emulation', () => {
   it('lab:up --provider libvirt boots the five machines, one at a time', async () => {
     const up = await mustSucceed(['up', '--provider', 'libvirt'], 60 * MINUTE);
     timings.up = up.seconds;
+    expect(up.stdout).toContain("the machines run under QEMU's software emulation (box.libvirt_driver: qemu), booted one at a time");
     const status = await mustSucceed(['status'], 5 * MINUTE);
     expect(status.stdout.match(/running/g)).toHaveLength(5);
     expect(libvirtResources(PREFIX).domains.sort()).toEqual(HOSTS.map((h) => `${PREFIX}${h}`).sort());
