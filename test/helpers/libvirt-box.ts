@@ -257,7 +257,7 @@ function vagrantBoxes(): string[] {
 /** The box built (or taken from the cache) and added to Vagrant as TEST_BOX, replacing an older recipe's. */
 export async function ensureTestBox(log: (line: string) => void): Promise<void> {
   const { file, key } = await ensureBoxFile(log);
-  const record = join(cacheDir(), 'libvirt-box-added');
+  const record = join(cacheDir(), 'added-to-vagrant');
   const added = existsSync(record) ? readFileSync(record, 'utf8').trim() : '';
   const present = vagrantBoxes().includes(TEST_BOX);
   if (present && added === key) return;

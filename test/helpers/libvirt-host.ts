@@ -21,6 +21,7 @@ export const LIBVIRT_TEST_PACKAGES = [
   'libvirt-daemon-system', 'libvirt-clients', 'dnsmasq-base', 'iptables', // libvirtd, virsh, DHCP and the network filters of libvirt's networks
   'qemu-system-x86', 'qemu-utils', // the machines, under QEMU (KVM or its emulation)
   'mmdebstrap', 'fdisk', 'e2fsprogs', 'apt-utils', // the box builder (libvirt-box.ts) and the package repository served to the machines
+  'iproute2', 'tcpdump', // the host's routes (the management network must not clash), reading back lab:capture's pcap
 ];
 
 /** Names of everything the test sets up on the host; all begin with "hafarm-test". */
