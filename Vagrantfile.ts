@@ -35,6 +35,7 @@ export function renderVagrantfile(lab: Lab): string {
     lab: lab.name,
     prefix: `${lab.name}-`,
     box: lab.box.name,
+    emulated: lab.box.libvirtDriver === 'qemu',
     lan: { name: vagrantNetworkName(lab, 'lan'), cidr: formatCidr(lan.cidr) },
     heartbeat: { name: vagrantNetworkName(lab, 'heartbeat'), cidr: formatCidr(heartbeat.cidr) },
     machines,

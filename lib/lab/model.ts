@@ -6,6 +6,13 @@ export const PROVIDER_CHOICES = ['auto', 'virtualbox', 'libvirt', 'netns'] as co
 export type ProviderChoice = (typeof PROVIDER_CHOICES)[number];
 export type ProviderName = Exclude<ProviderChoice, 'auto'>;
 
+/**
+ * How the libvirt provider runs the machines: kvm (hardware virtualisation) or qemu (QEMU's
+ * software emulation, for hosts where KVM cannot run guests). VirtualBox ignores it.
+ */
+export const LIBVIRT_DRIVERS = ['kvm', 'qemu'] as const;
+export type LibvirtDriver = (typeof LIBVIRT_DRIVERS)[number];
+
 export const HOST_ROLES = ['master', 'backup', 'web'] as const;
 /** master/backup: Heartbeat + HAProxy balancers; web: nginx. */
 export type HostRole = (typeof HOST_ROLES)[number];
@@ -58,7 +65,7 @@ export interface Lab {
   file: string;
   name: string;
   provider: ProviderChoice;
-  box: { name: string; memory: number; cpus: number };
+  box: { name: string; memory: number; cpus: number; libvirtDriver: LibvirtDriver };
   networks: { lan: LanNetwork; heartbeat: HeartbeatNetwork };
   vip: { address: string; name: string };
   hosts: Host[];

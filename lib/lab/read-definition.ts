@@ -3,7 +3,7 @@
 import type { Document, Node } from 'yaml';
 import { parseCidr, isIpv4, type Cidr } from './ipv4.ts';
 import type { FieldPath, FieldReader } from './yaml-fields.ts';
-import { HOST_ROLES, PROVIDER_CHOICES, type Host, type Lab } from './model.ts';
+import { HOST_ROLES, LIBVIRT_DRIVERS, PROVIDER_CHOICES, type Host, type Lab } from './model.ts';
 import { HAPROXY_OPTIONS } from './haproxy-options.ts';
 import { quoted } from './printable.ts';
 import { HAPROXY_TIME_PATTERN, MAX_HAPROXY_TIME_MS, haproxyTimeMs } from './haproxy-time.ts';
@@ -112,11 +112,12 @@ export function readDefinition(r: Reader, doc: Document, file: string): Lab | un
   const name = pattern(r, ['name'], at('name'), PATTERNS.labName);
   const provider = root.has('provider') ? r.oneOf(['provider'], at('provider'), PROVIDER_CHOICES) : 'auto';
 
-  const boxMap = sub('box', ['name', 'memory', 'cpus']);
+  const boxMap = sub('box', ['name', 'memory', 'cpus'], ['libvirt_driver']);
   const box = boxMap && {
     name: pattern(r, ['box', 'name'], r.child(boxMap, 'name'), PATTERNS.box),
     memory: r.int(['box', 'memory'], r.child(boxMap, 'memory'), 128, 65536),
     cpus: r.int(['box', 'cpus'], r.child(boxMap, 'cpus'), 1, 32),
+    libvirtDriver: boxMap.has('libvirt_driver') ? r.oneOf(['box', 'libvirt_driver'], r.child(boxMap, 'libvirt_driver'), LIBVIRT_DRIVERS) : 'kvm',
   };
 
   const netMap = sub('networks', ['lan', 'heartbeat']);

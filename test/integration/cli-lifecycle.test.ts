@@ -1,5 +1,6 @@
 // The lifecycle commands as a user runs them, on this host (no VirtualBox, no libvirt): every
 // refusal is one clear message and creates nothing, neither .lab/ nor a Vagrantfile.
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -56,10 +57,12 @@ describe('missing prerequisites are one message, before anything is created', ()
 
   it('up --provider libvirt names the plugin and libvirtd', async () => {
     const dir = freshDir('no-libvirt', tutorialText);
-    // Without virsh on PATH, whatever this host has installed: the test must never boot a VM.
-    const bin = freshDir('no-virsh-bin');
-    symlinkSync('/usr/bin/vagrant', join(bin, 'vagrant'));
-    const result = await hafarm(['up', '--provider', 'libvirt'], { cwd: dir, env: { PATH: `${bin}:/bin/nonexistent` } });
+    // vagrant and nothing else on PATH: no virsh, whatever this host has (test:vms installs
+    // libvirt and runs libvirtd for its own run; this must never reach a real `vagrant up`).
+    const bin = join(dir, '..', 'bin-vagrant-only');
+    mkdirSync(bin, { recursive: true });
+    if (!existsSync(join(bin, 'vagrant'))) symlinkSync(execFileSync('sh', ['-c', 'command -v vagrant'], { encoding: 'utf8' }).trim(), join(bin, 'vagrant'));
+    const result = await hafarm(['up', '--provider', 'libvirt'], { cwd: dir, env: { PATH: bin } });
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(/vagrant-libvirt|libvirtd/);
     expect(readdirSync(dir)).toEqual(['lab.yaml']);

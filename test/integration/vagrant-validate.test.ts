@@ -13,11 +13,16 @@ function validate(dir: string, withVirtualBoxBlocks: boolean) {
   return vagrantValidate(dir, { scratch: scratch.dir, withVirtualBoxBlocks });
 }
 
+/** The tutorial's lab with its machines under QEMU's emulation on libvirt. */
+const EMULATED_LAB = join(scratch.dir, 'emulated.yaml');
+writeFileSync(EMULATED_LAB, readFileSync(TUTORIAL_LAB, 'utf8').replace('  cpus: 1\n', '  cpus: 1\n  libvirt_driver: qemu\n'));
+
 describe.each([
-  ['the tutorial lab', TUTORIAL_LAB, 5],
-  ['four web servers on other subnets', FOUR_WEB_LAB, 6],
-])('vagrant validate: %s', (_name, labFile, machines) => {
-  const out = join(scratch.dir, `render-${machines}`);
+  ['the tutorial lab', TUTORIAL_LAB, 5, 'tutorial'],
+  ['four web servers on other subnets', FOUR_WEB_LAB, 6, 'four'],
+  ['the tutorial lab under QEMU emulation (box.libvirt_driver: qemu)', EMULATED_LAB, 5, 'emulated'],
+])('vagrant validate: %s', (_name, labFile, machines, tag) => {
+  const out = join(scratch.dir, `render-${tag}`);
 
   it('renders the Vagrantfile', async () => {
     const result = await hafarm(['render', '--lab', labFile, '--out', out], { cwd: scratch.dir });
@@ -40,7 +45,7 @@ describe.each([
   });
 
   it('is refused by vagrant validate once broken, so the check can fail', async () => {
-    const broken = join(scratch.dir, `broken-${machines}`);
+    const broken = join(scratch.dir, `broken-${tag}`);
     mkdirSync(broken, { recursive: true });
     writeFileSync(join(broken, 'Vagrantfile'), readFileSync(join(out, 'Vagrantfile'), 'utf8').replace('vb.memory', 'vb.memroy'));
     const result = await validate(broken, true);

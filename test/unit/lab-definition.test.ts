@@ -60,6 +60,14 @@ describe('the tutorial lab (T1)', () => {
   });
 });
 
+describe('the libvirt driver (box.libvirt_driver)', () => {
+  it('is kvm unless the definition asks for QEMU\'s emulation', () => {
+    expect(parseLab(TUTORIAL, '/labs/lab.yaml').box.libvirtDriver).toBe('kvm');
+    expect(parseLab(TUTORIAL.replace('  cpus: 1\n', '  cpus: 1\n  libvirt_driver: qemu\n'), '/labs/lab.yaml').box.libvirtDriver).toBe('qemu');
+    expect(parseLab(TUTORIAL.replace('  cpus: 1\n', '  cpus: 1\n  libvirt_driver: kvm\n'), '/labs/lab.yaml').box.libvirtDriver).toBe('kvm');
+  });
+});
+
 describe('other farms are an edit of the definition', () => {
   it('loads four web servers on other subnets', () => {
     const lab = loadLab(new URL('../fixtures/labs/four-web.yaml', import.meta.url).pathname);
@@ -107,6 +115,7 @@ const BAD: BadCase[] = [
   { name: 'no master', edit: (t) => t.replace('role: master', 'role: backup'), field: 'hosts', problem: /no host has role master/, allowed: /exactly one/ },
   { name: 'two masters', edit: (t) => t.replace('role: backup', 'role: master'), field: 'hosts[1].role', problem: /a second master/ },
   { name: 'unknown role', edit: (t) => t.replace('role: backup', 'role: slave'), field: 'hosts[1].role', problem: /"slave" is not known/, allowed: /master, backup, web/ },
+  { name: 'unknown libvirt driver', edit: (t) => t.replace('  cpus: 1\n', '  cpus: 1\n  libvirt_driver: tcg\n'), field: 'box.libvirt_driver', problem: /"tcg" is not known/, allowed: /kvm, qemu/, at: 'libvirt_driver: tcg' },
   { name: 'unknown provider', edit: (t) => t.replace('provider: auto', 'provider: vmware'), field: 'provider', problem: /"vmware" is not known/, allowed: /virtualbox/, at: 'provider: vmware' },
   { name: 'invalid host name', edit: (t) => t.replace('- name: web2', '- name: web_2'), field: 'hosts[3].name', problem: /"web_2" is not valid/, allowed: /host name/ },
   { name: 'host name ending in a dash', edit: (t) => t.replace('- name: web2', '- name: web-'), field: 'hosts[3].name', problem: /not valid/ },

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { errorExitMessage, parseMachineReadable, parseMachineReadableLine, parseStatus } from '../../lib/providers/vagrant/machine-readable.ts';
 import { vboxManageCandidates } from '../../lib/providers/vagrant/prerequisites.ts';
 import { parseSshConfig } from '../../lib/providers/vagrant/ssh-config.ts';
+import { vagrantUpArgs } from '../../lib/providers/vagrant/vagrant-provider.ts';
+import { loadLab } from '../../lib/lab/load.ts';
 
 describe('vagrant --machine-readable', () => {
   it('reads every machine state of `vagrant status`', () => {
@@ -79,5 +81,17 @@ describe('the Vagrant and VirtualBox pair', () => {
     expect(architectureProblem('debian/bookworm64', 'arm64')).toBe('VirtualBox on this arm64 host (Apple Silicon) runs only arm64 guests, and the box debian/bookworm64 is published for amd64 only');
     expect(architectureProblem('debian/bookworm64', 'x64')).toBeUndefined();
     expect(architectureProblem('bento/debian-12', 'arm64')).toBeUndefined();
+  });
+});
+
+describe('vagrant up', () => {
+  const lab = loadLab(new URL('../../lab.yaml', import.meta.url).pathname);
+  const emulated = { ...lab, box: { ...lab.box, libvirtDriver: 'qemu' as const } };
+
+  it('boots the machines one at a time under QEMU\'s emulation, as the providers choose otherwise', () => {
+    expect(vagrantUpArgs('libvirt', emulated)).toEqual(['up', '--provider', 'libvirt', '--no-parallel']);
+    expect(vagrantUpArgs('libvirt', emulated, ['haproxy1'])).toEqual(['up', '--provider', 'libvirt', '--no-parallel', 'haproxy1']);
+    expect(vagrantUpArgs('libvirt', lab)).toEqual(['up', '--provider', 'libvirt']);
+    expect(vagrantUpArgs('virtualbox', emulated, ['web2'])).toEqual(['up', '--provider', 'virtualbox', 'web2']);
   });
 });

@@ -61,6 +61,22 @@ describe('Vagrantfile (T1)', () => {
     expect(text).toContain("config.vm.box = 'debian/bookworm64'");
   });
 
+  it('leaves the libvirt driver to vagrant-libvirt (KVM) unless the definition asks for emulation', () => {
+    expect(text).not.toMatch(/lv\.driver|lv\.cpu_mode/);
+  });
+
+  it('runs every machine under QEMU\'s emulation with box.libvirt_driver: qemu, in the libvirt blocks only', () => {
+    const emulated = renderVagrantfile({ ...tutorial, box: { ...tutorial.box, libvirtDriver: 'qemu' } });
+    for (const host of tutorial.hosts) {
+      const block = machineBlock(emulated, host.name);
+      const libvirt = block.slice(block.indexOf('node.vm.provider :libvirt'));
+      const virtualbox = block.slice(block.indexOf('node.vm.provider :virtualbox'), block.indexOf('node.vm.provider :libvirt'));
+      expect(libvirt).toMatch(/lv\.driver = 'qemu'\s+lv\.cpu_mode = 'custom'\s+lv\.cpu_model = 'qemu64'\s+end/);
+      expect(virtualbox).not.toMatch(/driver|cpu_mode|qemu/);
+    }
+    expect(emulated.match(/lv\.driver = 'qemu'/g)).toHaveLength(5);
+  });
+
   it('renders another farm with no code change', () => {
     const other = renderVagrantfile(fourWeb);
     expect([...other.matchAll(/config\.vm\.define '([^']+)'/g)].map((m) => m[1])).toEqual(['haproxy1', 'haproxy2', 'web1', 'web2', 'web3', 'web4']);

@@ -17,6 +17,9 @@ export const upCommand: Command = {
     await requirePrerequisites(provider);
     state.claim(lab, provider.name);
     console.log(`lab "${lab.name}": bringing ${lab.hosts.length} machines up with ${provider.name} (state in ${state.dir})`);
+    if (provider.name === 'libvirt' && lab.box.libvirtDriver === 'qemu') {
+      console.log("the machines run under QEMU's software emulation (box.libvirt_driver: qemu), booted one at a time: minutes per machine");
+    }
     await withMachineProgress(lab.hosts.map((h) => h.name), 'boot', (onEvent) => provider.up(onEvent));
     return 0;
   },

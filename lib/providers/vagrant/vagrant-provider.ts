@@ -14,6 +14,16 @@ export class VagrantCommandFailed extends Error {
   override name = 'VagrantCommandFailed';
 }
 
+/**
+ * `vagrant up`'s arguments. vagrant-libvirt boots machines in parallel; under QEMU's emulation
+ * (box.libvirt_driver: qemu) five booting at once stalled past 650 s on a 2-core host while one at
+ * a time took about 100 s each, so there they boot one after the other.
+ */
+export function vagrantUpArgs(provider: 'virtualbox' | 'libvirt', lab: Lab, hosts: string[] = []): string[] {
+  const oneAtATime = provider === 'libvirt' && lab.box.libvirtDriver === 'qemu' ? ['--no-parallel'] : [];
+  return ['up', '--provider', provider, ...oneAtATime, ...hosts];
+}
+
 export class VagrantProvider implements LabProvider {
   constructor(
     readonly name: 'virtualbox' | 'libvirt',
@@ -50,7 +60,7 @@ export class VagrantProvider implements LabProvider {
 
   async up(onEvent: (event: MachineEvent) => void): Promise<void> {
     this.writeVagrantfile();
-    const child = execa('vagrant', ['up', '--provider', this.name, '--machine-readable'], { ...this.options(), lines: false, buffer: true });
+    const child = execa('vagrant', [...vagrantUpArgs(this.name, this.lab), '--machine-readable'], { ...this.options(), lines: false, buffer: true });
     const hosts = new Set(this.lab.hosts.map((h) => h.name));
     let pending = '';
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -76,7 +86,7 @@ export class VagrantProvider implements LabProvider {
   }
 
   async powerOn(host: string): Promise<void> {
-    await this.vagrant(['up', '--provider', this.name, host]);
+    await this.vagrant(vagrantUpArgs(this.name, this.lab, [host]));
   }
 
   async destroy(): Promise<void> {
