@@ -241,6 +241,30 @@ export function removeMgmtNetwork(): void {
   virshOk('net-undefine', TEST_MGMT_NETWORK.name);
 }
 
+const RUN_FILE = '/run/hafarm-test-libvirt/run.json';
+
+/**
+ * One test:vms run at a time on a host: they share the management network, the repository's
+ * port and the daemons one of them started (and stops at its end). Throws when another live run
+ * holds the host.
+ */
+export function claimHost(): void {
+  if (existsSync(RUN_FILE)) {
+    const other = JSON.parse(readFileSync(RUN_FILE, 'utf8')) as { pid: number; startTime: string };
+    if (other.pid !== process.pid && procStartTime(other.pid) === other.startTime) {
+      throw new Error(`another test:vms run (PID ${other.pid}) is using this host's libvirt test setup: wait for it to end`);
+    }
+  }
+  mkdirSync(dirname(RUN_FILE), { recursive: true });
+  writeFileSync(RUN_FILE, JSON.stringify({ pid: process.pid, startTime: procStartTime(process.pid) }));
+}
+
+export function releaseHost(): void {
+  if (!existsSync(RUN_FILE)) return;
+  const holder = JSON.parse(readFileSync(RUN_FILE, 'utf8')) as { pid: number };
+  if (holder.pid === process.pid) rmSync(RUN_FILE, { force: true });
+}
+
 /** Everything above, in order: the host ready for `vagrant up --provider libvirt`. */
 export function prepareLibvirtHost(log: (line: string) => void): void {
   installLibvirtPackages(log);

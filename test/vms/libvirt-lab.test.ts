@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBaseImage } from '../../lib/providers/netns/base-image.ts';
 import { PROJECT_DIR, TUTORIAL_LAB, scratchDir } from '../helpers/cli.ts';
 import { ensureTestBox, TEST_BOX } from '../helpers/libvirt-box.ts';
-import { libvirtResources, prepareLibvirtHost, removeMgmtNetwork, stopLibvirtDaemons, TEST_MGMT_NETWORK } from '../helpers/libvirt-host.ts';
+import { claimHost, libvirtResources, prepareLibvirtHost, releaseHost, removeMgmtNetwork, stopLibvirtDaemons, TEST_MGMT_NETWORK } from '../helpers/libvirt-host.ts';
 import { serveRepository, type RepoServer } from '../helpers/package-repo-server.ts';
 
 const LOG = '/tmp/hafarm-test-vms.log';
@@ -96,11 +96,14 @@ function leftovers() {
 }
 
 let repo: RepoServer | undefined;
+let claimed = false;
 
 beforeAll(async () => {
+  const start = Date.now();
+  claimHost();
+  claimed = true;
   writeFileSync(LOG, '');
   log(`lab ${NAME}: ${LAB.file}`);
-  const start = Date.now();
   prepareLibvirtHost(log);
   await ensureTestBox(log);
   const { repo: repoDir } = await ensureBaseImage(log);
@@ -110,6 +113,8 @@ beforeAll(async () => {
 }, 60 * MINUTE);
 
 afterAll(async () => {
+  // Another run holds the host: nothing here is ours to clean.
+  if (!claimed) return scratch.remove();
   // Clean up even when a step failed half way: the lab first, by hafarm, then whatever it left.
   if (existsSync(LAB.state)) await cli(['destroy'], 15 * MINUTE);
   const left = libvirtResources(PREFIX);
@@ -126,6 +131,7 @@ afterAll(async () => {
   await repo?.close();
   removeMgmtNetwork();
   stopLibvirtDaemons(log);
+  releaseHost();
   log(`timings (s): ${JSON.stringify(timings)}`);
   scratch.remove();
 }, 30 * MINUTE);
