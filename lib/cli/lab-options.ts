@@ -53,12 +53,10 @@ export function providerChoice(args: ParsedCommandLine, lab: Lab): ProviderChoic
   return given as ProviderChoice;
 }
 
-/** The provider that brought the lab up, for commands that act on its machines. */
-export function runningLab(args: ParsedCommandLine): LabContext & { provider: LabProvider } {
-  return upLab(labContext(args));
-}
-
-/** As runningLab, for a command that checks its own options against the lab first: an option error is said before "not up". */
+/**
+ * The provider that brought the lab up, for commands that act on its machines. Commands check
+ * their own options against the lab first, so an option error is said before "not up".
+ */
 export function upLab(context: LabContext): LabContext & { provider: LabProvider } {
   const record = context.state.check(context.lab);
   if (!record) throw new StateMismatch(`lab "${context.lab.name}" is not up (no state in ${context.state.dir}); run lab:up first`);

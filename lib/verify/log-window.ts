@@ -19,7 +19,7 @@ export async function markLog(machines: Pick<Machines, 'exec'>, host: string, fi
 }
 
 /** The shell line that prints the lines appended since the mark that match an extended regex. */
-export function linesSinceCommand(mark: LogMark, pattern: string): string {
+function linesSinceCommand(mark: LogMark, pattern: string): string {
   const file = quote(mark.file);
   // A file smaller than at the mark was rotated or truncated since: all of it is new.
   return `f=${file}; [ -e "$f" ] || exit 0; if [ "$(stat -c %s "$f")" -lt ${mark.bytes} ]; then cat "$f"; else tail -c +${mark.bytes + 1} "$f"; fi | grep -E -- ${quote(pattern)} || true`;
