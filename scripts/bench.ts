@@ -15,7 +15,7 @@ import { masterBalancer } from '../lib/lab/model.ts';
 import { createProvider, requirePrerequisites } from '../lib/providers/select-provider.ts';
 import { loadSecrets } from '../lib/state/lab-secrets.ts';
 import { LabStateDir } from '../lib/state/lab-state.ts';
-import { MachineShell } from '../lib/verify/machine-shell.ts';
+import { labMachines } from '../lib/verify/transport/lab-machines.ts';
 import { chooseVantage } from '../lib/verify/vantage.ts';
 import type { BenchHost } from './bench/bench-host.ts';
 import { libvirtBenchHost } from './bench/libvirt-bench-host.ts';
@@ -43,7 +43,7 @@ const lab = loadLab(labFile);
 const state = new LabStateDir(join(work, 'state'));
 const provider = createProvider(providerName as 'netns' | 'libvirt', lab, state);
 const knownHosts = new KnownHosts(state.path('known_hosts'));
-const shell = new MachineShell(provider, knownHosts);
+const shell = labMachines(provider, knownHosts);
 const master = masterBalancer(lab).name;
 const hostNames = lab.hosts.map((h) => h.name);
 

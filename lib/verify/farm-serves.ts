@@ -4,7 +4,7 @@
 import type { KnownHosts } from '../engine/ssh/known-hosts.ts';
 import { masterBalancer, type Lab } from '../lab/model.ts';
 import type { LabProvider } from '../providers/provider.ts';
-import { MachineShell } from './machine-shell.ts';
+import { labMachines } from './transport/lab-machines.ts';
 import { chooseVantage } from './vantage.ts';
 import { vipHolder, waitSettled } from './vip.ts';
 
@@ -24,7 +24,7 @@ export type FarmServes = { serves: true; holder: string; seconds: number } | { s
 export async function awaitFarm(lab: Lab, provider: LabProvider, knownHosts: KnownHosts, reportDir: string): Promise<FarmServes> {
   const vantage = chooseVantage(lab, provider, knownHosts, reportDir);
   if ('problem' in vantage) return { serves: false, problem: vantage.problem };
-  const machines = new MachineShell(provider, knownHosts);
+  const machines = labMachines(provider, knownHosts);
   const farm = { lab, machines, client: vantage.client };
   const start = performance.now();
   try {

@@ -2,7 +2,7 @@
 // lab definition it measures, the host made ready (and left as it was), a cold start forced,
 // the machines' package source, and what one machine costs in memory there.
 import type { Lab } from '../../lib/lab/model.ts';
-import type { MachineShell } from '../../lib/verify/machine-shell.ts';
+import type { LabMachines } from '../../lib/verify/transport/lab-machines.ts';
 
 export interface BenchHost {
   /** e.g. "the namespace provider", "libvirt under QEMU's emulation" */
@@ -14,7 +14,7 @@ export interface BenchHost {
   /** makes the next up a cold one (nothing cached); says what it removed */
   forgetCache(): Promise<string>;
   /** after each up, before provisioning: where the machines get their packages */
-  afterUp(shell: MachineShell, hosts: string[]): Promise<void>;
+  afterUp(machines: Pick<LabMachines, 'exec'>, hosts: string[]): Promise<void>;
   /** what the machine costs the host, in MiB, and how that is counted */
   memoryMiB(lab: Lab, host: string): number;
   memoryNote: string;

@@ -1,7 +1,7 @@
 // The verification's pure parts: reading curl's answers, HAProxy's stats CSV, and outages.
 import { describe, expect, it } from 'vitest';
 import { parseStatsCsv } from '../../lib/verify/checks/stats-page.ts';
-import { parseHttpAnswer } from '../../lib/verify/lan-client.ts';
+import { parseHttpAnswer } from '../../lib/verify/transport/lan-client.ts';
 import { outageOf, servedBy } from '../../lib/verify/steady-load.ts';
 
 describe('HTTP answers', () => {

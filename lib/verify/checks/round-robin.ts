@@ -1,7 +1,7 @@
 // V1: reloading http://trabajoswap.com gives web1, web2, web3, web1… (balance roundrobin).
 import { masterBalancer, webServers } from '../../lab/model.ts';
 import type { Check } from '../check.ts';
-import type { LanClient } from '../lan-client.ts';
+import type { LanClient } from '../transport/lan-client.ts';
 import { upDeadlineMs } from '../health-checks.ts';
 import { servedBy, waitUntil } from '../steady-load.ts';
 import { waitSettled } from '../vip.ts';
