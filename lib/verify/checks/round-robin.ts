@@ -1,4 +1,5 @@
 // V1: reloading http://trabajoswap.com gives web1, web2, web3, web1… (balance roundrobin).
+import { haStackOf } from '../../ha/stacks.ts';
 import { masterBalancer, webServers } from '../../lab/model.ts';
 import type { Check } from '../check.ts';
 import type { LanClient } from '../transport/lan-client.ts';
@@ -45,7 +46,7 @@ export const roundRobinCheck: Check = {
     // Each balancer counts its own turn: the VIP must not move while the requests go out. The
     // run waited for the farm to settle before the first check; this only confirms it.
     const holder = await waitSettled(ctx, 5_000);
-    if (holder === undefined) return { passed: false, summary: `the farm has not settled: ${lab.vip.name} (${lab.vip.address}) does not answer from ${lab.heartbeat.autoFailback ? masterBalancer(lab).name : 'a balancer'}`, evidence: [] };
+    if (holder === undefined) return { passed: false, summary: `the farm has not settled: ${lab.vip.name} (${lab.vip.address}) does not answer from ${haStackOf(lab).failsBack(lab) ? masterBalancer(lab).name : 'a balancer'}`, evidence: [] };
     // A web server that just started again (provision repaired it) is UP after HAProxy's rise checks.
     let notUp: string[] = [];
     await waitUntil(async () => (notUp = await serversNotUp(ctx)).length === 0, upDeadlineMs(), 500);
