@@ -1,7 +1,6 @@
 // Runs a playbook over the lab's hosts: hosts in parallel up to a forks limit, tasks in order on
 // each host over one SSH connection. A failed or unreachable host stops only itself.
 import type { Host, Lab } from '../lab/model.ts';
-import type { SshEndpoint } from '../providers/provider.ts';
 import type { LabSecrets } from '../state/lab-secrets.ts';
 import { gatherFacts, type Facts } from './facts.ts';
 import { FileStates } from './modules/remote-file.ts';
@@ -11,6 +10,7 @@ import { CommandTimedOut, ConnectionLost, HostUnreachable } from './remote.ts';
 import { rolesFor, type Play, type Role, type RoleContext } from './role.ts';
 import type { KnownHosts } from './ssh/known-hosts.ts';
 import { SshConnection } from './ssh/ssh-connection.ts';
+import type { SshTarget } from './ssh/ssh-target.ts';
 import type { HostRunState, Task, TaskContext, TaskResult } from './task.ts';
 
 export interface PlayOptions {
@@ -52,12 +52,12 @@ class HostRun {
   constructor(
     private readonly lab: Lab,
     private readonly host: Host,
-    endpoint: SshEndpoint,
+    target: SshTarget,
     private readonly playbook: Play[],
     private readonly options: PlayOptions,
     private readonly emit: (event: PlayEvent) => void,
   ) {
-    this.connection = new SshConnection(endpoint, {
+    this.connection = new SshConnection(target, {
       knownHosts: options.knownHosts,
       ...(options.commandTimeoutMs ? { commandTimeoutMs: options.commandTimeoutMs } : {}),
       ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
@@ -175,19 +175,19 @@ async function pool<T>(items: T[], size: number, work: (item: T) => Promise<void
   await Promise.all(workers);
 }
 
-export async function runPlay(lab: Lab, playbook: Play[], endpoints: Map<string, SshEndpoint>, options: PlayOptions, emit: (event: PlayEvent) => void): Promise<PlayOutcome> {
+export async function runPlay(lab: Lab, playbook: Play[], targets: Map<string, SshTarget>, options: PlayOptions, emit: (event: PlayEvent) => void): Promise<PlayOutcome> {
   const hosts = lab.hosts.filter((h) => options.limit.length === 0 || options.limit.includes(h.name));
   const recap = new Map<string, HostStats>();
   const connections = new Map<string, number>();
   for (const host of hosts) recap.set(host.name, emptyStats());
   await pool(hosts, options.forks, async (host) => {
-    const endpoint = endpoints.get(host.name);
-    if (!endpoint) {
+    const target = targets.get(host.name);
+    if (!target) {
       recap.get(host.name)!.unreachable += 1;
       emit({ type: 'host-unreachable', host: host.name, message: `${host.name}: the provider reports no SSH endpoint (is the machine running?)` });
       return;
     }
-    const run = new HostRun(lab, host, endpoint, playbook, options, emit);
+    const run = new HostRun(lab, host, target, playbook, options, emit);
     await run.run();
     recap.set(host.name, run.stats);
     connections.set(host.name, run.connections);

@@ -1,15 +1,10 @@
 // The provider contract: the few things every way of making machines must do. Callers (CLI,
 // provisioning, verification) see only this, so VirtualBox, libvirt and namespaces are interchangeable.
+import type { SshTarget } from '../engine/ssh/ssh-target.ts';
 import type { ProviderName } from '../lab/model.ts';
 
-/** How to reach one machine over SSH from the controller. */
-export interface SshEndpoint {
-  host: string;
-  address: string;
-  port: number;
-  user: string;
-  privateKeyFile: string;
-}
+/** How to reach one machine over SSH from the controller: what the engine logs in to. */
+export type SshEndpoint = SshTarget;
 
 /** running, poweroff and not_created are the common ones; providers may report others as they say them. */
 export interface MachineStatus {
