@@ -12,7 +12,7 @@ import { blockInFile, lineInFile } from '../lib/engine/modules/edit-file.ts';
 import { file } from '../lib/engine/modules/file.ts';
 import { pathState } from '../lib/engine/modules/path-state.ts';
 import { shellCommand } from '../lib/engine/modules/shell-command.ts';
-import { template } from '../lib/engine/modules/template.ts';
+import { template } from '../lib/render/template-task.ts';
 import { runPlay, type PlayOptions } from '../lib/engine/run-play.ts';
 import type { Play, Role } from '../lib/engine/role.ts';
 import { KnownHosts } from '../lib/engine/ssh/known-hosts.ts';
