@@ -5,7 +5,7 @@ import { file } from '../lib/engine/modules/file.ts';
 import { packages } from '../lib/engine/modules/packages.ts';
 import { service } from '../lib/engine/modules/service.ts';
 import { template } from '../lib/render/template-task.ts';
-import type { Role } from '../lib/engine/role.ts';
+import type { Role } from './role-context.ts';
 import { balancers, masterBalancer } from '../lib/lab/model.ts';
 import { renderTemplate } from '../lib/render/templates.ts';
 import { heartbeatInterface, lanInterface } from './interfaces.ts';
