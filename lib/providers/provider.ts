@@ -2,6 +2,7 @@
 // provisioning, verification) see only this, so VirtualBox, libvirt and namespaces are interchangeable.
 import type { SshTarget } from '../engine/ssh/ssh-target.ts';
 import type { ProviderName } from '../lab/model.ts';
+import { UserFacingError } from '../user-facing-error.ts';
 
 /** How to reach one machine over SSH from the controller: what the engine logs in to. */
 export type SshEndpoint = SshTarget;
@@ -42,7 +43,7 @@ export interface LabProvider {
   sshEndpoints(): Promise<Map<string, SshEndpoint>>;
 }
 
-export class PrerequisitesMissing extends Error {
+export class PrerequisitesMissing extends UserFacingError {
   constructor(
     readonly provider: ProviderName,
     readonly missing: MissingPrerequisite[],

@@ -5,6 +5,7 @@ import type { LabStateDir } from '../state/lab-state.ts';
 import { formatMissing, PrerequisitesMissing, type LabProvider, type MissingPrerequisite } from './provider.ts';
 import { NetnsProvider } from './netns/netns-provider.ts';
 import { VagrantProvider } from './vagrant/vagrant-provider.ts';
+import { UserFacingError } from '../user-facing-error.ts';
 
 export const AUTO_ORDER: ProviderName[] = ['virtualbox', 'libvirt', 'netns'];
 
@@ -18,7 +19,7 @@ export function createProvider(name: ProviderName, lab: Lab, state: LabStateDir)
   }
 }
 
-export class NoUsableProvider extends Error {
+export class NoUsableProvider extends UserFacingError {
   override name = 'NoUsableProvider';
 }
 

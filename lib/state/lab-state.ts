@@ -8,6 +8,7 @@ import type { StateEntry } from './state-entries.ts';
 import { inspectStateFolder, removeOwnEntries, type Removal, type StateFolderContents } from './state-folder.ts';
 import { ONE_LINE, oneOf, readStateJson, requireShape, text } from './state-json.ts';
 import { NotAStateFolder } from './state-problems.ts';
+import { UserFacingError } from '../user-facing-error.ts';
 
 export const DEFAULT_STATE_DIR = '.lab';
 const RECORD = 'lab-state.json';
@@ -29,7 +30,7 @@ const RECORD_FIELDS = {
   created: text(/^[^\x00-\x1f\x7f]{0,100}$/, 'the time lab:up wrote'),
 };
 
-export class StateMismatch extends Error {
+export class StateMismatch extends UserFacingError {
   override name = 'StateMismatch';
 }
 

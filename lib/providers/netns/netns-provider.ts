@@ -15,6 +15,7 @@ import { chooseMgmtSubnet, routeNetworks } from './mgmt-subnet.ts';
 import { netnsNames, type NetnsNames } from './names.ts';
 import { netnsMissing } from './prerequisites.ts';
 import { ensureBridge, ensureNamespace, labResources, mgmtHostAddress, mgmtMachineAddress, plug, removeNamespace, stableMac, type Plug } from './wiring.ts';
+import { UserFacingError } from '../../user-facing-error.ts';
 
 interface NetnsState {
   mgmt: Cidr;
@@ -32,7 +33,7 @@ const NETNS_STATE_FIELDS = {
 const NETNS_STATE_REMEDY =
   "it records the namespace machines' management subnet and base image. Run lab:destroy (it finds the lab's machines by their names without this file), then lab:up";
 
-export class MachinesFailed extends Error {
+export class MachinesFailed extends UserFacingError {
   override name = 'MachinesFailed';
 }
 

@@ -9,8 +9,9 @@ import type { LabProvider, MachineEvent, MachineStatus, MissingPrerequisite, Ssh
 import { errorExitMessage, parseMachineReadable, parseMachineReadableLine, parseStatus } from './machine-readable.ts';
 import { libvirtMissing, virtualboxMissing } from './prerequisites.ts';
 import { parseSshConfig } from './ssh-config.ts';
+import { UserFacingError } from '../../user-facing-error.ts';
 
-export class VagrantCommandFailed extends Error {
+export class VagrantCommandFailed extends UserFacingError {
   override name = 'VagrantCommandFailed';
 }
 
