@@ -1,7 +1,8 @@
 // The provider contract: the few things every way of making machines must do. Callers (CLI,
 // provisioning, verification) see only this, so VirtualBox, libvirt and namespaces are interchangeable.
 import type { SshTarget } from '../engine/ssh/ssh-target.ts';
-import type { ProviderName } from '../lab/model.ts';
+import type { Lab, ProviderName } from '../lab/model.ts';
+import type { LabStateDir } from '../state/lab-state.ts';
 import { UserFacingError } from '../user-facing-error.ts';
 
 /** How to reach one machine over SSH from the controller: what the engine logs in to. */
@@ -41,6 +42,21 @@ export interface LabProvider {
   status(): Promise<MachineStatus[]>;
   /** Every running machine's SSH endpoint, read in one go. */
   sshEndpoints(): Promise<Map<string, SshEndpoint>>;
+}
+
+/** A file a provider writes from the definition alone (the Vagrantfile): lab:render shows it. */
+export interface ProviderFile {
+  /** its name in lab:render's folder */
+  name: string;
+  content: string;
+}
+
+/** How a provider joins the registry (registry.ts): the name a lab or --provider gives, how to make it. */
+export interface ProviderRegistration {
+  readonly name: ProviderName;
+  create(lab: Lab, state: LabStateDir): LabProvider;
+  /** the files it writes from the definition, for lab:render; none when it writes none */
+  files?(lab: Lab): ProviderFile[];
 }
 
 export class PrerequisitesMissing extends UserFacingError {

@@ -4,11 +4,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PROVIDER_CHOICES, type Lab, type ProviderName } from '../lab/model.ts';
+import { UserFacingError } from '../user-facing-error.ts';
 import type { StateEntry } from './state-entries.ts';
 import { inspectStateFolder, removeOwnEntries, type Removal, type StateFolderContents } from './state-folder.ts';
 import { ONE_LINE, oneOf, readStateJson, requireShape, text } from './state-json.ts';
 import { NotAStateFolder } from './state-problems.ts';
-import { UserFacingError } from '../user-facing-error.ts';
 
 export const DEFAULT_STATE_DIR = '.lab';
 const RECORD = 'lab-state.json';

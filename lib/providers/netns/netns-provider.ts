@@ -7,7 +7,8 @@ import { findHost, type Lab } from '../../lab/model.ts';
 import type { LabStateDir } from '../../state/lab-state.ts';
 import { nested, readStateJson, requireShape, text, wholeNumber } from '../../state/state-json.ts';
 import { StateDamaged } from '../../state/state-problems.ts';
-import type { LabProvider, MachineEvent, MachineStatus, MissingPrerequisite, SshEndpoint } from '../provider.ts';
+import { UserFacingError } from '../../user-facing-error.ts';
+import type { LabProvider, MachineEvent, MachineStatus, MissingPrerequisite, ProviderRegistration, SshEndpoint } from '../provider.ts';
 import { ensureBaseImage, type BaseImage } from './base-image.ts';
 import { attempt, run } from './host-command.ts';
 import { NetnsMachine } from './machine.ts';
@@ -15,7 +16,6 @@ import { chooseMgmtSubnet, routeNetworks } from './mgmt-subnet.ts';
 import { netnsNames, type NetnsNames } from './names.ts';
 import { netnsMissing } from './prerequisites.ts';
 import { ensureBridge, ensureNamespace, labResources, mgmtHostAddress, mgmtMachineAddress, plug, removeNamespace, stableMac, type Plug } from './wiring.ts';
-import { UserFacingError } from '../../user-facing-error.ts';
 
 interface NetnsState {
   mgmt: Cidr;
@@ -224,3 +224,5 @@ export class NetnsProvider implements LabProvider {
     return this.names.clientNamespace;
   }
 }
+
+export const netnsRegistration: ProviderRegistration = { name: 'netns', create: (lab, state) => new NetnsProvider(lab, state) };

@@ -2,14 +2,14 @@
 // so vagrant's own .vagrant/ bookkeeping stays there and lab:destroy removes it.
 import { existsSync, writeFileSync } from 'node:fs';
 import { execa, type Options } from 'execa';
-import { renderVagrantfile } from '../../../Vagrantfile.ts';
 import type { Lab } from '../../lab/model.ts';
 import type { LabStateDir } from '../../state/lab-state.ts';
-import type { LabProvider, MachineEvent, MachineStatus, MissingPrerequisite, SshEndpoint } from '../provider.ts';
+import { UserFacingError } from '../../user-facing-error.ts';
+import type { LabProvider, MachineEvent, MachineStatus, MissingPrerequisite, ProviderRegistration, SshEndpoint } from '../provider.ts';
 import { errorExitMessage, parseMachineReadable, parseMachineReadableLine, parseStatus } from './machine-readable.ts';
 import { libvirtMissing, virtualboxMissing } from './prerequisites.ts';
 import { parseSshConfig } from './ssh-config.ts';
-import { UserFacingError } from '../../user-facing-error.ts';
+import { renderVagrantfile } from './vagrantfile.ts';
 
 export class VagrantCommandFailed extends UserFacingError {
   override name = 'VagrantCommandFailed';
@@ -112,3 +112,9 @@ export class VagrantProvider implements LabProvider {
     return parseSshConfig(String(some.stdout));
   }
 }
+
+/** VirtualBox and libvirt share the Vagrantfile, written once by lab:render. */
+const vagrantfile = (lab: Lab) => [{ name: 'Vagrantfile', content: renderVagrantfile(lab) }];
+
+export const virtualboxRegistration: ProviderRegistration = { name: 'virtualbox', create: (lab, state) => new VagrantProvider('virtualbox', lab, state), files: vagrantfile };
+export const libvirtRegistration: ProviderRegistration = { name: 'libvirt', create: (lab, state) => new VagrantProvider('libvirt', lab, state), files: vagrantfile };
