@@ -27,10 +27,25 @@ export type MachineEvent =
   | { host: string; kind: 'done' }
   | { host: string; kind: 'failed'; text: string };
 
+/** Where lab:verify can stand on this host itself, offered by a provider whose networks reach it. */
+export interface HostVantage {
+  /** a network namespace of this host on the lab's LAN: the requests are sent from it */
+  clientNamespace: string;
+  /** the interface of this host that carries a lab network: the captures run on it */
+  captureInterface(network: 'lan' | 'heartbeat'): string;
+}
+
 export interface LabProvider {
   readonly name: ProviderName;
   /** Checks this host; creates nothing. Empty when the provider can be used. */
   missingPrerequisites(): Promise<MissingPrerequisite[]>;
+  /**
+   * Optional: installs what this host lacks, where the provider knows how (npm run lab does it
+   * first), saying so through `say`; PrerequisitesMissing when that fails.
+   */
+  prepareHost?(say: (line: string) => void): Promise<void>;
+  /** Optional: a line said before up, when booting will take longer than a user expects. */
+  upNotice?(): string | undefined;
   /** Creates and boots every machine; re-running it after an interruption finishes the job. */
   up(onEvent: (event: MachineEvent) => void): Promise<void>;
   /** Pulls the plug on one machine (V3, V4): no clean shutdown. */
@@ -39,9 +54,16 @@ export interface LabProvider {
   powerOn(host: string): Promise<void>;
   /** Removes every machine and network the lab made, and nothing else. */
   destroy(): Promise<void>;
+  /** Optional: what destroy leaves on this host on purpose (a cache other labs share), said after it. */
+  keptAfterDestroy?(): string | undefined;
   status(): Promise<MachineStatus[]>;
   /** Every running machine's SSH endpoint, read in one go. */
   sshEndpoints(): Promise<Map<string, SshEndpoint>>;
+  /**
+   * Optional: lab:verify's requests and captures from this host. Without it (the host cannot
+   * reach the lab's networks) a lab machine sends the requests and captures run inside machines.
+   */
+  hostVantage?(): HostVantage;
 }
 
 /** A file a provider writes from the definition alone (the Vagrantfile): lab:render shows it. */

@@ -35,6 +35,22 @@ export async function resolveProvider(choice: ProviderChoice, lab: Lab, state: L
   throw new NoUsableProvider(`No provider can run the lab on this host (provider: auto); nothing was created.\n${reports.join('\n')}`);
 }
 
+/**
+ * npm run lab's first step: the provider lab:up will take installs what this host lacks, where it
+ * knows how. With "auto" only when no provider is usable as the host stands, and then the first
+ * in auto's order that knows how: a usable hypervisor is never passed over for it.
+ */
+export async function prepareHostFor(choice: ProviderChoice, lab: Lab, state: LabStateDir, say: (line: string) => void): Promise<void> {
+  const provider = choice === 'auto' ? await autoToPrepare(PROVIDERS.map((registered) => registered.create(lab, state))) : createProvider(choice, lab, state);
+  await provider?.prepareHost?.(say);
+}
+
+/** For "auto": none when one of the providers is usable already, else the first that can prepare the host. */
+export async function autoToPrepare(providers: readonly LabProvider[]): Promise<LabProvider | undefined> {
+  for (const provider of providers) if ((await provider.missingPrerequisites()).length === 0) return undefined;
+  return providers.find((provider) => provider.prepareHost);
+}
+
 /** Fails with one message listing everything missing, before anything is created. */
 export async function requirePrerequisites(provider: LabProvider): Promise<void> {
   const missing = await provider.missingPrerequisites();

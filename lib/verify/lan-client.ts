@@ -2,7 +2,7 @@
 import { execa } from 'execa';
 import { command } from '../engine/ssh/shell-quote.ts';
 import type { Lab } from '../lab/model.ts';
-import { HOST_TOOLS, hostTool, type HostTool } from '../providers/netns/host-tools.ts';
+import { HOST_TOOLS, hostTool, type HostTool } from '../providers/host-tools.ts';
 import type { MachineShell } from './machine-shell.ts';
 
 export interface HttpAnswer {
@@ -53,7 +53,7 @@ export function curlArgs(lab: Lab, options: RequestOptions): string[] {
   return args;
 }
 
-/** The namespace provider's client namespace, sitting on the LAN. */
+/** A network namespace of this host on the LAN, offered by the provider (the namespace provider's client). */
 export class NamespaceLanClient implements LanClient {
   constructor(
     private readonly lab: Lab,

@@ -1,7 +1,7 @@
 // Commands on the Linux host for the namespace provider, with the command's own words on failure.
 import { execa } from 'execa';
 import { UserFacingError } from '../../user-facing-error.ts';
-import type { HostTool } from './host-tools.ts';
+import type { HostTool } from '../host-tools.ts';
 
 export class HostCommandFailed extends UserFacingError {
   override name = 'HostCommandFailed';

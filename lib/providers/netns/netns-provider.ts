@@ -8,9 +8,10 @@ import type { LabStateDir } from '../../state/lab-state.ts';
 import { nested, readStateJson, requireShape, text, wholeNumber } from '../../state/state-json.ts';
 import { StateDamaged } from '../../state/state-problems.ts';
 import { UserFacingError } from '../../user-facing-error.ts';
-import type { LabProvider, MachineEvent, MachineStatus, MissingPrerequisite, ProviderRegistration, SshEndpoint } from '../provider.ts';
-import { ensureBaseImage, type BaseImage } from './base-image.ts';
+import type { HostVantage, LabProvider, MachineEvent, MachineStatus, MissingPrerequisite, ProviderRegistration, SshEndpoint } from '../provider.ts';
+import { cacheBytes, cacheDir, ensureBaseImage, type BaseImage } from './base-image.ts';
 import { attempt, run } from './host-command.ts';
+import { installHostPackages } from './host-packages.ts';
 import { NetnsMachine } from './machine.ts';
 import { chooseMgmtSubnet, routeNetworks } from './mgmt-subnet.ts';
 import { netnsNames, type NetnsNames } from './names.ts';
@@ -61,6 +62,10 @@ export class NetnsProvider implements LabProvider {
 
   missingPrerequisites(): Promise<MissingPrerequisite[]> {
     return netnsMissing();
+  }
+
+  prepareHost(say: (line: string) => void): Promise<void> {
+    return installHostPackages(say);
   }
 
   private get keyFile(): string {
@@ -198,6 +203,13 @@ export class NetnsProvider implements LabProvider {
     rmSync(this.state.path('machines'), { recursive: true, force: true });
   }
 
+  /** The base images: shared with the host's other labs, so kept; said so that their space is not a surprise. */
+  keptAfterDestroy(): string | undefined {
+    const cached = cacheBytes();
+    if (cached === 0) return undefined;
+    return `the base images in ${cacheDir()} (${Math.round(cached / 2 ** 20)} MiB), shared by every netns lab of this host; delete that folder once none is left`;
+  }
+
   async status(): Promise<MachineStatus[]> {
     const state = this.readState();
     return this.lab.hosts.map((host) => {
@@ -222,6 +234,11 @@ export class NetnsProvider implements LabProvider {
   /** Runs a command in the client namespace on the LAN (checks, captures). */
   clientNamespace(): string {
     return this.names.clientNamespace;
+  }
+
+  /** The client namespace on the LAN bridge, and the bridges themselves for tcpdump. */
+  hostVantage(): HostVantage {
+    return { clientNamespace: this.clientNamespace(), captureInterface: (network) => this.names.bridge(network) };
   }
 }
 

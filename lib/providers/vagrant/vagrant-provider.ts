@@ -21,8 +21,13 @@ export class VagrantCommandFailed extends UserFacingError {
  * a time took about 100 s each, so there they boot one after the other.
  */
 export function vagrantUpArgs(provider: 'virtualbox' | 'libvirt', lab: Lab, hosts: string[] = []): string[] {
-  const oneAtATime = provider === 'libvirt' && lab.box.libvirtDriver === 'qemu' ? ['--no-parallel'] : [];
+  const oneAtATime = emulated(provider, lab) ? ['--no-parallel'] : [];
   return ['up', '--provider', provider, ...oneAtATime, ...hosts];
+}
+
+/** libvirt with box.libvirt_driver: qemu runs the machines under QEMU's software emulation. */
+function emulated(provider: 'virtualbox' | 'libvirt', lab: Lab): boolean {
+  return provider === 'libvirt' && lab.box.libvirtDriver === 'qemu';
 }
 
 export class VagrantProvider implements LabProvider {
@@ -34,6 +39,11 @@ export class VagrantProvider implements LabProvider {
 
   missingPrerequisites(): Promise<MissingPrerequisite[]> {
     return this.name === 'virtualbox' ? virtualboxMissing(this.lab.box.name) : libvirtMissing();
+  }
+
+  upNotice(): string | undefined {
+    if (!emulated(this.name, this.lab)) return undefined;
+    return "the machines run under QEMU's software emulation (box.libvirt_driver: qemu), booted one at a time: minutes per machine";
   }
 
   private options(): Options {
