@@ -5,8 +5,8 @@ import { lineInFile } from '../lib/engine/modules/edit-file.ts';
 import { packages } from '../lib/engine/modules/packages.ts';
 import { service } from '../lib/engine/modules/service.ts';
 import { sysctl } from '../lib/engine/modules/sysctl.ts';
-import { template } from '../lib/engine/modules/template.ts';
-import type { Role } from '../lib/engine/role.ts';
+import { template } from '../lib/render/template-task.ts';
+import type { Role } from './role-context.ts';
 import { webServers, type Lab } from '../lib/lab/model.ts';
 
 const RELOAD = 'reload haproxy';

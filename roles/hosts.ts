@@ -1,7 +1,7 @@
 // T2: the tutorial's /etc/hosts entries on every machine (the VIP as the site's name, every host
 // on the LAN, the balancers again on the heartbeat network) as one managed block.
 import { blockInFile } from '../lib/engine/modules/edit-file.ts';
-import type { Role } from '../lib/engine/role.ts';
+import type { Role } from './role-context.ts';
 import { balancers } from '../lib/lab/model.ts';
 import { renderTemplate } from '../lib/render/templates.ts';
 

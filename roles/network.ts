@@ -8,7 +8,7 @@ import { broadcast } from '../lib/lab/ipv4.ts';
 import type { Cidr } from '../lib/lab/ipv4.ts';
 import { interfaceHolding } from '../lib/engine/facts.ts';
 import { ensureFile, renderFile } from '../lib/engine/modules/file.ts';
-import type { Role, RoleContext } from '../lib/engine/role.ts';
+import type { Role, RoleContext } from './role-context.ts';
 import { command } from '../lib/engine/ssh/shell-quote.ts';
 import { changed, failed, ok, type Task, type TaskContext } from '../lib/engine/task.ts';
 import { renderTemplate } from '../lib/render/templates.ts';

@@ -4,9 +4,9 @@ import { ensureFile, renderFile } from '../lib/engine/modules/file.ts';
 import { packages } from '../lib/engine/modules/packages.ts';
 import { service } from '../lib/engine/modules/service.ts';
 import { shellCommand } from '../lib/engine/modules/shell-command.ts';
-import { template } from '../lib/engine/modules/template.ts';
+import { template } from '../lib/render/template-task.ts';
 import { basename } from 'node:path';
-import type { Role, RoleContext } from '../lib/engine/role.ts';
+import type { Role, RoleContext } from './role-context.ts';
 import { changed, failed, type Task, type TaskContext } from '../lib/engine/task.ts';
 import { renderTemplate } from '../lib/render/templates.ts';
 

@@ -12,12 +12,12 @@ import { blockInFile, lineInFile } from '../lib/engine/modules/edit-file.ts';
 import { file } from '../lib/engine/modules/file.ts';
 import { pathState } from '../lib/engine/modules/path-state.ts';
 import { shellCommand } from '../lib/engine/modules/shell-command.ts';
-import { template } from '../lib/engine/modules/template.ts';
-import { runPlay, type PlayOptions } from '../lib/engine/run-play.ts';
-import type { Play, Role } from '../lib/engine/role.ts';
+import { template } from '../lib/render/template-task.ts';
 import { KnownHosts } from '../lib/engine/ssh/known-hosts.ts';
 import { loadLab } from '../lib/lab/load.ts';
 import type { SshEndpoint } from '../lib/providers/provider.ts';
+import type { Play, Role } from '../roles/role-context.ts';
+import { runLabPlay, type LabPlayOptions } from '../roles/run-lab-play.ts';
 import { startSshd, type TestSshd } from '../test/helpers/sshd.ts';
 
 const lab = loadLab(new URL('../lab.yaml', import.meta.url).pathname);
@@ -54,13 +54,13 @@ async function main(): Promise<void> {
     for (const _ of lab.hosts) servers.push(await startSshd());
     const endpoints = new Map<string, SshEndpoint>(lab.hosts.map((h, i) => [h.name, servers[i]!.endpoint(h.name, user)]));
     const playbook: Play[] = [{ hosts: 'all', roles: [role] }];
-    const options: PlayOptions = { check: false, diff: false, limit: [], tags: [], forks: lab.hosts.length, knownHosts: new KnownHosts(join(state, 'known_hosts')), secrets: { heartbeatAuthkey: 'x', statsPassword: 'y' } };
+    const options: LabPlayOptions = { check: false, diff: false, limit: [], tags: [], forks: lab.hosts.length, knownHosts: new KnownHosts(join(state, 'known_hosts')), secrets: { heartbeatAuthkey: 'x', statsPassword: 'y' } };
     const tasks = role.tasks({ lab, host: lab.hosts[0]!, facts: { os: { id: '', versionId: '', prettyName: '' }, init: 'sysv', hostname: '', interfaces: [], packages: new Map() }, secrets: options.secrets }).length;
     console.log(`bench:provision — ${lab.hosts.length} hosts (one sshd each on loopback, login ${user}), ${tasks} tasks per host, forks ${options.forks}`);
     const timed = async (label: string) => {
       const start = performance.now();
       const failures: string[] = [];
-      const outcome = await runPlay(lab, playbook, endpoints, options, (e) => {
+      const outcome = await runLabPlay(lab, playbook, endpoints, options, (e) => {
         if (e.type === 'task-result' && e.result.status === 'failed') failures.push(`${e.host} ${e.task}: ${e.result.message}`);
         if (e.type === 'host-unreachable') failures.push(`${e.host}: ${e.message}`);
       });

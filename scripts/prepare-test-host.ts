@@ -6,7 +6,7 @@
 // Never a test skipped because something is missing: a skip would read as green.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
-import { HOST_TOOLS } from '../lib/providers/netns/host-tools.ts';
+import { HOST_TOOLS } from '../lib/providers/host-tools.ts';
 
 /** Debian packages the tests drive, beyond the namespace provider's own (host-tools.ts). */
 export const TEST_PACKAGES = [

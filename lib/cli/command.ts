@@ -1,5 +1,6 @@
 // A CLI command: its options (node's parseArgs shape), a one-line summary for --help, and run().
 import type { ParseArgsConfig } from 'node:util';
+import { UserFacingError } from '../user-facing-error.ts';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
@@ -23,8 +24,10 @@ export interface Command {
   run(args: ParsedCommandLine): Promise<number>;
 }
 
-export class UsageError extends Error {
+export class UsageError extends UserFacingError {
   override name = 'UsageError';
+  /** 2, as for any command given the wrong arguments */
+  override readonly exitCode = 2;
 }
 
 export function stringOption(args: ParsedCommandLine, name: string): string | undefined {

@@ -1,13 +1,12 @@
-// Errors the user can act on are printed as their message alone; anything else is a bug in
-// hafarm and keeps its stack.
+// Errors the user can act on (UserFacingError) are printed as their message alone; anything else
+// is a bug in hafarm and keeps its stack.
+import { UserFacingError } from '../user-facing-error.ts';
 import { fileSystemProblem } from './file-system-problem.ts';
 
-const EXPECTED = new Set(['LabDefinitionError', 'PrerequisitesMissing', 'StateMismatch', 'StateDamaged', 'NotAStateFolder', 'UnsafeTemplateValue', 'NoUsableProvider', 'VagrantCommandFailed', 'UsageError', 'MachinesFailed', 'HostCommandFailed']);
-
 export function reportError(error: unknown): number {
-  if (error instanceof Error && EXPECTED.has(error.name)) {
+  if (error instanceof UserFacingError) {
     console.error(`hafarm: ${error.message}`);
-    return error.name === 'UsageError' ? 2 : 1;
+    return error.exitCode;
   }
   const fileSystem = fileSystemProblem(error);
   if (fileSystem) {

@@ -1,16 +1,15 @@
-// Runs a playbook over the lab's hosts: hosts in parallel up to a forks limit, tasks in order on
-// each host over one SSH connection. A failed or unreachable host stops only itself.
-import type { Host, Lab } from '../lab/model.ts';
-import type { SshEndpoint } from '../providers/provider.ts';
-import type { LabSecrets } from '../state/lab-secrets.ts';
+// Runs a playbook over an inventory's hosts: hosts in parallel up to a forks limit, tasks in order
+// on each host over one SSH connection. A failed or unreachable host stops only itself.
 import { gatherFacts, type Facts } from './facts.ts';
+import type { InventoryHost } from './inventory.ts';
 import { FileStates } from './modules/remote-file.ts';
 import { taskTags } from './play-tags.ts';
 import { count, emptyStats, type HostStats } from './recap.ts';
 import { CommandTimedOut, ConnectionLost, HostUnreachable } from './remote.ts';
-import { rolesFor, type Play, type Role, type RoleContext } from './role.ts';
+import { rolesFor, type Play, type Role } from './role.ts';
 import type { KnownHosts } from './ssh/known-hosts.ts';
 import { SshConnection } from './ssh/ssh-connection.ts';
+import type { SshTarget } from './ssh/ssh-target.ts';
 import type { HostRunState, Task, TaskContext, TaskResult } from './task.ts';
 
 export interface PlayOptions {
@@ -22,7 +21,6 @@ export interface PlayOptions {
   tags: string[];
   forks: number;
   knownHosts: KnownHosts;
-  secrets: LabSecrets;
   commandTimeoutMs?: number;
   connectTimeoutMs?: number;
 }
@@ -40,24 +38,27 @@ export interface PlayOutcome {
   connections: Map<string, number>;
 }
 
-function selected(task: Task, role: Role, tags: string[]): boolean {
+/** What each role is given on a host, built by the playbook's owner once the host's facts are in. */
+export type ContextOf<C> = (host: InventoryHost, facts: Facts) => C;
+
+function selected<C>(task: Task, role: Role<C>, tags: string[]): boolean {
   return tags.length === 0 || taskTags(role, task).some((t) => tags.includes(t));
 }
 
-class HostRun {
+class HostRun<C> {
   readonly stats = emptyStats();
   private readonly connection: SshConnection;
   private readonly runState: HostRunState = { aptUpdated: false, startedServices: new Set() };
 
   constructor(
-    private readonly lab: Lab,
-    private readonly host: Host,
-    endpoint: SshEndpoint,
-    private readonly playbook: Play[],
+    private readonly host: InventoryHost,
+    target: SshTarget,
+    private readonly playbook: readonly Play<C>[],
+    private readonly contextOf: ContextOf<C>,
     private readonly options: PlayOptions,
     private readonly emit: (event: PlayEvent) => void,
   ) {
-    this.connection = new SshConnection(endpoint, {
+    this.connection = new SshConnection(target, {
       knownHosts: options.knownHosts,
       ...(options.commandTimeoutMs ? { commandTimeoutMs: options.commandTimeoutMs } : {}),
       ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
@@ -84,7 +85,7 @@ class HostRun {
     }
   }
 
-  private async runTask(role: Role, task: Task, ctx: TaskContext, handler: boolean): Promise<TaskResult | 'unreachable'> {
+  private async runTask(role: Role<C>, task: Task, ctx: TaskContext, handler: boolean): Promise<TaskResult | 'unreachable'> {
     this.emit({ type: 'task-start', host: this.host.name, role: role.name, task: task.name, handler });
     let result: TaskResult;
     try {
@@ -109,7 +110,7 @@ class HostRun {
   }
 
   /** Runs the role's tasks, then the handlers notified so far, even when a task failed. */
-  private async runRole(role: Role, roleCtx: RoleContext, ctx: TaskContext): Promise<boolean> {
+  private async runRole(role: Role<C>, roleCtx: C, ctx: TaskContext): Promise<boolean> {
     const notified = new Set<string>();
     let healthy = true;
     const tasks = role.tasks(roleCtx).filter((task) => selected(task, role, this.options.tags));
@@ -155,7 +156,7 @@ class HostRun {
         this.emit({ type: 'task-result', host: this.host.name, role: 'facts', task: 'gather facts', handler: false, result: { status: 'failed', message: (error as Error).message } });
         return;
       }
-      const roleCtx: RoleContext = { lab: this.lab, host: this.host, facts, secrets: this.options.secrets };
+      const roleCtx = this.contextOf(this.host, facts);
       const ctx: TaskContext = { remote: this.connection, facts, check: this.options.check, diff: this.options.diff, run: this.runState, files: new FileStates(this.connection) };
       for (const role of rolesFor(this.playbook, this.host)) {
         if (!(await this.runRole(role, roleCtx, ctx))) break;
@@ -175,19 +176,26 @@ async function pool<T>(items: T[], size: number, work: (item: T) => Promise<void
   await Promise.all(workers);
 }
 
-export async function runPlay(lab: Lab, playbook: Play[], endpoints: Map<string, SshEndpoint>, options: PlayOptions, emit: (event: PlayEvent) => void): Promise<PlayOutcome> {
-  const hosts = lab.hosts.filter((h) => options.limit.length === 0 || options.limit.includes(h.name));
+export async function runPlay<C>(
+  inventory: readonly InventoryHost[],
+  playbook: readonly Play<C>[],
+  contextOf: ContextOf<C>,
+  targets: Map<string, SshTarget>,
+  options: PlayOptions,
+  emit: (event: PlayEvent) => void,
+): Promise<PlayOutcome> {
+  const hosts = inventory.filter((h) => options.limit.length === 0 || options.limit.includes(h.name));
   const recap = new Map<string, HostStats>();
   const connections = new Map<string, number>();
   for (const host of hosts) recap.set(host.name, emptyStats());
   await pool(hosts, options.forks, async (host) => {
-    const endpoint = endpoints.get(host.name);
-    if (!endpoint) {
+    const target = targets.get(host.name);
+    if (!target) {
       recap.get(host.name)!.unreachable += 1;
       emit({ type: 'host-unreachable', host: host.name, message: `${host.name}: the provider reports no SSH endpoint (is the machine running?)` });
       return;
     }
-    const run = new HostRun(lab, host, endpoint, playbook, options, emit);
+    const run = new HostRun(host, target, playbook, contextOf, options, emit);
     await run.run();
     recap.set(host.name, run.stats);
     connections.set(host.name, run.connections);

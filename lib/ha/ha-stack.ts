@@ -6,7 +6,7 @@
 // - verification: whether the master takes the VIP back (V5), how long a fresh start may take
 //   to serve, what in its log proves a takeover and a release (V4, V5), and how its members
 //   announce themselves on the wire (V6, V7).
-import type { Role } from '../engine/role.ts';
+import type { Role } from '../../roles/role-context.ts';
 import type { Host, Lab } from '../lab/model.ts';
 import type { SecretSpec } from '../state/secret-spec.ts';
 import type { Packet } from '../verify/pcap.ts';

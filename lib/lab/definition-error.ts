@@ -1,5 +1,6 @@
 // Errors in a lab definition are plain data (file, position, field, problem, what is allowed);
 // one pure function turns them into the message the user reads.
+import { UserFacingError } from '../user-facing-error.ts';
 import { printable } from './printable.ts';
 
 export interface DefinitionIssue {
@@ -12,7 +13,7 @@ export interface DefinitionIssue {
   allowed?: string;
 }
 
-export class LabDefinitionError extends Error {
+export class LabDefinitionError extends UserFacingError {
   constructor(readonly issues: DefinitionIssue[]) {
     super(formatDefinitionIssues(issues));
     this.name = 'LabDefinitionError';

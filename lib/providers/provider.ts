@@ -1,15 +1,12 @@
 // The provider contract: the few things every way of making machines must do. Callers (CLI,
 // provisioning, verification) see only this, so VirtualBox, libvirt and namespaces are interchangeable.
-import type { ProviderName } from '../lab/model.ts';
+import type { SshTarget } from '../engine/ssh/ssh-target.ts';
+import type { Lab, ProviderName } from '../lab/model.ts';
+import type { LabStateDir } from '../state/lab-state.ts';
+import { UserFacingError } from '../user-facing-error.ts';
 
-/** How to reach one machine over SSH from the controller. */
-export interface SshEndpoint {
-  host: string;
-  address: string;
-  port: number;
-  user: string;
-  privateKeyFile: string;
-}
+/** How to reach one machine over SSH from the controller: what the engine logs in to. */
+export type SshEndpoint = SshTarget;
 
 /** running, poweroff and not_created are the common ones; providers may report others as they say them. */
 export interface MachineStatus {
@@ -30,10 +27,25 @@ export type MachineEvent =
   | { host: string; kind: 'done' }
   | { host: string; kind: 'failed'; text: string };
 
+/** Where lab:verify can stand on this host itself, offered by a provider whose networks reach it. */
+export interface HostVantage {
+  /** a network namespace of this host on the lab's LAN: the requests are sent from it */
+  clientNamespace: string;
+  /** the interface of this host that carries a lab network: the captures run on it */
+  captureInterface(network: 'lan' | 'heartbeat'): string;
+}
+
 export interface LabProvider {
   readonly name: ProviderName;
   /** Checks this host; creates nothing. Empty when the provider can be used. */
   missingPrerequisites(): Promise<MissingPrerequisite[]>;
+  /**
+   * Optional: installs what this host lacks, where the provider knows how (npm run lab does it
+   * first), saying so through `say`; PrerequisitesMissing when that fails.
+   */
+  prepareHost?(say: (line: string) => void): Promise<void>;
+  /** Optional: a line said before up, when booting will take longer than a user expects. */
+  upNotice?(): string | undefined;
   /** Creates and boots every machine; re-running it after an interruption finishes the job. */
   up(onEvent: (event: MachineEvent) => void): Promise<void>;
   /** Pulls the plug on one machine (V3, V4): no clean shutdown. */
@@ -42,12 +54,34 @@ export interface LabProvider {
   powerOn(host: string): Promise<void>;
   /** Removes every machine and network the lab made, and nothing else. */
   destroy(): Promise<void>;
+  /** Optional: what destroy leaves on this host on purpose (a cache other labs share), said after it. */
+  keptAfterDestroy?(): string | undefined;
   status(): Promise<MachineStatus[]>;
   /** Every running machine's SSH endpoint, read in one go. */
   sshEndpoints(): Promise<Map<string, SshEndpoint>>;
+  /**
+   * Optional: lab:verify's requests and captures from this host. Without it (the host cannot
+   * reach the lab's networks) a lab machine sends the requests and captures run inside machines.
+   */
+  hostVantage?(): HostVantage;
 }
 
-export class PrerequisitesMissing extends Error {
+/** A file a provider writes from the definition alone (the Vagrantfile): lab:render shows it. */
+export interface ProviderFile {
+  /** its name in lab:render's folder */
+  name: string;
+  content: string;
+}
+
+/** How a provider joins the registry (registry.ts): the name a lab or --provider gives, how to make it. */
+export interface ProviderRegistration {
+  readonly name: ProviderName;
+  create(lab: Lab, state: LabStateDir): LabProvider;
+  /** the files it writes from the definition, for lab:render; none when it writes none */
+  files?(lab: Lab): ProviderFile[];
+}
+
+export class PrerequisitesMissing extends UserFacingError {
   constructor(
     readonly provider: ProviderName,
     readonly missing: MissingPrerequisite[],

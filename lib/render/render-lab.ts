@@ -6,9 +6,11 @@ import type { Host, Lab } from '../lab/model.ts';
 import type { Facts } from '../engine/facts.ts';
 import { FileStates } from '../engine/modules/remote-file.ts';
 import type { Remote } from '../engine/remote.ts';
-import { rolesFor, type Play, type RoleContext } from '../engine/role.ts';
+import { rolesFor } from '../engine/role.ts';
 import type { ManagedFile, TaskContext } from '../engine/task.ts';
 import type { LabSecrets } from '../state/lab-secrets.ts';
+import { inventoryHost } from '../../roles/lab-inventory.ts';
+import { roleContexts, type Play } from '../../roles/role-context.ts';
 
 export interface RenderedFile extends ManagedFile {
   /** the tutorial step that puts it in place, e.g. T5 */
@@ -30,11 +32,12 @@ const NO_MACHINE: Remote = {
   stage: () => Promise.reject(new Error('lab:render has no machine to write to')),
 };
 
-export function renderHost(lab: Lab, host: Host, playbook: Play[], secrets: LabSecrets): RenderedFile[] {
+export function renderHost(lab: Lab, host: Host, playbook: readonly Play[], secrets: LabSecrets): RenderedFile[] {
   const facts = definitionFacts(lab, host);
-  const roleCtx: RoleContext = { lab, host, facts, secrets };
+  const inventory = inventoryHost(host);
+  const roleCtx = roleContexts(lab, secrets)(inventory, facts);
   const taskCtx: TaskContext = { remote: { ...NO_MACHINE, host: host.name }, facts, check: true, diff: false, run: { aptUpdated: false, startedServices: new Set() }, files: new FileStates(NO_MACHINE) };
-  return rolesFor(playbook, host).flatMap((role) =>
+  return rolesFor(playbook, inventory).flatMap((role) =>
     role.tasks(roleCtx).flatMap((task) =>
       (task.render?.(taskCtx) ?? []).map((file) => ({ ...file, step: task.name.match(/\bT\d+\b/)?.[0] ?? '', role: role.name })),
     ),

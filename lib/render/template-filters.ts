@@ -1,6 +1,7 @@
 // How a value is made safe for the file a template writes. Values come validated from the lab
 // definition, the state folder and the machines' facts; these filters are the last line: a value
 // that does not fit its place is escaped (Ruby, HTML, comments) or stops the render (config words).
+import { UserFacingError } from '../user-facing-error.ts';
 
 /** A Ruby single-quoted literal: only backslash and quote need escaping. */
 export function rubyString(value: unknown): string {
@@ -10,7 +11,7 @@ export function rubyString(value: unknown): string {
 /** Characters a word may hold in haproxy.cfg, ha.cf, haresources, authkeys, /etc/hosts, an ifupdown stanza or nginx's double quotes. */
 const CONFIG_WORD = /^[A-Za-z0-9._:/?=&+~-]+$/;
 
-export class UnsafeTemplateValue extends Error {
+export class UnsafeTemplateValue extends UserFacingError {
   override name = 'UnsafeTemplateValue';
 }
 

@@ -4,6 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PROVIDER_CHOICES, type Lab, type ProviderName } from '../lab/model.ts';
+import { UserFacingError } from '../user-facing-error.ts';
 import type { StateEntry } from './state-entries.ts';
 import { inspectStateFolder, removeOwnEntries, type Removal, type StateFolderContents } from './state-folder.ts';
 import { ONE_LINE, oneOf, readStateJson, requireShape, text } from './state-json.ts';
@@ -29,7 +30,7 @@ const RECORD_FIELDS = {
   created: text(/^[^\x00-\x1f\x7f]{0,100}$/, 'the time lab:up wrote'),
 };
 
-export class StateMismatch extends Error {
+export class StateMismatch extends UserFacingError {
   override name = 'StateMismatch';
 }
 

@@ -1,5 +1,6 @@
 // What can be wrong with a lab's state folder, as plain data, and the one message each becomes.
 // Both errors are the user's to act on: printed without a stack, exit status 1.
+import { UserFacingError } from '../user-facing-error.ts';
 
 /** A file hafarm wrote into the state folder that it cannot use as it is. */
 export interface DamagedFile {
@@ -14,7 +15,7 @@ export function formatDamagedFile(damage: DamagedFile): string {
   return `${damage.file} is damaged (${damage.problem}); ${damage.remedy}. Nothing was changed.`;
 }
 
-export class StateDamaged extends Error {
+export class StateDamaged extends UserFacingError {
   constructor(readonly damage: DamagedFile) {
     super(formatDamagedFile(damage));
     this.name = 'StateDamaged';
@@ -66,7 +67,7 @@ export function formatFolderRefusal(refusal: FolderRefusal): string {
   }
 }
 
-export class NotAStateFolder extends Error {
+export class NotAStateFolder extends UserFacingError {
   constructor(readonly refusal: FolderRefusal) {
     super(formatFolderRefusal(refusal));
     this.name = 'NotAStateFolder';

@@ -1,11 +1,11 @@
 // Where lab:verify stands on the LAN: who sends the requests and where packets are captured.
-// The namespace provider offers both on the host (its client namespace, tcpdump on its bridges);
-// the Vagrant providers' internal networks are out of the host's reach, so there, or with
-// --from HOST, a lab machine sends the requests and tcpdump runs inside the machines over SSH.
+// A provider whose networks this host reaches offers both on the host (hostVantage: the namespace
+// provider's client namespace and bridges); where it offers none (the Vagrant providers' internal
+// networks are out of the host's reach), or with --from HOST, a lab machine sends the requests
+// and tcpdump runs inside the machines over SSH.
 import type { KnownHosts } from '../engine/ssh/known-hosts.ts';
 import { balancers, findHost, isBalancer, masterBalancer, webServers, type Lab } from '../lab/model.ts';
-import { NetnsProvider } from '../providers/netns/netns-provider.ts';
-import type { LabProvider, SshEndpoint } from '../providers/provider.ts';
+import type { HostVantage, LabProvider, SshEndpoint } from '../providers/provider.ts';
 import { startHostCapture, type RunningCapture } from './transport/host-capture.ts';
 import type { Wire } from './check.ts';
 import { webDownTarget } from './checks/web-down.ts';
@@ -45,12 +45,12 @@ function tracked(capture: Wire['capture']): { capture: Wire['capture']; stopAll(
   };
 }
 
-export function namespaceVantage(lab: Lab, provider: NetnsProvider, reportDir: string): Vantage {
-  const captures = tracked((network, file, filter) => startHostCapture({ iface: provider.names.bridge(network), file, filter }));
+export function namespaceVantage(lab: Lab, host: HostVantage, reportDir: string): Vantage {
+  const captures = tracked((network, file, filter) => startHostCapture({ iface: host.captureInterface(network), file, filter }));
   return {
-    client: new NamespaceLanClient(lab, provider.clientNamespace()),
+    client: new NamespaceLanClient(lab, host.clientNamespace),
     wire: { reportDir, capture: captures.capture },
-    describe: `requests from the client namespace ${provider.clientNamespace()}, captures on the host's bridges`,
+    describe: `requests from the client namespace ${host.clientNamespace}, captures on the host's bridges`,
     close: () => captures.stopAll(),
   };
 }
@@ -108,11 +108,12 @@ export function machineVantage(lab: Lab, provider: LabProvider, knownHosts: Know
 }
 
 /**
- * Where lab:verify stands: the namespace provider's client namespace unless --from names a
- * machine; a lab machine on the other providers. A problem when the named machine cannot be it.
+ * Where lab:verify stands: the vantage the provider offers on this host unless --from names a
+ * machine; a lab machine where it offers none. A problem when the named machine cannot be it.
  */
 export function chooseVantage(lab: Lab, provider: LabProvider, knownHosts: KnownHosts, reportDir: string, from?: string): Vantage | { problem: string } {
-  if (from === undefined && provider instanceof NetnsProvider) return namespaceVantage(lab, provider, reportDir);
+  const onHost = from === undefined ? provider.hostVantage?.() : undefined;
+  if (onHost) return namespaceVantage(lab, onHost, reportDir);
   const chosen = clientMachine(lab, from);
   if ('problem' in chosen) return chosen;
   return machineVantage(lab, provider, knownHosts, chosen.host, reportDir);

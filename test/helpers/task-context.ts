@@ -32,3 +32,12 @@ export async function connectTo(endpoint: SshEndpoint, stateDir: string): Promis
     close: () => connection.close(),
   };
 }
+
+/** Runs the task in check mode, for real, again, and once more in check mode. */
+export async function converge(remote: Connected, task: Task) {
+  const check = await remote.run(task, { check: true, diff: true });
+  const first = await remote.run(task, { diff: true });
+  const second = await remote.run(task, { diff: true });
+  const checkAgain = await remote.run(task, { check: true });
+  return { check, first, second, checkAgain };
+}

@@ -7,11 +7,9 @@ import { blockInFile, lineInFile } from '../../lib/engine/modules/edit-file.ts';
 import { file } from '../../lib/engine/modules/file.ts';
 import { pathState } from '../../lib/engine/modules/path-state.ts';
 import { shellCommand } from '../../lib/engine/modules/shell-command.ts';
-import { template } from '../../lib/engine/modules/template.ts';
-import type { Task } from '../../lib/engine/task.ts';
 import { scratchDir } from '../helpers/cli.ts';
 import { startSshd, SUDO_USER, type TestSshd } from '../helpers/sshd.ts';
-import { connectTo, type Connected } from '../helpers/task-context.ts';
+import { connectTo, converge, type Connected } from '../helpers/task-context.ts';
 
 let sshd: TestSshd;
 const scratch = scratchDir('modules');
@@ -23,15 +21,6 @@ afterAll(async () => {
   await sshd?.stop();
   scratch.remove();
 });
-
-/** Runs the task in check mode, for real, again, and once more in check mode. */
-async function converge(remote: Connected, task: Task) {
-  const check = await remote.run(task, { check: true, diff: true });
-  const first = await remote.run(task, { diff: true });
-  const second = await remote.run(task, { diff: true });
-  const checkAgain = await remote.run(task, { check: true });
-  return { check, first, second, checkAgain };
-}
 
 describe.each([['root'], [SUDO_USER]])('modules as %s', (user) => {
   let remote: Connected;
@@ -95,19 +84,6 @@ describe.each([['root'], [SUDO_USER]])('modules as %s', (user) => {
     expect(result.message).toContain('old file is kept');
     expect(result.message).toContain('line 1: no valid keyword');
     expect(await remote.sh(`cat ${dir}/checked.conf; ls -a ${dir} | grep -c hafarm-new || true`)).toBe('valid\n0\n');
-  });
-
-  it('template: renders from templates/ and converges', async () => {
-    const task = template({
-      name: 'rendered',
-      path: `${dir}/Vagrantfile`,
-      src: 'Vagrantfile.njk',
-      vars: { source: 'lab.yaml', lab: 'x', prefix: 'x-', box: 'debian/bookworm64', lan: { name: 'x-lan', cidr: '10.0.0.0/24' }, heartbeat: { name: 'x-hb', cidr: '10.1.0.0/24' }, machines: [] },
-    });
-    const run = await converge(remote, task);
-    expect(run.first.status).toBe('changed');
-    expect(run.second.status).toBe('ok');
-    expect(await remote.sh(`grep -c "config.vm.box = 'debian/bookworm64'" ${dir}/Vagrantfile`)).toBe('1\n');
   });
 
   it('blockInFile: adds a managed block once and leaves the rest of the file alone', async () => {

@@ -9,15 +9,26 @@ import { file } from '../../lib/engine/modules/file.ts';
 import { blockInFile } from '../../lib/engine/modules/edit-file.ts';
 import { shellCommand } from '../../lib/engine/modules/shell-command.ts';
 import { runPlay, type PlayEvent, type PlayOptions } from '../../lib/engine/run-play.ts';
-import type { Play, Role } from '../../lib/engine/role.ts';
+import type { InventoryHost } from '../../lib/engine/inventory.ts';
+import type { Play as EnginePlay, Role as EngineRole } from '../../lib/engine/role.ts';
 import { KnownHosts } from '../../lib/engine/ssh/known-hosts.ts';
 import type { Task } from '../../lib/engine/task.ts';
 import { loadLab } from '../../lib/lab/load.ts';
+import type { Lab } from '../../lib/lab/model.ts';
 import type { SshEndpoint } from '../../lib/providers/provider.ts';
+import { labInventory } from '../../roles/lab-inventory.ts';
 import { TUTORIAL_LAB, scratchDir } from '../helpers/cli.ts';
 import { freePort, startSshd, SUDO_USER, type TestSshd } from '../helpers/sshd.ts';
 
 const lab = loadLab(TUTORIAL_LAB);
+
+/** What the test's roles are given: any context will do; this one is the lab and the host. */
+interface TestContext {
+  lab: Lab;
+  host: InventoryHost;
+}
+type Role = EngineRole<TestContext>;
+type Play = EnginePlay<TestContext>;
 const scratch = scratchDir('runner');
 let sshd: TestSshd;
 let root: string;
@@ -49,12 +60,12 @@ function endpoints(user = SUDO_USER, overrides: Record<string, Partial<SshEndpoi
 }
 
 function options(overrides: Partial<PlayOptions> = {}): PlayOptions {
-  return { check: false, diff: false, limit: [], tags: [], forks: 5, knownHosts: new KnownHosts(join(scratch.dir, `known_hosts-${randomBytes(3).toString('hex')}`)), secrets: { heartbeatAuthkey: 'test-key', statsPassword: 'test-password' }, ...overrides };
+  return { check: false, diff: false, limit: [], tags: [], forks: 5, knownHosts: new KnownHosts(join(scratch.dir, `known_hosts-${randomBytes(3).toString('hex')}`)), ...overrides };
 }
 
 async function play(playbook: Play[], opts: PlayOptions, eps = endpoints()) {
   const events: PlayEvent[] = [];
-  const outcome = await runPlay(lab, playbook, eps, opts, (e) => events.push(e));
+  const outcome = await runPlay(labInventory(lab), playbook, (host) => ({ lab, host }), eps, opts, (e) => events.push(e));
   return { ...outcome, events, results: events.filter((e) => e.type === 'task-result') };
 }
 

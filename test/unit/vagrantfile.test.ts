@@ -2,7 +2,7 @@
 // the LAN internal network on every machine and the heartbeat one on the balancers only.
 import { describe, expect, it } from 'vitest';
 import { loadLab } from '../../lib/lab/load.ts';
-import { renderVagrantfile } from '../../Vagrantfile.ts';
+import { renderVagrantfile } from '../../lib/providers/vagrant/vagrantfile.ts';
 
 const tutorial = loadLab(new URL('../../lab.yaml', import.meta.url).pathname);
 const fourWeb = loadLab(new URL('../fixtures/labs/four-web.yaml', import.meta.url).pathname);

@@ -1,5 +1,4 @@
 import type { Lab, ProviderName } from '../../lab/model.ts';
-import { cacheBytes, cacheDir } from '../../providers/netns/base-image.ts';
 import { AUTO_ORDER, createProvider } from '../../providers/select-provider.ts';
 import type { LabStateDir, LabStateRecord } from '../../state/lab-state.ts';
 import { MACHINE_TRACES } from '../../state/state-entries.ts';
@@ -63,9 +62,8 @@ export const destroyCommand: Command = {
     console.log(`lab "${lab.name}": ${what}; ${files}`);
     if (removal.kept.length > 0) console.log(`kept ${state.dir} and what hafarm did not make in it: ${listNames(removal.kept, 20)}`);
     if (removal.folder === 'mount point') console.log(`kept the empty folder ${state.dir}: a file system is mounted on it`);
-    // Shared with the host's other labs, so kept; said so that its space is not a surprise.
-    const cached = provider?.name === 'netns' ? cacheBytes() : 0;
-    if (cached > 0) console.log(`kept: the base images in ${cacheDir()} (${Math.round(cached / 2 ** 20)} MiB), shared by every netns lab of this host; delete that folder once none is left`);
+    const kept = provider?.keptAfterDestroy?.();
+    if (kept) console.log(`kept: ${kept}`);
     return 0;
   },
 };

@@ -1,13 +1,15 @@
+import { labInventory } from '../../../roles/lab-inventory.ts';
 import { tutorialPlaybook } from '../../../roles/playbook.ts';
+import { roleContexts } from '../../../roles/role-context.ts';
+import { runLabPlay } from '../../../roles/run-lab-play.ts';
 import { recapSucceeded } from '../../engine/recap.ts';
 import { JsonReporter } from '../../engine/report/json-reporter.ts';
 import { ListrReporter } from '../../engine/report/listr-reporter.ts';
 import { PlainReporter } from '../../engine/report/plain-reporter.ts';
 import type { PlayReporter } from '../../engine/report/reporter.ts';
-import { runPlay } from '../../engine/run-play.ts';
 import { playbookTags } from '../../engine/play-tags.ts';
 import { KnownHosts } from '../../engine/ssh/known-hosts.ts';
-import type { Lab } from '../../lab/model.ts';
+import { findHost, type Lab } from '../../lab/model.ts';
 import { definitionFacts } from '../../render/render-lab.ts';
 import { LAB_SECRETS, loadSecrets, type LabSecrets } from '../../state/lab-secrets.ts';
 import { awaitFarm, servingBoundMs } from '../../verify/farm-serves.ts';
@@ -21,7 +23,8 @@ const NO_SECRETS = Object.fromEntries(LAB_SECRETS.map((spec) => [spec.name, 'unu
 
 /** The tags --tags may name: those of the tasks the playbook gives the lab's hosts. */
 export function existingTags(lab: Lab): string[] {
-  return playbookTags(tutorialPlaybook, lab.hosts.map((host) => ({ lab, host, facts: definitionFacts(lab, host), secrets: NO_SECRETS })));
+  const contextOf = roleContexts(lab, NO_SECRETS);
+  return playbookTags(tutorialPlaybook, labInventory(lab), (host) => contextOf(host, definitionFacts(lab, findHost(lab, host.name))));
 }
 
 /** --limit, --tags and --forks checked against the lab before anything connects. */
@@ -86,7 +89,7 @@ export const provisionCommand: Command = {
       : process.stdout.isTTY && !settings.verbose
         ? new ListrReporter(hosts, reportOptions)
         : new PlainReporter(reportOptions);
-    const outcome = await runPlay(
+    const outcome = await runLabPlay(
       lab,
       tutorialPlaybook,
       endpoints,

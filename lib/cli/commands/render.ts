@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { renderVagrantfile } from '../../../Vagrantfile.ts';
 import { tutorialPlaybook } from '../../../roles/playbook.ts';
+import { providerFiles } from '../../providers/registry.ts';
 import { renderHost } from '../../render/render-lab.ts';
 import { fileInTheWay } from '../../state/file-in-the-way.ts';
 import { readSecrets, storeSecrets } from '../../state/lab-secrets.ts';
@@ -30,11 +30,11 @@ export const renderCommand: Command = {
     state.check(lab);
     const { secrets, generated } = readSecrets(state);
     if (generated) state.checkOwnFolder();
-    const vagrantfile = renderVagrantfile(lab);
+    const provided = providerFiles(lab);
     const hosts = lab.hosts.map((host) => ({ host, files: renderHost(lab, host, tutorialPlaybook, secrets) }));
     if (generated) storeSecrets(state, secrets);
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'Vagrantfile'), vagrantfile);
+    for (const file of provided) writeFileSync(join(dir, file.name), file.content);
     for (const { host, files } of hosts) {
       for (const file of files) {
         const target = join(dir, host.name, file.path);
@@ -47,7 +47,7 @@ export const renderCommand: Command = {
       writeFileSync(join(dir, host.name, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
     }
     const count = hosts.reduce((sum, { files }) => sum + files.length, 0);
-    console.log(`${dir}: Vagrantfile and ${count} managed files of ${lab.hosts.length} hosts (lab "${lab.name}")`);
+    console.log(`${dir}: ${provided.map((f) => `${f.name} and `).join('')}${count} managed files of ${lab.hosts.length} hosts (lab "${lab.name}")`);
     return 0;
   },
 };

@@ -17,9 +17,8 @@ export const upCommand: Command = {
     await requirePrerequisites(provider);
     state.claim(lab, provider.name);
     console.log(`lab "${lab.name}": bringing ${lab.hosts.length} machines up with ${provider.name} (state in ${state.dir})`);
-    if (provider.name === 'libvirt' && lab.box.libvirtDriver === 'qemu') {
-      console.log("the machines run under QEMU's software emulation (box.libvirt_driver: qemu), booted one at a time: minutes per machine");
-    }
+    const notice = provider.upNotice?.();
+    if (notice) console.log(notice);
     await withMachineProgress(lab.hosts.map((h) => h.name), 'boot', (onEvent) => provider.up(onEvent));
     return 0;
   },

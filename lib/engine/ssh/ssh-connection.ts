@@ -4,10 +4,10 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Client, type ClientChannel, type SFTPWrapper } from 'ssh2';
-import type { SshEndpoint } from '../../providers/provider.ts';
 import { CommandTimedOut, ConnectionLost, HostUnreachable, type ExecOptions, type ExecResult, type Remote } from '../remote.ts';
 import { HostKeyChanged, type KnownHosts } from './known-hosts.ts';
 import { quote } from './shell-quote.ts';
+import type { SshTarget } from './ssh-target.ts';
 import { FrameParser, runLine, shellPreamble, type Frame } from './shell-protocol.ts';
 
 export interface SshOptions {
@@ -37,12 +37,12 @@ export class SshConnection implements Remote {
   opened = 0;
 
   constructor(
-    private readonly endpoint: SshEndpoint,
+    private readonly target: SshTarget,
     private readonly options: SshOptions,
   ) {}
 
   get host(): string {
-    return this.endpoint.host;
+    return this.target.host;
   }
 
   async connect(): Promise<void> {
@@ -54,16 +54,16 @@ export class SshConnection implements Remote {
         .once('ready', () => resolve())
         .once('error', (error) => reject(keyError ?? error))
         .connect({
-          host: this.endpoint.address,
-          port: this.endpoint.port,
-          username: this.endpoint.user,
-          privateKey: readFileSync(this.endpoint.privateKeyFile),
+          host: this.target.address,
+          port: this.target.port,
+          username: this.target.user,
+          privateKey: readFileSync(this.target.privateKeyFile),
           readyTimeout: this.options.connectTimeoutMs ?? 20_000,
           keepaliveInterval: 5_000,
           keepaliveCountMax: 3,
           hostVerifier: (key: Buffer) => {
             try {
-              this.options.knownHosts.verify(this.endpoint.host, key);
+              this.options.knownHosts.verify(this.target.host, key);
               return true;
             } catch (error) {
               keyError = error as Error;
@@ -74,7 +74,7 @@ export class SshConnection implements Remote {
     }).catch((error: Error) => {
       client.end();
       if (error instanceof HostKeyChanged) throw error;
-      throw new HostUnreachable(`${this.endpoint.host}: cannot connect to ${this.endpoint.user}@${this.endpoint.address}:${this.endpoint.port}: ${error.message}`);
+      throw new HostUnreachable(`${this.target.host}: cannot connect to ${this.target.user}@${this.target.address}:${this.target.port}: ${error.message}`);
     });
     client.setNoDelay(true);
     client.on('error', () => undefined);
@@ -92,7 +92,7 @@ export class SshConnection implements Remote {
   private startShell(client: Client): Promise<void> {
     const boundary = `@@hafarm-${randomBytes(12).toString('hex')}`;
     const parser = new FrameParser(boundary);
-    const entry = this.endpoint.user === 'root' ? 'exec sh -s' : 'exec sudo -n sh -s';
+    const entry = this.target.user === 'root' ? 'exec sh -s' : 'exec sudo -n sh -s';
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new HostUnreachable(`${this.host}: the remote shell did not start within ${SHELL_START_TIMEOUT_MS / 1000}s`)), SHELL_START_TIMEOUT_MS);
       client.exec(entry, (error, channel) => {
@@ -119,7 +119,7 @@ export class SshConnection implements Remote {
           clearTimeout(timer);
           const said = Buffer.concat(stderr).toString().trim();
           if (!parser.ready) {
-            const hint = /password is required|sudo/.test(said) ? ` (hafarm needs passwordless sudo for ${this.endpoint.user})` : '';
+            const hint = /password is required|sudo/.test(said) ? ` (hafarm needs passwordless sudo for ${this.target.user})` : '';
             reject(new HostUnreachable(`${this.host}: the remote shell did not start: ${said || 'no message'}${hint}`));
           }
           this.lost(client, `the remote shell ended${said ? `: ${said.split('\n').pop()}` : ''}`);
@@ -185,7 +185,7 @@ export class SshConnection implements Remote {
   channel(command: string): Promise<ClientChannel> {
     const client = this.client;
     if (!client) return Promise.reject(new ConnectionLost(`${this.host}: not connected`));
-    const asRoot = this.endpoint.user === 'root' ? command : `sudo -n sh -c ${quote(command)}`;
+    const asRoot = this.target.user === 'root' ? command : `sudo -n sh -c ${quote(command)}`;
     return new Promise((resolve, reject) =>
       client.exec(asRoot, (error, channel) => (error ? reject(new ConnectionLost(`${this.host}: cannot open a session: ${error.message}`)) : resolve(channel))),
     );

@@ -1,8 +1,9 @@
 // Commands on the Linux host for the namespace provider, with the command's own words on failure.
 import { execa } from 'execa';
-import type { HostTool } from './host-tools.ts';
+import { UserFacingError } from '../../user-facing-error.ts';
+import type { HostTool } from '../host-tools.ts';
 
-export class HostCommandFailed extends Error {
+export class HostCommandFailed extends UserFacingError {
   override name = 'HostCommandFailed';
 }
 

@@ -7,7 +7,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readlinkSync,
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { attempt, run } from './host-command.ts';
-import { hostTool } from './host-tools.ts';
+import { hostTool } from '../host-tools.ts';
 import { ensureNamespace, plug, removeNamespace, type Plug } from './wiring.ts';
 
 export interface MachineSpec {

@@ -7,9 +7,11 @@ import { findHost, type Lab } from '../../lab/model.ts';
 import type { LabStateDir } from '../../state/lab-state.ts';
 import { nested, readStateJson, requireShape, text, wholeNumber } from '../../state/state-json.ts';
 import { StateDamaged } from '../../state/state-problems.ts';
-import type { LabProvider, MachineEvent, MachineStatus, MissingPrerequisite, SshEndpoint } from '../provider.ts';
-import { ensureBaseImage, type BaseImage } from './base-image.ts';
+import { UserFacingError } from '../../user-facing-error.ts';
+import type { HostVantage, LabProvider, MachineEvent, MachineStatus, MissingPrerequisite, ProviderRegistration, SshEndpoint } from '../provider.ts';
+import { cacheBytes, cacheDir, ensureBaseImage, type BaseImage } from './base-image.ts';
 import { attempt, run } from './host-command.ts';
+import { installHostPackages } from './host-packages.ts';
 import { NetnsMachine } from './machine.ts';
 import { chooseMgmtSubnet, routeNetworks } from './mgmt-subnet.ts';
 import { netnsNames, type NetnsNames } from './names.ts';
@@ -32,7 +34,7 @@ const NETNS_STATE_FIELDS = {
 const NETNS_STATE_REMEDY =
   "it records the namespace machines' management subnet and base image. Run lab:destroy (it finds the lab's machines by their names without this file), then lab:up";
 
-export class MachinesFailed extends Error {
+export class MachinesFailed extends UserFacingError {
   override name = 'MachinesFailed';
 }
 
@@ -60,6 +62,10 @@ export class NetnsProvider implements LabProvider {
 
   missingPrerequisites(): Promise<MissingPrerequisite[]> {
     return netnsMissing();
+  }
+
+  prepareHost(say: (line: string) => void): Promise<void> {
+    return installHostPackages(say);
   }
 
   private get keyFile(): string {
@@ -197,6 +203,13 @@ export class NetnsProvider implements LabProvider {
     rmSync(this.state.path('machines'), { recursive: true, force: true });
   }
 
+  /** The base images: shared with the host's other labs, so kept; said so that their space is not a surprise. */
+  keptAfterDestroy(): string | undefined {
+    const cached = cacheBytes();
+    if (cached === 0) return undefined;
+    return `the base images in ${cacheDir()} (${Math.round(cached / 2 ** 20)} MiB), shared by every netns lab of this host; delete that folder once none is left`;
+  }
+
   async status(): Promise<MachineStatus[]> {
     const state = this.readState();
     return this.lab.hosts.map((host) => {
@@ -222,4 +235,11 @@ export class NetnsProvider implements LabProvider {
   clientNamespace(): string {
     return this.names.clientNamespace;
   }
+
+  /** The client namespace on the LAN bridge, and the bridges themselves for tcpdump. */
+  hostVantage(): HostVantage {
+    return { clientNamespace: this.clientNamespace(), captureInterface: (network) => this.names.bridge(network) };
+  }
 }
+
+export const netnsRegistration: ProviderRegistration = { name: 'netns', create: (lab, state) => new NetnsProvider(lab, state) };

@@ -3,7 +3,7 @@
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MissingPrerequisite } from '../provider.ts';
-import { HOST_TOOLS, type HostTool } from './host-tools.ts';
+import { HOST_TOOLS, type HostTool } from '../host-tools.ts';
 
 /** Whether the program is an executable file on PATH (looked up without a shell: sh is one of them). */
 function found(command: HostTool): boolean {

@@ -2,15 +2,16 @@
 // so vagrant's own .vagrant/ bookkeeping stays there and lab:destroy removes it.
 import { existsSync, writeFileSync } from 'node:fs';
 import { execa, type Options } from 'execa';
-import { renderVagrantfile } from '../../../Vagrantfile.ts';
 import type { Lab } from '../../lab/model.ts';
 import type { LabStateDir } from '../../state/lab-state.ts';
-import type { LabProvider, MachineEvent, MachineStatus, MissingPrerequisite, SshEndpoint } from '../provider.ts';
+import { UserFacingError } from '../../user-facing-error.ts';
+import type { LabProvider, MachineEvent, MachineStatus, MissingPrerequisite, ProviderRegistration, SshEndpoint } from '../provider.ts';
 import { errorExitMessage, parseMachineReadable, parseMachineReadableLine, parseStatus } from './machine-readable.ts';
 import { libvirtMissing, virtualboxMissing } from './prerequisites.ts';
 import { parseSshConfig } from './ssh-config.ts';
+import { renderVagrantfile } from './vagrantfile.ts';
 
-export class VagrantCommandFailed extends Error {
+export class VagrantCommandFailed extends UserFacingError {
   override name = 'VagrantCommandFailed';
 }
 
@@ -20,8 +21,13 @@ export class VagrantCommandFailed extends Error {
  * a time took about 100 s each, so there they boot one after the other.
  */
 export function vagrantUpArgs(provider: 'virtualbox' | 'libvirt', lab: Lab, hosts: string[] = []): string[] {
-  const oneAtATime = provider === 'libvirt' && lab.box.libvirtDriver === 'qemu' ? ['--no-parallel'] : [];
+  const oneAtATime = emulated(provider, lab) ? ['--no-parallel'] : [];
   return ['up', '--provider', provider, ...oneAtATime, ...hosts];
+}
+
+/** libvirt with box.libvirt_driver: qemu runs the machines under QEMU's software emulation. */
+function emulated(provider: 'virtualbox' | 'libvirt', lab: Lab): boolean {
+  return provider === 'libvirt' && lab.box.libvirtDriver === 'qemu';
 }
 
 export class VagrantProvider implements LabProvider {
@@ -33,6 +39,11 @@ export class VagrantProvider implements LabProvider {
 
   missingPrerequisites(): Promise<MissingPrerequisite[]> {
     return this.name === 'virtualbox' ? virtualboxMissing(this.lab.box.name) : libvirtMissing();
+  }
+
+  upNotice(): string | undefined {
+    if (!emulated(this.name, this.lab)) return undefined;
+    return "the machines run under QEMU's software emulation (box.libvirt_driver: qemu), booted one at a time: minutes per machine";
   }
 
   private options(): Options {
@@ -111,3 +122,9 @@ export class VagrantProvider implements LabProvider {
     return parseSshConfig(String(some.stdout));
   }
 }
+
+/** VirtualBox and libvirt share the Vagrantfile, written once by lab:render. */
+const vagrantfile = (lab: Lab) => [{ name: 'Vagrantfile', content: renderVagrantfile(lab) }];
+
+export const virtualboxRegistration: ProviderRegistration = { name: 'virtualbox', create: (lab, state) => new VagrantProvider('virtualbox', lab, state), files: vagrantfile };
+export const libvirtRegistration: ProviderRegistration = { name: 'libvirt', create: (lab, state) => new VagrantProvider('libvirt', lab, state), files: vagrantfile };

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { HOST_TOOLS, hostTool } from '../../providers/netns/host-tools.ts';
+import { HOST_TOOLS, hostTool } from '../../providers/host-tools.ts';
 import { parsePcap, type Packet } from '../pcap.ts';
 
 export interface RunningCapture {

@@ -2,7 +2,7 @@
 import { execa } from 'execa';
 import { command } from '../../engine/ssh/shell-quote.ts';
 import type { Lab } from '../../lab/model.ts';
-import { HOST_TOOLS, hostTool, type HostTool } from '../../providers/netns/host-tools.ts';
+import { HOST_TOOLS, hostTool, type HostTool } from '../../providers/host-tools.ts';
 import type { MachineConnections } from './machine-connections.ts';
 
 export interface HttpAnswer {

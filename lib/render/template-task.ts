@@ -1,7 +1,8 @@
-// A file rendered from a nunjucks template under templates/ (compared by content, mode, owner).
-import { renderTemplate } from '../../render/templates.ts';
-import type { Task, TaskContext } from '../task.ts';
-import { file, type FileSpec } from './file.ts';
+// A file whose content is rendered from a nunjucks template under templates/ (compared by
+// content, mode, owner). Rendering is the roles' side: the engine's file module takes content.
+import { file, type FileSpec } from '../engine/modules/file.ts';
+import type { Task, TaskContext } from '../engine/task.ts';
+import { renderTemplate } from './templates.ts';
 
 export interface TemplateSpec extends Omit<FileSpec, 'content'> {
   /** path under templates/ */

@@ -1,9 +1,9 @@
 // T1 as code: the Vagrantfile rendered from the lab model. Network order on each machine is the
 // tutorial's (LAN second adapter, heartbeat third), so eth1/eth2 line up inside the guests.
 import { basename } from 'node:path';
-import { formatCidr, netmask } from './lib/lab/ipv4.ts';
-import { isBalancer, type Lab } from './lib/lab/model.ts';
-import { renderTemplate } from './lib/render/templates.ts';
+import { formatCidr, netmask } from '../../lab/ipv4.ts';
+import { isBalancer, type Lab } from '../../lab/model.ts';
+import { renderTemplate } from '../../render/templates.ts';
 
 /** Name of a lab network as the hypervisor sees it: prefixed so that two labs never share one. */
 export function vagrantNetworkName(lab: Lab, network: 'lan' | 'heartbeat'): string {

@@ -1,5 +1,6 @@
-// Every program the namespace provider and the checks that stand on its host run there, with
-// the Debian package that provides it. The provider's prerequisites are this list, and the host
+// Every program hafarm runs on this host itself, with the Debian package that provides it: the
+// namespace provider's, and lab:verify's where a provider offers it a vantage on the host
+// (hostVantage in provider.ts). The namespace provider's prerequisites are this list, and the host
 // runners accept only its names, so a program cannot be spawned without being checked for (and
 // installed by `npm run lab`) first.
 export const HOST_TOOLS = {

@@ -1,4 +1,4 @@
-// The namespace provider's host programs (host-tools.ts) are its prerequisites and what
+// The host programs (lib/providers/host-tools.ts) are the namespace provider's prerequisites and what
 // `npm run lab` installs: the list must name every program it spawns, each with the Debian
 // package that really ships it. The clean-root test fails when one is missing from the list;
 // these say which one, at once.
@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HOST_TOOLS } from '../../lib/providers/netns/host-tools.ts';
+import { HOST_TOOLS } from '../../lib/providers/host-tools.ts';
 import { PROJECT_DIR } from '../helpers/cli.ts';
 
 function sources(dir: string): string[] {

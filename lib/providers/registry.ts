@@ -1,0 +1,16 @@
+// Every provider, in the order provider "auto" tries them: the one list a new provider joins.
+// A provider is a folder under lib/providers/ that implements the contract (provider.ts) and
+// exports its registration; its name is also one of the definition's choices (lib/lab/model.ts).
+import type { Lab } from '../lab/model.ts';
+import { netnsRegistration } from './netns/netns-provider.ts';
+import type { ProviderFile, ProviderRegistration } from './provider.ts';
+import { libvirtRegistration, virtualboxRegistration } from './vagrant/vagrant-provider.ts';
+
+export const PROVIDERS: readonly ProviderRegistration[] = [virtualboxRegistration, libvirtRegistration, netnsRegistration];
+
+/** The files the providers write from the definition, for lab:render; one written alike by two providers is there once. */
+export function providerFiles(lab: Lab): ProviderFile[] {
+  const files = new Map<string, ProviderFile>();
+  for (const provider of PROVIDERS) for (const file of provider.files?.(lab) ?? []) if (!files.has(file.name)) files.set(file.name, file);
+  return [...files.values()];
+}
