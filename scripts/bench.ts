@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { tutorialPlaybook } from '../roles/playbook.ts';
+import { farmPlaybook } from '../roles/playbook.ts';
 import { runLabPlay } from '../roles/run-lab-play.ts';
 import { KnownHosts } from '../lib/engine/ssh/known-hosts.ts';
 import { loadLab } from '../lib/lab/load.ts';
@@ -73,7 +73,7 @@ async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<
 async function provision(): Promise<[number, number]> {
   const endpoints = await provider.sshEndpoints();
   const options = { check: false, diff: false, limit: [], tags: [], forks: 5, knownHosts, secrets: loadSecrets(state) };
-  const [time, outcome] = await seconds(() => runLabPlay(lab, tutorialPlaybook, endpoints, options, () => undefined));
+  const [time, outcome] = await seconds(() => runLabPlay(lab, farmPlaybook(lab), endpoints, options, () => undefined));
   const failed = [...outcome.recap.values()].reduce((n, s) => n + s.failed + s.unreachable, 0);
   if (failed > 0) throw new Error(`provisioning failed on ${failed} host(s)`);
   return [time, [...outcome.recap.values()].reduce((n, s) => n + s.changed, 0)];

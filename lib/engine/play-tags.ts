@@ -1,12 +1,12 @@
-// The tags a task answers to for --tags: its role's name, the tags it carries and the step IDs
-// (T8, V4) in its name. The tags that exist are those of the playbook's tasks on the inventory's hosts.
+// The tags a task answers to for --tags: its role's name and the tags it carries (the step IDs,
+// T8…, among them). The tags that exist are those of the playbook's tasks on the inventory's hosts.
 import type { InventoryHost } from './inventory.ts';
 import type { Play, Role } from './role.ts';
 import { rolesFor } from './role.ts';
 import type { Task } from './task.ts';
 
 export function taskTags<C>(role: Role<C>, task: Task): string[] {
-  return [role.name, ...(task.tags ?? []), ...(task.name.match(/\b[TV]\d+\b/g) ?? [])];
+  return [role.name, ...(task.tags ?? [])];
 }
 
 /** Every tag of the tasks the playbook gives each host, in playbook order. */

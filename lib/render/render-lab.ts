@@ -39,7 +39,7 @@ export function renderHost(lab: Lab, host: Host, playbook: readonly Play[], secr
   const taskCtx: TaskContext = { remote: { ...NO_MACHINE, host: host.name }, facts, check: true, diff: false, run: { aptUpdated: false, startedServices: new Set() }, files: new FileStates(NO_MACHINE) };
   return rolesFor(playbook, inventory).flatMap((role) =>
     role.tasks(roleCtx).flatMap((task) =>
-      (task.render?.(taskCtx) ?? []).map((file) => ({ ...file, step: task.name.match(/\bT\d+\b/)?.[0] ?? '', role: role.name })),
+      (task.render?.(taskCtx) ?? []).map((file) => ({ ...file, step: task.tags?.find((tag) => /^T\d+$/.test(tag)) ?? '', role: role.name })),
     ),
   );
 }

@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tutorialPlaybook } from '../../roles/playbook.ts';
+import { farmPlaybook } from '../../roles/playbook.ts';
 import { loadLab } from '../../lib/lab/load.ts';
 import { renderHost } from '../../lib/render/render-lab.ts';
 import { UnsafeTemplateValue } from '../../lib/render/template-filters.ts';
@@ -98,11 +98,11 @@ describe('secrets holding a newline (state folder edited by hand)', () => {
     ['statsPassword', { heartbeatAuthkey: 'a'.repeat(48), statsPassword: 'x\n    stats admin if TRUE' }, /haproxy\.cfg\.njk: "x\\n    stats admin if TRUE" cannot be written/],
     ['heartbeatAuthkey', { heartbeatAuthkey: 'abc\n1 crc', statsPassword: 'pw' }, /authkeys\.njk: "abc\\n1 crc" cannot be written/],
   ])('%s: the render of the balancer stops with the template and the value', (_name, secrets, message) => {
-    expect(() => renderHost(lab, balancer, tutorialPlaybook, secrets)).toThrow(UnsafeTemplateValue);
-    expect(() => renderHost(lab, balancer, tutorialPlaybook, secrets)).toThrow(message);
+    expect(() => renderHost(lab, balancer, farmPlaybook(lab), secrets)).toThrow(UnsafeTemplateValue);
+    expect(() => renderHost(lab, balancer, farmPlaybook(lab), secrets)).toThrow(message);
   });
 
   it('control: the generated shape renders', () => {
-    expect(renderHost(lab, balancer, tutorialPlaybook, { heartbeatAuthkey: 'a'.repeat(48), statsPassword: 'Abc123' }).length).toBeGreaterThan(0);
+    expect(renderHost(lab, balancer, farmPlaybook(lab), { heartbeatAuthkey: 'a'.repeat(48), statsPassword: 'Abc123' }).length).toBeGreaterThan(0);
   });
 });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { rolesFor } from '../../lib/engine/role.ts';
 import { loadLab } from '../../lib/lab/load.ts';
 import { labInventory } from '../../roles/lab-inventory.ts';
-import { tutorialPlaybook } from '../../roles/playbook.ts';
+import { farmPlaybook } from '../../roles/playbook.ts';
 import { FOUR_WEB_LAB, TUTORIAL_LAB } from '../helpers/cli.ts';
 
 describe("the lab's inventory", () => {
@@ -20,7 +20,7 @@ describe("the lab's inventory", () => {
   });
 
   it("gives the tutorial's roles by kind of host, in the tutorial's order", () => {
-    const roles = Object.fromEntries(labInventory(loadLab(TUTORIAL_LAB)).map((host) => [host.name, rolesFor(tutorialPlaybook, host).map((r) => r.name)]));
+    const roles = Object.fromEntries(labInventory(loadLab(TUTORIAL_LAB)).map((host) => [host.name, rolesFor(farmPlaybook(loadLab(TUTORIAL_LAB)), host).map((r) => r.name)]));
     expect(roles.haproxy1).toEqual(['network', 'hosts', 'heartbeat', 'haproxy', 'tools']);
     expect(roles.haproxy2).toEqual(roles.haproxy1);
     expect(roles.web3).toEqual(['network', 'hosts', 'nginx', 'tools']);

@@ -1,5 +1,5 @@
 import { labInventory } from '../../../roles/lab-inventory.ts';
-import { tutorialPlaybook } from '../../../roles/playbook.ts';
+import { farmPlaybook } from '../../../roles/playbook.ts';
 import { roleContexts } from '../../../roles/role-context.ts';
 import { runLabPlay } from '../../../roles/run-lab-play.ts';
 import { recapSucceeded } from '../../engine/recap.ts';
@@ -24,7 +24,7 @@ const NO_SECRETS = Object.fromEntries(LAB_SECRETS.map((spec) => [spec.name, 'unu
 /** The tags --tags may name: those of the tasks the playbook gives the lab's hosts. */
 export function existingTags(lab: Lab): string[] {
   const contextOf = roleContexts(lab, NO_SECRETS);
-  return playbookTags(tutorialPlaybook, labInventory(lab), (host) => contextOf(host, definitionFacts(lab, findHost(lab, host.name))));
+  return playbookTags(farmPlaybook(lab), labInventory(lab), (host) => contextOf(host, definitionFacts(lab, findHost(lab, host.name))));
 }
 
 /** --limit, --tags and --forks checked against the lab before anything connects. */
@@ -91,7 +91,7 @@ export const provisionCommand: Command = {
         : new PlainReporter(reportOptions);
     const outcome = await runLabPlay(
       lab,
-      tutorialPlaybook,
+      farmPlaybook(lab),
       endpoints,
       { ...settings, knownHosts, secrets: loadSecrets(state) },
       (event) => reporter.onEvent(event),

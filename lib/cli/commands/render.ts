@@ -1,6 +1,6 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { tutorialPlaybook } from '../../../roles/playbook.ts';
+import { farmPlaybook } from '../../../roles/playbook.ts';
 import { providerFiles } from '../../providers/registry.ts';
 import { renderHost } from '../../render/render-lab.ts';
 import { fileInTheWay } from '../../state/file-in-the-way.ts';
@@ -31,7 +31,7 @@ export const renderCommand: Command = {
     const { secrets, generated } = readSecrets(state);
     if (generated) state.checkOwnFolder();
     const provided = providerFiles(lab);
-    const hosts = lab.hosts.map((host) => ({ host, files: renderHost(lab, host, tutorialPlaybook, secrets) }));
+    const hosts = lab.hosts.map((host) => ({ host, files: renderHost(lab, host, farmPlaybook(lab), secrets) }));
     if (generated) storeSecrets(state, secrets);
     mkdirSync(dir, { recursive: true });
     for (const file of provided) writeFileSync(join(dir, file.name), file.content);
