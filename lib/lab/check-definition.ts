@@ -4,6 +4,8 @@ import { formatCidr, isHostOf, overlaps } from './ipv4.ts';
 import type { FieldReader } from './yaml-fields.ts';
 import { isBalancer, type Lab } from './model.ts';
 import { LAB_NETWORK_ALLOWED, networkRangeProblem } from './network-ranges.ts';
+import { HEALTH_CHECK_BOUNDS } from './health-check.ts';
+import { haproxyTimeMs } from './haproxy-time.ts';
 
 /**
  * The namespace provider gives machine i the management address .10+i of a /24
@@ -82,7 +84,10 @@ export function checkDefinition(r: FieldReader, lab: Lab): void {
     r.reportField(['hosts', i, 'role'], `a second master (hosts[${masters[0]}] is already master)`, 'exactly one master; the other balancers are backup');
   }
   if (!lab.hosts.some((h) => h.role === 'backup')) r.reportField(['hosts'], 'no host has role backup: nothing to fail over to', 'at least one host with role: backup');
-  if (!lab.hosts.some((h) => h.role === 'web')) r.reportField(['hosts'], 'no host has role web: nothing to balance', 'at least one host with role: web');
+  const webCount = lab.hosts.filter((h) => h.role === 'web').length;
+  if (webCount === 0) r.reportField(['hosts'], 'no host has role web: nothing to balance', 'at least two hosts with role: web');
+  // With one server every request lands on it whatever the algorithm or the cookie says.
+  if (webCount === 1) r.reportField(['hosts'], 'one web server only: lab:verify could not tell the balance algorithm or the cookie persistence from chance (V1), nor keep the site serving while V3 powers a web server off', 'at least two hosts with role: web');
 
   const vip = lab.vip.address;
   if (!isHostOf(lan.cidr, vip)) {
@@ -91,11 +96,27 @@ export function checkDefinition(r: FieldReader, lab: Lab): void {
     r.reportField(['vip', 'address'], `${vip} is already ${lanAddresses.get(vip)}`, `a free host address of ${lanText}, not the gateway nor a host's`);
   }
 
+  checkHealthCheckWindows(r, lab);
+
   const hb = lab.heartbeat;
   if (hb.keepalive >= hb.deadtime) {
     r.reportField(['heartbeat', 'keepalive'], `keepalive ${hb.keepalive} must be shorter than deadtime ${hb.deadtime}`, `1 to ${hb.deadtime - 1}`);
   }
   if (hb.initdead < hb.deadtime) {
     r.reportField(['heartbeat', 'initdead'], `initdead ${hb.initdead} is shorter than deadtime ${hb.deadtime}`, `${hb.deadtime} or more (Heartbeat advises twice deadtime)`);
+  }
+}
+
+/** The windows lab:verify waits for (lib/verify/health-checks.ts), from the definition's health-check settings. */
+function checkHealthCheckWindows(r: FieldReader, lab: Lab): void {
+  const { inter, fall, rise } = lab.haproxy.check;
+  const interMs = haproxyTimeMs(inter);
+  const limit = HEALTH_CHECK_BOUNDS.windowMs;
+  const s = (ms: number) => `${ms / 1000} s`;
+  if (2 * fall * interMs > limit) {
+    r.reportField(['haproxy', 'check'], `fall ${fall} × inter ${inter} gives a server ${s(2 * fall * interMs)} to show DOWN (a failing check waits inter, the next starts inter later): V3 keeps the farm under load that long`, `2 × fall × inter at most ${s(limit)}`);
+  }
+  if ((rise + 1) * interMs > limit) {
+    r.reportField(['haproxy', 'check'], `rise ${rise} × inter ${inter} gives a server that came back ${s((rise + 1) * interMs)} to show UP: V1 and V3 wait that long`, `(rise + 1) × inter at most ${s(limit)}`);
   }
 }

@@ -2,7 +2,7 @@
 // so a template never renders a half-filled config file.
 import { fileURLToPath } from 'node:url';
 import nunjucks from 'nunjucks';
-import { UnsafeTemplateValue, commentText, configWord, htmlText, rubyString } from './template-filters.ts';
+import { UnsafeTemplateValue, commentText, configWord, configWords, htmlText, rubyString } from './template-filters.ts';
 
 export const TEMPLATE_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
 
@@ -20,6 +20,7 @@ function env(): nunjucks.Environment {
     });
     environment.addFilter('rb', rubyString);
     environment.addFilter('word', configWord);
+    environment.addFilter('words', configWords);
     environment.addFilter('comment', commentText);
     environment.addFilter('html', htmlText);
   }

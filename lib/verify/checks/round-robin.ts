@@ -48,7 +48,7 @@ export const roundRobinCheck: Check = {
     if (holder === undefined) return { passed: false, summary: `the farm has not settled: ${lab.vip.name} (${lab.vip.address}) does not answer from ${lab.heartbeat.autoFailback ? masterBalancer(lab).name : 'a balancer'}`, evidence: [] };
     // A web server that just started again (provision repaired it) is UP after HAProxy's rise checks.
     let notUp: string[] = [];
-    await waitUntil(async () => (notUp = await serversNotUp(ctx)).length === 0, upDeadlineMs(), 500);
+    await waitUntil(async () => (notUp = await serversNotUp(ctx)).length === 0, upDeadlineMs(lab.haproxy.check), 500);
     const answers: string[] = [];
     for (let i = 0; i < web.length * 3; i++) {
       const answer = await client.get();
