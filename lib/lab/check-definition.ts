@@ -83,7 +83,15 @@ export function checkDefinition(r: FieldReader, lab: Lab): void {
   for (const i of masters.slice(1)) {
     r.reportField(['hosts', i, 'role'], `a second master (hosts[${masters[0]}] is already master)`, 'exactly one master; the other balancers are backup');
   }
-  if (!lab.hosts.some((h) => h.role === 'backup')) r.reportField(['hosts'], 'no host has role backup: nothing to fail over to', 'at least one host with role: backup');
+  if (!lab.hosts.some((h) => h.role === 'backup')) r.reportField(['hosts'], 'no host has role backup: nothing to fail over to', 'one host with role: backup');
+  // Heartbeat's haresources mode (R1) is a two-node protocol: its mach_down script "will only work
+  // for a two machine setup", and its resource code tracks one "other" node. With three, every
+  // backup takes the VIP when the master dies (tried on the namespace provider: lb2 and lb3 both
+  // held it, each logging "ERROR: Both machines own our resources!").
+  const backups = lab.hosts.flatMap((h, i) => (h.role === 'backup' ? [i] : []));
+  for (const i of backups.slice(1)) {
+    r.reportField(['hosts', i, 'role'], `a second backup (hosts[${backups[0]}] is already backup): with Heartbeat's haresources, every backup takes the VIP when the master dies, so two balancers would hold it at once`, 'one master and one backup; a third balancer would need a cluster manager such as Pacemaker');
+  }
   const webCount = lab.hosts.filter((h) => h.role === 'web').length;
   if (webCount === 0) r.reportField(['hosts'], 'no host has role web: nothing to balance', 'at least two hosts with role: web');
   // With one server every request lands on it whatever the algorithm or the cookie says.

@@ -26,6 +26,17 @@ export function describeAnswer(serverOf: PageServer, answer: HttpAnswer | undefi
   if (answer.status !== 200) return `status ${answer.status}`;
   const server = serverOf(answer.body);
   if (server) return server;
-  const text = answer.body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  const text = visibleText(answer.body);
   return `a page of no web server ("${text.length > 40 ? `${text.slice(0, 40)}…` : text}")`;
+}
+
+/** The text a browser shows of a page's body (the whole answer when it has no <body>), on one line. */
+function visibleText(html: string): string {
+  const body = /<body[^>]*>([^]*?)(<\/body>|$)/i.exec(html)?.[1] ?? html;
+  const entities: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&amp;': '&' };
+  return body
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&(lt|gt|quot|#39|amp);/g, (e) => entities[e]!)
+    .replace(/\s+/g, ' ')
+    .trim();
 }

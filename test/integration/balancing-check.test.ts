@@ -153,7 +153,7 @@ describe('V1 against the real HAProxy 2.6, a farm that differs from its definiti
     { field: 'balance roundrobin, HAProxy runs leastconn', defined: labOf('roundrobin', 'prefix'), running: labOf('leastconn', 'prefix'), problem: /^with (web\d) busy \(a request held open\): (web\d ){5}web\d \(expected web1, web2, web3 each once in every 3 requests, in the same order: balance roundrobin\)$/ },
     { field: 'balance roundrobin, HAProxy runs source', defined: labOf('roundrobin', 'prefix'), running: labOf('source', 'prefix'), problem: /^not in turn: (web\d) (\1 ){7}\1 \(expected web1, web2, web3 each once in every 3 requests, in the same order\)$/ },
     { field: 'balance source, HAProxy runs roundrobin', defined: labOf('source', 'prefix'), running: labOf('roundrobin', 'prefix'), problem: /^not on one server: (web\d ){8}web\d \(expected every request on one server of web1, web2, web3\)$/ },
-    { field: 'another page than nginx serves', defined: labOf('roundrobin', 'prefix', 'Hello from {host}'), running: labOf('roundrobin', 'prefix'), problem: /^not in turn: (a page of no web server \("Bienvenido a nginx! Served by web\d"\) ){8}a page of no web server \("Bienvenido a nginx! Served by web\d"\) \(expected web1, web2, web3/ },
+    { field: 'another page than nginx serves', defined: labOf('roundrobin', 'prefix', 'Hello from {host}'), running: labOf('roundrobin', 'prefix'), problem: /^not in turn: (a page of no web server \("Served by web\d"\) ){8}a page of no web server \("Served by web\d"\) \(expected web1, web2, web3/ },
   ])('fails with $field, saying why', async ({ defined, running, problem }) => {
     const result = await prove(defined, running);
     expect(result.passed).toBe(false);

@@ -90,10 +90,22 @@ describe('other farms are an edit of the definition', () => {
     expect(formatCidr(lab.networks.heartbeat.cidr)).toBe('10.200.0.0/24');
   });
 
-  it('loads three balancers (one master, two backups)', () => {
+  it('loads a farm unlike the tutorial in every field a check expects something of', () => {
+    const lab = loadLab(new URL('../fixtures/labs/definition-driven.yaml', import.meta.url).pathname);
+    expect(lab.haproxy).toMatchObject({ port: 8080, balance: 'leastconn', cookie: { name: 'SERVERID', mode: 'insert' }, check: { inter: '1s', fall: 2, rise: 3 }, stats: { uri: '/estadisticas', user: 'operador' } });
+    expect(lab.nginx.page).toBe('Hola desde <{host}> & compañía');
+    expect(webServers(lab)).toHaveLength(4);
+  });
+
+  it('refuses three balancers (one master, two backups) at the second backup: Heartbeat R1 is for two nodes', () => {
     const text = TUTORIAL.replace('  - name: web1\n', '  - name: haproxy3\n    role: backup\n    lan: 192.168.1.110\n    heartbeat: 10.100.100.3\n  - name: web1\n');
-    const lab = parseLab(text, '/labs/three.yaml');
-    expect(balancers(lab).map((h) => `${h.name}:${h.role}`)).toEqual(['haproxy1:master', 'haproxy2:backup', 'haproxy3:backup']);
+    const issues = issuesOf(text);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ field: 'hosts[2].role', line: lineOf(text, 'haproxy3') + 1, allowed: 'one master and one backup; a third balancer would need a cluster manager such as Pacemaker' });
+    expect(issues[0]!.problem).toBe("a second backup (hosts[1] is already backup): with Heartbeat's haresources, every backup takes the VIP when the master dies, so two balancers would hold it at once");
+    // The two balancers of the tutorial, in any place of the list, are a farm.
+    const moved = TUTORIAL.replace(/  - name: haproxy2\n(    .*\n){3}/, '').replace('  - name: web3\n', '  - name: haproxy2\n    role: backup\n    lan: 192.168.1.102\n    heartbeat: 10.100.100.2\n  - name: web3\n');
+    expect(balancers(parseLab(moved, '/labs/two.yaml')).map((h) => `${h.name}:${h.role}`)).toEqual(['haproxy1:master', 'haproxy2:backup']);
   });
 });
 

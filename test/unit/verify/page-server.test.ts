@@ -49,5 +49,8 @@ describe('an answer in the evidence', () => {
     expect(describeAnswer(serverOf, { ...ok(''), status: 503 })).toBe('status 503');
     expect(describeAnswer(serverOf, ok('<html><body><h1>Edited by hand on web2</h1></body></html>'))).toBe('a page of no web server ("Edited by hand on web2")');
     expect(describeAnswer(serverOf, ok(`<p>${'x'.repeat(60)}</p>`))).toBe(`a page of no web server ("${'x'.repeat(40)}…")`);
+    // The text a browser shows of the body: not the title, entities decoded.
+    const edited = pageHtml(tutorial, 'web3').replace('Bienvenido a nginx! (web3)</h1>', 'Adi&oacute;s &lt;web3&gt; &amp; co</h1>');
+    expect(describeAnswer(serverOf, ok(edited))).toBe('a page of no web server ("Adi&oacute;s <web3> & co")');
   });
 });
