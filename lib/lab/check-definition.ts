@@ -13,6 +13,9 @@ import { haproxyTimeMs } from './haproxy-time.ts';
  */
 export const MAX_HOSTS = 245;
 
+/** The shortest `timeout client` V1's held request outlasts its requests with (lib/verify/checks/balancing.ts). */
+export const MIN_CLIENT_TIMEOUT_MS = 10_000;
+
 export function checkDefinition(r: FieldReader, lab: Lab): void {
   const { lan, heartbeat } = lab.networks;
   const lanText = formatCidr(lan.cidr);
@@ -105,6 +108,12 @@ export function checkDefinition(r: FieldReader, lab: Lab): void {
   }
 
   checkHealthCheckWindows(r, lab);
+  // V1 keeps one server busy with a request whose body never comes while it sends others beside
+  // it; HAProxy ends such a request after `timeout client`.
+  const clientMs = haproxyTimeMs(lab.haproxy.timeouts.client);
+  if (clientMs < MIN_CLIENT_TIMEOUT_MS) {
+    r.reportField(['haproxy', 'timeouts', 'client'], `${lab.haproxy.timeouts.client} is too short for lab:verify's V1, which holds a request open to one server (its body never sent) while it sends others, and HAProxy ends it after timeout client`, `${MIN_CLIENT_TIMEOUT_MS / 1000}s or more, such as 50s (the tutorial's)`);
+  }
 
   const hb = lab.heartbeat;
   if (hb.keepalive >= hb.deadtime) {

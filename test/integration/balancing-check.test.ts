@@ -35,6 +35,10 @@ function labOf(balance: BalanceAlgorithm, mode: CookieMode, page = 'Served by {h
   return { ...lab, vip: { ...lab.vip, address: '127.0.0.1' }, haproxy: { ...lab.haproxy, port } };
 }
 
+function withClientTimeout(lab: Lab, client: string): Lab {
+  return { ...lab, haproxy: { ...lab.haproxy, timeouts: { ...lab.haproxy.timeouts, client } } };
+}
+
 let sshd: TestSshd;
 let haproxy: ChildProcess | undefined;
 let nginx: ChildProcess | undefined;
@@ -153,6 +157,8 @@ describe('V1 against the real HAProxy 2.6, a farm that differs from its definiti
     { field: 'balance roundrobin, HAProxy runs leastconn', defined: labOf('roundrobin', 'prefix'), running: labOf('leastconn', 'prefix'), problem: /^with (web\d) busy \(a request held open\): (web\d ){5}web\d \(expected web1, web2, web3 each once in every 3 requests, in the same order: balance roundrobin\)$/ },
     { field: 'balance roundrobin, HAProxy runs source', defined: labOf('roundrobin', 'prefix'), running: labOf('source', 'prefix'), problem: /^not in turn: (web\d) (\1 ){7}\1 \(expected web1, web2, web3 each once in every 3 requests, in the same order\)$/ },
     { field: 'balance source, HAProxy runs roundrobin', defined: labOf('source', 'prefix'), running: labOf('roundrobin', 'prefix'), problem: /^not on one server: (web\d ){8}web\d \(expected every request on one server of web1, web2, web3\)$/ },
+    // Not a definition's value (the rules refuse it): a running HAProxy that cuts the held request short.
+    { field: 'timeout client 50ms on the running HAProxy', defined: labOf('leastconn', 'insert'), running: withClientTimeout(labOf('leastconn', 'insert'), '50ms'), problem: /^(the request held open to web\d ended before the 6 requests beside it were answered|a request held open to web\d \(by its cookie\) left it no connection open) \(HAProxy's stats: 0 current sessions/ },
     { field: 'another page than nginx serves', defined: labOf('roundrobin', 'prefix', 'Hello from {host}'), running: labOf('roundrobin', 'prefix'), problem: /^not in turn: (a page of no web server \("Served by web\d"\) ){8}a page of no web server \("Served by web\d"\) \(expected web1, web2, web3/ },
   ])('fails with $field, saying why', async ({ defined, running, problem }) => {
     const result = await prove(defined, running);

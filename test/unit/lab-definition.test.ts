@@ -172,6 +172,7 @@ const BAD: BadCase[] = [
   { name: 'HAProxy options not a list', edit: (t) => t.replace('options: [httpclose, forwardfor]', 'options: httpclose'), field: 'haproxy.options', problem: /must be a list/ },
   { name: 'timeout past 2^31 ms', edit: (t) => t.replace('connect: 5s', 'connect: 2147483648ms'), field: 'haproxy.timeouts.connect', problem: /2147483648ms is longer than HAProxy can count/, allowed: /2147483647ms/ },
   { name: 'timeout of 25 days', edit: (t) => t.replace('client: 50s', 'client: 25d'), field: 'haproxy.timeouts.client', problem: /25d is longer than HAProxy can count/ },
+  { name: 'client timeout V1 cannot hold a request through', edit: (t) => t.replace('client: 50s', 'client: 5s'), field: 'haproxy.timeouts.client', problem: /^5s is too short for lab:verify's V1, which holds a request open to one server .* and HAProxy ends it after timeout client$/, allowed: /^10s or more/, at: 'client: 5s' },
   { name: 'timeout of zero', edit: (t) => t.replace('server: 50s', 'server: 0s'), field: 'haproxy.timeouts.server', problem: /0s is zero/ },
   { name: 'timeout with an unknown unit', edit: (t) => t.replace('server: 50s', 'server: 50y'), field: 'haproxy.timeouts.server', problem: /"50y" is not valid/, allowed: /HAProxy time/ },
   { name: '"#" in stats.uri (HAProxy cut it there)', edit: (t) => t.replace('uri: /haproxy?stats', 'uri: "/haproxy?stats#x"'), field: 'haproxy.stats.uri', problem: /is not valid/, allowed: /a path starting with "\/"/ },

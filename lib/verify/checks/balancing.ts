@@ -26,8 +26,8 @@ interface Proof {
 
 const TITLES: Record<BalanceAlgorithm, string> = { roundrobin: 'round robin', leastconn: 'least connections', source: 'source hash' };
 
-/** How long a held request may stay open: more than the requests sent beside it take, even over SSH. */
-const HOLD_SECONDS_BASE = 5;
+/** The longest a held request stays open if nothing releases it; V1 releases it once its requests are answered. */
+const HOLD_SECONDS = 60;
 
 /** The web servers as their cookies know them: label from the server lines, value from nginx. */
 export function cookieServers(lab: Lab): CookieServer[] {
@@ -68,12 +68,15 @@ async function busyProof(farm: Farm, serverOf: PageServer, busy: string): Promis
   const web = webServers(lab).map((h) => h.name);
   const { name, mode } = lab.haproxy.cookie;
   const target = cookieServers(lab).find((s) => s.name === busy)!;
-  const held = await farm.client.hold({ cookie: `${name}=${cookieValueFor(mode, target)}`, seconds: HOLD_SECONDS_BASE + web.length });
+  const held = await farm.client.hold({ cookie: `${name}=${cookieValueFor(mode, target)}`, seconds: HOLD_SECONDS });
   try {
     let sessions = '?';
     const open = await waitUntil(async () => Number((sessions = (await webServerStats(farm))?.get(busy)?.scur ?? '?')) >= 1, 3000, 100);
     if (open === undefined) return { summary: '', evidence: [], problem: `a request held open to ${busy} (by its cookie) left it no connection open (HAProxy's stats: ${sessions} current sessions)` };
     const answers = (await sequential(farm, web.length * 2)).map((a) => describeAnswer(serverOf, a));
+    // The answers prove something only if the server was busy all along.
+    const still = (await webServerStats(farm))?.get(busy)?.scur ?? '?';
+    if (!(Number(still) >= 1)) return { summary: '', evidence: [`answers: ${answers.join(' ')}`], problem: `the request held open to ${busy} ended before the ${answers.length} requests beside it were answered (HAProxy's stats: ${still} current sessions; HAProxy ends it after timeout client ${lab.haproxy.timeouts.client})` };
     const expectation = expectedAnswers(lab.haproxy.balance, web, busy);
     const verdict = judgeAnswers(expectation, answers);
     const evidence = [`${busy} busy (${sessions} connection held open); answers: ${answers.join(' ')}`];
