@@ -3,7 +3,7 @@
 // and lab:capture run inside the machines.
 import type { Play } from '../lib/engine/role.ts';
 import { haproxyRole } from './haproxy.ts';
-import { heartbeatRole } from './heartbeat.ts';
+import { heartbeatRole } from '../lib/ha/heartbeat/heartbeat-role.ts';
 import { hostsRole } from './hosts.ts';
 import { networkRole } from './network.ts';
 import { nginxRole } from './nginx.ts';

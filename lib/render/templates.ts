@@ -1,16 +1,20 @@
-// One nunjucks environment over templates/: undefined variables are errors, not empty strings,
-// so a template never renders a half-filled config file.
+// One nunjucks environment over templates/ and the HA stacks' folders (an HA stack keeps its
+// templates beside its code: lib/ha/heartbeat/ha.cf.njk is "heartbeat/ha.cf.njk"). Undefined
+// variables are errors, not empty strings, so a template never renders a half-filled config file.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import nunjucks from 'nunjucks';
 import { UnsafeTemplateValue, commentText, configWord, configWords, htmlText, rubyString } from './template-filters.ts';
 
 export const TEMPLATE_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+const HA_STACKS_DIR = fileURLToPath(new URL('../ha/', import.meta.url));
 
 let environment: nunjucks.Environment | undefined;
 
 function env(): nunjucks.Environment {
   if (!environment) {
-    environment = new nunjucks.Environment(new nunjucks.FileSystemLoader(TEMPLATE_DIR, { noCache: false }), {
+    environment = new nunjucks.Environment(new nunjucks.FileSystemLoader([TEMPLATE_DIR, HA_STACKS_DIR], { noCache: false }), {
       autoescape: false,
       throwOnUndefined: true,
       trimBlocks: true,
@@ -27,6 +31,11 @@ function env(): nunjucks.Environment {
   return environment;
 }
 
+/** Where a template lives, as a path in the project, for messages. */
+function templatePath(name: string): string {
+  return existsSync(join(TEMPLATE_DIR, name)) ? `templates/${name}` : `lib/ha/${name}`;
+}
+
 export function renderTemplate(name: string, context: object): string {
   try {
     // Linux line endings whatever the checkout has (a template with CRLF from a Windows clone).
@@ -34,7 +43,7 @@ export function renderTemplate(name: string, context: object): string {
   } catch (error) {
     // nunjucks wraps what a filter throws; the value and the template are what the user needs.
     const cause = (error as { cause?: unknown }).cause;
-    if (cause instanceof UnsafeTemplateValue) throw new UnsafeTemplateValue(`templates/${name}: ${cause.message}`);
+    if (cause instanceof UnsafeTemplateValue) throw new UnsafeTemplateValue(`${templatePath(name)}: ${cause.message}`);
     throw error;
   }
 }

@@ -2,10 +2,10 @@
 // a verdict, the figures behind it, and the evidence a person can read.
 import type { Lab } from '../lab/model.ts';
 import type { LabProvider } from '../providers/provider.ts';
-import type { RunningCapture } from './capture.ts';
-import type { LanClient } from './lan-client.ts';
 import type { Timeline } from './steady-load.ts';
-import type { MachineShell } from './machine-shell.ts';
+import type { RunningCapture } from './transport/host-capture.ts';
+import type { LabMachines } from './transport/lab-machines.ts';
+import type { LanClient } from './transport/lan-client.ts';
 
 export interface CheckResult {
   id: string;
@@ -28,7 +28,7 @@ export interface Wire {
 }
 
 /** The lab's machines as the checks use them: commands as root, power, who holds an address. */
-export type Machines = Pick<MachineShell, 'exec' | 'powerOff' | 'powerOn' | 'restore' | 'stopPowerOperations' | 'holderOf' | 'interfaceWith' | 'closeAll'>;
+export type Machines = LabMachines;
 
 export interface VerifyContext {
   lab: Lab;

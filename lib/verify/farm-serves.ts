@@ -1,21 +1,17 @@
-// After a provision, the farm serves only once Heartbeat has put the VIP on the master: right
-// after a start it first waits `initdead` for its peer. lab:provision waits for that, from the
+// After a provision, the farm serves only once the HA stack has put the VIP on the master (right
+// after a start Heartbeat first waits `initdead` for its peer). lab:provision waits for that, from the
 // same LAN client lab:verify uses, so a user who opens the site when it returns gets an answer.
 import type { KnownHosts } from '../engine/ssh/known-hosts.ts';
+import { haStackOf } from '../ha/stacks.ts';
 import { masterBalancer, type Lab } from '../lab/model.ts';
 import type { LabProvider } from '../providers/provider.ts';
-import { MachineShell } from './machine-shell.ts';
+import { labMachines } from './transport/lab-machines.ts';
 import { chooseVantage } from './vantage.ts';
 import { vipHolder, waitSettled } from './vip.ts';
 
-/**
- * How long a farm whose Heartbeat just started may take to serve: initdead (both balancers wait
- * for each other), a deadtime for the master to be sure of its peer, two keepalives, and 10 s
- * for HAProxy and the first answers.
- */
+/** How long a farm whose HA stack just started may take to serve: the stack's own bound, and 10 s for HAProxy and the first answers. */
 export function servingBoundMs(lab: Lab): number {
-  const hb = lab.heartbeat;
-  return (hb.initdead + hb.deadtime + 2 * hb.keepalive + 10) * 1000;
+  return (haStackOf(lab).startupSeconds(lab) + 10) * 1000;
 }
 
 export type FarmServes = { serves: true; holder: string; seconds: number } | { serves: false; problem: string };
@@ -24,15 +20,16 @@ export type FarmServes = { serves: true; holder: string; seconds: number } | { s
 export async function awaitFarm(lab: Lab, provider: LabProvider, knownHosts: KnownHosts, reportDir: string): Promise<FarmServes> {
   const vantage = chooseVantage(lab, provider, knownHosts, reportDir);
   if ('problem' in vantage) return { serves: false, problem: vantage.problem };
-  const machines = new MachineShell(provider, knownHosts);
+  const machines = labMachines(provider, knownHosts);
   const farm = { lab, machines, client: vantage.client };
   const start = performance.now();
   try {
     const holder = await waitSettled(farm, servingBoundMs(lab));
     if (holder !== undefined) return { serves: true, holder, seconds: (performance.now() - start) / 1000 };
     const now = await vipHolder(farm);
-    const expected = lab.heartbeat.autoFailback ? masterBalancer(lab).name : 'a balancer';
-    const problem = now === undefined ? `no balancer holds the VIP ${lab.vip.address}` : now !== expected && lab.heartbeat.autoFailback ? `${now} holds the VIP, not ${expected}` : `${lab.vip.name} (${lab.vip.address}) does not answer`;
+    const failsBack = haStackOf(lab).failsBack(lab);
+    const expected = failsBack ? masterBalancer(lab).name : 'a balancer';
+    const problem = now === undefined ? `no balancer holds the VIP ${lab.vip.address}` : now !== expected && failsBack ? `${now} holds the VIP, not ${expected}` : `${lab.vip.name} (${lab.vip.address}) does not answer`;
     return { serves: false, problem: `${problem} after ${servingBoundMs(lab) / 1000} s` };
   } catch (error) {
     return { serves: false, problem: (error as Error).message };

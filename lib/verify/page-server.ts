@@ -5,7 +5,7 @@
 // (nginx's default, an error page, a page edited by hand) is no server's.
 import { webServers, type Lab } from '../lab/model.ts';
 import { pageHtml } from '../../roles/web-answer.ts';
-import type { HttpAnswer } from './lan-client.ts';
+import type { HttpAnswer } from './transport/lan-client.ts';
 
 /** The web server whose page `body` is, or undefined. */
 export type PageServer = (body: string) => string | undefined;

@@ -7,13 +7,13 @@ import type { Check, CheckResult, VerifyContext } from './check.ts';
 import { balancingCheck } from './checks/balancing.ts';
 import { statsPageCheck } from './checks/stats-page.ts';
 import { failbackCheck, failoverCheck } from './checks/failover.ts';
-import { heartbeatWireCheck } from './checks/heartbeat-wire.ts';
+import { haWireCheck } from './checks/ha-wire.ts';
 import { webDownCheck } from './checks/web-down.ts';
 import { waitSettled } from './vip.ts';
 
 const SETTLE_TIMEOUT_MS = 60_000;
 
-export const CHECKS: Check[] = [balancingCheck, statsPageCheck, webDownCheck, failoverCheck, failbackCheck, heartbeatWireCheck];
+export const CHECKS: Check[] = [balancingCheck, statsPageCheck, webDownCheck, failoverCheck, failbackCheck, haWireCheck];
 
 export interface ChecksRun {
   results: CheckResult[];

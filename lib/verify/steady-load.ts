@@ -1,7 +1,7 @@
 // Requests at a steady pace while a check breaks something, to measure what a user would see:
 // each sample is the time it was sent and whether the site answered.
-import type { LanClient } from './lan-client.ts';
 import type { PageServer } from './page-server.ts';
+import type { LanClient } from './transport/lan-client.ts';
 
 export interface Sample {
   /** seconds since the load started */

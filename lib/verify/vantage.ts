@@ -6,12 +6,13 @@ import type { KnownHosts } from '../engine/ssh/known-hosts.ts';
 import { balancers, findHost, isBalancer, masterBalancer, webServers, type Lab } from '../lab/model.ts';
 import { NetnsProvider } from '../providers/netns/netns-provider.ts';
 import type { LabProvider, SshEndpoint } from '../providers/provider.ts';
-import { startHostCapture, type RunningCapture } from './capture.ts';
+import { startHostCapture, type RunningCapture } from './transport/host-capture.ts';
 import type { Wire } from './check.ts';
 import { webDownTarget } from './checks/web-down.ts';
-import { MachineLanClient, NamespaceLanClient, type LanClient } from './lan-client.ts';
-import { startMachineCapture } from './machine-capture.ts';
-import { MachineShell } from './machine-shell.ts';
+import { interfaceWith } from './transport/addresses.ts';
+import { MachineLanClient, NamespaceLanClient, type LanClient } from './transport/lan-client.ts';
+import { startMachineCapture } from './transport/machine-capture.ts';
+import { MachineConnections } from './transport/machine-connections.ts';
 
 export interface Vantage {
   client: LanClient;
@@ -84,14 +85,14 @@ export function captureMachine(lab: Lab, network: 'lan' | 'heartbeat', client: s
 export function machineVantage(lab: Lab, provider: LabProvider, knownHosts: KnownHosts, client: string, reportDir: string): Vantage {
   // Own shells: requests and captures never wait behind the checks' commands.
   const endpoints = new Map<string, SshEndpoint>();
-  const shell = () => new MachineShell(provider, knownHosts, endpoints);
+  const shell = () => new MachineConnections(provider, knownHosts, endpoints);
   const captureShell = shell();
   const lanClient = new MachineLanClient(lab, shell, client);
   const captures = tracked(async (network, file, filter) => {
     const machine = captureMachine(lab, network, client);
     const host = findHost(lab, machine);
     const address = network === 'lan' ? host.lan : host.heartbeat!;
-    const iface = await captureShell.interfaceWith(machine, address);
+    const iface = await interfaceWith(captureShell, machine, address);
     return startMachineCapture(await captureShell.connection(machine), { iface, file, filter });
   });
   return {

@@ -1,7 +1,8 @@
 // Who holds the VIP, and whether the farm has settled: the state the tutorial starts from and
 // every check leaves behind. Settled means the VIP is on the master (on any balancer when
-// auto_failback is off) and the site answers; right after a power cycle or a provision that
+// the HA stack does not fail back) and the site answers; right after a power cycle or a provision that
 // restarted Heartbeat, the VIP may still be on its way.
+import { haStackOf } from '../ha/stacks.ts';
 import { balancers, masterBalancer } from '../lab/model.ts';
 import type { VerifyContext } from './check.ts';
 import { waitUntil } from './steady-load.ts';
@@ -19,7 +20,7 @@ export async function waitSettled(farm: Farm, timeoutMs: number): Promise<string
   const settled = await waitUntil(
     async () => {
       holder = await vipHolder(farm);
-      if (!holder || (farm.lab.heartbeat.autoFailback && holder !== master)) return false;
+      if (!holder || (haStackOf(farm.lab).failsBack(farm.lab) && holder !== master)) return false;
       return (await farm.client.get())?.status === 200;
     },
     timeoutMs,

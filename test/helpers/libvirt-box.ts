@@ -254,6 +254,17 @@ function vagrantBoxes(): string[] {
     .map((f) => f[3]!);
 }
 
+/**
+ * Deletes the box's image that vagrant-libvirt uploaded to the test pool (it names the volume
+ * after the box), so that the next `vagrant up` uploads it again. Returns the volumes deleted.
+ */
+export function removeBoxFromPool(): string[] {
+  const volumes = spawnSync('virsh', ['-c', 'qemu:///system', '-q', 'vol-list', TEST_POOL.name], { encoding: 'utf8' }).stdout ?? '';
+  const box = volumes.split('\n').map((l) => l.trim().split(/\s+/)[0] ?? '').filter((n) => n.startsWith('hafarm-test-VAGRANTSLASH-bookworm64_vagrant_box_image'));
+  for (const volume of box) spawnSync('virsh', ['-c', 'qemu:///system', 'vol-delete', volume, '--pool', TEST_POOL.name]);
+  return box;
+}
+
 /** The box built (or taken from the cache) and added to Vagrant as TEST_BOX, replacing an older recipe's. */
 export async function ensureTestBox(log: (line: string) => void): Promise<void> {
   const { file, key } = await ensureBoxFile(log);
@@ -264,11 +275,8 @@ export async function ensureTestBox(log: (line: string) => void): Promise<void> 
   if (present) {
     log(`removing ${TEST_BOX} of another recipe`);
     must('vagrant', ['box', 'remove', '--force', '--all', TEST_BOX], 300_000);
-    // Its image uploaded to the test pool goes too (vagrant-libvirt names it after the box).
-    const volumes = spawnSync('virsh', ['-c', 'qemu:///system', '-q', 'vol-list', TEST_POOL.name], { encoding: 'utf8' }).stdout ?? '';
-    for (const volume of volumes.split('\n').map((l) => l.trim().split(/\s+/)[0] ?? '').filter((n) => n.startsWith('hafarm-test-VAGRANTSLASH-bookworm64_vagrant_box_image'))) {
-      spawnSync('virsh', ['-c', 'qemu:///system', 'vol-delete', volume, '--pool', TEST_POOL.name]);
-    }
+    // Its image uploaded to the test pool goes too.
+    removeBoxFromPool();
   }
   log(`vagrant box add ${TEST_BOX} (${file})`);
   must('vagrant', ['box', 'add', '--force', '--name', TEST_BOX, file], 1_200_000);

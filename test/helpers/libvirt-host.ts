@@ -282,3 +282,17 @@ export function libvirtResources(prefix: string): { domains: string[]; networks:
     volumes: virshOk('pool-info', TEST_POOL.name) ? names(virsh('vol-list', TEST_POOL.name).split('\n').map((l) => l.trim().split(/\s+/)[0] ?? '').join('\n')) : [],
   };
 }
+
+/** Removes whatever domain, network or pool volume of a lab's prefix is left (after a failed destroy). */
+export function removeLibvirtLeftovers(prefix: string): void {
+  const left = libvirtResources(prefix);
+  for (const domain of left.domains) {
+    virshOk('destroy', domain);
+    virshOk('undefine', domain, '--remove-all-storage');
+  }
+  for (const network of left.networks) {
+    virshOk('net-destroy', network);
+    virshOk('net-undefine', network);
+  }
+  for (const volume of libvirtResources(prefix).volumes) virshOk('vol-delete', volume, '--pool', TEST_POOL.name);
+}

@@ -15,8 +15,8 @@ import type { LabProvider, SshEndpoint } from '../../lib/providers/provider.ts';
 import { renderTemplate } from '../../lib/render/templates.ts';
 import { proveBalancing } from '../../lib/verify/checks/balancing.ts';
 import { webServerStats } from '../../lib/verify/checks/stats-page.ts';
-import { MachineLanClient } from '../../lib/verify/lan-client.ts';
-import { MachineShell } from '../../lib/verify/machine-shell.ts';
+import { MachineLanClient } from '../../lib/verify/transport/lan-client.ts';
+import { MachineConnections } from '../../lib/verify/transport/machine-connections.ts';
 import { waitUntil } from '../../lib/verify/steady-load.ts';
 import { haproxyConfigVars } from '../../roles/haproxy.ts';
 import { pageHtml, sessionCookieValue } from '../../roles/web-answer.ts';
@@ -103,7 +103,7 @@ beforeAll(async () => {
   const provider = { sshEndpoints: async () => new Map<string, SshEndpoint>([['web3', sshd.endpoint('web3')]]) } as unknown as LabProvider;
   const knownHosts = new KnownHosts(join(scratch.dir, 'known_hosts'));
   const endpoints = new Map<string, SshEndpoint>();
-  client = new MachineLanClient(labOf('roundrobin', 'prefix', undefined, haproxyPort), () => new MachineShell(provider, knownHosts, endpoints), 'web3');
+  client = new MachineLanClient(labOf('roundrobin', 'prefix', undefined, haproxyPort), () => new MachineConnections(provider, knownHosts, endpoints), 'web3');
 }, 60_000);
 
 afterAll(async () => {

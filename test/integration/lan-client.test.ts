@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KnownHosts } from '../../lib/engine/ssh/known-hosts.ts';
 import type { Lab } from '../../lib/lab/model.ts';
 import type { LabProvider, SshEndpoint } from '../../lib/providers/provider.ts';
-import { MachineLanClient } from '../../lib/verify/lan-client.ts';
-import { MachineShell } from '../../lib/verify/machine-shell.ts';
+import { MachineLanClient } from '../../lib/verify/transport/lan-client.ts';
+import { MachineConnections } from '../../lib/verify/transport/machine-connections.ts';
 import { scratchDir } from '../helpers/cli.ts';
 import { startSshd, type TestSshd } from '../helpers/sshd.ts';
 
@@ -47,7 +47,7 @@ describe('a lab machine as the LAN client', () => {
     const lab = { vip: { name: 'trabajoswap.com', address: '127.0.0.1' }, haproxy: { port } } as unknown as Lab;
     const knownHosts = new KnownHosts(`${scratch.dir}/known_hosts`);
     const endpoints = new Map<string, SshEndpoint>();
-    const client = new MachineLanClient(lab, () => new MachineShell(provider, knownHosts, endpoints), 'web3');
+    const client = new MachineLanClient(lab, () => new MachineConnections(provider, knownHosts, endpoints), 'web3');
     try {
       const first = await client.get();
       expect(first?.status).toBe(200);

@@ -7,15 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KnownHosts } from '../../lib/engine/ssh/known-hosts.ts';
 import type { LabProvider, SshEndpoint } from '../../lib/providers/provider.ts';
 import { linesSince, markLog } from '../../lib/verify/log-window.ts';
-import { MachineShell } from '../../lib/verify/machine-shell.ts';
+import { MachineConnections } from '../../lib/verify/transport/machine-connections.ts';
 import { sshdForTests } from '../helpers/sshd.ts';
 
 const { scratch, sshd } = sshdForTests('log-window');
-let shell: MachineShell;
+let shell: MachineConnections;
 
 beforeAll(() => {
   const provider = { sshEndpoints: async () => new Map<string, SshEndpoint>([['haproxy2', sshd().endpoint('haproxy2')]]) } as unknown as LabProvider;
-  shell = new MachineShell(provider, new KnownHosts(join(scratch.dir, 'known_hosts')));
+  shell = new MachineConnections(provider, new KnownHosts(join(scratch.dir, 'known_hosts')));
 });
 afterAll(() => shell?.closeAll());
 

@@ -32,6 +32,7 @@ function memoryLab() {
     powerOn: (host) => provider.powerOn(host),
     restore: (host) => provider.powerOn(host),
     stopPowerOperations: async () => undefined,
+    holds: async (host) => on.get(host) === true,
     holderOf: async (hosts) => hosts.find((h) => on.get(h)),
     interfaceWith: async () => 'eth1',
     closeAll: () => undefined,

@@ -1,7 +1,7 @@
 // The verification's pure parts: reading curl's answers, HAProxy's stats CSV, and outages.
 import { describe, expect, it } from 'vitest';
 import { parseStatsCsv } from '../../lib/verify/checks/stats-page.ts';
-import { parseHttpAnswer } from '../../lib/verify/lan-client.ts';
+import { parseHttpAnswer } from '../../lib/verify/transport/lan-client.ts';
 import { outageOf } from '../../lib/verify/steady-load.ts';
 
 describe('HTTP answers', () => {
@@ -102,7 +102,8 @@ describe('pcap files read back (V6/V7), without tcpdump on the host', () => {
 
   it('finds heartbeats by sender, whatever their source port, and gratuitous ARP apart from ordinary ARP', async () => {
     const { parsePcap } = await import('../../lib/verify/pcap.ts');
-    const { gratuitousArps, heartbeatsFrom } = await import('../../lib/verify/wire-packets.ts');
+    const { gratuitousArps } = await import('../../lib/verify/wire-packets.ts');
+    const { heartbeatsFrom } = await import('../../lib/ha/heartbeat/heartbeat-packets.ts');
     const packets = parsePcap(pcap(records));
     expect(heartbeatsFrom(packets, '10.100.100.1', '10.100.100.255', 694)).toHaveLength(1);
     expect(heartbeatsFrom(packets, '10.100.100.2', '10.100.100.255', 694)[0]?.srcMac).toBe(haproxy2);

@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBaseImage } from '../../lib/providers/netns/base-image.ts';
 import { PROJECT_DIR, TUTORIAL_LAB, scratchDir } from '../helpers/cli.ts';
 import { ensureTestBox, TEST_BOX } from '../helpers/libvirt-box.ts';
-import { claimHost, libvirtResources, prepareLibvirtHost, releaseHost, removeMgmtNetwork, stopLibvirtDaemons, TEST_MGMT_NETWORK } from '../helpers/libvirt-host.ts';
+import { claimHost, libvirtResources, prepareLibvirtHost, releaseHost, removeLibvirtLeftovers, removeMgmtNetwork, stopLibvirtDaemons, TEST_MGMT_NETWORK } from '../helpers/libvirt-host.ts';
 import { serveRepository, type RepoServer } from '../helpers/package-repo-server.ts';
 
 const LOG = '/tmp/hafarm-test-vms.log';
@@ -117,17 +117,7 @@ afterAll(async () => {
   if (!claimed) return scratch.remove();
   // Clean up even when a step failed half way: the lab first, by hafarm, then whatever it left.
   if (existsSync(LAB.state)) await cli(['destroy'], 15 * MINUTE);
-  const left = libvirtResources(PREFIX);
-  const virsh = (...args: string[]) => execa('virsh', ['--connect', 'qemu:///system', ...args], { reject: false });
-  for (const domain of left.domains) {
-    await virsh('destroy', domain);
-    await virsh('undefine', domain, '--remove-all-storage');
-  }
-  for (const network of left.networks) {
-    await virsh('net-destroy', network);
-    await virsh('net-undefine', network);
-  }
-  for (const volume of libvirtResources(PREFIX).volumes) await virsh('vol-delete', volume, '--pool', 'hafarm-test');
+  removeLibvirtLeftovers(PREFIX);
   await repo?.close();
   removeMgmtNetwork();
   stopLibvirtDaemons(log);

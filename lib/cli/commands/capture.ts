@@ -2,8 +2,8 @@ import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { KnownHosts } from '../../engine/ssh/known-hosts.ts';
 import { fileInTheWay } from '../../state/file-in-the-way.ts';
-import { startMachineCapture } from '../../verify/machine-capture.ts';
-import { MachineShell } from '../../verify/machine-shell.ts';
+import { startMachineCapture } from '../../verify/transport/machine-capture.ts';
+import { MachineConnections } from '../../verify/transport/machine-connections.ts';
 import { numberOption, stringOption, UsageError, type Command } from '../command.ts';
 import { interruption } from '../interruption.ts';
 import { hostArgument, LAB_OPTION_HELP, LAB_OPTIONS, labContext, upLab } from '../lab-options.ts';
@@ -36,7 +36,7 @@ export const captureCommand: Command = {
     if (!(await provider.status()).some((m) => m.host === host && m.state === 'running')) throw new UsageError(`${host} is not running (npm run lab:start -- ${host})`);
     const file = resolve(out ?? state.path('captures', `${host}-${iface}-${new Date().toISOString().replace(/[:.]/g, '-')}.pcap`));
     // tcpdump inside the machine, over SSH: the same on every provider and every host OS.
-    const shell = new MachineShell(provider, new KnownHosts(state.path(KNOWN_HOSTS_FILE)));
+    const shell = new MachineConnections(provider, new KnownHosts(state.path(KNOWN_HOSTS_FILE)));
     const capture = await startMachineCapture(await shell.connection(host), { iface, file }).catch((error: Error) => {
       shell.closeAll();
       throw error;

@@ -9,7 +9,7 @@ import { playbookTags } from '../../engine/play-tags.ts';
 import { KnownHosts } from '../../engine/ssh/known-hosts.ts';
 import type { Lab } from '../../lab/model.ts';
 import { definitionFacts } from '../../render/render-lab.ts';
-import { loadSecrets } from '../../state/lab-secrets.ts';
+import { LAB_SECRETS, loadSecrets, type LabSecrets } from '../../state/lab-secrets.ts';
 import { awaitFarm, servingBoundMs } from '../../verify/farm-serves.ts';
 import { listOption, numberOption, UsageError, type Command, type ParsedCommandLine } from '../command.ts';
 import { LAB_OPTION_HELP, LAB_OPTIONS, labContext, upLab } from '../lab-options.ts';
@@ -17,7 +17,7 @@ import { LAB_OPTION_HELP, LAB_OPTIONS, labContext, upLab } from '../lab-options.
 export const KNOWN_HOSTS_FILE = 'known_hosts';
 
 /** Stands for the lab's secrets where tasks are built only to read their tags. */
-const NO_SECRETS = { heartbeatAuthkey: 'unused', statsPassword: 'unused' };
+const NO_SECRETS = Object.fromEntries(LAB_SECRETS.map((spec) => [spec.name, 'unused'])) as LabSecrets;
 
 /** The tags --tags may name: those of the tasks the playbook gives the lab's hosts. */
 export function existingTags(lab: Lab): string[] {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createProvider } from '../../providers/select-provider.ts';
-import { loadSecrets, SECRET_FILE } from '../../state/lab-secrets.ts';
+import { LAB_SECRETS, loadSecrets, SECRET_FILE } from '../../state/lab-secrets.ts';
 import type { Command } from '../command.ts';
 import { LAB_OPTION_HELP, LAB_OPTIONS, labContext } from '../lab-options.ts';
 
@@ -9,7 +9,7 @@ export const statusCommand: Command = {
   summary: "each machine's state as the provider reports it; --secrets prints the lab's generated secrets",
   usage: 'status [--secrets] [--lab FILE] [--state DIR]',
   options: { ...LAB_OPTIONS, secrets: { type: 'boolean' } },
-  optionHelp: { '--secrets': "print the lab's Heartbeat key and stats password (they are never printed otherwise)", ...LAB_OPTION_HELP },
+  optionHelp: { '--secrets': "print the lab's stats password and HA stack key (they are never printed otherwise)", ...LAB_OPTION_HELP },
   async run(args) {
     const { lab, state } = labContext(args);
     const record = state.check(lab);
@@ -20,7 +20,7 @@ export const statusCommand: Command = {
       }
       const secrets = loadSecrets(state);
       console.log(`stats page:     http://${lab.vip.name}${lab.haproxy.stats.uri}  user ${lab.haproxy.stats.user}  password ${secrets.statsPassword}`);
-      console.log(`heartbeat key:  ${secrets.heartbeatAuthkey}  (sha1, /etc/ha.d/authkeys)`);
+      for (const spec of LAB_SECRETS.filter((s) => s.name !== 'statsPassword')) console.log(`${spec.describe}: ${secrets[spec.name]}`);
       return 0;
     }
     if (!record) {

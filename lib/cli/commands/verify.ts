@@ -1,8 +1,8 @@
 import { KnownHosts } from '../../engine/ssh/known-hosts.ts';
 import { loadSecrets } from '../../state/lab-secrets.ts';
-import { MachineShell } from '../../verify/machine-shell.ts';
 import { RunReport } from '../../verify/report/write-report.ts';
 import { CHECKS, runChecks } from '../../verify/run-checks.ts';
+import { labMachines } from '../../verify/transport/lab-machines.ts';
 import { chooseVantage, clientMachine } from '../../verify/vantage.ts';
 import { listOption, stringOption, UsageError, type Command } from '../command.ts';
 import { interruption } from '../interruption.ts';
@@ -33,7 +33,7 @@ export const verifyCommand: Command = {
     const vantage = chooseVantage(lab, provider, knownHosts, reportDir, from);
     if ('problem' in vantage) throw new UsageError(`${from === undefined ? 'lab:verify' : '--from'}: ${vantage.problem}`);
     console.log(`${vantage.describe}\n`);
-    const machines = new MachineShell(provider, knownHosts);
+    const machines = labMachines(provider, knownHosts);
     const interrupt = interruption();
     void interrupt.signal.then((signal) => console.error(`\n${signal}: stopping the checks; powering on what they powered off and waiting for the farm to settle (${signal === 'SIGINT' ? 'Ctrl-C' : signal} again quits at once)…`));
     const context = { lab, provider, client: vantage.client, machines, wire: vantage.wire, statsPassword: loadSecrets(state).statsPassword };

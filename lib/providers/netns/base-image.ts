@@ -6,14 +6,18 @@ import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { HA_STACKS } from '../../ha/stacks.ts';
 import { renderTemplate } from '../../render/templates.ts';
 import { quote } from '../../engine/ssh/shell-quote.ts';
 import { run } from './host-command.ts';
 
 /** What every machine has before provisioning: sshd and what our init and Heartbeat's IPaddr need. */
 export const BASE_PACKAGES = ['apt', 'openssh-server', 'iproute2', 'procps', 'curl', 'net-tools', 'tini', 'sysvinit-utils', 'init-system-helpers'];
-/** What the roles install, present in the repository so apt-get works without a route out. */
-export const ROLE_PACKAGES = ['heartbeat', 'haproxy', 'nginx', 'tcpdump'];
+/**
+ * What the roles install, present in the repository so apt-get works without a route out:
+ * HAProxy, nginx, the tools, and every HA stack's packages (a lab may switch stacks).
+ */
+export const ROLE_PACKAGES = [...new Set(['haproxy', 'nginx', 'tcpdump', ...HA_STACKS.flatMap((stack) => stack.packages)])];
 /** Bump when the recipe below changes, so cached images are rebuilt. */
 const RECIPE = 3;
 

@@ -2,6 +2,7 @@
 // `haproxy.balance` promises (the tutorial's round robin: web1, web2, web3, web1…), and a client
 // that sends back the persistence cookie of a server stays on it, the way the definition's
 // `haproxy.cookie.mode` keeps it. Which server answered is told by the page it served.
+import { haStackOf } from '../../ha/stacks.ts';
 import { masterBalancer, webServers, type BalanceAlgorithm, type Lab } from '../../lab/model.ts';
 import { backendServers } from '../../../roles/haproxy.ts';
 import { sessionCookieValue } from '../../../roles/web-answer.ts';
@@ -9,7 +10,7 @@ import { expectedAnswers, judgeAnswers, type Expectation, type Verdict } from '.
 import type { Check, VerifyContext } from '../check.ts';
 import { cookieProblem, cookieValueFor, type CookieServer } from '../cookie-persistence.ts';
 import { upDeadlineMs } from '../health-checks.ts';
-import type { HttpAnswer } from '../lan-client.ts';
+import type { HttpAnswer } from '../transport/lan-client.ts';
 import { describeAnswer, pageServer, type PageServer } from '../page-server.ts';
 import { waitUntil } from '../steady-load.ts';
 import { waitSettled } from '../vip.ts';
@@ -153,7 +154,7 @@ export const balancingCheck: Check = {
     // Each balancer counts its own turn: the VIP must not move while the requests go out. The
     // run waited for the farm to settle before the first check; this only confirms it.
     const holder = await waitSettled(ctx, 5_000);
-    if (holder === undefined) return { passed: false, summary: `the farm has not settled: ${lab.vip.name} (${lab.vip.address}) does not answer from ${lab.heartbeat.autoFailback ? masterBalancer(lab).name : 'a balancer'}`, evidence: [] };
+    if (holder === undefined) return { passed: false, summary: `the farm has not settled: ${lab.vip.name} (${lab.vip.address}) does not answer from ${haStackOf(lab).failsBack(lab) ? masterBalancer(lab).name : 'a balancer'}`, evidence: [] };
     // A web server that just started again (provision repaired it) is UP after HAProxy's rise checks.
     let notUp: string[] = [];
     await waitUntil(async () => (notUp = await serversNotUp(ctx)).length === 0, upDeadlineMs(lab.haproxy.check), 500);

@@ -1,7 +1,8 @@
 // V4 and V5: the master balancer powered off under steady load (the backup takes the VIP and
-// the site answers again), then powered on (with auto_failback the VIP comes back). Each
-// measures the time without service and the failed requests, and quotes Heartbeat's log lines
-// written during the check, never older ones.
+// the site answers again), then powered on (where the stack fails back, the VIP comes back).
+// Each measures the time without service and the failed requests, and quotes the HA stack's log
+// lines written during the check, never older ones; which lines prove what is the stack's.
+import { haStackOf } from '../../ha/stacks.ts';
 import { balancers, masterBalancer, type Lab } from '../../lab/model.ts';
 import type { Check, VerifyContext } from '../check.ts';
 import { linesSince, markLog, type LogMark } from '../log-window.ts';
@@ -15,10 +16,10 @@ function standbys(lab: Lab): string[] {
   return balancers(lab).filter((h) => h.role !== 'master').map((h) => h.name);
 }
 
-/** Marks Heartbeat's log on every standby: the check's window opens here. */
+/** Marks the stack's log on every standby: the check's window opens here. */
 async function markStandbyLogs(ctx: VerifyContext): Promise<Map<string, LogMark>> {
   const marks = new Map<string, LogMark>();
-  for (const host of standbys(ctx.lab)) marks.set(host, await markLog(ctx.machines, host, ctx.lab.heartbeat.logfile));
+  for (const host of standbys(ctx.lab)) marks.set(host, await markLog(ctx.machines, host, haStackOf(ctx.lab).logFile(ctx.lab)));
   return marks;
 }
 
@@ -58,13 +59,15 @@ export const failoverCheck: Check = {
     if (!taker || seconds === undefined) {
       return { passed: false, summary: `after powering ${master} off no standby served the VIP within ${TAKEOVER_TIMEOUT_MS / 1000} s`, evidence: [describe(samples, 'power off')], timeline };
     }
+    const stack = haStackOf(ctx.lab);
+    const takeover = stack.takeover(ctx.lab, master);
     const mark = marks.get(taker);
-    const logged = mark ? await linesSince(ctx.machines, mark, `node ${master}: is dead|Taking over resource`) : [];
-    const dead = logged.some((line) => line.includes(`node ${master}: is dead`));
+    const logged = mark ? await linesSince(ctx.machines, mark, takeover.pattern) : [];
+    const proven = logged.some((line) => takeover.proves(line));
     return {
-      passed: dead,
-      summary: dead ? `${taker} took over the VIP; ${describe(samples, 'power off')}` : `${taker} holds the VIP but its Heartbeat log says nothing of "${master}: is dead" since the check began`,
-      evidence: [`${timeline.events[0]!.label}; ${taker} serves ${seconds.toFixed(2)} s after the power command returned`, ...logged.slice(-3).map((l) => `${taker} ${ctx.lab.heartbeat.logfile}: ${l}`)],
+      passed: proven,
+      summary: proven ? `${taker} took over the VIP; ${describe(samples, 'power off')}` : `${taker} holds the VIP but its ${stack.title} log says nothing of ${takeover.expected} since the check began`,
+      evidence: [`${timeline.events[0]!.label}; ${taker} serves ${seconds.toFixed(2)} s after the power command returned`, ...logged.slice(-3).map((l) => `${taker} ${stack.logFile(ctx.lab)}: ${l}`)],
       timeline,
     };
   },
@@ -75,11 +78,12 @@ export const failbackCheck: Check = {
   title: 'failback',
   async run(ctx) {
     const master = masterBalancer(ctx.lab).name;
-    if (!ctx.lab.heartbeat.autoFailback) return { passed: true, summary: 'auto_failback is off in the lab definition: nothing to fail back', evidence: [] };
+    const stack = haStackOf(ctx.lab);
+    if (!stack.failsBack(ctx.lab)) return { passed: true, summary: `${stack.title} does not fail back in this lab definition (auto_failback off): nothing to fail back`, evidence: [] };
     // Run alone (--only V5), it first needs the master down.
     if ((await ctx.provider.status()).find((m) => m.host === master)?.state === 'running') await failOver(ctx, master);
     const standby = standbys(ctx.lab)[0];
-    const mark = standby ? await markLog(ctx.machines, standby, ctx.lab.heartbeat.logfile) : undefined;
+    const mark = standby ? await markLog(ctx.machines, standby, stack.logFile(ctx.lab)) : undefined;
     const { on, events, seconds, booted, all } = await underLoad(ctx.client, pageServer(ctx.lab), {}, async (load) => {
       await new Promise((r) => setTimeout(r, 500));
       const on = load.samples.length;
@@ -90,11 +94,12 @@ export const failbackCheck: Check = {
       await new Promise((r) => setTimeout(r, 1000));
       return { on, events, seconds, booted };
     });
-    const released = mark ? (await linesSince(ctx.machines, mark, 'foreign resources|standby')).slice(-2) : [];
+    const release = stack.release(ctx.lab, master);
+    const released = mark ? (await linesSince(ctx.machines, mark, release.pattern)).filter((l) => release.proves(l)).slice(-2) : [];
     return {
       passed: seconds !== undefined,
       summary: seconds !== undefined ? `${master} holds the VIP again ${seconds.toFixed(2)} s after it booted; ${describe(all.slice(on), 'power on')}` : `${master} did not take the VIP back within ${TAKEOVER_TIMEOUT_MS / 1000} s`,
-      evidence: [`times from the moment the power command returned: ${booted.label}`, ...released.map((l) => `${standby} ${ctx.lab.heartbeat.logfile}: ${l}`)],
+      evidence: [`times from the moment the power command returned: ${booted.label}`, ...released.map((l) => `${standby} ${stack.logFile(ctx.lab)}: ${l}`)],
       timeline: { samples: all, events },
     };
   },

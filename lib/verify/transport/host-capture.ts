@@ -5,8 +5,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { HOST_TOOLS, hostTool } from '../providers/netns/host-tools.ts';
-import { parsePcap, type Packet } from './pcap.ts';
+import { HOST_TOOLS, hostTool } from '../../providers/netns/host-tools.ts';
+import { parsePcap, type Packet } from '../pcap.ts';
 
 export interface RunningCapture {
   file: string;

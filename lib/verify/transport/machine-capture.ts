@@ -5,9 +5,9 @@
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { finished } from 'node:stream/promises';
-import type { SshConnection } from '../engine/ssh/ssh-connection.ts';
-import { command } from '../engine/ssh/shell-quote.ts';
-import { readPcap, tcpdumpArgs, type RunningCapture } from './capture.ts';
+import type { SshConnection } from '../../engine/ssh/ssh-connection.ts';
+import { command } from '../../engine/ssh/shell-quote.ts';
+import { readPcap, tcpdumpArgs, type RunningCapture } from './host-capture.ts';
 
 const START_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 5_000;

@@ -1,10 +1,10 @@
 // Requests to the site from a client on the LAN, as the tutorial's browser made them.
 import { randomBytes } from 'node:crypto';
 import { execa } from 'execa';
-import { command } from '../engine/ssh/shell-quote.ts';
-import type { Lab } from '../lab/model.ts';
-import { HOST_TOOLS, hostTool, type HostTool } from '../providers/netns/host-tools.ts';
-import type { MachineShell } from './machine-shell.ts';
+import { command } from '../../engine/ssh/shell-quote.ts';
+import type { Lab } from '../../lab/model.ts';
+import { HOST_TOOLS, hostTool, type HostTool } from '../../providers/netns/host-tools.ts';
+import type { MachineConnections } from './machine-connections.ts';
 
 export interface HttpAnswer {
   status: number;
@@ -129,12 +129,12 @@ export class NamespaceLanClient implements LanClient {
  * request that hangs on a dead server (V3) must not hold up the stats reads beside it.
  */
 export class MachineLanClient implements LanClient {
-  private readonly idle: MachineShell[] = [];
-  private readonly opened: MachineShell[] = [];
+  private readonly idle: MachineConnections[] = [];
+  private readonly opened: MachineConnections[] = [];
 
   constructor(
     private readonly lab: Lab,
-    private readonly openShell: () => MachineShell,
+    private readonly openShell: () => MachineConnections,
     readonly host: string,
   ) {}
 
@@ -190,7 +190,7 @@ export class MachineLanClient implements LanClient {
     this.idle.length = 0;
   }
 
-  private open(): MachineShell {
+  private open(): MachineConnections {
     const shell = this.openShell();
     this.opened.push(shell);
     return shell;

@@ -1,23 +1,25 @@
 // V6 and V7, as the tutorial showed them in Wireshark: captures of the heartbeat network and
-// the LAN while the master is powered off and on again. V6: UDP broadcasts to the Heartbeat
-// port from every balancer, about one a second each. V7: the master's stop while it is off,
-// and a gratuitous ARP for the VIP from the standby that takes over. The pcaps are kept.
+// the LAN while the master is powered off and on again. V6: the HA stack's announcements from
+// its members at its interval (Heartbeat: UDP broadcasts from every balancer, about one a
+// second each). V7: the master silent while it is off, the standby that takes over announcing
+// itself, and its gratuitous ARP for the VIP. What the announcements look like is the stack's
+// (lib/ha/); this check knows none. The pcaps are kept.
 import { basename, join } from 'node:path';
-import { broadcast } from '../../lab/ipv4.ts';
-import { balancers, masterBalancer } from '../../lab/model.ts';
+import { haStackOf } from '../../ha/stacks.ts';
+import { balancers, findHost, masterBalancer } from '../../lab/model.ts';
 import type { Check, VerifyContext } from '../check.ts';
 import { describePacket, type Packet } from '../pcap.ts';
-import { gratuitousArps, heartbeatsFrom } from '../wire-packets.ts';
+import { gratuitousArps } from '../wire-packets.ts';
 import { waitUntil } from '../steady-load.ts';
 import { vipHolder } from '../vip.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Share of whole seconds in [from, to) that saw at least one of the packets. */
-function coverage(packets: Packet[], from: number, to: number): number {
-  const seconds = Math.max(1, Math.floor(to - from));
-  const seen = new Set(packets.filter((p) => p.time >= from && p.time < to).map((p) => Math.floor(p.time - from)));
-  return seen.size / seconds;
+/** Share of the slots of `slot` seconds in [from, to) that saw at least one of the packets. */
+function coverage(packets: Packet[], from: number, to: number, slot: number): number {
+  const slots = Math.max(1, Math.floor((to - from) / slot));
+  const seen = new Set(packets.filter((p) => p.time >= from && p.time < to).map((p) => Math.floor((p.time - from) / slot)));
+  return Math.min(1, seen.size / slots);
 }
 
 async function macOf(ctx: VerifyContext, host: string, address: string): Promise<string> {
@@ -25,23 +27,26 @@ async function macOf(ctx: VerifyContext, host: string, address: string): Promise
   return (await ctx.machines.exec(host, `cat /sys/class/net/${iface}/address`)).stdout.trim();
 }
 
-export const heartbeatWireCheck: Check = {
+export const haWireCheck: Check = {
   id: 'V6',
   also: ['V7'],
   title: 'heartbeats on the wire, master silent and takeover announced (V6, V7)',
   async run(ctx) {
     const { lab } = ctx;
     const master = masterBalancer(lab);
-    const port = lab.heartbeat.udpport;
-    const bcast = broadcast(lab.networks.heartbeat.cidr);
+    const stack = haStackOf(lab);
+    const said = stack.announcements;
+    const interval = said.intervalSeconds(lab);
+    // Enough of the run-up to see a few announcements at the stack's interval.
+    const lead = Math.max(5, 4 * interval);
     const ready = await waitUntil(async () => (await vipHolder(ctx)) === master.name, 60_000, 250);
     if (ready === undefined) return { passed: false, summary: `${master.name} does not hold the VIP to begin with`, evidence: [] };
     const macs = new Map<string, string>();
     for (const h of balancers(lab)) macs.set(h.name, await macOf(ctx, h.name, h.lan));
 
-    const hbFile = join(ctx.wire.reportDir, 'heartbeat.pcap');
+    const hbFile = join(ctx.wire.reportDir, `${said.network}.pcap`);
     const lanFile = join(ctx.wire.reportDir, 'lan-arp.pcap');
-    const hbCapture = await ctx.wire.capture('heartbeat', hbFile, `udp port ${port}`);
+    const hbCapture = await ctx.wire.capture(said.network, hbFile, said.captureFilter(lab));
     const lanCapture = await ctx.wire.capture('lan', lanFile, 'arp').catch(async (error: Error) => {
       await hbCapture.stop();
       throw error;
@@ -53,7 +58,7 @@ export const heartbeatWireCheck: Check = {
     let onAt = 0;
     let taker: string | undefined;
     try {
-      await sleep(5000);
+      await sleep(lead * 1000);
       offAt = Date.now() / 1000;
       await ctx.machines.powerOff(master.name);
       offDone = Date.now() / 1000;
@@ -73,20 +78,30 @@ export const heartbeatWireCheck: Check = {
 
     const hb = await hbCapture.packets();
     const arp = await lanCapture.packets();
-    const captureStart = hb[0]?.time ?? offAt - 5;
+    const captureStart = hb[0]?.time ?? offAt - lead;
+    const from = Math.max(captureStart, offAt - lead + 1);
     const problems: string[] = [];
     const evidence: string[] = [`pcaps: ${hbFile} (captured on ${hbCapture.source}), ${lanFile} (on ${lanCapture.source}); open them in Wireshark`];
+    const every = `every ${interval === 1 ? 'second' : `${interval} s`}`;
     for (const h of balancers(lab)) {
-      const sent = heartbeatsFrom(hb, h.heartbeat!, bcast, port);
-      const share = coverage(sent, Math.max(captureStart, offAt - 4), offAt);
-      evidence.push(`${h.heartbeat} → ${bcast}:${port}: ${sent.filter((p) => p.time < offAt).length} packets in the ${(offAt - Math.max(captureStart, offAt - 4)).toFixed(0)} s before power off, in ${(share * 100).toFixed(0)}% of the seconds`);
+      const sent = said.from(hb, h, lab);
+      const share = coverage(sent, from, offAt, interval);
+      evidence.push(`${h.name}: ${said.describe(lab)}: ${sent.filter((p) => p.time < offAt).length} packets in the ${(offAt - from).toFixed(0)} s before power off, ${every} in ${(share * 100).toFixed(0)}% of them`);
       if (sent[0]) evidence.push(`  ${describePacket(sent[0])}`);
-      if (share < 0.75) problems.push(`V6: ${h.name} broadcast heartbeats in only ${(share * 100).toFixed(0)}% of the seconds before power off`);
+      const announces = said.sentBy === 'every member' || h.name === master.name;
+      if (announces && share < 0.75) problems.push(`V6: ${h.name} announced itself (${said.describe(lab)}) ${every} in only ${(share * 100).toFixed(0)}% of the time before power off`);
+      if (!announces && sent.some((p) => p.time >= from && p.time < offAt)) problems.push(`V6: ${h.name}, a standby, announced itself while ${master.name} was active (${stack.title}: only the active member does)`);
     }
-    const fromMaster = heartbeatsFrom(hb, master.heartbeat!, bcast, port);
+    if (said.sentBy === 'the active member') evidence.push(`${stack.title}: only the member that holds the VIP announces itself; the standbys keep quiet until it stops`);
+    const fromMaster = said.from(hb, master, lab);
     const silentWhileOff = fromMaster.filter((p) => p.time > offDone + 0.2 && p.time < onAt);
-    evidence.push(`${master.heartbeat} while off (${(onAt - offDone).toFixed(1)} s): ${silentWhileOff.length} packets`);
+    evidence.push(`${master.name} while off (${(onAt - offDone).toFixed(1)} s): ${silentWhileOff.length} packets`);
     if (silentWhileOff.length > 0) problems.push(`V7: ${master.name} kept sending while powered off`);
+    const takerSaid = taker && taker !== master.name ? said.from(hb, findHost(lab, taker), lab).filter((p) => p.time > offDone && p.time < onAt) : [];
+    if (taker && taker !== master.name) {
+      evidence.push(`${taker} while ${master.name} was off: ${takerSaid.length} packets`);
+      if (takerSaid.length === 0) problems.push(`V7: ${taker} took the VIP but did not announce itself (${said.describe(lab)}) while ${master.name} was off`);
+    }
     const takerMac = taker ? macs.get(taker) : undefined;
     const garps = gratuitousArps(arp, lab.vip.address).filter((p) => p.time > offAt && p.time < onAt && p.srcMac === takerMac);
     if (garps[0]) evidence.push(`gratuitous ARP for ${lab.vip.address} from ${taker} (${takerMac}) ${(garps[0].time - offAt).toFixed(2)} s after power off: ${garps.length} packets`, `  ${describePacket(garps[0])}`);
@@ -97,7 +112,7 @@ export const heartbeatWireCheck: Check = {
       passed: problems.length === 0,
       summary:
         problems.length === 0
-          ? `heartbeats from ${balancers(lab).map((h) => h.heartbeat).join(' and ')} every second; ${master.name} silent while off; ${taker} announced ${lab.vip.address} by gratuitous ARP ${(garps[0]!.time - offAt).toFixed(2)} s after power off`
+          ? `${said.sentBy === 'every member' ? `heartbeats from ${balancers(lab).map((h) => h.heartbeat).join(' and ')}` : `announcements from ${master.name}`} ${every}; ${master.name} silent while off; ${taker} announced ${lab.vip.address} by gratuitous ARP ${(garps[0]!.time - offAt).toFixed(2)} s after power off`
           : problems.join('; '),
       evidence,
     };

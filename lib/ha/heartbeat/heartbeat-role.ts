@@ -1,22 +1,28 @@
 // T4–T7 and T11: Heartbeat on the balancers, broadcasting on the heartbeat interface (found by its
 // address), the VIP as its one resource, restarted once when any of its files changes.
 import { basename } from 'node:path';
-import { file } from '../lib/engine/modules/file.ts';
-import { packages } from '../lib/engine/modules/packages.ts';
-import { service } from '../lib/engine/modules/service.ts';
-import { template } from '../lib/engine/modules/template.ts';
-import type { Role } from '../lib/engine/role.ts';
-import { balancers, masterBalancer } from '../lib/lab/model.ts';
-import { renderTemplate } from '../lib/render/templates.ts';
-import { heartbeatInterface, lanInterface } from './interfaces.ts';
+import { file } from '../../engine/modules/file.ts';
+import { packages } from '../../engine/modules/packages.ts';
+import { service } from '../../engine/modules/service.ts';
+import { template } from '../../engine/modules/template.ts';
+import type { Role } from '../../engine/role.ts';
+import { balancers, masterBalancer } from '../../lab/model.ts';
+import { renderTemplate } from '../../render/templates.ts';
+import { secretValue } from '../../state/secret-spec.ts';
+import { heartbeatInterface, lanInterface } from '../../../roles/interfaces.ts';
 
 const RESTART = 'restart heartbeat';
+
+/** The name of the authkeys secret in the lab's secrets. */
+export const HEARTBEAT_AUTHKEY = 'heartbeatAuthkey';
+
+/** net-tools: Heartbeat's IPaddr resource agent calls ifconfig. */
+export const HEARTBEAT_PACKAGES = ['heartbeat', 'net-tools'];
 
 export const heartbeatRole: Role = {
   name: 'heartbeat',
   tasks: (ctx) => [
-    // net-tools: Heartbeat's IPaddr resource agent calls ifconfig.
-    packages({ name: 'T4 install heartbeat', packages: ['heartbeat', 'net-tools'], tags: ['T4'] }),
+    packages({ name: 'T4 install heartbeat', packages: HEARTBEAT_PACKAGES, tags: ['T4'] }),
     template({
       name: 'T5 /etc/ha.d/ha.cf',
       path: '/etc/ha.d/ha.cf',
@@ -28,7 +34,7 @@ export const heartbeatRole: Role = {
     file({
       name: 'T6 /etc/ha.d/authkeys (sha1, per-lab secret)',
       path: '/etc/ha.d/authkeys',
-      content: renderTemplate('heartbeat/authkeys.njk', { key: ctx.secrets.heartbeatAuthkey }),
+      content: renderTemplate('heartbeat/authkeys.njk', { key: secretValue(ctx.secrets, HEARTBEAT_AUTHKEY) }),
       mode: '0600',
       secret: true,
       notify: [RESTART],

@@ -1,0 +1,62 @@
+// An HA stack: what keeps the VIP on one balancer and moves it when that one dies (the
+// tutorial's is Heartbeat). Everything the rest of hafarm needs of it is here, so a second
+// stack is a folder under lib/ha/ and one line in lib/ha/stacks.ts, and no check changes:
+// - provisioning: its role and the Debian packages that role installs;
+// - state: the per-lab secrets it needs;
+// - verification: whether the master takes the VIP back (V5), how long a fresh start may take
+//   to serve, what in its log proves a takeover and a release (V4, V5), and how its members
+//   announce themselves on the wire (V6, V7).
+import type { Role } from '../engine/role.ts';
+import type { Host, Lab } from '../lab/model.ts';
+import type { SecretSpec } from '../state/secret-spec.ts';
+import type { Packet } from '../verify/pcap.ts';
+
+/** Lines of the stack's log, matched with grep -E, that show a moment of the failover. */
+export interface LogEvidence {
+  /** grep -E pattern for the lines worth quoting */
+  pattern: string;
+  /** whether one of those lines is the proof itself */
+  proves(line: string): boolean;
+  /** for the FAIL summary: what was looked for */
+  expected: string;
+}
+
+/** How the stack's members make themselves known on a network, as V6/V7 capture it. */
+export interface Announcements {
+  /** the lab network they go out on */
+  network: 'heartbeat';
+  /** tcpdump's filter for them */
+  captureFilter(lab: Lab): string;
+  /** the announcements one member sent */
+  from(packets: Packet[], member: Host, lab: Lab): Packet[];
+  /** Heartbeat: every member, all the time; VRRP: only the one that holds the VIP */
+  sentBy: 'every member' | 'the active member';
+  /** seconds between two announcements of one member */
+  intervalSeconds(lab: Lab): number;
+  /** for the evidence: "UDP broadcasts to 10.100.100.255:694" */
+  describe(lab: Lab): string;
+}
+
+export interface HaStack {
+  /** its value in the definition */
+  name: string;
+  /** as people write it: "Heartbeat" */
+  title: string;
+  /** provisions the stack on the balancers, after the network and before HAProxy */
+  role: Role;
+  /** what the role installs: the namespace provider's local repository must hold them */
+  packages: string[];
+  /** generated once per lab, kept in its state folder (mode 600), printed only on request */
+  secrets: SecretSpec[];
+  /** whether the master takes the VIP back when it comes back (the tutorial's auto_failback) */
+  failsBack(lab: Lab): boolean;
+  /** at most how long, in seconds, a stack that just started takes to put the VIP on the master */
+  startupSeconds(lab: Lab): number;
+  /** the log on the balancers that tells what the stack did */
+  logFile(lab: Lab): string;
+  /** on the standby that takes over, after the master died (V4) */
+  takeover(lab: Lab, master: string): LogEvidence;
+  /** on the standby that gives the VIP back to a returning master (V5) */
+  release(lab: Lab, master: string): LogEvidence;
+  announcements: Announcements;
+}

@@ -1,0 +1,47 @@
+// The tutorial's HA stack: Heartbeat 3 in its v1 (haresources) mode, the VIP its one resource
+// on the master, status packets broadcast on the heartbeat network (T4–T7, T11).
+import { randomBytes } from 'node:crypto';
+import { broadcast } from '../../lab/ipv4.ts';
+import { text } from '../../state/state-json.ts';
+import type { HaStack } from '../ha-stack.ts';
+import { heartbeatsFrom } from './heartbeat-packets.ts';
+import { HEARTBEAT_AUTHKEY, HEARTBEAT_PACKAGES, heartbeatRole } from './heartbeat-role.ts';
+
+export const heartbeatStack: HaStack = {
+  name: 'heartbeat',
+  title: 'Heartbeat',
+  role: heartbeatRole,
+  packages: HEARTBEAT_PACKAGES,
+  secrets: [
+    {
+      name: HEARTBEAT_AUTHKEY,
+      generate: () => randomBytes(24).toString('hex'),
+      // it goes into authkeys as it is: a space or a line break would add directives
+      check: text(/^[0-9a-f]{48}$/, '48 lowercase hexadecimal digits', { secret: true }),
+      describe: 'heartbeat key (sha1, /etc/ha.d/authkeys)',
+    },
+  ],
+  failsBack: (lab) => lab.heartbeat.autoFailback,
+  // Both balancers wait initdead for each other after a start, the master a deadtime more to be
+  // sure of its peer, then a keepalive or two until the VIP is up.
+  startupSeconds: (lab) => lab.heartbeat.initdead + lab.heartbeat.deadtime + 2 * lab.heartbeat.keepalive,
+  logFile: (lab) => lab.heartbeat.logfile,
+  takeover: (_lab, master) => ({
+    pattern: `node ${master}: is dead|Taking over resource`,
+    proves: (line) => line.includes(`node ${master}: is dead`),
+    expected: `"${master}: is dead"`,
+  }),
+  release: () => ({
+    pattern: 'foreign resources|standby',
+    proves: (line) => /foreign resources|standby/.test(line),
+    expected: 'the standby giving the foreign resources back',
+  }),
+  announcements: {
+    network: 'heartbeat',
+    captureFilter: (lab) => `udp port ${lab.heartbeat.udpport}`,
+    from: (packets, member, lab) => (member.heartbeat ? heartbeatsFrom(packets, member.heartbeat, broadcast(lab.networks.heartbeat.cidr), lab.heartbeat.udpport) : []),
+    sentBy: 'every member',
+    intervalSeconds: (lab) => lab.heartbeat.keepalive,
+    describe: (lab) => `UDP broadcasts to ${broadcast(lab.networks.heartbeat.cidr)}:${lab.heartbeat.udpport}`,
+  },
+};

@@ -1,0 +1,31 @@
+// Which machine holds an address, and on which interface: asked of the machines themselves
+// with `ip`, the same on every provider and every box.
+import { quote } from '../../engine/ssh/shell-quote.ts';
+import type { MachineConnections } from './machine-connections.ts';
+
+type Reach = Pick<MachineConnections, 'exec' | 'isOff'>;
+
+/** Whether the machine holds the address on any interface; false when it is off or does not answer. */
+export async function holds(machines: Reach, host: string, address: string): Promise<boolean> {
+  if (machines.isOff(host)) return false;
+  try {
+    const result = await machines.exec(host, `ip -4 -o addr show | grep -c -F ${quote(` ${address}/`)} || true`);
+    return result.stdout.trim() !== '0' && result.stdout.trim() !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** The first of the hosts that holds the address, if any. */
+export async function holderOf(machines: Reach, hosts: string[], address: string): Promise<string | undefined> {
+  for (const host of hosts) if (await holds(machines, host, address)) return host;
+  return undefined;
+}
+
+/** The name of the machine's interface that carries an address (eth1, or enp0s8 on some boxes). */
+export async function interfaceWith(machines: Pick<MachineConnections, 'exec'>, host: string, address: string): Promise<string> {
+  const result = await machines.exec(host, `ip -o -4 addr show to ${quote(`${address}/32`)}`);
+  const iface = result.stdout.trim().split(/\s+/)[1]?.split('@')[0];
+  if (!iface) throw new Error(`${host} has no interface with ${address}`);
+  return iface;
+}

@@ -1,0 +1,36 @@
+// The namespace provider on this host: a cache of the bench's own (so a cold up really builds
+// the base image, and the user's cache is never touched), packages from the provider's own
+// repository, memory as the PSS of every process inside the machine's namespace.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { netnsNames } from '../../lib/providers/netns/names.ts';
+import { pssMiB, type BenchHost } from './bench-host.ts';
+
+export function netnsBenchHost(): BenchHost {
+  const cache = mkdtempSync(join(tmpdir(), 'hafarm-bench-cache-'));
+  const previous = process.env.XDG_CACHE_HOME;
+  process.env.XDG_CACHE_HOME = cache;
+  return {
+    describe: 'the namespace provider',
+    labText: (tutorial) => tutorial.replace(/^name: \w+$/m, 'name: bench'),
+    prepare: async () => undefined,
+    async forgetCache() {
+      rmSync(join(cache, 'hafarm'), { recursive: true, force: true });
+      return 'base image built';
+    },
+    afterUp: async () => undefined,
+    memoryMiB(lab, host) {
+      const pids = execFileSync('ip', ['netns', 'pids', netnsNames(lab).namespace(host)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+      return pssMiB(pids, (path) => readFileSync(path, 'utf8'));
+    },
+    memoryNote: "PSS of the machine's processes",
+    rounds: 5,
+    async cleanup() {
+      rmSync(cache, { recursive: true, force: true });
+      if (previous === undefined) delete process.env.XDG_CACHE_HOME;
+      else process.env.XDG_CACHE_HOME = previous;
+    },
+  };
+}
