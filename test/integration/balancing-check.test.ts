@@ -1,8 +1,9 @@
 // V1's proofs (lib/verify/checks/balancing.ts) against the real HAProxy 2.6 and nginx on
 // loopback: for every balance algorithm and cookie mode, the listen section and the nginx
 // session cookie the roles render, the page the nginx role writes, and requests from a "lab
-// machine" over a real sshd as on the Vagrant providers. V1 passes each farm that is what its
-// definition says, and fails, saying why, each farm that differs from it in one field.
+// machine" over a real sshd as on the Vagrant providers, or from a network namespace as the
+// namespace provider's client sends them. V1 passes each farm that is what its definition says,
+// and fails, saying why, each farm that differs from it in one field.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -15,13 +16,14 @@ import type { LabProvider, SshEndpoint } from '../../lib/providers/provider.ts';
 import { renderTemplate } from '../../lib/render/templates.ts';
 import { proveBalancing } from '../../lib/verify/checks/balancing.ts';
 import { webServerStats } from '../../lib/verify/checks/stats-page.ts';
-import { MachineLanClient } from '../../lib/verify/transport/lan-client.ts';
+import { MachineLanClient, NamespaceLanClient } from '../../lib/verify/transport/lan-client.ts';
 import { MachineConnections } from '../../lib/verify/transport/machine-connections.ts';
 import { waitUntil } from '../../lib/verify/steady-load.ts';
 import { haproxyConfigVars } from '../../roles/haproxy.ts';
 import { pageHtml, sessionCookieValue } from '../../roles/web-answer.ts';
 import { TUTORIAL_LAB, scratchDir } from '../helpers/cli.ts';
 import { freePort, startSshd, type TestSshd } from '../helpers/sshd.ts';
+import { createNetns, type TestNetns } from '../helpers/netns.ts';
 import { haproxyCheck } from '../helpers/validators.ts';
 
 const scratch = scratchDir('balancing');
@@ -40,6 +42,7 @@ function withClientTimeout(lab: Lab, client: string): Lab {
 }
 
 let sshd: TestSshd;
+let netns: TestNetns;
 let haproxy: ChildProcess | undefined;
 let nginx: ChildProcess | undefined;
 let haproxyPort: number;
@@ -80,12 +83,18 @@ async function startNginx(lab: Lab): Promise<void> {
   for (const port of webPorts.values()) expect(await waitUntil(() => listening(port), 10_000, 50), `nginx on ${port}`).toBeDefined();
 }
 
+/** The pages of `lab` in the roots nginx serves (it reads them at each request). */
+function writePages(lab: Lab): void {
+  for (const host of webServers(lab)) writeFileSync(join(scratch.dir, 'nginx', host.name, 'index.html'), pageHtml(lab, host.name));
+}
+
 /** HAProxy with the defaults and listen sections the haproxy role renders for `lab`, moved to loopback. */
 async function startHaproxy(lab: Lab): Promise<void> {
   await stop(haproxy);
   let cfg = renderTemplate('haproxy/haproxy.cfg.njk', haproxyConfigVars(lab, PASSWORD));
   cfg = cfg.slice(cfg.indexOf('\ndefaults'));
-  cfg = cfg.replace(/^( +)bind \S+$/m, `$1bind 127.0.0.1:${haproxyPort}`);
+  // On loopback for the machine over SSH, on the host's end of the test namespace's veth for the namespace client.
+  cfg = cfg.replace(/^( +)bind \S+$/m, `$1bind 127.0.0.1:${haproxyPort}\n$1bind ${netns.hostAddress}:${haproxyPort}`);
   for (const host of webServers(lab)) cfg = cfg.replace(`${host.lan}:80`, `127.0.0.1:${webPorts.get(host.name)}`);
   expect(cfg).not.toMatch(/192\.168\./);
   const file = join(scratch.dir, 'haproxy.cfg');
@@ -97,6 +106,7 @@ async function startHaproxy(lab: Lab): Promise<void> {
 beforeAll(async () => {
   chmodSync(scratch.dir, 0o755);
   sshd = await startSshd();
+  netns = createNetns();
   haproxyPort = await freePort();
   for (const host of webServers(labOf('roundrobin', 'prefix'))) webPorts.set(host.name, await freePort());
   await startNginx(labOf('roundrobin', 'prefix'));
@@ -111,11 +121,13 @@ afterAll(async () => {
   await stop(haproxy);
   await stop(nginx);
   await sshd?.stop();
+  netns?.remove();
   scratch.remove();
 }, 60_000);
 
 /** V1's proofs for the farm `defined`, against HAProxy running what `running` renders to. */
 async function prove(defined: Lab, running: Lab = defined) {
+  writePages(running);
   await startHaproxy(running);
   const farm = { lab: { ...defined, haproxy: { ...defined.haproxy, port: haproxyPort } }, client, statsPassword: PASSWORD };
   // The client renders its requests from the lab it was made with: the same VIP name and port.
@@ -182,5 +194,30 @@ describe('the held request', () => {
     // Ended by its PID long before curl's 60 s.
     expect(performance.now() - started).toBeLessThan(15_000);
     expect(await waitUntil(async () => (await scur()) === '0', 5000, 100)).toBeDefined();
+  }, 60_000);
+});
+
+describe("from a network namespace, as the namespace provider's client sends the requests", () => {
+  const page = 'Hola desde <{host}> & compañía';
+  const inNamespace = (lab: Lab) => ({ ...lab, vip: { ...lab.vip, address: netns.hostAddress }, haproxy: { ...lab.haproxy, port: haproxyPort } });
+
+  it('gets each page byte for byte, its last newline and its UTF-8 too', async () => {
+    const lab = inNamespace(labOf('roundrobin', 'prefix', page));
+    writePages(lab);
+    await startHaproxy(lab);
+    const answers = [];
+    const nsClient = new NamespaceLanClient(lab, netns.name);
+    for (let i = 0; i < 3; i++) answers.push((await nsClient.get())?.body);
+    expect(new Set(answers)).toEqual(new Set(webServers(lab).map((h) => pageHtml(lab, h.name))));
+    expect(answers[0]).toMatch(/compañía<\/h1><\/center>\n<\/body>\n<\/html>\n$/);
+  }, 60_000);
+
+  it('passes V1 of a leastconn farm with insert cookies, and holds a request open until released', async () => {
+    const lab = inNamespace(labOf('leastconn', 'insert', page));
+    writePages(lab);
+    await startHaproxy(lab);
+    const result = await proveBalancing({ lab, client: new NamespaceLanClient(lab, netns.name), statsPassword: PASSWORD });
+    expect(result.passed, result.summary).toBe(true);
+    expect(result.summary).toMatch(/^9 requests answered by (web\d, ){2}web\d in turn; with (web\d) busy \(a request held open\) 6 requests went to web\d, web\d in turn, none to \2; cookie JSESSIONID insert: /);
   }, 60_000);
 });
