@@ -7,7 +7,9 @@ import { service } from '../lib/engine/modules/service.ts';
 import { sysctl } from '../lib/engine/modules/sysctl.ts';
 import { template } from '../lib/render/template-task.ts';
 import type { Role } from './role-context.ts';
-import { webServers, type Lab } from '../lib/lab/model.ts';
+import { HAPROXY_CHECK_DEFAULTS } from '../lib/lab/health-check.ts';
+import { haproxyTimeMs } from '../lib/lab/haproxy-time.ts';
+import { webServers, type HealthCheckSettings, type Lab } from '../lib/lab/model.ts';
 
 const RELOAD = 'reload haproxy';
 /** Debian's nginx default site listens on port 80. */
@@ -23,9 +25,21 @@ export function backendServers(lab: Lab) {
   return webServers(lab).map((h, i) => ({ name: h.name, address: h.lan, port: WEB_PORT, cookie: cookieLabel(i) }));
 }
 
+/**
+ * `check` and its settings on each server line: only those that differ from HAProxy's own, so
+ * that the tutorial's bare `check` (T8) stays as it was, and any other value is written out.
+ */
+export function healthCheckWords(check: HealthCheckSettings): string[] {
+  const words = ['check'];
+  if (haproxyTimeMs(check.inter) !== haproxyTimeMs(HAPROXY_CHECK_DEFAULTS.inter)) words.push('inter', check.inter);
+  if (check.fall !== HAPROXY_CHECK_DEFAULTS.fall) words.push('fall', String(check.fall));
+  if (check.rise !== HAPROXY_CHECK_DEFAULTS.rise) words.push('rise', String(check.rise));
+  return words;
+}
+
 /** What templates/haproxy/haproxy.cfg.njk is rendered with, here and by the host's haproxy -c check. */
 export function haproxyConfigVars(lab: Lab, password: string) {
-  return { source: basename(lab.file), hap: lab.haproxy, vip: lab.vip.address, password, servers: backendServers(lab) };
+  return { source: basename(lab.file), hap: lab.haproxy, vip: lab.vip.address, password, servers: backendServers(lab), checkWords: healthCheckWords(lab.haproxy.check) };
 }
 
 export const haproxyRole: Role = {

@@ -1,5 +1,6 @@
-// T10: nginx on the web servers, each serving "Bienvenido a nginx! (webN)" from the root that
-// the installed nginx really serves (read from its configuration, not assumed).
+// T10: nginx on the web servers, each serving the definition's page ("Bienvenido a nginx! (webN)"
+// in the tutorial) from the root that the installed nginx really serves (read from its
+// configuration, not assumed), and setting the session cookie HAProxy's persistence works with.
 import { ensureFile, renderFile } from '../lib/engine/modules/file.ts';
 import { packages } from '../lib/engine/modules/packages.ts';
 import { service } from '../lib/engine/modules/service.ts';
@@ -8,7 +9,7 @@ import { template } from '../lib/render/template-task.ts';
 import { basename } from 'node:path';
 import type { Role, RoleContext } from './role-context.ts';
 import { changed, failed, type Task, type TaskContext } from '../lib/engine/task.ts';
-import { renderTemplate } from '../lib/render/templates.ts';
+import { pageHtml, pageText, sessionCookieValue } from './web-answer.ts';
 
 /** What Debian's nginx serves; used only where no machine can be asked (lab:render). */
 export const DEBIAN_NGINX_ROOT = '/var/www/html';
@@ -20,14 +21,10 @@ export function servedRoot(config: string): string | undefined {
   return byDefault ? /^\s*root\s+([^;\s]+)\s*;/m.exec(byDefault)?.[1] : undefined;
 }
 
-export function pageOf(ctx: RoleContext): string {
-  return renderTemplate('nginx/index.html.njk', { page: ctx.lab.nginx.page.replaceAll('{host}', ctx.host.name) });
-}
-
 function indexPage(role: RoleContext): Task {
-  const spec = (root: string) => ({ path: `${root.replace(/\/$/, '')}/index.html`, content: pageOf(role), mode: '0644' });
+  const spec = (root: string) => ({ path: `${root.replace(/\/$/, '')}/index.html`, content: pageHtml(role.lab, role.host.name), mode: '0644' });
   return {
-    name: `T10 page "${role.lab.nginx.page.replaceAll('{host}', role.host.name)}" in the root nginx serves`,
+    name: `T10 page "${pageText(role.lab, role.host.name)}" in the root nginx serves`,
     tags: ['T10'],
     render: (ctx) => [renderFile(ctx, spec(DEBIAN_NGINX_ROOT))],
     async run(ctx: TaskContext) {
@@ -53,7 +50,7 @@ export const nginxRole: Role = {
       name: `T10 session cookie ${ctx.lab.haproxy.cookie.name} for HAProxy's cookie persistence`,
       path: '/etc/nginx/conf.d/hafarm-session-cookie.conf',
       src: 'nginx/session-cookie.conf.njk',
-      vars: { source: basename(ctx.lab.file), cookie: ctx.lab.haproxy.cookie.name, host: ctx.host.name },
+      vars: { source: basename(ctx.lab.file), cookie: ctx.lab.haproxy.cookie.name, mode: ctx.lab.haproxy.cookie.mode, value: sessionCookieValue(ctx.host.name) },
       notify: [RELOAD],
       tags: ['T10'],
     }),

@@ -4,12 +4,17 @@ import { formatCidr, isHostOf, overlaps } from './ipv4.ts';
 import type { FieldReader } from './yaml-fields.ts';
 import { isBalancer, type Lab } from './model.ts';
 import { LAB_NETWORK_ALLOWED, networkRangeProblem } from './network-ranges.ts';
+import { HEALTH_CHECK_BOUNDS } from './health-check.ts';
+import { haproxyTimeMs } from './haproxy-time.ts';
 
 /**
  * The namespace provider gives machine i the management address .10+i of a /24
  * (lib/providers/netns/wiring.ts, mgmtMachineAddress): .254 is the last, for the 245th host.
  */
 export const MAX_HOSTS = 245;
+
+/** The shortest `timeout client` V1's held request outlasts its requests with (lib/verify/checks/balancing.ts). */
+export const MIN_CLIENT_TIMEOUT_MS = 10_000;
 
 export function checkDefinition(r: FieldReader, lab: Lab): void {
   const { lan, heartbeat } = lab.networks;
@@ -81,8 +86,19 @@ export function checkDefinition(r: FieldReader, lab: Lab): void {
   for (const i of masters.slice(1)) {
     r.reportField(['hosts', i, 'role'], `a second master (hosts[${masters[0]}] is already master)`, 'exactly one master; the other balancers are backup');
   }
-  if (!lab.hosts.some((h) => h.role === 'backup')) r.reportField(['hosts'], 'no host has role backup: nothing to fail over to', 'at least one host with role: backup');
-  if (!lab.hosts.some((h) => h.role === 'web')) r.reportField(['hosts'], 'no host has role web: nothing to balance', 'at least one host with role: web');
+  if (!lab.hosts.some((h) => h.role === 'backup')) r.reportField(['hosts'], 'no host has role backup: nothing to fail over to', 'one host with role: backup');
+  // Heartbeat's haresources mode (R1) is a two-node protocol: its mach_down script "will only work
+  // for a two machine setup", and its resource code tracks one "other" node. With three, every
+  // backup takes the VIP when the master dies (tried on the namespace provider: lb2 and lb3 both
+  // held it, each logging "ERROR: Both machines own our resources!").
+  const backups = lab.hosts.flatMap((h, i) => (h.role === 'backup' ? [i] : []));
+  for (const i of backups.slice(1)) {
+    r.reportField(['hosts', i, 'role'], `a second backup (hosts[${backups[0]}] is already backup): with Heartbeat's haresources, every backup takes the VIP when the master dies, so two balancers would hold it at once`, 'one master and one backup; a third balancer would need a cluster manager such as Pacemaker');
+  }
+  const webCount = lab.hosts.filter((h) => h.role === 'web').length;
+  if (webCount === 0) r.reportField(['hosts'], 'no host has role web: nothing to balance', 'at least two hosts with role: web');
+  // With one server every request lands on it whatever the algorithm or the cookie says.
+  if (webCount === 1) r.reportField(['hosts'], 'one web server only: lab:verify could not tell the balance algorithm or the cookie persistence from chance (V1), nor keep the site serving while V3 powers a web server off', 'at least two hosts with role: web');
 
   const vip = lab.vip.address;
   if (!isHostOf(lan.cidr, vip)) {
@@ -91,11 +107,33 @@ export function checkDefinition(r: FieldReader, lab: Lab): void {
     r.reportField(['vip', 'address'], `${vip} is already ${lanAddresses.get(vip)}`, `a free host address of ${lanText}, not the gateway nor a host's`);
   }
 
+  checkHealthCheckWindows(r, lab);
+  // V1 keeps one server busy with a request whose body never comes while it sends others beside
+  // it; HAProxy ends such a request after `timeout client`.
+  const clientMs = haproxyTimeMs(lab.haproxy.timeouts.client);
+  if (clientMs < MIN_CLIENT_TIMEOUT_MS) {
+    r.reportField(['haproxy', 'timeouts', 'client'], `${lab.haproxy.timeouts.client} is too short for lab:verify's V1, which holds a request open to one server (its body never sent) while it sends others, and HAProxy ends it after timeout client`, `${MIN_CLIENT_TIMEOUT_MS / 1000}s or more, such as 50s (the tutorial's)`);
+  }
+
   const hb = lab.heartbeat;
   if (hb.keepalive >= hb.deadtime) {
     r.reportField(['heartbeat', 'keepalive'], `keepalive ${hb.keepalive} must be shorter than deadtime ${hb.deadtime}`, `1 to ${hb.deadtime - 1}`);
   }
   if (hb.initdead < hb.deadtime) {
     r.reportField(['heartbeat', 'initdead'], `initdead ${hb.initdead} is shorter than deadtime ${hb.deadtime}`, `${hb.deadtime} or more (Heartbeat advises twice deadtime)`);
+  }
+}
+
+/** The windows lab:verify waits for (lib/verify/health-checks.ts), from the definition's health-check settings. */
+function checkHealthCheckWindows(r: FieldReader, lab: Lab): void {
+  const { inter, fall, rise } = lab.haproxy.check;
+  const interMs = haproxyTimeMs(inter);
+  const limit = HEALTH_CHECK_BOUNDS.windowMs;
+  const s = (ms: number) => `${ms / 1000} s`;
+  if (2 * fall * interMs > limit) {
+    r.reportField(['haproxy', 'check'], `fall ${fall} × inter ${inter} gives a server ${s(2 * fall * interMs)} to show DOWN (a failing check waits inter, the next starts inter later): V3 keeps the farm under load that long`, `2 × fall × inter at most ${s(limit)}`);
+  }
+  if ((rise + 1) * interMs > limit) {
+    r.reportField(['haproxy', 'check'], `rise ${rise} × inter ${inter} gives a server that came back ${s((rise + 1) * interMs)} to show UP: V1 and V3 wait that long`, `(rise + 1) × inter at most ${s(limit)}`);
   }
 }

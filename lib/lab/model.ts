@@ -50,12 +50,29 @@ export interface HeartbeatSettings {
   debugfile: string;
 }
 
+/** How HAProxy picks a web server for a request without a persistence cookie (README: The lab definition). */
+export const BALANCE_ALGORITHMS = ['roundrobin', 'leastconn', 'source'] as const;
+export type BalanceAlgorithm = (typeof BALANCE_ALGORITHMS)[number];
+
+/** How HAProxy's persistence cookie keeps a client on its server (README: The lab definition). */
+export const COOKIE_MODES = ['prefix', 'insert', 'rewrite'] as const;
+export type CookieMode = (typeof COOKIE_MODES)[number];
+
+/** HAProxy's health checks of each web server: one every `inter`, DOWN after `fall` failures, UP after `rise` successes. */
+export interface HealthCheckSettings {
+  /** an HAProxy time such as 2s */
+  inter: string;
+  fall: number;
+  rise: number;
+}
+
 export interface HaproxySettings {
   listen: string;
   port: number;
-  balance: 'roundrobin' | 'leastconn' | 'source';
+  balance: BalanceAlgorithm;
   options: string[];
-  cookie: { name: string; mode: 'prefix' | 'insert' | 'rewrite' };
+  cookie: { name: string; mode: CookieMode };
+  check: HealthCheckSettings;
   stats: { uri: string; user: string };
   timeouts: { connect: string; client: string; server: string };
 }

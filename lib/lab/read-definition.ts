@@ -3,7 +3,8 @@
 import type { Document, Node } from 'yaml';
 import { parseCidr, isIpv4, type Cidr } from './ipv4.ts';
 import type { FieldPath, FieldReader } from './yaml-fields.ts';
-import { HOST_ROLES, LIBVIRT_DRIVERS, PROVIDER_CHOICES, type Host, type Lab } from './model.ts';
+import { BALANCE_ALGORITHMS, COOKIE_MODES, HOST_ROLES, LIBVIRT_DRIVERS, PROVIDER_CHOICES, type HealthCheckSettings, type Host, type Lab } from './model.ts';
+import { HAPROXY_CHECK_DEFAULTS, HEALTH_CHECK_BOUNDS } from './health-check.ts';
 import { HAPROXY_OPTIONS } from './haproxy-options.ts';
 import { quoted } from './printable.ts';
 import { HAPROXY_TIME_PATTERN, MAX_HAPROXY_TIME_MS, haproxyTimeMs } from './haproxy-time.ts';
@@ -81,6 +82,25 @@ function haproxyTime(r: Reader, path: FieldPath, node: unknown): string | undefi
   return r.report(path, node as Node, `${text} is ${ms === 0 ? 'zero' : 'longer than HAProxy can count'}`, `from 1us to ${MAX_HAPROXY_TIME_MS}ms (about 24.8 days), such as 5s`);
 }
 
+/** haproxy.check: each setting optional, HAProxy's own value when absent (what a bare `check` keeps). */
+function healthCheck(r: Reader, node: unknown): Partial<HealthCheckSettings> | undefined {
+  const path = ['haproxy', 'check'];
+  const map = r.map(path, node, [], ['inter', 'fall', 'rise']);
+  if (!map) return undefined;
+  const { interMs, count } = HEALTH_CHECK_BOUNDS;
+  const interAt = r.child(map, 'inter');
+  let inter: string | undefined = HAPROXY_CHECK_DEFAULTS.inter;
+  if (map.has('inter')) {
+    inter = pattern(r, [...path, 'inter'], interAt, PATTERNS.duration);
+    const ms = inter === undefined ? undefined : haproxyTimeMs(inter);
+    if (ms !== undefined && (ms < interMs.min || ms > interMs.max)) {
+      inter = r.report([...path, 'inter'], interAt as Node, `${inter} is out of range`, `from ${interMs.min}ms to ${interMs.max / 1000}s, such as 2s (HAProxy's own)`);
+    }
+  }
+  const countOf = (key: 'fall' | 'rise') => (map.has(key) ? r.int([...path, key], r.child(map, key), count.min, count.max) : HAPROXY_CHECK_DEFAULTS[key]);
+  return { inter, fall: countOf('fall'), rise: countOf('rise') };
+}
+
 function page(r: Reader, path: FieldPath, node: unknown): string | undefined {
   const text = pattern(r, path, node, PATTERNS.page);
   if (text === undefined || text.includes('{host}')) return text;
@@ -155,19 +175,20 @@ export function readDefinition(r: Reader, doc: Document, file: string): Lab | un
     debugfile: logFile(r, ['heartbeat', 'debugfile'], r.child(hbs, 'debugfile')),
   };
 
-  const hap = sub('haproxy', ['listen', 'port', 'balance', 'options', 'cookie', 'stats', 'timeouts']);
+  const hap = sub('haproxy', ['listen', 'port', 'balance', 'options', 'cookie', 'stats', 'timeouts'], ['check']);
   const cookie = hap && r.map(['haproxy', 'cookie'], r.child(hap, 'cookie'), ['name', 'mode']);
   const stats = hap && r.map(['haproxy', 'stats'], r.child(hap, 'stats'), ['uri', 'user']);
   const timeouts = hap && r.map(['haproxy', 'timeouts'], r.child(hap, 'timeouts'), ['connect', 'client', 'server']);
   const haproxy = hap && {
     listen: pattern(r, ['haproxy', 'listen'], r.child(hap, 'listen'), PATTERNS.token),
     port: port(r, ['haproxy', 'port'], r.child(hap, 'port')),
-    balance: r.oneOf(['haproxy', 'balance'], r.child(hap, 'balance'), ['roundrobin', 'leastconn', 'source'] as const),
+    balance: r.oneOf(['haproxy', 'balance'], r.child(hap, 'balance'), BALANCE_ALGORITHMS),
     options: r.oneOfList(['haproxy', 'options'], r.child(hap, 'options'), HAPROXY_OPTIONS),
     cookie: cookie && {
       name: pattern(r, ['haproxy', 'cookie', 'name'], r.child(cookie, 'name'), PATTERNS.token),
-      mode: r.oneOf(['haproxy', 'cookie', 'mode'], r.child(cookie, 'mode'), ['prefix', 'insert', 'rewrite'] as const),
+      mode: r.oneOf(['haproxy', 'cookie', 'mode'], r.child(cookie, 'mode'), COOKIE_MODES),
     },
+    check: hap.has('check') ? healthCheck(r, r.child(hap, 'check')) : { ...HAPROXY_CHECK_DEFAULTS },
     stats: stats && {
       uri: pattern(r, ['haproxy', 'stats', 'uri'], r.child(stats, 'uri'), PATTERNS.uri),
       user: pattern(r, ['haproxy', 'stats', 'user'], r.child(stats, 'user'), PATTERNS.token),

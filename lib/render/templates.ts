@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import nunjucks from 'nunjucks';
-import { UnsafeTemplateValue, commentText, configWord, htmlText, rubyString } from './template-filters.ts';
+import { UnsafeTemplateValue, commentText, configWord, configWords, htmlText, rubyString } from './template-filters.ts';
 
 export const TEMPLATE_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
 const HA_STACKS_DIR = fileURLToPath(new URL('../ha/', import.meta.url));
@@ -24,6 +24,7 @@ function env(): nunjucks.Environment {
     });
     environment.addFilter('rb', rubyString);
     environment.addFilter('word', configWord);
+    environment.addFilter('words', configWords);
     environment.addFilter('comment', commentText);
     environment.addFilter('html', htmlText);
   }

@@ -44,5 +44,7 @@ export interface Check {
   /** other demonstration IDs this check proves too */
   also?: string[];
   title: string;
+  /** the title when what the check proves depends on the definition (V1: the balance algorithm) */
+  titleFor?(lab: Lab): string;
   run(ctx: VerifyContext): Promise<Omit<CheckResult, 'id' | 'title'>>;
 }

@@ -1,8 +1,10 @@
-// HAProxy's health checks as the tutorial's haproxy.cfg leaves them (T8: a bare `check`, so the
-// defaults): one every `inter` 2 s, a server DOWN after `fall` 3 failures and UP after `rise` 2
-// successes. With no `timeout check`, a check of a dead server waits `inter` before it fails,
-// and the next one starts `inter` after that.
-export const HEALTH_CHECK = { interMs: 2000, fall: 3, rise: 2 } as const;
+// The windows HAProxy's health checks give, from the same settings the haproxy role writes into
+// haproxy.cfg (the definition's haproxy.check; a bare `check` keeps HAProxy's own: inter 2 s,
+// fall 3, rise 2). With no `timeout check` a check of a dead server fails only after `inter`
+// (HAProxy's manual: "inter" is then the whole check's timeout), and the next one starts `inter`
+// after that; fastinter and downinter, unset, are `inter` too.
+import { haproxyTimeMs } from '../lab/haproxy-time.ts';
+import type { HealthCheckSettings } from '../lab/model.ts';
 
 /** Slack for timers and for reading the stats page (over SSH on the Vagrant providers). */
 const MARGIN_MS = 2000;
@@ -11,22 +13,23 @@ const MARGIN_MS = 2000;
  * How long after a server dies the stats may take to show it DOWN: the first check starts
  * within an inter, then fall × (timeout + inter) less the last inter. 12 s with the defaults.
  */
-export function downWindowMs(): number {
-  return 2 * HEALTH_CHECK.fall * HEALTH_CHECK.interMs;
+export function downWindowMs(check: HealthCheckSettings): number {
+  return 2 * check.fall * haproxyTimeMs(check.inter);
 }
 
 /** How long to watch the stats for DOWN before a check gives up. */
-export function downDeadlineMs(): number {
-  return downWindowMs() + MARGIN_MS;
+export function downDeadlineMs(check: HealthCheckSettings): number {
+  return downWindowMs(check) + MARGIN_MS;
 }
 
 /** How long after a server answers again the stats may take to show it UP (rise checks, the first within an inter). */
-export function upDeadlineMs(): number {
-  return (HEALTH_CHECK.rise + 1) * HEALTH_CHECK.interMs + MARGIN_MS;
+export function upDeadlineMs(check: HealthCheckSettings): number {
+  return (check.rise + 1) * haproxyTimeMs(check.inter) + MARGIN_MS;
 }
 
 /** The deadline as a user reads it: its figure and where it comes from. */
-export function describeDownDeadline(): string {
+export function describeDownDeadline(check: HealthCheckSettings): string {
   const s = (ms: number) => `${ms / 1000} s`;
-  return `${s(downDeadlineMs())}: HAProxy's health-check window of ${s(downWindowMs())} (fall ${HEALTH_CHECK.fall} checks, each failing after inter ${s(HEALTH_CHECK.interMs)} and ${s(HEALTH_CHECK.interMs)} apart) + ${s(MARGIN_MS)} to see it`;
+  const inter = haproxyTimeMs(check.inter);
+  return `${s(downDeadlineMs(check))}: HAProxy's health-check window of ${s(downWindowMs(check))} (fall ${check.fall} checks, each failing after inter ${s(inter)} and ${s(inter)} apart) + ${s(MARGIN_MS)} to see it`;
 }

@@ -4,7 +4,7 @@
 // that throws (a program missing, a machine that does not answer) is that check's FAIL, never
 // the end of the run.
 import type { Check, CheckResult, VerifyContext } from './check.ts';
-import { roundRobinCheck } from './checks/round-robin.ts';
+import { balancingCheck } from './checks/balancing.ts';
 import { statsPageCheck } from './checks/stats-page.ts';
 import { failbackCheck, failoverCheck } from './checks/failover.ts';
 import { haWireCheck } from './checks/ha-wire.ts';
@@ -13,7 +13,7 @@ import { waitSettled } from './vip.ts';
 
 const SETTLE_TIMEOUT_MS = 60_000;
 
-export const CHECKS: Check[] = [roundRobinCheck, statsPageCheck, webDownCheck, failoverCheck, failbackCheck, haWireCheck];
+export const CHECKS: Check[] = [balancingCheck, statsPageCheck, webDownCheck, failoverCheck, failbackCheck, haWireCheck];
 
 export interface ChecksRun {
   results: CheckResult[];
@@ -51,6 +51,7 @@ export async function runChecks(
     const settled = await Promise.race([waitSettled(ctx, SETTLE_TIMEOUT_MS).then(() => ({}), () => ({})), stop]);
     if ('signal' in settled) interruptedBy = settled.signal;
     for (const check of interruptedBy ? [] : selected) {
+      const title = check.titleFor?.(ctx.lab) ?? check.title;
       let result: CheckResult;
       try {
         const outcome = await Promise.race([check.run(ctx).then((r) => ({ r })), stop]);
@@ -59,9 +60,9 @@ export async function runChecks(
           await ctx.machines.stopPowerOperations();
           break;
         }
-        result = { id: check.id, title: check.title, ...outcome.r };
+        result = { id: check.id, title, ...outcome.r };
       } catch (error) {
-        result = { id: check.id, title: check.title, passed: false, summary: `the check could not run: ${reason(error)}`, evidence: [] };
+        result = { id: check.id, title, passed: false, summary: `the check could not run: ${reason(error)}`, evidence: [] };
         // What it powered off is powered on before the next check begins.
         restoreProblems.push(...(await restoreLab(ctx, running)));
       }

@@ -1,5 +1,6 @@
 // Requests at a steady pace while a check breaks something, to measure what a user would see:
 // each sample is the time it was sent and whether the site answered.
+import type { PageServer } from './page-server.ts';
 import type { LanClient } from './transport/lan-client.ts';
 
 export interface Sample {
@@ -16,10 +17,6 @@ export interface Outage {
   seconds: number;
   failed: number;
   total: number;
-}
-
-export function servedBy(body: string): string | undefined {
-  return /Bienvenido a nginx! \(([^)]+)\)/.exec(body)?.[1];
 }
 
 export function outageOf(samples: Sample[]): Outage {
@@ -77,7 +74,8 @@ export interface RunningLoad {
   stop(): Promise<Sample[]>;
 }
 
-export function startLoad(client: LanClient, intervalMs = 100, timeoutMs = 500): RunningLoad {
+/** A request counts as answered when its body is a web server's page (serverOf). */
+export function startLoad(client: LanClient, serverOf: PageServer, intervalMs = 100, timeoutMs = 500): RunningLoad {
   const samples: Sample[] = [];
   const start = performance.now();
   let running = true;
@@ -93,7 +91,7 @@ export function startLoad(client: LanClient, intervalMs = 100, timeoutMs = 500):
         running = false;
         break;
       }
-      const server = answer?.status === 200 ? servedBy(answer.body) : undefined;
+      const server = answer?.status === 200 ? serverOf(answer.body) : undefined;
       samples.push({ at: (sent - start) / 1000, took: (performance.now() - sent) / 1000, ok: server !== undefined, ...(server ? { server } : {}) });
       const wait = intervalMs - (performance.now() - sent);
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
@@ -115,8 +113,8 @@ export function startLoad(client: LanClient, intervalMs = 100, timeoutMs = 500):
  * Runs `during` under steady load; the load ends when it does, also when it throws, so a check
  * that fails midway leaves no requests running. The samples are every request of the load.
  */
-export async function underLoad<T>(client: LanClient, load: { intervalMs?: number; timeoutMs?: number }, during: (load: RunningLoad) => Promise<T>): Promise<T & { all: Sample[] }> {
-  const running = startLoad(client, load.intervalMs, load.timeoutMs);
+export async function underLoad<T>(client: LanClient, serverOf: PageServer, load: { intervalMs?: number; timeoutMs?: number }, during: (load: RunningLoad) => Promise<T>): Promise<T & { all: Sample[] }> {
+  const running = startLoad(client, serverOf, load.intervalMs, load.timeoutMs);
   try {
     const value = await during(running);
     return { ...value, all: await running.stop() };

@@ -74,7 +74,7 @@ function filesRole(dir: string): Role {
   return {
     name: 'files',
     tasks: ({ host, lab: l }) => [
-      shellCommand({ name: 'T0 workdir', cmd: `mkdir -p ${dir}/${host.name}`, creates: `${dir}/${host.name}` }),
+      shellCommand({ name: 'T0 workdir', cmd: `mkdir -p ${dir}/${host.name}`, creates: `${dir}/${host.name}`, tags: ['T0'] }),
       file({ name: 'T5 ha.cf-like file', path: `${dir}/${host.name}/ha.cf`, content: `node ${host.name}\ndeadtime ${l.heartbeat.deadtime}\n`, tags: ['heartbeat'] }),
       blockInFile({ name: 'T2 hosts block', path: `${dir}/${host.name}/hosts`, marker: 'hafarm', block: l.hosts.map((h) => `${h.lan} ${h.name}`).join('\n') }),
       file({ name: 'T10 page', path: `${dir}/${host.name}/index.html`, content: `Bienvenido a nginx! (${host.name})\n`, tags: ['nginx'] }),

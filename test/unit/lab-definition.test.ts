@@ -60,6 +60,21 @@ describe('the tutorial lab (T1)', () => {
   });
 });
 
+describe('the health checks of the web servers (haproxy.check)', () => {
+  it("are HAProxy's own settings unless the definition gives others", () => {
+    expect(parseLab(TUTORIAL, '/labs/lab.yaml').haproxy.check).toEqual({ inter: '2s', fall: 3, rise: 2 });
+    // A definition written before the field existed keeps HAProxy's own, as its bare `check` did.
+    const without = TUTORIAL.replace(/  # Health checks[^]*?    rise: 2\n/, '');
+    expect(without).not.toContain('  check:');
+    expect(parseLab(without, '/labs/lab.yaml').haproxy.check).toEqual({ inter: '2s', fall: 3, rise: 2 });
+    expect(loadLab(new URL('../fixtures/labs/four-web.yaml', import.meta.url).pathname).haproxy.check).toEqual({ inter: '2s', fall: 3, rise: 2 });
+    const some = parseLab(TUTORIAL.replace('  check:\n    inter: 2s\n    fall: 3\n    rise: 2\n', '  check:\n    inter: 500ms\n    rise: 3\n'), '/labs/lab.yaml');
+    expect(some.haproxy.check).toEqual({ inter: '500ms', fall: 3, rise: 3 });
+    const all = parseLab(TUTORIAL.replace('  check:\n    inter: 2s\n    fall: 3\n    rise: 2\n', '  check:\n    inter: 10s\n    fall: 3\n    rise: 5\n'), '/labs/lab.yaml');
+    expect(all.haproxy.check).toEqual({ inter: '10s', fall: 3, rise: 5 });
+  });
+});
+
 describe('the libvirt driver (box.libvirt_driver)', () => {
   it('is kvm unless the definition asks for QEMU\'s emulation', () => {
     expect(parseLab(TUTORIAL, '/labs/lab.yaml').box.libvirtDriver).toBe('kvm');
@@ -75,10 +90,22 @@ describe('other farms are an edit of the definition', () => {
     expect(formatCidr(lab.networks.heartbeat.cidr)).toBe('10.200.0.0/24');
   });
 
-  it('loads three balancers (one master, two backups)', () => {
+  it('loads a farm unlike the tutorial in every field a check expects something of', () => {
+    const lab = loadLab(new URL('../fixtures/labs/definition-driven.yaml', import.meta.url).pathname);
+    expect(lab.haproxy).toMatchObject({ port: 8080, balance: 'leastconn', cookie: { name: 'SERVERID', mode: 'insert' }, check: { inter: '1s', fall: 2, rise: 3 }, stats: { uri: '/estadisticas', user: 'operador' } });
+    expect(lab.nginx.page).toBe('Hola desde <{host}> & compañía');
+    expect(webServers(lab)).toHaveLength(4);
+  });
+
+  it('refuses three balancers (one master, two backups) at the second backup: Heartbeat R1 is for two nodes', () => {
     const text = TUTORIAL.replace('  - name: web1\n', '  - name: haproxy3\n    role: backup\n    lan: 192.168.1.110\n    heartbeat: 10.100.100.3\n  - name: web1\n');
-    const lab = parseLab(text, '/labs/three.yaml');
-    expect(balancers(lab).map((h) => `${h.name}:${h.role}`)).toEqual(['haproxy1:master', 'haproxy2:backup', 'haproxy3:backup']);
+    const issues = issuesOf(text);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ field: 'hosts[2].role', line: lineOf(text, 'haproxy3') + 1, allowed: 'one master and one backup; a third balancer would need a cluster manager such as Pacemaker' });
+    expect(issues[0]!.problem).toBe("a second backup (hosts[1] is already backup): with Heartbeat's haresources, every backup takes the VIP when the master dies, so two balancers would hold it at once");
+    // The two balancers of the tutorial, in any place of the list, are a farm.
+    const moved = TUTORIAL.replace(/  - name: haproxy2\n(    .*\n){3}/, '').replace('  - name: web3\n', '  - name: haproxy2\n    role: backup\n    lan: 192.168.1.102\n    heartbeat: 10.100.100.2\n  - name: web3\n');
+    expect(balancers(parseLab(moved, '/labs/two.yaml')).map((h) => `${h.name}:${h.role}`)).toEqual(['haproxy1:master', 'haproxy2:backup']);
   });
 });
 
@@ -145,6 +172,7 @@ const BAD: BadCase[] = [
   { name: 'HAProxy options not a list', edit: (t) => t.replace('options: [httpclose, forwardfor]', 'options: httpclose'), field: 'haproxy.options', problem: /must be a list/ },
   { name: 'timeout past 2^31 ms', edit: (t) => t.replace('connect: 5s', 'connect: 2147483648ms'), field: 'haproxy.timeouts.connect', problem: /2147483648ms is longer than HAProxy can count/, allowed: /2147483647ms/ },
   { name: 'timeout of 25 days', edit: (t) => t.replace('client: 50s', 'client: 25d'), field: 'haproxy.timeouts.client', problem: /25d is longer than HAProxy can count/ },
+  { name: 'client timeout V1 cannot hold a request through', edit: (t) => t.replace('client: 50s', 'client: 5s'), field: 'haproxy.timeouts.client', problem: /^5s is too short for lab:verify's V1, which holds a request open to one server .* and HAProxy ends it after timeout client$/, allowed: /^10s or more/, at: 'client: 5s' },
   { name: 'timeout of zero', edit: (t) => t.replace('server: 50s', 'server: 0s'), field: 'haproxy.timeouts.server', problem: /0s is zero/ },
   { name: 'timeout with an unknown unit', edit: (t) => t.replace('server: 50s', 'server: 50y'), field: 'haproxy.timeouts.server', problem: /"50y" is not valid/, allowed: /HAProxy time/ },
   { name: '"#" in stats.uri (HAProxy cut it there)', edit: (t) => t.replace('uri: /haproxy?stats', 'uri: "/haproxy?stats#x"'), field: 'haproxy.stats.uri', problem: /is not valid/, allowed: /a path starting with "\/"/ },
@@ -170,6 +198,15 @@ const BAD: BadCase[] = [
   { name: 'a public LAN', edit: (t) => t.replace('cidr: 192.168.1.0/24', 'cidr: 8.8.8.0/24'), field: 'networks.lan.cidr', problem: /8\.8\.8\.0\/24 is not a private network/ },
   { name: "a heartbeat network over the namespace provider's management range", edit: (t) => t.replace('cidr: 10.100.100.0/24', 'cidr: 10.208.0.0/12'), field: 'networks.heartbeat.cidr', problem: /covers 10\.213\.0\.0\/16/ },
   { name: 'a LAN with no address left for the client', edit: (t) => t.replace('cidr: 192.168.1.0/24', 'cidr: 192.168.1.96/29').replace('gateway: 192.168.1.1', 'gateway: 192.168.1.97').replace('address: 192.168.1.100', 'address: 192.168.1.98').replace('lan: 192.168.1.101', 'lan: 192.168.1.99').replace('lan: 192.168.1.105', 'lan: 192.168.1.100'), field: 'networks.lan.cidr', problem: /has 6 host addresses: the gateway, the VIP and 5 hosts leave none/, allowed: /at least 8/ },
+  { name: 'one web server only', edit: (t) => t.replace(/  - name: web2\n(.*\n)*?(?=\n# T5)/, ''), field: 'hosts', problem: /one web server only: lab:verify could not tell the balance algorithm or the cookie persistence from chance/, allowed: /at least two hosts with role: web/, at: 'hosts:' },
+  { name: 'health check: unknown setting', edit: (t) => t.replace('  check:\n    inter: 2s\n    fall: 3\n    rise: 2\n', '  check:\n    interval: 2s\n'), field: 'haproxy.check.interval', problem: /unknown field/, allowed: /inter, fall, rise/, at: 'interval: 2s' },
+  { name: 'health check: inter not a time', edit: (t) => t.replace('  check:\n    inter: 2s\n    fall: 3\n    rise: 2\n', '  check:\n    inter: 2 s\n'), field: 'haproxy.check.inter', problem: /"2 s" is not valid/, allowed: /HAProxy time/ },
+  { name: 'health check: inter too short', edit: (t) => t.replace('  check:\n    inter: 2s\n    fall: 3\n    rise: 2\n', '  check:\n    inter: 50ms\n'), field: 'haproxy.check.inter', problem: /50ms is out of range/, allowed: /from 100ms to 10s/, at: 'inter: 50ms' },
+  { name: 'health check: inter too long', edit: (t) => t.replace('  check:\n    inter: 2s\n    fall: 3\n    rise: 2\n', '  check:\n    inter: 1m\n'), field: 'haproxy.check.inter', problem: /1m is out of range/ },
+  { name: 'health check: fall 0', edit: (t) => t.replace('  check:\n    inter: 2s\n    fall: 3\n    rise: 2\n', '  check:\n    fall: 0\n'), field: 'haproxy.check.fall', problem: /0 is out of range/, allowed: /1 to 10/ },
+  { name: 'health check: rise not a number', edit: (t) => t.replace('  check:\n    inter: 2s\n    fall: 3\n    rise: 2\n', '  check:\n    rise: two\n'), field: 'haproxy.check.rise', problem: /must be a whole number/ },
+  { name: 'health check: a DOWN window V3 cannot wait for', edit: (t) => t.replace('  check:\n    inter: 2s\n    fall: 3\n    rise: 2\n', '  check:\n    inter: 5s\n    fall: 7\n'), field: 'haproxy.check', problem: /fall 7 × inter 5s gives a server 70 s to show DOWN .*V3 keeps the farm under load that long/, allowed: /2 × fall × inter at most 60 s/, at: 'check:' },
+  { name: 'health check: an UP window V1 cannot wait for', edit: (t) => t.replace('  check:\n    inter: 2s\n    fall: 3\n    rise: 2\n', '  check:\n    inter: 10s\n    fall: 1\n    rise: 6\n'), field: 'haproxy.check', problem: /rise 6 × inter 10s gives a server that came back 70 s to show UP/, allowed: /\(rise \+ 1\) × inter at most 60 s/ },
   { name: 'page without {host}', edit: (t) => t.replace('"Bienvenido a nginx! ({host})"', '"Bienvenido a nginx!"'), field: 'nginx.page', problem: /has no \{host\}/ },
   { name: 'page of two lines', edit: (t) => t.replace('"Bienvenido a nginx! ({host})"', '"Bienvenido\\n({host})"'), field: 'nginx.page', problem: /is not valid/, allowed: /one line of text/ },
   { name: 'page with a terminal escape', edit: (t) => t.replace('"Bienvenido a nginx! ({host})"', '"\\e[2J({host})"'), field: 'nginx.page', problem: /is not valid/ },

@@ -40,7 +40,7 @@ function memoryLab() {
   const ctx = {
     lab,
     provider: provider as LabProvider,
-    client: { get: async () => ({ status: 200, headers: {}, body: 'Bienvenido a nginx! (web1)' }) },
+    client: { get: async () => ({ status: 200, headers: {}, setCookies: [], body: 'Bienvenido a nginx! (web1)' }), hold: async () => ({ release: async () => undefined }) },
     machines,
     statsPassword: 'x',
     wire: { reportDir: '/nonexistent', capture: () => Promise.reject(new Error('no captures here')) },

@@ -1,7 +1,7 @@
 // The template filters (issue 18, item 3): every value lands in a generated file escaped for its
 // format or not at all, and the tutorial's files come out as before.
 import { describe, expect, it } from 'vitest';
-import { UnsafeTemplateValue, commentText, configWord, htmlText, rubyString } from '../../lib/render/template-filters.ts';
+import { UnsafeTemplateValue, commentText, configWord, configWords, htmlText, rubyString } from '../../lib/render/template-filters.ts';
 import { renderTemplate } from '../../lib/render/templates.ts';
 
 describe('configWord: one word of a configuration line', () => {
@@ -22,6 +22,19 @@ describe('configWord: one word of a configuration line', () => {
     ['nothing', ''],
   ])('stops the render on %s', (_name, value) => {
     expect(() => configWord(value)).toThrow(UnsafeTemplateValue);
+  });
+});
+
+describe('configWords: several words of one configuration line', () => {
+  it('joins the words with a space, each held to configWord', () => {
+    expect(configWords(['check'])).toBe('check');
+    expect(configWords(['check', 'inter', '500ms', 'rise', 3])).toBe('check inter 500ms rise 3');
+    expect(() => configWords(['check', 'a b'])).toThrow(UnsafeTemplateValue);
+    expect(() => configWords(['check', 'x\n    stats admin if TRUE'])).toThrow(UnsafeTemplateValue);
+  });
+
+  it('stops the render on anything but a non-empty list', () => {
+    for (const value of [[], 'check', undefined, { 0: 'check' }]) expect(() => configWords(value)).toThrow(UnsafeTemplateValue);
   });
 });
 
@@ -56,11 +69,18 @@ describe('templates with hostile values', () => {
     vip: '192.168.1.100',
     password,
     servers: [{ name: 'web1', address: '192.168.1.103', port: 80, cookie: 'A' }],
+    checkWords: ['check'],
   });
 
   it('haproxy.cfg: a stats password with a newline stops the render, naming the template', () => {
     expect(renderTemplate('haproxy/haproxy.cfg.njk', haproxyVars('s3cret'))).toContain('stats auth admin:s3cret\n');
     expect(() => renderTemplate('haproxy/haproxy.cfg.njk', haproxyVars('x\n    stats admin if TRUE'))).toThrow(/^templates\/haproxy\/haproxy\.cfg\.njk: "x\\n    stats admin if TRUE" cannot be written into a configuration line/);
+  });
+
+  it('haproxy.cfg: the health-check words go on each server line, one word each, or stop the render', () => {
+    expect(renderTemplate('haproxy/haproxy.cfg.njk', { ...haproxyVars('s3cret'), checkWords: ['check', 'inter', '3s', 'fall', '2'] })).toContain('    server web1 192.168.1.103:80 cookie A check inter 3s fall 2\n');
+    expect(() => renderTemplate('haproxy/haproxy.cfg.njk', { ...haproxyVars('s3cret'), checkWords: ['check', 'inter 3s\n    stats admin if TRUE'] })).toThrow(UnsafeTemplateValue);
+    expect(() => renderTemplate('haproxy/haproxy.cfg.njk', { ...haproxyVars('s3cret'), checkWords: [] })).toThrow(UnsafeTemplateValue);
   });
 
   it('authkeys, ha.cf, haresources: a newline in a secret or an interface name stops the render', () => {

@@ -6,6 +6,7 @@ import { haStackOf } from '../../ha/stacks.ts';
 import { balancers, masterBalancer, type Lab } from '../../lab/model.ts';
 import type { Check, VerifyContext } from '../check.ts';
 import { linesSince, markLog, type LogMark } from '../log-window.ts';
+import { pageServer } from '../page-server.ts';
 import { markPower, outageOf, underLoad, waitUntil, type Sample, type Timeline, type TimelineEvent } from '../steady-load.ts';
 import { vipHolder } from '../vip.ts';
 
@@ -30,7 +31,7 @@ function describe(samples: Sample[], since: string): string {
 
 /** Powers the master off and waits for a standby to serve; returns the samples after power off. */
 async function failOver(ctx: VerifyContext, master: string): Promise<{ samples: Sample[]; timeline: Timeline; taker?: string; seconds?: number }> {
-  const { off, events, taker, seconds, all } = await underLoad(ctx.client, {}, async (load) => {
+  const { off, events, taker, seconds, all } = await underLoad(ctx.client, pageServer(ctx.lab), {}, async (load) => {
     await new Promise((r) => setTimeout(r, 1000));
     const off = load.samples.length;
     const events: TimelineEvent[] = [await markPower(load, `${master} powered off`, () => ctx.machines.powerOff(master))];
@@ -83,7 +84,7 @@ export const failbackCheck: Check = {
     if ((await ctx.provider.status()).find((m) => m.host === master)?.state === 'running') await failOver(ctx, master);
     const standby = standbys(ctx.lab)[0];
     const mark = standby ? await markLog(ctx.machines, standby, stack.logFile(ctx.lab)) : undefined;
-    const { on, events, seconds, booted, all } = await underLoad(ctx.client, {}, async (load) => {
+    const { on, events, seconds, booted, all } = await underLoad(ctx.client, pageServer(ctx.lab), {}, async (load) => {
       await new Promise((r) => setTimeout(r, 500));
       const on = load.samples.length;
       const booted = await markPower(load, `${master} powered on`, () => ctx.machines.powerOn(master));

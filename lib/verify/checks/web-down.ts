@@ -4,11 +4,12 @@
 // it comes back UP.
 import { webServers, type Lab } from '../../lab/model.ts';
 import type { Check } from '../check.ts';
-import { describeDownDeadline, downDeadlineMs, downWindowMs } from '../health-checks.ts';
+import { describeDownDeadline, downDeadlineMs, downWindowMs, upDeadlineMs } from '../health-checks.ts';
+import { pageServer } from '../page-server.ts';
 import { haproxyMs, markPower, outageOf, underLoad, waitUntil, type TimelineEvent } from '../steady-load.ts';
 import { serversNotUp, webServerStats } from './stats-page.ts';
 
-/** A tolerance, not a measure: for every server UP before, and web2 booted and UP after. */
+/** A tolerance, not a measure: for every server UP before, and web2's services started after it booted. */
 const SETTLE_MS = 30_000;
 
 /** The web server V3 powers off: web2 in the tutorial, the second web server (or the only one). */
@@ -22,6 +23,9 @@ export const webDownCheck: Check = {
   title: 'a web server goes down',
   async run(ctx) {
     const victim = webDownTarget(ctx.lab);
+    const check = ctx.lab.haproxy.check;
+    // Back UP: its services start, then HAProxy's rise checks see it.
+    const backMs = SETTLE_MS + upDeadlineMs(check);
     let notUp: string[] = [];
     const allUp = await waitUntil(async () => (notUp = await serversNotUp(ctx)).length === 0, SETTLE_MS, 500);
     if (allUp === undefined) return { passed: false, summary: `not every web server is UP to begin with (HAProxy's stats: ${notUp.join(', ')})`, evidence: [] };
@@ -29,7 +33,7 @@ export const webDownCheck: Check = {
     // A request HAProxy had sent to the dead server is retried elsewhere once `timeout connect`
     // expires: the client waits as long as a browser would, so only real failures count.
     const timeoutMs = haproxyMs(ctx.lab.haproxy.timeouts.connect) * 2 + 2000;
-    const { offIndex, off, events, down, detected, sessionsAtDown, sessionsLater, all } = await underLoad(ctx.client, { timeoutMs }, async (load) => {
+    const { offIndex, off, events, down, detected, sessionsAtDown, sessionsLater, all } = await underLoad(ctx.client, pageServer(ctx.lab), { timeoutMs }, async (load) => {
       await new Promise((r) => setTimeout(r, 1000));
       const offIndex = load.samples.length;
       const off = await markPower(load, `${victim} powered off`, () => ctx.machines.powerOff(victim));
@@ -41,7 +45,7 @@ export const webDownCheck: Check = {
         down = (await webServerStats(ctx))?.get(victim);
         if (down?.status === 'DOWN') detectedAt = performance.now();
         return detectedAt !== undefined;
-      }, downDeadlineMs(), 250);
+      }, downDeadlineMs(check), 250);
       const detected = detectedAt === undefined ? undefined : (detectedAt - offAt) / 1000;
       if (detected !== undefined) events.push({ at: events[0]!.at + detected, label: `${victim} DOWN in the stats` });
       const sessionsAtDown = Number(down?.stot ?? 0);
@@ -52,18 +56,18 @@ export const webDownCheck: Check = {
     const outage = outageOf(all.slice(offIndex));
 
     const on = await markPower({ now: () => performance.now() / 1000 }, `${victim} powered on`, () => ctx.machines.powerOn(victim));
-    const back = await waitUntil(async () => (await webServerStats(ctx))?.get(victim)?.status === 'UP', SETTLE_MS, 500);
+    const back = await waitUntil(async () => (await webServerStats(ctx))?.get(victim)?.status === 'UP', backMs, 500);
 
     const problems = [
-      ...(detected === undefined ? [`${victim} never showed DOWN within ${describeDownDeadline()} of power off`] : []),
+      ...(detected === undefined ? [`${victim} never showed DOWN within ${describeDownDeadline(check)} of power off`] : []),
       ...(sessionsLater !== sessionsAtDown ? [`${victim} still got sessions after DOWN (${sessionsAtDown} → ${sessionsLater})`] : []),
-      ...(back === undefined ? [`${victim} did not come back UP within ${SETTLE_MS / 1000} s of power on`] : []),
+      ...(back === undefined ? [`${victim} did not come back UP within ${backMs / 1000} s of power on`] : []),
     ];
     return {
       passed: problems.length === 0,
       summary:
         problems.length === 0
-          ? `${victim} DOWN (${down?.check_status || 'check failed'}) ${detected!.toFixed(2)} s after power off (limit ${downDeadlineMs() / 1000} s: a ${downWindowMs() / 1000} s health-check window + ${(downDeadlineMs() - downWindowMs()) / 1000} s), no request sent to it since; ${outage.failed} of ${outage.total} requests failed (goal 0); UP again ${back!.toFixed(2)} s after it booted`
+          ? `${victim} DOWN (${down?.check_status || 'check failed'}) ${detected!.toFixed(2)} s after power off (limit ${downDeadlineMs(check) / 1000} s: a ${downWindowMs(check) / 1000} s health-check window + ${(downDeadlineMs(check) - downWindowMs(check)) / 1000} s), no request sent to it since; ${outage.failed} of ${outage.total} requests failed (goal 0); UP again ${back!.toFixed(2)} s after it booted`
           : problems.join('; '),
       // The figures count from the moment each power command returned: on the Vagrant providers it takes seconds.
       evidence: [`stats ${victim}: status ${down?.status ?? '?'} ${down?.check_status ?? ''}, sessions ${sessionsAtDown} then ${sessionsLater}`, `times from the moment the power commands returned: ${off.label}; ${on.label}`],

@@ -1,4 +1,5 @@
 // Requests to the site from a client on the LAN, as the tutorial's browser made them.
+import { randomBytes } from 'node:crypto';
 import { execa } from 'execa';
 import { command } from '../../engine/ssh/shell-quote.ts';
 import type { Lab } from '../../lab/model.ts';
@@ -7,7 +8,10 @@ import type { MachineConnections } from './machine-connections.ts';
 
 export interface HttpAnswer {
   status: number;
+  /** by lower-case name; a header sent twice holds its last value */
   headers: Record<string, string>;
+  /** every Set-Cookie header, in order: two cookies of one name must not hide each other (V1) */
+  setCookies: string[];
   body: string;
 }
 
@@ -19,9 +23,23 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
+/** A request whose body never finishes: HAProxy keeps its connection to the server open until release(). */
+export interface HeldRequest {
+  release(): Promise<void>;
+}
+
+export interface HoldOptions {
+  /** the Cookie header, to pick the server (HAProxy's persistence cookie) */
+  cookie: string;
+  /** the longest it stays open, if release() does not come first */
+  seconds: number;
+}
+
 export interface LanClient {
   /** undefined when nothing answered in time */
   get(options?: RequestOptions): Promise<HttpAnswer | undefined>;
+  /** Opens a request and leaves it unfinished, so that one server has a connection open (V1's busy server). */
+  hold(options: HoldOptions): Promise<HeldRequest>;
 }
 
 /** Splits curl's `-D -` output (headers, blank line, body) into an answer. */
@@ -34,11 +52,15 @@ export function parseHttpAnswer(raw: string): HttpAnswer | undefined {
   const status = /^HTTP\/[\d.]+ (\d{3})/.exec(head[0] ?? '')?.[1];
   if (!status) return undefined;
   const headers: Record<string, string> = {};
+  const setCookies: string[] = [];
   for (const line of head.slice(1)) {
     const at = line.indexOf(':');
-    if (at > 0) headers[line.slice(0, at).trim().toLowerCase()] = line.slice(at + 1).trim();
+    if (at <= 0) continue;
+    const name = line.slice(0, at).trim().toLowerCase();
+    headers[name] = line.slice(at + 1).trim();
+    if (name === 'set-cookie') setCookies.push(headers[name]);
   }
-  return { status: Number(status), headers, body: blocks.slice(index + 1).join('\n\n') };
+  return { status: Number(status), headers, setCookies, body: blocks.slice(index + 1).join('\n\n') };
 }
 
 /** curl's command line for one request to the site, by name, the name resolved to the VIP. */
@@ -53,6 +75,24 @@ export function curlArgs(lab: Lab, options: RequestOptions): string[] {
   return args;
 }
 
+/**
+ * The held request: a POST announcing a body far longer than what follows, so HAProxy forwards
+ * it to a server and then waits for the rest with that connection open. Its first 32 KiB of
+ * body fill HAProxy's buffer (tune.bufsize, 16 KiB by default): with `option
+ * http-buffer-request` HAProxy picks a server only once its buffer is full or the body is whole.
+ */
+export function heldRequest(lab: Lab, cookie: string): { head: string[]; bodyBytes: number } {
+  return { head: ['POST / HTTP/1.1', `Host: ${lab.vip.name}`, `Cookie: ${cookie}`, 'Content-Length: 1000000', ''], bodyBytes: 32 * 1024 };
+}
+
+/**
+ * curl's command line for the held request: curl's telnet protocol sends its input as it is and
+ * keeps the connection open (whatever the server answers) until -m seconds have passed.
+ */
+export function holdCurlArgs(lab: Lab, seconds: number): string[] {
+  return [hostTool('curl'), '-s', '-o', '/dev/null', '-m', String(seconds), `telnet://${lab.vip.address}:${lab.haproxy.port}`];
+}
+
 /** The namespace provider's client namespace, sitting on the LAN. */
 export class NamespaceLanClient implements LanClient {
   constructor(
@@ -61,11 +101,25 @@ export class NamespaceLanClient implements LanClient {
   ) {}
 
   async get(options: RequestOptions = {}): Promise<HttpAnswer | undefined> {
-    const result = await execa(hostTool('ip'), ['netns', 'exec', this.namespace, ...curlArgs(this.lab, options)], { reject: false, timeout: (options.timeoutMs ?? 2000) + 5000, stdin: 'ignore' });
+    // The body byte for byte, its last newline too: V1 tells a server by its whole page.
+    const result = await execa(hostTool('ip'), ['netns', 'exec', this.namespace, ...curlArgs(this.lab, options)], { reject: false, timeout: (options.timeoutMs ?? 2000) + 5000, stdin: 'ignore', stripFinalNewline: false });
     // A program missing on this host is not a farm that does not answer.
     const missing = (result as { code?: string }).code === 'ENOENT' ? 'ip' : /exec of "([^"]+)" failed: No such file/.exec(String(result.stderr))?.[1];
     if (missing) throw new Error(`this host has no ${missing}, which the requests from the client namespace need: npm run lab installs it, or apt-get install ${HOST_TOOLS[missing as HostTool] ?? missing}`);
     return result.exitCode === 0 ? parseHttpAnswer(String(result.stdout)) : undefined;
+  }
+
+  async hold({ cookie, seconds }: HoldOptions): Promise<HeldRequest> {
+    const { head, bodyBytes } = heldRequest(this.lab, cookie);
+    const input = Buffer.concat([Buffer.from(head.map((line) => `${line}\r\n`).join('')), Buffer.alloc(bodyBytes)]);
+    const curl = execa(hostTool('ip'), ['netns', 'exec', this.namespace, ...holdCurlArgs(this.lab, seconds)], { input, reject: false, timeout: seconds * 1000 + 5000 });
+    return {
+      async release() {
+        // `ip netns exec` runs curl in its own process: this ends the request it made.
+        curl.kill();
+        await curl;
+      },
+    };
   }
 }
 
@@ -96,6 +150,34 @@ export class MachineLanClient implements LanClient {
     } finally {
       this.idle.push(shell);
     }
+  }
+
+  /**
+   * The held request runs on a shell of its own, curl in the background with its PID in a file of
+   * its own: release() ends that curl by its PID from another shell, so the request is not held
+   * longer than the check needs it.
+   */
+  async hold({ cookie, seconds }: HoldOptions): Promise<HeldRequest> {
+    const { head, bodyBytes } = heldRequest(this.lab, cookie);
+    const pidFile = `/tmp/.hafarm-hold-${randomBytes(8).toString('hex')}`;
+    const request = `{ ${command('printf', '%s\\r\\n', ...head)}; head -c ${bodyBytes} /dev/zero; }`;
+    const line = `${request} | ${command(...holdCurlArgs(this.lab, seconds))} & echo $! > ${pidFile}; wait; rm -f ${pidFile}`;
+    const shell = this.idle.pop() ?? this.open();
+    const run = shell
+      .exec(this.host, line, { timeoutMs: seconds * 1000 + 5000 })
+      .catch(() => undefined)
+      .finally(() => this.idle.push(shell));
+    return {
+      release: async () => {
+        const other = this.idle.pop() ?? this.open();
+        try {
+          await other.exec(this.host, `kill "$(cat ${pidFile} 2>/dev/null)" 2>/dev/null; true`).catch(() => undefined);
+        } finally {
+          this.idle.push(other);
+        }
+        await run;
+      },
+    };
   }
 
   /** How many shells (SSH connections) the requests needed at once, at most. */
