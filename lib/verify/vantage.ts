@@ -8,7 +8,7 @@ import { balancers, findHost, isBalancer, masterBalancer, webServers, type Lab }
 import type { HostVantage, LabProvider, SshEndpoint } from '../providers/provider.ts';
 import { startHostCapture, type RunningCapture } from './transport/host-capture.ts';
 import type { Wire } from './check.ts';
-import { webDownTarget } from './checks/web-down.ts';
+import { webDownTarget } from './web-down-target.ts';
 import { interfaceWith } from './transport/addresses.ts';
 import { MachineLanClient, NamespaceLanClient, type LanClient } from './transport/lan-client.ts';
 import { startMachineCapture } from './transport/machine-capture.ts';

@@ -11,7 +11,7 @@ import { loadLab } from '../../lib/lab/load.ts';
 import { netnsNames } from '../../lib/providers/netns/names.ts';
 import { loadSecrets } from '../../lib/state/lab-secrets.ts';
 import { LabStateDir } from '../../lib/state/lab-state.ts';
-import { parseStatsCsv } from '../../lib/verify/checks/stats-page.ts';
+import { parseStatsCsv } from '../../lib/verify/haproxy-stats.ts';
 import { FOUR_WEB_LAB, PROJECT_DIR, TUTORIAL_LAB, hafarm, scratchDir } from '../helpers/cli.ts';
 
 const scratch = scratchDir('e2e');

@@ -15,7 +15,7 @@ import { BALANCE_ALGORITHMS, COOKIE_MODES, webServers, type BalanceAlgorithm, ty
 import type { LabProvider, SshEndpoint } from '../../lib/providers/provider.ts';
 import { renderTemplate } from '../../lib/render/templates.ts';
 import { proveBalancing } from '../../lib/verify/checks/balancing.ts';
-import { webServerStats } from '../../lib/verify/checks/stats-page.ts';
+import { webServerStats } from '../../lib/verify/haproxy-stats.ts';
 import { MachineLanClient, NamespaceLanClient } from '../../lib/verify/transport/lan-client.ts';
 import { MachineConnections } from '../../lib/verify/transport/machine-connections.ts';
 import { waitUntil } from '../../lib/verify/steady-load.ts';

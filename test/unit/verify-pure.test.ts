@@ -1,6 +1,6 @@
 // The verification's pure parts: reading curl's answers, HAProxy's stats CSV, and outages.
 import { describe, expect, it } from 'vitest';
-import { parseStatsCsv } from '../../lib/verify/checks/stats-page.ts';
+import { parseStatsCsv } from '../../lib/verify/haproxy-stats.ts';
 import { parseHttpAnswer } from '../../lib/verify/transport/lan-client.ts';
 import { outageOf } from '../../lib/verify/steady-load.ts';
 

@@ -14,7 +14,7 @@ import type { HttpAnswer } from '../transport/lan-client.ts';
 import { describeAnswer, pageServer, type PageServer } from '../page-server.ts';
 import { waitUntil } from '../steady-load.ts';
 import { waitSettled } from '../vip.ts';
-import { serversNotUp, webServerStats } from './stats-page.ts';
+import { serversNotUp, webServerStats } from '../haproxy-stats.ts';
 
 type Farm = Pick<VerifyContext, 'lab' | 'client' | 'statsPassword'>;
 

@@ -2,21 +2,15 @@
 // stats show it DOWN and no request is sent to it any more; the failed requests of the window
 // are counted (the goal is none: retries and redispatch send them elsewhere); powered on again,
 // it comes back UP.
-import { webServers, type Lab } from '../../lab/model.ts';
 import type { Check } from '../check.ts';
 import { describeDownDeadline, downDeadlineMs, downWindowMs, upDeadlineMs } from '../health-checks.ts';
 import { pageServer } from '../page-server.ts';
 import { haproxyMs, markPower, outageOf, underLoad, waitUntil, type TimelineEvent } from '../steady-load.ts';
-import { serversNotUp, webServerStats } from './stats-page.ts';
+import { serversNotUp, webServerStats } from '../haproxy-stats.ts';
+import { webDownTarget } from '../web-down-target.ts';
 
 /** A tolerance, not a measure: for every server UP before, and web2's services started after it booted. */
 const SETTLE_MS = 30_000;
-
-/** The web server V3 powers off: web2 in the tutorial, the second web server (or the only one). */
-export function webDownTarget(lab: Lab): string {
-  const web = webServers(lab).map((h) => h.name);
-  return web[1] ?? web[0]!;
-}
 
 export const webDownCheck: Check = {
   id: 'V3',
