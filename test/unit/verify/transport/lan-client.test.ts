@@ -34,3 +34,17 @@ describe('a request', () => {
     expect(parseHttpAnswer('HTTP/1.1 200 OK\r\n\r\nbody')?.setCookies).toEqual([]);
   });
 });
+
+describe('HTTP answers', () => {
+  it('reads status, headers and body of the last response curl printed', () => {
+    const raw = 'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nSet-Cookie: JSESSIONID=B~abc\r\nContent-Type: text/html\r\nset-cookie: JSESSIONID=B; path=/\r\n\r\n<h1>Bienvenido a nginx! (web2)</h1>\n\nmore';
+    const answer = parseHttpAnswer(raw);
+    expect(answer?.status).toBe(200);
+    expect(answer?.headers['content-type']).toBe('text/html');
+    // Two cookies of one name (the server's and HAProxy's): both kept, in order.
+    expect(answer?.setCookies).toEqual(['JSESSIONID=B~abc', 'JSESSIONID=B; path=/']);
+    expect(answer?.body).toBe('<h1>Bienvenido a nginx! (web2)</h1>\n\nmore');
+    expect(parseHttpAnswer('')).toBeUndefined();
+    expect(parseHttpAnswer('HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm="HAProxy Statistics"\r\n\r\n')?.status).toBe(401);
+  });
+});

@@ -1,15 +1,15 @@
 // Parsing what the vagrant CLI prints. The status fixture is real output of Debian's vagrant 2.3.4.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { errorExitMessage, parseMachineReadable, parseMachineReadableLine, parseStatus } from '../../lib/providers/vagrant/machine-readable.ts';
-import { vboxManageCandidates } from '../../lib/providers/vagrant/prerequisites.ts';
-import { parseSshConfig } from '../../lib/providers/vagrant/ssh-config.ts';
-import { vagrantUpArgs } from '../../lib/providers/vagrant/vagrant-provider.ts';
-import { loadLab } from '../../lib/lab/load.ts';
+import { errorExitMessage, parseMachineReadable, parseMachineReadableLine, parseStatus } from '../../../../lib/providers/vagrant/machine-readable.ts';
+import { vboxManageCandidates } from '../../../../lib/providers/vagrant/prerequisites.ts';
+import { parseSshConfig } from '../../../../lib/providers/vagrant/ssh-config.ts';
+import { vagrantUpArgs } from '../../../../lib/providers/vagrant/vagrant-provider.ts';
+import { loadLab } from '../../../../lib/lab/load.ts';
 
 describe('vagrant --machine-readable', () => {
   it('reads every machine state of `vagrant status`', () => {
-    const output = readFileSync(new URL('../fixtures/vagrant-status-not-created.txt', import.meta.url), 'utf8');
+    const output = readFileSync(new URL('../../../fixtures/vagrant-status-not-created.txt', import.meta.url), 'utf8');
     expect(parseStatus(output)).toEqual(['haproxy1', 'haproxy2', 'web1', 'web2', 'web3'].map((host) => ({ host, state: 'not_created', detail: 'not created' })));
   });
 
@@ -64,7 +64,7 @@ describe('finding VBoxManage', () => {
 
 describe('the Vagrant and VirtualBox pair', () => {
   it("is refused where Vagrant's changelog says that Vagrant cannot drive that VirtualBox", async () => {
-    const { pairingProblem } = await import('../../lib/providers/vagrant/prerequisites.ts');
+    const { pairingProblem } = await import('../../../../lib/providers/vagrant/prerequisites.ts');
     // Debian 12's vagrant with each VirtualBox 7 release.
     expect(pairingProblem('2.3.4', '7.0.20r163906')).toBeUndefined();
     expect(pairingProblem('2.3.4', '7.1.4r165100')).toBe('Vagrant 2.3.4 cannot drive VirtualBox 7.1 (it needs Vagrant 2.4.2 or later)');
@@ -77,7 +77,7 @@ describe('the Vagrant and VirtualBox pair', () => {
   });
 
   it('is refused on an arm64 host for the amd64-only Debian boxes, and only there', async () => {
-    const { architectureProblem } = await import('../../lib/providers/vagrant/prerequisites.ts');
+    const { architectureProblem } = await import('../../../../lib/providers/vagrant/prerequisites.ts');
     expect(architectureProblem('debian/bookworm64', 'arm64')).toBe('VirtualBox on this arm64 host (Apple Silicon) runs only arm64 guests, and the box debian/bookworm64 is published for amd64 only');
     expect(architectureProblem('debian/bookworm64', 'x64')).toBeUndefined();
     expect(architectureProblem('bento/debian-12', 'arm64')).toBeUndefined();
@@ -85,7 +85,7 @@ describe('the Vagrant and VirtualBox pair', () => {
 });
 
 describe('vagrant up', () => {
-  const lab = loadLab(new URL('../../lab.yaml', import.meta.url).pathname);
+  const lab = loadLab(new URL('../../../../lab.yaml', import.meta.url).pathname);
   const emulated = { ...lab, box: { ...lab.box, libvirtDriver: 'qemu' as const } };
 
   it('boots the machines one at a time under QEMU\'s emulation, as the providers choose otherwise', () => {

@@ -1,9 +1,9 @@
 // npm run lab installing the namespace provider's host packages (lib/providers/netns/host-packages.ts):
 // nothing to say when the host has them; a failed apt-get reaches the user as what is missing.
 import { describe, expect, it } from 'vitest';
-import { installHostPackages } from '../../lib/providers/netns/host-packages.ts';
-import { missingHostPackages } from '../../lib/providers/netns/prerequisites.ts';
-import { PrerequisitesMissing } from '../../lib/providers/provider.ts';
+import { installHostPackages } from '../../../../lib/providers/netns/host-packages.ts';
+import { missingHostPackages } from '../../../../lib/providers/netns/prerequisites.ts';
+import { PrerequisitesMissing } from '../../../../lib/providers/provider.ts';
 
 describe("the namespace provider's host packages", () => {
   it('are left alone when none is missing (npm test installed them)', async () => {

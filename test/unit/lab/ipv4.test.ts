@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { broadcast, formatCidr, isHostOf, isIpv4, netmask, overlaps, parseCidr, type Cidr } from '../../lib/lab/ipv4.ts';
+import { broadcast, formatCidr, isHostOf, isIpv4, netmask, overlaps, parseCidr, type Cidr } from '../../../lib/lab/ipv4.ts';
 
 const cidr = (text: string) => parseCidr(text) as Cidr;
 

@@ -1,11 +1,11 @@
 // The state folder's pure parts: which names are hafarm's, the shape checks of what is read back,
 // the messages of each refusal, and how file system errors become one line for the user.
 import { describe, expect, it } from 'vitest';
-import { fileSystemProblem } from '../../lib/cli/file-system-problem.ts';
-import { SECRET_CHECKS } from '../../lib/state/lab-secrets.ts';
-import { isStateEntry, MACHINE_TRACES, STATE_ENTRIES } from '../../lib/state/state-entries.ts';
-import { formatFieldProblems, nested, oneOf, shapeProblems, text, wholeNumber } from '../../lib/state/state-json.ts';
-import { formatDamagedFile, formatFolderRefusal, listNames } from '../../lib/state/state-problems.ts';
+import { fileSystemProblem } from '../../../lib/cli/file-system-problem.ts';
+import { SECRET_CHECKS } from '../../../lib/state/lab-secrets.ts';
+import { isStateEntry, MACHINE_TRACES, STATE_ENTRIES } from '../../../lib/state/state-entries.ts';
+import { formatFieldProblems, nested, oneOf, shapeProblems, text, wholeNumber } from '../../../lib/state/state-json.ts';
+import { formatDamagedFile, formatFolderRefusal, listNames } from '../../../lib/state/state-problems.ts';
 
 describe("hafarm's entries in a state folder", () => {
   // LabStateDir.path() takes only these names, so the compiler keeps the list complete.

@@ -2,15 +2,15 @@
 // parsing, the recap and the tags --tags may name.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { parseFacts, interfaceHolding } from '../../lib/engine/facts.ts';
-import { withBlock, withLine } from '../../lib/engine/modules/text-edit.ts';
-import { normalizeMode } from '../../lib/engine/modules/remote-file.ts';
-import { count, emptyStats, formatRecap, recapSucceeded } from '../../lib/engine/recap.ts';
-import { FrameParser, runLine, shellPreamble } from '../../lib/engine/ssh/shell-protocol.ts';
-import { command, quote } from '../../lib/engine/ssh/shell-quote.ts';
-import { existingTags } from '../../lib/cli/commands/provision.ts';
-import { loadLab } from '../../lib/lab/load.ts';
-import { TUTORIAL_LAB } from '../helpers/cli.ts';
+import { parseFacts, interfaceHolding } from '../../../lib/engine/facts.ts';
+import { withBlock, withLine } from '../../../lib/engine/modules/text-edit.ts';
+import { normalizeMode } from '../../../lib/engine/modules/remote-file.ts';
+import { count, emptyStats, formatRecap, recapSucceeded } from '../../../lib/engine/recap.ts';
+import { FrameParser, runLine, shellPreamble } from '../../../lib/engine/ssh/shell-protocol.ts';
+import { command, quote } from '../../../lib/engine/ssh/shell-quote.ts';
+import { existingTags } from '../../../lib/cli/commands/provision.ts';
+import { loadLab } from '../../../lib/lab/load.ts';
+import { TUTORIAL_LAB } from '../../helpers/cli.ts';
 
 describe('shell quoting', () => {
   it('round-trips awkward values through a real sh', () => {
@@ -126,7 +126,7 @@ describe('file states read in one command', () => {
     const { mkdtempSync, writeFileSync, mkdirSync, chmodSync } = await import('node:fs');
     const { join } = await import('node:path');
     const { tmpdir } = await import('node:os');
-    const { fileStatesCommand, parseFileStates } = await import('../../lib/engine/modules/remote-file.ts');
+    const { fileStatesCommand, parseFileStates } = await import('../../../lib/engine/modules/remote-file.ts');
     const dir = mkdtempSync(join(tmpdir(), 'hafarm-states-'));
     writeFileSync(join(dir, 'text'), 'line one\n@@\nline three\n');
     writeFileSync(join(dir, 'empty'), '');

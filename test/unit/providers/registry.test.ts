@@ -1,13 +1,13 @@
 // The providers' one list (lib/providers/registry.ts): every name a definition may choose is
 // registered once, in the order "auto" tries them, and lab:render gets the files they write.
 import { describe, expect, it } from 'vitest';
-import { loadLab } from '../../lib/lab/load.ts';
-import { PROVIDER_CHOICES } from '../../lib/lab/model.ts';
-import { PROVIDERS, providerFiles } from '../../lib/providers/registry.ts';
-import { AUTO_ORDER, createProvider } from '../../lib/providers/select-provider.ts';
-import { renderVagrantfile } from '../../lib/providers/vagrant/vagrantfile.ts';
-import { LabStateDir } from '../../lib/state/lab-state.ts';
-import { TUTORIAL_LAB } from '../helpers/cli.ts';
+import { loadLab } from '../../../lib/lab/load.ts';
+import { PROVIDER_CHOICES } from '../../../lib/lab/model.ts';
+import { PROVIDERS, providerFiles } from '../../../lib/providers/registry.ts';
+import { AUTO_ORDER, createProvider } from '../../../lib/providers/select-provider.ts';
+import { renderVagrantfile } from '../../../lib/providers/vagrant/vagrantfile.ts';
+import { LabStateDir } from '../../../lib/state/lab-state.ts';
+import { TUTORIAL_LAB } from '../../helpers/cli.ts';
 
 const lab = loadLab(TUTORIAL_LAB);
 

@@ -1,11 +1,11 @@
 // What the farm's roles are given on a host (roles/role-context.ts).
 import { describe, expect, it } from 'vitest';
-import { loadLab } from '../../lib/lab/load.ts';
-import { findHost } from '../../lib/lab/model.ts';
-import { definitionFacts } from '../../lib/render/render-lab.ts';
-import { labInventory } from '../../roles/lab-inventory.ts';
-import { roleContexts } from '../../roles/role-context.ts';
-import { TUTORIAL_LAB } from '../helpers/cli.ts';
+import { loadLab } from '../../../lib/lab/load.ts';
+import { findHost } from '../../../lib/lab/model.ts';
+import { definitionFacts } from '../../../lib/render/render-lab.ts';
+import { labInventory } from '../../../roles/lab-inventory.ts';
+import { roleContexts } from '../../../roles/role-context.ts';
+import { TUTORIAL_LAB } from '../../helpers/cli.ts';
 
 describe("a role's context", () => {
   it("is the lab, the lab's host of the inventory host's name, its facts and the lab's secrets", () => {

@@ -1,14 +1,14 @@
 // The namespace provider's pure parts: resource names within the kernel's limits and never
 // shared between labs, the management subnet clear of the host's routes, the client address.
 import { describe, expect, it } from 'vitest';
-import { loadLab, parseLab } from '../../lib/lab/load.ts';
-import { formatCidr } from '../../lib/lab/ipv4.ts';
-import { chooseMgmtSubnet, routeNetworks } from '../../lib/providers/netns/mgmt-subnet.ts';
-import { netnsNames } from '../../lib/providers/netns/names.ts';
-import { mgmtHostAddress, mgmtMachineAddress } from '../../lib/providers/netns/wiring.ts';
-import { MAX_HOSTS } from '../../lib/lab/check-definition.ts';
-import { clientAddress } from '../../lib/providers/netns/netns-provider.ts';
-import { TUTORIAL_LAB } from '../helpers/cli.ts';
+import { loadLab, parseLab } from '../../../../lib/lab/load.ts';
+import { formatCidr } from '../../../../lib/lab/ipv4.ts';
+import { chooseMgmtSubnet, routeNetworks } from '../../../../lib/providers/netns/mgmt-subnet.ts';
+import { netnsNames } from '../../../../lib/providers/netns/names.ts';
+import { mgmtHostAddress, mgmtMachineAddress } from '../../../../lib/providers/netns/wiring.ts';
+import { MAX_HOSTS } from '../../../../lib/lab/check-definition.ts';
+import { clientAddress } from '../../../../lib/providers/netns/netns-provider.ts';
+import { TUTORIAL_LAB } from '../../../helpers/cli.ts';
 import { readFileSync } from 'node:fs';
 
 const tutorial = loadLab(TUTORIAL_LAB);
@@ -65,7 +65,7 @@ describe('the base image cache', () => {
     const { mkdtempSync, mkdirSync, writeFileSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
-    const { cacheBytes } = await import('../../lib/providers/netns/base-image.ts');
+    const { cacheBytes } = await import('../../../../lib/providers/netns/base-image.ts');
     const dir = mkdtempSync(join(tmpdir(), 'hafarm-cache-'));
     try {
       expect(cacheBytes(join(dir, 'absent'))).toBe(0);

@@ -1,8 +1,8 @@
 // Choosing the provider (lib/providers/select-provider.ts): with "auto", npm run lab prepares the
 // host only for a provider it would otherwise not be able to use.
 import { describe, expect, it } from 'vitest';
-import type { LabProvider, MissingPrerequisite } from '../../lib/providers/provider.ts';
-import { autoToPrepare } from '../../lib/providers/select-provider.ts';
+import type { LabProvider, MissingPrerequisite } from '../../../lib/providers/provider.ts';
+import { autoToPrepare } from '../../../lib/providers/select-provider.ts';
 
 function fake(name: string, missing: MissingPrerequisite[], canPrepare: boolean): LabProvider {
   return { name, missingPrerequisites: async () => missing, ...(canPrepare ? { prepareHost: async () => undefined } : {}) } as unknown as LabProvider;

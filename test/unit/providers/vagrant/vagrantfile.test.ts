@@ -1,11 +1,11 @@
 // T1: the rendered Vagrantfile has one machine per host, NAT first (Vagrant's default adapter),
 // the LAN internal network on every machine and the heartbeat one on the balancers only.
 import { describe, expect, it } from 'vitest';
-import { loadLab } from '../../lib/lab/load.ts';
-import { renderVagrantfile } from '../../lib/providers/vagrant/vagrantfile.ts';
+import { loadLab } from '../../../../lib/lab/load.ts';
+import { renderVagrantfile } from '../../../../lib/providers/vagrant/vagrantfile.ts';
 
-const tutorial = loadLab(new URL('../../lab.yaml', import.meta.url).pathname);
-const fourWeb = loadLab(new URL('../fixtures/labs/four-web.yaml', import.meta.url).pathname);
+const tutorial = loadLab(new URL('../../../../lab.yaml', import.meta.url).pathname);
+const fourWeb = loadLab(new URL('../../../fixtures/labs/four-web.yaml', import.meta.url).pathname);
 
 /** The text of one machine's define block. */
 function machineBlock(vagrantfile: string, host: string): string {

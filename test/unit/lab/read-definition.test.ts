@@ -4,12 +4,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LabDefinitionError, type DefinitionIssue } from '../../lib/lab/definition-error.ts';
-import { formatCidr } from '../../lib/lab/ipv4.ts';
-import { loadLab, parseLab } from '../../lib/lab/load.ts';
-import { balancers, masterBalancer, webServers } from '../../lib/lab/model.ts';
+import { LabDefinitionError, type DefinitionIssue } from '../../../lib/lab/definition-error.ts';
+import { formatCidr } from '../../../lib/lab/ipv4.ts';
+import { loadLab, parseLab } from '../../../lib/lab/load.ts';
+import { balancers, masterBalancer, webServers } from '../../../lib/lab/model.ts';
 
-const TUTORIAL = readFileSync(new URL('../../lab.yaml', import.meta.url), 'utf8');
+const TUTORIAL = readFileSync(new URL('../../../lab.yaml', import.meta.url), 'utf8');
 
 function issuesOf(text: string): DefinitionIssue[] {
   try {
@@ -28,7 +28,7 @@ function lineOf(text: string, needle: string): number {
 }
 
 describe('the tutorial lab (T1)', () => {
-  const lab = loadLab(new URL('../../lab.yaml', import.meta.url).pathname);
+  const lab = loadLab(new URL('../../../lab.yaml', import.meta.url).pathname);
 
   it('has the five hosts with every address of the T1 table', () => {
     expect(lab.hosts.map((h) => [h.name, h.role, h.lan, h.heartbeat])).toEqual([
@@ -67,7 +67,7 @@ describe('the health checks of the web servers (haproxy.check)', () => {
     const without = TUTORIAL.replace(/  # Health checks[^]*?    rise: 2\n/, '');
     expect(without).not.toContain('  check:');
     expect(parseLab(without, '/labs/lab.yaml').haproxy.check).toEqual({ inter: '2s', fall: 3, rise: 2 });
-    expect(loadLab(new URL('../fixtures/labs/four-web.yaml', import.meta.url).pathname).haproxy.check).toEqual({ inter: '2s', fall: 3, rise: 2 });
+    expect(loadLab(new URL('../../fixtures/labs/four-web.yaml', import.meta.url).pathname).haproxy.check).toEqual({ inter: '2s', fall: 3, rise: 2 });
     const some = parseLab(TUTORIAL.replace('  check:\n    inter: 2s\n    fall: 3\n    rise: 2\n', '  check:\n    inter: 500ms\n    rise: 3\n'), '/labs/lab.yaml');
     expect(some.haproxy.check).toEqual({ inter: '500ms', fall: 3, rise: 3 });
     const all = parseLab(TUTORIAL.replace('  check:\n    inter: 2s\n    fall: 3\n    rise: 2\n', '  check:\n    inter: 10s\n    fall: 3\n    rise: 5\n'), '/labs/lab.yaml');
@@ -85,13 +85,13 @@ describe('the libvirt driver (box.libvirt_driver)', () => {
 
 describe('other farms are an edit of the definition', () => {
   it('loads four web servers on other subnets', () => {
-    const lab = loadLab(new URL('../fixtures/labs/four-web.yaml', import.meta.url).pathname);
+    const lab = loadLab(new URL('../../fixtures/labs/four-web.yaml', import.meta.url).pathname);
     expect(webServers(lab).map((h) => h.lan)).toEqual(['172.20.0.103', '172.20.0.104', '172.20.0.105', '172.20.0.106']);
     expect(formatCidr(lab.networks.heartbeat.cidr)).toBe('10.200.0.0/24');
   });
 
   it('loads a farm unlike the tutorial in every field a check expects something of', () => {
-    const lab = loadLab(new URL('../fixtures/labs/definition-driven.yaml', import.meta.url).pathname);
+    const lab = loadLab(new URL('../../fixtures/labs/definition-driven.yaml', import.meta.url).pathname);
     expect(lab.haproxy).toMatchObject({ port: 8080, balance: 'leastconn', cookie: { name: 'SERVERID', mode: 'insert' }, check: { inter: '1s', fall: 2, rise: 3 }, stats: { uri: '/estadisticas', user: 'operador' } });
     expect(lab.nginx.page).toBe('Hola desde <{host}> & compañía');
     expect(webServers(lab)).toHaveLength(4);

@@ -4,12 +4,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadLab } from '../../lib/lab/load.ts';
-import type { LabProvider, MachineStatus } from '../../lib/providers/provider.ts';
-import type { Check, Machines, VerifyContext } from '../../lib/verify/check.ts';
-import { RunReport } from '../../lib/verify/report/write-report.ts';
-import { runChecks } from '../../lib/verify/run-checks.ts';
-import { TUTORIAL_LAB, scratchDir } from '../helpers/cli.ts';
+import { loadLab } from '../../../lib/lab/load.ts';
+import type { LabProvider, MachineStatus } from '../../../lib/providers/provider.ts';
+import type { Check, Machines, VerifyContext } from '../../../lib/verify/check.ts';
+import { RunReport } from '../../../lib/verify/report/write-report.ts';
+import { runChecks } from '../../../lib/verify/run-checks.ts';
+import { TUTORIAL_LAB, scratchDir } from '../../helpers/cli.ts';
 
 /** Machines that are on or off in memory; the master holds the VIP while it runs; the site answers. */
 function memoryLab() {

@@ -1,9 +1,9 @@
 // How an error that ends a command reaches the user (lib/cli/report-error.ts): the message alone
 // for the errors the user can act on, the stack for a bug.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { UsageError } from '../../lib/cli/command.ts';
-import { reportError } from '../../lib/cli/report-error.ts';
-import { UserFacingError } from '../../lib/user-facing-error.ts';
+import { UsageError } from '../../../lib/cli/command.ts';
+import { reportError } from '../../../lib/cli/report-error.ts';
+import { UserFacingError } from '../../../lib/user-facing-error.ts';
 
 function printed(error: unknown): { status: number; text: string } {
   const lines: string[] = [];

@@ -1,7 +1,7 @@
 // The engine (lib/engine) knows hosts, groups, roles and tasks as data, not this farm: it imports
 // nothing from the lab model, the providers, the state folder, the renderer or the roles.
 import { describe, expect, it } from 'vitest';
-import { importsInto, projectImports, sourceFiles } from '../helpers/source-imports.ts';
+import { importsInto, projectImports, sourceFiles } from '../../helpers/source-imports.ts';
 
 const FARM = ['lib/lab', 'lib/providers', 'lib/state', 'lib/render', 'roles'];
 

@@ -1,8 +1,8 @@
 // The template filters (issue 18, item 3): every value lands in a generated file escaped for its
 // format or not at all, and the tutorial's files come out as before.
 import { describe, expect, it } from 'vitest';
-import { UnsafeTemplateValue, commentText, configWord, configWords, htmlText, rubyString } from '../../lib/render/template-filters.ts';
-import { renderTemplate } from '../../lib/render/templates.ts';
+import { UnsafeTemplateValue, commentText, configWord, configWords, htmlText, rubyString } from '../../../lib/render/template-filters.ts';
+import { renderTemplate } from '../../../lib/render/templates.ts';
 
 describe('configWord: one word of a configuration line', () => {
   it.each(['5s', '192.168.1.100', '/var/log/ha-log', '/haproxy?stats', 'web-cluster', 'JSESSIONID', 'aZ09xYz', 'eth1.100', 80])('passes %s unchanged', (value) => {

@@ -1,11 +1,11 @@
 // Reading haproxy -c's alerts back onto the definition's fields (the real haproxy -c runs in
 // test/integration/haproxy-check.test.ts).
 import { describe, expect, it } from 'vitest';
-import { loadLab } from '../../lib/lab/load.ts';
-import { alertsToProblems } from '../../lib/render/haproxy-syntax-check.ts';
-import { renderTemplate } from '../../lib/render/templates.ts';
-import { haproxyConfigVars } from '../../roles/haproxy.ts';
-import { TUTORIAL_LAB } from '../helpers/cli.ts';
+import { loadLab } from '../../../lib/lab/load.ts';
+import { alertsToProblems } from '../../../lib/render/haproxy-syntax-check.ts';
+import { renderTemplate } from '../../../lib/render/templates.ts';
+import { haproxyConfigVars } from '../../../roles/haproxy.ts';
+import { TUTORIAL_LAB } from '../../helpers/cli.ts';
 
 const lab = loadLab(TUTORIAL_LAB);
 const config = renderTemplate('haproxy/haproxy.cfg.njk', haproxyConfigVars(lab, 'pw'));

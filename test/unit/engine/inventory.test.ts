@@ -1,7 +1,7 @@
 // The engine's inventory (lib/engine/inventory.ts) and how a playbook's groups pick roles.
 import { describe, expect, it } from 'vitest';
-import { inGroup, type InventoryHost } from '../../lib/engine/inventory.ts';
-import { rolesFor, type Play } from '../../lib/engine/role.ts';
+import { inGroup, type InventoryHost } from '../../../lib/engine/inventory.ts';
+import { rolesFor, type Play } from '../../../lib/engine/role.ts';
 
 const db: InventoryHost = { name: 'db1', groups: ['databases', 'backed-up'] };
 const app: InventoryHost = { name: 'app1', groups: ['apps'] };

@@ -1,11 +1,11 @@
 // The lab as the engine's inventory (roles/lab-inventory.ts): balancers and web servers in their
 // groups, so the tutorial's playbook gives each host the roles of its kind.
 import { describe, expect, it } from 'vitest';
-import { rolesFor } from '../../lib/engine/role.ts';
-import { loadLab } from '../../lib/lab/load.ts';
-import { labInventory } from '../../roles/lab-inventory.ts';
-import { farmPlaybook } from '../../roles/playbook.ts';
-import { FOUR_WEB_LAB, TUTORIAL_LAB } from '../helpers/cli.ts';
+import { rolesFor } from '../../../lib/engine/role.ts';
+import { loadLab } from '../../../lib/lab/load.ts';
+import { labInventory } from '../../../roles/lab-inventory.ts';
+import { farmPlaybook } from '../../../roles/playbook.ts';
+import { FOUR_WEB_LAB, TUTORIAL_LAB } from '../../helpers/cli.ts';
 
 describe("the lab's inventory", () => {
   it('has every host of the definition, master and backup as balancers, the rest as web servers', () => {

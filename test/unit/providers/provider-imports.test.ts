@@ -4,8 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_DIR } from '../helpers/cli.ts';
-import { importsInto, sourceFiles } from '../helpers/source-imports.ts';
+import { PROJECT_DIR } from '../../helpers/cli.ts';
+import { importsInto, sourceFiles } from '../../helpers/source-imports.ts';
 
 const PROVIDER_FOLDERS = ['lib/providers/netns', 'lib/providers/vagrant'];
 const outside = [...sourceFiles('lib').filter((file) => !file.startsWith('lib/providers/')), ...sourceFiles('roles'), 'bin/hafarm.js'];
