@@ -7,6 +7,7 @@ const MS_PER_UNIT: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_0
 
 /** Milliseconds of a time value matching HAPROXY_TIME_PATTERN (no unit is milliseconds). */
 export function haproxyTimeMs(text: string): number {
-  const [, digits, unit] = HAPROXY_TIME_PATTERN.exec(text) ?? [];
-  return Number(digits) * MS_PER_UNIT[unit ?? 'ms']!;
+  const match = HAPROXY_TIME_PATTERN.exec(text);
+  if (!match) throw new Error(`not an HAProxy time: ${text}`);
+  return Number(match[1]) * MS_PER_UNIT[match[2] ?? 'ms']!;
 }

@@ -28,13 +28,6 @@ export function outageOf(samples: Sample[]): Outage {
   return { seconds: end - samples[firstFail]!.at, failed, total: samples.length };
 }
 
-/** HAProxy's time format (5s, 500ms, 1m; a bare number is milliseconds) in milliseconds. */
-export function haproxyMs(text: string): number {
-  const match = /^(\d+)(us|ms|s|m|h|d)?$/.exec(text);
-  if (!match) throw new Error(`not an HAProxy time: ${text}`);
-  const unit = { us: 0.001, ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] ?? 'ms'] ?? 1;
-  return Number(match[1]) * unit;
-}
 
 /** Requests during a check, with the moments that matter (power off, takeover…) marked. */
 export interface Timeline {

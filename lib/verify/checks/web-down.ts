@@ -5,7 +5,8 @@
 import type { Check } from '../check.ts';
 import { describeDownDeadline, downDeadlineMs, downWindowMs, upDeadlineMs } from '../health-checks.ts';
 import { pageServer } from '../page-server.ts';
-import { haproxyMs, markPower, outageOf, underLoad, waitUntil, type TimelineEvent } from '../steady-load.ts';
+import { haproxyTimeMs } from '../../lab/haproxy-time.ts';
+import { markPower, outageOf, underLoad, waitUntil, type TimelineEvent } from '../steady-load.ts';
 import { serversNotUp, webServerStats } from '../haproxy-stats.ts';
 import { webDownTarget } from '../web-down-target.ts';
 
@@ -26,7 +27,7 @@ export const webDownCheck: Check = {
 
     // A request HAProxy had sent to the dead server is retried elsewhere once `timeout connect`
     // expires: the client waits as long as a browser would, so only real failures count.
-    const timeoutMs = haproxyMs(ctx.lab.haproxy.timeouts.connect) * 2 + 2000;
+    const timeoutMs = haproxyTimeMs(ctx.lab.haproxy.timeouts.connect) * 2 + 2000;
     const { offIndex, off, events, down, detected, sessionsAtDown, sessionsLater, all } = await underLoad(ctx.client, pageServer(ctx.lab), { timeoutMs }, async (load) => {
       await new Promise((r) => setTimeout(r, 1000));
       const offIndex = load.samples.length;

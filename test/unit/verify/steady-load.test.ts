@@ -17,16 +17,6 @@ describe('outages', () => {
   });
 });
 
-describe('HAProxy times', () => {
-  it('reads the units HAProxy accepts', async () => {
-    const { haproxyMs } = await import('../../../lib/verify/steady-load.ts');
-    expect(haproxyMs('5s')).toBe(5000);
-    expect(haproxyMs('500ms')).toBe(500);
-    expect(haproxyMs('1m')).toBe(60_000);
-    expect(haproxyMs('250')).toBe(250);
-    expect(() => haproxyMs('5 s')).toThrow(/not an HAProxy time/);
-  });
-});
 
 describe('a power operation on the timeline', () => {
   it('is marked when the command returned, and says how long the command took when that was long (Vagrant)', async () => {
