@@ -1,13 +1,16 @@
 // An HA stack: what keeps the VIP on one balancer and moves it when that one dies (the
 // tutorial's is Heartbeat). Everything the rest of hafarm needs of it is here, so a second
 // stack is a folder under lib/ha/ and one line in lib/ha/stacks.ts, and no check changes:
-// - provisioning: its role and the Debian packages that role installs;
+// - definition: its own section of lab.yaml (read, defaults, rules on the farm it can run);
+// - provisioning: its role, the Debian packages that role installs, and the role that takes it
+//   off a balancer again when the lab switches to another stack;
 // - state: the per-lab secrets it needs;
 // - verification: whether the master takes the VIP back (V5), how long a fresh start may take
 //   to serve, what in its log proves a takeover and a release (V4, V5), and how its members
 //   announce themselves on the wire (V6, V7).
 import type { Role } from '../../roles/role-context.ts';
 import type { Host, Lab } from '../lab/model.ts';
+import type { FieldReader } from '../lab/yaml-fields.ts';
 import type { SecretSpec } from '../state/secret-spec.ts';
 import type { Packet } from '../verify/pcap.ts';
 
@@ -37,13 +40,28 @@ export interface Announcements {
   describe(lab: Lab): string;
 }
 
+/** The stack's own section of the lab definition: the top-level key named as the stack. */
+export interface StackSection {
+  /** the section's settings, each problem reported with its place; undefined when there was one */
+  read(r: FieldReader, node: unknown): object | undefined;
+  /** what an absent section means */
+  defaults: Readonly<object>;
+  /** rules on the rest of the definition that hold when the lab runs this stack */
+  checkLab(r: FieldReader, lab: Lab): void;
+}
+
 export interface HaStack {
-  /** its value in the definition */
+  /** its value of ha.stack in the definition, and the key of its own section */
   name: string;
   /** as people write it: "Heartbeat" */
   title: string;
+  definition: StackSection;
+  /** what it is in this lab, for the report: "keepalived (VRRPv3, an advertisement every 0.1 s)" */
+  describe(lab: Lab): string;
   /** provisions the stack on the balancers, after the network and before HAProxy */
   role: Role;
+  /** takes the stack off a balancer (its daemon, package and files), before another one starts */
+  removal: Role;
   /** what the role installs: the namespace provider's local repository must hold them */
   packages: string[];
   /** generated once per lab, kept in its state folder (mode 600), printed only on request */
@@ -52,6 +70,10 @@ export interface HaStack {
   failsBack(lab: Lab): boolean;
   /** at most how long, in seconds, a stack that just started takes to put the VIP on the master */
   startupSeconds(lab: Lab): number;
+  /** why a start takes that long, for the user waiting: "Heartbeat waits initdead 15 s for its peer" */
+  startupReason(lab: Lab): string;
+  /** how long a standby waits, in seconds, before it takes over from a master that went silent */
+  detectionSeconds(lab: Lab): number;
   /** the log on the balancers that tells what the stack did */
   logFile(lab: Lab): string;
   /** on the standby that takes over, after the master died (V4) */

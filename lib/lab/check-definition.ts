@@ -6,6 +6,7 @@ import { isBalancer, type Lab } from './model.ts';
 import { LAB_NETWORK_ALLOWED, networkRangeProblem } from './network-ranges.ts';
 import { HEALTH_CHECK_BOUNDS } from './health-check.ts';
 import { haproxyTimeMs } from './haproxy-time.ts';
+import { haStackOf } from '../ha/stacks.ts';
 
 /**
  * The namespace provider gives machine i the management address .10+i of a /24
@@ -87,14 +88,7 @@ export function checkDefinition(r: FieldReader, lab: Lab): void {
     r.reportField(['hosts', i, 'role'], `a second master (hosts[${masters[0]}] is already master)`, 'exactly one master; the other balancers are backup');
   }
   if (!lab.hosts.some((h) => h.role === 'backup')) r.reportField(['hosts'], 'no host has role backup: nothing to fail over to', 'one host with role: backup');
-  // Heartbeat's haresources mode (R1) is a two-node protocol: its mach_down script "will only work
-  // for a two machine setup", and its resource code tracks one "other" node. With three, every
-  // backup takes the VIP when the master dies (tried on the namespace provider: lb2 and lb3 both
-  // held it, each logging "ERROR: Both machines own our resources!").
-  const backups = lab.hosts.flatMap((h, i) => (h.role === 'backup' ? [i] : []));
-  for (const i of backups.slice(1)) {
-    r.reportField(['hosts', i, 'role'], `a second backup (hosts[${backups[0]}] is already backup): with Heartbeat's haresources, every backup takes the VIP when the master dies, so two balancers would hold it at once`, 'one master and one backup; a third balancer would need a cluster manager such as Pacemaker');
-  }
+  haStackOf(lab).definition.checkLab(r, lab);
   const webCount = lab.hosts.filter((h) => h.role === 'web').length;
   if (webCount === 0) r.reportField(['hosts'], 'no host has role web: nothing to balance', 'at least two hosts with role: web');
   // With one server every request lands on it whatever the algorithm or the cookie says.
@@ -113,14 +107,6 @@ export function checkDefinition(r: FieldReader, lab: Lab): void {
   const clientMs = haproxyTimeMs(lab.haproxy.timeouts.client);
   if (clientMs < MIN_CLIENT_TIMEOUT_MS) {
     r.reportField(['haproxy', 'timeouts', 'client'], `${lab.haproxy.timeouts.client} is too short for lab:verify's V1, which holds a request open to one server (its body never sent) while it sends others, and HAProxy ends it after timeout client`, `${MIN_CLIENT_TIMEOUT_MS / 1000}s or more, such as 50s (the tutorial's)`);
-  }
-
-  const hb = lab.heartbeat;
-  if (hb.keepalive >= hb.deadtime) {
-    r.reportField(['heartbeat', 'keepalive'], `keepalive ${hb.keepalive} must be shorter than deadtime ${hb.deadtime}`, `1 to ${hb.deadtime - 1}`);
-  }
-  if (hb.initdead < hb.deadtime) {
-    r.reportField(['heartbeat', 'initdead'], `initdead ${hb.initdead} is shorter than deadtime ${hb.deadtime}`, `${hb.deadtime} or more (Heartbeat advises twice deadtime)`);
   }
 }
 

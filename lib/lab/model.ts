@@ -1,5 +1,6 @@
 // The typed lab model: what lab.yaml says, validated. Everything downstream reads this and
 // nothing else, so a farm of another shape is an edit of the definition, never of the code.
+import type { StackSettings } from '../ha/stacks.ts';
 import type { Cidr } from './ipv4.ts';
 
 export const PROVIDER_CHOICES = ['auto', 'virtualbox', 'libvirt', 'netns'] as const;
@@ -14,7 +15,7 @@ export const LIBVIRT_DRIVERS = ['kvm', 'qemu'] as const;
 export type LibvirtDriver = (typeof LIBVIRT_DRIVERS)[number];
 
 export const HOST_ROLES = ['master', 'backup', 'web'] as const;
-/** master/backup: Heartbeat + HAProxy balancers; web: nginx. */
+/** master/backup: the HA stack's members and HAProxy balancers; web: nginx. */
 export type HostRole = (typeof HOST_ROLES)[number];
 
 export interface LanNetwork {
@@ -37,17 +38,6 @@ export interface Host {
   heartbeat?: string;
   memory: number;
   cpus: number;
-}
-
-export interface HeartbeatSettings {
-  deadtime: number;
-  warntime: number;
-  initdead: number;
-  keepalive: number;
-  udpport: number;
-  autoFailback: boolean;
-  logfile: string;
-  debugfile: string;
 }
 
 /** How HAProxy picks a web server for a request without a persistence cookie (README: The lab definition). */
@@ -77,7 +67,8 @@ export interface HaproxySettings {
   timeouts: { connect: string; client: string; server: string };
 }
 
-export interface Lab {
+/** The definition; each HA stack's own section is in it by the stack's name (StackSettings). */
+export interface Lab extends StackSettings {
   /** absolute path of the definition this model came from */
   file: string;
   name: string;
@@ -86,7 +77,8 @@ export interface Lab {
   networks: { lan: LanNetwork; heartbeat: HeartbeatNetwork };
   vip: { address: string; name: string };
   hosts: Host[];
-  heartbeat: HeartbeatSettings;
+  /** which HA stack keeps the VIP (lib/ha/stacks.ts): ha.stack, heartbeat when absent */
+  ha: { stack: string };
   haproxy: HaproxySettings;
   nginx: { page: string };
 }

@@ -1,58 +1,16 @@
 // Structural reading of lab.yaml into the typed model: shapes, types and formats of each field.
 // Rules that relate several fields live in check-definition.ts.
 import type { Document, Node } from 'yaml';
-import { parseCidr, isIpv4, type Cidr } from './ipv4.ts';
 import type { FieldPath, FieldReader } from './yaml-fields.ts';
 import { BALANCE_ALGORITHMS, COOKIE_MODES, HOST_ROLES, LIBVIRT_DRIVERS, PROVIDER_CHOICES, type HealthCheckSettings, type Host, type Lab } from './model.ts';
 import { HAPROXY_CHECK_DEFAULTS, HEALTH_CHECK_BOUNDS } from './health-check.ts';
 import { HAPROXY_OPTIONS } from './haproxy-options.ts';
-import { quoted } from './printable.ts';
-import { HAPROXY_TIME_PATTERN, MAX_HAPROXY_TIME_MS, haproxyTimeMs } from './haproxy-time.ts';
-import { RESERVED_HOST_NAMES, RESERVED_INTERFACES, RESERVED_LOG_FILES, RESERVED_PORTS } from './reserved-names.ts';
-
-export const PATTERNS = {
-  labName: { re: /^[a-z][a-z0-9]{0,7}$/, allowed: 'a lowercase letter then up to 7 lowercase letters or digits (it prefixes every resource name)' },
-  hostname: { re: /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/, allowed: 'a host name: a lowercase letter, then lowercase letters, digits and "-", 1 to 63 characters, not ending with "-"' },
-  dnsName: { re: /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/, allowed: 'a DNS name such as trabajoswap.com' },
-  iface: { re: /^[a-zA-Z][a-zA-Z0-9_.-]{0,14}$/, allowed: 'an interface name such as eth1 (at most 15 characters)' },
-  box: { re: /^[A-Za-z0-9_.-]{1,64}\/[A-Za-z0-9_.-]{1,64}$/, allowed: 'a Vagrant box name such as debian/bookworm64' },
-  // Heartbeat creates the file but not its folder; the name lands in ha.cf and in lab:verify's commands.
-  logFile: { re: /^\/var\/log\/[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$/, allowed: 'a file directly in /var/log/, its name of letters, digits, ".", "_" and "-", such as /var/log/ha-log' },
-  token: { re: /^[A-Za-z0-9_.-]{1,64}$/, allowed: 'letters, digits, "_", "." and "-", at most 64' },
-  duration: { re: HAPROXY_TIME_PATTERN, allowed: 'an HAProxy time such as 5s, 500ms or 1m' },
-  // No "#" (HAProxy reads the rest as a comment), no quotes, spaces or "\\" (they would need quoting).
-  uri: { re: /^\/[A-Za-z0-9._~\/?=&+-]{0,127}$/, allowed: 'a path starting with "/" of letters, digits and . _ ~ / ? = & + -, such as /haproxy?stats' },
-  // One line of text: no control characters, which would reach the terminal in task names.
-  page: { re: /^[^\p{Cc}]{1,200}$/u, allowed: 'one line of text of at most 200 characters, with {host} where the host\'s name goes' },
-} as const;
+import { address, cidr, notReserved, pattern, PATTERNS } from './field-values.ts';
+import { MAX_HAPROXY_TIME_MS, haproxyTimeMs } from './haproxy-time.ts';
+import { RESERVED_HOST_NAMES, RESERVED_INTERFACES, RESERVED_PORTS } from './reserved-names.ts';
+import { DEFAULT_HA_STACK, HA_STACKS } from '../ha/stacks.ts';
 
 type Reader = FieldReader;
-
-function address(r: Reader, path: FieldPath, node: unknown): string | undefined {
-  const text = r.string(path, node, undefined, 'an IPv4 address such as 192.168.1.101');
-  if (text === undefined) return undefined;
-  if (!isIpv4(text)) return r.report(path, node as Node, `${quoted(text)} is not an IPv4 address`, 'an IPv4 address such as 192.168.1.101');
-  return text;
-}
-
-function cidr(r: Reader, path: FieldPath, node: unknown): Cidr | undefined {
-  const text = r.string(path, node, undefined, 'a network in CIDR form such as 192.168.1.0/24');
-  if (text === undefined) return undefined;
-  const parsed = parseCidr(text);
-  if ('error' in parsed) return r.report(path, node as Node, `${quoted(text)} is not a valid network`, parsed.error);
-  return parsed;
-}
-
-function pattern(r: Reader, path: FieldPath, node: unknown, p: { re: RegExp; allowed: string }): string | undefined {
-  return r.string(path, node, p.re, p.allowed);
-}
-
-/** A value of the field's shape that is not one of the reserved ones (each with its reason). */
-function notReserved<T extends string | number>(r: Reader, path: FieldPath, node: unknown, value: T | undefined, reserved: ReadonlyMap<T, string>, allowed: string): T | undefined {
-  const why = value === undefined ? undefined : reserved.get(value);
-  if (why === undefined) return value;
-  return r.report(path, node as Node, `"${value}" is reserved: ${why}`, allowed);
-}
 
 function hostName(r: Reader, path: FieldPath, node: unknown): string | undefined {
   return notReserved(r, path, node, pattern(r, path, node, PATTERNS.hostname), RESERVED_HOST_NAMES, `another name than ${[...RESERVED_HOST_NAMES.keys()].join(', ')}`);
@@ -64,10 +22,6 @@ function siteName(r: Reader, path: FieldPath, node: unknown): string | undefined
 
 function iface(r: Reader, path: FieldPath, node: unknown): string | undefined {
   return notReserved(r, path, node, pattern(r, path, node, PATTERNS.iface), RESERVED_INTERFACES, 'the interface of that network inside the machines, such as eth1 or eth2');
-}
-
-function logFile(r: Reader, path: FieldPath, node: unknown): string | undefined {
-  return notReserved(r, path, node, pattern(r, path, node, PATTERNS.logFile), RESERVED_LOG_FILES, 'a text log file of its own, such as /var/log/ha-log');
 }
 
 function port(r: Reader, path: FieldPath, node: unknown): number | undefined {
@@ -124,7 +78,7 @@ function readHost(r: Reader, path: FieldPath, node: Node, box: { memory?: number
 
 /** Reads the document; returns a model only when every field read cleanly. */
 export function readDefinition(r: Reader, doc: Document, file: string): Lab | undefined {
-  const root = r.map([], doc.contents, ['name', 'box', 'networks', 'vip', 'hosts', 'heartbeat', 'haproxy', 'nginx'], ['provider']);
+  const root = r.map([], doc.contents, ['name', 'box', 'networks', 'vip', 'hosts', 'haproxy', 'nginx'], ['provider', 'ha', ...HA_STACKS.map((stack) => stack.name)]);
   if (!root) return undefined;
   const at = (key: string) => root.get(key, true) as Node | undefined;
   const sub = (key: string, required: string[], optional: string[] = []) => r.map([key], at(key), required, optional);
@@ -162,18 +116,12 @@ export function readDefinition(r: Reader, doc: Document, file: string): Lab | un
   const hostNodes = r.list(['hosts'], at('hosts'), 'hosts') ?? [];
   const hosts = hostNodes.map((node, i) => readHost(r, ['hosts', i], node, box ?? {}));
 
-  const hbKeys = ['deadtime', 'warntime', 'initdead', 'keepalive', 'udpport', 'auto_failback', 'logfile', 'debugfile'];
-  const hbs = sub('heartbeat', hbKeys);
-  const heartbeat = hbs && {
-    deadtime: r.int(['heartbeat', 'deadtime'], r.child(hbs, 'deadtime'), 1, 3600),
-    warntime: r.int(['heartbeat', 'warntime'], r.child(hbs, 'warntime'), 1, 3600),
-    initdead: r.int(['heartbeat', 'initdead'], r.child(hbs, 'initdead'), 1, 3600),
-    keepalive: r.int(['heartbeat', 'keepalive'], r.child(hbs, 'keepalive'), 1, 60),
-    udpport: r.int(['heartbeat', 'udpport'], r.child(hbs, 'udpport'), 1, 65535),
-    autoFailback: r.bool(['heartbeat', 'auto_failback'], r.child(hbs, 'auto_failback')),
-    logfile: logFile(r, ['heartbeat', 'logfile'], r.child(hbs, 'logfile')),
-    debugfile: logFile(r, ['heartbeat', 'debugfile'], r.child(hbs, 'debugfile')),
-  };
+  // The HA stack, and each stack's own section: checked whichever stack runs, so that switching
+  // is one word of ha.stack.
+  const stackNames = HA_STACKS.map((stack) => stack.name);
+  const haMap = root.has('ha') ? r.map(['ha'], at('ha'), [], ['stack']) : undefined;
+  const ha = root.has('ha') ? haMap && { stack: haMap.has('stack') ? r.oneOf(['ha', 'stack'], r.child(haMap, 'stack'), stackNames) : DEFAULT_HA_STACK } : { stack: DEFAULT_HA_STACK };
+  const stackSettings = Object.fromEntries(HA_STACKS.map((stack) => [stack.name, root.has(stack.name) ? stack.definition.read(r, at(stack.name)) : { ...stack.definition.defaults }]));
 
   const hap = sub('haproxy', ['listen', 'port', 'balance', 'options', 'cookie', 'stats', 'timeouts'], ['check']);
   const cookie = hap && r.map(['haproxy', 'cookie'], r.child(hap, 'cookie'), ['name', 'mode']);
@@ -205,5 +153,5 @@ export function readDefinition(r: Reader, doc: Document, file: string): Lab | un
 
   if (r.issues.length > 0) return undefined;
   // Every field read cleanly, so every value above is defined.
-  return { file, name, provider, box, networks: { lan, heartbeat: heartbeatNet }, vip, hosts, heartbeat, haproxy, nginx } as Lab;
+  return { file, name, provider, box, networks: { lan, heartbeat: heartbeatNet }, vip, hosts, ha, ...stackSettings, haproxy, nginx } as Lab;
 }

@@ -84,6 +84,15 @@ export class FieldReader {
     return this.ok(path, node, node.value);
   }
 
+  /** Any number, fractions included, within bounds. */
+  number(path: FieldPath, node: unknown, min: number, max: number): number | undefined {
+    if (!isScalar(node) || typeof node.value !== 'number' || !Number.isFinite(node.value)) {
+      return this.report(path, node as Node, 'must be a number', `${min} to ${max}`);
+    }
+    if (node.value < min || node.value > max) return this.report(path, node, `${node.value} is out of range`, `${min} to ${max}`);
+    return this.ok(path, node, node.value);
+  }
+
   bool(path: FieldPath, node: unknown): boolean | undefined {
     if (!isScalar(node) || typeof node.value !== 'boolean') return this.report(path, node as Node, 'must be true or false', 'true, false');
     return this.ok(path, node, node.value);

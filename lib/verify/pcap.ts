@@ -1,7 +1,8 @@
 // Reads the pcap files the captures write (libpcap format, as `tcpdump -w` writes it) in
 // TypeScript, so V6/V7 are checked on any host: a student's macOS or Windows laptop has no
 // tcpdump to read them back with. Only what the checks need is decoded: Ethernet, ARP,
-// IPv4 and UDP; anything else is kept as a packet with just its time and MAC addresses.
+// IPv4 and UDP; anything else is kept as a packet with just its time and MAC addresses. An IPv4
+// packet keeps its payload, which an HA stack decodes itself (VRRP: lib/ha/keepalived/).
 
 export interface ArpPart {
   op: 'request' | 'reply' | number;
@@ -16,7 +17,8 @@ export interface Packet {
   srcMac: string;
   dstMac: string;
   arp?: ArpPart;
-  ipv4?: { src: string; dst: string; protocol: number };
+  /** payload: what follows the IPv4 header, as far as the packet's total length and the capture go */
+  ipv4?: { src: string; dst: string; protocol: number; ttl: number; payload: Buffer };
   udp?: { srcPort: number; dstPort: number; length: number };
 }
 
@@ -51,8 +53,12 @@ function decodeFrame(time: number, frame: Buffer): Packet | undefined {
   } else if (type === ETHERTYPE_IPV4 && payload.length >= 20 && payload[0]! >> 4 === 4) {
     const headerLength = (payload[0]! & 0x0f) * 4;
     const protocol = payload[9]!;
-    packet.ipv4 = { src: ipv4(payload, 12), dst: ipv4(payload, 16), protocol };
-    const udp = payload.subarray(headerLength);
+    const totalLength = payload.readUInt16BE(2);
+    // A total length of 0 is what segmentation offload leaves in a capture: the frame's end holds.
+    const end = totalLength >= headerLength ? Math.min(payload.length, totalLength) : payload.length;
+    const body = payload.subarray(headerLength, end);
+    packet.ipv4 = { src: ipv4(payload, 12), dst: ipv4(payload, 16), protocol, ttl: payload[8]!, payload: body };
+    const udp = body;
     if (protocol === 17 && udp.length >= 8) packet.udp = { srcPort: udp.readUInt16BE(0), dstPort: udp.readUInt16BE(2), length: udp.readUInt16BE(4) - 8 };
   }
   return packet;

@@ -9,6 +9,7 @@ import { PlainReporter } from '../../engine/report/plain-reporter.ts';
 import type { PlayReporter } from '../../engine/report/reporter.ts';
 import { playbookTags } from '../../engine/play-tags.ts';
 import { KnownHosts } from '../../engine/ssh/known-hosts.ts';
+import { haStackOf } from '../../ha/stacks.ts';
 import { findHost, type Lab } from '../../lab/model.ts';
 import { definitionFacts } from '../../render/render-lab.ts';
 import { LAB_SECRETS, loadSecrets, type LabSecrets } from '../../state/lab-secrets.ts';
@@ -101,7 +102,7 @@ export const provisionCommand: Command = {
     // A partial run (or a dry one) may not be meant to leave a serving farm: no wait.
     if (settings.check || !settings.wait || settings.limit.length > 0 || settings.tags.length > 0) return 0;
     const say = (line: string) => (settings.json ? console.error(line) : console.log(line));
-    say(`\nwaiting for the farm to serve ${lab.vip.name} (VIP ${lab.vip.address}; up to ${servingBoundMs(lab) / 1000} s: Heartbeat waits initdead ${lab.heartbeat.initdead} s for its peer after a start)…`);
+    say(`\nwaiting for the farm to serve ${lab.vip.name} (VIP ${lab.vip.address}; up to ${servingBoundMs(lab) / 1000} s: ${haStackOf(lab).startupReason(lab)})…`);
     const farm = await awaitFarm(lab, provider, knownHosts, state.path('report'));
     if (!farm.serves) {
       console.error(`hafarm: provisioned, but the farm does not serve: ${farm.problem}. npm run lab:verify says what works and what does not.`);

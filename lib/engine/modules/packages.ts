@@ -7,6 +7,8 @@ export interface PackagesSpec {
   name: string;
   packages: string[];
   state?: 'present' | 'absent';
+  /** absent: purge their configuration too, and the packages only they needed (apt-get purge --autoremove) */
+  purge?: boolean;
   installRecommends?: boolean;
   notify?: string[];
   tags?: string[];
@@ -37,18 +39,20 @@ export function packages(spec: PackagesSpec): Task {
     async run(ctx) {
       const todo = spec.packages.filter((p) => ctx.facts.packages.has(p) === (state === 'absent'));
       if (todo.length === 0) return ok();
-      const verb = state === 'present' ? 'install' : 'remove';
+      const verb = state === 'present' ? 'install' : spec.purge ? 'purge' : 'remove';
       if (ctx.check) return changed(`would ${verb} ${todo.join(', ')}`, ctx.diff ? todo.map((p) => `${state === 'present' ? '+' : '-'} package ${p}`).join('\n') : undefined);
       if (state === 'present' && !ctx.run.aptUpdated) {
         const update = await ctx.remote.exec('apt-get update -q', { timeoutMs: APT_TIMEOUT_MS });
         if (update.code !== 0) return failed(`apt-get update failed:\n${tail(update.stderr || update.stdout)}`);
         ctx.run.aptUpdated = true;
       }
-      const args = state === 'present' ? ['install', ...APT_OPTIONS, ...(spec.installRecommends ? [] : ['--no-install-recommends']), ...todo] : ['remove', ...APT_OPTIONS, ...todo];
+      const args =
+        state === 'present' ? ['install', ...APT_OPTIONS, ...(spec.installRecommends ? [] : ['--no-install-recommends']), ...todo] :
+        spec.purge ? ['purge', '--autoremove', ...APT_OPTIONS, ...todo] : ['remove', ...APT_OPTIONS, ...todo];
       const result = await ctx.remote.exec(command('apt-get', ...args), { timeoutMs: APT_TIMEOUT_MS });
       await refreshPackageFacts(ctx, todo);
       if (result.code !== 0) return failed(`apt-get ${verb} ${todo.join(' ')} failed:\n${tail(result.stderr || result.stdout)}`);
-      return changed(`${verb === 'install' ? 'installed' : 'removed'} ${todo.join(', ')}`, ctx.diff ? todo.map((p) => `${state === 'present' ? '+' : '-'} package ${p}`).join('\n') : undefined);
+      return changed(`${verb === 'install' ? 'installed' : verb === 'purge' ? 'purged' : 'removed'} ${todo.join(', ')}`, ctx.diff ? todo.map((p) => `${state === 'present' ? '+' : '-'} package ${p}`).join('\n') : undefined);
     },
   };
 }

@@ -8,12 +8,17 @@ export interface ServiceSpec {
   service: string;
   state?: 'started' | 'stopped' | 'restarted' | 'reloaded';
   enabled?: boolean;
+  /**
+   * The daemon's program name, for SysV init scripts that have no status action (Debian's
+   * keepalived): running means a process of that name runs. systemd knows without it.
+   */
+  process?: string;
   notify?: string[];
   tags?: string[];
 }
 
 interface InitSystem {
-  probe(service: string): string;
+  probe(service: string, process?: string): string;
   action(service: string, verb: 'start' | 'stop' | 'restart' | 'reload'): string;
   enable(service: string, on: boolean): string;
 }
@@ -25,15 +30,15 @@ const SYSTEMD: InitSystem = {
 };
 
 const SYSV: InitSystem = {
-  probe: (s) =>
-    `service ${quote(s)} status >/dev/null 2>&1 && echo active=1 || echo active=0; ` +
+  probe: (s, process) =>
+    `${process ? command('pidof', process) : `service ${quote(s)} status`} >/dev/null 2>&1 && echo active=1 || echo active=0; ` +
     `if ls /etc/rc[2345].d/S[0-9][0-9]${quote(s)} >/dev/null 2>&1; then echo enabled=1; else echo enabled=0; fi`,
   action: (s, verb) => command('service', s, verb),
   enable: (s, on) => (on ? `update-rc.d ${quote(s)} defaults >/dev/null && update-rc.d ${quote(s)} enable` : `update-rc.d ${quote(s)} disable`),
 };
 
-async function probe(ctx: TaskContext, init: InitSystem, service: string): Promise<{ active: boolean; enabled: boolean }> {
-  const result = await ctx.remote.exec(init.probe(service));
+async function probe(ctx: TaskContext, init: InitSystem, service: string, process?: string): Promise<{ active: boolean; enabled: boolean }> {
+  const result = await ctx.remote.exec(init.probe(service, process));
   return { active: result.stdout.includes('active=1'), enabled: result.stdout.includes('enabled=1') };
 }
 
@@ -47,7 +52,7 @@ export function service(spec: ServiceSpec): Task {
       // Started a moment ago by this run, with the configuration written before it: restarting
       // it again would only cost a failover's worth of time (Heartbeat's initdead).
       if (spec.state === 'restarted' && ctx.run.startedServices.has(spec.service)) return ok(`${spec.service} was started by this run`);
-      const actual = await probe(ctx, init, spec.service);
+      const actual = await probe(ctx, init, spec.service, spec.process);
       const steps: Array<{ what: string; cmd: string }> = [];
       if (spec.enabled !== undefined && spec.enabled !== actual.enabled) {
         steps.push({ what: `${spec.enabled ? 'enable' : 'disable'} ${spec.service}`, cmd: init.enable(spec.service, spec.enabled) });

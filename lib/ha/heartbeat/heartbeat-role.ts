@@ -16,6 +16,9 @@ const RESTART = 'restart heartbeat';
 /** The name of the authkeys secret in the lab's secrets. */
 export const HEARTBEAT_AUTHKEY = 'heartbeatAuthkey';
 
+/** The files the role writes, which its removal takes away again. */
+export const HEARTBEAT_FILES = ['/etc/ha.d/ha.cf', '/etc/ha.d/authkeys', '/etc/ha.d/haresources'];
+
 /** net-tools: Heartbeat's IPaddr resource agent calls ifconfig. */
 export const HEARTBEAT_PACKAGES = ['heartbeat', 'net-tools'];
 

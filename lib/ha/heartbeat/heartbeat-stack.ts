@@ -3,14 +3,33 @@
 import { randomBytes } from 'node:crypto';
 import { broadcast } from '../../lab/ipv4.ts';
 import { text } from '../../state/state-json.ts';
+import { balancers } from '../../lab/model.ts';
 import type { HaStack } from '../ha-stack.ts';
+import { stackRemoval } from '../stack-removal.ts';
 import { heartbeatsFrom } from './heartbeat-packets.ts';
-import { HEARTBEAT_AUTHKEY, HEARTBEAT_PACKAGES, heartbeatRole } from './heartbeat-role.ts';
+import { HEARTBEAT_AUTHKEY, HEARTBEAT_FILES, HEARTBEAT_PACKAGES, heartbeatRole } from './heartbeat-role.ts';
+import { HEARTBEAT_DEFAULTS, readHeartbeatSettings } from './heartbeat-settings.ts';
 
 export const heartbeatStack: HaStack = {
   name: 'heartbeat',
   title: 'Heartbeat',
+  definition: {
+    read: readHeartbeatSettings,
+    defaults: HEARTBEAT_DEFAULTS,
+    // Heartbeat's haresources mode (R1) is a two-node protocol: its mach_down script "will only
+    // work for a two machine setup", and its resource code tracks one "other" node. With three,
+    // every backup takes the VIP when the master dies (tried on the namespace provider: lb2 and
+    // lb3 both held it, each logging "ERROR: Both machines own our resources!").
+    checkLab(r, lab) {
+      const backups = lab.hosts.flatMap((h, i) => (h.role === 'backup' ? [i] : []));
+      for (const i of backups.slice(1)) {
+        r.reportField(['hosts', i, 'role'], `a second backup (hosts[${backups[0]}] is already backup): with Heartbeat's haresources, every backup takes the VIP when the master dies, so two balancers would hold it at once`, 'one master and one backup with ha.stack: heartbeat; keepalived (ha.stack: keepalived) runs more backups');
+      }
+    },
+  },
+  describe: (lab) => `Heartbeat (haresources; a keepalive every ${lab.heartbeat.keepalive} s, deadtime ${lab.heartbeat.deadtime} s, ${balancers(lab).length} nodes)`,
   role: heartbeatRole,
+  removal: stackRemoval({ stack: 'heartbeat', service: 'heartbeat', packages: ['heartbeat'], files: HEARTBEAT_FILES }),
   packages: HEARTBEAT_PACKAGES,
   secrets: [
     {
@@ -25,6 +44,9 @@ export const heartbeatStack: HaStack = {
   // Both balancers wait initdead for each other after a start, the master a deadtime more to be
   // sure of its peer, then a keepalive or two until the VIP is up.
   startupSeconds: (lab) => lab.heartbeat.initdead + lab.heartbeat.deadtime + 2 * lab.heartbeat.keepalive,
+  startupReason: (lab) => `Heartbeat waits initdead ${lab.heartbeat.initdead} s for its peer after a start`,
+  // The standby declares the master dead after deadtime without a packet from it.
+  detectionSeconds: (lab) => lab.heartbeat.deadtime,
   logFile: (lab) => lab.heartbeat.logfile,
   takeover: (_lab, master) => ({
     pattern: `node ${master}: is dead|Taking over resource`,

@@ -11,8 +11,17 @@ import { renderTemplate } from '../../render/templates.ts';
 import { quote } from '../../engine/ssh/shell-quote.ts';
 import { run } from './host-command.ts';
 
-/** What every machine has before provisioning: sshd and what our init and Heartbeat's IPaddr need. */
-export const BASE_PACKAGES = ['apt', 'openssh-server', 'iproute2', 'procps', 'curl', 'net-tools', 'tini', 'sysvinit-utils', 'init-system-helpers'];
+/**
+ * What every machine has before provisioning: sshd and what our init and Heartbeat's IPaddr need;
+ * insserv orders the boot scripts by their dependencies, as on a Debian with sysvinit (keepalived
+ * after the syslog daemon that keeps its lines).
+ */
+export const BASE_PACKAGES = ['apt', 'openssh-server', 'iproute2', 'procps', 'curl', 'net-tools', 'tini', 'sysvinit-utils', 'init-system-helpers', 'insserv'];
+/**
+ * Boot scripts for services of the roles that Debian 12 ships only as systemd units: a namespace
+ * machine starts its services from /etc/init.d. Each is inert until its package is installed.
+ */
+const INIT_SCRIPTS = { rsyslog: 'netns/rsyslog.init.njk' };
 /**
  * What the roles install, present in the repository so apt-get works without a route out:
  * HAProxy, nginx, the tools, and every HA stack's packages (a lab may switch stacks).
@@ -85,6 +94,7 @@ async function buildRootfs(dir: string, repo: string, progress: (text: string) =
   mkdirSync(join(work, 'hafarm-repo'), { recursive: true });
   mkdirSync(join(work, 'usr/local/sbin'), { recursive: true });
   writeFileSync(join(work, 'usr/local/sbin/hafarm-init'), renderTemplate('netns/hafarm-init.njk', {}), { mode: 0o755 });
+  for (const [name, template] of Object.entries(INIT_SCRIPTS)) writeFileSync(join(work, 'etc/init.d', name), renderTemplate(template, {}), { mode: 0o755 });
   renameSync(work, dir);
 }
 
@@ -98,7 +108,7 @@ export async function ensureBaseImage(progress: (text: string) => void): Promise
     const packages = [...new Set([...(await requiredPackages()), ...BASE_PACKAGES, ...ROLE_PACKAGES])].sort();
     await buildRepo(repo, packages, progress);
   }
-  const init = renderTemplate('netns/hafarm-init.njk', {});
+  const init = [renderTemplate('netns/hafarm-init.njk', {}), ...Object.values(INIT_SCRIPTS).map((template) => renderTemplate(template, {}))];
   const rootfs = join(root, `rootfs-${key({ repo, BASE_PACKAGES, init, RECIPE })}`);
   if (!existsSync(rootfs)) await buildRootfs(rootfs, repo, progress);
   return { repo: join(repo, 'debs'), rootfs };

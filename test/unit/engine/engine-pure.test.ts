@@ -148,6 +148,6 @@ describe('file states read in one command', () => {
 
 describe('the tags --tags may name', () => {
   it("are the roles' names and the step IDs of their tasks", () => {
-    expect(existingTags(loadLab(TUTORIAL_LAB)).sort()).toEqual(['T10', 'T11', 'T2', 'T3', 'T4', 'T5', 'T6', 'T7', 'T8', 'T9', 'haproxy', 'heartbeat', 'hosts', 'network', 'nginx', 'tools']);
+    expect(existingTags(loadLab(TUTORIAL_LAB)).sort()).toEqual(['T10', 'T11', 'T2', 'T3', 'T4', 'T5', 'T6', 'T7', 'T8', 'T9', 'haproxy', 'heartbeat', 'hosts', 'network', 'nginx', 'remove-keepalived', 'tools']);
   });
 });

@@ -11,7 +11,7 @@ import type { Packet } from '../../../lib/verify/pcap.ts';
 const lab = loadLab(new URL('../../../lab.yaml', import.meta.url).pathname);
 
 function udp(src: string, dst: string, dstPort: number, time = 0): Packet {
-  return { time, srcMac: '52:54:00:00:00:01', dstMac: 'ff:ff:ff:ff:ff:ff', ipv4: { src, dst, protocol: 17 }, udp: { srcPort: 40000, dstPort, length: 100 } };
+  return { time, srcMac: '52:54:00:00:00:01', dstMac: 'ff:ff:ff:ff:ff:ff', ipv4: { src, dst, protocol: 17, ttl: 64, payload: Buffer.alloc(0) }, udp: { srcPort: 40000, dstPort, length: 100 } };
 }
 
 describe('the Heartbeat stack', () => {

@@ -101,11 +101,13 @@ describe('other farms are an edit of the definition', () => {
     const text = TUTORIAL.replace('  - name: web1\n', '  - name: haproxy3\n    role: backup\n    lan: 192.168.1.110\n    heartbeat: 10.100.100.3\n  - name: web1\n');
     const issues = issuesOf(text);
     expect(issues).toHaveLength(1);
-    expect(issues[0]).toMatchObject({ field: 'hosts[2].role', line: lineOf(text, 'haproxy3') + 1, allowed: 'one master and one backup; a third balancer would need a cluster manager such as Pacemaker' });
+    expect(issues[0]).toMatchObject({ field: 'hosts[2].role', line: lineOf(text, 'haproxy3') + 1, allowed: 'one master and one backup with ha.stack: heartbeat; keepalived (ha.stack: keepalived) runs more backups' });
     expect(issues[0]!.problem).toBe("a second backup (hosts[1] is already backup): with Heartbeat's haresources, every backup takes the VIP when the master dies, so two balancers would hold it at once");
     // The two balancers of the tutorial, in any place of the list, are a farm.
     const moved = TUTORIAL.replace(/  - name: haproxy2\n(    .*\n){3}/, '').replace('  - name: web3\n', '  - name: haproxy2\n    role: backup\n    lan: 192.168.1.102\n    heartbeat: 10.100.100.2\n  - name: web3\n');
     expect(balancers(parseLab(moved, '/labs/two.yaml')).map((h) => `${h.name}:${h.role}`)).toEqual(['haproxy1:master', 'haproxy2:backup']);
+    // VRRP elects among any number of members: with keepalived the third balancer is a farm.
+    expect(balancers(parseLab(`${text}\nha:\n  stack: keepalived\n`, '/labs/three.yaml'))).toHaveLength(3);
   });
 });
 

@@ -37,7 +37,7 @@ describe('shape checks of what is read back', () => {
   });
 
   it('accept the secrets the generators make and nothing that could add a line or a word', () => {
-    const good = { heartbeatAuthkey: '0123456789abcdef'.repeat(3), statsPassword: 'Ab3' };
+    const good = { heartbeatAuthkey: '0123456789abcdef'.repeat(3), keepalivedAuthPass: 'Ab3dE6gH', statsPassword: 'Ab3' };
     expect(shapeProblems(good, SECRET_CHECKS)).toEqual([]);
     for (const statsPassword of ['', 'a b', 'x\nstats admin if TRUE', 'p#ss', 'a'.repeat(65), 'é']) {
       expect(shapeProblems({ ...good, statsPassword }, SECRET_CHECKS), JSON.stringify(statsPassword)).toHaveLength(1);
@@ -45,10 +45,13 @@ describe('shape checks of what is read back', () => {
     for (const heartbeatAuthkey of ['abc', 'A'.repeat(48), `${'a'.repeat(47)}\n`, `${'a'.repeat(48)} x`]) {
       expect(shapeProblems({ ...good, heartbeatAuthkey }, SECRET_CHECKS), JSON.stringify(heartbeatAuthkey)).toHaveLength(1);
     }
+    for (const keepalivedAuthPass of ['Ab3dE6g', 'Ab3dE6gHi', 'Ab3 E6gH', 'Ab3dE6g\n', 'Ab3dE6g}']) {
+      expect(shapeProblems({ ...good, keepalivedAuthPass }, SECRET_CHECKS), JSON.stringify(keepalivedAuthPass)).toHaveLength(1);
+    }
   });
 
   it('never repeat a secret, even a damaged one', () => {
-    const message = formatFieldProblems(shapeProblems({ heartbeatAuthkey: 'deadbeef\nx', statsPassword: 'hunter 2' }, SECRET_CHECKS));
+    const message = formatFieldProblems(shapeProblems({ heartbeatAuthkey: 'deadbeef\nx', keepalivedAuthPass: 'Ab3dE6gH', statsPassword: 'hunter 2' }, SECRET_CHECKS));
     expect(message).toBe(
       'heartbeatAuthkey: a value of 10 characters is not allowed (allowed: 48 lowercase hexadecimal digits); statsPassword: a value of 8 characters is not allowed (allowed: 1 to 64 letters and digits)',
     );
