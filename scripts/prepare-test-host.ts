@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The first step of `npm test`: the test suite drives real programs (sshd, sudo, haproxy, nginx,
-// heartbeat, tcpdump, vagrant, namespaces, mmdebstrap), so the host must have them. On Debian or
+// heartbeat, keepalived, tcpdump, vagrant, namespaces, mmdebstrap), so the host must have them. On Debian or
 // Ubuntu as root the missing ones are installed here, as `npm run lab` installs what the lab
 // needs; anywhere else the run stops at once with the list and the command that installs them.
 // Never a test skipped because something is missing: a skip would read as green.
@@ -12,7 +12,7 @@ import { HOST_TOOLS } from '../lib/providers/host-tools.ts';
 export const TEST_PACKAGES = [
   'vagrant', // vagrant validate of the rendered Vagrantfiles
   'openssh-server', 'openssh-client', 'sudo', // the SSH engine against real sshd, as root and as a sudo user
-  'haproxy', 'nginx', 'heartbeat', // haproxy -c, nginx -T, the validators of the rendered files
+  'haproxy', 'nginx', 'heartbeat', 'keepalived', 'rsyslog', // haproxy -c, nginx -T, keepalived -t, rsyslogd -N1: the validators of the rendered files
   'git', 'ca-certificates', // the clean-root test clones the project and fetches packages
 ];
 /** A login user with passwordless sudo, for the engine's tests (the Vagrant boxes log in that way). */

@@ -36,3 +36,33 @@ export async function vagrantValidate(dir: string, options: { scratch: string; w
   const env = options.withVirtualBoxBlocks ? { PATH: vboxVersionOnlyPath(options.scratch), VAGRANT_DEFAULT_PROVIDER: 'virtualbox' } : {};
   return execa('vagrant', args, { cwd: dir, env: { ...env, ...options.env, VAGRANT_CWD: dir }, reject: false });
 }
+
+/**
+ * keepalived -t of a rendered keepalived.conf, as a balancer would run it: in a network
+ * namespace of its own that has the interfaces the file names, and a private mount namespace
+ * where the rendered check script sits at the path keepalived.conf gives it (keepalived -t fails
+ * on a missing interface or an unsafe or missing script).
+ */
+export function keepalivedCheck(conf: string, script: { path: string; file: string }, interfaces: string[]): { status: number | null; output: string } {
+  const ns = `hfka${process.pid % 100000}`;
+  const ip = (...args: string[]) => spawnSync('ip', args, { encoding: 'utf8' });
+  ip('netns', 'add', ns);
+  try {
+    interfaces.forEach((name, i) => {
+      ip('-n', ns, 'link', 'add', name, 'type', 'veth', 'peer', 'name', `peer${i}`);
+      ip('-n', ns, 'link', 'set', name, 'up');
+    });
+    const folder = script.path.replace(/\/[^/]+$/, '');
+    const inside = `mount -t tmpfs -o mode=755 tmpfs ${folder} && cp ${script.file} ${script.path} && chmod 755 ${script.path} && exec keepalived -t -f ${conf}`;
+    const result = spawnSync('ip', ['netns', 'exec', ns, 'unshare', '--mount', '--propagation', 'private', 'sh', '-c', inside], { encoding: 'utf8' });
+    return { status: result.status, output: result.stdout + result.stderr };
+  } finally {
+    ip('netns', 'del', ns);
+  }
+}
+
+/** rsyslogd -N1: rsyslog's own check of a configuration file. */
+export function rsyslogCheck(file: string): { status: number | null; output: string } {
+  const result = spawnSync('rsyslogd', ['-N1', '-f', file], { encoding: 'utf8' });
+  return { status: result.status, output: result.stdout + result.stderr };
+}

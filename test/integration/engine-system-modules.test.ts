@@ -54,6 +54,14 @@ describe('packages (apt)', () => {
     expect((await remote.run(task)).status).toBe('ok');
   }, 600_000);
 
+  it('purges: nothing of the package left, not even its configuration (a removed HA stack)', async () => {
+    expect((await remote.run(packages({ name: 'hello present', packages: [pkg] }))).status).toBe('changed');
+    const task = packages({ name: 'hello purged', packages: [pkg], state: 'absent', purge: true });
+    expect(await remote.run(task)).toMatchObject({ status: 'changed', message: `purged ${pkg}` });
+    expect(await remote.sh(`dpkg-query -W -f='\${db:Status-Abbrev}' ${pkg} 2>/dev/null || echo unknown`)).toMatch(/^(unknown|un)/);
+    expect((await remote.run(task)).status).toBe('ok');
+  }, 600_000);
+
   it('fails with apt-get’s own words for a package that does not exist', async () => {
     const result = await remote.run(packages({ name: 'nonsense', packages: ['hafarm-no-such-package'] }));
     expect(result.status).toBe('failed');
@@ -170,6 +178,35 @@ esac
     const restart = await service({ name: 'restart', service: name, state: 'restarted' }).run(ctx);
     expect(restart).toMatchObject({ status: 'ok', message: `${name} was started by this run` });
     expect(await remote.sh(`cat /tmp/${name}.pid`)).toBe(pid);
+  });
+
+  it('a reload handler does nothing for a service this run has just started either', async () => {
+    await remote.sh(`/etc/init.d/${name} stop; true`);
+    const ctx = remote.context();
+    expect((await service({ name: 'start', service: name, state: 'started' }).run(ctx)).status).toBe('changed');
+    const pid = await remote.sh(`cat /tmp/${name}.pid`);
+    expect(await service({ name: 'reload', service: name, state: 'reloaded' }).run(ctx)).toMatchObject({ status: 'ok', message: `${name} was started by this run` });
+    expect(await remote.sh(`cat /tmp/${name}.pid`)).toBe(pid);
+  });
+
+  it('knows a daemon whose init script has no status action (keepalived\'s) by its process', async () => {
+    const bare = `${name}-bare`;
+    const daemon = `/usr/local/bin/${bare}`;
+    // Debian's keepalived script: start, stop, reload, restart; no status.
+    await remote.sh(`cp /bin/sleep ${daemon} && printf '%s\n' '#!/bin/sh' 'case "$1" in' '  start) start-stop-daemon --start --quiet --background --make-pidfile --pidfile /tmp/${bare}.pid --exec ${daemon} -- 100000 ;;' '  stop) start-stop-daemon --stop --quiet --oknodo --pidfile /tmp/${bare}.pid --remove-pidfile --retry 5 ;;' '  *) echo "Usage: $0 {start|stop}" >&2; exit 1 ;;' 'esac' > /etc/init.d/${bare} && chmod 755 /etc/init.d/${bare}`);
+    try {
+      const started = service({ name: 'started', service: bare, process: bare, state: 'started' });
+      expect((await remote.run(started)).status).toBe('changed');
+      expect((await remote.run(started)).status).toBe('ok');
+      // without the process name the missing status action reads as "not running": it would start it again
+      expect((await remote.run(service({ name: 'started', service: bare, state: 'started' }), { check: true })).status).toBe('changed');
+      const stopped = service({ name: 'stopped', service: bare, process: bare, state: 'stopped' });
+      expect((await remote.run(stopped)).status).toBe('changed');
+      expect(await remote.sh(`pidof ${bare} || echo none`)).toBe('none\n');
+      expect((await remote.run(stopped)).status).toBe('ok');
+    } finally {
+      await remote.sh(`/etc/init.d/${bare} stop; rm -f /etc/init.d/${bare} ${daemon} /tmp/${bare}.pid; true`);
+    }
   });
 
   it('fails with the init script’s words when it cannot start', async () => {

@@ -50,8 +50,9 @@ export function service(spec: ServiceSpec): Task {
     async run(ctx) {
       const init = ctx.facts.init === 'systemd' ? SYSTEMD : SYSV;
       // Started a moment ago by this run, with the configuration written before it: restarting
-      // it again would only cost a failover's worth of time (Heartbeat's initdead).
-      if (spec.state === 'restarted' && ctx.run.startedServices.has(spec.service)) return ok(`${spec.service} was started by this run`);
+      // or reloading it again would read the same files (and a restart cost a failover's worth
+      // of time: Heartbeat's initdead).
+      if ((spec.state === 'restarted' || spec.state === 'reloaded') && ctx.run.startedServices.has(spec.service)) return ok(`${spec.service} was started by this run`);
       const actual = await probe(ctx, init, spec.service, spec.process);
       const steps: Array<{ what: string; cmd: string }> = [];
       if (spec.enabled !== undefined && spec.enabled !== actual.enabled) {
