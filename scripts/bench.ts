@@ -1,8 +1,12 @@
-// npm run bench [-- --provider netns|libvirt] (as root, Linux): what a user waits for, on this
-// machine. Prints cold up (nothing cached), warm up (cached), first and no-op provision, memory
-// per machine, and failover and failback times seen by a client on the LAN. Asserts nothing.
+// npm run bench [-- --provider netns|libvirt] [--stacks a,b] [--rounds N] [--soak MINUTES] (as
+// root, Linux): what a user waits for, on this machine. Prints cold up (nothing cached), warm up
+// (cached), first and no-op provision and memory per machine for the tutorial's farm; then, for
+// each HA stack (scripts/bench/stack-profiles.ts) in the same run, the provision that switches to
+// it, memory per balancer, failover and failback as a client on the LAN sees them (min / median
+// / max over the rounds) and the requests lost during failback; the fast profile also runs under
+// steady load for --soak minutes, counting transitions nobody asked for. Asserts nothing.
 // Uses a lab of its own (name "bench"), removed at the end; the user's labs are not touched.
-// What differs between providers (host preparation, cache, memory) is in scripts/bench/.
+// What differs between providers (host preparation, cache, memory, probe) is in scripts/bench/.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,20 +14,24 @@ import { parseArgs } from 'node:util';
 import { farmPlaybook } from '../roles/playbook.ts';
 import { runLabPlay } from '../roles/run-lab-play.ts';
 import { KnownHosts } from '../lib/engine/ssh/known-hosts.ts';
+import { haStackOf } from '../lib/ha/stacks.ts';
 import { loadLab } from '../lib/lab/load.ts';
-import { masterBalancer } from '../lib/lab/model.ts';
+import { balancers, masterBalancer, type Lab } from '../lib/lab/model.ts';
 import { createProvider, requirePrerequisites } from '../lib/providers/select-provider.ts';
 import { loadSecrets } from '../lib/state/lab-secrets.ts';
 import { LabStateDir } from '../lib/state/lab-state.ts';
+import { linesSince, markLog } from '../lib/verify/log-window.ts';
 import { labMachines } from '../lib/verify/transport/lab-machines.ts';
 import { chooseVantage } from '../lib/verify/vantage.ts';
 import type { BenchHost } from './bench/bench-host.ts';
+import { STACK_PROFILES, type StackProfile } from './bench/stack-profiles.ts';
+import { CLIENT_PROBE, NAMESPACE_PROBE, PROBE_TIMEOUT_MS, clientProbe, epochMs, lostIn, outageSeconds, spread, type VipProbe } from './bench/vip-probe.ts';
 import { libvirtBenchHost } from './bench/libvirt-bench-host.ts';
 import { netnsBenchHost } from './bench/netns-bench-host.ts';
 
 const HOSTS: Record<string, () => BenchHost> = { netns: netnsBenchHost, libvirt: libvirtBenchHost };
 
-const { values } = parseArgs({ options: { provider: { type: 'string', default: 'netns' }, rounds: { type: 'string' } } });
+const { values } = parseArgs({ options: { provider: { type: 'string', default: 'netns' }, rounds: { type: 'string' }, stacks: { type: 'string' }, soak: { type: 'string' } } });
 const providerName = values.provider!;
 if (!(providerName in HOSTS)) {
   console.error(`bench: --provider ${providerName} is not measured here (allowed: ${Object.keys(HOSTS).join(', ')})`);
@@ -32,6 +40,19 @@ if (!(providerName in HOSTS)) {
 const rounds = values.rounds === undefined ? undefined : Number(values.rounds);
 if (rounds !== undefined && !(Number.isInteger(rounds) && rounds >= 1 && rounds <= 20)) {
   console.error(`bench: --rounds ${values.rounds}: a whole number from 1 to 20`);
+  process.exit(2);
+}
+
+const profileNames = values.stacks?.split(',') ?? STACK_PROFILES.map((p) => p.name);
+const unknownProfile = profileNames.find((name) => !STACK_PROFILES.some((p) => p.name === name));
+if (unknownProfile !== undefined || profileNames.length === 0) {
+  console.error(`bench: --stacks ${values.stacks}: a comma-separated list of ${STACK_PROFILES.map((p) => p.name).join(', ')}`);
+  process.exit(2);
+}
+const profiles = STACK_PROFILES.filter((p) => profileNames.includes(p.name));
+const soakMinutes = values.soak === undefined ? 10 : Number(values.soak);
+if (!(Number.isFinite(soakMinutes) && soakMinutes >= 0 && soakMinutes <= 120)) {
+  console.error(`bench: --soak ${values.soak}: minutes from 0 (no soak) to 120`);
   process.exit(2);
 }
 
@@ -70,13 +91,96 @@ async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<
   throw new Error(`not within ${timeoutMs / 1000} s`);
 }
 
-async function provision(): Promise<[number, number]> {
+async function provision(model: Lab): Promise<[number, number]> {
   const endpoints = await provider.sshEndpoints();
   const options = { check: false, diff: false, limit: [], tags: [], forks: 5, knownHosts, secrets: loadSecrets(state) };
-  const [time, outcome] = await seconds(() => runLabPlay(lab, farmPlaybook(lab), endpoints, options, () => undefined));
+  const [time, outcome] = await seconds(() => runLabPlay(model, farmPlaybook(model), endpoints, options, () => undefined));
   const failed = [...outcome.recap.values()].reduce((n, s) => n + s.failed + s.unreachable, 0);
   if (failed > 0) throw new Error(`provisioning failed on ${failed} host(s)`);
   return [time, [...outcome.recap.values()].reduce((n, s) => n + s.changed, 0)];
+}
+
+/** The bench's lab running one stack profile: the tutorial's definition and the profile's lines. */
+function profileLab(profile: StackProfile): Lab {
+  writeFileSync(labFile, `${host.labText(readFileSync(new URL('../lab.yaml', import.meta.url), 'utf8')).trimEnd()}\n${profile.definition}`);
+  return loadLab(labFile);
+}
+
+interface StackFigures {
+  profile: StackProfile;
+  lab: Lab;
+  switchProvision: string;
+  noop: string;
+  memory: string;
+  failovers: number[];
+  /** the power command's own seconds, where it takes any */
+  powerOff: number[];
+  failbacks: number[];
+  lost: { failed: number; total: number };
+  soak?: string;
+}
+
+async function measureStack(profile: StackProfile, probeOf: () => VipProbe, siteAnswers: () => Promise<boolean>): Promise<StackFigures> {
+  const model = profileLab(profile);
+  const stack = haStackOf(model);
+  log(`${profile.name}: ${stack.describe(model)}`);
+  const [switched, changed] = await provision(model);
+  const [noop, noopChanged] = await provision(model);
+  const masterServes = async () => (await shell.holds(master, model.vip.address)) && (await siteAnswers());
+  await until(masterServes, 120_000);
+  const memory = balancers(model).map((h) => `${host.memoryMiB(model, h.name).toFixed(0)}`).join(' / ');
+  const figures: StackFigures = { profile, lab: model, switchProvision: `${switched.toFixed(1)} s (changed=${changed})`, noop: `${noop.toFixed(2)} s (changed=${noopChanged})`, memory: `${memory} MiB`, failovers: [], powerOff: [], failbacks: [], lost: { failed: 0, total: 0 } };
+  // Between rounds the master runs a detection time and 2 s more: Heartbeat advertises a longer
+  // deadtime while it starts (dt=7000 ms for deadtime 5, measured), so a master that dies in its
+  // first seconds is declared dead later than usual.
+  const rest = (stack.detectionSeconds(model) + 2) * 1000;
+  for (let round = 0; round < (rounds ?? host.rounds); round++) {
+    const probe = probeOf();
+    try {
+      await until(async () => probe.samples.some((s) => s.ok), 30_000);
+      const offAt = epochMs();
+      const [off] = await seconds(() => shell.powerOff(master));
+      await until(async () => probe.samples.some((s) => s.sent > offAt + off * 1000 && s.ok), 300_000);
+      // the requests sent before that answer, and left unanswered, end only at their timeout
+      await new Promise((r) => setTimeout(r, PROBE_TIMEOUT_MS + 100));
+      figures.failovers.push(outageSeconds(probe.samples, offAt)!);
+      figures.powerOff.push(off);
+      const onAt = epochMs();
+      const [on] = await seconds(() => shell.powerOn(master));
+      const back = on + (await until(masterServes, 600_000));
+      figures.failbacks.push(back);
+      // the requests until the master serves again and 2 s after: none should be lost
+      await new Promise((r) => setTimeout(r, 2000));
+      const lost = lostIn(probe.samples, onAt, onAt + (back + 1) * 1000);
+      figures.lost.failed += lost.failed;
+      figures.lost.total += lost.total;
+    } finally {
+      await probe.stop();
+    }
+    await new Promise((r) => setTimeout(r, rest));
+  }
+  if (profile.soak && soakMinutes > 0) figures.soak = await soak(model, probeOf);
+  return figures;
+}
+
+/** Steady load for --soak minutes: failed requests, and takeovers in the stack's logs (none is asked for). */
+async function soak(model: Lab, probeOf: () => VipProbe): Promise<string> {
+  const stack = haStackOf(model);
+  const marks = await Promise.all(balancers(model).map((h) => markLog(shell, h.name, stack.logFile(model))));
+  log(`steady load for ${soakMinutes} min`);
+  const probe = probeOf();
+  try {
+    await new Promise((r) => setTimeout(r, soakMinutes * 60_000));
+  } finally {
+    await probe.stop();
+  }
+  const failed = probe.samples.filter((s) => !s.ok).length;
+  let transitions = 0;
+  for (const mark of marks) {
+    const takeover = stack.takeover(model, master);
+    transitions += (await linesSince(shell, mark, takeover.pattern)).filter((line) => takeover.proves(line)).length;
+  }
+  return `${soakMinutes} min, ${probe.samples.length} requests: ${failed} failed, ${transitions} takeovers`;
 }
 
 async function main(): Promise<void> {
@@ -91,41 +195,48 @@ async function main(): Promise<void> {
   const [warm] = await seconds(() => provider.up(() => undefined));
   report('warm up (cached)', `${warm.toFixed(2)} s`, providerName === 'netns' ? 'target ≤ 3 s' : `${(warm / lab.hosts.length).toFixed(0)} s a machine`);
   await host.afterUp(shell, hostNames);
-  const [first, changedFirst] = await provision();
+  const [first, changedFirst] = await provision(lab);
   report('first provision', `${first.toFixed(1)} s`, `${providerName === 'netns' ? 'target ≤ 25 s (ansible-playbook 50–59 s); ' : ''}changed=${changedFirst}`);
-  const [noop, changedNoop] = await provision();
+  const [noop, changedNoop] = await provision(lab);
   report('no-op provision', `${noop.toFixed(3)} s`, `${providerName === 'netns' ? 'target ≤ 0.5 s (ansible-playbook 8–11 s); ' : ''}changed=${changedNoop}`);
 
   const vantage = chooseVantage(lab, provider, knownHosts, work);
   if ('problem' in vantage) throw new Error(vantage.problem);
   try {
     const siteAnswers = async () => (await vantage.client.get({ timeoutMs: 500 }))?.status === 200;
-    const masterServes = async () => (await shell.holds(master, lab.vip.address)) && (await siteAnswers());
-    await until(masterServes, 120_000);
+    await until(async () => (await shell.holds(master, lab.vip.address)) && (await siteAnswers()), 120_000);
     for (const name of hostNames) report(`memory ${name}`, `${host.memoryMiB(lab, name).toFixed(1)} MiB`, host.memoryNote);
-    // Between rounds the master runs for deadtime + 2 keepalives: while Heartbeat starts it
-    // advertises a longer deadtime in its status packets (dt=7000 ms for deadtime 5, measured),
-    // so a master that dies in its first seconds is declared dead about 2 s later than usual.
-    const rest = (lab.heartbeat.deadtime + 2 * lab.heartbeat.keepalive) * 1000;
-    const failovers: string[] = [];
-    const failbacks: string[] = [];
-    // On the Vagrant providers the power commands take seconds themselves: shown in brackets.
-    const figure = (total: number, command: number) => (command >= 0.5 ? `${total.toFixed(2)} (${command.toFixed(1)})` : total.toFixed(2));
-    for (let round = 0; round < (rounds ?? host.rounds); round++) {
-      const [off] = await seconds(() => shell.powerOff(master));
-      failovers.push(figure(off + (await until(siteAnswers, 300_000)), off));
-      const [on] = await seconds(() => shell.powerOn(master));
-      failbacks.push(figure(on + (await until(masterServes, 600_000)), on));
-      await new Promise((r) => setTimeout(r, rest));
-    }
-    // Where the power command takes seconds the machine dies somewhere inside it: no target applies.
-    const instantPower = failovers.every((f) => !f.includes('('));
-    report('failover (power off → answer)', `${failovers.join(' / ')} s`, instantPower ? `target ≤ deadtime + 0.5 = ${lab.heartbeat.deadtime + 0.5} s` : 'in brackets: the power command');
-    report('failback (power on → VIP back)', `${failbacks.join(' / ')} s`, lab.heartbeat.autoFailback ? 'auto_failback on' : 'auto_failback off');
+    const probeOf = () => host.probe?.(lab) ?? clientProbe(vantage.client);
+    console.log(`\nHA stacks, ${rounds ?? host.rounds} rounds each: the master powered off and on again under requests through the VIP (${host.probe ? NAMESPACE_PROBE : CLIENT_PROBE})`);
+    const all: StackFigures[] = [];
+    for (const profile of profiles) all.push(await measureStack(profile, probeOf, siteAnswers));
+    printStacks(all);
     if (host.caveat) console.log(`\n${host.caveat}`);
   } finally {
     await vantage.close();
   }
+}
+
+/** One column per stack profile, one row per figure: what issue 15 asks to compare. */
+function printStacks(all: StackFigures[]): void {
+  const slowPower = all.some((f) => f.powerOff.some((s) => s >= 0.5));
+  const rows: Array<[string, (f: StackFigures) => string]> = [
+    ['stack', (f) => haStackOf(f.lab).describe(f.lab)],
+    ['provision switching to it', (f) => f.switchProvision],
+    ['no-op provision', (f) => f.noop],
+    [`memory per balancer (${host.memoryNote})`, (f) => f.memory],
+    ['detection (the stack\'s own)', (f) => `${haStackOf(f.lab).detectionSeconds(f.lab).toFixed(3)} s`],
+    ['failover min / median / max', (f) => `${spread(f.failovers)} s`],
+    ['failover target', (f) => (slowPower ? 'none: the power command takes seconds' : `≤ ${f.profile.target(f.lab).toFixed(2)} s`)],
+    ...(slowPower ? [['power off command', (f: StackFigures) => `${spread(f.powerOff, 1)} s`] as [string, (f: StackFigures) => string]] : []),
+    ['failback (power on → VIP back)', (f) => `${spread(f.failbacks)} s`],
+    ['requests lost during failback', (f) => `${f.lost.failed} of ${f.lost.total}`],
+    ['steady load', (f) => f.soak ?? '–'],
+  ];
+  console.log();
+  console.log(`| | ${all.map((f) => f.profile.name).join(' | ')} |`);
+  console.log(`|---|${all.map(() => '---').join('|')}|`);
+  for (const [what, value] of rows) console.log(`| ${what} | ${all.map(value).join(' | ')} |`);
 }
 
 main()

@@ -3,6 +3,7 @@
 // the machines' package source, and what one machine costs in memory there.
 import type { Lab } from '../../lib/lab/model.ts';
 import type { LabMachines } from '../../lib/verify/transport/lab-machines.ts';
+import type { VipProbe } from './vip-probe.ts';
 
 export interface BenchHost {
   /** e.g. "the namespace provider", "libvirt under QEMU's emulation" */
@@ -18,7 +19,9 @@ export interface BenchHost {
   /** what the machine costs the host, in MiB, and how that is counted */
   memoryMiB(lab: Lab, host: string): number;
   memoryNote: string;
-  /** failover rounds (each powers the master off and on) */
+  /** requests through the VIP at a fine pace, where the host can send them itself (else the LAN client's) */
+  probe?(lab: Lab): VipProbe;
+  /** failover rounds per HA stack (each powers the master off and on) */
   rounds: number;
   /** a word on what the figures mean on this host, printed under them */
   caveat?: string;

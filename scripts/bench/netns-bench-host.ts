@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { netnsNames } from '../../lib/providers/netns/names.ts';
 import { pssMiB, type BenchHost } from './bench-host.ts';
+import { namespaceProbe } from './vip-probe.ts';
 
 export function netnsBenchHost(): BenchHost {
   const cache = mkdtempSync(join(tmpdir(), 'hafarm-bench-cache-'));
@@ -26,7 +27,8 @@ export function netnsBenchHost(): BenchHost {
       return pssMiB(pids, (path) => readFileSync(path, 'utf8'));
     },
     memoryNote: "PSS of the machine's processes",
-    rounds: 5,
+    probe: (lab) => namespaceProbe(lab, netnsNames(lab).clientNamespace),
+    rounds: 10,
     async cleanup() {
       rmSync(cache, { recursive: true, force: true });
       if (previous === undefined) delete process.env.XDG_CACHE_HOME;

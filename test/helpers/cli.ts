@@ -8,6 +8,7 @@ import { execa } from 'execa';
 export const PROJECT_DIR = fileURLToPath(new URL('../../', import.meta.url));
 export const TUTORIAL_LAB = join(PROJECT_DIR, 'lab.yaml');
 export const FOUR_WEB_LAB = join(PROJECT_DIR, 'test/fixtures/labs/four-web.yaml');
+export const KEEPALIVED_THREE_LAB = join(PROJECT_DIR, 'test/fixtures/labs/keepalived-three.yaml');
 
 /**
  * `wrapper`: a command line hafarm runs under, e.g. setpriv to drop root, unshare for a mount of

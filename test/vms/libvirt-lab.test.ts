@@ -2,8 +2,9 @@
 // vagrant-libvirt, the machines running under QEMU's emulation where KVM cannot run guests
 // (box.libvirt_driver: qemu), booted one at a time. Every step is the real hafarm command a user
 // types: up, provision twice (the second changes nothing), verify V1–V7 from the lab's own
-// client machine, halt/start of the master with the VIP moving away and back, capture,
-// destroy; then nothing of the lab is left: no domain, network, volume or process.
+// client machine, halt/start of the master with the VIP moving away and back, capture, the
+// lab switched to keepalived (issue 15) with V4–V7 proven again, destroy; then nothing of the
+// lab is left: no domain, network, volume or process.
 //
 // `npm run test:vms`, as root on Debian. It prepares the host itself (test/helpers/libvirt-host.ts),
 // builds or reuses a local Debian 12 box (test/helpers/libvirt-box.ts) and serves the machines'
@@ -184,6 +185,24 @@ describe('the tutorial farm on libvirt, real VMs under QEMU emulation', () => {
     expect(read).toMatch(/10\.100\.100\.1\.\d+ > 10\.100\.100\.255\.694: UDP/);
     expect(read).toMatch(/10\.100\.100\.2\.\d+ > 10\.100\.100\.255\.694: UDP/);
   }, 10 * MINUTE);
+
+  it('switches to keepalived with lab:provision (Heartbeat taken off both balancers) and proves V4–V7 with it', async () => {
+    appendFileSync(LAB.file, '\nha:\n  stack: keepalived\n');
+    const switched = await mustSucceed(['provision', '--json'], 30 * MINUTE);
+    timings.switchToKeepalived = switched.seconds;
+    for (const [host, stats] of Object.entries(recapOf(switched.stdout))) expect(stats, host).toMatchObject({ failed: 0, unreachable: 0 });
+    for (const host of ['haproxy1', 'haproxy2']) {
+      const left = await mustSucceed(['exec', host, 'sh', '-c', "dpkg-query -W -f='${db:Status-Abbrev}' heartbeat 2>/dev/null | grep -q ^ii && echo heartbeat; pidof heartbeat >/dev/null && echo running; ls /etc/ha.d 2>/dev/null; pidof keepalived >/dev/null && echo keepalived; true"], 5 * MINUTE);
+      expect(left.stdout.trim(), host).toBe('keepalived');
+    }
+    const result = await cli(['verify', '--only', 'V4,V5,V6'], 40 * MINUTE);
+    timings.verifyKeepalived = result.seconds;
+    log(result.stdout.split('\n').filter((l) => /^(PASS|FAIL|HA stack|\d+ passed)/.test(l)).join('\n'));
+    expect(result.stdout).toMatch(/^HA stack: keepalived \(VRRPv2/m);
+    for (const id of ['V4', 'V5', 'V6']) expect(result.stdout, result.stdout).toMatch(new RegExp(`^PASS ${id} `, 'm'));
+    expect(result.stdout).toMatch(/Entering MASTER STATE/);
+    expect(result.exitCode).toBe(0);
+  }, 75 * MINUTE);
 
   it('lab:destroy leaves no domain, network, volume, process or state folder of the lab', async () => {
     const destroy = await mustSucceed(['destroy'], 15 * MINUTE);

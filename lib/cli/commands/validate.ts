@@ -1,3 +1,4 @@
+import { haStackOf } from '../../ha/stacks.ts';
 import { balancers, webServers } from '../../lab/model.ts';
 import { formatCidr } from '../../lab/ipv4.ts';
 import type { Command } from '../command.ts';
@@ -15,7 +16,7 @@ export const validateCommand: Command = {
     console.log(`${lab.file}: lab "${lab.name}" is valid`);
     console.log(`  LAN ${formatCidr(lan.cidr)} (gateway ${lan.gateway}), heartbeat network ${formatCidr(heartbeat.cidr)}`);
     console.log(`  VIP ${lab.vip.address} (${lab.vip.name})`);
-    console.log(`  balancers: ${balancers(lab).map((h) => `${h.name} (${h.role})`).join(', ')}`);
+    console.log(`  balancers: ${balancers(lab).map((h) => `${h.name} (${h.role})`).join(', ')}; HA stack: ${haStackOf(lab).describe(lab)}`);
     console.log(`  web servers: ${webServers(lab).map((h) => h.name).join(', ')}`);
     console.log(`  haproxy.cfg: ${haproxyCheck}`);
     return 0;

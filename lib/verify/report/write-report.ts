@@ -2,6 +2,7 @@
 // that measured requests, next to the pcaps of V6/V7.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { haStackOf } from '../../ha/stacks.ts';
 import type { Lab } from '../../lab/model.ts';
 import type { CheckResult } from '../check.ts';
 import { timelineSvg } from './svg-timeline.ts';
@@ -28,6 +29,8 @@ export function summaryMarkdown(lab: Lab, results: CheckResult[], run: ReportRun
     `# hafarm verification of lab "${lab.name}"`,
     '',
     `${run.when.toISOString()} — ${results.length - failed} passed, ${failed} failed; ${run.vantage}.`,
+    '',
+    `HA stack: ${haStackOf(lab).describe(lab)}.`,
     '',
     ...run.notes.flatMap((n) => [`**${n}**`, '']),
     '| check | verdict | figures |',
@@ -59,7 +62,7 @@ ${r.timeline ? `<img src="timeline-${r.id}.svg" alt="requests during ${r.id}">` 
 <style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}
 tr.pass td:nth-child(3){color:#1d7a38;font-weight:bold}tr.fail td:nth-child(3){color:#b3261e;font-weight:bold}code{font-size:.85rem}img{max-width:100%}.note{color:#b3261e;font-weight:bold}</style></head>
 <body><h1>hafarm verification of lab "${escape(lab.name)}"</h1>
-<p>${run.when.toISOString()} — ${results.length - failed} passed, ${failed} failed. The farm of the tutorial <em>haproxy – heartbeat – nginx</em>: VIP ${escape(lab.vip.address)} (${escape(lab.vip.name)}); ${escape(run.vantage)}.</p>
+<p>${run.when.toISOString()} — ${results.length - failed} passed, ${failed} failed. The farm of the tutorial <em>haproxy – heartbeat – nginx</em>: VIP ${escape(lab.vip.address)} (${escape(lab.vip.name)}) kept by ${escape(haStackOf(lab).describe(lab))}; ${escape(run.vantage)}.</p>
 ${run.notes.map((n) => `<p class="note">${escape(n)}</p>`).join('\n')}
 <table><tr><th>check</th><th></th><th>verdict</th><th>figures</th></tr>
 ${rows}
