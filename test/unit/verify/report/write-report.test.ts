@@ -36,13 +36,15 @@ describe('report', () => {
     const vantage = 'requests from web3, captures inside web3 (LAN) and haproxy2 (heartbeat network)';
     const html = reportHtml(lab, results, { when: new Date(0), vantage, pcaps: ['heartbeat.pcap'], notes: [] });
     expect(html).toContain('1 passed, 1 failed');
-    expect(html).toContain(`(trabajoswap.com); ${vantage}.</p>`);
+    expect(html).toContain(`(trabajoswap.com) kept by Heartbeat (haresources; a keepalive every 1 s, deadtime 5 s, 2 nodes); ${vantage}.</p>`);
     expect(html).toContain('no standby &lt;took&gt; it');
     expect(html).toContain('<img src="timeline-V4.svg"');
     expect(html).toContain('<a href="heartbeat.pcap">');
     const md = summaryMarkdown(lab, results, { when: new Date(0), vantage, pcaps: [], notes: [] });
     expect(md).toContain(`1970-01-01T00:00:00.000Z — 1 passed, 1 failed; ${vantage}.`);
     expect(md).not.toContain('## Captures');
+    // which HA stack the run proved
+    expect(md).toContain('HA stack: Heartbeat (haresources; a keepalive every 1 s, deadtime 5 s, 2 nodes).');
     expect(md).toContain('| V1 round robin | PASS | 9 requests in turn |');
     expect(md).toContain('| V4 master balancer fails | FAIL |');
   });
