@@ -3,11 +3,11 @@
 // writes them, its secret, and the keepalived.conf each balancer gets.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { issuesOf } from '../../helpers/definition-issues.ts';
 import { keepalivedStack, masterDownSeconds } from '../../../lib/ha/keepalived/keepalived-stack.ts';
 import { KEEPALIVED_AUTH_PASS, keepalivedConfigVars, vrrpPriority } from '../../../lib/ha/keepalived/keepalived-role.ts';
 import { HA_STACKS, haStackOf, otherStacks } from '../../../lib/ha/stacks.ts';
 import { heartbeatStack } from '../../../lib/ha/heartbeat/heartbeat-stack.ts';
-import { LabDefinitionError, type DefinitionIssue } from '../../../lib/lab/definition-error.ts';
 import { parseLab } from '../../../lib/lab/load.ts';
 import { findHost } from '../../../lib/lab/model.ts';
 import { definitionFacts } from '../../../lib/render/render-lab.ts';
@@ -19,16 +19,6 @@ const TUTORIAL = readFileSync(new URL('../../../lab.yaml', import.meta.url), 'ut
 const withKeepalived = (section = '') => `${TUTORIAL}\nha:\n  stack: keepalived\n${section}`;
 const lab = parseLab(withKeepalived(), '/labs/ka.yaml');
 const fast = parseLab(withKeepalived('keepalived:\n  version: 3\n  advert_int: 0.1\n'), '/labs/fast.yaml');
-
-function issuesOf(text: string): DefinitionIssue[] {
-  try {
-    parseLab(text, '/labs/bad.yaml');
-  } catch (error) {
-    expect(error).toBeInstanceOf(LabDefinitionError);
-    return (error as LabDefinitionError).issues;
-  }
-  throw new Error('the definition was accepted');
-}
 
 /** A VRRP advertisement as keepalived sends it: IPv4 protocol 112 to 224.0.0.18, TTL 255. */
 function advert(src: string, fields: { version?: 2 | 3; vrid?: number; priority?: number; interval?: number; addresses?: string[]; ttl?: number; dst?: string }, time = 0): Packet {

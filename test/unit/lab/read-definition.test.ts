@@ -4,22 +4,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LabDefinitionError, type DefinitionIssue } from '../../../lib/lab/definition-error.ts';
+import { issuesOf } from '../../helpers/definition-issues.ts';
+import { LabDefinitionError } from '../../../lib/lab/definition-error.ts';
 import { formatCidr } from '../../../lib/lab/ipv4.ts';
 import { loadLab, parseLab } from '../../../lib/lab/load.ts';
 import { balancers, masterBalancer, webServers } from '../../../lib/lab/model.ts';
 
 const TUTORIAL = readFileSync(new URL('../../../lab.yaml', import.meta.url), 'utf8');
-
-function issuesOf(text: string): DefinitionIssue[] {
-  try {
-    parseLab(text, '/labs/bad.yaml');
-  } catch (error) {
-    expect(error).toBeInstanceOf(LabDefinitionError);
-    return (error as LabDefinitionError).issues;
-  }
-  throw new Error('the definition was accepted');
-}
 
 function lineOf(text: string, needle: string): number {
   const index = text.indexOf(needle);
