@@ -1,6 +1,6 @@
 // An HA stack: what keeps the VIP on one balancer and moves it when that one dies (the
-// tutorial's is Heartbeat). Everything the rest of hafarm needs of it is here, so a second
-// stack is a folder under lib/ha/ and one line in lib/ha/stacks.ts, and no check changes:
+// tutorial's is Heartbeat). Everything the rest of hafarm needs of it is here, so another stack
+// is a folder under lib/ha/ and its lines in lib/ha/stacks.ts, and no check changes:
 // - definition: its own section of lab.yaml (read, defaults, rules on the farm it can run);
 // - provisioning: its role, the Debian packages that role installs, and the role that takes it
 //   off a balancer again when the lab switches to another stack;

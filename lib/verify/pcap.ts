@@ -58,8 +58,7 @@ function decodeFrame(time: number, frame: Buffer): Packet | undefined {
     const end = totalLength >= headerLength ? Math.min(payload.length, totalLength) : payload.length;
     const body = payload.subarray(headerLength, end);
     packet.ipv4 = { src: ipv4(payload, 12), dst: ipv4(payload, 16), protocol, ttl: payload[8]!, payload: body };
-    const udp = body;
-    if (protocol === 17 && udp.length >= 8) packet.udp = { srcPort: udp.readUInt16BE(0), dstPort: udp.readUInt16BE(2), length: udp.readUInt16BE(4) - 8 };
+    if (protocol === 17 && body.length >= 8) packet.udp = { srcPort: body.readUInt16BE(0), dstPort: body.readUInt16BE(2), length: body.readUInt16BE(4) - 8 };
   }
   return packet;
 }
