@@ -62,6 +62,23 @@ describe('packages (apt)', () => {
     expect((await remote.run(task)).status).toBe('ok');
   }, 600_000);
 
+  it('purges with the packages only they needed, and none that was unneeded before', async () => {
+    // figlet: installed, then marked as a dependency nothing needs (what apt-get autoremove would take)
+    await remote.sh('apt-get install -y -q --no-install-recommends figlet >/dev/null && apt-mark auto figlet >/dev/null');
+    try {
+      // toilet brings toilet-fonts (which nothing else uses) as a dependency
+      expect((await remote.run(packages({ name: 'toilet present', packages: ['toilet'] }))).status).toBe('changed');
+      const result = await remote.run(packages({ name: 'toilet purged', packages: ['toilet'], state: 'absent', purge: true }));
+      expect(result.status).toBe('changed');
+      expect(result.message).toMatch(/^purged toilet and what only they needed \(.*toilet-fonts.*\)$/);
+      const status = (p: string) => remote.sh(`dpkg-query -W -f='\${db:Status-Abbrev}' ${p} 2>/dev/null || echo unknown`);
+      expect(await status('toilet-fonts')).toMatch(/^(unknown|un)/);
+      expect(await status('figlet')).toMatch(/^ii/);
+    } finally {
+      await remote.sh('apt-get purge -y -q toilet toilet-fonts figlet >/dev/null 2>&1; true');
+    }
+  }, 600_000);
+
   it('fails with apt-get’s own words for a package that does not exist', async () => {
     const result = await remote.run(packages({ name: 'nonsense', packages: ['hafarm-no-such-package'] }));
     expect(result.status).toBe('failed');

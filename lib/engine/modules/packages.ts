@@ -7,7 +7,7 @@ export interface PackagesSpec {
   name: string;
   packages: string[];
   state?: 'present' | 'absent';
-  /** absent: purge their configuration too, and the packages only they needed (apt-get purge --autoremove) */
+  /** absent: purge their configuration too, and the packages only they needed (never one that was unneeded before) */
   purge?: boolean;
   installRecommends?: boolean;
   notify?: string[];
@@ -24,6 +24,12 @@ async function refreshPackageFacts(ctx: TaskContext, names: string[]): Promise<v
     const [name, status, version] = line.split('\t');
     if (name && status?.startsWith('ii')) ctx.facts.packages.set(name, version ?? '');
   }
+}
+
+/** The packages apt would autoremove now: installed as dependencies of what is no longer there. */
+async function unneeded(ctx: TaskContext): Promise<Set<string>> {
+  const result = await ctx.remote.exec(`apt-get -s autoremove 2>/dev/null | sed -n 's/^Remv \\([^ ]*\\).*/\\1/p'`);
+  return new Set(result.stdout.split('\n').filter(Boolean));
 }
 
 function tail(text: string): string {
@@ -46,13 +52,20 @@ export function packages(spec: PackagesSpec): Task {
         if (update.code !== 0) return failed(`apt-get update failed:\n${tail(update.stderr || update.stdout)}`);
         ctx.run.aptUpdated = true;
       }
-      const args =
-        state === 'present' ? ['install', ...APT_OPTIONS, ...(spec.installRecommends ? [] : ['--no-install-recommends']), ...todo] :
-        spec.purge ? ['purge', '--autoremove', ...APT_OPTIONS, ...todo] : ['remove', ...APT_OPTIONS, ...todo];
+      const args = state === 'present' ? ['install', ...APT_OPTIONS, ...(spec.installRecommends ? [] : ['--no-install-recommends']), ...todo] : [verb, ...APT_OPTIONS, ...todo];
+      // apt-get's --autoremove would also take packages that were unneeded before: only those
+      // that this purge left unneeded go with it.
+      const unneededBefore = spec.purge ? await unneeded(ctx) : new Set<string>();
       const result = await ctx.remote.exec(command('apt-get', ...args), { timeoutMs: APT_TIMEOUT_MS });
       await refreshPackageFacts(ctx, todo);
       if (result.code !== 0) return failed(`apt-get ${verb} ${todo.join(' ')} failed:\n${tail(result.stderr || result.stdout)}`);
-      return changed(`${verb === 'install' ? 'installed' : verb === 'purge' ? 'purged' : 'removed'} ${todo.join(', ')}`, ctx.diff ? todo.map((p) => `${state === 'present' ? '+' : '-'} package ${p}`).join('\n') : undefined);
+      const orphans = spec.purge ? [...(await unneeded(ctx))].filter((p) => !unneededBefore.has(p)) : [];
+      if (orphans.length > 0) {
+        const purged = await ctx.remote.exec(command('apt-get', 'purge', ...APT_OPTIONS, ...orphans), { timeoutMs: APT_TIMEOUT_MS });
+        if (purged.code !== 0) return failed(`apt-get purge ${orphans.join(' ')} (what only ${todo.join(', ')} needed) failed:\n${tail(purged.stderr || purged.stdout)}`);
+      }
+      const also = orphans.length > 0 ? ` and what only they needed (${orphans.join(', ')})` : '';
+      return changed(`${verb === 'install' ? 'installed' : verb === 'purge' ? 'purged' : 'removed'} ${todo.join(', ')}${also}`, ctx.diff ? todo.map((p) => `${state === 'present' ? '+' : '-'} package ${p}`).join('\n') : undefined);
     },
   };
 }
