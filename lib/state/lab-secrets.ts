@@ -1,5 +1,6 @@
-// Secrets generated once per lab and kept in its state folder with mode 600, outside git: the
-// HA stack's (Heartbeat's authkeys secret, T6) and the HAProxy stats password (T8). Re-runs reuse them, so
+// Secrets generated once per lab and kept in its state folder with mode 600, outside git: every
+// HA stack's (Heartbeat's authkeys secret, T6; keepalived's VRRPv2 password) and the HAProxy
+// stats password (T8). Re-runs reuse them, so
 // nothing rotates and nothing restarts; they are printed only when the user asks.
 import { randomBytes } from 'node:crypto';
 import { chmodSync, statSync, writeFileSync } from 'node:fs';
@@ -28,7 +29,7 @@ export const LAB_SECRETS: readonly SecretSpec[] = [...stackSecrets(), STATS_PASS
 export const SECRET_CHECKS: Record<string, FieldCheck> = Object.fromEntries(LAB_SECRETS.map((spec) => [spec.name, spec.check]));
 
 const REMEDY =
-  "it holds the lab's HA stack key and stats password, which go into the machines' config files as they are, " +
+  "it holds the HA stacks' keys and the stats password, which go into the machines' config files as they are, " +
   'so hafarm does not replace a bad value by itself (that would change the secrets of a running lab). ' +
   'Restore the file, or delete it to have new secrets generated: the next lab:provision installs them';
 

@@ -55,7 +55,7 @@ describe('a damaged lab-state.json', () => {
 describe('a damaged secrets.json', () => {
   const cases: Array<[string, string | undefined, string]> = [
     ['truncated', SECRETS.slice(0, 30), 'not JSON: '],
-    ['null', 'null', 'null where an object with heartbeatAuthkey, statsPassword belongs'],
+    ['null', 'null', 'null where an object with heartbeatAuthkey, keepalivedAuthPass, statsPassword belongs'],
     ['a folder', undefined, 'a folder where hafarm keeps a file'],
     // A line break would add HAProxy directives to haproxy.cfg, a space a second word to authkeys.
     ['a stats password with HAProxy directives', JSON.stringify({ heartbeatAuthkey: 'a'.repeat(48), statsPassword: 'x\n  stats admin if TRUE' }), 'statsPassword: a value of 23 characters is not allowed (allowed: 1 to 64 letters and digits)'],

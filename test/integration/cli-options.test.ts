@@ -20,7 +20,7 @@ const REFUSED: Array<[string, string[], string]> = [
   ['--limit ,,, (meant every host)', ['provision', '--limit', ',,,'], '--limit: ",,," has an empty entry (allowed: host names of the lab: haproxy1, haproxy2, web1, web2, web3)'],
   ['--limit with an empty entry', ['provision', '--limit', 'web1,'], '--limit: "web1," has an empty entry'],
   ['--limit of an unknown host', ['provision', '--limit', 'web9'], '--limit: no host named web9'],
-  ['--tags that no task has', ['provision', '--tags', 'T8,t9,nginx'], '--tags: no task has the tag t9 (tags: network, T3, hosts, T2, heartbeat, T4, T5, T6, T7, T11, haproxy, T8, T9, tools, nginx, T10)'],
+  ['--tags that no task has', ['provision', '--tags', 'T8,t9,nginx'], '--tags: no task has the tag t9 (tags: network, T3, hosts, T2, remove-keepalived, T4, heartbeat, T5, T6, T7, T11, haproxy, T8, T9, tools, nginx, T10)'],
   ['--tags empty', ['provision', '--tags', ''], '--tags: "" has an empty entry'],
   ['--forks 0x10 (was 16)', ['provision', '--forks', '0x10'], '--forks: "0x10" is not allowed (a whole number from 1 to 64, in decimal digits)'],
   ['--forks 1e1', ['provision', '--forks', '1e1'], '--forks: "1e1" is not allowed'],
