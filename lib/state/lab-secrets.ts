@@ -1,7 +1,7 @@
 // Secrets generated once per lab and kept in its state folder with mode 600, outside git: every
 // HA stack's (Heartbeat's authkeys secret, T6; keepalived's VRRPv2 password) and the HAProxy
-// stats password (T8). Re-runs reuse them, so
-// nothing rotates and nothing restarts; they are printed only when the user asks.
+// stats password (T8). Re-runs reuse them, so nothing rotates and nothing restarts; they are
+// printed only when the user asks.
 import { randomBytes } from 'node:crypto';
 import { chmodSync, statSync, writeFileSync } from 'node:fs';
 import { stackSecrets } from '../ha/stacks.ts';
