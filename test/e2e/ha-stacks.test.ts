@@ -4,6 +4,7 @@
 // provision changing nothing, a balancer whose HAProxy died giving the VIP up, and the fast
 // profile (VRRPv3, an advertisement every 0.1 s) passing V4–V7; and keepalived with three
 // balancers, which Heartbeat refuses, failing over to the first backup and back.
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEEPALIVED_THREE_LAB, TUTORIAL_LAB } from '../helpers/cli.ts';
@@ -37,6 +38,11 @@ async function traces(lab: TestLab, host: string, stack: 'heartbeat' | 'keepaliv
 
 // (ls sorts its arguments)
 const ALL = (stack: 'heartbeat' | 'keepalived') => ['package', 'process', ...[...FOOTPRINT[stack].files, FOOTPRINT[stack].folder].sort()].join('\n');
+
+/** A pcap as tcpdump reads it, VRRP decoded. */
+function tcpdumpRead(file: string): string {
+  return execFileSync('tcpdump', ['-nn', '-r', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+}
 
 function passed(stdout: string): string[] {
   return [...stdout.matchAll(/^PASS (V\d)/gm)].map((m) => m[1]!);
@@ -75,6 +81,8 @@ describe('the HA stack, chosen by ha.stack', () => {
     expect(verified.stdout).toMatch(/haproxy2 \/var\/log\/keepalived\.log: \S+ haproxy2 Keepalived_vrrp\[\d+\]: \(VI_1\) Entering MASTER STATE/);
     expect(verified.stdout).toContain('keepalived: only the member that holds the VIP announces itself');
     expect(readFileSync(`${L.state}/report/summary.md`, 'utf8')).toContain('HA stack: keepalived (VRRPv2, an advertisement every 1 s, preempt).');
+    // the pcap is VRRP to the tools that read one (tcpdump here, Wireshark on a student's laptop)
+    expect(tcpdumpRead(`${L.state}/report/heartbeat.pcap`)).toMatch(/10\.100\.100\.1 > 224\.0\.0\.18: VRRPv2, Advertisement, vrid 51, prio 150, authtype simple, intvl 1s/);
   }, 900_000);
 
   it('moves the VIP off a balancer whose HAProxy died, and back once it runs again', async () => {
@@ -99,6 +107,7 @@ describe('the HA stack, chosen by ha.stack', () => {
     const verified = await cli(L, 'verify', '--only', 'V4,V5,V6');
     expect(passed(verified.stdout), verified.stdout).toEqual(['V4', 'V5', 'V6']);
     expect(verified.stdout).toMatch(/VRRPv3 advertisements \(IP protocol 112\) to 224\.0\.0\.18 for router 51: \d+ packets in the \d+ s before power off, every 0\.1 s/);
+    expect(tcpdumpRead(`${L.state}/report/heartbeat.pcap`)).toMatch(/10\.100\.100\.1 > 224\.0\.0\.18: VRRPv3, Advertisement, vrid 51, prio 150, intvl 10cs/);
   }, 600_000);
 
   it('switches back to Heartbeat: keepalived leaves every balancer, and Heartbeat takes over again (V4)', async () => {
