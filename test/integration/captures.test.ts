@@ -3,10 +3,12 @@
 // back. What the TypeScript pcap reader decodes is compared with what tcpdump itself reads.
 import { execFileSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
+import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KnownHosts } from '../../lib/engine/ssh/known-hosts.ts';
 import { SshConnection } from '../../lib/engine/ssh/ssh-connection.ts';
+import { LinkInTheWay } from '../../lib/state/own-file.ts';
 import { startHostCapture, type RunningCapture } from '../../lib/verify/transport/host-capture.ts';
 import { clockOffset, startMachineCapture } from '../../lib/verify/transport/machine-capture.ts';
 import { freePort, sshdForTests, SUDO_USER } from '../helpers/sshd.ts';
@@ -64,6 +66,15 @@ describe('tcpdump on this host', () => {
     const times = tcpdumpRead(capture.file).map((p) => p.time);
     expect((await capture.packets()).map((p) => Math.round(p.time * 1e6))).toEqual(times.map((t) => Math.round(t * 1e6)));
     expect(capture.source).toBe('bridge lo');
+  });
+
+  it('never writes through a link planted where the pcap goes: tcpdump does not start', async () => {
+    const target = join(scratch.dir, 'precious');
+    writeFileSync(target, 'keep me');
+    const planted = join(scratch.dir, 'planted.pcap');
+    symlinkSync(target, planted);
+    await expect(startHostCapture({ iface: 'lo', file: planted })).rejects.toThrow(LinkInTheWay);
+    expect(readFileSync(target, 'utf8')).toBe('keep me');
   });
 });
 

@@ -1,8 +1,8 @@
 // The verification report: <state>/report/index.html and summary.md, one SVG timeline per check
 // that measured requests, next to the pcaps of V6/V7.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { haStackOf } from '../../ha/stacks.ts';
+import { ownFolder, writeOwnFile } from '../../state/own-file.ts';
 import type { Lab } from '../../lab/model.ts';
 import type { CheckResult } from '../check.ts';
 import { timelineSvg } from './svg-timeline.ts';
@@ -78,13 +78,13 @@ ${pcaps.length > 0 ? `<section><h2>Captures</h2><ul>${pcaps.map((p) => `<li><a h
  * run that ends early (a crash, a kill) still leaves the checks that ran.
  */
 export function writeReport(dir: string, lab: Lab, results: CheckResult[], vantage: string, notes: string[] = [], when = new Date()): string {
-  mkdirSync(dir, { recursive: true });
-  for (const r of results) if (r.timeline) writeFileSync(join(dir, `timeline-${r.id}.svg`), timelineSvg(`${r.id} ${r.title}`, r.timeline));
+  ownFolder(dir);
+  for (const r of results) if (r.timeline) writeOwnFile(join(dir, `timeline-${r.id}.svg`), timelineSvg(`${r.id} ${r.title}`, r.timeline));
   // Only the pcaps this run's checks wrote: those of an earlier run are not this run's evidence.
   const pcaps = results.flatMap((r) => r.pcaps ?? []);
   const run = { when, vantage, pcaps, notes };
-  writeFileSync(join(dir, 'summary.md'), summaryMarkdown(lab, results, run));
-  writeFileSync(join(dir, 'index.html'), reportHtml(lab, results, run));
+  writeOwnFile(join(dir, 'summary.md'), summaryMarkdown(lab, results, run));
+  writeOwnFile(join(dir, 'index.html'), reportHtml(lab, results, run));
   return join(dir, 'index.html');
 }
 

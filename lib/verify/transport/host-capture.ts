@@ -2,10 +2,9 @@
 // checks. Two places capture: tcpdump on the host, on the namespace provider's bridges, and
 // tcpdump inside a lab machine over SSH (machine-capture.ts), which works on every provider.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { HOST_TOOLS, hostTool } from '../../providers/host-tools.ts';
+import { claimOwnFile } from '../../state/own-file.ts';
 import { parsePcap, type Packet } from '../pcap.ts';
 
 export interface RunningCapture {
@@ -33,7 +32,8 @@ export function tcpdumpArgs(iface: string, out: string, filter?: string): string
 
 /** Starts tcpdump on an interface of this host: a bridge of the namespace provider. */
 export async function startHostCapture(options: { iface: string; file: string; filter?: string }): Promise<RunningCapture> {
-  mkdirSync(dirname(options.file), { recursive: true });
+  // tcpdump -w follows a link: none may stand where the pcap goes.
+  claimOwnFile(options.file);
   const argv = tcpdumpArgs(options.iface, options.file, options.filter);
   const child: ChildProcess = spawn(hostTool('tcpdump'), argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
   let said = '';

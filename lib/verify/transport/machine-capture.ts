@@ -2,11 +2,11 @@
 // come. It works on every provider, also where the host has no tcpdump (macOS, Windows) or no
 // way onto the lab's networks (VirtualBox's internal networks). Packet times come from the
 // machine's clock, so the offset to this host's clock is measured when the capture starts.
-import { createWriteStream, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { createWriteStream, openSync } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import type { SshConnection } from '../../engine/ssh/ssh-connection.ts';
 import { command } from '../../engine/ssh/shell-quote.ts';
+import { claimOwnFile, OWN_FILE_FLAGS } from '../../state/own-file.ts';
 import { readPcap, tcpdumpArgs, type RunningCapture } from './host-capture.ts';
 
 const START_TIMEOUT_MS = 10_000;
@@ -34,8 +34,8 @@ export async function startMachineCapture(connection: SshConnection, options: { 
   const where = `${connection.host} ${options.iface}`;
   if ((await connection.exec('command -v tcpdump')).code !== 0) throw new Error(`${connection.host} has no tcpdump: npm run lab:provision installs it (role tools)`);
   const offset = await clockOffset(connection);
-  mkdirSync(dirname(options.file), { recursive: true });
-  const out = createWriteStream(options.file);
+  claimOwnFile(options.file);
+  const out = createWriteStream('', { fd: openSync(options.file, OWN_FILE_FLAGS, 0o644) });
   // The shell says its PID, then becomes tcpdump: stop() ends exactly that process.
   const channel = await connection.channel(`echo $$ >&2; exec ${command(...tcpdumpArgs(options.iface, '-', options.filter))}`);
   let said = '';
