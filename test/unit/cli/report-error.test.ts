@@ -26,6 +26,13 @@ describe('reporting an error', () => {
     expect(printed(new UsageError('--forks: a whole number'))).toEqual({ status: 2, text: 'hafarm: --forks: a whole number' });
   });
 
+  it('prints what the user typed, quoted in a message, with its control characters as escapes: none reaches the terminal', () => {
+    const typed = 'web1\u001b]0;owned\u0007\u001b[2J';
+    const { text } = printed(new UsageError(`no host named "${typed}" in lab.yaml\n(hosts: web1, web2)`));
+    expect(text).toBe('hafarm: no host named "web1\\u{1b}]0;owned\\u{7}\\u{1b}[2J" in lab.yaml\n(hosts: web1, web2)');
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
+  });
+
   it('keeps the stack of anything else: a bug to report', () => {
     const bug = new TypeError('x is undefined');
     const { status, text } = printed(bug);
