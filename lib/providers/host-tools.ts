@@ -19,6 +19,9 @@ export const HOST_TOOLS = {
   'apt-get': 'apt',
   'apt-cache': 'apt',
   'apt-ftparchive': 'apt-utils',
+  // lab:link: a machine's link cut (ip), its packets dropped (iptables) or delayed (tc)
+  tc: 'iproute2',
+  iptables: 'iptables',
   // lab:verify from the client namespace: the requests (curl) and the captures on the bridges (tcpdump)
   curl: 'curl',
   tcpdump: 'tcpdump',

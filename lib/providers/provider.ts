@@ -27,6 +27,38 @@ export type MachineEvent =
   | { host: string; kind: 'done' }
   | { host: string; kind: 'failed'; text: string };
 
+/** The lab networks a machine has a link to, which lab:link cuts and degrades. */
+export const LINK_NETWORKS = ['lan', 'heartbeat'] as const;
+export type LinkNetwork = (typeof LINK_NETWORKS)[number];
+
+/**
+ * What lab:link does to one machine's link: cut it (the cable pulled: no carrier) and restore
+ * it, or degrade it (a share of the packets lost, each delayed) and clear that. The link's other
+ * settings stay: restoring a cut link keeps its degradation.
+ */
+export type LinkChange = { kind: 'down' } | { kind: 'up' } | { kind: 'loss'; percent: number } | { kind: 'delay'; ms: number } | { kind: 'clear' };
+
+/** One machine's link to one lab network as it is now. */
+export interface LinkState {
+  host: string;
+  network: LinkNetwork;
+  up: boolean;
+  /** percent of the packets dropped, each way; 0 when none */
+  lossPercent: number;
+  /** milliseconds each packet is held, each way; 0 when none */
+  delayMs: number;
+}
+
+/** A link is normal when it is up and neither drops nor delays packets. */
+export function linkIsNormal(link: LinkState): boolean {
+  return link.up && link.lossPercent === 0 && link.delayMs === 0;
+}
+
+/** What a provider (or this host's kernel) cannot do to a link, said to the user. */
+export class LinkChangeUnsupported extends UserFacingError {
+  override name = 'LinkChangeUnsupported';
+}
+
 /** Where lab:verify can stand on this host itself, offered by a provider whose networks reach it. */
 export interface HostVantage {
   /** a network namespace of this host on the lab's LAN: the requests are sent from it */
@@ -57,6 +89,13 @@ export interface LabProvider {
   /** Optional: what destroy leaves on this host on purpose (a cache other labs share), said after it. */
   keptAfterDestroy?(): string | undefined;
   status(): Promise<MachineStatus[]>;
+  /**
+   * Cuts, restores or degrades a running machine's link to a lab network (lab:link, V8, V9);
+   * LinkChangeUnsupported, saying why, for what the provider cannot do.
+   */
+  setLink(host: string, network: LinkNetwork, change: LinkChange): Promise<void>;
+  /** The links of the running machines, each as it is now. */
+  links(): Promise<LinkState[]>;
   /** Every running machine's SSH endpoint, read in one go. */
   sshEndpoints(): Promise<Map<string, SshEndpoint>>;
   /**

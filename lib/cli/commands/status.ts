@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
+import { linkIsNormal } from '../../providers/provider.ts';
 import { createProvider } from '../../providers/select-provider.ts';
+import { describeLink } from './link.ts';
 import { LAB_SECRETS, loadSecrets, SECRET_FILE } from '../../state/lab-secrets.ts';
 import type { Command } from '../command.ts';
 import { LAB_OPTION_HELP, LAB_OPTIONS, labContext } from '../lab-options.ts';
@@ -32,6 +34,17 @@ export const statusCommand: Command = {
     const width = Math.max(...machines.map((m) => m.host.length), 4);
     console.log(`lab "${lab.name}" (${provider.name}, state in ${state.dir})`);
     for (const m of machines) console.log(`  ${m.host.padEnd(width)}  ${m.state}${m.detail && m.detail !== m.state ? ` (${m.detail})` : ''}`);
+    // A cut or degraded link is easily forgotten, and explains a farm that misbehaves.
+    const links = await provider.links().catch((error: Error) => error);
+    if (links instanceof Error) {
+      console.log(`links: not read (${links.message})`);
+      return 0;
+    }
+    const faults = links.filter((link) => !linkIsNormal(link));
+    if (faults.length > 0) {
+      console.log('links not in their normal state (npm run lab:link -- HOST NETWORK up, or clear):');
+      for (const link of faults) console.log(`  ${describeLink(link)}`);
+    }
     return 0;
   },
 };

@@ -8,8 +8,9 @@ import type { LabStateDir } from '../../state/lab-state.ts';
 import { nested, readStateJson, requireShape, text, wholeNumber } from '../../state/state-json.ts';
 import { StateDamaged } from '../../state/state-problems.ts';
 import { UserFacingError } from '../../user-facing-error.ts';
-import type { HostVantage, LabProvider, MachineEvent, MachineStatus, MissingPrerequisite, ProviderRegistration, SshEndpoint } from '../provider.ts';
+import { LINK_NETWORKS, type HostVantage, type LabProvider, type LinkChange, type LinkNetwork, type LinkState, type MachineEvent, type MachineStatus, type MissingPrerequisite, type ProviderRegistration, type SshEndpoint } from '../provider.ts';
 import { cacheBytes, cacheDir, ensureBaseImage, type BaseImage } from './base-image.ts';
+import { changeLink, readLink, type LinkEnds } from './links.ts';
 import { attempt, run } from './host-command.ts';
 import { installHostPackages } from './host-packages.ts';
 import { NetnsMachine } from './machine.ts';
@@ -229,6 +230,32 @@ export class NetnsProvider implements LabProvider {
       }
     });
     return endpoints;
+  }
+
+  /** A running machine's link to a network: the veth's host end and the interface inside (the plugs of machine()). */
+  private linkEnds(hostName: string, network: LinkNetwork): LinkEnds {
+    const host = findHost(this.lab, hostName);
+    if (network === 'heartbeat' && !host.heartbeat) throw new UserFacingError(`${host.name} is not on the heartbeat network: only the balancers are`);
+    if (!this.machine(host.name, this.requireState()).isRunning()) throw new UserFacingError(`${host.name} is not running (npm run lab:start -- ${host.name}): its links exist only while it runs`);
+    return {
+      host: host.name,
+      network,
+      hostEnd: this.names.veth(this.lab.hosts.indexOf(host), network === 'lan' ? 1 : 2),
+      namespace: this.names.namespace(host.name),
+      inside: this.lab.networks[network].interface,
+    };
+  }
+
+  async setLink(host: string, network: LinkNetwork, change: LinkChange): Promise<void> {
+    await changeLink(this.linkEnds(host, network), change);
+  }
+
+  async links(): Promise<LinkState[]> {
+    const state = this.readState();
+    if (!state) return [];
+    const running = this.lab.hosts.filter((h) => this.machine(h.name, state).isRunning());
+    const ends = running.flatMap((h) => LINK_NETWORKS.filter((n) => n === 'lan' || h.heartbeat).map((n) => this.linkEnds(h.name, n)));
+    return Promise.all(ends.map(readLink));
   }
 
   /** Runs a command in the client namespace on the LAN (checks, captures). */

@@ -5,11 +5,13 @@ import { execa, type Options } from 'execa';
 import type { Lab } from '../../lab/model.ts';
 import type { LabStateDir } from '../../state/lab-state.ts';
 import { UserFacingError } from '../../user-facing-error.ts';
-import type { LabProvider, MachineEvent, MachineStatus, MissingPrerequisite, ProviderRegistration, SshEndpoint } from '../provider.ts';
+import { findHost } from '../../lab/model.ts';
+import { LINK_NETWORKS, type LabProvider, type LinkChange, type LinkNetwork, type LinkState, type MachineEvent, type MachineStatus, type MissingPrerequisite, type ProviderRegistration, type SshEndpoint } from '../provider.ts';
+import { libvirtInterfaceOn, libvirtLinkArgs, libvirtLinkUp, virtualboxCableConnected, virtualboxLinkArgs } from './links.ts';
 import { errorExitMessage, parseMachineReadable, parseMachineReadableLine, parseStatus } from './machine-readable.ts';
-import { libvirtMissing, virtualboxMissing } from './prerequisites.ts';
+import { libvirtMissing, vboxManageCandidates, virtualboxMissing } from './prerequisites.ts';
 import { parseSshConfig } from './ssh-config.ts';
-import { renderVagrantfile } from './vagrantfile.ts';
+import { renderVagrantfile, vagrantMachineName, vagrantNetworkName } from './vagrantfile.ts';
 
 export class VagrantCommandFailed extends UserFacingError {
   override name = 'VagrantCommandFailed';
@@ -108,6 +110,58 @@ export class VagrantProvider implements LabProvider {
 
   async status(): Promise<MachineStatus[]> {
     return parseStatus(await this.vagrant(['status']));
+  }
+
+  /** A hypervisor command (VBoxManage, virsh) about the lab's machines; its own words on failure. */
+  private async hypervisor(program: string, args: string[]): Promise<string> {
+    const result = await execa(program, args, { reject: false, stdin: 'ignore' });
+    if (result.exitCode !== 0) throw new VagrantCommandFailed(`${program} ${args.join(' ')} failed: ${String(result.stderr || result.stdout).trim() || `exit code ${result.exitCode}`}`);
+    return String(result.stdout);
+  }
+
+  private vboxManage(): string {
+    return vboxManageCandidates().find((c) => c === 'VBoxManage' || existsSync(c)) ?? 'VBoxManage';
+  }
+
+  private async running(host: string): Promise<string> {
+    const name = findHost(this.lab, host).name;
+    if ((await this.status()).find((m) => m.host === name)?.state !== 'running') throw new UserFacingError(`${name} is not running (npm run lab:start -- ${name}): its links can be changed only while it runs`);
+    return vagrantMachineName(this.lab, name);
+  }
+
+  private async libvirtInterface(domain: string, network: LinkNetwork): Promise<string> {
+    const name = vagrantNetworkName(this.lab, network);
+    const iface = libvirtInterfaceOn(await this.hypervisor('virsh', ['--connect', 'qemu:///system', 'domiflist', domain]), name);
+    if (!iface) throw new UserFacingError(`${domain} has no interface on the libvirt network ${name}`);
+    return iface;
+  }
+
+  async setLink(host: string, network: LinkNetwork, change: LinkChange): Promise<void> {
+    if (network === 'heartbeat' && !findHost(this.lab, host).heartbeat) throw new UserFacingError(`${host} is not on the heartbeat network: only the balancers are`);
+    const machine = await this.running(host);
+    if (this.name === 'virtualbox') {
+      const args = virtualboxLinkArgs(machine, network, change);
+      if (args) await this.hypervisor(this.vboxManage(), args);
+      return;
+    }
+    const args = libvirtLinkArgs(machine, await this.libvirtInterface(machine, network), change);
+    if (args) await this.hypervisor('virsh', args);
+  }
+
+  async links(): Promise<LinkState[]> {
+    const running = (await this.status()).filter((m) => m.state === 'running').map((m) => findHost(this.lab, m.host));
+    const states: LinkState[] = [];
+    for (const host of running) {
+      const machine = vagrantMachineName(this.lab, host.name);
+      const info = this.name === 'virtualbox' ? await this.hypervisor(this.vboxManage(), ['showvminfo', machine, '--machinereadable']) : '';
+      for (const network of LINK_NETWORKS.filter((n) => n === 'lan' || host.heartbeat)) {
+        const up = this.name === 'virtualbox'
+          ? virtualboxCableConnected(info, network)
+          : libvirtLinkUp(await this.hypervisor('virsh', ['--connect', 'qemu:///system', 'domif-getlink', machine, await this.libvirtInterface(machine, network)]));
+        states.push({ host: host.name, network, up, lossPercent: 0, delayMs: 0 });
+      }
+    }
+    return states;
   }
 
   async sshEndpoints(): Promise<Map<string, SshEndpoint>> {
