@@ -3,7 +3,7 @@
 // package that really ships it. The clean-root test fails when one is missing from the list;
 // these say which one, at once.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HOST_TOOLS } from '../../lib/providers/host-tools.ts';
@@ -16,10 +16,13 @@ function sources(dir: string): string[] {
   });
 }
 
-/** The package dpkg says owns the program found on PATH (also through usr-merge's /bin → /usr/bin). */
+/**
+ * The package dpkg says owns the program found on PATH (also through usr-merge's /bin → /usr/bin,
+ * and through an alternative such as iptables → /etc/alternatives/iptables → xtables-nft-multi).
+ */
 function owner(program: string): string {
   const path = execFileSync('sh', ['-c', `command -v ${program}`], { encoding: 'utf8' }).trim();
-  for (const candidate of [path, path.replace(/^\/usr/, ''), `/usr${path}`]) {
+  for (const candidate of [path, path.replace(/^\/usr/, ''), `/usr${path}`, realpathSync(path)]) {
     try {
       const said = execFileSync('dpkg-query', ['-S', candidate], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
       // "diversion by dash from: /bin/sh" lines come first for a diverted file such as /bin/sh.
