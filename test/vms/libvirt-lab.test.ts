@@ -2,7 +2,8 @@
 // vagrant-libvirt, the machines running under QEMU's emulation where KVM cannot run guests
 // (box.libvirt_driver: qemu), booted one at a time. Every step is the real hafarm command a user
 // types: up, provision twice (the second changes nothing), verify V1–V7 from the lab's own
-// client machine, halt/start of the master with the VIP moving away and back, capture, the
+// client machine, halt/start of the master with the VIP moving away and back, a link cut and
+// restored (lab:link), capture, the
 // lab switched to keepalived (issue 15) with V4–V7 proven again, destroy; then nothing of the
 // lab is left: no domain, network, volume or process.
 //
@@ -177,6 +178,18 @@ describe('the tutorial farm on libvirt, real VMs under QEMU emulation', () => {
     expect(await holdsVip('haproxy1')).toBe(true);
     expect((await mustSucceed(['exec', 'web3', 'curl', '-s', '-m', '5', `http://${VIP}/`], 2 * MINUTE)).stdout).toMatch(/Bienvenido a nginx! \(web[123]\)/);
   }, 40 * MINUTE);
+
+  it('lab:link cuts haproxy2\'s heartbeat link (virsh domif-setlink: no carrier in the guest) and restores it', async () => {
+    expect((await mustSucceed(['link', 'haproxy2', 'heartbeat', 'down'], 5 * MINUTE)).stdout.trim()).toBe('haproxy2 heartbeat: down (cut) (not its normal state)');
+    expect((await mustSucceed(['exec', 'haproxy2', 'ip', '-br', 'link', 'show', 'eth2'], 2 * MINUTE)).stdout).toMatch(/NO-CARRIER/);
+    expect((await mustSucceed(['status'], 5 * MINUTE)).stdout).toContain('haproxy2 heartbeat: down (cut)');
+    const refused = await cli(['link', 'haproxy2', 'heartbeat', 'loss', '30%'], 5 * MINUTE);
+    expect(refused.stderr).toContain('hafarm does not degrade a libvirt link yet');
+    expect((await mustSucceed(['link', 'haproxy2', 'heartbeat', 'up'], 5 * MINUTE)).stdout.trim()).toBe('haproxy2 heartbeat: up');
+    expect((await mustSucceed(['exec', 'haproxy2', 'ip', '-br', 'link', 'show', 'eth2'], 2 * MINUTE)).stdout).not.toMatch(/NO-CARRIER/);
+    // Heartbeat heals the split brain the cut made: one holder again, the master
+    await waitFor('haproxy1 alone holds the VIP', async () => (await holdsVip('haproxy1')) && !(await holdsVip('haproxy2')), 5 * MINUTE);
+  }, 20 * MINUTE);
 
   it('lab:capture writes a pcap of the heartbeat network from inside haproxy2', async () => {
     const out = join(scratch.dir, 'haproxy2-eth2.pcap');
