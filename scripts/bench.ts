@@ -149,7 +149,8 @@ async function measureStack(profile: StackProfile, probeOf: () => VipProbe, site
       const [on] = await seconds(() => shell.powerOn(master));
       const back = on + (await until(masterServes, 600_000));
       figures.failbacks.push(back);
-      // the requests until the master serves again and 2 s after: none should be lost
+      // the requests sent until a second after the master serves again (the wait lets the last
+      // of them end at their timeout): none should be lost
       await new Promise((r) => setTimeout(r, 2000));
       const lost = lostIn(probe.samples, onAt, onAt + (back + 1) * 1000);
       figures.lost.failed += lost.failed;

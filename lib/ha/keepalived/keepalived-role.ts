@@ -1,6 +1,6 @@
 // The tutorial's steps done with keepalived instead of Heartbeat: T4 installs it (with rsyslog,
 // which keeps its lines in a file of their own), T5–T7 are one keepalived.conf (members, secret
-// and the VIP as a VRRP instance), T11 starts it. Each file change restarts what reads it.
+// and the VIP as a VRRP instance), T11 starts it. A changed file reloads or restarts what reads it.
 import { basename } from 'node:path';
 import { packages } from '../../engine/modules/packages.ts';
 import { service } from '../../engine/modules/service.ts';
