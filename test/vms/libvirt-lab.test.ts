@@ -155,7 +155,8 @@ describe('the tutorial farm on libvirt, real VMs under QEMU emulation', () => {
   it('lab:verify proves V1 to V7 from the lab\'s own client machine and leaves every machine running', async () => {
     const result = await cli(['verify'], 60 * MINUTE);
     timings.verify = result.seconds;
-    log(result.stdout.split('\n').filter((l) => /^(PASS|FAIL|requests from|\d+ passed)/.test(l)).join('\n'));
+    log(result.stdout.split('\n').filter((l) => /^(PASS|FAIL|HA stack|requests from|\d+ passed)/.test(l)).join('\n'));
+    expect(result.stdout).toMatch(/^HA stack: Heartbeat \(haresources/m);
     expect(result.stdout).toMatch(/^requests from web3/m);
     for (const id of ['V1', 'V2', 'V3', 'V4', 'V5', 'V6']) expect(result.stdout, result.stdout).toMatch(new RegExp(`^PASS ${id} `, 'm'));
     expect(result.stdout).toContain('6 passed, 0 failed');

@@ -33,7 +33,7 @@ export const verifyCommand: Command = {
     const reportDir = state.path('report');
     const vantage = chooseVantage(lab, provider, knownHosts, reportDir, from);
     if ('problem' in vantage) throw new UsageError(`${from === undefined ? 'lab:verify' : '--from'}: ${vantage.problem}`);
-    console.log(`HA stack: ${haStackOf(lab).describe(lab)}; ${vantage.describe}\n`);
+    console.log(`HA stack: ${haStackOf(lab).describe(lab)}\n${vantage.describe}\n`);
     const machines = labMachines(provider, knownHosts);
     const interrupt = interruption();
     void interrupt.signal.then((signal) => console.error(`\n${signal}: stopping the checks; powering on what they powered off and waiting for the farm to settle (${signal === 'SIGINT' ? 'Ctrl-C' : signal} again quits at once)…`));
