@@ -53,12 +53,9 @@ export function namespaceProbe(lab: Lab, namespace: string): VipProbe {
 export function clientProbe(client: LanClient): VipProbe {
   const began = epochMs();
   const load = startLoad(client, () => 'web', 20, PROBE_TIMEOUT_MS);
-  const samples: ProbeSample[] = [];
   return {
     get samples() {
-      samples.length = 0;
-      for (const s of load.samples) samples.push({ sent: began + s.at * 1000, ok: s.ok });
-      return samples;
+      return load.samples.map((s) => ({ sent: began + s.at * 1000, ok: s.ok }));
     },
     async stop() {
       await load.stop();

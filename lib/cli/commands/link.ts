@@ -11,10 +11,7 @@ const USAGE = 'npm run lab:link -- HOST lan|heartbeat [down|up|loss N%|delay Nms
 export function parseLinkChange(words: string[]): LinkChange | undefined {
   const [action, value, ...rest] = words;
   if (action === undefined) return undefined;
-  const extra = () => {
-    if (rest.length > 0 || (value !== undefined && !['loss', 'delay'].includes(action))) throw new UsageError(`lab:link: "${[action, value, ...rest].filter(Boolean).join(' ')}": one action only (${USAGE})`);
-  };
-  extra();
+  if (rest.length > 0 || (value !== undefined && !['loss', 'delay'].includes(action))) throw new UsageError(`lab:link: "${[action, value, ...rest].filter(Boolean).join(' ')}": one action only (${USAGE})`);
   if (action === 'down' || action === 'up' || action === 'clear') return { kind: action };
   if (action === 'loss') {
     const match = value === undefined ? null : /^(\d{1,3}(?:\.\d)?)%$/.exec(value);

@@ -99,9 +99,18 @@ export async function changeLink(ends: LinkEnds, change: LinkChange): Promise<vo
   }
 }
 
-export async function readLink(ends: LinkEnds): Promise<LinkState> {
-  const [link] = JSON.parse(await run('ip', ['-j', 'link', 'show', 'dev', ends.hostEnd])) as Array<{ flags: string[] }>;
-  const lossPercent = lossOf(await iptables(ends, ['-S']), ends.inside);
-  const delayMs = delayOf(await run('tc', ['qdisc', 'show', 'dev', ends.hostEnd]));
-  return { host: ends.host, network: ends.network, up: link?.flags.includes('UP') ?? false, lossPercent, delayMs };
+/** The links as they are now: one read of the host's links, and of each machine's rules, for all of them. */
+export async function readLinks(all: LinkEnds[]): Promise<LinkState[]> {
+  const hostLinks = JSON.parse((await run('ip', ['-j', 'link', 'show'])) || '[]') as Array<{ ifname: string; flags: string[] }>;
+  const rules = new Map<string, string>();
+  for (const ends of all) if (!rules.has(ends.namespace)) rules.set(ends.namespace, await iptables(ends, ['-S']));
+  return Promise.all(
+    all.map(async (ends) => ({
+      host: ends.host,
+      network: ends.network,
+      up: hostLinks.find((l) => l.ifname === ends.hostEnd)?.flags.includes('UP') ?? false,
+      lossPercent: lossOf(rules.get(ends.namespace)!, ends.inside),
+      delayMs: delayOf(await run('tc', ['qdisc', 'show', 'dev', ends.hostEnd])),
+    })),
+  );
 }

@@ -10,7 +10,7 @@ import { StateDamaged } from '../../state/state-problems.ts';
 import { UserFacingError } from '../../user-facing-error.ts';
 import { LINK_NETWORKS, type HostVantage, type LabProvider, type LinkChange, type LinkNetwork, type LinkState, type MachineEvent, type MachineStatus, type MissingPrerequisite, type ProviderRegistration, type SshEndpoint } from '../provider.ts';
 import { cacheBytes, cacheDir, ensureBaseImage, type BaseImage } from './base-image.ts';
-import { changeLink, readLink, type LinkEnds } from './links.ts';
+import { changeLink, readLinks, type LinkEnds } from './links.ts';
 import { attempt, run } from './host-command.ts';
 import { installHostPackages } from './host-packages.ts';
 import { NetnsMachine } from './machine.ts';
@@ -255,7 +255,7 @@ export class NetnsProvider implements LabProvider {
     if (!state) return [];
     const running = this.lab.hosts.filter((h) => this.machine(h.name, state).isRunning());
     const ends = running.flatMap((h) => LINK_NETWORKS.filter((n) => n === 'lan' || h.heartbeat).map((n) => this.linkEnds(h.name, n)));
-    return Promise.all(ends.map(readLink));
+    return readLinks(ends);
   }
 
   /** Runs a command in the client namespace on the LAN (checks, captures). */

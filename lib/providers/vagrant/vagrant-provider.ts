@@ -129,9 +129,14 @@ export class VagrantProvider implements LabProvider {
     return vagrantMachineName(this.lab, name);
   }
 
-  private async libvirtInterface(domain: string, network: LinkNetwork): Promise<string> {
+  private domiflist(domain: string): Promise<string> {
+    return this.hypervisor('virsh', ['--connect', 'qemu:///system', 'domiflist', domain]);
+  }
+
+  /** The domain's interface on a lab network, in what `virsh domiflist` printed. */
+  private libvirtInterface(domain: string, domiflist: string, network: LinkNetwork): string {
     const name = vagrantNetworkName(this.lab, network);
-    const iface = libvirtInterfaceOn(await this.hypervisor('virsh', ['--connect', 'qemu:///system', 'domiflist', domain]), name);
+    const iface = libvirtInterfaceOn(domiflist, name);
     if (!iface) throw new UserFacingError(`${domain} has no interface on the libvirt network ${name}`);
     return iface;
   }
@@ -144,7 +149,7 @@ export class VagrantProvider implements LabProvider {
       if (args) await this.hypervisor(this.vboxManage(), args);
       return;
     }
-    const args = libvirtLinkArgs(machine, await this.libvirtInterface(machine, network), change);
+    const args = libvirtLinkArgs(machine, this.libvirtInterface(machine, await this.domiflist(machine), network), change);
     if (args) await this.hypervisor('virsh', args);
   }
 
@@ -153,11 +158,12 @@ export class VagrantProvider implements LabProvider {
     const states: LinkState[] = [];
     for (const host of running) {
       const machine = vagrantMachineName(this.lab, host.name);
-      const info = this.name === 'virtualbox' ? await this.hypervisor(this.vboxManage(), ['showvminfo', machine, '--machinereadable']) : '';
+      // One read per machine: VirtualBox's settings, or the domain's interfaces.
+      const info = await (this.name === 'virtualbox' ? this.hypervisor(this.vboxManage(), ['showvminfo', machine, '--machinereadable']) : this.domiflist(machine));
       for (const network of LINK_NETWORKS.filter((n) => n === 'lan' || host.heartbeat)) {
         const up = this.name === 'virtualbox'
           ? virtualboxCableConnected(info, network)
-          : libvirtLinkUp(await this.hypervisor('virsh', ['--connect', 'qemu:///system', 'domif-getlink', machine, await this.libvirtInterface(machine, network)]));
+          : libvirtLinkUp(await this.hypervisor('virsh', ['--connect', 'qemu:///system', 'domif-getlink', machine, this.libvirtInterface(machine, info, network)]));
         states.push({ host: host.name, network, up, lossPercent: 0, delayMs: 0 });
       }
     }
