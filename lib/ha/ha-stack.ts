@@ -80,5 +80,10 @@ export interface HaStack {
   takeover(lab: Lab, master: string): LogEvidence;
   /** on the standby that gives the VIP back to a returning master (V5) */
   release(lab: Lab, master: string): LogEvidence;
+  /**
+   * grep -E pattern of its log lines that tell of a peer lost or heard again and of the VIP taken
+   * or given up, on any member: what V8 and V9 quote from both balancers
+   */
+  peerEvents(lab: Lab): string;
   announcements: Announcements;
 }

@@ -25,6 +25,14 @@ export interface LanNetwork {
   interface: string;
 }
 
+/**
+ * The lab networks the HA stack's members hear each other on (ha.paths): the heartbeat network,
+ * the tutorial's only one, and the LAN as a second path, so that one silent link no longer makes
+ * each balancer believe the other dead (split brain, V8).
+ */
+export const HA_PATHS = ['heartbeat', 'lan'] as const;
+export type HaPath = (typeof HA_PATHS)[number];
+
 export interface HeartbeatNetwork {
   cidr: Cidr;
   interface: string;
@@ -77,8 +85,8 @@ export interface Lab extends StackSettings {
   networks: { lan: LanNetwork; heartbeat: HeartbeatNetwork };
   vip: { address: string; name: string };
   hosts: Host[];
-  /** which HA stack keeps the VIP (lib/ha/stacks.ts): ha.stack, heartbeat when absent */
-  ha: { stack: string };
+  /** which HA stack keeps the VIP (lib/ha/stacks.ts): ha.stack, heartbeat when absent; the networks its members speak on: ha.paths, [heartbeat] when absent */
+  ha: { stack: string; paths: HaPath[] };
   haproxy: HaproxySettings;
   nginx: { page: string };
 }

@@ -8,7 +8,8 @@ import { HAPROXY_OPTIONS } from './haproxy-options.ts';
 import { address, cidr, notReserved, pattern, PATTERNS } from './field-values.ts';
 import { MAX_HAPROXY_TIME_MS, haproxyTimeMs } from './haproxy-time.ts';
 import { RESERVED_HOST_NAMES, RESERVED_INTERFACES, RESERVED_PORTS } from './reserved-names.ts';
-import { DEFAULT_HA_STACK, HA_STACKS } from '../ha/stacks.ts';
+import { HA_STACKS } from '../ha/stacks.ts';
+import { readHaSection } from './ha-section.ts';
 
 type Reader = FieldReader;
 
@@ -118,9 +119,7 @@ export function readDefinition(r: Reader, doc: Document, file: string): Lab | un
 
   // The HA stack, and each stack's own section: checked whichever stack runs, so that switching
   // is one word of ha.stack.
-  const stackNames = HA_STACKS.map((stack) => stack.name);
-  const haMap = root.has('ha') ? r.map(['ha'], at('ha'), [], ['stack']) : undefined;
-  const ha = root.has('ha') ? haMap && { stack: haMap.has('stack') ? r.oneOf(['ha', 'stack'], r.child(haMap, 'stack'), stackNames) : DEFAULT_HA_STACK } : { stack: DEFAULT_HA_STACK };
+  const ha = readHaSection(r, at('ha'), root.has('ha'));
   const stackSettings = Object.fromEntries(HA_STACKS.map((stack) => [stack.name, root.has(stack.name) ? stack.definition.read(r, at(stack.name)) : { ...stack.definition.defaults }]));
 
   const hap = sub('haproxy', ['listen', 'port', 'balance', 'options', 'cookie', 'stats', 'timeouts'], ['check']);

@@ -1,5 +1,6 @@
-// A verification check proves one of the tutorial's demonstrations (V1–V7) on the running farm:
-// a verdict, the figures behind it, and the evidence a person can read.
+// A verification check proves one of the tutorial's demonstrations (V1–V7), or a lesson beyond
+// them (V8, V9: links broken while both balancers run), on the running farm: a verdict, the
+// figures behind it, and the evidence a person can read.
 import type { Lab } from '../lab/model.ts';
 import type { LabProvider } from '../providers/provider.ts';
 import type { Timeline } from './steady-load.ts';
@@ -18,6 +19,11 @@ export interface CheckResult {
   timeline?: Timeline;
   /** the pcaps the check wrote, relative to the report's folder */
   pcaps?: string[];
+  /**
+   * what in the definition shaped this result ("one heartbeat path"), for a check whose runs
+   * under different definitions the report keeps side by side (V8 with one path and with two)
+   */
+  variant?: string;
 }
 
 /** Captures on the lab's networks, for V6/V7. */
@@ -46,5 +52,9 @@ export interface Check {
   title: string;
   /** the title when what the check proves depends on the definition (V1: the balance algorithm) */
   titleFor?(lab: Lab): string;
+  /** runs only when asked for (--only, --faults): not part of the tutorial's run */
+  onlyWhenAsked?: boolean;
+  /** cuts or degrades links: the runner puts them back as they were, whatever becomes of the check */
+  changesLinks?: boolean;
   run(ctx: VerifyContext): Promise<Omit<CheckResult, 'id' | 'title'>>;
 }

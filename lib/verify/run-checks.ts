@@ -1,5 +1,6 @@
 // Runs the checks in the tutorial's order and leaves the lab as it found it: every machine that
-// was running before is running after, also when a check failed or threw, and the farm has
+// was running before is running after, every link is as it was (V8, V9 break them), also when a
+// check failed or threw, and the farm has
 // settled again (the VIP back where auto_failback puts it) before the command returns. A check
 // that throws (a program missing, a machine that does not answer) is that check's FAIL, never
 // the end of the run.
@@ -9,11 +10,29 @@ import { statsPageCheck } from './checks/stats-page.ts';
 import { failbackCheck, failoverCheck } from './checks/failover.ts';
 import { haWireCheck } from './checks/ha-wire.ts';
 import { webDownCheck } from './checks/web-down.ts';
+import { splitBrainCheck } from './checks/split-brain.ts';
+import { lossyHeartbeatCheck } from './checks/lossy-heartbeat.ts';
+import { restoreLinks } from './link-restore.ts';
+import type { LinkState } from '../providers/provider.ts';
 import { waitSettled } from './vip.ts';
 
 const SETTLE_TIMEOUT_MS = 60_000;
 
-export const CHECKS: Check[] = [balancingCheck, statsPageCheck, webDownCheck, failoverCheck, failbackCheck, haWireCheck];
+export const CHECKS: Check[] = [balancingCheck, statsPageCheck, webDownCheck, failoverCheck, failbackCheck, haWireCheck, splitBrainCheck, lossyHeartbeatCheck];
+
+/** Every ID a check answers to: its own and those it proves too. */
+export function checkIds(check: Check): string[] {
+  return [check.id, ...(check.also ?? [])];
+}
+
+/**
+ * The checks a run does: those `only` names, or else the tutorial's (every check not run only
+ * when asked), with those run only when asked too when `faults` is set.
+ */
+export function selectChecks(checks: Check[], only: string[], faults = false): Check[] {
+  if (only.length > 0) return checks.filter((c) => checkIds(c).some((id) => only.includes(id)));
+  return checks.filter((c) => faults || !c.onlyWhenAsked);
+}
 
 export interface ChecksRun {
   results: CheckResult[];
@@ -37,9 +56,12 @@ export async function runChecks(
   onResult: (result: CheckResult) => void,
   interrupted: Promise<string> = new Promise(() => undefined),
   checks: Check[] = CHECKS,
+  faults = false,
 ): Promise<ChecksRun> {
-  const selected = checks.filter((c) => only.length === 0 || [c.id, ...(c.also ?? [])].some((id) => only.includes(id)));
+  const selected = selectChecks(checks, only, faults);
   const running = new Set((await ctx.provider.status()).filter((m) => m.state === 'running').map((m) => m.host));
+  // Read only when a check will change them: reading every link takes a provider some commands.
+  const links: LinkState[] | undefined = selected.some((c) => c.changesLinks) ? await ctx.provider.links() : undefined;
   const results: CheckResult[] = [];
   const restoreProblems: string[] = [];
   let interruptedBy: string | undefined;
@@ -63,13 +85,16 @@ export async function runChecks(
         result = { id: check.id, title, ...outcome.r };
       } catch (error) {
         result = { id: check.id, title, passed: false, summary: `the check could not run: ${reason(error)}`, evidence: [] };
-        // What it powered off is powered on before the next check begins.
+        // What it powered off is powered on, what it cut is joined, before the next check begins.
+        if (links) restoreProblems.push(...(await restoreLinks(ctx.provider, links)));
         restoreProblems.push(...(await restoreLab(ctx, running)));
       }
+      if (links && check.changesLinks) restoreProblems.push(...(await restoreLinks(ctx.provider, links)));
       results.push(result);
       onResult(result);
     }
   } finally {
+    if (links) restoreProblems.push(...(await restoreLinks(ctx.provider, links)));
     restoreProblems.push(...(await restoreLab(ctx, running)));
     ctx.machines.closeAll();
   }

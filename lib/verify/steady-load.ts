@@ -10,6 +10,8 @@ export interface Sample {
   took: number;
   ok: boolean;
   server?: string;
+  /** the balancer the client's packets for the VIP went to (V8, V9: its ARP entry then) */
+  via?: string;
 }
 
 export interface Outage {
@@ -33,6 +35,14 @@ export function outageOf(samples: Sample[]): Outage {
 export interface Timeline {
   samples: Sample[];
   events: TimelineEvent[];
+  /** what held when, beside the requests: "haproxy2 holds the VIP" from 6.1 s to 21.3 s (V8, V9) */
+  lanes?: TimelineLane[];
+}
+
+export interface TimelineLane {
+  label: string;
+  /** [from, to) in seconds since the load started */
+  spans: Array<[number, number]>;
 }
 
 export interface TimelineEvent {

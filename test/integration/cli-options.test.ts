@@ -27,6 +27,8 @@ const REFUSED: Array<[string, string[], string]> = [
   ['--forks 0', ['provision', '--forks', '0'], '--forks: "0" is not allowed'],
   ['--only ,', ['verify', '--only', ','], '--only: "," has an empty entry'],
   ['--from a balancer', ['verify', '--from', 'haproxy1'], '--from: haproxy1 is a balancer'],
+  ['--only a check that does not exist', ['verify', '--only', 'V10'], '--only: no check V10 (checks: V1, V2, V3, V4, V5, V6, V8, V9)'],
+  ['--faults with --only', ['verify', '--faults', '--only', 'V1'], '--faults and --only: give one of them (--only V8,V9 runs the link checks alone)'],
   ['--duration 0x10', ['capture', 'web1', 'eth1', '--duration', '0x10'], '--duration: "0x10" is not allowed (seconds from 1 to 86400, in decimal digits)'],
   ['halt of an unknown host', ['halt', 'web9'], 'no host named "web9"'],
   ['exec without a command', ['exec', 'web1'], 'name a command: npm run lab:exec -- HOST COMMAND...'],
@@ -49,6 +51,8 @@ describe('a bad option on a lab that is not up', () => {
   it.each([
     ['provision', '--limit', 'web1,web2', '--tags', 'T10,hosts', '--forks', '16'],
     ['verify', '--only', 'V1,v4', '--from', 'web3'],
+    ['verify', '--only', 'V8,V9'],
+    ['verify', '--faults'],
     ['capture', 'web1', 'eth1', '--duration', '2.5'],
   ])('control: good options reach the state check (%s)', async (...args) => {
     const dir = labDir(`good-${args.join('-')}`);

@@ -3,7 +3,7 @@
 // on other subnets; haproxy.cfg through the real `haproxy -c`; the nginx root render assumes is
 // the one Debian's real nginx serves; secrets generated per lab, stable, never placeholders.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEBIAN_NGINX_ROOT, servedRoot } from '../../roles/nginx.ts';
@@ -177,5 +177,18 @@ describe('secrets', () => {
     const asked = await hafarm(['status', '--secrets', '--lab', TUTORIAL_LAB, '--state', join(scratch.dir, 'shown-state')], { cwd: scratch.dir });
     expect(asked.stdout).toContain(`password ${r.secrets().statsPassword}`);
     expect(asked.stdout).toContain(r.secrets().heartbeatAuthkey);
+  });
+});
+
+describe('ha.paths: a second path for Heartbeat (V8)', () => {
+  it('T5: ha.cf broadcasts on the heartbeat and the LAN interfaces, saying why', async () => {
+    const file = join(scratch.dir, 'two-paths.yaml');
+    writeFileSync(file, `${readFileSync(TUTORIAL_LAB, 'utf8')}\nha:\n  paths: [heartbeat, lan]\n`);
+    const r = await render(file, 'two-paths');
+    for (const host of ['haproxy1', 'haproxy2']) {
+      const lines = r.read(host, '/etc/ha.d/ha.cf').split('\n');
+      expect(lines.filter((l) => l.startsWith('bcast'))).toEqual(['bcast         eth2 eth1']);
+      expect(lines).toContain('# ha.paths: Heartbeat broadcasts on each of these and declares a peer dead only when all are silent.');
+    }
   });
 });

@@ -2,7 +2,7 @@ import { KnownHosts } from '../../engine/ssh/known-hosts.ts';
 import { haStackOf } from '../../ha/stacks.ts';
 import { loadSecrets } from '../../state/lab-secrets.ts';
 import { RunReport } from '../../verify/report/write-report.ts';
-import { CHECKS, runChecks } from '../../verify/run-checks.ts';
+import { CHECKS, checkIds, runChecks } from '../../verify/run-checks.ts';
 import { labMachines } from '../../verify/transport/lab-machines.ts';
 import { chooseVantage, clientMachine } from '../../verify/vantage.ts';
 import { listOption, stringOption, UsageError, type Command } from '../command.ts';
@@ -12,19 +12,22 @@ import { KNOWN_HOSTS_FILE } from './provision.ts';
 
 export const verifyCommand: Command = {
   name: 'verify',
-  summary: 'prove the farm does what the tutorial shows (V1 round robin, V2 stats page, V3 web server down, V4 failover, V5 failback, V6/V7 on the wire); leaves the lab as it found it',
-  usage: 'verify [--only V1[,V4]] [--from HOST] [--lab FILE] [--state DIR]',
-  options: { ...LAB_OPTIONS, only: { type: 'string' }, from: { type: 'string' } },
+  summary: 'prove the farm does what the tutorial shows (V1 round robin, V2 stats page, V3 web server down, V4 failover, V5 failback, V6/V7 on the wire), and with --faults what broken links do (V8 split brain, V9 a lossy heartbeat link); leaves the lab as it found it',
+  usage: 'verify [--only V1[,V4]] [--faults] [--from HOST] [--lab FILE] [--state DIR]',
+  options: { ...LAB_OPTIONS, only: { type: 'string' }, faults: { type: 'boolean' }, from: { type: 'string' } },
   optionHelp: {
-    '--only ID[,ID]': `run only these checks (${CHECKS.flatMap((c) => [c.id, ...(c.also ?? [])]).join(', ')})`,
+    '--only ID[,ID]': `run only these checks (${CHECKS.flatMap(checkIds).join(', ')})`,
+    '--faults': `also run the checks that break links, after the tutorial's (${CHECKS.filter((c) => c.onlyWhenAsked).map((c) => c.id).join(', ')}); they run only when asked, here or by --only`,
     '--from HOST': 'send the requests from this lab machine and capture inside the machines, over SSH (what the Vagrant providers always do, from the last web server V3 leaves on)',
     ...LAB_OPTION_HELP,
   },
   async run(args) {
     const definition = labContext(args);
     const only = (listOption(args, 'only', `check IDs: ${CHECKS.map((c) => c.id).join(', ')}`) ?? []).map((id) => id.toUpperCase());
-    const unknown = only.filter((id) => !CHECKS.some((c) => [c.id, ...(c.also ?? [])].includes(id)));
+    const unknown = only.filter((id) => !CHECKS.some((c) => checkIds(c).includes(id)));
     if (unknown.length > 0) throw new UsageError(`--only: no check ${unknown.join(', ')} (checks: ${CHECKS.map((c) => c.id).join(', ')})`);
+    const faults = args.values.faults === true;
+    if (faults && only.length > 0) throw new UsageError('--faults and --only: give one of them (--only V8,V9 runs the link checks alone)');
     const from = stringOption(args, 'from');
     const fromMachine = from === undefined ? undefined : clientMachine(definition.lab, from);
     if (fromMachine && 'problem' in fromMachine) throw new UsageError(`--from: ${fromMachine.problem}`);
@@ -44,7 +47,7 @@ export const verifyCommand: Command = {
       console.log(`${r.passed ? 'PASS' : 'FAIL'} ${r.id} ${r.title}: ${r.summary}`);
       for (const line of r.evidence) console.log(`     ${line}`);
       report.add(r);
-    }, interrupt.signal).finally(async () => {
+    }, interrupt.signal, CHECKS, faults).finally(async () => {
       interrupt.dispose();
       await vantage.close().catch(() => undefined);
     });

@@ -30,7 +30,7 @@ export const heartbeatRole: Role = {
       name: 'T5 /etc/ha.d/ha.cf',
       path: '/etc/ha.d/ha.cf',
       src: 'heartbeat/ha.cf.njk',
-      vars: { source: basename(ctx.lab.file), hb: ctx.lab.heartbeat, iface: heartbeatInterface(ctx), nodes: balancers(ctx.lab).map((h) => h.name) },
+      vars: { source: basename(ctx.lab.file), hb: ctx.lab.heartbeat, ifaces: ctx.lab.ha.paths.map((path) => (path === 'lan' ? lanInterface(ctx) : heartbeatInterface(ctx))), nodes: balancers(ctx.lab).map((h) => h.name) },
       notify: [RESTART],
       tags: ['T5'],
     }),

@@ -58,6 +58,7 @@ export const heartbeatStack: HaStack = {
     proves: (line) => /foreign resources|standby/.test(line),
     expected: 'the standby giving the foreign resources back',
   }),
+  peerEvents: () => 'Link [^ ]+ dead|is dead|returning after partition|Late heartbeat|Taking over resource|foreign resources|Giving up all HA resources|Heartbeat restart|Initial resource acquisition',
   announcements: {
     network: 'heartbeat',
     captureFilter: (lab) => `udp port ${lab.heartbeat.udpport}`,

@@ -34,8 +34,15 @@ export const keepalivedStack: HaStack = {
   definition: {
     read: readKeepalivedSettings,
     defaults: KEEPALIVED_DEFAULTS,
-    // VRRP elects among any number of members by priority: nothing to refuse.
-    checkLab: () => {},
+    // VRRP elects among any number of members by priority: nothing to refuse there. A second
+    // path is another matter: keepalived 2.2.7 (Debian 12) sends an instance's advertisements on
+    // its one `interface` (unicast peers on the LAN too still left through it), and an instance
+    // without `interface` is refused ("Unknown interface!", fixed in 2.2.8): tried in namespaces.
+    checkLab(r, lab) {
+      if (lab.ha.paths.includes('lan')) {
+        r.reportField(['ha', 'paths'], "a second path for keepalived: Debian 12's keepalived 2.2.7 sends a VRRP instance's advertisements on one interface only, so the LAN would carry none of them", '[heartbeat] with ha.stack: keepalived; [heartbeat, lan] with ha.stack: heartbeat');
+      }
+    },
   },
   describe: (lab) => `keepalived (VRRPv${lab.keepalived.version}, an advertisement every ${seconds(lab.keepalived.advertInt)}, ${lab.keepalived.preempt ? 'preempt' : 'nopreempt'})`,
   role: keepalivedRole,
@@ -68,6 +75,7 @@ export const keepalivedStack: HaStack = {
     proves: (line) => line.includes(`(${VRRP_INSTANCE}) Entering BACKUP STATE`) || /Master received advert .* with higher priority/.test(line),
     expected: 'the standby going back to BACKUP on the master\'s advertisement',
   }),
+  peerEvents: () => `\\(${VRRP_INSTANCE}\\) (Entering [A-Z]+ STATE|Receive advertisement timeout|.*[Rr]eceived advert)`,
   announcements: {
     network: 'heartbeat',
     captureFilter: () => 'ip proto 112',

@@ -7,7 +7,7 @@
 import { basename, join } from 'node:path';
 import { haStackOf } from '../../ha/stacks.ts';
 import { balancers, findHost, masterBalancer } from '../../lab/model.ts';
-import type { Check, VerifyContext } from '../check.ts';
+import type { Check } from '../check.ts';
 import { describePacket, type Packet } from '../pcap.ts';
 import { gratuitousArps } from '../wire-packets.ts';
 import { waitUntil } from '../steady-load.ts';
@@ -20,11 +20,6 @@ function coverage(packets: Packet[], from: number, to: number, slot: number): nu
   const slots = Math.max(1, Math.floor((to - from) / slot));
   const seen = new Set(packets.filter((p) => p.time >= from && p.time < to).map((p) => Math.floor((p.time - from) / slot)));
   return Math.min(1, seen.size / slots);
-}
-
-async function macOf(ctx: VerifyContext, host: string, address: string): Promise<string> {
-  const iface = await ctx.machines.interfaceWith(host, address);
-  return (await ctx.machines.exec(host, `cat /sys/class/net/${iface}/address`)).stdout.trim();
 }
 
 export const haWireCheck: Check = {
@@ -42,7 +37,7 @@ export const haWireCheck: Check = {
     const ready = await waitUntil(async () => (await vipHolder(ctx)) === master.name, 60_000, 250);
     if (ready === undefined) return { passed: false, summary: `${master.name} does not hold the VIP to begin with`, evidence: [] };
     const macs = new Map<string, string>();
-    for (const h of balancers(lab)) macs.set(h.name, await macOf(ctx, h.name, h.lan));
+    for (const h of balancers(lab)) macs.set(h.name, await ctx.machines.macWith(h.name, h.lan));
 
     const hbFile = join(ctx.wire.reportDir, `${said.network}.pcap`);
     const lanFile = join(ctx.wire.reportDir, 'lan-arp.pcap');

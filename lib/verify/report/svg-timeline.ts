@@ -6,8 +6,12 @@ function escape(text: string): string {
   return text.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
 }
 
+const LANE_HEIGHT = 18;
+
 export function timelineSvg(title: string, timeline: Timeline, width = 760): string {
-  const height = 165;
+  const lanes = timeline.lanes ?? [];
+  const laneTop = 165;
+  const height = laneTop + lanes.length * LANE_HEIGHT + (lanes.length > 0 ? 8 : 0);
   const left = 40;
   const right = 20;
   const top = 50;
@@ -19,7 +23,8 @@ export function timelineSvg(title: string, timeline: Timeline, width = 760): str
   const bars = timeline.samples
     .map((s) => {
       const w = Math.max(1, x(s.at + s.took) - x(s.at) - 0.5);
-      const what = s.ok ? `answered by ${escape(s.server ?? '?')} in ${s.took.toFixed(2)} s` : `no answer within ${s.took.toFixed(2)} s`;
+      const via = s.via ? ` through ${escape(s.via)}` : '';
+      const what = s.ok ? `answered by ${escape(s.server ?? '?')}${via} in ${s.took.toFixed(2)} s` : `no answer within ${s.took.toFixed(2)} s${via}`;
       return `<rect x="${x(s.at).toFixed(1)}" y="${top}" width="${w.toFixed(1)}" height="${barHeight}" fill="${color(s)}"><title>${s.at.toFixed(2)} s: ${what}</title></rect>`;
     })
     .join('\n  ');
@@ -37,6 +42,17 @@ export function timelineSvg(title: string, timeline: Timeline, width = 760): str
     .filter((s) => last < 30 || s % 5 === 0)
     .map((s) => `<text x="${x(s).toFixed(1)}" y="${top - 10}" font-size="9" fill="#666" text-anchor="middle">${s}</text>`)
     .join('\n  ');
+  // One row per lane, a bar where it held: two rows with bars above one moment are a split brain.
+  const laneRows = lanes
+    .map((lane, i) => {
+      const y = laneTop + i * LANE_HEIGHT;
+      const spans = lane.spans
+        .map(([from, to]) => `<rect x="${x(from).toFixed(1)}" y="${y}" width="${Math.max(1, x(to) - x(from)).toFixed(1)}" height="${LANE_HEIGHT - 6}" fill="#8fb3e0"><title>${escape(lane.label)}: ${from.toFixed(1)}–${to.toFixed(1)} s</title></rect>`)
+        .join('');
+      const row = `<rect x="${left}" y="${y}" width="${width - left - right}" height="${LANE_HEIGHT - 6}" fill="#eef1f5"/>`;
+      return `${row}${spans}<text x="${left + 3}" y="${y + 9}" font-size="9.5" fill="#111">${escape(lane.label)}</text>`;
+    })
+    .join('\n  ');
   const failed = timeline.samples.filter((s) => !s.ok).length;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">
   <text x="${left}" y="16" font-size="13" font-weight="bold">${escape(title)} — ${timeline.samples.length} requests, ${failed} failed</text>
@@ -44,6 +60,7 @@ export function timelineSvg(title: string, timeline: Timeline, width = 760): str
   ${ticks}
   ${bars}
   ${events}
+  ${laneRows}
 </svg>
 `;
 }

@@ -5,6 +5,7 @@ import { haStackOf } from '../../ha/stacks.ts';
 import { ownFolder, writeOwnFile } from '../../state/own-file.ts';
 import type { Lab } from '../../lab/model.ts';
 import type { CheckResult } from '../check.ts';
+import { keepVariants, type KeptRun } from './kept-variants.ts';
 import { timelineSvg } from './svg-timeline.ts';
 
 function escape(text: string): string {
@@ -20,6 +21,15 @@ export interface ReportRun {
   pcaps: string[];
   /** how the run ended, when not simply with its last check: interrupted, a machine not restored, still under way */
   notes: string[];
+  /** the last run of each check under each variant of the definition, this run's included */
+  kept?: KeptRun[];
+}
+
+/** The kept runs by check, for the side-by-side sections. */
+function keptById(run: ReportRun): Array<[string, KeptRun[]]> {
+  const by = new Map<string, KeptRun[]>();
+  for (const k of run.kept ?? []) by.set(k.id, [...(by.get(k.id) ?? []), k]);
+  return [...by];
 }
 
 export function summaryMarkdown(lab: Lab, results: CheckResult[], run: ReportRun): string {
@@ -38,6 +48,16 @@ export function summaryMarkdown(lab: Lab, results: CheckResult[], run: ReportRun
     ...results.map((r) => `| ${r.id} ${r.title} | ${r.passed ? 'PASS' : 'FAIL'} | ${r.summary.replace(/\|/g, '\\|')} |`),
     '',
     ...results.flatMap((r) => [`## ${r.id} ${r.title}`, '', ...r.evidence.map((e) => `- ${e}`), ...(r.timeline ? ['', `![timeline](timeline-${r.id}.svg)`] : []), '']),
+    ...keptById(run).flatMap(([id, kept]) => [
+      `## ${id} side by side: the last run under each definition`,
+      '',
+      '| definition | when | verdict | figures |',
+      '|---|---|---|---|',
+      ...kept.map((k) => `| ${k.variant.replace(/\|/g, '\\|')} | ${k.when} | ${k.passed ? 'PASS' : 'FAIL'} | ${k.summary.replace(/\|/g, '\\|')} |`),
+      '',
+      ...kept.filter((k) => k.timeline).map((k) => `![${id}, ${k.variant}](${k.timeline})`),
+      '',
+    ]),
     ...(pcaps.length > 0 ? ['## Captures', '', ...pcaps.map((p) => `- [${p}](${p}) (open in Wireshark)`), ''] : []),
   ].join('\n');
 }
@@ -68,6 +88,16 @@ ${run.notes.map((n) => `<p class="note">${escape(n)}</p>`).join('\n')}
 ${rows}
 </table>
 ${sections}
+${keptById(run)
+  .map(
+    ([id, kept]) => `<section><h2>${id} side by side: the last run under each definition</h2>
+<table><tr><th>definition</th><th>when</th><th>verdict</th><th>figures</th></tr>
+${kept.map((k) => `<tr class="${k.passed ? 'pass' : 'fail'}"><td>${escape(k.variant)}</td><td>${escape(k.when)}</td><td>${k.passed ? 'PASS' : 'FAIL'}</td><td>${escape(k.summary)}</td></tr>`).join('\n')}
+</table>
+${kept.filter((k) => k.timeline).map((k) => `<figure><img src="${escape(k.timeline!)}" alt="${escape(`${id}, ${k.variant}`)}"><figcaption>${escape(k.variant)}</figcaption></figure>`).join('\n')}
+</section>`,
+  )
+  .join('\n')}
 ${pcaps.length > 0 ? `<section><h2>Captures</h2><ul>${pcaps.map((p) => `<li><a href="${escape(p)}">${escape(p)}</a> (open in Wireshark)</li>`).join('')}</ul></section>` : ''}
 </body></html>
 `;
@@ -82,7 +112,7 @@ export function writeReport(dir: string, lab: Lab, results: CheckResult[], vanta
   for (const r of results) if (r.timeline) writeOwnFile(join(dir, `timeline-${r.id}.svg`), timelineSvg(`${r.id} ${r.title}`, r.timeline));
   // Only the pcaps this run's checks wrote: those of an earlier run are not this run's evidence.
   const pcaps = results.flatMap((r) => r.pcaps ?? []);
-  const run = { when, vantage, pcaps, notes };
+  const run = { when, vantage, pcaps, notes, kept: keepVariants(dir, results, when) };
   writeOwnFile(join(dir, 'summary.md'), summaryMarkdown(lab, results, run));
   writeOwnFile(join(dir, 'index.html'), reportHtml(lab, results, run));
   return join(dir, 'index.html');

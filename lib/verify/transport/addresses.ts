@@ -29,3 +29,9 @@ export async function interfaceWith(machines: Pick<MachineConnections, 'exec'>, 
   if (!iface) throw new Error(`${host} has no interface with ${address}`);
   return iface;
 }
+
+/** The MAC address of the machine's interface that carries an address: what its ARP answers say. */
+export async function macWith(machines: Pick<MachineConnections, 'exec'>, host: string, address: string): Promise<string> {
+  const iface = await interfaceWith(machines, host, address);
+  return (await machines.exec(host, `cat /sys/class/net/${quote(iface)}/address`)).stdout.trim();
+}

@@ -2,7 +2,7 @@
 // switch) and who holds an address, in one object joined from the three.
 import type { KnownHosts } from '../../engine/ssh/known-hosts.ts';
 import type { LabProvider } from '../../providers/provider.ts';
-import { holderOf, holds, interfaceWith } from './addresses.ts';
+import { holderOf, holds, interfaceWith, macWith } from './addresses.ts';
 import { MachineConnections } from './machine-connections.ts';
 import { PowerSwitch } from './power-switch.ts';
 
@@ -15,6 +15,7 @@ export interface LabMachines {
   holds(host: string, address: string): Promise<boolean>;
   holderOf(hosts: string[], address: string): Promise<string | undefined>;
   interfaceWith(host: string, address: string): Promise<string>;
+  macWith(host: string, address: string): Promise<string>;
   closeAll(): void;
 }
 
@@ -30,6 +31,7 @@ export function labMachines(provider: LabProvider, knownHosts: KnownHosts): LabM
     holds: (host, address) => holds(connections, host, address),
     holderOf: (hosts, address) => holderOf(connections, hosts, address),
     interfaceWith: (host, address) => interfaceWith(connections, host, address),
+    macWith: (host, address) => macWith(connections, host, address),
     closeAll: () => connections.closeAll(),
   };
 }

@@ -40,6 +40,26 @@ export interface LanClient {
   get(options?: RequestOptions): Promise<HttpAnswer | undefined>;
   /** Opens a request and leaves it unfinished, so that one server has a connection open (V1's busy server). */
   hold(options: HoldOptions): Promise<HeldRequest>;
+  /** The MAC the client sends the VIP's packets to now (its ARP entry), undefined when it has none (V8: which balancer it reaches). */
+  vipMac(): Promise<string | undefined>;
+  /** Forgets that entry, so that the next request asks the whole LAN who has the VIP (V8: every holder answers). */
+  forgetVipMac(): Promise<void>;
+}
+
+/** The MAC of `ip -j neigh show ADDRESS`'s entry, when it has a usable one (not FAILED or INCOMPLETE). */
+export function neighbourMac(json: string): string | undefined {
+  let entries: Array<{ lladdr?: string; state?: string[] }>;
+  try {
+    entries = JSON.parse(json || '[]');
+  } catch {
+    return undefined;
+  }
+  return entries.find((e) => e.lladdr && !(e.state ?? []).some((s) => s === 'FAILED' || s === 'INCOMPLETE'))?.lladdr?.toLowerCase();
+}
+
+/** The client's `ip` commands on its ARP entry for the VIP. */
+function neighbourArgs(lab: Lab, action: 'show' | 'flush'): string[] {
+  return action === 'show' ? [hostTool('ip'), '-j', 'neigh', 'show', lab.vip.address] : [hostTool('ip'), 'neigh', 'flush', 'to', lab.vip.address];
 }
 
 /** Splits curl's `-D -` output (headers, blank line, body) into an answer. */
@@ -109,6 +129,19 @@ export class NamespaceLanClient implements LanClient {
     return result.exitCode === 0 ? parseHttpAnswer(String(result.stdout)) : undefined;
   }
 
+  async vipMac(): Promise<string | undefined> {
+    return neighbourMac(await this.ip('show'));
+  }
+
+  async forgetVipMac(): Promise<void> {
+    await this.ip('flush');
+  }
+
+  private async ip(action: 'show' | 'flush'): Promise<string> {
+    const result = await execa(hostTool('ip'), ['netns', 'exec', this.namespace, ...neighbourArgs(this.lab, action)], { reject: false, timeout: 5000, stdin: 'ignore' });
+    return String(result.stdout);
+  }
+
   async hold({ cookie, seconds }: HoldOptions): Promise<HeldRequest> {
     const { head, bodyBytes } = heldRequest(this.lab, cookie);
     const input = Buffer.concat([Buffer.from(head.map((line) => `${line}\r\n`).join('')), Buffer.alloc(bodyBytes)]);
@@ -147,6 +180,23 @@ export class MachineLanClient implements LanClient {
       // 127: the shell found no curl — a lab provisioned before the tools role, not a farm failure.
       if (result?.code === 127) throw new Error(`${this.host} has no curl: npm run lab:provision installs it (role tools)`);
       return result?.code === 0 ? parseHttpAnswer(result.stdout) : undefined;
+    } finally {
+      this.idle.push(shell);
+    }
+  }
+
+  async vipMac(): Promise<string | undefined> {
+    return neighbourMac(await this.ip('show'));
+  }
+
+  async forgetVipMac(): Promise<void> {
+    await this.ip('flush');
+  }
+
+  private async ip(action: 'show' | 'flush'): Promise<string> {
+    const shell = this.idle.pop() ?? this.open();
+    try {
+      return (await shell.exec(this.host, command(...neighbourArgs(this.lab, action)), { timeoutMs: 10_000 }).catch(() => undefined))?.stdout ?? '';
     } finally {
       this.idle.push(shell);
     }

@@ -366,3 +366,29 @@ describe('the definition file itself', () => {
     expect(issueOf('/dev/zero').problem).toBe('is a character device, not a file');
   });
 });
+
+describe('ha.paths: the networks the HA stack speaks on (issue 16, V8)', () => {
+  const withHa = (ha: string) => `${TUTORIAL}\nha:\n${ha}`;
+
+  it('is the heartbeat network alone when absent, as in the tutorial; the LAN can be a second path', () => {
+    expect(parseLab(TUTORIAL, '/labs/t.yaml').ha).toEqual({ stack: 'heartbeat', paths: ['heartbeat'] });
+    expect(parseLab(withHa('  paths: [heartbeat, lan]\n'), '/labs/t.yaml').ha).toEqual({ stack: 'heartbeat', paths: ['heartbeat', 'lan'] });
+    expect(parseLab(withHa('  stack: keepalived\n'), '/labs/t.yaml').ha).toEqual({ stack: 'keepalived', paths: ['heartbeat'] });
+  });
+
+  it('refuses another network, a repeated one, and a list without the heartbeat network, naming the field and what is allowed', () => {
+    const allowed = 'a list of distinct networks among heartbeat, lan, heartbeat among them, such as [heartbeat, lan]';
+    const wan = issuesOf(withHa('  paths: [heartbeat, wan]\n'));
+    expect(wan).toMatchObject([{ field: 'ha.paths[1]', problem: '"wan" is not known', allowed: 'heartbeat, lan' }]);
+    expect(issuesOf(withHa('  paths: [heartbeat, heartbeat]\n'))).toMatchObject([{ field: 'ha.paths', problem: 'heartbeat is listed twice', allowed }]);
+    expect(issuesOf(withHa('  paths: [lan]\n'))).toMatchObject([{ field: 'ha.paths', allowed }]);
+    expect(issuesOf(withHa('  paths: heartbeat\n'))).toMatchObject([{ field: 'ha.paths', problem: 'must be a list' }]);
+  });
+
+  it('refuses a second path with keepalived, saying why (one instance advertises on one interface)', () => {
+    const issues = issuesOf(withHa('  stack: keepalived\n  paths: [heartbeat, lan]\n'));
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ field: 'ha.paths', allowed: '[heartbeat] with ha.stack: keepalived; [heartbeat, lan] with ha.stack: heartbeat' });
+    expect(issues[0]!.problem).toContain('keepalived 2.2.7');
+  });
+});

@@ -86,7 +86,7 @@ describe('templates with hostile values', () => {
   it('authkeys, ha.cf, haresources: a newline in a secret or an interface name stops the render', () => {
     expect(() => renderTemplate('heartbeat/authkeys.njk', { key: 'abc\n1 crc' })).toThrow(UnsafeTemplateValue);
     const hb = { deadtime: 5, warntime: 10, initdead: 15, keepalive: 1, udpport: 694, autoFailback: true, logfile: '/var/log/ha-log', debugfile: '/var/log/ha-debug' };
-    expect(() => renderTemplate('heartbeat/ha.cf.njk', { source: 'lab.yaml', hb, iface: 'eth2\nbcast eth0', nodes: ['haproxy1'] })).toThrow(UnsafeTemplateValue);
+    expect(() => renderTemplate('heartbeat/ha.cf.njk', { source: 'lab.yaml', hb, ifaces: ['eth2\nbcast eth0'], nodes: ['haproxy1'] })).toThrow(UnsafeTemplateValue);
     expect(() => renderTemplate('heartbeat/haresources.njk', { master: 'haproxy1', vip: '192.168.1.100', prefix: 24, iface: 'eth1 #' })).toThrow(UnsafeTemplateValue);
   });
 

@@ -91,3 +91,12 @@ describe('pcap files read back (V6/V7), without tcpdump on the host', () => {
     expect(() => parsePcap(damaged, 'bad.pcap')).toThrow(/bad\.pcap: record at byte 24 claims .* damaged/);
   });
 });
+
+describe('ARP that says where the VIP is (V8)', () => {
+  it('is counted per MAC: two MACs for one address are two machines claiming it', async () => {
+    const { macsClaiming } = await import('../../../lib/verify/wire-packets.ts');
+    const arp = (senderMac: string, senderIp: string, op: 'request' | 'reply') => ({ time: 0, srcMac: senderMac, dstMac: 'ff:ff:ff:ff:ff:ff', arp: { op, senderMac, senderIp, targetIp: '192.168.1.50' } });
+    const packets = [arp('aa', '192.168.1.100', 'reply'), arp('bb', '192.168.1.100', 'reply'), arp('bb', '192.168.1.100', 'request'), arp('cc', '192.168.1.50', 'request'), { time: 0, srcMac: 'dd', dstMac: 'ee' }];
+    expect([...macsClaiming(packets, '192.168.1.100')]).toEqual([['aa', 1], ['bb', 2]]);
+  });
+});

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadLab } from '../../../lib/lab/load.ts';
-import type { LabProvider, MachineStatus } from '../../../lib/providers/provider.ts';
+import type { LabProvider, LinkState, MachineStatus } from '../../../lib/providers/provider.ts';
 import type { Check, Machines, VerifyContext } from '../../../lib/verify/check.ts';
 import { RunReport } from '../../../lib/verify/report/write-report.ts';
 import { runChecks } from '../../../lib/verify/run-checks.ts';
@@ -15,7 +15,8 @@ import { TUTORIAL_LAB, scratchDir } from '../../helpers/cli.ts';
 function memoryLab() {
   const lab = loadLab(TUTORIAL_LAB);
   const on = new Map(lab.hosts.map((h) => [h.name, true]));
-  const provider: Pick<LabProvider, 'status' | 'powerOn' | 'powerOff'> = {
+  const links: LinkState[] = lab.hosts.flatMap((h) => (['lan', 'heartbeat'] as const).filter((n) => n === 'lan' || h.heartbeat).map((network) => ({ host: h.name, network, up: true, lossPercent: 0, delayMs: 0 })));
+  const provider: Pick<LabProvider, 'status' | 'powerOn' | 'powerOff' | 'links' | 'setLink'> = {
     async status(): Promise<MachineStatus[]> {
       return [...on].map(([host, running]) => ({ host, state: running ? 'running' : 'poweroff', detail: '' }));
     },
@@ -24,6 +25,16 @@ function memoryLab() {
     },
     async powerOn(host) {
       on.set(host, true);
+    },
+    async links() {
+      return links.map((l) => ({ ...l }));
+    },
+    async setLink(host, network, change) {
+      const link = links.find((l) => l.host === host && l.network === network)!;
+      if (change.kind === 'down' || change.kind === 'up') link.up = change.kind === 'up';
+      if (change.kind === 'loss') link.lossPercent = change.percent;
+      if (change.kind === 'delay') link.delayMs = change.ms;
+      if (change.kind === 'clear') Object.assign(link, { lossPercent: 0, delayMs: 0 });
     },
   };
   const machines: Machines = {
@@ -35,17 +46,18 @@ function memoryLab() {
     holds: async (host) => on.get(host) === true,
     holderOf: async (hosts) => hosts.find((h) => on.get(h)),
     interfaceWith: async () => 'eth1',
+    macWith: async () => '02:00:00:00:00:01',
     closeAll: () => undefined,
   };
   const ctx = {
     lab,
     provider: provider as LabProvider,
-    client: { get: async () => ({ status: 200, headers: {}, setCookies: [], body: 'Bienvenido a nginx! (web1)' }), hold: async () => ({ release: async () => undefined }) },
+    client: { get: async () => ({ status: 200, headers: {}, setCookies: [], body: 'Bienvenido a nginx! (web1)' }), hold: async () => ({ release: async () => undefined }), vipMac: async () => undefined, forgetVipMac: async () => undefined },
     machines,
     statsPassword: 'x',
     wire: { reportDir: '/nonexistent', capture: () => Promise.reject(new Error('no captures here')) },
   } satisfies VerifyContext;
-  return { ctx, on };
+  return { ctx, on, links };
 }
 
 const passing = (id: string, seen?: (ctx: VerifyContext) => Promise<void>): Check => ({
@@ -103,5 +115,67 @@ describe('a check that throws', () => {
     ]);
     expect(run.results.map((r) => r.passed)).toEqual([true]);
     expect(run.restoreProblems).toEqual(['haproxy1 could not be powered on again: vagrant up failed']);
+  });
+});
+
+describe('checks that break links (V8, V9)', () => {
+  const cutting = (id: string, then: (ctx: VerifyContext) => Promise<never | void> = async () => undefined): Check => ({
+    id,
+    title: `cuts ${id}`,
+    onlyWhenAsked: true,
+    changesLinks: true,
+    async run(c) {
+      await c.provider.setLink('haproxy2', 'heartbeat', { kind: 'loss', percent: 100 });
+      await c.provider.setLink('haproxy2', 'lan', { kind: 'down' });
+      await then(c);
+      return { passed: true, summary: 'cut', evidence: [] };
+    },
+  });
+
+  it('run only when asked: by --only, or with the tutorial\'s checks by --faults', async () => {
+    const { ctx } = memoryLab();
+    const checks = [passing('V1'), cutting('V8')];
+    expect((await runChecks(ctx, [], () => undefined, undefined, checks)).results.map((r) => r.id)).toEqual(['V1']);
+    expect((await runChecks(ctx, ['V8'], () => undefined, undefined, checks)).results.map((r) => r.id)).toEqual(['V8']);
+    expect((await runChecks(ctx, [], () => undefined, undefined, checks, true)).results.map((r) => r.id)).toEqual(['V1', 'V8']);
+  });
+
+  it('leave every link as it was, after the check and after a check that threw midway', async () => {
+    const { ctx, links } = memoryLab();
+    // A link the user left degraded before the run stays as the user left it.
+    links.find((l) => l.host === 'web1')!.lossPercent = 10;
+    const before = JSON.stringify(links);
+    let linksWhenV9Began = '';
+    const run = await runChecks(ctx, ['V8', 'V9'], () => undefined, undefined, [
+      cutting('V8', async () => {
+        throw new Error('no tcpdump');
+      }),
+      { ...cutting('V9'), run: async (c) => ((linksWhenV9Began = JSON.stringify(await c.provider.links())), { passed: true, summary: '', evidence: [] }) },
+    ]);
+    expect(run.results.map((r) => `${r.passed ? 'PASS' : 'FAIL'} ${r.id}`)).toEqual(['FAIL V8', 'PASS V9']);
+    expect(linksWhenV9Began).toBe(before);
+    expect(JSON.stringify(links)).toBe(before);
+    expect(run.restoreProblems).toEqual([]);
+  });
+
+  it('an interrupted run puts the links back too', async () => {
+    const { ctx, links } = memoryLab();
+    const before = JSON.stringify(links);
+    let interrupt: (signal: string) => void = () => undefined;
+    const interrupted = new Promise<string>((resolve) => (interrupt = resolve));
+    const run = await runChecks(ctx, ['V8'], () => undefined, interrupted, [cutting('V8', () => (interrupt('SIGINT'), new Promise<never>(() => undefined)))]);
+    expect(run.interruptedBy).toBe('SIGINT');
+    expect(JSON.stringify(links)).toBe(before);
+  });
+
+  it('a link that cannot be put back is said, naming it', async () => {
+    const { ctx } = memoryLab();
+    const setLink: LabProvider['setLink'] = async (host, network, change) => {
+      if (change.kind === 'loss' && change.percent === 0) throw new Error('iptables: not found');
+      return ctx.provider.setLink(host, network, change);
+    };
+    const stuck = { ...ctx, provider: { ...ctx.provider, setLink } as LabProvider };
+    const run = await runChecks(stuck, ['V8'], () => undefined, undefined, [cutting('V8')]);
+    expect(run.restoreProblems).toEqual(["haproxy2's heartbeat link could not be put back (loss): iptables: not found"]);
   });
 });

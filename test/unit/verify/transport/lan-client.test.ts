@@ -2,7 +2,7 @@
 // curl that sends it (the clients themselves run in test/integration and test/e2e).
 import { describe, expect, it } from 'vitest';
 import { loadLab } from '../../../../lib/lab/load.ts';
-import { curlArgs, heldRequest, holdCurlArgs, parseHttpAnswer } from '../../../../lib/verify/transport/lan-client.ts';
+import { curlArgs, heldRequest, holdCurlArgs, neighbourMac, parseHttpAnswer } from '../../../../lib/verify/transport/lan-client.ts';
 import { FOUR_WEB_LAB } from '../../../helpers/cli.ts';
 
 const lab = loadLab(FOUR_WEB_LAB);
@@ -46,5 +46,17 @@ describe('HTTP answers', () => {
     expect(answer?.body).toBe('<h1>Bienvenido a nginx! (web2)</h1>\n\nmore');
     expect(parseHttpAnswer('')).toBeUndefined();
     expect(parseHttpAnswer('HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm="HAProxy Statistics"\r\n\r\n')?.status).toBe(401);
+  });
+});
+
+describe("the client's ARP entry for the VIP (V8: which balancer it reaches)", () => {
+  it('is the MAC of `ip -j neigh show`, none when the entry failed, is incomplete or absent', () => {
+    expect(neighbourMac('[{"dst":"192.168.1.100","dev":"eth1","lladdr":"02:AB:cd:00:00:01","state":["REACHABLE"]}]')).toBe('02:ab:cd:00:00:01');
+    expect(neighbourMac('[{"dst":"192.168.1.100","dev":"eth1","lladdr":"02:ab:cd:00:00:01","state":["STALE"]}]')).toBe('02:ab:cd:00:00:01');
+    expect(neighbourMac('[{"dst":"192.168.1.100","dev":"eth1","state":["INCOMPLETE"]}]')).toBeUndefined();
+    expect(neighbourMac('[{"dst":"192.168.1.100","dev":"eth1","lladdr":"02:ab:cd:00:00:01","state":["FAILED"]}]')).toBeUndefined();
+    expect(neighbourMac('[]')).toBeUndefined();
+    expect(neighbourMac('')).toBeUndefined();
+    expect(neighbourMac('Object "neigh" is unknown')).toBeUndefined();
   });
 });

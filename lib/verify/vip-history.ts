@@ -1,0 +1,94 @@
+// Who held the VIP, moment by moment, while a check broke a link (V8, V9), and what follows from
+// it: when two balancers held it at once, how often it moved, when one holder was left for good,
+// and which balancer each request went through. Pure: the readings come from vip-watch.ts.
+import type { Sample, TimelineLane } from './steady-load.ts';
+
+export interface VipReading {
+  /** seconds since the load started */
+  at: number;
+  /** the balancers that held the VIP then, in the definition's order */
+  holders: string[];
+  /** the MAC the LAN client sent the VIP's packets to then, if it had one */
+  clientMac?: string;
+}
+
+/** Where each balancer held the VIP, as [from, to) spans; `end` closes a span still open. */
+export function holderSpans(readings: VipReading[], host: string, end: number): Array<[number, number]> {
+  const spans: Array<[number, number]> = [];
+  let from: number | undefined;
+  for (const r of readings) {
+    const holds = r.holders.includes(host);
+    if (holds && from === undefined) from = r.at;
+    if (!holds && from !== undefined) {
+      spans.push([from, r.at]);
+      from = undefined;
+    }
+  }
+  if (from !== undefined) spans.push([from, Math.max(from, end)]);
+  return spans;
+}
+
+/** One timeline lane per balancer: where it held the VIP. */
+export function holderLanes(readings: VipReading[], hosts: string[], end: number): TimelineLane[] {
+  return hosts.map((host) => ({ label: `${host} holds the VIP`, spans: holderSpans(readings, host, end) }));
+}
+
+/** The moments a balancer took the VIP (it holds it and did not in the reading before), from the second reading on. */
+export function takeovers(readings: VipReading[]): Array<{ at: number; host: string }> {
+  return readings.slice(1).flatMap((r, i) => r.holders.filter((h) => !readings[i]!.holders.includes(h)).map((host) => ({ at: r.at, host })));
+}
+
+/** The spans of two holders or more, and how long they lasted in all. */
+export function splitSpans(readings: VipReading[], end: number): { spans: Array<[number, number]>; seconds: number } {
+  const marked = readings.map((r) => ({ at: r.at, holders: r.holders.length >= 2 ? ['split'] : [] }));
+  const spans = holderSpans(marked, 'split', end);
+  return { spans, seconds: spans.reduce((sum, [from, to]) => sum + (to - from), 0) };
+}
+
+/** The spans with no holder at all (the farm without its VIP), and how long they lasted. */
+export function vacantSpans(readings: VipReading[], end: number): { spans: Array<[number, number]>; seconds: number } {
+  const marked = readings.map((r) => ({ at: r.at, holders: r.holders.length === 0 ? ['none'] : [] }));
+  const spans = holderSpans(marked, 'none', end);
+  return { spans, seconds: spans.reduce((sum, [from, to]) => sum + (to - from), 0) };
+}
+
+/**
+ * The one holder left for good: the balancer that has been the only holder in every reading of
+ * the last `stableSeconds` (and since when), undefined while that is not so yet.
+ */
+export function soleHolder(readings: VipReading[], stableSeconds: number): { host: string; since: number } | undefined {
+  const last = readings[readings.length - 1];
+  if (!last || last.holders.length !== 1) return undefined;
+  const host = last.holders[0]!;
+  let since = last.at;
+  for (let i = readings.length - 1; i >= 0; i--) {
+    const r = readings[i]!;
+    if (r.holders.length !== 1 || r.holders[0] !== host) break;
+    since = r.at;
+  }
+  return last.at - since >= stableSeconds ? { host, since } : undefined;
+}
+
+/** Each request with the balancer the client's packets for the VIP went to when it was sent (its last reading before). */
+export function throughBalancers(samples: Sample[], readings: VipReading[], balancerOfMac: Map<string, string>): Sample[] {
+  let i = 0;
+  let mac: string | undefined;
+  return samples.map((s) => {
+    while (i < readings.length && readings[i]!.at <= s.at) mac = readings[i++]!.clientMac ?? mac;
+    const via = mac === undefined ? undefined : balancerOfMac.get(mac);
+    return via ? { ...s, via } : { ...s };
+  });
+}
+
+/** "haproxy1 8 answered, haproxy2 12 answered and 3 failed": the requests per balancer they went through. */
+export function perBalancer(samples: Sample[]): string {
+  const by = new Map<string, { ok: number; failed: number }>();
+  for (const s of samples) {
+    const key = s.via ?? 'no ARP entry';
+    const counts = by.get(key) ?? { ok: 0, failed: 0 };
+    if (s.ok) counts.ok++;
+    else counts.failed++;
+    by.set(key, counts);
+  }
+  return [...by].map(([via, c]) => `through ${via}: ${c.ok} answered${c.failed > 0 ? `, ${c.failed} failed` : ''}`).join('; ') || 'no requests';
+}
