@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { KnownHosts } from '../../engine/ssh/known-hosts.ts';
 import { command } from '../../engine/ssh/shell-quote.ts';
 import { SshConnection } from '../../engine/ssh/ssh-connection.ts';
+import { sshPathValue } from '../../outside/openssh-value.ts';
 import type { SshEndpoint } from '../../providers/provider.ts';
 import { UsageError, type Command } from '../command.ts';
 import { hostArgument, LAB_OPTION_HELP, LAB_OPTIONS, labContext, upLab } from '../lab-options.ts';
@@ -14,15 +15,6 @@ async function endpointOf(args: Parameters<Command['run']>[0], usage: string) {
   const endpoint = (await context.provider.sshEndpoints()).get(host);
   if (!endpoint) throw new UsageError(`${host} is not running (npm run lab:start -- ${host})`);
   return { ...context, host, endpoint };
-}
-
-/**
- * A file name as an OpenSSH option value: ssh splits a value at spaces (UserKnownHostsFile takes
- * several files) and expands % and ~ in it, so a state folder with a space would otherwise name
- * two files and, with accept-new, trust any host key. Quoted, with \\ and " escaped and % doubled.
- */
-export function sshPathValue(path: string): string {
-  return `"${path.replace(/%/g, '%%').replace(/["\\]/g, (c) => `\\${c}`)}"`;
 }
 
 /**
