@@ -14,6 +14,10 @@ export const TEST_PACKAGES = [
   'openssh-server', 'openssh-client', 'sudo', // the SSH engine against real sshd, as root and as a sudo user
   'haproxy', 'nginx', 'heartbeat', 'keepalived', 'rsyslog', // haproxy -c, nginx -T, keepalived -t, rsyslogd -N1: the validators of the rendered files
   'git', 'ca-certificates', // the clean-root test clones the project and fetches packages
+  // lab:ssh-config and lab:inventory used by the outside tools themselves: ansible-core (8 MB with
+  // its Python modules; "ansible" adds 250 MB of collections the raw module does not need) and
+  // testinfra (pulls in pytest)
+  'ansible-core', 'python3-testinfra',
 ];
 /** A login user with passwordless sudo, for the engine's tests (the Vagrant boxes log in that way). */
 export const TEST_USER = 'hafarmci';

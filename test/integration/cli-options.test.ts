@@ -30,6 +30,9 @@ const REFUSED: Array<[string, string[], string]> = [
   ['--only a check that does not exist', ['verify', '--only', 'V10'], '--only: no check V10 (checks: V1, V2, V3, V4, V5, V6, V8, V9)'],
   ['--faults with --only', ['verify', '--faults', '--only', 'V1'], '--faults and --only: give one of them (--only V8,V9 runs the link checks alone)'],
   ['--duration 0x10', ['capture', 'web1', 'eth1', '--duration', '0x10'], '--duration: "0x10" is not allowed (seconds from 1 to 86400, in decimal digits)'],
+  ['--format of no inventory format', ['inventory', '--format', 'json'], '--format: "json" is not an inventory format (allowed: yaml, ini)'],
+  ['--out in a folder that does not exist', ['ssh-config', '--out', 'no/such/config'], '--out no/such/config: /'],
+  ['--out a folder', ['inventory', '--out', '.'], '--out .: that is a folder (allowed: a file in an existing folder, written with mode 600)'],
   ['halt of an unknown host', ['halt', 'web9'], 'no host named "web9"'],
   ['exec without a command', ['exec', 'web1'], 'name a command: npm run lab:exec -- HOST COMMAND...'],
   ['an extra argument to up', ['up', 'now'], 'up takes no arguments: unexpected "now" (usage: hafarm up [--provider NAME] [--lab FILE] [--state DIR])'],
@@ -54,6 +57,8 @@ describe('a bad option on a lab that is not up', () => {
     ['verify', '--only', 'V8,V9'],
     ['verify', '--faults'],
     ['capture', 'web1', 'eth1', '--duration', '2.5'],
+    ['ssh-config', '--out', 'config'],
+    ['inventory', '--format', 'ini', '--out', 'hosts.ini'],
   ])('control: good options reach the state check (%s)', async (...args) => {
     const dir = labDir(`good-${args.join('-')}`);
     const result = await hafarm(args, { cwd: dir });

@@ -56,6 +56,11 @@ export class KnownHosts {
     }
   }
 
+  /** The hosts a key is recorded for: those OpenSSH can check with StrictHostKeyChecking yes. */
+  recordedHosts(): Set<string> {
+    return new Set(this.read().keys());
+  }
+
   /** Called by providers when they recreate a machine: its next key is a new first contact. */
   forget(host: string): void {
     const entries = this.read();
