@@ -53,6 +53,8 @@ function sshCommonArgs(host: string, knownHostsFile: string): string {
     '-o', 'StrictHostKeyChecking=yes',
     '-o', 'CheckHostIP=no',
     '-o', 'IdentitiesOnly=yes',
+    // as lab:ssh-config's LogLevel: no "Connection to … closed." in the output of raw
+    '-o', 'LogLevel=ERROR',
   );
 }
 

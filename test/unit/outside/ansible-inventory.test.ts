@@ -10,7 +10,7 @@ import { KEEPALIVED_THREE_LAB, TUTORIAL_LAB } from '../../helpers/cli.ts';
 import { outsideLabOf, withHostRenamed } from '../../helpers/outside-lab.ts';
 
 const lab = loadLab(TUTORIAL_LAB);
-const COMMON_ARGS = (host: string) => `-o 'UserKnownHostsFile="/srv/swap/known_hosts"' -o GlobalKnownHostsFile=/dev/null -o HostKeyAlias=${host} -o StrictHostKeyChecking=yes -o CheckHostIP=no -o IdentitiesOnly=yes`;
+const COMMON_ARGS = (host: string) => `-o 'UserKnownHostsFile="/srv/swap/known_hosts"' -o GlobalKnownHostsFile=/dev/null -o HostKeyAlias=${host} -o StrictHostKeyChecking=yes -o CheckHostIP=no -o IdentitiesOnly=yes -o LogLevel=ERROR`;
 
 interface Inventory {
   all: { vars: Record<string, unknown>; children: Record<string, { hosts: Record<string, Record<string, unknown>> }> };
@@ -57,7 +57,7 @@ describe('lab:inventory in YAML', () => {
     const host = yamlOf(renderInventory(outsideLabOf(lab, state, { keyFile: "/k dir/it's ñ #1/key" }), 'yaml')).all.children.web!.hosts.web1!;
     expect(host.ansible_ssh_private_key_file).toBe("/k dir/it's ñ #1/key");
     // shell-quoted for Ansible's shlex split, then OpenSSH-quoted: " escaped, % doubled
-    expect(host.ansible_ssh_common_args).toBe(`-o 'UserKnownHostsFile="/my '\\''lab'\\'' \\"x\\" 100%%d #ñ/known_hosts"' -o GlobalKnownHostsFile=/dev/null -o HostKeyAlias=web1 -o StrictHostKeyChecking=yes -o CheckHostIP=no -o IdentitiesOnly=yes`);
+    expect(host.ansible_ssh_common_args).toBe(`-o 'UserKnownHostsFile="/my '\\''lab'\\'' \\"x\\" 100%%d #ñ/known_hosts"' -o GlobalKnownHostsFile=/dev/null -o HostKeyAlias=web1 -o StrictHostKeyChecking=yes -o CheckHostIP=no -o IdentitiesOnly=yes -o LogLevel=ERROR`);
   });
 
   it('has an empty group when none of its machines runs', () => {
