@@ -23,6 +23,8 @@ export interface ReportRun {
   notes: string[];
   /** the last run of each check under each variant of the definition, this run's included */
   kept?: KeptRun[];
+  /** whether topology.svg, the picture of the lab (lib/graph), is beside the report */
+  topology?: boolean;
 }
 
 /** The kept runs by check, for the side-by-side sections. */
@@ -42,6 +44,7 @@ export function summaryMarkdown(lab: Lab, results: CheckResult[], run: ReportRun
     '',
     `HA stack: ${haStackOf(lab).describe(lab)}.`,
     '',
+    ...(run.topology ? ['![the lab: machines, networks and the VIP](topology.svg)', ''] : []),
     ...run.notes.flatMap((n) => [`**${n}**`, '']),
     '| check | verdict | figures |',
     '|---|---|---|',
@@ -82,6 +85,7 @@ ${r.timeline ? `<img src="timeline-${r.id}.svg" alt="requests during ${r.id}">` 
 <style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}
 tr.pass td:nth-child(3){color:#1d7a38;font-weight:bold}tr.fail td:nth-child(3){color:#b3261e;font-weight:bold}code{font-size:.85rem}img{max-width:100%}.note{color:#b3261e;font-weight:bold}</style></head>
 <body><h1>hafarm verification of lab "${escape(lab.name)}"</h1>
+${run.topology ? '<figure><img src="topology.svg" alt="the lab: machines, networks and the VIP"></figure>' : ''}
 <p>${run.when.toISOString()} — ${results.length - failed} passed, ${failed} failed. The farm of the tutorial <em>haproxy – heartbeat – nginx</em>: VIP ${escape(lab.vip.address)} (${escape(lab.vip.name)}) kept by ${escape(haStackOf(lab).describe(lab))}; ${escape(run.vantage)}.</p>
 ${run.notes.map((n) => `<p class="note">${escape(n)}</p>`).join('\n')}
 <table><tr><th>check</th><th></th><th>verdict</th><th>figures</th></tr>
@@ -107,12 +111,13 @@ ${pcaps.length > 0 ? `<section><h2>Captures</h2><ul>${pcaps.map((p) => `<li><a h
  * Writes the report files; returns the path of index.html. Called after every check, so that a
  * run that ends early (a crash, a kill) still leaves the checks that ran.
  */
-export function writeReport(dir: string, lab: Lab, results: CheckResult[], vantage: string, notes: string[] = [], when = new Date()): string {
+export function writeReport(dir: string, lab: Lab, results: CheckResult[], vantage: string, notes: string[] = [], when = new Date(), topology?: string): string {
   ownFolder(dir);
+  if (topology !== undefined) writeOwnFile(join(dir, 'topology.svg'), topology);
   for (const r of results) if (r.timeline) writeOwnFile(join(dir, `timeline-${r.id}.svg`), timelineSvg(`${r.id} ${r.title}`, r.timeline));
   // Only the pcaps this run's checks wrote: those of an earlier run are not this run's evidence.
   const pcaps = results.flatMap((r) => r.pcaps ?? []);
-  const run = { when, vantage, pcaps, notes, kept: keepVariants(dir, results, when) };
+  const run = { when, vantage, pcaps, notes, kept: keepVariants(dir, results, when), topology: topology !== undefined };
   writeOwnFile(join(dir, 'summary.md'), summaryMarkdown(lab, results, run));
   writeOwnFile(join(dir, 'index.html'), reportHtml(lab, results, run));
   return join(dir, 'index.html');
@@ -126,15 +131,17 @@ export class RunReport {
     private readonly dir: string,
     private readonly lab: Lab,
     private readonly vantage: string,
+    /** the picture of the lab as the run found it (SVG), shown at the top */
+    private readonly topology?: string,
   ) {}
 
   add(result: CheckResult): void {
     this.results.push(result);
-    writeReport(this.dir, this.lab, this.results, this.vantage, ['still running: the checks after these had not ended when this report was written']);
+    writeReport(this.dir, this.lab, this.results, this.vantage, ['still running: the checks after these had not ended when this report was written'], new Date(), this.topology);
   }
 
   /** The final report; returns the path of index.html. */
   finish(notes: string[]): string {
-    return writeReport(this.dir, this.lab, this.results, this.vantage, notes);
+    return writeReport(this.dir, this.lab, this.results, this.vantage, notes, new Date(), this.topology);
   }
 }
