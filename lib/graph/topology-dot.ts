@@ -17,7 +17,8 @@ export interface TopologyView {
   holding: VipHolding;
 }
 
-const COLOURS = { balancer: '#d6e6ff', web: '#d9f2d9', network: '#eeeeee', heartbeat: '#ffedcc', vip: '#ffe0e0', held: '#c62828', line: '#555555', mgmt: '#999999' };
+/** The fills of the picture; the rendering test looks for them in Chromium's screenshot. */
+export const COLOURS = { balancer: '#d6e6ff', web: '#d9f2d9', network: '#eeeeee', heartbeat: '#ffedcc', vip: '#ffe0e0', held: '#c62828', line: '#555555', mgmt: '#999999' };
 
 interface Row {
   text: string;

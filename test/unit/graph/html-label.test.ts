@@ -5,6 +5,9 @@ describe('labelText', () => {
   it('turns the markup characters into entities, & first', () => {
     expect(labelText(`<b>&amp;"'`)).toBe('&lt;b&gt;&amp;amp;&quot;&#39;');
   });
+  it("doubles a backslash, which Graphviz would read as the start of \\N (the node's ID) and its like", () => {
+    expect(labelText('a\\N\\')).toBe('a\\\\N\\\\');
+  });
   it('shows control characters, which XML cannot hold, as U+FFFD', () => {
     expect(labelText('a\nb\x00c\x7f')).toBe('a\uFFFDb\uFFFDc\uFFFD');
   });

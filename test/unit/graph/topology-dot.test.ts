@@ -95,9 +95,10 @@ describe('topologyDot', () => {
     };
     const dot = topologyDot(hostile, { provider: 'netns', holding: { holders: [`a<b>"c'&\\N\n`] } });
     for (const raw of ['x"y', '</td></tr></table>> ]', 'evil [label="', 'a<b>', 'e<i>', '\n\n']) expect(dot).not.toContain(raw);
-    expect(dot).toContain('x&quot;y\\');
+    expect(dot).toContain('x&quot;y\\\\');
     expect(dot).toContain('&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;&gt; ]; evil [label=&quot;');
-    expect(dot).toContain('a&lt;b&gt;&quot;c&#39;&amp;\\N\uFFFD');
+    // A backslash doubled: Graphviz would read \N as the node's ID.
+    expect(dot).toContain('a&lt;b&gt;&quot;c&#39;&amp;\\\\N\uFFFD');
     expect(dot).toContain('e&lt;i&gt; 192.168.1.101');
     // Every line of the graph is one statement: nothing the definition said broke one in two.
     expect(dot.split('\n').filter((l) => l.startsWith('  ') && !/^ {2}(\{ rank=same; .*\}|\w+ \[.*\];|\w+ -- \w+ \[.*\];)$/.test(l))).toEqual([]);
