@@ -14,6 +14,7 @@ export const TEST_PACKAGES = [
   'openssh-server', 'openssh-client', 'sudo', // the SSH engine against real sshd, as root and as a sudo user
   'haproxy', 'nginx', 'heartbeat', 'keepalived', 'rsyslog', // haproxy -c, nginx -T, keepalived -t, rsyslogd -N1: the validators of the rendered files
   'git', 'ca-certificates', // the clean-root test clones the project and fetches packages
+  'chromium', // headless, it loads and draws lab:graph's SVG (graph-render.test.ts)
 ];
 /** A login user with passwordless sudo, for the engine's tests (the Vagrant boxes log in that way). */
 export const TEST_USER = 'hafarmci';
