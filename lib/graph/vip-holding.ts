@@ -14,6 +14,7 @@ export interface VipHolding {
 export const NOT_UP: VipHolding = { holders: [], unknown: 'lab not up' };
 
 type Exec = (host: string, command: string) => Promise<ExecResult>;
+type Answer = { host: string; holds: boolean } | { host: string; problem: string };
 
 /** Whether one line of `ip -4 -o addr show` carries the address. */
 export function showsAddress(ipOutput: string, address: string): boolean {
@@ -23,7 +24,7 @@ export function showsAddress(ipOutput: string, address: string): boolean {
 export async function readVipHolding(lab: Lab, exec: Exec, timeoutMs = 15_000): Promise<VipHolding> {
   const names = balancers(lab).map((h) => h.name);
   const asked = Promise.all(
-    names.map((host) =>
+    names.map((host): Promise<Answer> =>
       exec(host, 'ip -4 -o addr show').then(
         (result) => (result.code === 0 ? { host, holds: showsAddress(result.stdout, lab.vip.address) } : { host, problem: `ip exited with ${result.code}` }),
         (error: Error) => ({ host, problem: error.message }),
@@ -35,8 +36,11 @@ export async function readVipHolding(lab: Lab, exec: Exec, timeoutMs = 15_000): 
   const answers = await Promise.race([asked, late]).finally(() => clearTimeout(timer));
   if (!answers) return { holders: [], unknown: `the balancers did not answer within ${timeoutMs / 1000} s` };
   const holders = answers.filter((a) => 'holds' in a && a.holds).map((a) => a.host);
-  const silent = answers.flatMap((a) => ('problem' in a ? [`${a.host}: ${a.problem}`] : []));
-  return silent.length === 0 ? { holders } : { holders, unknown: `not asked of ${silent.join('; ')}` };
+  // Balancers that failed alike are named together: "haproxy1, haproxy2: not running".
+  const silent = new Map<string, string[]>();
+  for (const a of answers) if ('problem' in a) silent.set(a.problem, [...(silent.get(a.problem) ?? []), a.host]);
+  if (silent.size === 0) return { holders };
+  return { holders, unknown: `not asked of ${[...silent].map(([problem, hosts]) => `${hosts.join(', ')}: ${problem}`).join('; ')}` };
 }
 
 /** "VIP holder: haproxy1", as the picture and lab:graph say it. */

@@ -3,7 +3,7 @@
 // and headless Chromium (Debian's chromium) loads the SVG as an image and draws it: the
 // screenshot shows each kind of box in its colour, more of them for the bigger side of each farm.
 // The screenshots are kept as $TMPDIR/hafarm-graph-<definition>.png; everything else is removed.
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { execa } from 'execa';
@@ -103,6 +103,20 @@ describe('lab:graph', () => {
     // four-web: 2 balancers, 4 web servers; keepalived-three: 3 balancers, 3 web servers.
     expect(three.balancer / four.balancer).toBeGreaterThan(1.3);
     expect(four.web / three.web).toBeGreaterThan(1.2);
+  });
+
+  it('asks the machines when the state says the lab is up, and draws the picture whether they answer or not', async () => {
+    const out = join(scratch.dir, 'up');
+    const state = join(out, 'state');
+    mkdirSync(state, { recursive: true });
+    // A record as lab:up writes it, but no machine behind it: none can answer.
+    writeFileSync(join(state, 'lab-state.json'), `${JSON.stringify({ lab: 'four', definition: FOUR_WEB_LAB, provider: 'netns', created: 'now' })}\n`);
+    const run = await hafarm(['graph', '--out', out, '--lab', FOUR_WEB_LAB, '--state', state], { cwd: scratch.dir });
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain(`VIP holder: unknown (not asked of haproxy1, haproxy2: lab "four" has no namespace machines yet`);
+    expect(svgTexts(readFileSync(join(out, 'lab-graph.svg'), 'utf8')).join('\n')).toContain('netns: bridge hfour-mg');
+    const other = await hafarm(['graph', '--out', out, '--lab', FOUR_WEB_LAB, '--state', state, '--provider', 'libvirt'], { cwd: scratch.dir });
+    expect([other.exitCode, other.stderr.trim()]).toEqual([2, 'hafarm: --provider libvirt: lab "four" is up with the netns provider (leave --provider out)']);
   });
 
   it("lays out any value of the definition as text: Graphviz and the SVG get no markup from it", async () => {

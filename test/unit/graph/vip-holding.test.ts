@@ -33,6 +33,10 @@ describe('readVipHolding', () => {
     const holding = await readVipHolding(lab, (host) => (host === 'haproxy2' ? Promise.reject(new Error('haproxy2 is not running')) : host === 'haproxy3' ? answer('', 127) : answer(IP(''))));
     expect(describeHolding(holding)).toBe('VIP holder: unknown (not asked of haproxy2: haproxy2 is not running; haproxy3: ip exited with 127)');
   });
+  it('names together the balancers that failed alike', async () => {
+    const holding = await readVipHolding(lab, (host) => (host === 'haproxy3' ? answer(WITH_VIP) : Promise.reject(new Error('not running'))));
+    expect(describeHolding(holding)).toBe('VIP holder: haproxy3 (not asked of haproxy1, haproxy2: not running)');
+  });
   it('does not wait past its bound on a balancer that never answers', async () => {
     const started = Date.now();
     const holding = await readVipHolding(lab, () => new Promise(() => undefined), 100);
