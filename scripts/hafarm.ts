@@ -12,11 +12,12 @@ import { execCommand, sshCommand } from '../lib/cli/commands/remote-shell.ts';
 import { renderCommand } from '../lib/cli/commands/render.ts';
 import { statusCommand } from '../lib/cli/commands/status.ts';
 import { linkCommand } from '../lib/cli/commands/link.ts';
+import { openCommand } from '../lib/cli/commands/open.ts';
 import { upCommand } from '../lib/cli/commands/up.ts';
 import { validateCommand } from '../lib/cli/commands/validate.ts';
 import { verifyCommand } from '../lib/cli/commands/verify.ts';
 
-const COMMANDS: Command[] = [labCommand, upCommand, provisionCommand, verifyCommand, statusCommand, haltCommand, startCommand, linkCommand, sshCommand, execCommand, captureCommand, destroyCommand, renderCommand, validateCommand];
+const COMMANDS: Command[] = [labCommand, upCommand, provisionCommand, verifyCommand, statusCommand, haltCommand, startCommand, linkCommand, openCommand, sshCommand, execCommand, captureCommand, destroyCommand, renderCommand, validateCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
