@@ -13,11 +13,12 @@ import { graphCommand } from '../lib/cli/commands/graph.ts';
 import { renderCommand } from '../lib/cli/commands/render.ts';
 import { statusCommand } from '../lib/cli/commands/status.ts';
 import { linkCommand } from '../lib/cli/commands/link.ts';
+import { openCommand } from '../lib/cli/commands/open.ts';
 import { upCommand } from '../lib/cli/commands/up.ts';
 import { validateCommand } from '../lib/cli/commands/validate.ts';
 import { verifyCommand } from '../lib/cli/commands/verify.ts';
 
-const COMMANDS: Command[] = [labCommand, upCommand, provisionCommand, verifyCommand, statusCommand, haltCommand, startCommand, linkCommand, sshCommand, execCommand, captureCommand, destroyCommand, renderCommand, graphCommand, validateCommand];
+const COMMANDS: Command[] = [labCommand, upCommand, provisionCommand, verifyCommand, statusCommand, haltCommand, startCommand, linkCommand, openCommand, sshCommand, execCommand, captureCommand, destroyCommand, renderCommand, graphCommand, validateCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
