@@ -9,16 +9,18 @@ import { labCommand } from '../lib/cli/commands/lab.ts';
 import { provisionCommand } from '../lib/cli/commands/provision.ts';
 import { haltCommand, startCommand } from '../lib/cli/commands/power.ts';
 import { execCommand, sshCommand } from '../lib/cli/commands/remote-shell.ts';
+import { graphCommand } from '../lib/cli/commands/graph.ts';
 import { inventoryCommand } from '../lib/cli/commands/inventory.ts';
 import { sshConfigCommand } from '../lib/cli/commands/ssh-config.ts';
 import { renderCommand } from '../lib/cli/commands/render.ts';
 import { statusCommand } from '../lib/cli/commands/status.ts';
 import { linkCommand } from '../lib/cli/commands/link.ts';
+import { openCommand } from '../lib/cli/commands/open.ts';
 import { upCommand } from '../lib/cli/commands/up.ts';
 import { validateCommand } from '../lib/cli/commands/validate.ts';
 import { verifyCommand } from '../lib/cli/commands/verify.ts';
 
-const COMMANDS: Command[] = [labCommand, upCommand, provisionCommand, verifyCommand, statusCommand, haltCommand, startCommand, linkCommand, sshCommand, execCommand, sshConfigCommand, inventoryCommand, captureCommand, destroyCommand, renderCommand, validateCommand];
+const COMMANDS: Command[] = [labCommand, upCommand, provisionCommand, verifyCommand, statusCommand, haltCommand, startCommand, linkCommand, openCommand, sshCommand, execCommand, sshConfigCommand, inventoryCommand, captureCommand, destroyCommand, renderCommand, graphCommand, validateCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

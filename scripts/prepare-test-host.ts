@@ -18,6 +18,7 @@ export const TEST_PACKAGES = [
   // its Python modules; "ansible" adds 250 MB of collections the raw module does not need) and
   // testinfra (pulls in pytest)
   'ansible-core', 'python3-testinfra',
+  'chromium', // headless: lab:graph's SVG, the report and lab:open's pages as a browser shows them (graph-render, verify-proves, lab-open)
 ];
 /** A login user with passwordless sudo, for the engine's tests (the Vagrant boxes log in that way). */
 export const TEST_USER = 'hafarmci';

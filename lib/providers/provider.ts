@@ -118,6 +118,8 @@ export interface ProviderRegistration {
   create(lab: Lab, state: LabStateDir): LabProvider;
   /** the files it writes from the definition, for lab:render; none when it writes none */
   files?(lab: Lab): ProviderFile[];
+  /** its NAT / management network (eth0 of every machine, for SSH) in words, from the definition alone: lab:graph draws it */
+  managementNetwork(lab: Lab): string;
 }
 
 export class PrerequisitesMissing extends UserFacingError {

@@ -1,7 +1,7 @@
 // Every provider, in the order provider "auto" tries them: the one list a new provider joins.
 // A provider is a folder under lib/providers/ that implements the contract (provider.ts) and
 // exports its registration; its name is also one of the definition's choices (lib/lab/model.ts).
-import type { Lab } from '../lab/model.ts';
+import type { Lab, ProviderChoice } from '../lab/model.ts';
 import { netnsRegistration } from './netns/netns-provider.ts';
 import type { ProviderFile, ProviderRegistration } from './provider.ts';
 import { libvirtRegistration, virtualboxRegistration } from './vagrant/vagrant-provider.ts';
@@ -13,4 +13,9 @@ export function providerFiles(lab: Lab): ProviderFile[] {
   const files = new Map<string, ProviderFile>();
   for (const provider of PROVIDERS) for (const file of provider.files?.(lab) ?? []) if (!files.has(file.name)) files.set(file.name, file);
   return [...files.values()];
+}
+
+/** What the NAT / management network is under the provider, or under each one "auto" may pick. */
+export function managementNetworks(lab: Lab, choice: ProviderChoice): string[] {
+  return PROVIDERS.filter((p) => choice === 'auto' || p.name === choice).map((p) => `${p.name}: ${p.managementNetwork(lab)}`);
 }

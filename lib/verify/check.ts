@@ -3,6 +3,7 @@
 // figures behind it, and the evidence a person can read.
 import type { Lab } from '../lab/model.ts';
 import type { LabProvider } from '../providers/provider.ts';
+import type { StatsSnapshot } from './stats-snapshot.ts';
 import type { Timeline } from './steady-load.ts';
 import type { RunningCapture } from './transport/host-capture.ts';
 import type { LabMachines } from './transport/lab-machines.ts';
@@ -19,6 +20,10 @@ export interface CheckResult {
   timeline?: Timeline;
   /** the pcaps the check wrote, relative to the report's folder */
   pcaps?: string[];
+  /** HAProxy's statistics page at the check's moments, for the report */
+  snapshots?: StatsSnapshot[];
+  /** packets per member over time, with the moments that matter, for the report's chart (V6) */
+  packetChart?: PacketChart;
   /**
    * what in the definition shaped this result ("one heartbeat path"), for a check whose runs
    * under different definitions the report keeps side by side (V8 with one path and with two)
@@ -57,4 +62,17 @@ export interface Check {
   /** cuts or degrades links: the runner puts them back as they were, whatever becomes of the check */
   changesLinks?: boolean;
   run(ctx: VerifyContext): Promise<Omit<CheckResult, 'id' | 'title'>>;
+}
+
+/** Packets of each member of the HA stack over a capture, for the report's chart. */
+export interface PacketChart {
+  title: string;
+  /** seconds from the start of the chart to its end */
+  seconds: number;
+  /** each member's packets, as seconds since the start */
+  series: Array<{ label: string; times: number[] }>;
+  /** moments marked on it: "haproxy1 powered off", "gratuitous ARP from haproxy2" */
+  marks: Array<{ at: number; label: string }>;
+  /** stretches shaded on it: "haproxy1 silent" */
+  spans: Array<{ from: number; to: number; label: string }>;
 }

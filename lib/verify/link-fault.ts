@@ -82,3 +82,13 @@ export async function waitHealed(lab: Lab, load: Pick<RunningLoad, 'samples'>, r
   );
   return healed === undefined ? undefined : sole;
 }
+
+/** The broken balancer's heartbeat loss, set and remembered, so that the check's end clears only what it set. */
+export function heartbeatLoss(ctx: Pick<VerifyContext, 'provider'>, broken: Host): { set(percent: number): Promise<void>; clear(): Promise<void> } {
+  let set = false;
+  const apply = async (percent: number) => {
+    await ctx.provider.setLink(broken.name, 'heartbeat', { kind: 'loss', percent });
+    set = percent > 0;
+  };
+  return { set: apply, clear: async () => (set ? apply(0).catch(() => undefined) : undefined) };
+}

@@ -3,10 +3,12 @@
 // over and back (V4, V5) by hand, then lab:verify passing V1 to V7 with its report, and
 // lab:verify interrupted half way leaving the lab as it found it.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { brokenImagesAndLinks, withChromiumPage } from '../helpers/chromium.ts';
 import { PROJECT_DIR, TUTORIAL_LAB } from '../helpers/cli.ts';
 import { cli, e2eLabs, holdsVip, mustSucceed, upAndProvisioned, waitFor, whoAnswers } from '../helpers/netns-lab.ts';
 
@@ -64,6 +66,31 @@ describe('the tutorial farm on Linux namespaces does what lab:verify proves', ()
     expect(read).toMatch(/10\.100\.100\.[12]\.\d+ > 10\.100\.100\.255\.694: UDP/);
     expect((await mustSucceed(A, 'status')).stdout.match(/running/g)).toHaveLength(5);
   }, 300_000);
+
+  it("the report shows what the tutorial's screenshots showed, and a real browser finds every image and link of it", async () => {
+    const report = join(A.state, 'report');
+    const html = readFileSync(join(report, 'index.html'), 'utf8');
+    // HAProxy's statistics page at the tutorial's moments, as HTML and CSV with the time taken.
+    for (const moment of ['every web server UP', 'web2 DOWN, ', 'after V3: web2 UP again']) expect(html).toContain(moment);
+    const csvLinks = [...html.matchAll(/href="(stats-V[23]-[^"]+\.csv)"/g)].map((m) => m[1]!);
+    expect(csvLinks).toHaveLength(3);
+    expect(readFileSync(join(report, csvLinks[1]!), 'utf8')).toMatch(/^web-cluster,web2,.*,DOWN,/m);
+    expect(readFileSync(join(report, csvLinks[1]!.replace(/\.csv$/, '.html')), 'utf8')).toContain('Statistics Report for HAProxy');
+    // The heartbeat packets per balancer, with the power off, the silence and the gratuitous ARP marked.
+    const packets = readFileSync(join(report, 'packets-V6.svg'), 'utf8');
+    for (const mark of ['haproxy1 powered off', 'haproxy1 silent', 'gratuitous ARP from haproxy2', 'haproxy1 powered on']) expect(packets).toContain(mark);
+    const artifacts = join(tmpdir(), 'hafarm-report-artifacts');
+    mkdirSync(artifacts, { recursive: true });
+    const seen = await withChromiumPage(async (page) => {
+      await page.goto(`file://${join(report, 'index.html')}`);
+      await page.waitForLoadState('load');
+      await page.screenshot({ path: join(artifacts, 'report.png'), fullPage: true });
+      return brokenImagesAndLinks(page);
+    });
+    expect(seen.brokenImages).toEqual([]);
+    expect(seen.links.length).toBeGreaterThanOrEqual(8);
+    expect(seen.links.filter((href) => !existsSync(join(report, href)))).toEqual([]);
+  }, 120_000);
 
   it('lab:verify interrupted (Ctrl-C) while haproxy1 is off powers it on again, lets the VIP settle and exits 130', async () => {
     const run = execa(process.execPath, [join(PROJECT_DIR, 'bin/hafarm.js'), 'verify', '--lab', A.file, '--state', A.state, '--only', 'V4'], { cwd: A.dir, reject: false, stdin: 'ignore' });

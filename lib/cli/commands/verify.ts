@@ -1,4 +1,6 @@
 import { KnownHosts } from '../../engine/ssh/known-hosts.ts';
+import { labPicture } from '../../graph/lab-picture.ts';
+import { readVipHolding } from '../../graph/vip-holding.ts';
 import { haStackOf } from '../../ha/stacks.ts';
 import { loadSecrets } from '../../state/lab-secrets.ts';
 import { RunReport } from '../../verify/report/write-report.ts';
@@ -41,8 +43,15 @@ export const verifyCommand: Command = {
     const interrupt = interruption();
     void interrupt.signal.then((signal) => console.error(`\n${signal}: stopping the checks; powering on what they powered off and waiting for the farm to settle (${signal === 'SIGINT' ? 'Ctrl-C' : signal} again quits at once)…`));
     const context = { lab, provider, client: vantage.client, machines, wire: vantage.wire, statsPassword: loadSecrets(state).statsPassword };
+    // The picture at the top of the report: the lab as the run found it. Without it the run goes on.
+    const topology = await readVipHolding(lab, machines.exec)
+      .then((holding) => labPicture(lab, { provider: provider.name, holding }))
+      .then(
+        (picture) => picture.svg,
+        (error: Error) => void console.error(`hafarm: the report has no picture of the lab: ${error.message}`),
+      );
     // Written after every check: a run that ends early keeps the checks that ran.
-    const report = new RunReport(reportDir, lab, vantage.describe);
+    const report = new RunReport(reportDir, lab, vantage.describe, topology);
     const { results, interruptedBy, restoreProblems } = await runChecks(context, only, (r) => {
       console.log(`${r.passed ? 'PASS' : 'FAIL'} ${r.id} ${r.title}: ${r.summary}`);
       for (const line of r.evidence) console.log(`     ${line}`);

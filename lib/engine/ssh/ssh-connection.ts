@@ -191,6 +191,18 @@ export class SshConnection implements Remote {
     );
   }
 
+  /**
+   * A TCP connection that the machine opens to address:port and hands back over SSH (OpenSSH's
+   * direct-tcpip, as `ssh -L` uses): what lab:open sends a browser's requests through.
+   */
+  forwardOut(address: string, port: number): Promise<ClientChannel> {
+    const client = this.client;
+    if (!client) return Promise.reject(new ConnectionLost(`${this.host}: not connected`));
+    return new Promise((resolve, reject) =>
+      client.forwardOut('127.0.0.1', 0, address, port, (error, channel) => (error ? reject(new ConnectionLost(`${this.host}: cannot reach ${address}:${port}: ${error.message}`)) : resolve(channel))),
+    );
+  }
+
   private sftp(): Promise<SFTPWrapper> {
     const client = this.client;
     if (!client) return Promise.reject(new ConnectionLost(`${this.host}: not connected`));

@@ -269,4 +269,9 @@ export class NetnsProvider implements LabProvider {
   }
 }
 
-export const netnsRegistration: ProviderRegistration = { name: 'netns', create: (lab, state) => new NetnsProvider(lab, state) };
+export const netnsRegistration: ProviderRegistration = {
+  name: 'netns',
+  create: (lab, state) => new NetnsProvider(lab, state),
+  // The subnet is picked at lab:up (chooseMgmtSubnet): only its range is known from the definition.
+  managementNetwork: (lab) => `bridge ${netnsNames(lab).bridge('mgmt')}, a free 10.213.x.0/24 picked at lab:up`,
+};

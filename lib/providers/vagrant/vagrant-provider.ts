@@ -186,5 +186,16 @@ export class VagrantProvider implements LabProvider {
 /** VirtualBox and libvirt share the Vagrantfile, written once by lab:render. */
 const vagrantfile = (lab: Lab) => [{ name: 'Vagrantfile', content: renderVagrantfile(lab) }];
 
-export const virtualboxRegistration: ProviderRegistration = { name: 'virtualbox', create: (lab, state) => new VagrantProvider('virtualbox', lab, state), files: vagrantfile };
-export const libvirtRegistration: ProviderRegistration = { name: 'libvirt', create: (lab, state) => new VagrantProvider('libvirt', lab, state), files: vagrantfile };
+// Adapter 1 of the Vagrantfile is the hypervisor's own NAT network, which the Vagrantfile leaves at its defaults.
+export const virtualboxRegistration: ProviderRegistration = {
+  name: 'virtualbox',
+  create: (lab, state) => new VagrantProvider('virtualbox', lab, state),
+  files: vagrantfile,
+  managementNetwork: () => "VirtualBox's NAT, 10.0.2.15 on each machine, SSH forwarded from 127.0.0.1",
+};
+export const libvirtRegistration: ProviderRegistration = {
+  name: 'libvirt',
+  create: (lab, state) => new VagrantProvider('libvirt', lab, state),
+  files: vagrantfile,
+  managementNetwork: () => "vagrant-libvirt's management network (192.168.121.0/24 by default, DHCP)",
+};

@@ -102,7 +102,22 @@ export const haWireCheck: Check = {
     if (garps[0]) evidence.push(`gratuitous ARP for ${lab.vip.address} from ${taker} (${takerMac}) ${(garps[0].time - offAt).toFixed(2)} s after power off: ${garps.length} packets`, `  ${describePacket(garps[0])}`);
     if (!taker || taker === master.name) problems.push(`V7: no standby took the VIP while ${master.name} was off`);
     else if (garps.length === 0) problems.push(`V7: no gratuitous ARP for ${lab.vip.address} from ${taker} (${takerMac}) while ${master.name} was off`);
+    // The Wireshark screenshots' story in one picture: each member's announcements over time.
+    const chartEnd = Math.max(onAt, ...hb.map((p) => p.time)) + 0.5;
+    const masterBack = fromMaster.find((p) => p.time > onAt)?.time ?? chartEnd;
+    const packetChart = {
+      title: `${said.describe(lab)} per balancer`,
+      seconds: chartEnd - captureStart,
+      series: balancers(lab).map((h) => ({ label: h.name, times: said.from(hb, h, lab).map((p) => p.time - captureStart) })),
+      marks: [
+        { at: offAt - captureStart, label: `${master.name} powered off` },
+        ...(garps[0] ? [{ at: garps[0].time - captureStart, label: `gratuitous ARP from ${taker}` }] : []),
+        { at: onAt - captureStart, label: `${master.name} powered on` },
+      ],
+      spans: [{ from: offDone - captureStart, to: masterBack - captureStart, label: `${master.name} silent` }],
+    };
     return {
+      packetChart,
       pcaps: [basename(hbFile), basename(lanFile)],
       passed: problems.length === 0,
       summary:

@@ -7,10 +7,10 @@
 import { haStackOf } from '../../ha/stacks.ts';
 import { balancers, type Lab } from '../../lab/model.ts';
 import type { Check } from '../check.ts';
-import { balancerMacs, brokenBalancer, healTimeoutSeconds, markBalancerLogs, notReady, peerEvidence, waitHealed } from '../link-fault.ts';
+import { balancerMacs, brokenBalancer, healTimeoutSeconds, heartbeatLoss, markBalancerLogs, notReady, peerEvidence, waitHealed } from '../link-fault.ts';
 import { pageServer } from '../page-server.ts';
 import { markPower, underLoad, type TimelineEvent } from '../steady-load.ts';
-import { holderLanes, splitSpans, takeovers, throughBalancers, vacantSpans, type VipReading } from '../vip-history.ts';
+import { holderLanes, perBalancer, splitSpans, takeovers, throughBalancers, vacantSpans, type VipReading } from '../vip-history.ts';
 import { watchVip } from '../vip-watch.ts';
 
 /** The shares of packets lost, one after the other. */
@@ -32,6 +32,8 @@ export interface LossOutcome {
   failed: number;
   total: number;
   healed?: { host: string; seconds: number };
+  /** the requests by the balancer the client's packets went to: "through haproxy1: 280 answered" */
+  through: string;
 }
 
 export function describeOutcome(o: LossOutcome, seconds: number): string {
@@ -54,11 +56,7 @@ export const lossyHeartbeatCheck: Check = {
     const macs = await balancerMacs(ctx);
     const marks = await markBalancerLogs(ctx);
     const seconds = lossSeconds(lab);
-    let degraded = false;
-    const setLoss = async (percent: number) => {
-      await ctx.provider.setLink(broken.name, 'heartbeat', { kind: 'loss', percent });
-      degraded = percent > 0;
-    };
+    const loss = heartbeatLoss(ctx, broken);
     let run;
     try {
       run = await underLoad(ctx.client, pageServer(lab), {}, async (load) => {
@@ -68,11 +66,11 @@ export const lossyHeartbeatCheck: Check = {
         try {
           await new Promise((r) => setTimeout(r, 2000));
           for (const percent of LOSS_SETTINGS) {
-            const began = await markPower(load, `${percent}% loss on ${broken.name}'s heartbeat link`, () => setLoss(percent));
+            const began = await markPower(load, `${percent}% loss on ${broken.name}'s heartbeat link`, () => loss.set(percent));
             events.push(began);
             const shown = (await ctx.provider.links()).find((l) => l.host === broken.name && l.network === 'heartbeat')?.lossPercent;
             await new Promise((r) => setTimeout(r, Math.max(0, seconds * 1000 - (load.now() - began.at) * 1000)));
-            const cleared = await markPower(load, 'loss cleared', () => setLoss(0));
+            const cleared = await markPower(load, 'loss cleared', () => loss.set(0));
             events.push(cleared);
             const healed = await waitHealed(lab, load, watch.readings);
             if (healed) events.push({ at: Math.max(healed.since, cleared.at), label: `${healed.host} alone holds the VIP` });
@@ -85,7 +83,7 @@ export const lossyHeartbeatCheck: Check = {
         }
       });
     } finally {
-      if (degraded) await setLoss(0).catch(() => undefined);
+      await loss.clear();
     }
     const { events, windows, readings } = run;
     const end = run.all[run.all.length - 1]?.at ?? 0;
@@ -102,6 +100,7 @@ export const lossyHeartbeatCheck: Check = {
         vacantSeconds: vacantSpans(seen, w.to).seconds,
         failed: requests.filter((s) => !s.ok).length,
         total: requests.length,
+        through: perBalancer(requests),
         ...(w.healed ? { healed: { host: w.healed.host, seconds: Math.max(0, w.healed.since - w.cleared) } } : {}),
       };
     });
@@ -117,7 +116,7 @@ export const lossyHeartbeatCheck: Check = {
       summary: problems.length > 0 ? problems.join('; ') : `${figures.join('; ')} (${stack.title}, detection ${stack.detectionSeconds(lab).toFixed(1)} s)`,
       evidence: [
         `${broken.name}'s heartbeat link dropped each share of its packets each way, ${seconds} s per setting, under a request every 100 ms`,
-        ...outcomes.map((o) => `${describeOutcome(o, seconds)}; ${o.healed ? `${o.healed.host} alone held the VIP ${o.healed.seconds.toFixed(1)} s after the loss was cleared` : 'not healed'}`),
+        ...outcomes.map((o) => `${describeOutcome(o, seconds)} (${o.through}); ${o.healed ? `${o.healed.host} alone held the VIP ${o.healed.seconds.toFixed(1)} s after the loss was cleared` : 'not healed'}`),
         ...(await peerEvidence(ctx, marks, 12)),
       ],
       timeline: { samples, events, lanes: holderLanes(readings, balancers(lab).map((h) => h.name), end) },

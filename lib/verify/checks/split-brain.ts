@@ -12,7 +12,7 @@ import { haStackOf } from '../../ha/stacks.ts';
 import { hasSecondPath } from '../../lab/ha-section.ts';
 import { balancers, masterBalancer, type Lab } from '../../lab/model.ts';
 import type { Check } from '../check.ts';
-import { balancerMacs, brokenBalancer, healTimeoutSeconds, markBalancerLogs, notReady, peerEvidence, waitHealed } from '../link-fault.ts';
+import { balancerMacs, brokenBalancer, healTimeoutSeconds, heartbeatLoss, markBalancerLogs, notReady, peerEvidence, waitHealed } from '../link-fault.ts';
 import { pageServer } from '../page-server.ts';
 import { markPower, underLoad, waitUntil, type TimelineEvent } from '../steady-load.ts';
 import { holderLanes, perBalancer, splitSpans, throughBalancers, vacantSpans } from '../vip-history.ts';
@@ -49,11 +49,7 @@ export const splitBrainCheck: Check = {
     const lanFile = join(ctx.wire.reportDir, 'split-brain-lan-arp.pcap');
     const capture = await ctx.wire.capture('lan', lanFile, 'arp');
     const windowSeconds = splitWindowSeconds(lab);
-    let silenced = false;
-    const silence = async (percent: number) => {
-      await ctx.provider.setLink(broken.name, 'heartbeat', { kind: 'loss', percent });
-      silenced = percent > 0;
-    };
+    const loss = heartbeatLoss(ctx, broken);
     let run;
     try {
       run = await underLoad(ctx.client, pageServer(lab), {}, async (load) => {
@@ -63,7 +59,7 @@ export const splitBrainCheck: Check = {
         const events: TimelineEvent[] = [];
         try {
           await sleep(2000);
-          const cut = await markPower(load, `${broken.name}'s heartbeat link silenced`, () => silence(100));
+          const cut = await markPower(load, `${broken.name}'s heartbeat link silenced`, () => loss.set(100));
           events.push(cut);
           let splitAt: number | undefined;
           await waitUntil(async () => {
@@ -77,7 +73,7 @@ export const splitBrainCheck: Check = {
             await ctx.client.forgetVipMac();
             await sleep(SPLIT_HELD_MS);
           }
-          const restored = await markPower(load, 'link whole again', () => silence(0));
+          const restored = await markPower(load, 'link whole again', () => loss.set(0));
           events.push(restored);
           const healed = await waitHealed(lab, load, watch.readings);
           if (healed) events.push({ at: healed.since, label: `${healed.host} alone holds the VIP` });
@@ -89,7 +85,7 @@ export const splitBrainCheck: Check = {
       });
     } finally {
       await capture.stop();
-      if (silenced) await silence(0).catch(() => undefined);
+      await loss.clear();
     }
     const { events, cut, splitAt, restored, healed, epoch, readings } = run;
     const end = run.all[run.all.length - 1]?.at ?? restored.at;

@@ -2,6 +2,7 @@
 // HAProxy's CSV export, not from the HTML).
 import type { Check } from '../check.ts';
 import { notUp, serverStatuses, webServerStats } from '../haproxy-stats.ts';
+import { statsSnapshot } from '../stats-snapshot.ts';
 
 export const statsPageCheck: Check = {
   id: 'V2',
@@ -17,7 +18,9 @@ export const statsPageCheck: Check = {
       ...(authorized?.status === 200 ? [] : [`with credentials: ${authorized ? `status ${authorized.status}` : 'no answer'} (expected 200)`]),
       ...notUp(servers),
     ];
+    const snapshot = await statsSnapshot(ctx, notUp(servers).length === 0 ? 'every web server UP' : `not every web server UP (${notUp(servers).join(', ')})`);
     return {
+      ...(snapshot ? { snapshots: [snapshot] } : {}),
       passed: problems.length === 0,
       summary: problems.length === 0 ? `401 without credentials, 200 with them; ${servers.map((s) => `${s.name} ${s.status}`).join(', ')}` : problems.join('; '),
       evidence: [`GET ${uri}: ${anonymous?.status ?? 'no answer'}`, `GET ${uri} as ${lab.haproxy.stats.user}: ${authorized?.status ?? 'no answer'}`, ...servers.map((s) => `${s.name}: ${s.status}`)],

@@ -8,6 +8,7 @@ import { pageServer } from '../page-server.ts';
 import { haproxyTimeMs } from '../../lab/haproxy-time.ts';
 import { markPower, outageOf, underLoad, waitUntil, type TimelineEvent } from '../steady-load.ts';
 import { serversNotUp, webServerStats } from '../haproxy-stats.ts';
+import { statsSnapshot, type StatsSnapshot } from '../stats-snapshot.ts';
 import { webDownTarget } from '../web-down-target.ts';
 
 /** A tolerance, not a measure: for every server UP before, and web2's services started after it booted. */
@@ -28,7 +29,7 @@ export const webDownCheck: Check = {
     // A request HAProxy had sent to the dead server is retried elsewhere once `timeout connect`
     // expires: the client waits as long as a browser would, so only real failures count.
     const timeoutMs = haproxyTimeMs(ctx.lab.haproxy.timeouts.connect) * 2 + 2000;
-    const { offIndex, off, events, down, detected, sessionsAtDown, sessionsLater, all } = await underLoad(ctx.client, pageServer(ctx.lab), { timeoutMs }, async (load) => {
+    const { offIndex, off, events, down, detected, sessionsAtDown, sessionsLater, atDown, all } = await underLoad(ctx.client, pageServer(ctx.lab), { timeoutMs }, async (load) => {
       await new Promise((r) => setTimeout(r, 1000));
       const offIndex = load.samples.length;
       const off = await markPower(load, `${victim} powered off`, () => ctx.machines.powerOff(victim));
@@ -42,16 +43,20 @@ export const webDownCheck: Check = {
         return detectedAt !== undefined;
       }, downDeadlineMs(check), 250);
       const detected = detectedAt === undefined ? undefined : (detectedAt - offAt) / 1000;
+      // The page as a person watching it saw it then: the server gone DOWN.
+      const atDown = detected === undefined ? undefined : await statsSnapshot(ctx, `${victim} DOWN, ${detected.toFixed(1)} s after it was powered off`);
       if (detected !== undefined) events.push({ at: events[0]!.at + detected, label: `${victim} DOWN in the stats` });
       const sessionsAtDown = Number(down?.stot ?? 0);
       await new Promise((r) => setTimeout(r, 2000));
       const sessionsLater = Number((await webServerStats(ctx))?.get(victim)?.stot ?? -1);
-      return { offIndex, off, events, down, detected, sessionsAtDown, sessionsLater };
+      return { offIndex, off, events, down, detected, sessionsAtDown, sessionsLater, atDown };
     });
     const outage = outageOf(all.slice(offIndex));
 
     const on = await markPower({ now: () => performance.now() / 1000 }, `${victim} powered on`, () => ctx.machines.powerOn(victim));
     const back = await waitUntil(async () => (await webServerStats(ctx))?.get(victim)?.status === 'UP', backMs, 500);
+    const after = await statsSnapshot(ctx, back === undefined ? `after V3: ${victim} not UP again` : `after V3: ${victim} UP again, ${back.toFixed(1)} s after it booted`);
+    const snapshots = [atDown, after].filter((s): s is StatsSnapshot => s !== undefined);
 
     const problems = [
       ...(detected === undefined ? [`${victim} never showed DOWN within ${describeDownDeadline(check)} of power off`] : []),
@@ -59,6 +64,7 @@ export const webDownCheck: Check = {
       ...(back === undefined ? [`${victim} did not come back UP within ${backMs / 1000} s of power on`] : []),
     ];
     return {
+      snapshots,
       passed: problems.length === 0,
       summary:
         problems.length === 0

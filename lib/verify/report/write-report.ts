@@ -6,7 +6,10 @@ import { ownFolder, writeOwnFile } from '../../state/own-file.ts';
 import type { Lab } from '../../lab/model.ts';
 import type { CheckResult } from '../check.ts';
 import { keepVariants, type KeptRun } from './kept-variants.ts';
+import type { StatsSnapshot } from '../stats-snapshot.ts';
+import { packetChartSvg } from './svg-packets.ts';
 import { timelineSvg } from './svg-timeline.ts';
+import { variantSlug } from './kept-variants.ts';
 
 function escape(text: string): string {
   return text.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
@@ -23,6 +26,8 @@ export interface ReportRun {
   notes: string[];
   /** the last run of each check under each variant of the definition, this run's included */
   kept?: KeptRun[];
+  /** whether topology.svg, the picture of the lab (lib/graph), is beside the report */
+  topology?: boolean;
 }
 
 /** The kept runs by check, for the side-by-side sections. */
@@ -30,6 +35,12 @@ function keptById(run: ReportRun): Array<[string, KeptRun[]]> {
   const by = new Map<string, KeptRun[]>();
   for (const k of run.kept ?? []) by.set(k.id, [...(by.get(k.id) ?? []), k]);
   return [...by];
+}
+
+/** The files a stats snapshot is kept in, beside the report: its HTML as HAProxy served it, and its CSV. */
+export function snapshotFiles(id: string, snapshot: StatsSnapshot, index: number): { html: string; csv: string } {
+  const name = `stats-${id}-${index + 1}-${variantSlug(snapshot.label).slice(0, 40)}`;
+  return { html: `${name}.html`, csv: `${name}.csv` };
 }
 
 export function summaryMarkdown(lab: Lab, results: CheckResult[], run: ReportRun): string {
@@ -42,12 +53,21 @@ export function summaryMarkdown(lab: Lab, results: CheckResult[], run: ReportRun
     '',
     `HA stack: ${haStackOf(lab).describe(lab)}.`,
     '',
+    ...(run.topology ? ['![the lab: machines, networks and the VIP](topology.svg)', ''] : []),
     ...run.notes.flatMap((n) => [`**${n}**`, '']),
     '| check | verdict | figures |',
     '|---|---|---|',
     ...results.map((r) => `| ${r.id} ${r.title} | ${r.passed ? 'PASS' : 'FAIL'} | ${r.summary.replace(/\|/g, '\\|')} |`),
     '',
-    ...results.flatMap((r) => [`## ${r.id} ${r.title}`, '', ...r.evidence.map((e) => `- ${e}`), ...(r.timeline ? ['', `![timeline](timeline-${r.id}.svg)`] : []), '']),
+    ...results.flatMap((r) => [
+      `## ${r.id} ${r.title}`,
+      '',
+      ...r.evidence.map((e) => `- ${e}`),
+      ...(r.timeline ? ['', `![timeline](timeline-${r.id}.svg)`] : []),
+      ...(r.packetChart ? ['', `![packets](packets-${r.id}.svg)`] : []),
+      ...(r.snapshots ?? []).map((snap, i) => `- HAProxy's statistics page, ${snap.label} (${snap.takenAt}): [HTML](${snapshotFiles(r.id, snap, i).html}), [CSV](${snapshotFiles(r.id, snap, i).csv})`),
+      '',
+    ]),
     ...keptById(run).flatMap(([id, kept]) => [
       `## ${id} side by side: the last run under each definition`,
       '',
@@ -70,18 +90,20 @@ export function reportHtml(lab: Lab, results: CheckResult[], run: ReportRun): st
     .join('\n');
   const sections = results
     .map(
-      (r) => `<section><h2>${r.id} ${escape(r.title)} — ${r.passed ? 'PASS' : 'FAIL'}</h2>
+      (r) => `<section id="${r.id}"><h2>${r.id} ${escape(r.title)} — ${r.passed ? 'PASS' : 'FAIL'}</h2>
 <p>${escape(r.summary)}</p>
-<ul>${r.evidence.map((e) => `<li><code>${escape(e)}</code></li>`).join('')}</ul>
-${r.timeline ? `<img src="timeline-${r.id}.svg" alt="requests during ${r.id}">` : ''}
+<div class="${r.timeline || r.packetChart ? 'beside' : ''}"><ul>${r.evidence.map((e) => `<li><code>${escape(e)}</code></li>`).join('')}</ul>
+<div>${r.timeline ? `<img src="timeline-${r.id}.svg" alt="requests during ${r.id}">` : ''}${r.packetChart ? `<img src="packets-${r.id}.svg" alt="packets per balancer during ${r.id}">` : ''}</div></div>
+${(r.snapshots ?? []).length > 0 ? `<p>HAProxy's statistics page as it was:</p><ul>${(r.snapshots ?? []).map((snap, i) => `<li>${escape(snap.label)} (${escape(snap.takenAt)}): <a href="${snapshotFiles(r.id, snap, i).html}">HTML</a>, <a href="${snapshotFiles(r.id, snap, i).csv}">CSV</a></li>`).join('')}</ul>` : ''}
 </section>`,
     )
     .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>hafarm verification — ${escape(lab.name)}</title>
 <style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}
-tr.pass td:nth-child(3){color:#1d7a38;font-weight:bold}tr.fail td:nth-child(3){color:#b3261e;font-weight:bold}code{font-size:.85rem}img{max-width:100%}.note{color:#b3261e;font-weight:bold}</style></head>
+tr.pass td:nth-child(3){color:#1d7a38;font-weight:bold}tr.fail td:nth-child(3){color:#b3261e;font-weight:bold}code{font-size:.85rem}img{max-width:100%}.beside{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:1rem;align-items:start}.beside ul{margin:0}.note{color:#b3261e;font-weight:bold}</style></head>
 <body><h1>hafarm verification of lab "${escape(lab.name)}"</h1>
+${run.topology ? '<figure><img src="topology.svg" alt="the lab: machines, networks and the VIP"></figure>' : ''}
 <p>${run.when.toISOString()} — ${results.length - failed} passed, ${failed} failed. The farm of the tutorial <em>haproxy – heartbeat – nginx</em>: VIP ${escape(lab.vip.address)} (${escape(lab.vip.name)}) kept by ${escape(haStackOf(lab).describe(lab))}; ${escape(run.vantage)}.</p>
 ${run.notes.map((n) => `<p class="note">${escape(n)}</p>`).join('\n')}
 <table><tr><th>check</th><th></th><th>verdict</th><th>figures</th></tr>
@@ -107,12 +129,21 @@ ${pcaps.length > 0 ? `<section><h2>Captures</h2><ul>${pcaps.map((p) => `<li><a h
  * Writes the report files; returns the path of index.html. Called after every check, so that a
  * run that ends early (a crash, a kill) still leaves the checks that ran.
  */
-export function writeReport(dir: string, lab: Lab, results: CheckResult[], vantage: string, notes: string[] = [], when = new Date()): string {
+export function writeReport(dir: string, lab: Lab, results: CheckResult[], vantage: string, notes: string[] = [], when = new Date(), topology?: string): string {
   ownFolder(dir);
-  for (const r of results) if (r.timeline) writeOwnFile(join(dir, `timeline-${r.id}.svg`), timelineSvg(`${r.id} ${r.title}`, r.timeline));
+  if (topology !== undefined) writeOwnFile(join(dir, 'topology.svg'), topology);
+  for (const r of results) {
+    if (r.timeline) writeOwnFile(join(dir, `timeline-${r.id}.svg`), timelineSvg(`${r.id} ${r.title}`, r.timeline));
+    if (r.packetChart) writeOwnFile(join(dir, `packets-${r.id}.svg`), packetChartSvg(r.packetChart));
+    (r.snapshots ?? []).forEach((snap, i) => {
+      const files = snapshotFiles(r.id, snap, i);
+      writeOwnFile(join(dir, files.html), snap.html);
+      writeOwnFile(join(dir, files.csv), snap.csv);
+    });
+  }
   // Only the pcaps this run's checks wrote: those of an earlier run are not this run's evidence.
   const pcaps = results.flatMap((r) => r.pcaps ?? []);
-  const run = { when, vantage, pcaps, notes, kept: keepVariants(dir, results, when) };
+  const run = { when, vantage, pcaps, notes, kept: keepVariants(dir, results, when), topology: topology !== undefined };
   writeOwnFile(join(dir, 'summary.md'), summaryMarkdown(lab, results, run));
   writeOwnFile(join(dir, 'index.html'), reportHtml(lab, results, run));
   return join(dir, 'index.html');
@@ -126,15 +157,17 @@ export class RunReport {
     private readonly dir: string,
     private readonly lab: Lab,
     private readonly vantage: string,
+    /** the picture of the lab as the run found it (SVG), shown at the top */
+    private readonly topology?: string,
   ) {}
 
   add(result: CheckResult): void {
     this.results.push(result);
-    writeReport(this.dir, this.lab, this.results, this.vantage, ['still running: the checks after these had not ended when this report was written']);
+    writeReport(this.dir, this.lab, this.results, this.vantage, ['still running: the checks after these had not ended when this report was written'], new Date(), this.topology);
   }
 
   /** The final report; returns the path of index.html. */
   finish(notes: string[]): string {
-    return writeReport(this.dir, this.lab, this.results, this.vantage, notes);
+    return writeReport(this.dir, this.lab, this.results, this.vantage, notes, new Date(), this.topology);
   }
 }
