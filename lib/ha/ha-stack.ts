@@ -62,6 +62,8 @@ export interface HaStack {
   role: Role;
   /** takes the stack off a balancer (its daemon, package and files), before another one starts */
   removal: Role;
+  /** its service on the balancers, which lab:verify restarts where a broken link left two holders that did not heal (V8, V9) */
+  service: string;
   /** what the role installs: the namespace provider's local repository must hold them */
   packages: string[];
   /** generated once per lab, kept in its state folder (mode 600), printed only on request */

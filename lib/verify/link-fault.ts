@@ -1,13 +1,13 @@
 // What V8 and V9 share: the balancer whose heartbeat link they break (the first standby), the
 // link in its normal state before they begin, both balancers' logs marked and quoted from the
 // check's window, and the wait until one holder is left for good after the link is whole again.
+import { quote } from '../engine/ssh/shell-quote.ts';
 import { haStackOf } from '../ha/stacks.ts';
 import { balancers, masterBalancer, type Host, type Lab } from '../lab/model.ts';
 import { linkIsNormal } from '../providers/provider.ts';
 import type { VerifyContext } from './check.ts';
 import { linesSince, markLog, type LogMark } from './log-window.ts';
-import type { RunningLoad } from './steady-load.ts';
-import { waitUntil } from './steady-load.ts';
+import { waitUntil, type RunningLoad } from './steady-load.ts';
 import { soleHolder, type VipReading } from './vip-history.ts';
 import { vipHolder } from './vip.ts';
 
@@ -67,20 +67,36 @@ export async function peerEvidence(ctx: VerifyContext, marks: LogMark[], per = 6
 }
 
 /**
- * Waits, the link whole again, until one balancer has held the VIP alone for stableSeconds and
- * the site answers; that balancer and since when, or undefined after healTimeoutSeconds.
+ * Waits, the link whole again at `wholeAt`, until one balancer has held the VIP alone for
+ * stableSeconds since then and the site answers; that balancer and since when it has, or
+ * undefined after healTimeoutSeconds.
  */
-export async function waitHealed(lab: Lab, load: Pick<RunningLoad, 'samples'>, readings: VipReading[]): Promise<{ host: string; since: number } | undefined> {
+export async function waitHealed(lab: Lab, load: Pick<RunningLoad, 'samples'>, readings: VipReading[], wholeAt: number): Promise<{ host: string; since: number } | undefined> {
   let sole: { host: string; since: number } | undefined;
   const healed = await waitUntil(
     async () => {
-      sole = soleHolder(readings, stableSeconds(lab));
+      sole = soleHolder(readings, stableSeconds(lab), wholeAt);
       return sole !== undefined && load.samples[load.samples.length - 1]?.ok === true;
     },
     healTimeoutSeconds(lab) * 1000,
     250,
   );
   return healed === undefined ? undefined : sole;
+}
+
+/**
+ * The farm put back as the check found it when the stack did not heal by itself (seen: Heartbeat
+ * after a lossy link, both balancers holding the VIP until one restarted): the stack restarted on
+ * the broken balancer, then the same wait. What was done, in words, and the holder if it healed.
+ */
+export async function healByRestart(ctx: VerifyContext, broken: Host, load: Pick<RunningLoad, 'samples' | 'now'>, readings: VipReading[]): Promise<{ said: string; healed?: { host: string; since: number } }> {
+  const stack = haStackOf(ctx.lab);
+  const service = quote(stack.service);
+  const restartedAt = load.now();
+  await ctx.machines.exec(broken.name, `service ${service} stop; sleep 1; service ${service} start`, { timeoutMs: 60_000 });
+  const healed = await waitHealed(ctx.lab, load, readings, restartedAt);
+  const said = `not healed by itself within ${healTimeoutSeconds(ctx.lab)} s: hafarm restarted ${stack.title} on ${broken.name}${healed ? `, then ${healed.host} alone held the VIP` : ', and still no single holder'}`;
+  return { said, ...(healed ? { healed } : {}) };
 }
 
 /** The broken balancer's heartbeat loss, set and remembered, so that the check's end clears only what it set. */

@@ -54,9 +54,10 @@ export function vacantSpans(readings: VipReading[], end: number): { spans: Array
 
 /**
  * The one holder left for good: the balancer that has been the only holder in every reading of
- * the last `stableSeconds` (and since when), undefined while that is not so yet.
+ * the last `stableSeconds` after `after` (a link made whole: what came before does not count
+ * towards it), and since when it has been, undefined while that is not so yet.
  */
-export function soleHolder(readings: VipReading[], stableSeconds: number): { host: string; since: number } | undefined {
+export function soleHolder(readings: VipReading[], stableSeconds: number, after = -Infinity): { host: string; since: number } | undefined {
   const last = readings[readings.length - 1];
   if (!last || last.holders.length !== 1) return undefined;
   const host = last.holders[0]!;
@@ -66,7 +67,7 @@ export function soleHolder(readings: VipReading[], stableSeconds: number): { hos
     if (r.holders.length !== 1 || r.holders[0] !== host) break;
     since = r.at;
   }
-  return last.at - since >= stableSeconds ? { host, since } : undefined;
+  return last.at - Math.max(since, after) >= stableSeconds ? { host, since } : undefined;
 }
 
 /** Each request with the balancer the client's packets for the VIP went to when it was sent (its last reading before). */

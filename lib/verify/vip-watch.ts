@@ -1,6 +1,7 @@
 // Asks every balancer at once, every pollMs, whether it holds the VIP, and the LAN client where
 // its packets for the VIP go, until stopped: the readings V8 and V9 read their figures from
-// (vip-history.ts). Unlike vipHolder, which stops at the first holder, it sees two at once.
+// (vip-history.ts). Unlike vipHolder, which names a holder only when it is the only one, it
+// says who the holders are.
 import { balancers } from '../lab/model.ts';
 import type { VerifyContext } from './check.ts';
 import type { VipReading } from './vip-history.ts';

@@ -37,9 +37,12 @@ async function open(lab: TestLab, ...args: string[]): Promise<Opened> {
   const run = execa(process.execPath, [join(PROJECT_DIR, 'bin/hafarm.js'), 'open', '--lab', lab.file, '--state', lab.state, '--port', '0', ...args], { cwd: lab.dir, reject: false, stdin: 'ignore', all: true, buffer: true });
   let said = '';
   run.all!.on('data', (chunk: Buffer) => (said += chunk.toString()));
-  await waitFor('lab:open says where it listens', async () => /^lab:open: http:\/\/127\.0\.0\.1:\d+\//m.test(said) || run.exitCode !== undefined, 30_000);
+  await waitFor('lab:open says where it listens', async () => /^lab:open: http:\/\/127\.0\.0\.1:\d+\//m.test(said) || run.exitCode !== null, 30_000);
   const base = /^lab:open: (http:\/\/127\.0\.0\.1:\d+)\//m.exec(said)?.[1];
-  if (!base) throw new Error(`lab:open did not start:\n${said}`);
+  if (!base) {
+    run.kill('SIGKILL');
+    throw new Error(`lab:open did not start:\n${said}`);
+  }
   return { run, base, output: () => said };
 }
 

@@ -43,15 +43,8 @@ export const verifyCommand: Command = {
     const interrupt = interruption();
     void interrupt.signal.then((signal) => console.error(`\n${signal}: stopping the checks; powering on what they powered off and waiting for the farm to settle (${signal === 'SIGINT' ? 'Ctrl-C' : signal} again quits at once)…`));
     const context = { lab, provider, client: vantage.client, machines, wire: vantage.wire, statsPassword: loadSecrets(state).statsPassword };
-    // The picture at the top of the report: the lab as the run found it. Without it the run goes on.
-    const topology = await readVipHolding(lab, machines.exec)
-      .then((holding) => labPicture(lab, { provider: provider.name, holding }))
-      .then(
-        (picture) => picture.svg,
-        (error: Error) => void console.error(`hafarm: the report has no picture of the lab: ${error.message}`),
-      );
     // Written after every check: a run that ends early keeps the checks that ran.
-    const report = new RunReport(reportDir, lab, vantage.describe, topology);
+    const report = new RunReport(reportDir, lab, vantage.describe);
     const { results, interruptedBy, restoreProblems } = await runChecks(context, only, (r) => {
       console.log(`${r.passed ? 'PASS' : 'FAIL'} ${r.id} ${r.title}: ${r.summary}`);
       for (const line of r.evidence) console.log(`     ${line}`);
@@ -65,7 +58,18 @@ export const verifyCommand: Command = {
       ...(interruptedBy ? [`interrupted by ${interruptedBy}: the checks after these did not run; the lab was restored`] : []),
       ...restoreProblems.map((p) => `not restored: ${p}`),
     ];
-    console.log(`\nreport: ${report.finish(notes)} (and summary.md beside it)`);
+    // The picture at the top of the report: the lab as the run left it, settled again (drawn before
+    // the checks it would show the VIP still on its way after a provision). Without it the run goes on.
+    const topology = interruptedBy
+      ? undefined
+      : await readVipHolding(lab, machines.exec)
+          .then((holding) => labPicture(lab, { provider: provider.name, holding }))
+          .then(
+            (picture) => picture.svg,
+            (error: Error) => void console.error(`hafarm: the report has no picture of the lab: ${error.message}`),
+          )
+          .finally(() => machines.closeAll());
+    console.log(`\nreport: ${report.finish(notes, topology)} (and summary.md beside it)`);
     for (const problem of restoreProblems) console.error(`hafarm: the lab is not as it was found: ${problem}`);
     console.log(`${results.length - failed} passed, ${failed} failed${interruptedBy ? `, interrupted by ${interruptedBy}${restoreProblems.length === 0 ? ': the lab is as it was found' : ''}` : ''}`);
     if (interruptedBy) {

@@ -30,6 +30,7 @@ export const heartbeatStack: HaStack = {
   describe: (lab) => `Heartbeat (haresources; a keepalive every ${lab.heartbeat.keepalive} s, deadtime ${lab.heartbeat.deadtime} s, ${balancers(lab).length} nodes)`,
   role: heartbeatRole,
   removal: stackRemoval({ stack: 'heartbeat', service: 'heartbeat', packages: ['heartbeat'], files: HEARTBEAT_FILES }),
+  service: 'heartbeat',
   packages: HEARTBEAT_PACKAGES,
   secrets: [
     {

@@ -48,6 +48,7 @@ export const keepalivedStack: HaStack = {
   role: keepalivedRole,
   // rsyslog stays: it is the balancer's syslog daemon, not keepalived's.
   removal: stackRemoval({ stack: 'keepalived', service: 'keepalived', process: 'keepalived', packages: ['keepalived'], files: [KEEPALIVED_CONF, HAPROXY_CHECK_SCRIPT, KEEPALIVED_SYSLOG_RULE] }),
+  service: 'keepalived',
   packages: KEEPALIVED_PACKAGES,
   secrets: [
     {

@@ -12,7 +12,7 @@ import { haStackOf } from '../../ha/stacks.ts';
 import { hasSecondPath } from '../../lab/ha-section.ts';
 import { balancers, masterBalancer, type Lab } from '../../lab/model.ts';
 import type { Check } from '../check.ts';
-import { balancerMacs, brokenBalancer, healTimeoutSeconds, heartbeatLoss, markBalancerLogs, notReady, peerEvidence, waitHealed } from '../link-fault.ts';
+import { balancerMacs, brokenBalancer, healByRestart, healTimeoutSeconds, heartbeatLoss, markBalancerLogs, notReady, peerEvidence, waitHealed } from '../link-fault.ts';
 import { pageServer } from '../page-server.ts';
 import { markPower, underLoad, waitUntil, type TimelineEvent } from '../steady-load.ts';
 import { holderLanes, perBalancer, splitSpans, throughBalancers, vacantSpans } from '../vip-history.ts';
@@ -75,10 +75,13 @@ export const splitBrainCheck: Check = {
           }
           const restored = await markPower(load, 'link whole again', () => loss.set(0));
           events.push(restored);
-          const healed = await waitHealed(lab, load, watch.readings);
+          const healed = await waitHealed(lab, load, watch.readings, restored.at);
           if (healed) events.push({ at: healed.since, label: `${healed.host} alone holds the VIP` });
+          // Not healed by itself: V8 fails, and the farm is put back as it was found all the same.
+          const restart = healed ? undefined : await healByRestart(ctx, broken, load, watch.readings);
+          if (restart?.healed) events.push({ at: restart.healed.since, label: `${restart.healed.host} alone holds the VIP (${stack.title} restarted on ${broken.name})` });
           await sleep(1000);
-          return { events, cut, splitAt, restored, healed, epoch, readings: await watch.stop() };
+          return { events, cut, splitAt, restored, healed, restart, epoch, readings: await watch.stop() };
         } finally {
           await watch.stop();
         }
@@ -87,7 +90,7 @@ export const splitBrainCheck: Check = {
       await capture.stop();
       await loss.clear();
     }
-    const { events, cut, splitAt, restored, healed, epoch, readings } = run;
+    const { events, cut, splitAt, restored, healed, restart, epoch, readings } = run;
     const end = run.all[run.all.length - 1]?.at ?? restored.at;
     const samples = throughBalancers(run.all, readings, macs);
     const timeline = { samples, events, lanes: holderLanes(readings, balancers(lab).map((h) => h.name), end) };
@@ -112,6 +115,7 @@ export const splitBrainCheck: Check = {
       `ARP from ${lab.vip.address} on the LAN while the link was silent: ${claimants.join(', ') || 'none'} (pcap: ${lanFile})`,
       `requests while the link was silent: ${during.length}, ${perBalancer(during)}`,
       `${healedSay}${healingSay}`,
+      ...(restart ? [restart.said] : []),
       ...(await peerEvidence(ctx, marks, 12)),
     ];
     const problems: string[] = [];

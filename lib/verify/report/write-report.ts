@@ -157,17 +157,15 @@ export class RunReport {
     private readonly dir: string,
     private readonly lab: Lab,
     private readonly vantage: string,
-    /** the picture of the lab as the run found it (SVG), shown at the top */
-    private readonly topology?: string,
   ) {}
 
   add(result: CheckResult): void {
     this.results.push(result);
-    writeReport(this.dir, this.lab, this.results, this.vantage, ['still running: the checks after these had not ended when this report was written'], new Date(), this.topology);
+    writeReport(this.dir, this.lab, this.results, this.vantage, ['still running: the checks after these had not ended when this report was written']);
   }
 
-  /** The final report; returns the path of index.html. */
-  finish(notes: string[]): string {
-    return writeReport(this.dir, this.lab, this.results, this.vantage, notes, new Date(), this.topology);
+  /** The final report, with the picture of the lab as the run left it (SVG) at the top; returns the path of index.html. */
+  finish(notes: string[], topology?: string): string {
+    return writeReport(this.dir, this.lab, this.results, this.vantage, notes, new Date(), topology);
   }
 }

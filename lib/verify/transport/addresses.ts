@@ -16,10 +16,15 @@ export async function holds(machines: Reach, host: string, address: string): Pro
   }
 }
 
-/** The first of the hosts that holds the address, if any. */
+/**
+ * The one host that holds the address: undefined when none does, and when several do (a split
+ * brain is no holder of the VIP: a check that waits for the master to hold it must not begin
+ * while the backup holds it too). Every host is asked, at once.
+ */
 export async function holderOf(machines: Reach, hosts: string[], address: string): Promise<string | undefined> {
-  for (const host of hosts) if (await holds(machines, host, address)) return host;
-  return undefined;
+  const held = await Promise.all(hosts.map((host) => holds(machines, host, address)));
+  const holders = hosts.filter((_, i) => held[i]);
+  return holders.length === 1 ? holders[0] : undefined;
 }
 
 /** The name of the machine's interface that carries an address (eth1, or enp0s8 on some boxes). */

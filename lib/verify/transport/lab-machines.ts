@@ -13,6 +13,7 @@ export interface LabMachines {
   restore: PowerSwitch['restore'];
   stopPowerOperations: PowerSwitch['stopPowerOperations'];
   holds(host: string, address: string): Promise<boolean>;
+  /** the one host holding the address; undefined when none or several do */
   holderOf(hosts: string[], address: string): Promise<string | undefined>;
   interfaceWith(host: string, address: string): Promise<string>;
   macWith(host: string, address: string): Promise<string>;

@@ -31,6 +31,11 @@ describe('who held the VIP', () => {
     expect(soleHolder(story.slice(0, 4), 1)).toBeUndefined();
     expect(soleHolder([], 0)).toBeUndefined();
   });
+
+  it('counts towards the stable time only what came after the link was whole (a holder alone during the loss proves nothing)', () => {
+    expect(soleHolder(story, 5, 24)).toEqual({ host: 'h1', since: 20 });
+    expect(soleHolder(story, 7, 24)).toBeUndefined();
+  });
 });
 
 describe('the balancer each request went through', () => {

@@ -19,11 +19,16 @@ function machines(addresses: Record<string, string>, off: string[] = []) {
 }
 
 describe('addresses', () => {
-  it('finds the holder among the hosts, in their order', async () => {
+  it('finds the one holder among the hosts, asking each', async () => {
     const m = machines({ haproxy1: '192.168.1.101', haproxy2: '192.168.1.100' });
     expect(await holderOf(m, ['haproxy1', 'haproxy2'], '192.168.1.100')).toBe('haproxy2');
     expect(await holderOf(m, ['haproxy1'], '192.168.1.100')).toBeUndefined();
     expect(m.commands[0]).toBe("ip -4 -o addr show | grep -c -F ' 192.168.1.100/' || true");
+  });
+
+  it('names no holder when two hold the address (a split brain): the master holding it is not enough to begin a check', async () => {
+    const m = machines({ haproxy1: '192.168.1.100', haproxy2: '192.168.1.100' });
+    expect(await holderOf(m, ['haproxy1', 'haproxy2'], '192.168.1.100')).toBeUndefined();
   });
 
   it('says a machine that is off or does not answer holds nothing, without asking one that is off', async () => {
