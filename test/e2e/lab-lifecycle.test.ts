@@ -36,6 +36,22 @@ describe('a lab on Linux namespaces, from up to destroy', () => {
     for (const [host, stats] of Object.entries(second)) expect(stats, host).toMatchObject({ changed: 0, failed: 0, unreachable: 0, connections: 1 });
   }, 900_000);
 
+  it('--profile: every task of every host timed, slowest first, after the recap; in JSON before it', async () => {
+    const text = (await mustSucceed(A, 'provision', '--profile', '--no-wait')).stdout;
+    const profile = text.slice(text.indexOf('PROFILE (slowest first; 20 of '));
+    expect(text.indexOf('PLAY RECAP')).toBeLessThan(text.indexOf('PROFILE'));
+    const seconds = [...profile.matchAll(/^(\S+) {2}(\S+) : .* +(\d+\.\d\d) s$/gm)].map((m) => Number(m[3]));
+    expect(seconds).toHaveLength(20);
+    expect([...seconds].sort((a, b) => b - a)).toEqual(seconds);
+    expect(profile).toMatch(/^haproxy1 {2}facts : gather facts +\d+\.\d\d s$/m);
+    expect(profile).toMatch(/^hosts: (\w+ \d+\.\d\d s, ){4}\w+ \d+\.\d\d s$/m);
+    const lines = (await mustSucceed(A, 'provision', '--profile', '--json', '--no-wait')).stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; tasks?: Array<{ host: string; seconds: number }> });
+    expect(lines.map((l) => l.event).slice(-2)).toEqual(['profile', 'recap']);
+    const tasks = lines[lines.length - 2]!.tasks!;
+    expect(tasks.length).toBe(lines.filter((l) => l.event === 'task').length + 5);
+    expect(new Set(tasks.map((t) => t.host))).toEqual(new Set(['haproxy1', 'haproxy2', 'web1', 'web2', 'web3']));
+  }, 120_000);
+
   it('runs on a machine exactly the arguments lab:exec was given, or one argument as a shell line', async () => {
     await mustSucceed(A, 'exec', 'haproxy2', 'rm', '-f', '/tmp/exec-argv');
     for (let i = 0; i < 2; i++) await mustSucceed(A, 'exec', 'haproxy2', 'sh', '-c', 'echo "a  b" >> /tmp/exec-argv');

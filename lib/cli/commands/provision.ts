@@ -6,6 +6,7 @@ import { recapSucceeded } from '../../engine/recap.ts';
 import { JsonReporter } from '../../engine/report/json-reporter.ts';
 import { ListrReporter } from '../../engine/report/listr-reporter.ts';
 import { PlainReporter } from '../../engine/report/plain-reporter.ts';
+import { ProfilingReporter } from '../../engine/report/play-profile.ts';
 import type { PlayReporter } from '../../engine/report/reporter.ts';
 import { playbookTags } from '../../engine/play-tags.ts';
 import { KnownHosts } from '../../engine/ssh/known-hosts.ts';
@@ -44,6 +45,7 @@ export function provisionSettings(args: ParsedCommandLine, lab: Lab) {
     diff: args.values.diff === true,
     verbose: args.values.verbose === true,
     json: args.values.json === true,
+    profile: args.values.profile === true,
     limit,
     tags,
     forks,
@@ -54,7 +56,7 @@ export function provisionSettings(args: ParsedCommandLine, lab: Lab) {
 export const provisionCommand: Command = {
   name: 'provision',
   summary: "run the tutorial's steps (network, hosts, heartbeat, haproxy, nginx) as idempotent tasks over SSH",
-  usage: 'provision [--check] [--diff] [--limit HOST[,HOST]] [--tags TAG[,TAG]] [--verbose] [--json] [--forks N] [--no-wait]',
+  usage: 'provision [--check] [--diff] [--limit HOST[,HOST]] [--tags TAG[,TAG]] [--verbose] [--json] [--profile] [--forks N] [--no-wait]',
   options: {
     ...LAB_OPTIONS,
     check: { type: 'boolean' },
@@ -63,6 +65,7 @@ export const provisionCommand: Command = {
     tags: { type: 'string' },
     verbose: { type: 'boolean' },
     json: { type: 'boolean' },
+    profile: { type: 'boolean' },
     forks: { type: 'string' },
     'no-wait': { type: 'boolean' },
   },
@@ -73,6 +76,7 @@ export const provisionCommand: Command = {
     '--tags TAG[,TAG]': 'only tasks with these tags: a role (network, hosts, heartbeat, haproxy, nginx, tools) or a step ID (T2…T11)',
     '--verbose': 'print every task result, ok ones too, as plain lines',
     '--json': 'one JSON object per task result on stdout, then the recap',
+    '--profile': 'after the recap, how long each task took on each host and each host in all, slowest first (with --json: one more object, "event": "profile", before the recap)',
     '--forks N': 'how many hosts at once (default 5)',
     '--no-wait': 'return as soon as the tasks are done, without waiting for the farm to serve (a full run waits by default)',
     ...LAB_OPTION_HELP,
@@ -85,11 +89,12 @@ export const provisionCommand: Command = {
     const knownHosts = new KnownHosts(state.path(KNOWN_HOSTS_FILE));
     const hosts = lab.hosts.map((h) => h.name).filter((h) => settings.limit.length === 0 || settings.limit.includes(h));
     const reportOptions = { verbose: settings.verbose, diff: settings.diff, check: settings.check };
-    const reporter: PlayReporter = settings.json
+    const shown: PlayReporter = settings.json
       ? new JsonReporter()
       : process.stdout.isTTY && !settings.verbose
         ? new ListrReporter(hosts, reportOptions)
         : new PlainReporter(reportOptions);
+    const reporter = settings.profile ? new ProfilingReporter(shown, { json: settings.json, write: (line) => process.stdout.write(`${line}\n`) }) : shown;
     const outcome = await runLabPlay(
       lab,
       farmPlaybook(lab),
