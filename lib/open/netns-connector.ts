@@ -22,7 +22,8 @@ export async function netnsConnector(namespace: string, address: string, port: n
   let said = '';
   child.stderr.on('data', (chunk: Buffer) => (said += chunk.toString()));
   const close = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
+    // A child that never started (spawn failed) has no PID and will not exit.
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
       child.stdin.end();
       const exited = new Promise((r) => child.once('exit', r));
       const killer = setTimeout(() => child.kill('SIGKILL'), 2000);

@@ -24,12 +24,16 @@ export function sshConnector(provider: Pick<LabProvider, 'sshEndpoints'>, knownH
   return {
     describe: `through ${machine} over SSH`,
     async connect(): Promise<Duplex> {
+      const made = connection();
+      const ssh = await made;
       try {
-        return await (await connection()).forwardOut(address, port);
+        return await ssh.forwardOut(address, port);
       } catch (error) {
-        // The connection may have dropped (the machine rebooted): once more on a new one.
-        (await open?.catch(() => undefined))?.close();
-        open = undefined;
+        // Refused by the VIP (a failover under way): this request's failure, the connection stays.
+        if (ssh.connected) throw error;
+        // The connection dropped (the machine rebooted): once more on a new one, made only once
+        // however many requests noticed it.
+        if (open === made) open = undefined;
         return (await connection()).forwardOut(address, port);
       }
     },

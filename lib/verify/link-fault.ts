@@ -4,7 +4,7 @@
 import { quote } from '../engine/ssh/shell-quote.ts';
 import { haStackOf } from '../ha/stacks.ts';
 import { balancers, masterBalancer, type Host, type Lab } from '../lab/model.ts';
-import { linkIsNormal } from '../providers/provider.ts';
+import { LinkChangeUnsupported, linkIsNormal } from '../providers/provider.ts';
 import type { VerifyContext } from './check.ts';
 import { linesSince, markLog, type LogMark } from './log-window.ts';
 import { waitUntil, type RunningLoad } from './steady-load.ts';
@@ -39,6 +39,13 @@ export async function notReady(ctx: VerifyContext, broken: Host): Promise<string
   const link = (await ctx.provider.links()).find((l) => l.host === broken.name && l.network === 'heartbeat');
   if (!link) return `${broken.name} has no heartbeat link that ${ctx.provider.name} can show`;
   if (!linkIsNormal(link)) return `${broken.name}'s heartbeat link is not in its normal state to begin with (npm run lab:link -- ${broken.name} heartbeat up, then clear)`;
+  // A provider that cannot drop a link's packets says so now, before any capture or load starts.
+  try {
+    await ctx.provider.setLink(broken.name, 'heartbeat', { kind: 'loss', percent: 0 });
+  } catch (error) {
+    if (error instanceof LinkChangeUnsupported) return error.message;
+    throw error;
+  }
   return undefined;
 }
 

@@ -13,7 +13,7 @@ import { webDownCheck } from './checks/web-down.ts';
 import { splitBrainCheck } from './checks/split-brain.ts';
 import { lossyHeartbeatCheck } from './checks/lossy-heartbeat.ts';
 import { restoreLinks } from './link-restore.ts';
-import type { LinkState } from '../providers/provider.ts';
+import type { LabProvider, LinkState } from '../providers/provider.ts';
 import { waitSettled } from './vip.ts';
 
 const SETTLE_TIMEOUT_MS = 60_000;
@@ -48,7 +48,7 @@ function reason(error: unknown): string {
 
 /**
  * Runs the selected checks. When `interrupted` resolves, the check under way is abandoned (its
- * power operations are refused from then on) and the lab is restored all the same.
+ * power and link operations are refused from then on) and the lab is restored all the same.
  */
 export async function runChecks(
   ctx: VerifyContext,
@@ -66,6 +66,22 @@ export async function runChecks(
   const restoreProblems: string[] = [];
   let interruptedBy: string | undefined;
   const stop = interrupted.then((signal) => ({ signal }));
+  // The checks change links through this provider: once the run is interrupted, an abandoned
+  // check that goes on in the background must not degrade a link the restore has put back.
+  let linksStopped = false;
+  let completed = false;
+  const checkCtx: VerifyContext = {
+    ...ctx,
+    provider: new Proxy(ctx.provider, {
+      get(target, property) {
+        if (property === 'setLink') {
+          return (...args: Parameters<LabProvider['setLink']>) => (linksStopped ? Promise.reject(new Error('lab:verify was interrupted: no more link changes')) : target.setLink(...args));
+        }
+        const value = Reflect.get(target, property, target) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    }),
+  };
   try {
     // Right after provisioning Heartbeat may still be starting (initdead) and no balancer holds
     // the VIP yet: every check begins from a settled farm. One that never settles (or cannot be
@@ -76,25 +92,28 @@ export async function runChecks(
       const title = check.titleFor?.(ctx.lab) ?? check.title;
       let result: CheckResult;
       try {
-        const outcome = await Promise.race([check.run(ctx).then((r) => ({ r })), stop]);
+        const outcome = await Promise.race([check.run(checkCtx).then((r) => ({ r })), stop]);
         if ('signal' in outcome) {
           interruptedBy = outcome.signal;
+          linksStopped = true;
           await ctx.machines.stopPowerOperations();
           break;
         }
         result = { id: check.id, title, ...outcome.r };
       } catch (error) {
         result = { id: check.id, title, passed: false, summary: `the check could not run: ${reason(error)}`, evidence: [] };
-        // What it powered off is powered on, what it cut is joined, before the next check begins.
-        if (links) restoreProblems.push(...(await restoreLinks(ctx.provider, links)));
+        // What it powered off is powered on before the next check begins (its links just below).
         restoreProblems.push(...(await restoreLab(ctx, running)));
       }
       if (links && check.changesLinks) restoreProblems.push(...(await restoreLinks(ctx.provider, links)));
       results.push(result);
       onResult(result);
     }
+    completed = interruptedBy === undefined;
   } finally {
-    if (links) restoreProblems.push(...(await restoreLinks(ctx.provider, links)));
+    // Each check that changes links put them back after itself; an interrupted or broken run
+    // has not had that chance.
+    if (links && !completed) restoreProblems.push(...(await restoreLinks(ctx.provider, links)));
     restoreProblems.push(...(await restoreLab(ctx, running)));
     ctx.machines.closeAll();
   }

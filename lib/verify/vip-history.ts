@@ -38,24 +38,26 @@ export function takeovers(readings: VipReading[]): Array<{ at: number; host: str
   return readings.slice(1).flatMap((r, i) => r.holders.filter((h) => !readings[i]!.holders.includes(h)).map((host) => ({ at: r.at, host })));
 }
 
-/** The spans of two holders or more, and how long they lasted in all. */
-export function splitSpans(readings: VipReading[], end: number): { spans: Array<[number, number]>; seconds: number } {
-  const marked = readings.map((r) => ({ at: r.at, holders: r.holders.length >= 2 ? ['split'] : [] }));
-  const spans = holderSpans(marked, 'split', end);
+/** The spans where the readings were as `when` says, and how long they lasted in all. */
+function spansWhere(readings: VipReading[], when: (r: VipReading) => boolean, end: number): { spans: Array<[number, number]>; seconds: number } {
+  const spans = holderSpans(readings.map((r) => ({ at: r.at, holders: when(r) ? ['it'] : [] })), 'it', end);
   return { spans, seconds: spans.reduce((sum, [from, to]) => sum + (to - from), 0) };
 }
 
-/** The spans with no holder at all (the farm without its VIP), and how long they lasted. */
+/** The spans of two holders or more (split brain). */
+export function splitSpans(readings: VipReading[], end: number): { spans: Array<[number, number]>; seconds: number } {
+  return spansWhere(readings, (r) => r.holders.length >= 2, end);
+}
+
+/** The spans with no holder at all (the farm without its VIP). */
 export function vacantSpans(readings: VipReading[], end: number): { spans: Array<[number, number]>; seconds: number } {
-  const marked = readings.map((r) => ({ at: r.at, holders: r.holders.length === 0 ? ['none'] : [] }));
-  const spans = holderSpans(marked, 'none', end);
-  return { spans, seconds: spans.reduce((sum, [from, to]) => sum + (to - from), 0) };
+  return spansWhere(readings, (r) => r.holders.length === 0, end);
 }
 
 /**
  * The one holder left for good: the balancer that has been the only holder in every reading of
  * the last `stableSeconds` after `after` (a link made whole: what came before does not count
- * towards it), and since when it has been, undefined while that is not so yet.
+ * towards it), and since when (`after` at the earliest), undefined while that is not so yet.
  */
 export function soleHolder(readings: VipReading[], stableSeconds: number, after = -Infinity): { host: string; since: number } | undefined {
   const last = readings[readings.length - 1];
@@ -67,7 +69,8 @@ export function soleHolder(readings: VipReading[], stableSeconds: number, after 
     if (r.holders.length !== 1 || r.holders[0] !== host) break;
     since = r.at;
   }
-  return last.at - Math.max(since, after) >= stableSeconds ? { host, since } : undefined;
+  const from = Math.max(since, after);
+  return last.at - from >= stableSeconds ? { host, since: from } : undefined;
 }
 
 /** Each request with the balancer the client's packets for the VIP went to when it was sent (its last reading before). */
@@ -75,7 +78,8 @@ export function throughBalancers(samples: Sample[], readings: VipReading[], bala
   let i = 0;
   let mac: string | undefined;
   return samples.map((s) => {
-    while (i < readings.length && readings[i]!.at <= s.at) mac = readings[i++]!.clientMac ?? mac;
+    // A reading without an entry (the client forgot it, V8) counts as none until the next.
+    while (i < readings.length && readings[i]!.at <= s.at) mac = readings[i++]!.clientMac;
     const via = mac === undefined ? undefined : balancerOfMac.get(mac);
     return via ? { ...s, via } : { ...s };
   });

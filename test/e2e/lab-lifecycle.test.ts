@@ -43,7 +43,7 @@ describe('a lab on Linux namespaces, from up to destroy', () => {
     const seconds = [...profile.matchAll(/^(\S+) {2}(\S+) : .* +(\d+\.\d\d) s$/gm)].map((m) => Number(m[3]));
     expect(seconds).toHaveLength(20);
     expect([...seconds].sort((a, b) => b - a)).toEqual(seconds);
-    expect(profile).toMatch(/^haproxy1 {2}facts : gather facts +\d+\.\d\d s$/m);
+    expect(profile).toMatch(/^haproxy1 {2}facts : connect and gather facts +\d+\.\d\d s$/m);
     expect(profile).toMatch(/^hosts: (\w+ \d+\.\d\d s, ){4}\w+ \d+\.\d\d s$/m);
     const lines = (await mustSucceed(A, 'provision', '--profile', '--json', '--no-wait')).stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; tasks?: Array<{ host: string; seconds: number }> });
     expect(lines.map((l) => l.event).slice(-2)).toEqual(['profile', 'recap']);

@@ -1,5 +1,6 @@
 // --profile: how long each task took on each host and each host in all, slowest first, as
-// Ansible's profile_tasks callback prints them; a host's facts count as a task of their own.
+// Ansible's profile_tasks callback prints them; a host's connection and facts count as a task of
+// their own (the runner reports no event between them).
 // The times are taken as the runner's events arrive (it emits them as things happen).
 import type { PlayEvent, PlayOutcome } from '../run-play.ts';
 import type { PlayReporter } from './reporter.ts';
@@ -32,8 +33,8 @@ export class PlayProfiler {
         this.hostStart.set(event.host, at);
         return;
       case 'task-start':
-        // Until its first task, a host is gathering its facts.
-        if (!this.taskStart.has(event.host) && this.hostStart.has(event.host)) this.tasks.push({ host: event.host, role: 'facts', task: 'gather facts', handler: false, seconds: (at - this.hostStart.get(event.host)!) / 1000 });
+        // Until its first task, a host is connecting and gathering its facts.
+        if (!this.taskStart.has(event.host) && this.hostStart.has(event.host)) this.tasks.push({ host: event.host, role: 'facts', task: 'connect and gather facts', handler: false, seconds: (at - this.hostStart.get(event.host)!) / 1000 });
         this.taskStart.set(event.host, at);
         return;
       case 'task-result': {

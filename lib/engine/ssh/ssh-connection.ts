@@ -45,6 +45,11 @@ export class SshConnection implements Remote {
     return this.target.host;
   }
 
+  /** whether the SSH connection is up (it was made and has not been lost or closed since) */
+  get connected(): boolean {
+    return this.client !== undefined;
+  }
+
   async connect(): Promise<void> {
     this.close();
     const client = new Client();

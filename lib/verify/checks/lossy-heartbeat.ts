@@ -4,6 +4,7 @@
 // backup take the VIP: the check counts how often the VIP moved, how long two balancers or none
 // held it, and the failed requests, per setting; after each it clears the loss and waits until
 // one holder is left for good, so that the next setting starts from a settled farm.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { haStackOf } from '../../ha/stacks.ts';
 import { balancers, type Lab } from '../../lab/model.ts';
 import type { Check } from '../check.ts';
@@ -66,19 +67,19 @@ export const lossyHeartbeatCheck: Check = {
         const events: TimelineEvent[] = [];
         const windows: Array<{ percent: number; from: number; to: number; shown?: number; healed?: { host: string; since: number }; cleared: number; restart?: string }> = [];
         try {
-          await new Promise((r) => setTimeout(r, 2000));
+          await sleep(2000);
           for (const percent of LOSS_SETTINGS) {
             const began = await markPower(load, `${percent}% loss on ${broken.name}'s heartbeat link`, () => loss.set(percent));
             events.push(began);
             const shown = (await ctx.provider.links()).find((l) => l.host === broken.name && l.network === 'heartbeat')?.lossPercent;
-            await new Promise((r) => setTimeout(r, Math.max(0, seconds * 1000 - (load.now() - began.at) * 1000)));
+            await sleep(Math.max(0, seconds * 1000 - (load.now() - began.at) * 1000));
             const cleared = await markPower(load, 'loss cleared', () => loss.set(0));
             events.push(cleared);
             const byItself = await waitHealed(lab, load, watch.readings, cleared.at);
             // A stack that stays split after the loss is a finding of V9, and the farm is put back for the next setting.
             const restart = byItself ? undefined : await healByRestart(ctx, broken, load, watch.readings);
             const healed = byItself ?? restart?.healed;
-            if (healed) events.push({ at: Math.max(healed.since, cleared.at), label: `${healed.host} alone holds the VIP${restart ? ` (${stack.title} restarted on ${broken.name})` : ''}` });
+            if (healed) events.push({ at: healed.since, label: `${healed.host} alone holds the VIP${restart ? ` (${stack.title} restarted on ${broken.name})` : ''}` });
             windows.push({ percent, from: began.at, to: load.now(), cleared: cleared.at, ...(shown !== undefined ? { shown } : {}), ...(healed ? { healed } : {}), ...(restart ? { restart: restart.said } : {}) });
             if (!healed) break;
           }
@@ -107,7 +108,7 @@ export const lossyHeartbeatCheck: Check = {
         total: requests.length,
         through: perBalancer(requests),
         ...(w.restart ? { restart: w.restart } : {}),
-        ...(w.healed ? { healed: { host: w.healed.host, seconds: Math.max(0, w.healed.since - w.cleared) } } : {}),
+        ...(w.healed ? { healed: { host: w.healed.host, seconds: w.healed.since - w.cleared } } : {}),
       };
     });
     const problems: string[] = [];
@@ -115,7 +116,6 @@ export const lossyHeartbeatCheck: Check = {
       if (o.shown !== o.percent) problems.push(`${broken.name}'s heartbeat link showed ${o.shown ?? 'no'}% loss where ${o.percent}% was set`);
       if (!o.healed) problems.push(`after ${o.percent}% loss no single holder, even after ${stack.title} was restarted on ${broken.name}`);
     }
-    if (outcomes.length < LOSS_SETTINGS.length && problems.length === 0) problems.push('the settings did not all run');
     const figures = outcomes.map((o) => describeOutcome(o, seconds));
     return {
       passed: problems.length === 0,

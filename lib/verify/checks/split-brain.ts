@@ -8,6 +8,7 @@
 // measures how long until one holder is left, and which. With a second path (ha.paths) the
 // backup still hears the master, and the same cut must leave one holder throughout.
 import { basename, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { haStackOf } from '../../ha/stacks.ts';
 import { hasSecondPath } from '../../lab/ha-section.ts';
 import { balancers, masterBalancer, type Lab } from '../../lab/model.ts';
@@ -18,8 +19,6 @@ import { markPower, underLoad, waitUntil, type TimelineEvent } from '../steady-l
 import { holderLanes, perBalancer, splitSpans, throughBalancers, vacantSpans } from '../vip-history.ts';
 import { watchVip } from '../vip-watch.ts';
 import { macsClaiming } from '../wire-packets.ts';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** How long after the cut two holders may take to appear: twice the stack's detection time, and some. */
 export function splitWindowSeconds(lab: Lab): number {

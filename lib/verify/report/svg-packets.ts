@@ -2,10 +2,7 @@
 // balancer with a tick for each announcement it sent, the master's silence shaded, power off,
 // the gratuitous ARP and power on marked.
 import type { PacketChart } from '../check.ts';
-
-function escape(text: string): string {
-  return text.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
-}
+import { escape } from './escape-markup.ts';
 
 const ROW = 34;
 

@@ -1,10 +1,7 @@
 // The picture the tutorial's screenshots stood for: each request of a check as a bar, green when
 // the site answered and red when it did not, on a time axis with power off/on and takeover marked.
 import type { Timeline } from '../steady-load.ts';
-
-function escape(text: string): string {
-  return text.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
-}
+import { escape } from './escape-markup.ts';
 
 const LANE_HEIGHT = 18;
 

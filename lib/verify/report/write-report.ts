@@ -6,14 +6,9 @@ import { ownFolder, writeOwnFile } from '../../state/own-file.ts';
 import type { Lab } from '../../lab/model.ts';
 import type { CheckResult } from '../check.ts';
 import { keepVariants, type KeptRun } from './kept-variants.ts';
-import type { StatsSnapshot } from '../stats-snapshot.ts';
 import { packetChartSvg } from './svg-packets.ts';
 import { timelineSvg } from './svg-timeline.ts';
-import { variantSlug } from './kept-variants.ts';
-
-function escape(text: string): string {
-  return text.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
-}
+import { escape } from './escape-markup.ts';
 
 /** What the report says of the run itself. */
 export interface ReportRun {
@@ -37,10 +32,9 @@ function keptById(run: ReportRun): Array<[string, KeptRun[]]> {
   return [...by];
 }
 
-/** The files a stats snapshot is kept in, beside the report: its HTML as HAProxy served it, and its CSV. */
-export function snapshotFiles(id: string, snapshot: StatsSnapshot, index: number): { html: string; csv: string } {
-  const name = `stats-${id}-${index + 1}-${variantSlug(snapshot.label).slice(0, 40)}`;
-  return { html: `${name}.html`, csv: `${name}.csv` };
+/** The files a check's stats snapshot is kept in, beside the report: its HTML as HAProxy served it, and its CSV; the next run writes the same names. */
+export function snapshotFiles(id: string, index: number): { html: string; csv: string } {
+  return { html: `stats-${id}-${index + 1}.html`, csv: `stats-${id}-${index + 1}.csv` };
 }
 
 export function summaryMarkdown(lab: Lab, results: CheckResult[], run: ReportRun): string {
@@ -65,7 +59,7 @@ export function summaryMarkdown(lab: Lab, results: CheckResult[], run: ReportRun
       ...r.evidence.map((e) => `- ${e}`),
       ...(r.timeline ? ['', `![timeline](timeline-${r.id}.svg)`] : []),
       ...(r.packetChart ? ['', `![packets](packets-${r.id}.svg)`] : []),
-      ...(r.snapshots ?? []).map((snap, i) => `- HAProxy's statistics page, ${snap.label} (${snap.takenAt}): [HTML](${snapshotFiles(r.id, snap, i).html}), [CSV](${snapshotFiles(r.id, snap, i).csv})`),
+      ...(r.snapshots ?? []).map((snap, i) => `- HAProxy's statistics page, ${snap.label} (${snap.takenAt}): [HTML](${snapshotFiles(r.id, i).html}), [CSV](${snapshotFiles(r.id, i).csv})`),
       '',
     ]),
     ...keptById(run).flatMap(([id, kept]) => [
@@ -94,7 +88,7 @@ export function reportHtml(lab: Lab, results: CheckResult[], run: ReportRun): st
 <p>${escape(r.summary)}</p>
 <div class="${r.timeline || r.packetChart ? 'beside' : ''}"><ul>${r.evidence.map((e) => `<li><code>${escape(e)}</code></li>`).join('')}</ul>
 <div>${r.timeline ? `<img src="timeline-${r.id}.svg" alt="requests during ${r.id}">` : ''}${r.packetChart ? `<img src="packets-${r.id}.svg" alt="packets per balancer during ${r.id}">` : ''}</div></div>
-${(r.snapshots ?? []).length > 0 ? `<p>HAProxy's statistics page as it was:</p><ul>${(r.snapshots ?? []).map((snap, i) => `<li>${escape(snap.label)} (${escape(snap.takenAt)}): <a href="${snapshotFiles(r.id, snap, i).html}">HTML</a>, <a href="${snapshotFiles(r.id, snap, i).csv}">CSV</a></li>`).join('')}</ul>` : ''}
+${(r.snapshots ?? []).length > 0 ? `<p>HAProxy's statistics page as it was:</p><ul>${(r.snapshots ?? []).map((snap, i) => `<li>${escape(snap.label)} (${escape(snap.takenAt)}): <a href="${snapshotFiles(r.id, i).html}">HTML</a>, <a href="${snapshotFiles(r.id, i).csv}">CSV</a></li>`).join('')}</ul>` : ''}
 </section>`,
     )
     .join('\n');
@@ -136,7 +130,7 @@ export function writeReport(dir: string, lab: Lab, results: CheckResult[], vanta
     if (r.timeline) writeOwnFile(join(dir, `timeline-${r.id}.svg`), timelineSvg(`${r.id} ${r.title}`, r.timeline));
     if (r.packetChart) writeOwnFile(join(dir, `packets-${r.id}.svg`), packetChartSvg(r.packetChart));
     (r.snapshots ?? []).forEach((snap, i) => {
-      const files = snapshotFiles(r.id, snap, i);
+      const files = snapshotFiles(r.id, i);
       writeOwnFile(join(dir, files.html), snap.html);
       writeOwnFile(join(dir, files.csv), snap.csv);
     });
@@ -152,6 +146,8 @@ export function writeReport(dir: string, lab: Lab, results: CheckResult[], vanta
 /** The report of one run, rewritten as each check ends and once more when the run is over. */
 export class RunReport {
   private readonly results: CheckResult[] = [];
+  /** the run's time, on every write of its report and on the runs it keeps */
+  private readonly started = new Date();
 
   constructor(
     private readonly dir: string,
@@ -161,11 +157,11 @@ export class RunReport {
 
   add(result: CheckResult): void {
     this.results.push(result);
-    writeReport(this.dir, this.lab, this.results, this.vantage, ['still running: the checks after these had not ended when this report was written']);
+    writeReport(this.dir, this.lab, this.results, this.vantage, ['still running: the checks after these had not ended when this report was written'], this.started);
   }
 
   /** The final report, with the picture of the lab as the run left it (SVG) at the top; returns the path of index.html. */
   finish(notes: string[], topology?: string): string {
-    return writeReport(this.dir, this.lab, this.results, this.vantage, notes, new Date(), topology);
+    return writeReport(this.dir, this.lab, this.results, this.vantage, notes, this.started, topology);
   }
 }

@@ -36,8 +36,8 @@ describe('the profile of a play', () => {
       'haproxy1 T4 install heartbeat 3',
       'web1 T10 install nginx 1',
       'haproxy1 restart heartbeat 0.5',
-      'haproxy1 gather facts 0.09',
-      'web1 gather facts 0.04',
+      'haproxy1 connect and gather facts 0.09',
+      'web1 connect and gather facts 0.04',
     ]);
     expect(profile.hosts).toEqual([{ host: 'haproxy1', seconds: 3.65 }, { host: 'web1', seconds: 1.1 }]);
   });

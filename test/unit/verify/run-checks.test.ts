@@ -158,6 +158,31 @@ describe('checks that break links (V8, V9)', () => {
     expect(run.restoreProblems).toEqual([]);
   });
 
+  it('an interrupted check that goes on in the background can change no link after the restore', async () => {
+    const { ctx, links } = memoryLab();
+    const before = JSON.stringify(links);
+    let interrupt: (signal: string) => void = () => undefined;
+    const interrupted = new Promise<string>((resolve) => (interrupt = resolve));
+    let late: Promise<string> = Promise.resolve('not tried');
+    const lingering: Check = {
+      id: 'V9',
+      title: 'goes on',
+      changesLinks: true,
+      async run(c) {
+        await c.provider.setLink('haproxy2', 'heartbeat', { kind: 'loss', percent: 30 });
+        interrupt('SIGINT');
+        await new Promise((r) => setTimeout(r, 50));
+        late = c.provider.setLink('haproxy2', 'heartbeat', { kind: 'loss', percent: 60 }).then(() => 'changed', (error: Error) => error.message);
+        return new Promise<never>(() => undefined);
+      },
+    };
+    const run = await runChecks(ctx, ['V9'], () => undefined, interrupted, [lingering]);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(run.interruptedBy).toBe('SIGINT');
+    expect(await late).toBe('lab:verify was interrupted: no more link changes');
+    expect(JSON.stringify(links)).toBe(before);
+  });
+
   it('an interrupted run puts the links back too', async () => {
     const { ctx, links } = memoryLab();
     const before = JSON.stringify(links);
