@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLab } from '../../lib/lab/load.ts';
 import { netnsNames } from '../../lib/providers/netns/names.ts';
 import { TUTORIAL_LAB } from '../helpers/cli.ts';
-import { cli, e2eLabs, mustSucceed, upAndProvisioned } from '../helpers/netns-lab.ts';
+import { cli, e2eLabs, mustSucceed, upAndProvisioned, waitFor } from '../helpers/netns-lab.ts';
 
 const labs = e2eLabs('link');
 const L = labs.lab(TUTORIAL_LAB, 'lk');
@@ -56,8 +56,10 @@ describe('lab:link on the namespace provider', () => {
 
   it('drops a share of its packets each way, and clears that', async () => {
     expect((await mustSucceed(L, 'link', 'haproxy2', 'heartbeat', 'loss', '100%')).stdout).toBe('haproxy2 heartbeat: up, 100% loss (not its normal state)');
-    // haproxy1 broadcasts a heartbeat every second: they are dropped as they come in
-    await new Promise((r) => setTimeout(r, 3000));
+    // haproxy1 broadcasts a heartbeat every second: they are dropped as they come in. After the
+    // cut and restore above both Heartbeats restart (they send nothing for some seconds; seen
+    // once in CI, 3 s after the loss was set): the drops are awaited, not assumed after 3 s.
+    await waitFor('haproxy1\'s heartbeats dropped by haproxy2', async () => droppedIn() > 0, 30_000);
     expect(droppedIn()).toBeGreaterThan(0);
     expect((await mustSucceed(L, 'link', 'haproxy2', 'heartbeat', 'loss', '30%')).stdout).toBe('haproxy2 heartbeat: up, 30% loss (not its normal state)');
     expect((await mustSucceed(L, 'link', 'haproxy2', 'heartbeat', 'clear')).stdout).toBe('haproxy2 heartbeat: up');
