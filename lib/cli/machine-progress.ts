@@ -1,7 +1,9 @@
 // One listr2 task per machine, fed by the provider's MachineEvents. listr2 picks its plain
 // renderer by itself when stdout is not a terminal (CI, pipes).
-import { Listr } from 'listr2';
+import { requireOnFirstUse } from '../load-on-first-use.ts';
 import type { MachineEvent } from '../providers/provider.ts';
+
+const listr2 = requireOnFirstUse<typeof import('listr2')>('listr2');
 
 interface Waiter {
   settle(error?: Error): void;
@@ -17,7 +19,7 @@ export async function withMachineProgress(hosts: string[], verb: string, work: (
     settled.set(host, error ?? null);
     waiters.get(host)?.settle(error);
   };
-  const list = new Listr(
+  const list = new (listr2().Listr)(
     hosts.map((host) => ({
       title: `${verb} ${host}`,
       task: (_ctx: unknown, task: { output: string }) =>

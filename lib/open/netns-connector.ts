@@ -7,12 +7,12 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../package-root.ts';
 import { hostTool } from '../providers/host-tools.ts';
 import { UserFacingError } from '../user-facing-error.ts';
 import type { VipConnector } from './vip-connector.ts';
 
-const FORWARDER = fileURLToPath(new URL('./netns-forwarder.mjs', import.meta.url));
+const FORWARDER = packagePath('lib', 'open', 'netns-forwarder.mjs');
 
 export async function netnsConnector(namespace: string, address: string, port: number): Promise<VipConnector> {
   // A short path: a Unix socket's name has room for 107 bytes, which a state folder may not leave.

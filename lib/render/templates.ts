@@ -3,18 +3,22 @@
 // variables are errors, not empty strings, so a template never renders a half-filled config file.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import nunjucks from 'nunjucks';
+import type nunjucksTypes from 'nunjucks';
+import { requireOnFirstUse } from '../load-on-first-use.ts';
+import { packagePath } from '../package-root.ts';
 import { UnsafeTemplateValue, commentText, configWord, configWords, htmlText, rubyString } from './template-filters.ts';
 
-export const TEMPLATE_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
-const HA_STACKS_DIR = fileURLToPath(new URL('../ha/', import.meta.url));
+export const TEMPLATE_DIR = packagePath('templates');
+const HA_STACKS_DIR = packagePath('lib', 'ha');
 
-let environment: nunjucks.Environment | undefined;
+const nunjucks = requireOnFirstUse<typeof nunjucksTypes>('nunjucks');
 
-function env(): nunjucks.Environment {
+let environment: nunjucksTypes.Environment | undefined;
+
+function env(): nunjucksTypes.Environment {
   if (!environment) {
-    environment = new nunjucks.Environment(new nunjucks.FileSystemLoader([TEMPLATE_DIR, HA_STACKS_DIR], { noCache: false }), {
+    const { Environment, FileSystemLoader } = nunjucks();
+    environment = new Environment(new FileSystemLoader([TEMPLATE_DIR, HA_STACKS_DIR], { noCache: false }), {
       autoescape: false,
       throwOnUndefined: true,
       trimBlocks: true,

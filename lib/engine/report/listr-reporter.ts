@@ -1,10 +1,12 @@
 // On a terminal: one listr2 line per host showing the task it is on; the notable results and
 // the recap are printed once the live view is done.
-import { Listr } from 'listr2';
+import { requireOnFirstUse } from '../../load-on-first-use.ts';
 import { formatRecap } from '../recap.ts';
 import type { PlayEvent, PlayOutcome } from '../run-play.ts';
 import { formatResult, formatUnreachable, isNotable } from './format-result.ts';
 import type { PlayReporter, ReportOptions } from './reporter.ts';
+
+const listr2 = requireOnFirstUse<typeof import('listr2')>('listr2');
 
 interface HostView {
   output?: (text: string) => void;
@@ -22,7 +24,7 @@ export class ListrReporter implements PlayReporter {
     private readonly options: ReportOptions,
   ) {
     for (const host of hosts) this.views.set(host, {});
-    const list = new Listr(
+    const list = new (listr2().Listr)(
       hosts.map((host) => ({
         title: host,
         task: (_ctx: unknown, task: { output: string; title: string }) =>

@@ -3,7 +3,7 @@
 // remote `timeout` so that a hung command dies on the machine too. Files are staged over SFTP.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Client, type ClientChannel, type SFTPWrapper } from 'ssh2';
+import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
 import { CommandTimedOut, ConnectionLost, HostUnreachable, type ExecOptions, type ExecResult, type Remote } from '../remote.ts';
 import { HostKeyChanged, type KnownHosts } from './known-hosts.ts';
 import { quote } from './shell-quote.ts';
@@ -52,6 +52,7 @@ export class SshConnection implements Remote {
 
   async connect(): Promise<void> {
     this.close();
+    const { Client } = await import('ssh2');
     const client = new Client();
     let keyError: Error | undefined;
     await new Promise<void>((resolve, reject) => {

@@ -2,7 +2,6 @@
 // Debian packages of the host programs it lacks are installed. Elsewhere (no apt, not root)
 // nothing is done, and lab:up refuses with the list of what is missing before it creates anything.
 import { existsSync } from 'node:fs';
-import { execa } from 'execa';
 import { hostTool } from '../host-tools.ts';
 import { PrerequisitesMissing } from '../provider.ts';
 import { missingHostPackages } from './prerequisites.ts';
@@ -13,6 +12,7 @@ export async function installHostPackages(say: (line: string) => void): Promise<
   if (missing.length === 0 || !existsSync('/usr/bin/apt-get')) return;
   say(`installing the namespace provider's host packages: ${missing.join(' ')}`);
   const env = { DEBIAN_FRONTEND: 'noninteractive' };
+  const { execa } = await import('execa');
   for (const args of [['update', '-q'], ['install', '-y', '-q', '--no-install-recommends', ...missing]]) {
     const result = await execa(hostTool('apt-get'), args, { stdio: 'inherit', env, reject: false });
     if (result.exitCode !== 0) {

@@ -102,15 +102,14 @@ export async function changeLink(ends: LinkEnds, change: LinkChange): Promise<vo
 /** The links as they are now: one read of the host's links, and of each machine's rules, for all of them. */
 export async function readLinks(all: LinkEnds[]): Promise<LinkState[]> {
   const hostLinks = JSON.parse((await run('ip', ['-j', 'link', 'show'])) || '[]') as Array<{ ifname: string; flags: string[] }>;
-  const rules = new Map<string, string>();
-  for (const ends of all) if (!rules.has(ends.namespace)) rules.set(ends.namespace, await iptables(ends, ['-S']));
-  return Promise.all(
-    all.map(async (ends) => ({
-      host: ends.host,
-      network: ends.network,
-      up: hostLinks.find((l) => l.ifname === ends.hostEnd)?.flags.includes('UP') ?? false,
-      lossPercent: lossOf(rules.get(ends.namespace)!, ends.inside),
-      delayMs: delayOf(await run('tc', ['qdisc', 'show', 'dev', ends.hostEnd])),
-    })),
-  );
+  const qdiscs = (await run('tc', ['qdisc', 'show'])).split('\n');
+  const machines = [...new Map(all.map((ends) => [ends.namespace, ends])).values()];
+  const rules = new Map(await Promise.all(machines.map(async (ends) => [ends.namespace, await iptables(ends, ['-S'])] as const)));
+  return all.map((ends) => ({
+    host: ends.host,
+    network: ends.network,
+    up: hostLinks.find((l) => l.ifname === ends.hostEnd)?.flags.includes('UP') ?? false,
+    lossPercent: lossOf(rules.get(ends.namespace)!, ends.inside),
+    delayMs: delayOf(qdiscs.filter((line) => line.includes(` dev ${ends.hostEnd} `)).join('\n')),
+  }));
 }

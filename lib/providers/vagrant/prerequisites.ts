@@ -3,12 +3,12 @@
 // VBoxManage executables are asked, never a shell or a Linux tool.
 import { existsSync } from 'node:fs';
 import { posix, win32 } from 'node:path';
-import { execa } from 'execa';
 import type { MissingPrerequisite } from '../provider.ts';
 
 const TIMEOUT_MS = 60_000;
 
 async function answers(command: string, args: string[]): Promise<string | undefined> {
+  const { execa } = await import('execa');
   const result = await execa(command, args, { reject: false, timeout: TIMEOUT_MS, stdin: 'ignore' });
   return result.exitCode === 0 ? result.stdout : undefined;
 }

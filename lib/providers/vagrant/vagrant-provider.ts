@@ -1,7 +1,7 @@
 // VirtualBox and libvirt through the vagrant CLI. The Vagrantfile lives in the lab's state folder,
 // so vagrant's own .vagrant/ bookkeeping stays there and lab:destroy removes it.
 import { existsSync, writeFileSync } from 'node:fs';
-import { execa, type Options } from 'execa';
+import type { Options } from 'execa';
 import type { Lab } from '../../lab/model.ts';
 import type { LabStateDir } from '../../state/lab-state.ts';
 import { UserFacingError } from '../../user-facing-error.ts';
@@ -58,6 +58,7 @@ export class VagrantProvider implements LabProvider {
   }
 
   private async vagrant(args: string[]): Promise<string> {
+    const { execa } = await import('execa');
     const result = await execa('vagrant', [...args, '--machine-readable'], this.options());
     const output = String(result.stdout);
     if (result.exitCode !== 0) {
@@ -72,6 +73,7 @@ export class VagrantProvider implements LabProvider {
   }
 
   async up(onEvent: (event: MachineEvent) => void): Promise<void> {
+    const { execa } = await import('execa');
     this.writeVagrantfile();
     const child = execa('vagrant', [...vagrantUpArgs(this.name, this.lab), '--machine-readable'], { ...this.options(), lines: false, buffer: true });
     const hosts = new Set(this.lab.hosts.map((h) => h.name));
@@ -114,6 +116,7 @@ export class VagrantProvider implements LabProvider {
 
   /** A hypervisor command (VBoxManage, virsh) about the lab's machines; its own words on failure. */
   private async hypervisor(program: string, args: string[]): Promise<string> {
+    const { execa } = await import('execa');
     const result = await execa(program, args, { reject: false, stdin: 'ignore' });
     if (result.exitCode !== 0) throw new VagrantCommandFailed(`${program} ${args.join(' ')} failed: ${String(result.stderr || result.stdout).trim() || `exit code ${result.exitCode}`}`);
     return String(result.stdout);
@@ -171,6 +174,7 @@ export class VagrantProvider implements LabProvider {
   }
 
   async sshEndpoints(): Promise<Map<string, SshEndpoint>> {
+    const { execa } = await import('execa');
     const all = await execa('vagrant', ['ssh-config'], this.options());
     if (all.exitCode === 0) return parseSshConfig(String(all.stdout));
     // vagrant stops at the first machine that is not running (V3, V4 power some off): ask again

@@ -1,6 +1,5 @@
 // Requests to the site from a client on the LAN, as the tutorial's browser made them.
 import { randomBytes } from 'node:crypto';
-import { execa } from 'execa';
 import { command } from '../../engine/ssh/shell-quote.ts';
 import type { Lab } from '../../lab/model.ts';
 import { HOST_TOOLS, hostTool, type HostTool } from '../../providers/host-tools.ts';
@@ -121,6 +120,7 @@ export class NamespaceLanClient implements LanClient {
   ) {}
 
   async get(options: RequestOptions = {}): Promise<HttpAnswer | undefined> {
+    const { execa } = await import('execa');
     // The body byte for byte, its last newline too: V1 tells a server by its whole page.
     const result = await execa(hostTool('ip'), ['netns', 'exec', this.namespace, ...curlArgs(this.lab, options)], { reject: false, timeout: (options.timeoutMs ?? 2000) + 5000, stdin: 'ignore', stripFinalNewline: false });
     // A program missing on this host is not a farm that does not answer.
@@ -138,11 +138,13 @@ export class NamespaceLanClient implements LanClient {
   }
 
   private async ip(action: 'show' | 'flush'): Promise<string> {
+    const { execa } = await import('execa');
     const result = await execa(hostTool('ip'), ['netns', 'exec', this.namespace, ...neighbourArgs(this.lab, action)], { reject: false, timeout: 5000, stdin: 'ignore' });
     return String(result.stdout);
   }
 
   async hold({ cookie, seconds }: HoldOptions): Promise<HeldRequest> {
+    const { execa } = await import('execa');
     const { head, bodyBytes } = heldRequest(this.lab, cookie);
     const input = Buffer.concat([Buffer.from(head.map((line) => `${line}\r\n`).join('')), Buffer.alloc(bodyBytes)]);
     const curl = execa(hostTool('ip'), ['netns', 'exec', this.namespace, ...holdCurlArgs(this.lab, seconds)], { input, reject: false, timeout: seconds * 1000 + 5000 });

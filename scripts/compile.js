@@ -1,0 +1,113 @@
+// @ts-check
+// Compiles hafarm's TypeScript command line into one JavaScript file that Node runs as it is: no
+// transpiler at every start (issue 19). `npm ci` runs it once (the prepare script); the launcher
+// (bin/hafarm.js) runs it again whenever a source changed since, so an edit or a `git pull` is
+// never run stale. Plain JavaScript on purpose: it runs before anything is compiled.
+//
+// The compiled file keeps the npm packages outside (they load from node_modules, each when first
+// used) and records every source it was made of, with its size and modification time.
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * @typedef {object} Build what to compile, and where the one output file goes
+ * @property {string} root the project's folder; the other paths are relative to it
+ * @property {string} entry
+ * @property {string} outDir
+ * @property {string} outFile
+ * @property {string[]} alsoDependsOn files besides the sources a change of which makes the output stale
+ */
+
+/** What to compile: hafarm's CLI unless told otherwise (the tests compile a small project of their own). @returns {Build} */
+export function cliBuild(root = dirname(dirname(fileURLToPath(import.meta.url)))) {
+  return { root, entry: 'scripts/hafarm.ts', outDir: 'dist', outFile: 'hafarm.js', alsoDependsOn: ['scripts/compile.js', 'tsconfig.json', 'package.json'] };
+}
+
+/** @param {Build} build */
+function recordPath(build) {
+  return join(build.root, build.outDir, `${build.outFile}.inputs.json`);
+}
+
+/** @param {string} root @param {string} file */
+function fingerprint(root, file) {
+  const stat = statSync(join(root, file));
+  return { text: `${stat.size}:${stat.mtimeMs}`, mtimeMs: stat.mtimeMs };
+}
+
+// A file's time has the kernel's coarse clock: one changed this close to the start of a compile
+// may have changed after esbuild read it.
+const UNSURE_MS = 2000;
+
+/**
+ * The compiled file when every source it was made of is as it was then; undefined otherwise.
+ * @param {Build} build @returns {string | undefined}
+ */
+export function freshOutput(build) {
+  let record;
+  try {
+    record = JSON.parse(readFileSync(recordPath(build), 'utf8'));
+    for (const [file, seen] of Object.entries(record.inputs)) if (fingerprint(build.root, file).text !== seen) return undefined;
+  } catch {
+    return undefined; // never compiled, a source gone, a record unreadable: compile again
+  }
+  return join(build.root, build.outDir, build.outFile);
+}
+
+/** Writes a file whole or not at all: a command starting meanwhile reads the old one or the new one. @param {string} file @param {Uint8Array | string} content */
+function writeAtomically(file, content) {
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, content);
+  renameSync(temporary, file);
+}
+
+/**
+ * Compiles; returns the compiled file's path. Throws what esbuild says when a source does not compile.
+ * @param {Build} build @returns {Promise<string>}
+ */
+export async function compile(build) {
+  const { build: esbuild } = await import('esbuild');
+  const started = Date.now();
+  const result = await esbuild({
+    absWorkingDir: build.root,
+    entryPoints: [build.entry],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: 'external',
+    write: false,
+    metafile: true,
+    outfile: join(build.outDir, build.outFile),
+    logLevel: 'silent',
+  });
+  const files = [...Object.keys(result.metafile.inputs), ...build.alsoDependsOn];
+  const inputs = Object.fromEntries(
+    files.map((file) => {
+      const { text, mtimeMs } = fingerprint(build.root, file);
+      // recorded as matching nothing: the next start compiles again rather than trust it
+      return [file, mtimeMs > started - UNSURE_MS ? 'changed during the compile' : text];
+    }),
+  );
+  mkdirSync(join(build.root, build.outDir), { recursive: true });
+  for (const output of result.outputFiles) writeAtomically(output.path, output.contents);
+  writeAtomically(recordPath(build), `${JSON.stringify({ inputs }, null, 1)}\n`);
+  return join(build.root, build.outDir, build.outFile);
+}
+
+/** The compiled CLI, compiled first where it is missing or stale. @param {Build} build @returns {Promise<string>} */
+export async function compiledCli(build = cliBuild()) {
+  return freshOutput(build) ?? (await compile(build));
+}
+
+if (process.argv[1] && relative(process.argv[1], fileURLToPath(import.meta.url)) === '') {
+  const build = cliBuild();
+  try {
+    const file = await compile(build);
+    console.log(`compiled ${build.entry} into ${relative(build.root, file)}`);
+  } catch (error) {
+    console.error(`hafarm: compiling ${build.entry} failed:\n${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  }
+}
