@@ -1,6 +1,8 @@
 // npm run bench [-- --provider netns|libvirt] [--stacks a,b] [--rounds N] [--soak MINUTES] (as
 // root, Linux): what a user waits for, on this machine. Prints cold up (nothing cached), warm up
-// (cached), first and no-op provision and memory per machine for the tutorial's farm; then, for
+// (cached), first and no-op provision and memory per machine for the tutorial's farm, in this
+// process and as typed (npm run -s lab:…, wall clock, beside Node's, npm's and OpenSSH's own
+// times: scripts/bench/typed-commands.ts); then, for
 // each HA stack (scripts/bench/stack-profiles.ts) in the same run, the provision that switches to
 // it, memory per balancer, failover and failback as a client on the LAN sees them (min / median
 // / max over the rounds) and the requests lost during failback; the fast profile also runs under
@@ -25,6 +27,8 @@ import { labMachines } from '../lib/verify/transport/lab-machines.ts';
 import { chooseVantage } from '../lib/verify/vantage.ts';
 import type { BenchHost } from './bench/bench-host.ts';
 import { STACK_PROFILES, type StackProfile } from './bench/stack-profiles.ts';
+import { measureFirstProvision, measureTypedCommands } from './bench/typed-commands.ts';
+import { releaseHeldConnections } from '../lib/cli/held-connections.ts';
 import { CLIENT_PROBE, NAMESPACE_PROBE, PROBE_TIMEOUT_MS, clientProbe, epochMs, lostIn, outageSeconds, spread, type VipProbe } from './bench/vip-probe.ts';
 import { libvirtBenchHost } from './bench/libvirt-bench-host.ts';
 import { netnsBenchHost } from './bench/netns-bench-host.ts';
@@ -200,6 +204,17 @@ async function main(): Promise<void> {
   report('first provision', `${first.toFixed(1)} s`, `${providerName === 'netns' ? 'target ≤ 25 s (ansible-playbook 50–59 s); ' : ''}changed=${changedFirst}`);
   const [noop, changedNoop] = await provision(lab);
   report('no-op provision', `${noop.toFixed(3)} s`, `${providerName === 'netns' ? 'target ≤ 0.5 s (ansible-playbook 8–11 s); ' : ''}changed=${changedNoop}`);
+  console.log('(in this process, as the engine runs them: connections made anew, no start-up, no npm)');
+  const typed = { labFile, stateDir: state.dir, web: 'web1' };
+  const times = providerName === 'netns' ? 7 : 3;
+  measureTypedCommands(typed, times, { row: report });
+  await measureFirstProvision(typed, providerName === 'netns' ? 3 : 1, async () => {
+    await releaseHeldConnections(state);
+    shell.closeAll();
+    await provider.destroy();
+    await provider.up(() => undefined);
+    await host.afterUp(shell, hostNames);
+  }, { row: report });
 
   const vantage = chooseVantage(lab, provider, knownHosts, work);
   if ('problem' in vantage) throw new Error(vantage.problem);
@@ -247,6 +262,7 @@ main()
   })
   .finally(async () => {
     shell.closeAll();
+    await releaseHeldConnections(state).catch(() => undefined);
     await provider.destroy().catch((error: unknown) => console.error(`bench: destroying its lab failed: ${(error as Error).message}`));
     await host.cleanup(log).catch((error: unknown) => console.error(`bench: cleaning up failed: ${(error as Error).message}`));
     state.removeOwnEntries();

@@ -10,6 +10,7 @@ import { provisionCommand } from '../lib/cli/commands/provision.ts';
 import { haltCommand, startCommand } from '../lib/cli/commands/power.ts';
 import { execCommand, sshCommand } from '../lib/cli/commands/remote-shell.ts';
 import { graphCommand } from '../lib/cli/commands/graph.ts';
+import { holdConnectionsCommand } from '../lib/cli/commands/hold-connections.ts';
 import { inventoryCommand } from '../lib/cli/commands/inventory.ts';
 import { sshConfigCommand } from '../lib/cli/commands/ssh-config.ts';
 import { renderCommand } from '../lib/cli/commands/render.ts';
@@ -20,14 +21,16 @@ import { upCommand } from '../lib/cli/commands/up.ts';
 import { validateCommand } from '../lib/cli/commands/validate.ts';
 import { verifyCommand } from '../lib/cli/commands/verify.ts';
 
-const COMMANDS: Command[] = [labCommand, upCommand, provisionCommand, verifyCommand, statusCommand, haltCommand, startCommand, linkCommand, openCommand, sshCommand, execCommand, sshConfigCommand, inventoryCommand, captureCommand, destroyCommand, renderCommand, graphCommand, validateCommand];
+const COMMANDS: Command[] = [labCommand, upCommand, provisionCommand, verifyCommand, statusCommand, haltCommand, startCommand, linkCommand, openCommand, sshCommand, execCommand, sshConfigCommand, inventoryCommand, captureCommand, destroyCommand, renderCommand, graphCommand, validateCommand, holdConnectionsCommand];
+
+const LISTED = COMMANDS.filter((c) => !c.hidden);
 
 function overview(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  const width = Math.max(...LISTED.map((c) => c.name.length));
   return [
     'usage: hafarm <command> [options]   (npm run lab:<command> -- [options])',
     '',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...LISTED.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'hafarm <command> --help shows its options.',
   ].join('\n');
@@ -56,7 +59,7 @@ async function main(argv: string[]): Promise<number> {
     return name ? 0 : 2;
   }
   const command = COMMANDS.find((c) => c.name === name);
-  if (!command) throw new UsageError(`unknown command "${name}" (commands: ${COMMANDS.map((c) => c.name).join(', ')})`);
+  if (!command) throw new UsageError(`unknown command "${name}" (commands: ${LISTED.map((c) => c.name).join(', ')})`);
   if (rest.includes('--help') || rest.includes('-h')) {
     console.log(commandHelp(command));
     return 0;

@@ -18,6 +18,8 @@ export interface Command {
   optionHelp: Record<string, string>;
   /** names of the positional arguments it takes, e.g. ['HOST']; none when absent. More are refused. */
   positionals?: readonly string[];
+  /** not listed by --help: a process hafarm starts for itself (the connection holder) */
+  hidden?: boolean;
   /** arguments after the first positional are passed on untouched (a remote command line) */
   rawAfterFirstPositional?: boolean;
   /** resolves to the process exit code */

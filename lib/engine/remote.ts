@@ -22,6 +22,16 @@ export interface Remote {
   stage(content: Buffer): Promise<string>;
 }
 
+/** What the runner keeps per host: a Remote it connects (again, after a loss) and closes. */
+export interface HostConnection extends Remote {
+  connect(): Promise<void>;
+  close(): void;
+  /** whether it is connected now */
+  readonly connected: boolean;
+  /** how many times a TCP+SSH handshake was made for it: the recap and the benchmark report it */
+  readonly opened: number;
+}
+
 /** The connection went away under a command: the step may be retried on a new connection. */
 export class ConnectionLost extends Error {
   override name = 'ConnectionLost';

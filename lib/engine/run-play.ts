@@ -5,12 +5,12 @@ import type { InventoryHost } from './inventory.ts';
 import { FileStates } from './modules/remote-file.ts';
 import { taskTags } from './play-tags.ts';
 import { count, emptyStats, type HostStats } from './recap.ts';
-import { CommandTimedOut, ConnectionLost, HostUnreachable } from './remote.ts';
+import { CommandTimedOut, ConnectionLost, HostUnreachable, type HostConnection } from './remote.ts';
 import { rolesFor, type Play, type Role } from './role.ts';
 import type { KnownHosts } from './ssh/known-hosts.ts';
 import { SshConnection } from './ssh/ssh-connection.ts';
 import type { SshTarget } from './ssh/ssh-target.ts';
-import type { HostRunState, Task, TaskContext, TaskResult } from './task.ts';
+import { newHostRunState, type HostRunState, type Task, type TaskContext, type TaskResult } from './task.ts';
 
 export interface PlayOptions {
   check: boolean;
@@ -23,6 +23,8 @@ export interface PlayOptions {
   knownHosts: KnownHosts;
   commandTimeoutMs?: number;
   connectTimeoutMs?: number;
+  /** how a host is reached: a connection of the run's own unless given (the connection holder's) */
+  connectionFor?: (target: SshTarget) => HostConnection;
 }
 
 export type PlayEvent =
@@ -47,8 +49,8 @@ function selected<C>(task: Task, role: Role<C>, tags: string[]): boolean {
 
 class HostRun<C> {
   readonly stats = emptyStats();
-  private readonly connection: SshConnection;
-  private readonly runState: HostRunState = { aptUpdated: false, startedServices: new Set() };
+  private readonly connection: HostConnection;
+  private readonly runState: HostRunState = newHostRunState();
 
   constructor(
     private readonly host: InventoryHost,
@@ -58,11 +60,13 @@ class HostRun<C> {
     private readonly options: PlayOptions,
     private readonly emit: (event: PlayEvent) => void,
   ) {
-    this.connection = new SshConnection(target, {
-      knownHosts: options.knownHosts,
-      ...(options.commandTimeoutMs ? { commandTimeoutMs: options.commandTimeoutMs } : {}),
-      ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
-    });
+    this.connection =
+      options.connectionFor?.(target) ??
+      new SshConnection(target, {
+        knownHosts: options.knownHosts,
+        ...(options.commandTimeoutMs ? { commandTimeoutMs: options.commandTimeoutMs } : {}),
+        ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
+      });
   }
 
   get connections(): number {
@@ -110,10 +114,9 @@ class HostRun<C> {
   }
 
   /** Runs the role's tasks, then the handlers notified so far, even when a task failed. */
-  private async runRole(role: Role<C>, roleCtx: C, ctx: TaskContext): Promise<boolean> {
+  private async runRole(role: Role<C>, tasks: Task[], roleCtx: C, ctx: TaskContext): Promise<boolean> {
     const notified = new Set<string>();
     let healthy = true;
-    const tasks = role.tasks(roleCtx).filter((task) => selected(task, role, this.options.tags));
     await this.prefetch(ctx, tasks);
     for (const [index, task] of tasks.entries()) {
       const result = await this.runTask(role, task, ctx, false);
@@ -158,8 +161,14 @@ class HostRun<C> {
       }
       const roleCtx = this.contextOf(this.host, facts);
       const ctx: TaskContext = { remote: this.connection, facts, check: this.options.check, diff: this.options.diff, run: this.runState, files: new FileStates(this.connection) };
-      for (const role of rolesFor(this.playbook, this.host)) {
-        if (!(await this.runRole(role, roleCtx, ctx))) break;
+      const plan = rolesFor(this.playbook, this.host).map((role) => ({ role, tasks: role.tasks(roleCtx).filter((task) => selected(task, role, this.options.tags)) }));
+      const tasks = plan.flatMap((step) => step.tasks);
+      const removed = new Set(tasks.flatMap((task) => task.removes ?? []));
+      for (const name of tasks.flatMap((task) => task.installs ?? [])) if (!removed.has(name)) this.runState.packagesToInstall.add(name);
+      // every path the host's tasks read, in one command: a run that changes nothing reads no more
+      await this.prefetch(ctx, tasks);
+      for (const step of plan) {
+        if (!(await this.runRole(step.role, step.tasks, roleCtx, ctx))) break;
       }
     } finally {
       this.connection.close();

@@ -19,6 +19,17 @@ export interface HostRunState {
   aptUpdated: boolean;
   /** services this run started: a restart handler for them has nothing left to do */
   startedServices: Set<string>;
+  /**
+   * What the host's selected tasks install (Task.installs), less anything one of them removes:
+   * the first install takes all that is missing in one package transaction.
+   */
+  packagesToInstall: Set<string>;
+  /** package → the task whose transaction installed it in this run */
+  installedBy: Map<string, string>;
+}
+
+export function newHostRunState(): HostRunState {
+  return { aptUpdated: false, startedServices: new Set(), packagesToInstall: new Set(), installedBy: new Map() };
 }
 
 export interface TaskContext {
@@ -52,6 +63,10 @@ export interface Task {
   notify?: string[];
   /** paths it will read, known before it runs: the runner reads them all in one command */
   paths?: string[];
+  /** packages it installs, known before it runs: a host's first install installs all of them (HostRunState) */
+  installs?: string[];
+  /** packages it removes: never installed ahead of their own step */
+  removes?: string[];
   run(ctx: TaskContext): Promise<TaskResult>;
   /** the files (or parts) it manages, computed from the context alone */
   render?(ctx: TaskContext): ManagedFile[];

@@ -7,7 +7,7 @@ import type { Facts } from '../engine/facts.ts';
 import { FileStates } from '../engine/modules/remote-file.ts';
 import type { Remote } from '../engine/remote.ts';
 import { rolesFor } from '../engine/role.ts';
-import type { ManagedFile, TaskContext } from '../engine/task.ts';
+import { newHostRunState, type ManagedFile, type TaskContext } from '../engine/task.ts';
 import type { LabSecrets } from '../state/lab-secrets.ts';
 import { inventoryHost } from '../../roles/lab-inventory.ts';
 import { roleContexts, type Play } from '../../roles/role-context.ts';
@@ -36,7 +36,7 @@ export function renderHost(lab: Lab, host: Host, playbook: readonly Play[], secr
   const facts = definitionFacts(lab, host);
   const inventory = inventoryHost(host);
   const roleCtx = roleContexts(lab, secrets)(inventory, facts);
-  const taskCtx: TaskContext = { remote: { ...NO_MACHINE, host: host.name }, facts, check: true, diff: false, run: { aptUpdated: false, startedServices: new Set() }, files: new FileStates(NO_MACHINE) };
+  const taskCtx: TaskContext = { remote: { ...NO_MACHINE, host: host.name }, facts, check: true, diff: false, run: newHostRunState(), files: new FileStates(NO_MACHINE) };
   return rolesFor(playbook, inventory).flatMap((role) =>
     role.tasks(roleCtx).flatMap((task) =>
       (task.render?.(taskCtx) ?? []).map((file) => ({ ...file, step: task.tags?.find((tag) => /^T\d+$/.test(tag)) ?? '', role: role.name })),

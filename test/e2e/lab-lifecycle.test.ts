@@ -31,9 +31,11 @@ describe('a lab on Linux namespaces, from up to destroy', () => {
     expect(await whoAnswers(A)).toMatch(/^web[123]$/);
     expect(provisioned.stderr).toMatch(/^the farm serves: http:\/\/trabajoswap\.com\/ answers through haproxy1 \(\d+\.\d s\)$/m);
     const first = recapOf(provisioned.stdout);
-    for (const [host, stats] of Object.entries(first)) expect(stats, host).toMatchObject({ failed: 0, unreachable: 0 });
+    for (const [host, stats] of Object.entries(first)) expect(stats, host).toMatchObject({ failed: 0, unreachable: 0, connections: 1 });
+    // one connection per host for both runs: the lab's connection holder kept the first run's
     const second = recapOf((await mustSucceed(A, 'provision', '--json')).stdout);
-    for (const [host, stats] of Object.entries(second)) expect(stats, host).toMatchObject({ changed: 0, failed: 0, unreachable: 0, connections: 1 });
+    for (const [host, stats] of Object.entries(second)) expect(stats, host).toMatchObject({ changed: 0, failed: 0, unreachable: 0, connections: 0 });
+    expect(execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })).toContain(`hold-connections --socket ${join(A.state, 'ssh', 'connections.sock')}`);
   }, 900_000);
 
   it('--profile: every task of every host timed, slowest first, after the recap; in JSON before it', async () => {

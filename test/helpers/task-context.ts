@@ -4,7 +4,7 @@ import { gatherFacts } from '../../lib/engine/facts.ts';
 import { FileStates } from '../../lib/engine/modules/remote-file.ts';
 import { KnownHosts } from '../../lib/engine/ssh/known-hosts.ts';
 import { SshConnection } from '../../lib/engine/ssh/ssh-connection.ts';
-import type { Task, TaskContext, TaskResult } from '../../lib/engine/task.ts';
+import { newHostRunState, type Task, type TaskContext, type TaskResult } from '../../lib/engine/task.ts';
 import type { SshEndpoint } from '../../lib/providers/provider.ts';
 
 export interface Connected {
@@ -19,7 +19,7 @@ export async function connectTo(endpoint: SshEndpoint, stateDir: string): Promis
   const connection = new SshConnection(endpoint, { knownHosts: new KnownHosts(join(stateDir, `known_hosts-${endpoint.user}`)), commandTimeoutMs: 120_000 });
   await connection.connect();
   const facts = await gatherFacts(connection);
-  const context = (mode: { check?: boolean; diff?: boolean } = {}): TaskContext => ({ remote: connection, facts, check: mode.check ?? false, diff: mode.diff ?? false, run: { aptUpdated: false, startedServices: new Set<string>() }, files: new FileStates(connection) });
+  const context = (mode: { check?: boolean; diff?: boolean } = {}): TaskContext => ({ remote: connection, facts, check: mode.check ?? false, diff: mode.diff ?? false, run: newHostRunState(), files: new FileStates(connection) });
   return {
     connection,
     context,

@@ -117,6 +117,19 @@ describe('converging', () => {
     expect(names.sort()).toEqual(['haproxy2:T0 workdir', 'haproxy2:T10 page', 'web3:T0 workdir', 'web3:T10 page']);
   });
 
+  it("gives a host's tasks what its selected tasks install, less what any of them removes, before the first runs", async () => {
+    const seen = new Map<string, string[]>();
+    const declares = (name: string, decl: Pick<Task, 'installs' | 'removes' | 'tags'>): Task => ({ name, ...decl, run: async (ctx) => (seen.set(`${ctx.remote.host}:${name}`, [...ctx.run.packagesToInstall].sort()), { status: 'ok' }) });
+    const playbook: Play[] = [
+      { hosts: 'all', roles: [{ name: 'first', tasks: () => [declares('probe', { tags: ['probe'] }), declares('removes b', { removes: ['b'], tags: ['probe'] })] }] },
+      { hosts: 'balancers', roles: [{ name: 'stack', tasks: () => [declares('installs a, b', { installs: ['a', 'b'], tags: ['probe'] }), declares('untagged c', { installs: ['c'] })] }] },
+      { hosts: 'web', roles: [{ name: 'web', tasks: () => [declares('installs d', { installs: ['d'], tags: ['probe'] })] }] },
+    ];
+    await play(playbook, options({ tags: ['probe'], limit: ['haproxy1', 'web1'] }));
+    expect(seen.get('haproxy1:probe')).toEqual(['a']);
+    expect(seen.get('web1:probe')).toEqual(['d']);
+  });
+
   it('maps host groups to roles in order', async () => {
     const seen: string[] = [];
     const marker = (name: string): Role => ({ name, tasks: ({ host }) => [{ name: `${name} on ${host.name}`, run: async () => (seen.push(`${host.name}:${name}`), { status: 'ok' }) }] });

@@ -84,6 +84,43 @@ describe('packages (apt)', () => {
     expect(result.status).toBe('failed');
     expect(result.message).toContain('Unable to locate package hafarm-no-such-package');
   }, 600_000);
+
+  it("installs the host's later steps' packages in the first step's transaction; each step still says what it installed", async () => {
+    const status = (p: string) => remote.sh(`dpkg-query -W -f='\${db:Status-Abbrev}' ${p} 2>/dev/null || echo unknown`);
+    try {
+      const ctx = remote.context();
+      // what the runner puts there from the host's selected tasks (Task.installs)
+      for (const name of [pkg, 'figlet']) ctx.run.packagesToInstall.add(name);
+      const first = packages({ name: 'first step', packages: [pkg] });
+      const later = packages({ name: 'later step', packages: ['figlet'] });
+      expect(first.installs).toEqual([pkg]);
+      expect(await first.run(ctx)).toMatchObject({ status: 'changed', message: `installed ${pkg} (one package transaction with figlet, for the steps after it)` });
+      expect(await status('figlet')).toMatch(/^ii/);
+      // the later step changed nothing itself, and says whose transaction installed its package
+      const second = await later.run({ ...ctx, diff: true });
+      expect(second).toMatchObject({ status: 'changed', message: 'installed figlet (in the package transaction of "first step")', diff: '+ package figlet' });
+      // a run of its own after that: nothing to do
+      expect((await remote.run(later)).status).toBe('ok');
+    } finally {
+      await remote.sh(`apt-get purge -y -q ${pkg} figlet >/dev/null 2>&1; true`);
+      await remote.run(packages({ name: 'refresh', packages: [pkg, 'figlet'], state: 'absent' }));
+    }
+  }, 600_000);
+
+  it("a later step's package that apt cannot install fails that step, not the one that tried it ahead", async () => {
+    try {
+      const ctx = remote.context();
+      for (const name of [pkg, 'hafarm-no-such-package']) ctx.run.packagesToInstall.add(name);
+      expect(await packages({ name: 'first step', packages: [pkg] }).run(ctx)).toMatchObject({ status: 'changed', message: `installed ${pkg}` });
+      const later = await packages({ name: 'later step', packages: ['hafarm-no-such-package'] }).run(ctx);
+      expect(later.status).toBe('failed');
+      expect(later.message).toContain('Unable to locate package hafarm-no-such-package');
+    } finally {
+      await remote.sh(`apt-get purge -y -q ${pkg} >/dev/null 2>&1; true`);
+      await remote.run(packages({ name: 'refresh', packages: [pkg], state: 'absent' }));
+    }
+  }, 600_000);
+
 });
 
 describe('sysctl (T8 net.ipv4.ip_nonlocal_bind), in a network namespace', () => {

@@ -4,6 +4,7 @@ import type { LabStateDir, LabStateRecord } from '../../state/lab-state.ts';
 import { MACHINE_TRACES } from '../../state/state-entries.ts';
 import { listNames, NotAStateFolder, StateDamaged } from '../../state/state-problems.ts';
 import { stringOption, UsageError, type Command, type ParsedCommandLine } from '../command.ts';
+import { releaseHeldConnections } from '../held-connections.ts';
 import { LAB_OPTION_HELP, LAB_OPTIONS, labContext } from '../lab-options.ts';
 
 /** --provider: only for a folder whose record is lost or damaged, where nothing else says which provider made the machines. */
@@ -55,6 +56,8 @@ export const destroyCommand: Command = {
     const { lab, state } = labContext(args);
     const name = destroyingProvider(state, lab, givenProvider(args));
     const provider = name && createProvider(name, lab, state);
+    // the held connections go first: nothing of the lab may stay running once it is destroyed
+    await releaseHeldConnections(state);
     await provider?.destroy();
     const removal = state.removeOwnEntries();
     const what = provider ? `destroyed (${provider.name})` : 'nothing to destroy';

@@ -16,6 +16,7 @@ import { definitionFacts } from '../../render/render-lab.ts';
 import { LAB_SECRETS, loadSecrets, type LabSecrets } from '../../state/lab-secrets.ts';
 import { awaitFarm, servingBoundMs } from '../../verify/farm-serves.ts';
 import { listOption, numberOption, UsageError, type Command, type ParsedCommandLine } from '../command.ts';
+import { connectionsFor } from '../held-connections.ts';
 import { LAB_OPTION_HELP, LAB_OPTIONS, labContext, upLab } from '../lab-options.ts';
 
 export const KNOWN_HOSTS_FILE = 'known_hosts';
@@ -35,7 +36,8 @@ export function provisionSettings(args: ParsedCommandLine, lab: Lab) {
   const limit = listOption(args, 'limit', `host names of the lab: ${hostNames.join(', ')}`) ?? [];
   const unknown = limit.filter((name) => !hostNames.includes(name));
   if (unknown.length > 0) throw new UsageError(`--limit: no host named ${unknown.join(', ')} in ${lab.file} (hosts: ${hostNames.join(', ')})`);
-  const known = existingTags(lab);
+  // every role's tasks built for every host: only when there are tags to check
+  const known = args.values.tags === undefined ? [] : existingTags(lab);
   const tags = listOption(args, 'tags', `tags of the lab's tasks: ${known.join(', ')}`) ?? [];
   const unknownTags = tags.filter((tag) => !known.includes(tag));
   if (unknownTags.length > 0) throw new UsageError(`--tags: no task has the tag ${unknownTags.join(', ')} (tags: ${known.join(', ')})`);
@@ -87,6 +89,7 @@ export const provisionCommand: Command = {
     const { lab, state, provider } = upLab(context);
     const endpoints = await provider.sshEndpoints();
     const knownHosts = new KnownHosts(state.path(KNOWN_HOSTS_FILE));
+    const connectionFor = await connectionsFor(state, { knownHosts, knownHostsFile: state.path(KNOWN_HOSTS_FILE) });
     const hosts = lab.hosts.map((h) => h.name).filter((h) => settings.limit.length === 0 || settings.limit.includes(h));
     const reportOptions = { verbose: settings.verbose, diff: settings.diff, check: settings.check };
     const shown: PlayReporter = settings.json
@@ -99,7 +102,7 @@ export const provisionCommand: Command = {
       lab,
       farmPlaybook(lab),
       endpoints,
-      { ...settings, knownHosts, secrets: loadSecrets(state) },
+      { ...settings, knownHosts, connectionFor, secrets: loadSecrets(state) },
       (event) => reporter.onEvent(event),
     );
     await reporter.finish(outcome);

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { KnownHosts } from '../../engine/ssh/known-hosts.ts';
 import { command } from '../../engine/ssh/shell-quote.ts';
-import { SshConnection } from '../../engine/ssh/ssh-connection.ts';
 import { sshPathValue } from '../../outside/openssh-value.ts';
 import type { SshEndpoint } from '../../providers/provider.ts';
 import { UsageError, type Command } from '../command.ts';
+import { connectionsFor } from '../held-connections.ts';
 import { hostArgument, LAB_OPTION_HELP, LAB_OPTIONS, labContext, upLab } from '../lab-options.ts';
 import { KNOWN_HOSTS_FILE } from './provision.ts';
 
@@ -77,7 +77,7 @@ export const execCommand: Command = {
     const commandLine = remoteCommandLine(args.positionals.slice(1));
     if (args.positionals[0] !== undefined && !commandLine) throw new UsageError('name a command: npm run lab:exec -- HOST COMMAND...');
     const { state, endpoint } = await endpointOf(args, 'npm run lab:exec -- HOST COMMAND...');
-    const connection = new SshConnection(endpoint, { knownHosts: new KnownHosts(state.path(KNOWN_HOSTS_FILE)) });
+    const connection = (await connectionsFor(state, { knownHosts: new KnownHosts(state.path(KNOWN_HOSTS_FILE)), knownHostsFile: state.path(KNOWN_HOSTS_FILE) }))(endpoint);
     await connection.connect();
     try {
       const result = await connection.exec(commandLine);
