@@ -1,5 +1,6 @@
 // What task modules see of a machine: run a command, stage a file. Everything else (SSH, sudo,
 // timeouts, reconnects) stays behind this interface.
+import { UserFacingError } from '../user-facing-error.ts';
 
 export interface ExecResult {
   code: number;
@@ -41,6 +42,7 @@ export class CommandTimedOut extends Error {
   override name = 'CommandTimedOut';
 }
 
-export class HostUnreachable extends Error {
+/** A machine that cannot be logged in to, said as the SSH connection said it: the user can act on it. */
+export class HostUnreachable extends UserFacingError {
   override name = 'HostUnreachable';
 }

@@ -2,7 +2,7 @@
 // each command as typed in the project's folder (`npm run -s lab:…`, npm included), min / median
 // / max over several runs, beside the anchors of the same run: Node doing nothing, npm running a
 // script that does nothing, OpenSSH making one connection to the same machine.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +26,27 @@ function wallSeconds(argv: string[], env: Record<string, string> = {}): { second
   return { seconds, stdout: result.stdout };
 }
 
+/** Seconds from the spawn to the first line the command prints on stdout (what a user sees first). */
+function firstLineSeconds(argv: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const child = spawn(argv[0]!, argv.slice(1), { cwd: PROJECT, stdio: ['ignore', 'pipe', 'ignore'] });
+    let seen: number | undefined;
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (seen === undefined && chunk.includes(10)) seen = (performance.now() - start) / 1000;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 && seen !== undefined ? resolve(seen) : reject(new Error(`${argv.join(' ')}: exit ${code}, ${seen === undefined ? 'no line' : 'a line'}`))));
+  });
+}
+
+async function firstLines(times: number, argv: string[]): Promise<number[]> {
+  await firstLineSeconds(argv);
+  const seconds: number[] = [];
+  for (let i = 0; i < times; i++) seconds.push(await firstLineSeconds(argv));
+  return seconds;
+}
+
 function runs(times: number, argv: string[], env?: Record<string, string>): number[] {
   wallSeconds(argv, env); // once first, as a user's second command is: caches warm
   return Array.from({ length: times }, () => wallSeconds(argv, env).seconds);
@@ -43,29 +64,33 @@ function cpuSecondsDuring<T>(work: () => T): [number, T] {
   return [busy() - before, result];
 }
 
-export interface TypedReport {
-  row(what: string, value: string, note?: string): void;
+/** A row of the section: the columns are wider than the bench's first rows, for three figures. */
+function row(what: string, value: string, note = ''): void {
+  console.log(`${what.padEnd(40)} ${value.padEnd(22)} ${note}`.trimEnd());
 }
 
 const npmRun = (script: string, ...args: string[]) => ['npm', 'run', '-s', script, '--', ...args];
 
 /** Start-up and the commands that act on a running, provisioned lab; changes nothing on it. */
-export function measureTypedCommands(lab: TypedLab, times: number, report: TypedReport): void {
+export async function measureTypedCommands(lab: TypedLab, times: number): Promise<void> {
   const L = ['--lab', lab.labFile, '--state', lab.stateDir];
-  const row = (what: string, values: number[], note = '') => report.row(what, `${spread(values)} s`, note);
-  console.log(`\ncommands as typed in the project's folder, wall clock, min / median / max of ${times} runs:`);
-  row('anchor: node -e 0', runs(times, ['node', '-e', '0']), "Node's own start");
-  row('anchor: npm run -s (a no-op script)', runs(times, ['npm', 'run', '-s', 'env']), "npm's own start, then Node's");
-  row('node bin/hafarm.js --help', runs(times, ['node', 'bin/hafarm.js', '--help']), 'start-up; target ≤ 0.15 s');
-  row('node bin/hafarm.js validate', runs(times, ['node', 'bin/hafarm.js', 'validate', '--lab', lab.labFile]), "with this host's haproxy -c where installed");
-  row('npm run -s lab:validate', runs(times, npmRun('lab:validate', '--lab', lab.labFile)));
-  row('npm run -s lab:status', runs(times, npmRun('lab:status', ...L)), 'reads every link too');
+  const timed = (what: string, values: number[], note = '') => row(what, `${spread(values)} s`, note);
+  console.log(`\ncommands as typed in the project's folder, wall clock, min / median / max of ${times} runs (hafarm = node bin/hafarm.js):`);
+  timed('anchor: node -e 0', runs(times, ['node', '-e', '0']), "Node's own start");
+  timed('anchor: npm run -s (a no-op script)', runs(times, ['npm', 'run', '-s', 'env']), "npm's own start, then Node's");
+  const hafarm = (...args: string[]) => ['node', 'bin/hafarm.js', ...args];
+  timed('hafarm --help, first line', await firstLines(times, hafarm('--help')), 'start-up; target ≤ 0.15 s');
+  timed('hafarm validate, first line', await firstLines(times, hafarm('validate', '--lab', lab.labFile)), "after the host's haproxy -c, where installed");
+  timed('hafarm status, first line', await firstLines(times, hafarm('status', ...L)));
+  timed(`hafarm exec ${lab.web} echo, first line`, await firstLines(times, hafarm('exec', ...L, lab.web, 'echo', 'ok')), 'the connection held');
+  timed('npm run -s lab:validate', runs(times, npmRun('lab:validate', '--lab', lab.labFile)), 'the whole command, npm included');
+  timed('npm run -s lab:status', runs(times, npmRun('lab:status', ...L)), 'reads every link too');
   const sshConfig = join(lab.stateDir, 'bench-ssh-config');
   spawnSync('sh', ['-c', `node bin/hafarm.js ssh-config ${L.map((a) => `'${a}'`).join(' ')} > '${sshConfig}'`], { cwd: PROJECT });
-  row(`anchor: ssh -F … ${lab.web} true`, runs(times, ['ssh', '-F', sshConfig, lab.web, 'true']), 'OpenSSH, a new connection');
-  row(`npm run -s lab:exec ${lab.web} true`, runs(times, npmRun('lab:exec', ...L, lab.web, 'true')), 'the connection held');
-  row('npm run -s lab:provision, no-op', runs(times, npmRun('lab:provision', ...L, '--no-wait')), 'target ≤ 0.5 s; changed=0, the connections held');
-  row('the same, HAFARM_HOLD_CONNECTIONS=no', runs(times, npmRun('lab:provision', ...L, '--no-wait'), { HAFARM_HOLD_CONNECTIONS: 'no' }), 'five new connections');
+  timed(`anchor: ssh -F … ${lab.web} true`, runs(times, ['ssh', '-F', sshConfig, lab.web, 'true']), 'OpenSSH, a new connection');
+  timed(`npm run -s lab:exec ${lab.web} true`, runs(times, npmRun('lab:exec', ...L, lab.web, 'true')), 'the connection held');
+  timed('npm run -s lab:provision, no-op', runs(times, npmRun('lab:provision', ...L, '--no-wait')), 'target ≤ 0.5 s; changed=0, the connections held');
+  timed('the same, HAFARM_HOLD_CONNECTIONS=no', runs(times, npmRun('lab:provision', ...L, '--no-wait'), { HAFARM_HOLD_CONNECTIONS: 'no' }), 'five new connections');
 }
 
 interface ProfileEvent {
@@ -78,7 +103,7 @@ interface ProfileEvent {
  * machines made afresh before each run (`fresh`): the command, the slowest host's tasks, and the
  * CPU the host spent on it, which on this machine's cores is a floor no scheduling goes under.
  */
-export async function measureFirstProvision(lab: TypedLab, times: number, fresh: () => Promise<void>, report: TypedReport): Promise<void> {
+export async function measureFirstProvision(lab: TypedLab, times: number, fresh: () => Promise<void>): Promise<void> {
   const walls: number[] = [];
   const tasks: number[] = [];
   const floors: number[] = [];
@@ -96,7 +121,7 @@ export async function measureFirstProvision(lab: TypedLab, times: number, fresh:
     floors.push(cpu / availableParallelism());
   }
   console.log(`\nfirst provision as typed, machines made afresh before each of ${times} runs, min / median / max:`);
-  report.row('npm run -s lab:provision --no-wait', `${spread(walls, 1)} s`, 'target ≤ 8 s');
-  report.row('  the slowest host\'s tasks', `${spread(tasks, 1)} s`, '--profile\'s figure');
-  report.row(`  CPU it used ÷ ${availableParallelism()} cores`, `${spread(floors, 1)} s`, 'the floor on this machine: installing the packages is CPU-bound');
+  row('npm run -s lab:provision --no-wait', `${spread(walls, 1)} s`, 'target ≤ 8 s');
+  row('  the slowest host\'s tasks', `${spread(tasks, 1)} s`, '--profile\'s figure');
+  row(`  CPU it used ÷ ${availableParallelism()} cores`, `${spread(floors, 1)} s`, 'the floor on this machine: installing the packages is CPU-bound');
 }

@@ -4,8 +4,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { UserFacingError } from '../../user-facing-error.ts';
 
-export class HostKeyChanged extends Error {
+/** Said to the user as it is: they recreated the machine, or someone is in the middle. */
+export class HostKeyChanged extends UserFacingError {
   override name = 'HostKeyChanged';
 }
 

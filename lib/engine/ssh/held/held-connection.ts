@@ -138,10 +138,16 @@ export class HeldConnection implements HostConnection {
     return this.link;
   }
 
+  /** Connected, or nothing left open: a failed connect lets go of the holder, as SshConnection closes. */
   async connect(): Promise<void> {
-    if (!this.link || this.link.closed) this.link = await linkToHolder(this.options, this.host);
-    const reply = await this.link.request({ op: 'connect', target: this.held() }, (this.options.connectTimeoutMs ?? 20_000) + 20_000 + GRACE_MS);
-    if (reply.opened) this.opened += 1;
+    try {
+      if (!this.link || this.link.closed) this.link = await linkToHolder(this.options, this.host);
+      const reply = await this.link.request({ op: 'connect', target: this.held() }, (this.options.connectTimeoutMs ?? 20_000) + 20_000 + GRACE_MS);
+      if (reply.opened) this.opened += 1;
+    } catch (error) {
+      this.close();
+      throw error;
+    }
   }
 
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
