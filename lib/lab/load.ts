@@ -1,7 +1,7 @@
 // Loads a lab definition file into the typed model, or throws LabDefinitionError listing every
 // problem with its position. Reading a definition never creates anything.
+import { LineCounter, parseDocument } from 'yaml';
 import { resolve, relative } from 'node:path';
-import { requireOnFirstUse } from '../load-on-first-use.ts';
 import { LabDefinitionError } from './definition-error.ts';
 import { readDefinitionFile } from './definition-file.ts';
 import { textBoundProblem } from './text-bounds.ts';
@@ -11,8 +11,6 @@ import { yamlShapeProblems } from './yaml-shape.ts';
 import { readDefinition } from './read-definition.ts';
 import { checkDefinition } from './check-definition.ts';
 import type { Lab } from './model.ts';
-
-const yaml = requireOnFirstUse<typeof import('yaml')>('yaml');
 
 export const DEFAULT_LAB_FILE = 'lab.yaml';
 
@@ -32,14 +30,14 @@ function displayName(file: string): string {
 
 export function parseLab(text: string, file: string, rules: readonly LabRule[] = []): Lab {
   const shown = displayName(file);
-  const lines = new (yaml().LineCounter)();
+  const lines = new LineCounter();
   const bound = textBoundProblem(text);
   if (bound) {
     throw new LabDefinitionError([{ file: shown, line: bound.line, column: bound.column, field: '(file)', problem: bound.problem, allowed: bound.allowed }]);
   }
   // uniqueKeys off: the yaml library's duplicate-key check is quadratic (40,000 keys took 20 s);
   // FieldReader.map finds duplicate keys in one pass instead.
-  const doc = yaml().parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
   if (doc.errors.length > 0) {
     throw new LabDefinitionError(
       doc.errors.map((e) => {

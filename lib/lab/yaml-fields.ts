@@ -1,11 +1,8 @@
 // Typed reads of YAML nodes that remember where each value came from, so that every refusal
 // names file, line, column and field. Readers return undefined after recording an issue.
-import type { LineCounter, Node, YAMLMap, Pair } from 'yaml';
-import { requireOnFirstUse } from '../load-on-first-use.ts';
+import { isMap, isScalar, isSeq, type LineCounter, type Node, type YAMLMap, type Pair } from 'yaml';
 import type { DefinitionIssue } from './definition-error.ts';
 import { quoted } from './printable.ts';
-
-const yaml = requireOnFirstUse<typeof import('yaml')>('yaml');
 
 export type FieldPath = ReadonlyArray<string | number>;
 
@@ -35,7 +32,7 @@ export class FieldReader {
   /** Reports an issue on a field that was read earlier, at that field's position. */
   reportField(path: FieldPath, problem: string, allowed?: string): undefined {
     const value = this.located.get(formatPath(path));
-    const at = value && yaml().isScalar(value) ? value : (this.keys.get(formatPath(path)) ?? value);
+    const at = value && isScalar(value) ? value : (this.keys.get(formatPath(path)) ?? value);
     return this.report(path, at, problem, allowed);
   }
 
@@ -46,12 +43,12 @@ export class FieldReader {
 
   /** A mapping with exactly the known keys: unknown keys and missing required keys are issues. */
   map(path: FieldPath, node: unknown, required: readonly string[], optional: readonly string[] = []): YAMLMap | undefined {
-    if (!yaml().isMap(node)) return this.report(path, node as Node, 'must be a mapping of fields', [...required, ...optional].join(', '));
+    if (!isMap(node)) return this.report(path, node as Node, 'must be a mapping of fields', [...required, ...optional].join(', '));
     const known = new Set([...required, ...optional]);
     const seen = new Set<string>();
     for (const pair of node.items) {
       // A key that is itself a mapping or list is never a field (and stringifying it could be huge).
-      if (!yaml().isScalar(pair.key)) {
+      if (!isScalar(pair.key)) {
         this.report([...path, '(key)'], pair.key as Node, 'a key must be a plain word', [...known].join(', '));
         continue;
       }
@@ -72,7 +69,7 @@ export class FieldReader {
   }
 
   string(path: FieldPath, node: unknown, pattern?: RegExp, allowed?: string): string | undefined {
-    if (!yaml().isScalar(node) || typeof node.value !== 'string' || node.value === '') {
+    if (!isScalar(node) || typeof node.value !== 'string' || node.value === '') {
       return this.report(path, node as Node, 'must be a non-empty string', allowed);
     }
     if (pattern && !pattern.test(node.value)) return this.report(path, node, `${quoted(node.value)} is not valid`, allowed);
@@ -80,7 +77,7 @@ export class FieldReader {
   }
 
   int(path: FieldPath, node: unknown, min: number, max: number): number | undefined {
-    if (!yaml().isScalar(node) || typeof node.value !== 'number' || !Number.isInteger(node.value)) {
+    if (!isScalar(node) || typeof node.value !== 'number' || !Number.isInteger(node.value)) {
       return this.report(path, node as Node, 'must be a whole number', `${min} to ${max}`);
     }
     if (node.value < min || node.value > max) return this.report(path, node, `${node.value} is out of range`, `${min} to ${max}`);
@@ -89,7 +86,7 @@ export class FieldReader {
 
   /** Any number, fractions included, within bounds. */
   number(path: FieldPath, node: unknown, min: number, max: number): number | undefined {
-    if (!yaml().isScalar(node) || typeof node.value !== 'number' || !Number.isFinite(node.value)) {
+    if (!isScalar(node) || typeof node.value !== 'number' || !Number.isFinite(node.value)) {
       return this.report(path, node as Node, 'must be a number', `${min} to ${max}`);
     }
     if (node.value < min || node.value > max) return this.report(path, node, `${node.value} is out of range`, `${min} to ${max}`);
@@ -97,24 +94,24 @@ export class FieldReader {
   }
 
   bool(path: FieldPath, node: unknown): boolean | undefined {
-    if (!yaml().isScalar(node) || typeof node.value !== 'boolean') return this.report(path, node as Node, 'must be true or false', 'true, false');
+    if (!isScalar(node) || typeof node.value !== 'boolean') return this.report(path, node as Node, 'must be true or false', 'true, false');
     return this.ok(path, node, node.value);
   }
 
   oneOf<T extends string>(path: FieldPath, node: unknown, choices: readonly T[]): T | undefined {
     const allowed = choices.join(', ');
-    if (!yaml().isScalar(node) || typeof node.value !== 'string') return this.report(path, node as Node, 'must be one of the listed words', allowed);
+    if (!isScalar(node) || typeof node.value !== 'string') return this.report(path, node as Node, 'must be one of the listed words', allowed);
     if (!(choices as readonly string[]).includes(node.value)) return this.report(path, node, `${quoted(node.value)} is not known`, allowed);
     return this.ok(path, node, node.value as T);
   }
 
   list(path: FieldPath, node: unknown, what: string): Node[] | undefined {
-    if (!yaml().isSeq(node) || node.items.length === 0) return this.report(path, node as Node, `must be a non-empty list of ${what}`);
+    if (!isSeq(node) || node.items.length === 0) return this.report(path, node as Node, `must be a non-empty list of ${what}`);
     return node.items as Node[];
   }
 
   oneOfList<T extends string>(path: FieldPath, node: unknown, choices: readonly T[]): T[] | undefined {
-    if (!yaml().isSeq(node)) return this.report(path, node as Node, 'must be a list', choices.join(', '));
+    if (!isSeq(node)) return this.report(path, node as Node, 'must be a list', choices.join(', '));
     const values = node.items.map((item, i) => this.oneOf([...path, i], item, choices));
     return values.every((v) => v !== undefined) ? (values as T[]) : undefined;
   }

@@ -2,11 +2,8 @@
 // read: a bounded number of nodes and nesting (so that the readers after stay fast), no aliases
 // or anchors (a field reader would see the alias, not its value, and call its type wrong) and no
 // tags (values are read as written).
-import type { Document, Node } from 'yaml';
-import { requireOnFirstUse } from '../load-on-first-use.ts';
+import { isAlias, isCollection, isNode, isPair, isScalar, isSeq, visit, type Document, type Node } from 'yaml';
 import type { FieldPath } from './yaml-fields.ts';
-
-const yaml = requireOnFirstUse<typeof import('yaml')>('yaml');
 
 /** The largest lab allowed has about 3,000 nodes, nested 3 deep. */
 export const MAX_DEFINITION_NODES = 10_000;
@@ -24,8 +21,8 @@ function fieldPath(ancestors: readonly unknown[], node: unknown): FieldPath {
   const chain = [...ancestors, node];
   return chain.flatMap<string | number>((item, i) => {
     const child = chain[i + 1];
-    if (yaml().isPair(item) && child !== undefined && child === item.value) return [yaml().isScalar(item.key) ? String(item.key.value) : '(key)'];
-    if (yaml().isSeq(item) && child !== undefined) return [item.items.indexOf(child as never)];
+    if (isPair(item) && child !== undefined && child === item.value) return [isScalar(item.key) ? String(item.key.value) : '(key)'];
+    if (isSeq(item) && child !== undefined) return [item.items.indexOf(child as never)];
     return [];
   });
 }
@@ -39,8 +36,8 @@ interface Refusal {
 
 function refusal(node: Node, ancestors: readonly unknown[], nodes: number): Refusal | undefined {
   if (nodes > MAX_DEFINITION_NODES) return { problem: `the definition holds more than ${MAX_DEFINITION_NODES} keys and values`, allowed: `at most ${MAX_DEFINITION_NODES}`, stop: true };
-  if (ancestors.filter((a) => yaml().isCollection(a)).length > MAX_DEFINITION_DEPTH) return { problem: `nested more than ${MAX_DEFINITION_DEPTH} levels deep`, allowed: `at most ${MAX_DEFINITION_DEPTH} levels`, stop: true };
-  if (yaml().isAlias(node) || node.anchor) return { problem: 'YAML aliases/anchors are not supported', allowed: 'the value written out in full', stop: false };
+  if (ancestors.filter(isCollection).length > MAX_DEFINITION_DEPTH) return { problem: `nested more than ${MAX_DEFINITION_DEPTH} levels deep`, allowed: `at most ${MAX_DEFINITION_DEPTH} levels`, stop: true };
+  if (isAlias(node) || node.anchor) return { problem: 'YAML aliases/anchors are not supported', allowed: 'the value written out in full', stop: false };
   if (node.tag) return { problem: `YAML tags are not supported (${node.tag})`, allowed: 'a plain value without a "!" tag', stop: false };
   return undefined;
 }
@@ -48,12 +45,12 @@ function refusal(node: Node, ancestors: readonly unknown[], nodes: number): Refu
 export function yamlShapeProblems(doc: Document): YamlShapeProblem[] {
   const problems: YamlShapeProblem[] = [];
   let nodes = 0;
-  yaml().visit(doc, (_key, node, ancestors) => {
-    if (!yaml().isNode(node)) return undefined;
+  visit(doc, (_key, node, ancestors) => {
+    if (!isNode(node)) return undefined;
     const found = refusal(node, ancestors, ++nodes);
     if (!found) return undefined;
     problems.push({ path: fieldPath(ancestors, node), node, problem: found.problem, allowed: found.allowed });
-    return found.stop ? yaml().visit.BREAK : yaml().visit.SKIP;
+    return found.stop ? visit.BREAK : visit.SKIP;
   });
   return problems;
 }

@@ -2,15 +2,14 @@
 // (balancers, web), each running machine with its SSH endpoint and its addresses as host
 // variables, and the lab's VIP and HA stack as variables of all. Ansible's ssh connection checks
 // each host key against the lab's known_hosts, as ssh -F with lab:ssh-config's file does.
+import YAML from 'yaml';
 import type { Lab } from '../lab/model.ts';
 import { printable, quoted } from '../lab/printable.ts';
 import { command, quote } from '../engine/ssh/shell-quote.ts';
 import { inventoryHost, type FarmGroup } from '../../roles/lab-inventory.ts';
 import { sshPathValue } from './openssh-value.ts';
 import { checkOutsideLab, ConfigValueRefused, type OutsideLab, type OutsideMachine } from './outside-lab.ts';
-import { requireOnFirstUse } from '../load-on-first-use.ts';
 
-const yaml = requireOnFirstUse<typeof import('yaml')>('yaml');
 
 export const INVENTORY_FORMATS = ['yaml', 'ini'] as const;
 export type InventoryFormat = (typeof INVENTORY_FORMATS)[number];
@@ -98,7 +97,7 @@ function header(outside: OutsideLab): string[] {
 function renderYaml(outside: OutsideLab): string {
   const children = Object.fromEntries([...groupsOf(outside)].map(([group, hosts]) => [group, { hosts: Object.fromEntries(hosts) }]));
   // YAML 1.1, as Ansible's PyYAML reads it: "no", "on" or "1:20" are quoted to stay strings.
-  const body = yaml().stringify({ all: { vars: labVars(outside.lab), children } }, { version: '1.1', lineWidth: 0 });
+  const body = YAML.stringify({ all: { vars: labVars(outside.lab), children } }, { version: '1.1', lineWidth: 0 });
   return `${header(outside).join('\n')}\n${body}`;
 }
 
