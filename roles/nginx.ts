@@ -21,14 +21,19 @@ export function servedRoot(config: string): string | undefined {
   return byDefault ? /^\s*root\s+([^;\s]+)\s*;/m.exec(byDefault)?.[1] : undefined;
 }
 
+const NGINX_DUMP = 'nginx -T 2>/dev/null';
+
 function indexPage(role: RoleContext): Task {
   const spec = (root: string) => ({ path: `${root.replace(/\/$/, '')}/index.html`, content: pageHtml(role.lab, role.host.name), mode: '0644' });
   return {
     name: `T10 page "${pageText(role.lab, role.host.name)}" in the root nginx serves`,
     tags: ['T10'],
     render: (ctx) => [renderFile(ctx, spec(DEBIAN_NGINX_ROOT))],
+    reads: () => [NGINX_DUMP],
+    // where Debian's nginx serves from: read with the others (another root is read when found)
+    paths: [spec(DEBIAN_NGINX_ROOT).path],
     async run(ctx: TaskContext) {
-      const dump = await ctx.remote.exec('nginx -T 2>/dev/null');
+      const dump = await ctx.reads.run(NGINX_DUMP);
       if (dump.code !== 0) {
         return ctx.check ? changed('would write index.html in the root nginx serves (nginx is not installed yet)') : failed(`nginx -T failed: ${dump.stderr.trim()}`);
       }

@@ -54,14 +54,16 @@ const UNSURE_MS = 2000;
  * @param {Build} build @returns {string | undefined}
  */
 export function freshOutput(build) {
-  let record;
+  const output = join(build.outDir, build.outFile);
   try {
-    record = JSON.parse(readFileSync(recordPath(build), 'utf8'));
+    const record = JSON.parse(readFileSync(recordPath(build), 'utf8'));
+    // the output too: two compiles at once may leave one's output beside the other's record
+    if (fingerprint(build.root, output).text !== record.output) return undefined;
     for (const [file, seen] of Object.entries(record.inputs)) if (fingerprint(build.root, file).text !== seen) return undefined;
   } catch {
     return undefined; // never compiled, a source gone, a record unreadable: compile again
   }
-  return join(build.root, build.outDir, build.outFile);
+  return join(build.root, output);
 }
 
 /** Writes a file whole or not at all: a command starting meanwhile reads the old one or the new one. @param {string} file @param {Uint8Array | string} content */
@@ -106,7 +108,8 @@ export async function compile(build) {
   );
   mkdirSync(join(build.root, build.outDir), { recursive: true });
   for (const output of result.outputFiles) writeAtomically(output.path, output.contents);
-  writeAtomically(recordPath(build), `${JSON.stringify({ inputs }, null, 1)}\n`);
+  const output = fingerprint(build.root, join(build.outDir, build.outFile)).text;
+  writeAtomically(recordPath(build), `${JSON.stringify({ output, inputs }, null, 1)}\n`);
   return join(build.root, build.outDir, build.outFile);
 }
 

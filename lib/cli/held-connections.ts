@@ -5,9 +5,11 @@
 // own connections, as before.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import { dirname } from 'node:path';
 import type { HostConnection } from '../engine/remote.ts';
 import { HeldConnection, linkToHolder, type HolderAccess } from '../engine/ssh/held/held-connection.ts';
+import { encodeMessage, MessageReader } from '../engine/ssh/held/holder-wire.ts';
 import type { KnownHosts } from '../engine/ssh/known-hosts.ts';
 import { SshConnection } from '../engine/ssh/ssh-connection.ts';
 import type { SshTarget } from '../engine/ssh/ssh-target.ts';
@@ -85,10 +87,20 @@ function running(pid: number): boolean {
 export async function releaseHeldConnections(state: LabStateDir): Promise<void> {
   const socketPath = holderSocket(state);
   if (!existsSync(socketPath)) return;
-  const link = await linkToHolder({ socketPath, startHolder: () => ({ gaveUp: () => true }) }, 'the lab').catch(() => undefined);
-  if (!link) return; // a socket nothing answers on: its holder is gone already
-  const reply = await link.request({ op: 'quit' }, 5_000).catch(() => undefined);
-  link.close();
-  const pid = reply?.pid;
+  // a plain quit, whatever the holder's build or protocol: every holder has understood it
+  const pid = await new Promise<number | undefined>((resolve) => {
+    const socket = createConnection(socketPath);
+    const reader = new MessageReader<{ pid?: number }>();
+    const timer = setTimeout(() => (socket.destroy(), resolve(undefined)), 5_000);
+    const done = (value: number | undefined) => (clearTimeout(timer), socket.destroy(), resolve(value));
+    socket.once('connect', () => socket.write(encodeMessage({ id: 1, op: 'quit' })));
+    socket.on('data', (chunk) => {
+      const reply = reader.push(chunk)[0];
+      if (reply) done(reply.pid);
+    });
+    // nothing answers on the socket: its holder is gone already
+    socket.once('error', () => done(undefined));
+    socket.once('close', () => done(undefined));
+  });
   for (const started = Date.now(); pid !== undefined && running(pid) && Date.now() - started < 5_000; ) await new Promise((resolve) => setTimeout(resolve, 20));
 }

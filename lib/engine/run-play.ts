@@ -3,6 +3,7 @@
 import { gatherFacts, type Facts } from './facts.ts';
 import type { InventoryHost } from './inventory.ts';
 import { FileStates } from './modules/remote-file.ts';
+import { RemoteReads } from './modules/remote-reads.ts';
 import { taskTags } from './play-tags.ts';
 import { count, emptyStats, type HostStats } from './recap.ts';
 import { CommandTimedOut, ConnectionLost, HostUnreachable, type HostConnection } from './remote.ts';
@@ -106,11 +107,14 @@ class HostRun<C> {
     return result;
   }
 
-  /** Reads every path the tasks name in one command; a task reads for itself if this fails. */
+  /** Reads every path the tasks name, and runs every read they declare, in a command each; a task reads for itself if this fails. */
   private async prefetch(ctx: TaskContext, tasks: Task[]): Promise<void> {
     const paths = tasks.flatMap((t) => t.paths ?? []);
-    if (paths.length === 0) return;
-    await this.withReconnect(() => ctx.files.prefetch(paths)).catch(() => undefined);
+    const reads = tasks.flatMap((t) => t.reads?.(ctx.facts) ?? []);
+    await Promise.all([
+      paths.length > 0 ? this.withReconnect(() => ctx.files.prefetch(paths)).catch(() => undefined) : undefined,
+      reads.length > 0 ? this.withReconnect(() => ctx.reads.prefetch(reads)).catch(() => undefined) : undefined,
+    ]);
   }
 
   /** Runs the role's tasks, then the handlers notified so far, even when a task failed. */
@@ -123,8 +127,9 @@ class HostRun<C> {
       if (result === 'unreachable') return false;
       if (result.status === 'changed') {
         for (const name of task.notify ?? []) notified.add(name);
-        // A change (a package's files, a command's effects) may touch any path: read again.
+        // A change (a package's files, a command's effects) may touch any path or state: read again.
         ctx.files.forgetAll();
+        ctx.reads.forgetAll();
         if (!this.options.check) await this.prefetch(ctx, tasks.slice(index + 1));
       }
       if (result.status === 'failed') {
@@ -160,7 +165,7 @@ class HostRun<C> {
         return;
       }
       const roleCtx = this.contextOf(this.host, facts);
-      const ctx: TaskContext = { remote: this.connection, facts, check: this.options.check, diff: this.options.diff, run: this.runState, files: new FileStates(this.connection) };
+      const ctx: TaskContext = { remote: this.connection, facts, check: this.options.check, diff: this.options.diff, run: this.runState, files: new FileStates(this.connection), reads: new RemoteReads(this.connection) };
       const plan = rolesFor(this.playbook, this.host).map((role) => ({ role, tasks: role.tasks(roleCtx).filter((task) => selected(task, role, this.options.tags)) }));
       const tasks = plan.flatMap((step) => step.tasks);
       const removed = new Set(tasks.flatMap((task) => task.removes ?? []));

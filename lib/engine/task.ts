@@ -2,6 +2,7 @@
 // only the difference (and nothing at all in check mode). Modules in modules/ make tasks.
 import type { Facts } from './facts.ts';
 import type { FileStates } from './modules/remote-file.ts';
+import type { RemoteReads } from './modules/remote-reads.ts';
 import type { Remote } from './remote.ts';
 
 export type TaskStatus = 'ok' | 'changed' | 'failed' | 'skipped';
@@ -42,6 +43,8 @@ export interface TaskContext {
   run: HostRunState;
   /** file states, prefetched in one command for a role's tasks */
   files: FileStates;
+  /** the outputs of the tasks' read-only commands (Task.reads), prefetched in one command likewise */
+  reads: RemoteReads;
 }
 
 /** What a task puts in place, for `lab:render` (no machine needed). */
@@ -63,6 +66,8 @@ export interface Task {
   notify?: string[];
   /** paths it will read, known before it runs: the runner reads them all in one command */
   paths?: string[];
+  /** read-only commands it runs to learn the state (run through ctx.reads), known once the facts are: the runner runs them all in one command */
+  reads?(facts: Facts): string[];
   /** packages it installs, known before it runs: a host's first install installs all of them (HostRunState) */
   installs?: string[];
   /** packages it removes: never installed ahead of their own step */

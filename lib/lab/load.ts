@@ -1,7 +1,7 @@
 // Loads a lab definition file into the typed model, or throws LabDefinitionError listing every
 // problem with its position. Reading a definition never creates anything.
-import { LineCounter, parseDocument } from 'yaml';
 import { resolve, relative } from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
 import { LabDefinitionError } from './definition-error.ts';
 import { readDefinitionFile } from './definition-file.ts';
 import { textBoundProblem } from './text-bounds.ts';

@@ -10,7 +10,6 @@ import { inventoryHost, type FarmGroup } from '../../roles/lab-inventory.ts';
 import { sshPathValue } from './openssh-value.ts';
 import { checkOutsideLab, ConfigValueRefused, type OutsideLab, type OutsideMachine } from './outside-lab.ts';
 
-
 export const INVENTORY_FORMATS = ['yaml', 'ini'] as const;
 export type InventoryFormat = (typeof INVENTORY_FORMATS)[number];
 

@@ -5,6 +5,7 @@ import { broadcast } from '../lab/ipv4.ts';
 import type { Host, Lab } from '../lab/model.ts';
 import type { Facts } from '../engine/facts.ts';
 import { FileStates } from '../engine/modules/remote-file.ts';
+import { RemoteReads } from '../engine/modules/remote-reads.ts';
 import type { Remote } from '../engine/remote.ts';
 import { rolesFor } from '../engine/role.ts';
 import { newHostRunState, type ManagedFile, type TaskContext } from '../engine/task.ts';
@@ -36,7 +37,7 @@ export function renderHost(lab: Lab, host: Host, playbook: readonly Play[], secr
   const facts = definitionFacts(lab, host);
   const inventory = inventoryHost(host);
   const roleCtx = roleContexts(lab, secrets)(inventory, facts);
-  const taskCtx: TaskContext = { remote: { ...NO_MACHINE, host: host.name }, facts, check: true, diff: false, run: newHostRunState(), files: new FileStates(NO_MACHINE) };
+  const taskCtx: TaskContext = { remote: { ...NO_MACHINE, host: host.name }, facts, check: true, diff: false, run: newHostRunState(), files: new FileStates(NO_MACHINE), reads: new RemoteReads(NO_MACHINE) };
   return rolesFor(playbook, inventory).flatMap((role) =>
     role.tasks(roleCtx).flatMap((task) =>
       (task.render?.(taskCtx) ?? []).map((file) => ({ ...file, step: task.tags?.find((tag) => /^T\d+$/.test(tag)) ?? '', role: role.name })),

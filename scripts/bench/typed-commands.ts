@@ -3,8 +3,9 @@
 // / max over several runs, beside the anchors of the same run: Node doing nothing, npm running a
 // script that does nothing, OpenSSH making one connection to the same machine.
 import { spawn, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spread } from './vip-probe.ts';
 
@@ -77,7 +78,7 @@ export async function measureTypedCommands(lab: TypedLab, times: number): Promis
   const timed = (what: string, values: number[], note = '') => row(what, `${spread(values)} s`, note);
   console.log(`\ncommands as typed in the project's folder, wall clock, min / median / max of ${times} runs (hafarm = node bin/hafarm.js):`);
   timed('anchor: node -e 0', runs(times, ['node', '-e', '0']), "Node's own start");
-  timed('anchor: npm run -s (a no-op script)', runs(times, ['npm', 'run', '-s', 'env']), "npm's own start, then Node's");
+  timed('anchor: npm run -s env', runs(times, ['npm', 'run', '-s', 'env']), "npm's own start and its built-in script (prints the environment)");
   const hafarm = (...args: string[]) => ['node', 'bin/hafarm.js', ...args];
   timed('hafarm --help, first line', await firstLines(times, hafarm('--help')), 'start-up; target ≤ 0.15 s');
   timed('hafarm validate, first line', await firstLines(times, hafarm('validate', '--lab', lab.labFile)), "after the host's haproxy -c, where installed");
@@ -85,8 +86,9 @@ export async function measureTypedCommands(lab: TypedLab, times: number): Promis
   timed(`hafarm exec ${lab.web} echo, first line`, await firstLines(times, hafarm('exec', ...L, lab.web, 'echo', 'ok')), 'the connection held');
   timed('npm run -s lab:validate', runs(times, npmRun('lab:validate', '--lab', lab.labFile)), 'the whole command, npm included');
   timed('npm run -s lab:status', runs(times, npmRun('lab:status', ...L)), 'reads every link too');
-  const sshConfig = join(lab.stateDir, 'bench-ssh-config');
-  spawnSync('sh', ['-c', `node bin/hafarm.js ssh-config ${L.map((a) => `'${a}'`).join(' ')} > '${sshConfig}'`], { cwd: PROJECT });
+  // beside the state folder, not in it: the folder is hafarm's own
+  const sshConfig = join(dirname(lab.stateDir), 'ssh-config');
+  writeFileSync(sshConfig, wallSeconds(['node', 'bin/hafarm.js', 'ssh-config', ...L]).stdout);
   timed(`anchor: ssh -F … ${lab.web} true`, runs(times, ['ssh', '-F', sshConfig, lab.web, 'true']), 'OpenSSH, a new connection');
   timed(`npm run -s lab:exec ${lab.web} true`, runs(times, npmRun('lab:exec', ...L, lab.web, 'true')), 'the connection held');
   timed('npm run -s lab:provision, no-op', runs(times, npmRun('lab:provision', ...L, '--no-wait')), 'target ≤ 0.5 s; changed=0, the connections held');

@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { gatherFacts } from '../../lib/engine/facts.ts';
 import { FileStates } from '../../lib/engine/modules/remote-file.ts';
+import { RemoteReads } from '../../lib/engine/modules/remote-reads.ts';
 import { KnownHosts } from '../../lib/engine/ssh/known-hosts.ts';
 import { SshConnection } from '../../lib/engine/ssh/ssh-connection.ts';
 import { newHostRunState, type Task, type TaskContext, type TaskResult } from '../../lib/engine/task.ts';
@@ -19,7 +20,7 @@ export async function connectTo(endpoint: SshEndpoint, stateDir: string): Promis
   const connection = new SshConnection(endpoint, { knownHosts: new KnownHosts(join(stateDir, `known_hosts-${endpoint.user}`)), commandTimeoutMs: 120_000 });
   await connection.connect();
   const facts = await gatherFacts(connection);
-  const context = (mode: { check?: boolean; diff?: boolean } = {}): TaskContext => ({ remote: connection, facts, check: mode.check ?? false, diff: mode.diff ?? false, run: newHostRunState(), files: new FileStates(connection) });
+  const context = (mode: { check?: boolean; diff?: boolean } = {}): TaskContext => ({ remote: connection, facts, check: mode.check ?? false, diff: mode.diff ?? false, run: newHostRunState(), files: new FileStates(connection), reads: new RemoteReads(connection) });
   return {
     connection,
     context,

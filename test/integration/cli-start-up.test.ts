@@ -87,5 +87,6 @@ describe('the launcher (bin/hafarm.js)', () => {
     const result = await hafarm(['validate', '--lab', join(copy, 'lab.yaml')], { cwd: copy, project: copy });
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toContain('is valid');
+    expect(result.stderr).toMatch(/^hafarm: running the TypeScript through tsx, slower \(the compiled CLI could not be made: .+\)$/m);
   }, 60_000);
 });

@@ -1,7 +1,7 @@
 // scripts/compile.js on a small TypeScript project of the test's own, with the real esbuild: what
 // it writes runs on plain Node, and a source changed since makes it compile again.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compile, compiledCli, freshOutput } from '../../scripts/compile.js';
@@ -39,6 +39,13 @@ describe('compile', () => {
     expect(freshOutput(build)).toBe(file);
   });
 
+  it("an output that is not the one its record was written with (another compile's) is stale", async () => {
+    const build = project('output');
+    const file = await compile(build);
+    writeFileSync(file, 'console.log("another compile");\n');
+    expect(freshOutput(build)).toBeUndefined();
+  });
+
   it('a file it depends on besides the sources (package.json) makes it stale too', async () => {
     const build = project('depends');
     await compile(build);
@@ -59,5 +66,6 @@ describe('compile', () => {
     writeFileSync(join(build.root, 'src/greeting.ts'), 'export const greeting = (who: string =>;\n');
     await expect(compile(build)).rejects.toThrow(/src\/greeting\.ts/);
     expect(freshOutput(build)).toBeUndefined();
+    expect(existsSync(join(build.root, 'dist'))).toBe(false);
   });
 });

@@ -12,6 +12,7 @@ import { runPlay, type PlayEvent, type PlayOptions } from '../../lib/engine/run-
 import type { InventoryHost } from '../../lib/engine/inventory.ts';
 import type { Play as EnginePlay, Role as EngineRole } from '../../lib/engine/role.ts';
 import { KnownHosts } from '../../lib/engine/ssh/known-hosts.ts';
+import { SshConnection } from '../../lib/engine/ssh/ssh-connection.ts';
 import type { Task } from '../../lib/engine/task.ts';
 import { loadLab } from '../../lib/lab/load.ts';
 import type { Lab } from '../../lib/lab/model.ts';
@@ -96,6 +97,23 @@ describe('converging', () => {
       expect(stats, host).toEqual({ ok: 4, changed: 0, unreachable: 0, failed: 0, skipped: 0 });
       expect(second.connections.get(host)).toBe(1);
     }
+  });
+
+  it('a run that changes nothing makes three round trips per host: facts, the files and the reads its tasks declared', async () => {
+    const dir = `${root}/trips`;
+    const reader: Task = { name: 'reads', reads: () => ['uname -s', 'echo $((6*7))'], run: async (ctx) => ((await ctx.reads.run('echo $((6*7))')).stdout === '42\n' && (await ctx.reads.run('uname -s')).code === 0 ? { status: 'ok' } : { status: 'failed', message: 'read wrong' }) };
+    const playbook: Play[] = [{ hosts: 'all', roles: [filesRole(dir), { name: 'reader', tasks: () => [reader] }] }];
+    await play(playbook, options());
+    const trips = new Map<string, number>();
+    const counting = (target: SshEndpoint) => {
+      const connection = new SshConnection(target, { knownHosts: new KnownHosts(join(scratch.dir, 'known_hosts-trips')) });
+      const exec = connection.exec.bind(connection);
+      connection.exec = (command, execOptions) => (trips.set(target.host, (trips.get(target.host) ?? 0) + 1), exec(command, execOptions));
+      return connection;
+    };
+    const second = await play(playbook, options({ connectionFor: counting }));
+    for (const [host, stats] of second.recap) expect(stats, host).toMatchObject({ changed: 0, failed: 0 });
+    expect(Object.fromEntries(trips)).toEqual(Object.fromEntries(lab.hosts.map((h) => [h.name, 3])));
   });
 
   it('check mode reports the changes and makes none', async () => {

@@ -1,8 +1,9 @@
 // The connection holder (lib/engine/ssh/held/) against real sshd: commands one after another use
-// the one connection it keeps; a lost connection, a changed host key and a command's timeout
-// reach the command as the engine's own errors; the holder ends when idle, when told to, or when
-// its socket goes; another build's holder is replaced. And the CLI's holder process as lab:exec
-// and lab:destroy start and end it.
+// the one connection it keeps, two at once each a shell of their own; a lost connection, a
+// changed host key and a command's timeout reach the command as the engine's own errors; the
+// holder ends when idle, when told to, or when its socket goes; another build's holder is
+// replaced. (The CLI's holder process, as lab:provision starts it and lab:destroy ends it, is in
+// test/e2e/lab-lifecycle.test.ts.)
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,6 +38,17 @@ function inProcessHolder(name: string, idleMs = 30_000) {
     },
   };
   return { access, socketPath, starts: () => starts, ended: () => ended };
+}
+
+/** Drops every connection to the test sshd; a process may end while we go through the list. */
+function killSessions(): void {
+  for (const pid of sshd.sessionPids()) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
 }
 
 const knownHostsFile = () => join(scratch.dir, 'known_hosts');
@@ -74,13 +86,33 @@ describe('the connection holder', () => {
     await holder.ended();
   });
 
+  it('two commands at once on one machine each run in a shell of their own: neither waits for the other', async () => {
+    const holder = inProcessHolder('together');
+    const slow = new HeldConnection(sshd.endpoint('h5', SUDO_USER), { ...holder.access, knownHostsFile: knownHostsFile() });
+    const quick = new HeldConnection(sshd.endpoint('h5', SUDO_USER), { ...holder.access, knownHostsFile: knownHostsFile() });
+    await slow.connect();
+    const sleeping = slow.exec('sleep 3; echo slept');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const started = performance.now();
+    // its connect asks the held connection `true` and finds it alive, though a command runs on it
+    await quick.connect();
+    expect(quick.opened).toBe(0);
+    expect((await quick.exec('echo quick')).stdout).toBe('quick\n');
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect((await sleeping).stdout).toBe('slept\n');
+    slow.close();
+    quick.close();
+    await quit(holder.access);
+    await holder.ended();
+  });
+
   it('a connection lost under a command is said so; connecting again makes a new one', async () => {
     const holder = inProcessHolder('lost');
     const connection = new HeldConnection(sshd.endpoint('h2', SUDO_USER), { ...holder.access, knownHostsFile: knownHostsFile() });
     await connection.connect();
     const running = connection.exec('sleep 30');
     await new Promise((resolve) => setTimeout(resolve, 300));
-    for (const pid of sshd.sessionPids()) process.kill(pid, 'SIGKILL');
+    killSessions();
     await expect(running).rejects.toBeInstanceOf(ConnectionLost);
     await connection.connect();
     expect(connection.opened).toBe(2);
@@ -97,7 +129,7 @@ describe('the connection holder', () => {
     await expect(connection.exec('sleep 5', { timeoutMs: 1_000 })).rejects.toBeInstanceOf(CommandTimedOut);
     connection.close();
     // the machine made again: its sessions gone, a new host key
-    for (const pid of sshd.sessionPids()) process.kill(pid, 'SIGKILL');
+    killSessions();
     await sshd.replaceHostKey();
     const again = new HeldConnection(sshd.endpoint('h3', SUDO_USER), { ...holder.access, knownHostsFile: join(scratch.dir, 'known_hosts-errors') });
     // the held connection is found dead and made again: the new key is refused

@@ -15,6 +15,7 @@ export const holdConnectionsCommand: Command = {
     const socketPath = stringOption(args, 'socket');
     if (!socketPath) throw new UsageError('hold-connections needs --socket PATH');
     await holdConnections({ socketPath, idleMs: HOLDER_IDLE_MS });
-    return 0;
+    // nothing it held may keep it running (an ssh2 keepalive, a server left to another holder's socket)
+    process.exit(0);
   },
 };

@@ -1,6 +1,7 @@
 // A service started/stopped (or restarted/reloaded, which always act: use them as handlers) and
 // enabled at boot, on systemd and on SysV init scripts alike (the facts say which).
 import { command, quote } from '../ssh/shell-quote.ts';
+import type { Facts } from '../facts.ts';
 import { changed, failed, ok, type Task, type TaskContext } from '../task.ts';
 
 export interface ServiceSpec {
@@ -37,8 +38,12 @@ const SYSV: InitSystem = {
   enable: (s, on) => (on ? `update-rc.d ${quote(s)} defaults >/dev/null && update-rc.d ${quote(s)} enable` : `update-rc.d ${quote(s)} disable`),
 };
 
+function initOf(facts: Facts): InitSystem {
+  return facts.init === 'systemd' ? SYSTEMD : SYSV;
+}
+
 async function probe(ctx: TaskContext, init: InitSystem, service: string, process?: string): Promise<{ active: boolean; enabled: boolean }> {
-  const result = await ctx.remote.exec(init.probe(service, process));
+  const result = await ctx.reads.run(init.probe(service, process));
   return { active: result.stdout.includes('active=1'), enabled: result.stdout.includes('enabled=1') };
 }
 
@@ -47,8 +52,9 @@ export function service(spec: ServiceSpec): Task {
     name: spec.name,
     tags: spec.tags,
     notify: spec.notify,
+    reads: (facts) => [initOf(facts).probe(spec.service, spec.process)],
     async run(ctx) {
-      const init = ctx.facts.init === 'systemd' ? SYSTEMD : SYSV;
+      const init = initOf(ctx.facts);
       // Started a moment ago by this run, with the configuration written before it: restarting
       // or reloading it again would read the same files (and a restart cost a failover's worth
       // of time: Heartbeat's initdead).

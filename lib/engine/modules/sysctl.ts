@@ -30,10 +30,11 @@ export function sysctl(spec: SysctlSpec): Task {
     tags: spec.tags,
     notify: spec.notify,
     paths: persist.paths,
+    reads: () => [command('sysctl', '-n', spec.key)],
     render: (ctx) => persist.render?.(ctx) ?? [],
     async run(ctx) {
       // An unknown key is refused before anything is persisted.
-      const read = await ctx.remote.exec(command('sysctl', '-n', spec.key));
+      const read = await ctx.reads.run(command('sysctl', '-n', spec.key));
       if (read.code !== 0) return failed(`unknown kernel parameter ${spec.key}: ${read.stderr.trim()}`);
       const current = read.stdout.trim();
       const persisted = await persist.run(ctx);

@@ -25,14 +25,134 @@ interface Pending {
   reject(error: Error): void;
 }
 
-export class SshConnection implements Remote {
-  private client: Client | undefined;
-  private shell: ClientChannel | undefined;
-  private sftpSession: Promise<SFTPWrapper> | undefined;
+/** A shell of root's on a connection, beside any other: its commands one at a time. */
+export interface ShellSession {
+  exec(command: string, options?: ExecOptions): Promise<ExecResult>;
+  /** ends the shell (and what runs in it); the connection stays */
+  close(): void;
+  readonly ended: boolean;
+}
+
+/**
+ * One `sh -s` on a session channel of the connection, each command framed by the shell
+ * protocol. `onEnd` hears when it ends by itself; a command that gets no answer at all calls
+ * `onSilent` (the machine may be gone: the connection is dropped).
+ */
+class Shell implements ShellSession {
+  private channel: ClientChannel | undefined;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   /** commands run one at a time: a task's steps are sequential anyway */
   private queue: Promise<unknown> = Promise.resolve();
+  ended = false;
+
+  constructor(
+    private readonly host: string,
+    private readonly user: string,
+    private readonly commandTimeoutMs: number,
+    private readonly events: { onEnd(why: string): void; onSilent(): void },
+  ) {}
+
+  start(client: Client): Promise<void> {
+    const boundary = `@@hafarm-${randomBytes(12).toString('hex')}`;
+    const parser = new FrameParser(boundary);
+    const entry = this.user === 'root' ? 'exec sh -s' : 'exec sudo -n sh -s';
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new HostUnreachable(`${this.host}: the remote shell did not start within ${SHELL_START_TIMEOUT_MS / 1000}s`)), SHELL_START_TIMEOUT_MS);
+      client.exec(entry, (error, channel) => {
+        if (error) {
+          clearTimeout(timer);
+          return reject(new HostUnreachable(`${this.host}: cannot open a session: ${error.message}`));
+        }
+        const stderr: Buffer[] = [];
+        channel.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+        channel.on('data', (chunk: Buffer) => {
+          const wasReady = parser.ready;
+          for (const frame of parser.push(chunk)) {
+            const waiter = this.pending.get(frame.id);
+            this.pending.delete(frame.id);
+            waiter?.resolve(frame);
+          }
+          if (!wasReady && parser.ready) {
+            clearTimeout(timer);
+            this.channel = channel;
+            resolve();
+          }
+        });
+        channel.on('close', () => {
+          clearTimeout(timer);
+          const said = Buffer.concat(stderr).toString().trim();
+          if (!parser.ready) {
+            const hint = /password is required|sudo/.test(said) ? ` (hafarm needs passwordless sudo for ${this.user})` : '';
+            reject(new HostUnreachable(`${this.host}: the remote shell did not start: ${said || 'no message'}${hint}`));
+          }
+          const why = `the remote shell ended${said ? `: ${said.split('\n').pop()}` : ''}`;
+          this.end(why);
+          this.events.onEnd(why);
+        });
+        channel.write(shellPreamble(boundary));
+      });
+    });
+  }
+
+  /** Fails every command in flight with ConnectionLost: the runner reconnects and retries the step once. */
+  end(why: string): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.channel?.close();
+    this.channel = undefined;
+    for (const [id, waiter] of this.pending) {
+      this.pending.delete(id);
+      waiter.reject(new ConnectionLost(`${this.host}: ${why}`));
+    }
+  }
+
+  close(): void {
+    this.end('closed');
+  }
+
+  exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    const run = this.queue.then(() => this.execNow(command, options));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private execNow(command: string, options: ExecOptions): Promise<ExecResult> {
+    const channel = this.channel;
+    if (!channel || this.ended) return Promise.reject(new ConnectionLost(`${this.host}: not connected`));
+    const timeoutMs = options.timeoutMs ?? this.commandTimeoutMs;
+    const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
+    const id = this.nextId++;
+    const shown = command.length > 100 ? `${command.slice(0, 100)}…` : command;
+    return new Promise<ExecResult>((resolve, reject) => {
+      // Our own deadline, after the remote one, for a machine that stops answering at all.
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        this.events.onSilent();
+        reject(new CommandTimedOut(`${this.host}: no answer after ${seconds}s to: ${shown}`));
+      }, timeoutMs + 5_000);
+      this.pending.set(id, {
+        resolve: (frame) => {
+          clearTimeout(timer);
+          if (frame.code === TIMEOUT_EXIT) reject(new CommandTimedOut(`${this.host}: command timed out after ${seconds}s: ${shown}`));
+          else resolve({ code: frame.code, stdout: frame.stdout.toString(), stderr: frame.stderr.toString(), stdoutBytes: frame.stdout });
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      });
+      channel.write(runLine(id, seconds, command));
+    });
+  }
+}
+
+export class SshConnection implements Remote {
+  private client: Client | undefined;
+  /** the shell exec() runs in; more are opened by shell() */
+  private main: Shell | undefined;
+  private readonly shells = new Set<Shell>();
+  private sftpSession: Promise<SFTPWrapper> | undefined;
   /** how many times a TCP+SSH handshake was made: the benchmark reports it */
   opened = 0;
 
@@ -88,100 +208,55 @@ export class SshConnection implements Remote {
     this.client = client;
     this.opened += 1;
     try {
-      await this.startShell(client);
+      // the main shell ending is the connection ending: the runner reconnects
+      this.main = await this.startShell(client, (why) => this.lost(client, why));
     } catch (error) {
       this.close();
       throw error;
     }
   }
 
-  private startShell(client: Client): Promise<void> {
-    const boundary = `@@hafarm-${randomBytes(12).toString('hex')}`;
-    const parser = new FrameParser(boundary);
-    const entry = this.target.user === 'root' ? 'exec sh -s' : 'exec sudo -n sh -s';
-    return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new HostUnreachable(`${this.host}: the remote shell did not start within ${SHELL_START_TIMEOUT_MS / 1000}s`)), SHELL_START_TIMEOUT_MS);
-      client.exec(entry, (error, channel) => {
-        if (error) {
-          clearTimeout(timer);
-          return reject(new HostUnreachable(`${this.host}: cannot open a session: ${error.message}`));
-        }
-        const stderr: Buffer[] = [];
-        channel.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-        channel.on('data', (chunk: Buffer) => {
-          const wasReady = parser.ready;
-          for (const frame of parser.push(chunk)) {
-            const waiter = this.pending.get(frame.id);
-            this.pending.delete(frame.id);
-            waiter?.resolve(frame);
-          }
-          if (!wasReady && parser.ready) {
-            clearTimeout(timer);
-            this.shell = channel;
-            resolve();
-          }
-        });
-        channel.on('close', () => {
-          clearTimeout(timer);
-          const said = Buffer.concat(stderr).toString().trim();
-          if (!parser.ready) {
-            const hint = /password is required|sudo/.test(said) ? ` (hafarm needs passwordless sudo for ${this.target.user})` : '';
-            reject(new HostUnreachable(`${this.host}: the remote shell did not start: ${said || 'no message'}${hint}`));
-          }
-          this.lost(client, `the remote shell ended${said ? `: ${said.split('\n').pop()}` : ''}`);
-        });
-        channel.write(shellPreamble(boundary));
-      });
+  private async startShell(client: Client, onEnd: (why: string) => void): Promise<Shell> {
+    const shell = new Shell(this.host, this.target.user, this.options.commandTimeoutMs ?? 300_000, {
+      onEnd: (why) => (this.shells.delete(shell), onEnd(why)),
+      onSilent: () => this.lost(client, 'no answer from the remote shell'),
     });
+    this.shells.add(shell);
+    try {
+      await shell.start(client);
+    } catch (error) {
+      this.shells.delete(shell);
+      shell.end('closed');
+      throw error;
+    }
+    return shell;
   }
 
-  /** Fails every command in flight: the runner reconnects and retries the step once. */
+  /**
+   * Another root shell on this connection, beside the main one, for commands that must not wait
+   * for the main shell's (the connection holder gives each command its own). It ending leaves
+   * the connection as it is.
+   */
+  shell(): Promise<ShellSession> {
+    const client = this.client;
+    if (!client) return Promise.reject(new ConnectionLost(`${this.host}: not connected`));
+    return this.startShell(client, () => undefined);
+  }
+
+  /** Fails every command in flight, on every shell: the runner reconnects and retries the step once. */
   private lost(client: Client, why: string): void {
     if (this.client !== client) return;
     this.client = undefined;
-    this.shell = undefined;
+    this.main = undefined;
     this.sftpSession = undefined;
     client.end();
-    for (const [id, waiter] of this.pending) {
-      this.pending.delete(id);
-      waiter.reject(new ConnectionLost(`${this.host}: ${why}`));
-    }
+    for (const shell of this.shells) shell.end(why);
+    this.shells.clear();
   }
 
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
-    const run = this.queue.then(() => this.execNow(command, options));
-    this.queue = run.catch(() => undefined);
-    return run;
-  }
-
-  private execNow(command: string, options: ExecOptions): Promise<ExecResult> {
-    const shell = this.shell;
-    const client = this.client;
-    if (!shell || !client) return Promise.reject(new ConnectionLost(`${this.host}: not connected`));
-    const timeoutMs = options.timeoutMs ?? this.options.commandTimeoutMs ?? 300_000;
-    const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
-    const id = this.nextId++;
-    const shown = command.length > 100 ? `${command.slice(0, 100)}…` : command;
-    return new Promise<ExecResult>((resolve, reject) => {
-      // Our own deadline, after the remote one, for a machine that stops answering at all.
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        this.lost(client, 'no answer from the remote shell');
-        reject(new CommandTimedOut(`${this.host}: no answer after ${seconds}s to: ${shown}`));
-      }, timeoutMs + 5_000);
-      this.pending.set(id, {
-        resolve: (frame) => {
-          clearTimeout(timer);
-          if (frame.code === TIMEOUT_EXIT) reject(new CommandTimedOut(`${this.host}: command timed out after ${seconds}s: ${shown}`));
-          else resolve({ code: frame.code, stdout: frame.stdout.toString(), stderr: frame.stderr.toString(), stdoutBytes: frame.stdout });
-        },
-        reject: (error) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      });
-      shell.write(runLine(id, seconds, command));
-    });
+    if (!this.main) return Promise.reject(new ConnectionLost(`${this.host}: not connected`));
+    return this.main.exec(command, options);
   }
 
   /**

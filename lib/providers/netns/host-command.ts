@@ -26,7 +26,9 @@ function execute(command: string, args: string[], options: { input?: string; tim
       const why = error.code === 'ENOENT' ? `${command} is not installed` : error.killed ? `ended after ${options.timeoutMs} ms (${error.signal ?? 'timeout'})` : undefined;
       resolve({ exitCode, stdout, stderr, ...(why ? { error: why } : {}) });
     });
-    // stdin is closed at once unless there is input: no command waits on the terminal
+    // stdin is closed at once unless there is input: no command waits on the terminal (one
+    // that exits before reading it must not end hafarm with EPIPE)
+    child.stdin?.on('error', () => undefined);
     child.stdin?.end(options.input);
   });
 }

@@ -46,7 +46,14 @@ class HolderLink {
   ) {
     const reader = new MessageReader<HolderReply>();
     socket.on('data', (chunk) => {
-      for (const reply of reader.push(chunk)) {
+      let replies: HolderReply[];
+      try {
+        replies = reader.push(chunk);
+      } catch {
+        socket.destroy();
+        return this.fail('the connection holder answered something unreadable');
+      }
+      for (const reply of replies) {
         const waiter = this.pending.get(reply.id);
         this.pending.delete(reply.id);
         if (reply.ok) waiter?.resolve(reply);

@@ -2,6 +2,7 @@
 // one JSON object a line. Bytes travel as base64; errors as their kind and message, made again
 // on the command's side as the engine's own classes, so the runner treats them as it always has.
 import { statSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import { fileURLToPath } from 'node:url';
 import { CommandTimedOut, ConnectionLost, HostUnreachable } from '../../remote.ts';
 import { HostKeyChanged } from '../known-hosts.ts';
@@ -49,9 +50,12 @@ export function encodeMessage(message: HolderRequest | HolderReply): string {
 /** Splits a byte stream into the messages it carries; a partial line waits for the rest. */
 export class MessageReader<T> {
   private pending = '';
+  // a character whose bytes two chunks share is decoded whole
+  private readonly decoder = new StringDecoder('utf8');
 
+  /** The messages complete so far; throws on a line that is not JSON (not a holder's, not a command's). */
   push(chunk: Buffer | string): T[] {
-    this.pending += chunk.toString();
+    this.pending += typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
     const lines = this.pending.split('\n');
     this.pending = lines.pop() ?? '';
     return lines.filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as T);

@@ -8,7 +8,7 @@ import { existsSync, statSync, unlinkSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { ConnectionLost } from '../../remote.ts';
 import { KnownHosts } from '../known-hosts.ts';
-import { SshConnection } from '../ssh-connection.ts';
+import { SshConnection, type ShellSession } from '../ssh-connection.ts';
 import { encodeMessage, errorToWire, HOLDER_BUILD, HOLDER_PROTOCOL, MessageReader, targetKey, type HeldTarget, type HolderReply, type HolderRequest } from './holder-wire.ts';
 
 export interface HolderOptions {
@@ -31,12 +31,13 @@ function answers(socketPath: string): Promise<boolean> {
 
 function listen(server: Server, socketPath: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
     // the socket file is made mode 600: only the lab's owner may use the connections
     const umask = process.umask(0o177);
+    const failed = (error: Error) => (process.umask(umask), reject(error));
+    server.once('error', failed);
     server.listen(socketPath, () => {
       process.umask(umask);
-      server.off('error', reject);
+      server.off('error', failed);
       resolve();
     });
   });
@@ -46,6 +47,9 @@ class Holder {
   private readonly connections = new Map<string, SshConnection>();
   private readonly connecting = new Map<string, Promise<{ connection: SshConnection; opened: boolean }>>();
   private readonly clients = new Set<Socket>();
+  /** each command's own shells, one per machine: a command never waits for another's (a long apt, a `sleep`) */
+  private readonly shells = new Map<Socket, Map<string, Promise<ShellSession>>>();
+  private quitting = false;
   private lastRequest = Date.now();
   private socketInode = 0;
   private readonly ended: Promise<void>;
@@ -80,11 +84,16 @@ class Holder {
   }
 
   quit(): void {
+    if (this.quitting) return;
+    this.quitting = true;
     for (const connection of this.connections.values()) connection.close();
     this.connections.clear();
     for (const client of this.clients) client.destroy();
-    this.server.close();
-    if (this.ours()) unlinkSync(this.options.socketPath);
+    // Closing the server removes the file at the socket's path (libuv does, later): not when
+    // that is another holder's now (this lab's folder removed and made again).
+    const ours = this.ours();
+    if (ours) unlinkSync(this.options.socketPath);
+    if (ours || !existsSync(this.options.socketPath)) this.server.close();
     this.end();
   }
 
@@ -103,6 +112,10 @@ class Holder {
     socket.on('close', () => {
       this.clients.delete(socket);
       this.lastRequest = Date.now();
+      // its shells are closed: each ends once its current command has, as when a command's own
+      // connection dropped (Ctrl-C)
+      for (const shell of this.shells.get(socket)?.values() ?? []) void shell.then((s) => s.close(), () => undefined);
+      this.shells.delete(socket);
     });
     socket.on('error', () => undefined);
   }
@@ -111,7 +124,7 @@ class Holder {
     this.lastRequest = Date.now();
     let reply: HolderReply;
     try {
-      reply = { id: request.id, ok: true, ...(await this.perform(request)) };
+      reply = { id: request.id, ok: true, ...(await this.perform(socket, request)) };
     } catch (error) {
       reply = { id: request.id, ok: false, error: errorToWire(error) };
     }
@@ -119,7 +132,7 @@ class Holder {
     if (request.op === 'quit') this.quit();
   }
 
-  private async perform(request: HolderRequest): Promise<Omit<Extract<HolderReply, { ok: true }>, 'id' | 'ok'>> {
+  private async perform(socket: Socket, request: HolderRequest): Promise<Omit<Extract<HolderReply, { ok: true }>, 'id' | 'ok'>> {
     switch (request.op) {
       case 'hello':
       case 'quit':
@@ -127,8 +140,8 @@ class Holder {
       case 'connect':
         return { opened: (await this.connection(request.target)).opened };
       case 'exec': {
-        const connection = this.held(request.target);
-        const result = await connection.exec(request.command, { timeoutMs: request.timeoutMs });
+        const shell = await this.shellFor(socket, request.target);
+        const result = await shell.exec(request.command, { timeoutMs: request.timeoutMs });
         return { code: result.code, stdout: result.stdoutBytes.toString('base64'), stderr: Buffer.from(result.stderr).toString('base64') };
       }
       case 'stage': {
@@ -136,6 +149,21 @@ class Holder {
         return { path: await connection.stage(Buffer.from(request.content, 'base64')) };
       }
     }
+  }
+
+  /** The command's own shell on the machine's held connection, opened on its first command there. */
+  private async shellFor(socket: Socket, target: HeldTarget): Promise<ShellSession> {
+    const key = targetKey(target);
+    let mine = this.shells.get(socket);
+    if (!mine) this.shells.set(socket, (mine = new Map()));
+    const open = mine.get(key);
+    if (open) {
+      const shell = await open.catch(() => undefined);
+      if (shell && !shell.ended) return shell;
+    }
+    const opening = this.held(target).shell();
+    mine.set(key, opening);
+    return opening;
   }
 
   /** The connection a command's connect request made or found; lost, it is said so, as SshConnection says it. */
@@ -154,21 +182,29 @@ class Holder {
     const key = targetKey(target);
     const inFlight = this.connecting.get(key);
     if (inFlight) return inFlight;
-    const held = this.connections.get(key);
-    if (held?.connected && (await this.alive(held))) return { connection: held, opened: false };
-    const making = (async () => {
-      held?.close();
-      const connection = new SshConnection(target, { knownHosts: new KnownHosts(target.knownHostsFile), ...(target.connectTimeoutMs ? { connectTimeoutMs: target.connectTimeoutMs } : {}) });
-      await connection.connect();
-      this.connections.set(key, connection);
-      return { connection, opened: true };
-    })();
+    // registered before anything is awaited: a second command asking meanwhile waits for this one
+    const making = this.ensureConnection(target, key);
     this.connecting.set(key, making);
     try {
       return await making;
     } finally {
       this.connecting.delete(key);
     }
+  }
+
+  private async ensureConnection(target: HeldTarget, key: string): Promise<{ connection: SshConnection; opened: boolean }> {
+    const held = this.connections.get(key);
+    if (held?.connected && (await this.alive(held))) return { connection: held, opened: false };
+    held?.close();
+    this.connections.delete(key);
+    const connection = new SshConnection(target, { knownHosts: new KnownHosts(target.knownHostsFile), ...(target.connectTimeoutMs ? { connectTimeoutMs: target.connectTimeoutMs } : {}) });
+    await connection.connect();
+    if (this.quitting) {
+      connection.close();
+      throw new ConnectionLost(`${target.host}: the connection holder is ending`);
+    }
+    this.connections.set(key, connection);
+    return { connection, opened: true };
   }
 
   private async alive(connection: SshConnection): Promise<boolean> {
