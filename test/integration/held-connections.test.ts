@@ -102,6 +102,14 @@ describe('the connection holder', () => {
     expect((await sleeping).stdout).toBe('slept\n');
     slow.close();
     quick.close();
+    // the shells they left idle serve the next commands: no new session on the machine
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const sessions = sshd.sessionPids().length;
+    const next = new HeldConnection(sshd.endpoint('h5', SUDO_USER), { ...holder.access, knownHostsFile: knownHostsFile() });
+    await next.connect();
+    expect((await next.exec('echo next')).stdout).toBe('next\n');
+    expect(sshd.sessionPids().length).toBe(sessions);
+    next.close();
     await quit(holder.access);
     await holder.ended();
   });

@@ -31,6 +31,8 @@ export interface ShellSession {
   /** ends the shell (and what runs in it); the connection stays */
   close(): void;
   readonly ended: boolean;
+  /** open, with no command running or waiting: another may use it */
+  readonly idle: boolean;
 }
 
 /**
@@ -44,6 +46,7 @@ class Shell implements ShellSession {
   private nextId = 1;
   /** commands run one at a time: a task's steps are sequential anyway */
   private queue: Promise<unknown> = Promise.resolve();
+  private outstanding = 0;
   ended = false;
 
   constructor(
@@ -111,8 +114,13 @@ class Shell implements ShellSession {
     this.end('closed');
   }
 
+  get idle(): boolean {
+    return !this.ended && this.outstanding === 0;
+  }
+
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
-    const run = this.queue.then(() => this.execNow(command, options));
+    this.outstanding += 1;
+    const run = this.queue.then(() => this.execNow(command, options)).finally(() => (this.outstanding -= 1));
     this.queue = run.catch(() => undefined);
     return run;
   }

@@ -17,6 +17,9 @@ export interface HolderOptions {
   idleMs: number;
 }
 
+/** Idle shells kept per machine for the commands to come. */
+const SPARE_SHELLS = 4;
+
 /** How long a held connection may take to answer `true` before it is taken for dead and made again. */
 const PROBE_MS = 2_000;
 
@@ -49,6 +52,8 @@ class Holder {
   private readonly clients = new Set<Socket>();
   /** each command's own shells, one per machine: a command never waits for another's (a long apt, a `sleep`) */
   private readonly shells = new Map<Socket, Map<string, Promise<ShellSession>>>();
+  /** shells a command left with nothing running, per machine: the next command's (a new one costs a session's set-up on the machine) */
+  private readonly spare = new Map<string, ShellSession[]>();
   private quitting = false;
   private lastRequest = Date.now();
   private socketInode = 0;
@@ -112,9 +117,9 @@ class Holder {
     socket.on('close', () => {
       this.clients.delete(socket);
       this.lastRequest = Date.now();
-      // its shells are closed: each ends once its current command has, as when a command's own
-      // connection dropped (Ctrl-C)
-      for (const shell of this.shells.get(socket)?.values() ?? []) void shell.then((s) => s.close(), () => undefined);
+      // its idle shells are kept for the next command; a busy one (Ctrl-C) is closed: it ends once
+      // its current command has, as when a command's own connection dropped
+      for (const [key, shell] of this.shells.get(socket) ?? []) void shell.then((s) => this.release(key, s), () => undefined);
       this.shells.delete(socket);
     });
     socket.on('error', () => undefined);
@@ -151,7 +156,13 @@ class Holder {
     }
   }
 
-  /** The command's own shell on the machine's held connection, opened on its first command there. */
+  private release(key: string, shell: ShellSession): void {
+    const spare = this.spare.get(key) ?? [];
+    if (!shell.idle || this.quitting || spare.length >= SPARE_SHELLS) return shell.close();
+    this.spare.set(key, [...spare, shell]);
+  }
+
+  /** The command's own shell on the machine's held connection: a spare one, or one opened on its first command there. */
   private async shellFor(socket: Socket, target: HeldTarget): Promise<ShellSession> {
     const key = targetKey(target);
     let mine = this.shells.get(socket);
@@ -161,7 +172,11 @@ class Holder {
       const shell = await open.catch(() => undefined);
       if (shell && !shell.ended) return shell;
     }
-    const opening = this.held(target).shell();
+    const connection = this.held(target);
+    const spare = (this.spare.get(key) ?? []).filter((shell) => shell.idle);
+    const reused = spare.shift();
+    this.spare.set(key, spare);
+    const opening = reused ? Promise.resolve(reused) : connection.shell();
     mine.set(key, opening);
     return opening;
   }
