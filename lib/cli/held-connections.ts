@@ -43,7 +43,6 @@ export function holderAccess(state: LabStateDir): HolderAccess | undefined {
 
 export interface ConnectionSettings {
   knownHosts: KnownHosts;
-  knownHostsFile: string;
   connectTimeoutMs?: number;
   commandTimeoutMs?: number;
 }
@@ -63,7 +62,7 @@ export async function connectionsFor(state: LabStateDir, settings: ConnectionSet
   } catch {
     return own;
   }
-  return (target) => new HeldConnection(target, { ...access, ...settings });
+  return (target) => new HeldConnection(target, { ...access, ...settings, knownHostsFile: settings.knownHosts.file });
 }
 
 /** Whether the process still runs: an ended one its parent has not reaped yet (a zombie) does not. */

@@ -89,7 +89,7 @@ export const provisionCommand: Command = {
     const { lab, state, provider } = upLab(context);
     const endpoints = await provider.sshEndpoints();
     const knownHosts = new KnownHosts(state.path(KNOWN_HOSTS_FILE));
-    const connectionFor = await connectionsFor(state, { knownHosts, knownHostsFile: state.path(KNOWN_HOSTS_FILE) });
+    const connectionFor = await connectionsFor(state, { knownHosts });
     const hosts = lab.hosts.map((h) => h.name).filter((h) => settings.limit.length === 0 || settings.limit.includes(h));
     const reportOptions = { verbose: settings.verbose, diff: settings.diff, check: settings.check };
     const shown: PlayReporter = settings.json

@@ -77,7 +77,7 @@ export const execCommand: Command = {
     const commandLine = remoteCommandLine(args.positionals.slice(1));
     if (args.positionals[0] !== undefined && !commandLine) throw new UsageError('name a command: npm run lab:exec -- HOST COMMAND...');
     const { state, endpoint } = await endpointOf(args, 'npm run lab:exec -- HOST COMMAND...');
-    const connection = (await connectionsFor(state, { knownHosts: new KnownHosts(state.path(KNOWN_HOSTS_FILE)), knownHostsFile: state.path(KNOWN_HOSTS_FILE) }))(endpoint);
+    const connection = (await connectionsFor(state, { knownHosts: new KnownHosts(state.path(KNOWN_HOSTS_FILE)) }))(endpoint);
     await connection.connect();
     try {
       const result = await connection.exec(commandLine);
