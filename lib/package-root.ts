@@ -14,7 +14,7 @@ function packageRootFrom(dir: string): string {
 
 export const PACKAGE_ROOT = packageRootFrom(dirname(fileURLToPath(import.meta.url)));
 
-/** A file or folder of hafarm's own, by its path in the package, e.g. 'templates'. */
+/** A file or folder of hafarm's own, by its path in the package, e.g. 'roles/hosts/templates'. */
 export function packagePath(...parts: string[]): string {
   return join(PACKAGE_ROOT, ...parts);
 }

@@ -4,7 +4,7 @@ import type { PlayEvent, PlayOptions, PlayOutcome } from '../lib/engine/run-play
 import { runPlay } from '../lib/engine/run-play.ts';
 import type { SshTarget } from '../lib/engine/ssh/ssh-target.ts';
 import type { Lab } from '../lib/lab/model.ts';
-import type { LabSecrets } from '../lib/state/lab-secrets.ts';
+import type { LabSecrets } from '../lib/state/secret-spec.ts';
 import { labInventory } from './lab-inventory.ts';
 import { roleContexts, type Play } from './role-context.ts';
 

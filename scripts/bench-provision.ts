@@ -14,7 +14,7 @@ import { pathState } from '../lib/engine/modules/path-state.ts';
 import { shellCommand } from '../lib/engine/modules/shell-command.ts';
 import { template } from '../lib/render/template-task.ts';
 import { KnownHosts } from '../lib/engine/ssh/known-hosts.ts';
-import { loadLab } from '../lib/lab/load.ts';
+import { loadLab } from '../lib/farm/load-lab.ts';
 import type { SshEndpoint } from '../lib/providers/provider.ts';
 import type { Play, Role } from '../roles/role-context.ts';
 import { runLabPlay, type LabPlayOptions } from '../roles/run-lab-play.ts';
@@ -35,7 +35,7 @@ const role: Role = {
       pathState({ name: 'etc', path: `${dir}/etc`, state: 'directory', mode: '0755' }),
       pathState({ name: 'www', path: `${dir}/www`, state: 'directory', mode: '0755' }),
       ...Array.from({ length: 8 }, (_, i) => file({ name: `file ${i}`, path: `${dir}/etc/file${i}.conf`, content: `# ${host.name} ${i}\n`.repeat(20), mode: i % 2 ? '0600' : '0644' })),
-      template({ name: 'template', path: `${dir}/Vagrantfile`, src: 'Vagrantfile.njk', vars: { source: 'lab.yaml', lab: l.name, prefix: `${l.name}-`, box: l.box.name, lan: { name: 'lan', cidr: '192.168.1.0/24' }, heartbeat: { name: 'hb', cidr: '10.100.100.0/24' }, machines: [] } }),
+      template({ name: 'template', path: `${dir}/Vagrantfile`, src: 'lib/providers/vagrant/templates/Vagrantfile.njk', vars: { source: 'lab.yaml', lab: l.name, prefix: `${l.name}-`, box: l.box.name, lan: { name: 'lan', cidr: '192.168.1.0/24' }, heartbeat: { name: 'hb', cidr: '10.100.100.0/24' }, machines: [] } }),
       blockInFile({ name: 'hosts block', path: `${dir}/etc/hosts`, marker: 'hafarm bench', block: l.hosts.map((h) => `${h.lan} ${h.name}`).join('\n') }),
       blockInFile({ name: 'second block', path: `${dir}/etc/hosts`, marker: 'hafarm bench 2', block: `${l.vip.address} ${l.vip.name}` }),
       lineInFile({ name: 'sysctl file line', path: `${dir}/etc/sysctl.conf`, line: 'net.ipv4.ip_nonlocal_bind = 1', regexp: /^net\.ipv4\.ip_nonlocal_bind/ }),

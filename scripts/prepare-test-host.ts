@@ -4,8 +4,9 @@
 // Ubuntu as root the missing ones are installed here, as `npm run lab` installs what the lab
 // needs; anywhere else the run stops at once with the list and the command that installs them.
 // Never a test skipped because something is missing: a skip would read as green.
-import { execFileSync, spawnSync } from 'node:child_process';
+// Shell glue in zx: each command is a $`…` line, and zx quotes every ${value} in it.
 import { existsSync, mkdirSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { $ } from 'zx';
 import { HOST_TOOLS } from '../lib/providers/host-tools.ts';
 
 /** Debian packages the tests drive, beyond the namespace provider's own (host-tools.ts). */
@@ -23,13 +24,17 @@ export const TEST_PACKAGES = [
 /** A login user with passwordless sudo, for the engine's tests (the Vagrant boxes log in that way). */
 export const TEST_USER = 'hafarmci';
 
-function installed(packages: string[]): Set<string> {
-  const result = spawnSync('dpkg-query', ['-W', '-f', '${Package} ${Status}\\n', ...packages], { encoding: 'utf8' });
-  return new Set((result.stdout ?? '').split('\n').filter((l) => l.endsWith(' install ok installed')).map((l) => l.split(' ')[0]!));
+/** dpkg-query's line per package (a value, so that zx quotes it: `${…}` is dpkg's, not the shell's). */
+const PACKAGE_STATUS = '${Package} ${Status}\\n';
+
+async function installed(packages: string[]): Promise<Set<string>> {
+  // dpkg-query exits 1 when a package is unknown; what it says about it is not shown.
+  const { stdout } = await $({ nothrow: true, quiet: true })`dpkg-query -W -f ${PACKAGE_STATUS} ${packages}`;
+  return new Set(stdout.split('\n').filter((l) => l.endsWith(' install ok installed')).map((l) => l.split(' ')[0]!));
 }
 
-function userExists(name: string): boolean {
-  return spawnSync('id', [name], { stdio: 'ignore' }).status === 0;
+async function userExists(name: string): Promise<boolean> {
+  return (await $({ nothrow: true, quiet: true })`id ${name}`).ok;
 }
 
 function fail(lines: string[]): never {
@@ -37,11 +42,11 @@ function fail(lines: string[]): never {
   process.exit(1);
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const packages = [...new Set([...Object.values(HOST_TOOLS), ...TEST_PACKAGES])].sort();
   const root = process.platform === 'linux' && process.getuid?.() === 0;
   const apt = existsSync('/usr/bin/apt-get') && existsSync('/usr/bin/dpkg-query');
-  const have = apt ? installed(packages) : new Set<string>();
+  const have = apt ? await installed(packages) : new Set<string>();
   const missing = packages.filter((p) => !have.has(p));
   if (!root || !apt) {
     const what = missing.length === 0 ? '' : ` (it installs what is missing: ${missing.join(' ')})`;
@@ -57,24 +62,27 @@ function main(): void {
     const madePolicy = !existsSync(policy);
     if (madePolicy) writeFileSync(policy, '#!/bin/sh\nexit 101\n', { mode: 0o755 });
     try {
-      const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+      // apt-get's output goes to the terminal as it runs.
+      const aptGet = $({ stdio: 'inherit', nothrow: true, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
       for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', ...missing]]) {
-        const result = spawnSync('apt-get', args, { stdio: 'inherit', env });
-        if (result.status !== 0) fail([`  apt-get ${args.join(' ')} failed (exit ${result.status}); its output is above.`, `  The packages the tests need: apt-get install ${missing.join(' ')}`]);
+        const result = await aptGet`apt-get ${args}`;
+        if (result.exitCode !== 0) fail([`  apt-get ${args.join(' ')} failed (exit ${result.exitCode}); its output is above.`, `  The packages the tests need: apt-get install ${missing.join(' ')}`]);
       }
     } finally {
       if (madePolicy) rmSync(policy, { force: true });
     }
   }
-  if (!userExists(TEST_USER)) {
+  // useradd and usermod: what they say on stderr is shown, and a failure stops the run (zx throws).
+  if (!(await userExists(TEST_USER))) {
     console.log(`npm test: creating ${TEST_USER}, a login user with passwordless sudo for the SSH engine's tests`);
-    execFileSync('useradd', ['--create-home', '--shell', '/bin/sh', TEST_USER]);
+    await $`useradd --create-home --shell /bin/sh ${TEST_USER}`;
   }
-  // "*": no password, but not a locked account, which sshd would refuse even with a key.
-  execFileSync('usermod', ['-p', '*', TEST_USER]);
+  // "*": no password, but not a locked account, which sshd would refuse even with a key (a value,
+  // so that zx quotes it: the shell never expands it).
+  await $`usermod -p ${'*'} ${TEST_USER}`;
   writeFileSync('/etc/sudoers.d/hafarm-test-user', `${TEST_USER} ALL=(ALL) NOPASSWD: ALL\n`, { mode: 0o440 });
   chmodSync('/etc/sudoers.d/hafarm-test-user', 0o440);
   mkdirSync('/run/sshd', { recursive: true });
 }
 
-main();
+await main();

@@ -1,12 +1,18 @@
 // Options shared by every command that works on a lab: which definition, which state folder,
 // which provider.
-import { loadLab, DEFAULT_LAB_FILE, type LabRule } from '../lab/load.ts';
-import { haproxySyntaxProblems, hostHaproxyVersion } from '../render/haproxy-syntax-check.ts';
-import { PROVIDER_CHOICES, type Lab, type ProviderChoice } from '../lab/model.ts';
+import { providerNames } from '../providers/registry.ts';
+import { DEFAULT_LAB_FILE, type LabRule } from '../lab/load.ts';
+import { loadLab } from '../farm/load-lab.ts';
+import { haproxySyntaxProblems, hostHaproxyVersion } from '../../roles/haproxy/haproxy-syntax-check.ts';
+import { AUTO_PROVIDER, type Lab, type ProviderChoice } from '../lab/model.ts';
 import { createProvider } from '../providers/select-provider.ts';
 import type { LabProvider } from '../providers/provider.ts';
 import { DEFAULT_STATE_DIR, LabStateDir, StateMismatch } from '../state/lab-state.ts';
+import { labStateDir } from '../farm/lab-state-dir.ts';
 import { stringOption, UsageError, type OptionSpec, type ParsedCommandLine } from './command.ts';
+
+/** provider's choices: auto, then the registered providers */
+const PROVIDER_CHOICES = (): string[] => [AUTO_PROVIDER, ...providerNames()];
 
 export const LAB_OPTIONS: OptionSpec = {
   lab: { type: 'string' },
@@ -21,7 +27,7 @@ export const LAB_OPTION_HELP: Record<string, string> = {
 };
 
 export const PROVIDER_OPTION_HELP: Record<string, string> = {
-  '--provider NAME': `${PROVIDER_CHOICES.join(' | ')} (default: the definition's provider field)`,
+  '--provider NAME': `${PROVIDER_CHOICES().join(' | ')} (default: the definition's provider field)`,
 };
 
 export interface LabContext {
@@ -30,7 +36,7 @@ export interface LabContext {
 }
 
 export function labContext(args: ParsedCommandLine, rules: readonly LabRule[] = []): LabContext {
-  return { lab: loadLab(stringOption(args, 'lab') ?? DEFAULT_LAB_FILE, rules), state: new LabStateDir(stringOption(args, 'state') ?? DEFAULT_STATE_DIR) };
+  return { lab: loadLab(stringOption(args, 'lab') ?? DEFAULT_LAB_FILE, rules), state: labStateDir(stringOption(args, 'state') ?? DEFAULT_STATE_DIR) };
 }
 
 /**
@@ -47,8 +53,8 @@ export function checkedLabContext(args: ParsedCommandLine): LabContext & { hapro
 export function providerChoice(args: ParsedCommandLine, lab: Lab): ProviderChoice {
   const given = stringOption(args, 'provider');
   if (given === undefined) return lab.provider;
-  if (!(PROVIDER_CHOICES as readonly string[]).includes(given)) {
-    throw new UsageError(`--provider: "${given}" is not a provider (allowed: ${PROVIDER_CHOICES.join(', ')})`);
+  if (!(PROVIDER_CHOICES() as readonly string[]).includes(given)) {
+    throw new UsageError(`--provider: "${given}" is not a provider (allowed: ${PROVIDER_CHOICES().join(', ')})`);
   }
   return given as ProviderChoice;
 }

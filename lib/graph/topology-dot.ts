@@ -4,7 +4,7 @@
 // balancer, dashed, when that is not known). Graphviz places it all, for any farm size.
 // Node IDs are made here (host_0, net_lan), never taken from the definition; every label is an
 // HTML-like label whose text goes through labelText().
-import { haStackOf } from '../ha/stacks.ts';
+import { haStackOf } from '../../roles/components.ts';
 import { formatCidr } from '../lab/ipv4.ts';
 import { balancers, webServers, type Host, type Lab, type ProviderChoice } from '../lab/model.ts';
 import { labelText } from './html-label.ts';

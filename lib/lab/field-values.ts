@@ -1,10 +1,9 @@
 // Readers of the values a lab definition's fields hold (addresses, networks, names, log files),
-// shared by the definition's reader and the HA stacks' readers of their own sections (lib/ha/).
+// shared by the definition's reader and the components' readers of their own sections (roles/).
 import type { Node } from 'yaml';
 import { parseCidr, isIpv4, type Cidr } from './ipv4.ts';
 import type { FieldPath, FieldReader } from './yaml-fields.ts';
 import { quoted } from './printable.ts';
-import { HAPROXY_TIME_PATTERN } from './haproxy-time.ts';
 import { RESERVED_LOG_FILES } from './reserved-names.ts';
 
 type Reader = FieldReader;
@@ -18,7 +17,6 @@ export const PATTERNS = {
   // Heartbeat creates the file but not its folder; the name lands in ha.cf and in lab:verify's commands.
   logFile: { re: /^\/var\/log\/[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$/, allowed: 'a file directly in /var/log/, its name of letters, digits, ".", "_" and "-", such as /var/log/ha-log' },
   token: { re: /^[A-Za-z0-9_.-]{1,64}$/, allowed: 'letters, digits, "_", "." and "-", at most 64' },
-  duration: { re: HAPROXY_TIME_PATTERN, allowed: 'an HAProxy time such as 5s, 500ms or 1m' },
   // No "#" (HAProxy reads the rest as a comment), no quotes, spaces or "\\" (they would need quoting).
   uri: { re: /^\/[A-Za-z0-9._~\/?=&+-]{0,127}$/, allowed: 'a path starting with "/" of letters, digits and . _ ~ / ? = & + -, such as /haproxy?stats' },
   // One line of text: no control characters, which would reach the terminal in task names.

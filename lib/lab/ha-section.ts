@@ -2,7 +2,7 @@
 // networks its members hear each other on (ha.paths). Absent, the tutorial holds: Heartbeat on
 // the heartbeat network alone.
 import type { Node } from 'yaml';
-import { DEFAULT_HA_STACK, HA_STACKS } from '../ha/stacks.ts';
+import type { DefinitionParts } from './definition-parts.ts';
 import { HA_PATHS, type HaPath, type Lab } from './model.ts';
 import type { FieldReader } from './yaml-fields.ts';
 
@@ -20,11 +20,11 @@ function readPaths(r: FieldReader, node: Node | undefined): HaPath[] | undefined
   return paths;
 }
 
-export function readHaSection(r: FieldReader, node: Node | undefined, present: boolean): Lab['ha'] | undefined {
-  if (!present) return { stack: DEFAULT_HA_STACK, paths: [...DEFAULT_HA_PATHS] };
+export function readHaSection(r: FieldReader, node: Node | undefined, present: boolean, stacks: DefinitionParts['haStacks']): Lab['ha'] | undefined {
+  if (!present) return { stack: stacks.default, paths: [...DEFAULT_HA_PATHS] };
   const map = r.map(['ha'], node, [], ['stack', 'paths']);
   if (!map) return undefined;
-  const stack = map.has('stack') ? r.oneOf(['ha', 'stack'], r.child(map, 'stack'), HA_STACKS.map((s) => s.name)) : DEFAULT_HA_STACK;
+  const stack = map.has('stack') ? r.oneOf(['ha', 'stack'], r.child(map, 'stack'), stacks.names) : stacks.default;
   const paths = map.has('paths') ? readPaths(r, r.child(map, 'paths')) : [...DEFAULT_HA_PATHS];
   return stack !== undefined && paths ? { stack, paths } : undefined;
 }

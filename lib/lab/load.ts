@@ -1,5 +1,6 @@
 // Loads a lab definition file into the typed model, or throws LabDefinitionError listing every
-// problem with its position. Reading a definition never creates anything.
+// problem with its position. Reading a definition never creates anything. The components'
+// sections and the providers' fields are handed in (DefinitionParts; lib/farm/load-lab.ts).
 import { resolve, relative } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { LabDefinitionError } from './definition-error.ts';
@@ -10,6 +11,7 @@ import { FieldReader, type FieldPath } from './yaml-fields.ts';
 import { yamlShapeProblems } from './yaml-shape.ts';
 import { readDefinition } from './read-definition.ts';
 import { checkDefinition } from './check-definition.ts';
+import type { DefinitionParts } from './definition-parts.ts';
 import type { Lab } from './model.ts';
 
 export const DEFAULT_LAB_FILE = 'lab.yaml';
@@ -28,7 +30,7 @@ function displayName(file: string): string {
   return rel && !rel.startsWith('..') ? rel : file;
 }
 
-export function parseLab(text: string, file: string, rules: readonly LabRule[] = []): Lab {
+export function parseDefinition(text: string, file: string, parts: DefinitionParts, rules: readonly LabRule[] = []): Lab {
   const shown = displayName(file);
   const lines = new LineCounter();
   const bound = textBoundProblem(text);
@@ -49,8 +51,8 @@ export function parseLab(text: string, file: string, rules: readonly LabRule[] =
   const reader = new FieldReader(shown, lines);
   for (const p of yamlShapeProblems(doc)) reader.report(p.path, p.node, p.problem, p.allowed);
   if (reader.issues.length > 0) throw new LabDefinitionError(reader.issues);
-  const lab = readDefinition(reader, doc, resolve(file));
-  if (lab) checkDefinition(reader, lab);
+  const lab = readDefinition(reader, doc, resolve(file), parts);
+  if (lab) checkDefinition(reader, lab, parts);
   if (lab && reader.issues.length === 0) {
     for (const rule of rules) for (const p of rule(lab)) reader.reportField(p.field, p.problem, p.allowed);
   }
@@ -62,7 +64,7 @@ function fileProblem(file: string, problem: string, allowed: string, at = { line
   return new LabDefinitionError([{ file: displayName(file), ...at, field: '(file)', problem, allowed }]);
 }
 
-export function loadLab(file: string = DEFAULT_LAB_FILE, rules: readonly LabRule[] = []): Lab {
+export function loadDefinition(file: string, parts: DefinitionParts, rules: readonly LabRule[] = []): Lab {
   const path = resolve(file);
   const read = readDefinitionFile(path);
   if ('problem' in read) throw fileProblem(path, read.problem, read.allowed);
@@ -71,5 +73,5 @@ export function loadLab(file: string = DEFAULT_LAB_FILE, rules: readonly LabRule
     const hex = read.bytes[bad]!.toString(16).padStart(2, '0');
     throw fileProblem(path, `byte ${bad} (0x${hex}) is not UTF-8`, 'a text file in UTF-8', bytePosition(read.bytes, bad));
   }
-  return parseLab(read.bytes.toString('utf8'), path, rules);
+  return parseDefinition(read.bytes.toString('utf8'), path, parts, rules);
 }

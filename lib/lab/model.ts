@@ -1,18 +1,11 @@
 // The typed lab model: what lab.yaml says, validated. Everything downstream reads this and
 // nothing else, so a farm of another shape is an edit of the definition, never of the code.
-import type { StackSettings } from '../ha/stacks.ts';
 import type { Cidr } from './ipv4.ts';
 
-export const PROVIDER_CHOICES = ['auto', 'virtualbox', 'libvirt', 'netns'] as const;
-export type ProviderChoice = (typeof PROVIDER_CHOICES)[number];
-export type ProviderName = Exclude<ProviderChoice, 'auto'>;
-
-/**
- * How the libvirt provider runs the machines: kvm (hardware virtualisation) or qemu (QEMU's
- * software emulation, for hosts where KVM cannot run guests). VirtualBox ignores it.
- */
-export const LIBVIRT_DRIVERS = ['kvm', 'qemu'] as const;
-export type LibvirtDriver = (typeof LIBVIRT_DRIVERS)[number];
+/** "auto", or a provider's name: the registry's names are handed to the reader (lib/providers/registry.ts). */
+export const AUTO_PROVIDER = 'auto';
+export type ProviderName = string;
+export type ProviderChoice = ProviderName;
 
 export const HOST_ROLES = ['master', 'backup', 'web'] as const;
 /** master/backup: the HA stack's members and HAProxy balancers; web: nginx. */
@@ -48,47 +41,34 @@ export interface Host {
   cpus: number;
 }
 
-/** How HAProxy picks a web server for a request without a persistence cookie (README: The lab definition). */
-export const BALANCE_ALGORITHMS = ['roundrobin', 'leastconn', 'source'] as const;
-export type BalanceAlgorithm = (typeof BALANCE_ALGORITHMS)[number];
-
-/** How HAProxy's persistence cookie keeps a client on its server (README: The lab definition). */
-export const COOKIE_MODES = ['prefix', 'insert', 'rewrite'] as const;
-export type CookieMode = (typeof COOKIE_MODES)[number];
-
-/** HAProxy's health checks of each web server: one every `inter`, DOWN after `fall` failures, UP after `rise` successes. */
-export interface HealthCheckSettings {
-  /** an HAProxy time such as 2s */
-  inter: string;
-  fall: number;
-  rise: number;
+/** The box every machine boots from; a provider may add fields of its own (BoxSettings). */
+export interface BoxSettings {
+  name: string;
+  memory: number;
+  cpus: number;
 }
 
-export interface HaproxySettings {
-  listen: string;
-  port: number;
-  balance: BalanceAlgorithm;
-  options: string[];
-  cookie: { name: string; mode: CookieMode };
-  check: HealthCheckSettings;
-  stats: { uri: string; user: string };
-  timeouts: { connect: string; client: string; server: string };
-}
+/**
+ * Each component's section of the definition, by its key (each by its key). Empty
+ * here: a component adds its own with `declare module` beside the code that reads it
+ * (roles/<component>/*-section.ts), so the model knows no component and the reader is handed
+ * the sections (DefinitionSection).
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by the components' declaration merging
+export interface LabSections {}
 
-/** The definition; each HA stack's own section is in it by the stack's name (StackSettings). */
-export interface Lab extends StackSettings {
+/** The definition: the lab's own fields, and each component's section (LabSections). */
+export interface Lab extends LabSections {
   /** absolute path of the definition this model came from */
   file: string;
   name: string;
   provider: ProviderChoice;
-  box: { name: string; memory: number; cpus: number; libvirtDriver: LibvirtDriver };
+  box: BoxSettings;
   networks: { lan: LanNetwork; heartbeat: HeartbeatNetwork };
   vip: { address: string; name: string };
   hosts: Host[];
-  /** which HA stack keeps the VIP (lib/ha/stacks.ts): ha.stack, heartbeat when absent; the networks its members speak on: ha.paths, [heartbeat] when absent */
+  /** which HA stack keeps the VIP (roles/components.ts): ha.stack, heartbeat when absent; the networks its members speak on: ha.paths, [heartbeat] when absent */
   ha: { stack: string; paths: HaPath[] };
-  haproxy: HaproxySettings;
-  nginx: { page: string };
 }
 
 export function isBalancer(host: Host): boolean {

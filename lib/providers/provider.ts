@@ -1,7 +1,10 @@
 // The provider contract: the few things every way of making machines must do. Callers (CLI,
 // provisioning, verification) see only this, so VirtualBox, libvirt and namespaces are interchangeable.
 import type { SshTarget } from '../engine/ssh/ssh-target.ts';
+import type { BoxField, ReservedRange } from '../lab/definition-parts.ts';
 import type { Lab, ProviderName } from '../lab/model.ts';
+import type { FieldReader } from '../lab/yaml-fields.ts';
+import type { EntryKind } from '../state/state-entries.ts';
 import type { LabStateDir } from '../state/lab-state.ts';
 import { UserFacingError } from '../user-facing-error.ts';
 
@@ -72,7 +75,7 @@ export interface LabProvider {
   /** Checks this host; creates nothing. Empty when the provider can be used. */
   missingPrerequisites(): Promise<MissingPrerequisite[]>;
   /**
-   * Optional: installs what this host lacks, where the provider knows how (npm run lab does it
+   * Optional: installs what this host lacks, where the provider knows how (lab:up does it
    * first), saying so through `say`; PrerequisitesMissing when that fails.
    */
   prepareHost?(say: (line: string) => void): Promise<void>;
@@ -112,10 +115,24 @@ export interface ProviderFile {
   content: string;
 }
 
-/** How a provider joins the registry (registry.ts): the name a lab or --provider gives, how to make it. */
+/**
+ * How a provider joins the registry (registry.ts): the name a lab or --provider gives, how to
+ * make it, and what it adds to the definition and the state folder. Everything about a provider
+ * is here and in its folder: the rest of hafarm is handed these as data.
+ */
 export interface ProviderRegistration {
   readonly name: ProviderName;
   create(lab: Lab, state: LabStateDir): LabProvider;
+  /** the entries it keeps in the lab's state folder beside hafarm's own: lab:destroy removes them */
+  stateEntries?: Readonly<Record<string, EntryKind>>;
+  /** those of its entries only its machines leave: a folder holding them without a record still has machines */
+  machineTraces?: readonly string[];
+  /** its fields under box: in the definition */
+  boxFields?: readonly BoxField[];
+  /** address ranges it keeps for itself, which no lab network may overlap */
+  reservedRanges?: readonly ReservedRange[];
+  /** its rules on a structurally valid definition (limits of its own), each refusal at its field */
+  checkLab?(r: FieldReader, lab: Lab): void;
   /** the files it writes from the definition, for lab:render; none when it writes none */
   files?(lab: Lab): ProviderFile[];
   /** its NAT / management network (eth0 of every machine, for SSH) in words, from the definition alone: lab:graph draws it */

@@ -1,7 +1,9 @@
 // Every provider, in the order provider "auto" tries them: the one list a new provider joins.
 // A provider is a folder under lib/providers/ that implements the contract (provider.ts) and
-// exports its registration; its name is also one of the definition's choices (lib/lab/model.ts).
+// exports its registration; its name, definition fields, state entries and reserved ranges
+// reach the rest of hafarm from here.
 import type { Lab, ProviderChoice } from '../lab/model.ts';
+import { HAFARM_ENTRIES, type StateLayout } from '../state/state-entries.ts';
 import { netnsRegistration } from './netns/netns-provider.ts';
 import type { ProviderFile, ProviderRegistration } from './provider.ts';
 import { libvirtRegistration, virtualboxRegistration } from './vagrant/vagrant-provider.ts';
@@ -18,4 +20,18 @@ export function providerFiles(lab: Lab): ProviderFile[] {
 /** What the NAT / management network is under the provider, or under each one "auto" may pick. */
 export function managementNetworks(lab: Lab, choice: ProviderChoice): string[] {
   return PROVIDERS.filter((p) => choice === 'auto' || p.name === choice).map((p) => `${p.name}: ${p.managementNetwork(lab)}`);
+}
+
+/** The providers' names, in the order "auto" tries them. */
+export function providerNames(): string[] {
+  return PROVIDERS.map((provider) => provider.name);
+}
+
+/** What a lab's state folder may hold: hafarm's entries and every provider's. */
+export function stateLayout(): StateLayout {
+  return {
+    providers: providerNames(),
+    entries: Object.assign({}, HAFARM_ENTRIES, ...PROVIDERS.map((provider) => provider.stateEntries ?? {})),
+    machineTraces: [...new Set(PROVIDERS.flatMap((provider) => provider.machineTraces ?? []))],
+  };
 }

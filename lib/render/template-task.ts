@@ -1,11 +1,11 @@
-// A file whose content is rendered from a nunjucks template under templates/ (compared by
+// A file whose content is rendered from a nunjucks template of the package (compared by
 // content, mode, owner). Rendering is the roles' side: the engine's file module takes content.
 import { file, type FileSpec } from '../engine/modules/file.ts';
 import type { Task, TaskContext } from '../engine/task.ts';
 import { renderTemplate } from './templates.ts';
 
 export interface TemplateSpec extends Omit<FileSpec, 'content'> {
-  /** path under templates/ */
+  /** the template's path in the package: roles/<component>/templates/<file>.njk */
   src: string;
   vars: object | ((ctx: TaskContext) => object);
 }

@@ -1,15 +1,13 @@
-// One nunjucks environment over templates/ and the HA stacks' folders (an HA stack keeps its
-// templates beside its code: lib/ha/heartbeat/ha.cf.njk is "heartbeat/ha.cf.njk"). Undefined
-// variables are errors, not empty strings, so a template never renders a half-filled config file.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+// One nunjucks environment over the package: a template is named by its path in it, so each
+// component keeps its templates beside its code (roles/haproxy/templates/haproxy.cfg.njk) and
+// rendering knows no component. Undefined variables are errors, not empty strings, so a
+// template never renders a half-filled config file.
 import type nunjucksTypes from 'nunjucks';
 import { requireOnFirstUse } from '../load-on-first-use.ts';
-import { packagePath } from '../package-root.ts';
+import { PACKAGE_ROOT } from '../package-root.ts';
 import { UnsafeTemplateValue, commentText, configWord, configWords, htmlText, rubyString } from './template-filters.ts';
 
-export const TEMPLATE_DIR = packagePath('templates');
-const HA_STACKS_DIR = packagePath('lib', 'ha');
+const PACKAGE_DIR = PACKAGE_ROOT;
 
 const nunjucks = requireOnFirstUse<typeof nunjucksTypes>('nunjucks');
 
@@ -18,7 +16,7 @@ let environment: nunjucksTypes.Environment | undefined;
 function env(): nunjucksTypes.Environment {
   if (!environment) {
     const { Environment, FileSystemLoader } = nunjucks();
-    environment = new Environment(new FileSystemLoader([TEMPLATE_DIR, HA_STACKS_DIR], { noCache: false }), {
+    environment = new Environment(new FileSystemLoader(PACKAGE_DIR, { noCache: false }), {
       autoescape: false,
       throwOnUndefined: true,
       trimBlocks: true,
@@ -35,11 +33,7 @@ function env(): nunjucksTypes.Environment {
   return environment;
 }
 
-/** Where a template lives, as a path in the project, for messages. */
-function templatePath(name: string): string {
-  return existsSync(join(TEMPLATE_DIR, name)) ? `templates/${name}` : `lib/ha/${name}`;
-}
-
+/** Renders a template named by its path in the package, e.g. 'roles/hosts/templates/hosts-block.njk'. */
 export function renderTemplate(name: string, context: object): string {
   try {
     // Linux line endings whatever the checkout has (a template with CRLF from a Windows clone).
@@ -47,7 +41,7 @@ export function renderTemplate(name: string, context: object): string {
   } catch (error) {
     // nunjucks wraps what a filter throws; the value and the template are what the user needs.
     const cause = (error as { cause?: unknown }).cause;
-    if (cause instanceof UnsafeTemplateValue) throw new UnsafeTemplateValue(`${templatePath(name)}: ${cause.message}`);
+    if (cause instanceof UnsafeTemplateValue) throw new UnsafeTemplateValue(`${name}: ${cause.message}`);
     throw error;
   }
 }

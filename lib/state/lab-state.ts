@@ -3,9 +3,9 @@
 // another definition or provider is refused instead of touching someone else's machines.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { PROVIDER_CHOICES, type Lab, type ProviderName } from '../lab/model.ts';
+import type { Lab, ProviderName } from '../lab/model.ts';
 import { UserFacingError } from '../user-facing-error.ts';
-import type { StateEntry } from './state-entries.ts';
+import { isStateEntry, type StateLayout } from './state-entries.ts';
 import { inspectStateFolder, removeOwnEntries, type Removal, type StateFolderContents } from './state-folder.ts';
 import { ONE_LINE, oneOf, readStateJson, requireShape, text } from './state-json.ts';
 import { NotAStateFolder } from './state-problems.ts';
@@ -20,15 +20,15 @@ export interface LabStateRecord {
   created: string;
 }
 
-const PROVIDER_NAMES = PROVIDER_CHOICES.filter((choice): choice is ProviderName => choice !== 'auto');
-
-const RECORD_FIELDS = {
-  lab: text(ONE_LINE, 'the lab name lab:up wrote'),
-  definition: text(ONE_LINE, 'the definition file lab:up wrote'),
-  provider: oneOf(PROVIDER_NAMES),
-  // informational only: any line will do
-  created: text(/^[^\x00-\x1f\x7f]{0,100}$/, 'the time lab:up wrote'),
-};
+function recordFields(providers: readonly ProviderName[]) {
+  return {
+    lab: text(ONE_LINE, 'the lab name lab:up wrote'),
+    definition: text(ONE_LINE, 'the definition file lab:up wrote'),
+    provider: oneOf(providers),
+    // informational only: any line will do
+    created: text(/^[^\x00-\x1f\x7f]{0,100}$/, 'the time lab:up wrote'),
+  };
+}
 
 export class StateMismatch extends UserFacingError {
   override name = 'StateMismatch';
@@ -37,18 +37,24 @@ export class StateMismatch extends UserFacingError {
 export class LabStateDir {
   readonly dir: string;
 
-  constructor(dir: string = DEFAULT_STATE_DIR) {
+  /** `layout`: the entries the providers keep beside hafarm's own (lib/farm/lab-state-dir.ts hands them in) */
+  constructor(
+    dir: string,
+    readonly layout: StateLayout,
+  ) {
     this.dir = resolve(dir);
   }
 
   /** A path inside the folder; only names lab:destroy knows to remove are allowed. */
-  path(entry: StateEntry, ...parts: string[]): string {
+  path(entry: string, ...parts: string[]): string {
+    // hafarm's bug, not the user's: a name destroy would not know to remove
+    if (!isStateEntry(this.layout, entry)) throw new Error(`"${entry}" is no state entry hafarm or a provider declared (lib/state/state-entries.ts, ProviderRegistration.stateEntries)`);
     return join(this.dir, entry, ...parts);
   }
 
   /** What the folder holds; NotAStateFolder when --state names a file, a link or a path under a file. */
   contents(): StateFolderContents {
-    return inspectStateFolder(this.dir);
+    return inspectStateFolder(this.dir, this.layout);
   }
 
   private recordRemedy(): string {
@@ -63,7 +69,7 @@ export class LabStateDir {
     if (this.contents().kind === 'absent') return undefined;
     const file = this.path(RECORD);
     const value = readStateJson(file, this.recordRemedy());
-    return value === undefined ? undefined : requireShape<LabStateRecord>(file, value, RECORD_FIELDS, this.recordRemedy());
+    return value === undefined ? undefined : requireShape<LabStateRecord>(file, value, recordFields(this.layout.providers), this.recordRemedy());
   }
 
   /** Refuses when the folder belongs to another lab or was brought up with another provider. */
@@ -113,6 +119,6 @@ export class LabStateDir {
 
   /** Removes what hafarm made in the folder, and the folder once nothing else is left in it. */
   removeOwnEntries(): Removal {
-    return removeOwnEntries(this.dir);
+    return removeOwnEntries(this.dir, this.layout);
   }
 }

@@ -1,8 +1,8 @@
 // What a secret of the lab is, apart from where the lab's secrets are kept (lab-secrets.ts), so
-// that the HA stacks can declare theirs and their roles read them without importing the store.
+// that the components can declare theirs and their roles read them without importing the store.
 import type { FieldCheck } from './state-json.ts';
 
-/** A secret generated once per lab; the HA stacks declare theirs (lib/ha/). */
+/** A secret generated once per lab; the components declare theirs (roles/component.ts). */
 export interface SecretSpec {
   /** its key in secrets.json */
   name: string;

@@ -1,35 +1,38 @@
-// Every name hafarm puts in a lab's state folder, and what kind of entry it is. lab:destroy
-// removes these and nothing else; LabStateDir.path() accepts only these names, so a new file
-// cannot be written into the folder without destroy knowing about it.
+// Every name hafarm puts in a lab's state folder, and what kind of entry it is: hafarm's own
+// (below) and each provider's (ProviderRegistration.stateEntries, handed in as a StateLayout).
+// lab:destroy removes these and nothing else; LabStateDir.path() accepts only these names, so a
+// new file cannot be written into the folder without destroy knowing about it.
 
-export const STATE_ENTRIES = {
+export type EntryKind = 'file' | 'folder';
+
+export const HAFARM_ENTRIES: Readonly<Record<string, EntryKind>> = {
   /** lab:up: which lab and provider made the machines */
   'lab-state.json': 'file',
-  /** lab:render, lab:provision: Heartbeat's key and the stats password */
+  /** lab:render, lab:provision: the components' secrets (HA stack keys, the stats password) */
   'secrets.json': 'file',
   /** lab:provision and every SSH command: the machines' host keys */
   known_hosts: 'file',
-  /** Vagrant providers: the Vagrantfile vagrant runs from this folder */
-  Vagrantfile: 'file',
-  /** Vagrant providers: vagrant's own bookkeeping, made by vagrant in its working folder */
-  '.vagrant': 'folder',
-  /** namespace provider: management subnet and base image */
-  'netns.json': 'file',
-  /** namespace provider: the key hafarm logs in with */
+  /** the connection holder's socket; the namespace provider's login key */
   ssh: 'folder',
-  /** namespace provider: each machine's disk, console log and PID */
-  machines: 'folder',
   /** lab:verify: the report and its pcaps */
   report: 'folder',
   /** lab:capture: pcaps written without --out */
   captures: 'folder',
-} as const;
+};
 
-export type StateEntry = keyof typeof STATE_ENTRIES;
+/** What a state folder may hold, given the providers: their names, entries and machine traces. */
+export interface StateLayout {
+  /** the providers a record may name */
+  providers: readonly string[];
+  /** hafarm's entries and every provider's */
+  entries: Readonly<Record<string, EntryKind>>;
+  /** what only a lab's machines leave: without the record, they say a provider made machines here */
+  machineTraces: readonly string[];
+}
 
-/** What only a lab's machines leave behind: without the record, they say a provider made machines here. */
-export const MACHINE_TRACES: readonly StateEntry[] = ['netns.json', 'machines', '.vagrant'];
+/** A layout with hafarm's own entries and no provider's: for code that reads the record alone. */
+export const BARE_LAYOUT: StateLayout = { providers: [], entries: HAFARM_ENTRIES, machineTraces: [] };
 
-export function isStateEntry(name: string): name is StateEntry {
-  return Object.hasOwn(STATE_ENTRIES, name);
+export function isStateEntry(layout: StateLayout, name: string): boolean {
+  return Object.hasOwn(layout.entries, name);
 }

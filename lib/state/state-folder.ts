@@ -3,20 +3,20 @@
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmdirSync, rmSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileInTheWay, lstatOrUndefined } from './file-in-the-way.ts';
-import { isStateEntry, STATE_ENTRIES, type StateEntry } from './state-entries.ts';
+import { isStateEntry, type StateLayout } from './state-entries.ts';
 import { describeFileType } from './state-json.ts';
 import { NotAStateFolder } from './state-problems.ts';
 
-export type StateFolderContents = { kind: 'absent' } | { kind: 'folder'; ours: StateEntry[]; foreign: string[] };
+export type StateFolderContents = { kind: 'absent' } | { kind: 'folder'; ours: string[]; foreign: string[] };
 
 /** An entry is hafarm's when it bears one of hafarm's names and is the kind hafarm makes there. */
-function isOwnEntry(name: string, stats: Stats): name is StateEntry {
-  if (!isStateEntry(name)) return false;
-  return STATE_ENTRIES[name] === 'file' ? stats.isFile() : stats.isDirectory();
+function isOwnEntry(layout: StateLayout, name: string, stats: Stats): boolean {
+  if (!isStateEntry(layout, name)) return false;
+  return layout.entries[name] === 'file' ? stats.isFile() : stats.isDirectory();
 }
 
 /** Reads what the path holds; NotAStateFolder when it is not a folder or cannot become one. */
-export function inspectStateFolder(dir: string): StateFolderContents {
+export function inspectStateFolder(dir: string, layout: StateLayout): StateFolderContents {
   const stats = lstatOrUndefined(dir);
   if (!stats) {
     // The folder will be made along its path: that needs folders above it, not a file.
@@ -26,10 +26,10 @@ export function inspectStateFolder(dir: string): StateFolderContents {
   }
   if (stats.isSymbolicLink()) throw new NotAStateFolder({ reason: 'symlink', dir, target: resolve(dirname(dir), readlinkSync(dir)) });
   if (!stats.isDirectory()) throw new NotAStateFolder({ reason: 'not-a-folder', dir, what: stats.isFile() ? 'a file' : describeFileType(stats) });
-  const ours: StateEntry[] = [];
+  const ours: string[] = [];
   const foreign: string[] = [];
   for (const name of readdirSync(dir).sort()) {
-    if (isOwnEntry(name, lstatSync(resolve(dir, name)))) ours.push(name);
+    if (isOwnEntry(layout, name, lstatSync(resolve(dir, name)))) ours.push(name);
     else foreign.push(name);
   }
   return { kind: 'folder', ours, foreign };
@@ -46,7 +46,7 @@ export function mountsInside(dir: string): string[] {
 }
 
 export interface Removal {
-  removed: StateEntry[];
+  removed: string[];
   /** entries hafarm did not make, left where they are */
   kept: string[];
   /** the folder itself: removed once nothing was left in it, kept when it is a mount point */
@@ -65,8 +65,8 @@ function removeEmptyFolder(dir: string): 'removed' | 'mount point' {
 }
 
 /** Removes hafarm's entries (links inside them are removed, not followed), then the folder if it is empty. */
-export function removeOwnEntries(dir: string): Removal {
-  const contents = inspectStateFolder(dir);
+export function removeOwnEntries(dir: string, layout: StateLayout): Removal {
+  const contents = inspectStateFolder(dir, layout);
   if (contents.kind === 'absent') return { removed: [], kept: [], folder: 'kept' };
   const mounts = mountsInside(dir);
   if (mounts.length > 0) throw new NotAStateFolder({ reason: 'mounted', dir, mounts });

@@ -28,13 +28,18 @@ export type FolderRefusal =
   | { reason: 'symlink'; dir: string; target: string }
   | { reason: 'under-a-file'; dir: string; file: string }
   | { reason: 'foreign'; dir: string; foreign: string[]; doing: 'destroy' | 'create' }
-  | { reason: 'machines-without-record'; dir: string; traces: string[]; lab: string }
+  | { reason: 'machines-without-record'; dir: string; traces: string[]; lab: string; providers: readonly string[] }
   | { reason: 'mounted'; dir: string; mounts: string[] };
 
 /** At most a few names, then how many more: a folder such as / holds many. */
 export function listNames(names: readonly string[], shown = 6): string {
   const head = names.slice(0, shown).join(', ');
   return names.length > shown ? `${head} and ${names.length - shown} more` : head;
+}
+
+/** "a, b or c" */
+function orList(names: readonly string[]): string {
+  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
 }
 
 export function formatFolderRefusal(refusal: FolderRefusal): string {
@@ -57,12 +62,12 @@ export function formatFolderRefusal(refusal: FolderRefusal): string {
     case 'machines-without-record':
       return (
         `${refusal.dir} has lost its record (lab-state.json), which names the lab and the provider that made its machines, but it still holds what machines leave (${listNames(refusal.traces)}). ` +
-        `hafarm does not guess which provider made them: run lab:destroy --provider NAME (virtualbox, libvirt or netns: the one the lab was brought up with) to destroy the machines of lab "${refusal.lab}" and this folder. Nothing was removed.`
+        `hafarm does not guess which provider made them: run lab:destroy --provider NAME (${orList(refusal.providers)}: the one the lab was brought up with) to destroy the machines of lab "${refusal.lab}" and this folder. Nothing was removed.`
       );
     case 'mounted':
       return (
         `${refusal.dir} has file systems mounted inside it (${listNames(refusal.mounts, 3)}); removing the folder would reach into them. ` +
-        `A namespace lab's machines are unmounted by lab:destroy --provider netns; otherwise unmount them first. Nothing was removed.`
+        `A lab's own machine disks are unmounted by lab:destroy (with --provider NAME where the folder lost its record); otherwise unmount them first. Nothing was removed.`
       );
   }
 }

@@ -3,7 +3,7 @@
 // figures behind it, and the evidence a person can read.
 import type { Lab } from '../lab/model.ts';
 import type { LabProvider } from '../providers/provider.ts';
-import type { StatsSnapshot } from './stats-snapshot.ts';
+import type { StatsSnapshot } from '../../roles/haproxy/stats-snapshot.ts';
 import type { Timeline } from './steady-load.ts';
 import type { RunningCapture } from './transport/host-capture.ts';
 import type { LabMachines } from './transport/lab-machines.ts';

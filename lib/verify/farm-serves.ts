@@ -2,7 +2,7 @@
 // after a start Heartbeat first waits `initdead` for its peer). lab:provision waits for that, from the
 // same LAN client lab:verify uses, so a user who opens the site when it returns gets an answer.
 import type { KnownHosts } from '../engine/ssh/known-hosts.ts';
-import { haStackOf } from '../ha/stacks.ts';
+import { haStackOf } from '../../roles/components.ts';
 import { masterBalancer, type Lab } from '../lab/model.ts';
 import type { LabProvider } from '../providers/provider.ts';
 import { labMachines } from './transport/lab-machines.ts';

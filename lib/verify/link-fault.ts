@@ -2,7 +2,7 @@
 // link in its normal state before they begin, both balancers' logs marked and quoted from the
 // check's window, and the wait until one holder is left for good after the link is whole again.
 import { quote } from '../engine/ssh/shell-quote.ts';
-import { haStackOf } from '../ha/stacks.ts';
+import { haStackOf } from '../../roles/components.ts';
 import { balancers, masterBalancer, type Host, type Lab } from '../lab/model.ts';
 import { LinkChangeUnsupported, linkIsNormal } from '../providers/provider.ts';
 import type { VerifyContext } from './check.ts';

@@ -1,6 +1,6 @@
 // Requests at a steady pace while a check breaks something, to measure what a user would see:
 // each sample is the time it was sent and whether the site answered.
-import type { PageServer } from './page-server.ts';
+import type { PageServer } from '../../roles/nginx/page-server.ts';
 import type { LanClient } from './transport/lan-client.ts';
 
 export interface Sample {

@@ -2,7 +2,7 @@
 // every check leaves behind. Settled means the VIP is on the master (on any balancer when
 // the HA stack does not fail back) and the site answers; right after a power cycle or a provision that
 // restarted Heartbeat, the VIP may still be on its way.
-import { haStackOf } from '../ha/stacks.ts';
+import { haStackOf } from '../../roles/components.ts';
 import { balancers, masterBalancer } from '../lab/model.ts';
 import type { VerifyContext } from './check.ts';
 import { waitUntil } from './steady-load.ts';

@@ -1,10 +1,11 @@
 // The namespace provider on this host: a cache of the bench's own (so a cold up really builds
 // the base image, and the user's cache is never touched), packages from the provider's own
 // repository, memory as the PSS of every process inside the machine's namespace.
-import { execFileSync } from 'node:child_process';
+// Shell glue in zx: its one command is a $.sync`…` line (zx quotes the namespace's name).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { $ } from 'zx';
 import { netnsNames } from '../../lib/providers/netns/names.ts';
 import { pssMiB, type BenchHost } from './bench-host.ts';
 import { namespaceProbe } from './vip-probe.ts';
@@ -23,7 +24,11 @@ export function netnsBenchHost(): BenchHost {
     },
     afterUp: async () => undefined,
     memoryMiB(lab, host) {
-      const pids = execFileSync('ip', ['netns', 'pids', netnsNames(lab).namespace(host)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+      // $.sync: memoryMiB is synchronous (bench.ts reads it in a map). ip's stderr is shown; its failure
+      // is thrown here: zx 8.8.5's $.sync returns a failed command's output (and rejects a promise nobody holds).
+      const ip = $.sync({ nothrow: true })`ip netns pids ${netnsNames(lab).namespace(host)}`;
+      if (!ip.ok) throw ip;
+      const pids = ip.stdout.split('\n').filter(Boolean).map(Number);
       return pssMiB(pids, (path) => readFileSync(path, 'utf8'));
     },
     memoryNote: "PSS of the machine's processes",

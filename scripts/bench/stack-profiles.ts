@@ -1,7 +1,7 @@
 // The HA stacks the bench measures side by side, each as the lines a definition adds to the
 // tutorial's: Heartbeat with the tutorial's timings, keepalived with its defaults, and keepalived's
 // fast-failover profile. Each has its failover target (issue 15).
-import { haStackOf } from '../../lib/ha/stacks.ts';
+import { haStackOf } from '../../roles/components.ts';
 import type { Lab } from '../../lib/lab/model.ts';
 
 export interface StackProfile {

@@ -5,7 +5,7 @@
 // lab:verify fails saying why, and lab:provision repairs it.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadLab } from '../../lib/lab/load.ts';
+import { loadLab } from '../../lib/farm/load-lab.ts';
 import { balancers, webServers } from '../../lib/lab/model.ts';
 import { PROJECT_DIR } from '../helpers/cli.ts';
 import { NOTHING, cli, e2eLabs, leftovers, mustSucceed, recapOf } from '../helpers/netns-lab.ts';

@@ -4,7 +4,7 @@
 // (and says so where it has not), and lab:status lists what is not in its normal state.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadLab } from '../../lib/lab/load.ts';
+import { loadLab } from '../../lib/farm/load-lab.ts';
 import { netnsNames } from '../../lib/providers/netns/names.ts';
 import { TUTORIAL_LAB } from '../helpers/cli.ts';
 import { cli, e2eLabs, mustSucceed, upAndProvisioned, waitFor } from '../helpers/netns-lab.ts';

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSecrets } from '../../lib/state/lab-secrets.ts';
-import { LabStateDir } from '../../lib/state/lab-state.ts';
+import { loadSecrets } from '../../lib/farm/lab-secrets.ts';
+import { labStateDir } from '../../lib/farm/lab-state-dir.ts';
 import { PROJECT_DIR, TUTORIAL_LAB } from '../helpers/cli.ts';
 import { cli, e2eLabs, holdsVip, mustSucceed, upAndProvisioned, waitFor, type TestLab } from '../helpers/netns-lab.ts';
 
@@ -85,7 +85,7 @@ describe('lab:open on the namespace provider', () => {
       expect(opened.output()).toMatch(/is trabajoswap\.com \(VIP 192\.168\.1\.100:80\), through the client namespace hf-e2eo\d+-client/);
       expect(opened.output()).toMatch(/stats: http:\/\/127\.0\.0\.1:\d+\/haproxy\?stats \(user admin; its password: npm run lab:status -- --secrets\)/);
       // The password is never printed unless asked.
-      const { statsPassword } = loadSecrets(new LabStateDir(O.state));
+      const { statsPassword } = loadSecrets(labStateDir(O.state));
       expect(opened.output()).not.toContain(statsPassword);
       const answers = [];
       for (let i = 0; i < 6; i++) answers.push(served((await page(`${opened.base}/`))?.body));
@@ -133,7 +133,7 @@ describe('lab:open on the namespace provider', () => {
   it('a real headless Chromium loads the site and the statistics page through it (screenshots kept)', async () => {
     await whileOpen(O, [], async (opened) => {
       expect(chromium(['--dump-dom', `${opened.base}/`]).stdout).toMatch(/Bienvenido a nginx! \(web[123]\)/);
-      const { statsPassword } = loadSecrets(new LabStateDir(O.state));
+      const { statsPassword } = loadSecrets(labStateDir(O.state));
       const statsUrl = `http://admin:${statsPassword}@${opened.base.slice('http://'.length)}/haproxy?stats`;
       expect(chromium(['--dump-dom', statsUrl]).stdout).toMatch(/Statistics Report for HAProxy[\s\S]*web-cluster[\s\S]*web3/);
       for (const [name, url] of [['site', `${opened.base}/`], ['stats', statsUrl]] as const) {

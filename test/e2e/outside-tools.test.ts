@@ -5,7 +5,7 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadLab } from '../../lib/lab/load.ts';
+import { loadLab } from '../../lib/farm/load-lab.ts';
 import { balancers, webServers } from '../../lib/lab/model.ts';
 import { TUTORIAL_LAB } from '../helpers/cli.ts';
 import { cli, e2eLabs, mustSucceed, upAndProvisioned } from '../helpers/netns-lab.ts';

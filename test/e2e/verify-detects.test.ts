@@ -33,7 +33,7 @@ describe('lab:verify on the tutorial farm on Linux namespaces detects a broken f
     expect(result.exitCode, said).toBe(1);
     expect(result.stdout).toMatch(/^PASS V1 /m);
     expect(result.stdout).toMatch(/^PASS V2 /m);
-    expect(result.stdout).toMatch(/^FAIL V6 .*: the check could not run: this host has no tcpdump, which the captures on the lab's bridges need: npm run lab installs it, or apt-get install tcpdump$/m);
+    expect(result.stdout).toMatch(/^FAIL V6 .*: the check could not run: this host has no tcpdump, which the captures on the lab's bridges need: lab:up installs it, or apt-get install tcpdump$/m);
     expect(said).not.toMatch(/unexpected error|\n\s+at /);
     const summary = readFileSync(join(A.state, 'report', 'summary.md'), 'utf8');
     expect(summary).toContain('2 passed, 1 failed');

@@ -2,7 +2,7 @@
 // definition that loads fails the test.
 import { expect } from 'vitest';
 import { LabDefinitionError, type DefinitionIssue } from '../../lib/lab/definition-error.ts';
-import { parseLab } from '../../lib/lab/load.ts';
+import { parseLab } from '../../lib/farm/load-lab.ts';
 
 export function issuesOf(text: string): DefinitionIssue[] {
   try {

@@ -17,11 +17,13 @@
 // project's, so hafarm's generated Vagrantfile is used as a user's would be.
 //
 // Test code, not product code: nothing here is part of hafarm.
-import { spawn, spawnSync } from 'node:child_process';
+//
+// Shell glue in zx: each command is a $`…` line, and zx quotes every ${value} in it.
 import { createHash, randomUUID } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { $, type Duration } from 'zx';
 import { TEST_MGMT_NETWORK, TEST_POOL } from './libvirt-host.ts';
 
 /** The box name the test's lab definition uses. Never a name of Vagrant Cloud's. */
@@ -105,18 +107,24 @@ function recipeKey(): string {
   return createHash('sha256').update(JSON.stringify({ RECIPE, key: readFileSync(VAGRANT_PUBLIC_KEY, 'utf8'), vf: boxVagrantfile(), SSH_KEYGEN_UNIT, GRUB_SETUP, DISK_GIB })).digest('hex').slice(0, 12);
 }
 
-function must(command: string, args: string[], timeoutMs = 600_000): string {
-  const result = spawnSync(command, args, { encoding: 'utf8', timeout: timeoutMs, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status}${result.error ? `, ${result.error.message}` : ''}): ${(result.stderr || result.stdout || '').slice(-3000).trim()}`);
-  return result.stdout;
-}
-
-function chroot(root: string, ...args: string[]): string {
-  return must('chroot', [root, ...args]);
+/**
+ * A command that must succeed within a time limit (10 minutes unless given; zx kills it then):
+ * stdin closed, its output kept and not shown. Resolves with its stdout; else rejects with its exit
+ * and what it said.
+ */
+function must(timeout: Duration = '10m') {
+  return async (pieces: TemplateStringsArray, ...values: unknown[]): Promise<string> => {
+    const result = await $({ nothrow: true, quiet: true, stdio: ['ignore', 'pipe', 'pipe'], timeout })(pieces, ...values);
+    if (result.exitCode === 0) return result.stdout;
+    // The command as the message shows it: the values as given (zx quoted them in the command it ran).
+    const command = pieces.reduce((text, piece, i) => `${text}${[values[i - 1]].flat().join(' ')}${piece}`);
+    const killed = result.signal ? `, killed by ${result.signal}; its time limit: ${timeout}` : '';
+    throw new Error(`${command} failed (exit ${result.exitCode}${killed}${result.cause ? `, ${result.cause.message}` : ''}): ${(result.stderr || result.stdout).slice(-3000).trim()}`);
+  };
 }
 
 /** Shapes the root filesystem as a Vagrant box's. */
-function configureRoot(root: string, uuid: string): void {
+async function configureRoot(root: string, uuid: string): Promise<void> {
   writeFileSync(join(root, 'etc/hostname'), 'bookworm\n');
   writeFileSync(join(root, 'etc/hosts'), '127.0.0.1\tlocalhost\n127.0.1.1\tbookworm\n::1\tlocalhost ip6-localhost ip6-loopback\n');
   writeFileSync(join(root, 'etc/fstab'), `UUID=${uuid} / ext4 errors=remount-ro 0 1\n`);
@@ -135,26 +143,26 @@ function configureRoot(root: string, uuid: string): void {
   ].join('\n'));
   // The vagrant user: Vagrant's insecure key (Vagrant replaces it with a key of its own at the
   // first `vagrant up`) and sudo without a password.
-  chroot(root, 'useradd', '--create-home', '--shell', '/bin/bash', 'vagrant');
-  must('chroot', [root, 'sh', '-c', 'echo vagrant:vagrant | chpasswd']);
+  await must()`chroot ${root} useradd --create-home --shell /bin/bash vagrant`;
+  await must()`chroot ${root} sh -c ${'echo vagrant:vagrant | chpasswd'}`;
   const ssh = join(root, 'home/vagrant/.ssh');
   mkdirSync(ssh, { recursive: true });
   copyFileSync(VAGRANT_PUBLIC_KEY, join(ssh, 'authorized_keys'));
   chmodSync(ssh, 0o700);
   chmodSync(join(ssh, 'authorized_keys'), 0o600);
-  chroot(root, 'chown', '-R', 'vagrant:vagrant', '/home/vagrant/.ssh');
+  await must()`chroot ${root} chown -R vagrant:vagrant /home/vagrant/.ssh`;
   writeFileSync(join(root, 'etc/sudoers.d/vagrant'), 'vagrant ALL=(ALL) NOPASSWD: ALL\n', { mode: 0o440 });
   chmodSync(join(root, 'etc/sudoers.d/vagrant'), 0o440);
   // No host keys in the box: every machine makes its own at first boot.
   for (const file of readdirSync(join(root, 'etc/ssh'))) if (file.startsWith('ssh_host_')) rmSync(join(root, 'etc/ssh', file));
   writeFileSync(join(root, 'etc/systemd/system/hafarm-ssh-keygen.service'), SSH_KEYGEN_UNIT);
-  chroot(root, 'systemctl', 'enable', 'hafarm-ssh-keygen.service');
+  await must()`chroot ${root} systemctl enable hafarm-ssh-keygen.service`;
   // Every machine its own machine-id (systemd makes it at first boot), as Debian's images do.
   writeFileSync(join(root, 'etc/machine-id'), '');
   rmSync(join(root, 'var/lib/dbus/machine-id'), { force: true });
   // The host's way to reach the archive is not the machine's.
   rmSync(join(root, 'etc/apt/apt.conf.d/99mmdebstrap'), { force: true });
-  chroot(root, 'apt-get', 'clean');
+  await must()`chroot ${root} apt-get clean`;
   writeFileSync(join(root, 'hafarm-grub-setup'), GRUB_SETUP, { mode: 0o755 });
 }
 
@@ -165,29 +173,17 @@ function newestIn(dir: string, prefix: string): string {
 }
 
 /** Boots the image once under QEMU's emulation to install GRUB; resolves with the console output. */
-function installGrub(raw: string, kernel: string, initrd: string, log: (line: string) => void): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const args = [
-      '-machine', 'pc', '-accel', 'tcg', '-m', '1024', '-smp', '1', '-nographic', '-no-reboot', '-nic', 'none',
-      '-kernel', kernel, '-initrd', initrd,
-      '-append', `root=/dev/vda1 rw init=/hafarm-grub-setup console=ttyS0 ${RECIPE.cmdline.replace(/console=\S+/g, '')}`,
-      '-drive', `file=${raw},format=raw,if=virtio`,
-    ];
-    const child = spawn('qemu-system-x86_64', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const timer = setTimeout(() => {
-      log(`the GRUB boot did not end within 15 min: killing QEMU (PID ${child.pid})`);
-      child.kill('SIGKILL');
-    }, 900_000);
-    child.on('error', reject);
-    child.on('close', () => {
-      clearTimeout(timer);
-      if (output.includes('HAFARM-GRUB-OK')) resolve(output);
-      else reject(new Error(`GRUB was not installed by the throw-away boot; its console:\n${output.slice(-4000)}`));
-    });
-  });
+async function installGrub(raw: string, kernel: string, initrd: string, log: (line: string) => void): Promise<string> {
+  const append = `root=/dev/vda1 rw init=/hafarm-grub-setup console=ttyS0 ${RECIPE.cmdline.replace(/console=\S+/g, '')}`;
+  const qemu = $({ nothrow: true, quiet: true, stdio: ['ignore', 'pipe', 'pipe'] })`qemu-system-x86_64 -machine pc -accel tcg -m 1024 -smp 1 -nographic -no-reboot -nic none -kernel ${kernel} -initrd ${initrd} -append ${append} -drive file=${raw},format=raw,if=virtio`;
+  const timer = setTimeout(() => {
+    log(`the GRUB boot did not end within 15 min: killing QEMU (PID ${qemu.pid})`);
+    qemu.kill('SIGKILL').catch(() => undefined);
+  }, 900_000);
+  // stdout and stderr in the order they came, as the console showed them.
+  const output = (await qemu.finally(() => clearTimeout(timer))).stdall;
+  if (!output.includes('HAFARM-GRUB-OK')) throw new Error(`GRUB was not installed by the throw-away boot; its console:\n${output.slice(-4000)}`);
+  return output;
 }
 
 /** The cached box tarball, built when missing (about 3 minutes). */
@@ -205,19 +201,19 @@ export async function ensureBoxFile(log: (line: string) => void): Promise<{ file
     const root = join(work, 'root');
     const start = Date.now();
     log(`building the test box ${TEST_BOX} from Debian's packages (mmdebstrap, cached in ${dir})`);
-    must('mmdebstrap', ['--mode=root', `--variant=${RECIPE.variant}`, '--quiet', `--include=${RECIPE.include.join(',')}`, ...RECIPE.aptopts.map((o) => `--aptopt=${o}`), RECIPE.suite, root, ...RECIPE.mirrors], 1_200_000);
+    await must('20m')`mmdebstrap --mode=root --variant=${RECIPE.variant} --quiet --include=${RECIPE.include.join(',')} ${RECIPE.aptopts.map((o) => `--aptopt=${o}`)} ${RECIPE.suite} ${root} ${RECIPE.mirrors}`;
     const uuid = randomUUID();
-    configureRoot(root, uuid);
+    await configureRoot(root, uuid);
     log(`  root filesystem ready (${Math.round((Date.now() - start) / 1000)} s); writing the disk image`);
     const raw = join(work, 'disk.raw');
-    must('truncate', ['-s', `${DISK_GIB}G`, raw]);
+    await must()`truncate -s ${DISK_GIB}G ${raw}`;
     // One partition from 1 MiB to the end, bootable, on an MBR label (GRUB's i386-pc target).
-    const sfdisk = spawnSync('sfdisk', ['--quiet', raw], { input: 'label: dos\nstart=2048, type=83, bootable\n', encoding: 'utf8' });
-    if (sfdisk.status !== 0) throw new Error(`sfdisk failed: ${sfdisk.stderr}`);
+    const sfdisk = await $({ nothrow: true, quiet: true, input: 'label: dos\nstart=2048, type=83, bootable\n' })`sfdisk --quiet ${raw}`;
+    if (sfdisk.exitCode !== 0) throw new Error(`sfdisk failed: ${sfdisk.stderr}`);
     const offset = 2048 * 512;
-    loop = must('losetup', ['--find', '--show', '--offset', String(offset), '--sizelimit', String(DISK_GIB * 1024 ** 3 - offset), raw]).trim();
-    must('mkfs.ext4', ['-q', '-F', '-U', uuid, '-L', 'root', '-d', root, loop], 1_200_000);
-    must('losetup', ['-d', loop]);
+    loop = (await must()`losetup --find --show --offset ${offset} --sizelimit ${DISK_GIB * 1024 ** 3 - offset} ${raw}`).trim();
+    await must('20m')`mkfs.ext4 -q -F -U ${uuid} -L root -d ${root} ${loop}`;
+    await must()`losetup -d ${loop}`;
     loop = undefined;
     const kernel = newestIn(join(root, 'boot'), 'vmlinuz-');
     const initrd = newestIn(join(root, 'boot'), 'initrd.img-');
@@ -230,24 +226,24 @@ export async function ensureBoxFile(log: (line: string) => void): Promise<{ file
     log(`  GRUB installed (${Math.round((Date.now() - grubStart) / 1000)} s); converting to qcow2`);
     const box = join(work, 'box');
     mkdirSync(box);
-    must('qemu-img', ['convert', '-O', 'qcow2', raw, join(box, 'box.img')], 1_200_000);
+    await must('20m')`qemu-img convert -O qcow2 ${raw} ${join(box, 'box.img')}`;
     rmSync(raw);
     writeFileSync(join(box, 'metadata.json'), JSON.stringify({ provider: 'libvirt', format: 'qcow2', virtual_size: DISK_GIB }) + '\n');
     writeFileSync(join(box, 'Vagrantfile'), boxVagrantfile());
     mkdirSync(dir, { recursive: true });
     const partial = `${file}.partial`;
-    must('tar', ['-cf', partial, '-C', box, 'metadata.json', 'Vagrantfile', 'box.img'], 1_200_000);
+    await must('20m')`tar -cf ${partial} -C ${box} metadata.json Vagrantfile box.img`;
     renameSync(partial, file);
     log(`  box built in ${Math.round((Date.now() - start) / 1000)} s: ${file} (${Math.round(statSync(file).size / 1024 ** 2)} MiB)`);
     return { file, key };
   } finally {
-    if (loop) spawnSync('losetup', ['-d', loop]);
+    if (loop) await $({ nothrow: true, quiet: true })`losetup -d ${loop}`;
     rmSync(work, { recursive: true, force: true });
   }
 }
 
-function vagrantBoxes(): string[] {
-  return must('vagrant', ['box', 'list', '--machine-readable'], 120_000)
+async function vagrantBoxes(): Promise<string[]> {
+  return (await must('2m')`vagrant box list --machine-readable`)
     .split('\n')
     .map((l) => l.split(','))
     .filter((f) => f[2] === 'box-name')
@@ -259,9 +255,11 @@ function vagrantBoxes(): string[] {
  * after the box), so that the next `vagrant up` uploads it again. Returns the volumes deleted.
  */
 export function removeBoxFromPool(): string[] {
-  const volumes = spawnSync('virsh', ['-c', 'qemu:///system', '-q', 'vol-list', TEST_POOL.name], { encoding: 'utf8' }).stdout ?? '';
+  // $.sync: the bench's forgetCache() calls it synchronously. Failures are tolerated, output not shown.
+  const virsh = $.sync({ nothrow: true, quiet: true });
+  const volumes = virsh`virsh -c qemu:///system -q vol-list ${TEST_POOL.name}`.stdout;
   const box = volumes.split('\n').map((l) => l.trim().split(/\s+/)[0] ?? '').filter((n) => n.startsWith('hafarm-test-VAGRANTSLASH-bookworm64_vagrant_box_image'));
-  for (const volume of box) spawnSync('virsh', ['-c', 'qemu:///system', 'vol-delete', volume, '--pool', TEST_POOL.name]);
+  for (const volume of box) virsh`virsh -c qemu:///system vol-delete ${volume} --pool ${TEST_POOL.name}`;
   return box;
 }
 
@@ -270,15 +268,15 @@ export async function ensureTestBox(log: (line: string) => void): Promise<void> 
   const { file, key } = await ensureBoxFile(log);
   const record = join(cacheDir(), 'added-to-vagrant');
   const added = existsSync(record) ? readFileSync(record, 'utf8').trim() : '';
-  const present = vagrantBoxes().includes(TEST_BOX);
+  const present = (await vagrantBoxes()).includes(TEST_BOX);
   if (present && added === key) return;
   if (present) {
     log(`removing ${TEST_BOX} of another recipe`);
-    must('vagrant', ['box', 'remove', '--force', '--all', TEST_BOX], 300_000);
+    await must('5m')`vagrant box remove --force --all ${TEST_BOX}`;
     // Its image uploaded to the test pool goes too.
     removeBoxFromPool();
   }
   log(`vagrant box add ${TEST_BOX} (${file})`);
-  must('vagrant', ['box', 'add', '--force', '--name', TEST_BOX, file], 1_200_000);
+  await must('20m')`vagrant box add --force --name ${TEST_BOX} ${file}`;
   writeFileSync(record, `${key}\n`);
 }

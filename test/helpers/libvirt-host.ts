@@ -11,9 +11,13 @@
 //   management network are not used. The management network is isolated (no <forward>): the
 //   machines reach the host's address on it (SSH from vagrant, DHCP, the package repository the
 //   test serves) and nothing else; DNS is off on it.
-import { execFileSync, spawnSync } from 'node:child_process';
+//
+// Shell glue in zx: each command is a $.sync`…` line, and zx quotes every ${value} in it.
+// Synchronous because the real-VM test and the bench call these functions without awaiting them.
+import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { $ } from 'zx';
 
 /** What the real-VM test drives on the host, beyond npm test's own packages. */
 export const LIBVIRT_TEST_PACKAGES = [
@@ -44,20 +48,33 @@ interface StartedDaemon {
   startTime: string;
 }
 
-function sh(command: string, args: string[], timeoutMs = 120_000): { status: number; stdout: string; stderr: string } {
-  const result = spawnSync(command, args, { encoding: 'utf8', timeout: timeoutMs, stdio: ['ignore', 'pipe', 'pipe'] });
-  return { status: result.status ?? -1, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
+/**
+ * $.sync for a command whose output the code reads: stdin closed, stdout and stderr kept and not
+ * shown, a failure returned (never thrown), and a time limit. The limit is spawnSync's own
+ * (node:child_process): zx 8.8.5's $.sync does not apply zx's `timeout` (it arms the timer after
+ * spawnSync has returned).
+ */
+function sh(timeoutMs = 120_000, env = process.env) {
+  const spawnSyncWithin = ((file: string, args: readonly string[], options: SpawnSyncOptions) => spawnSync(file, args, { ...options, timeout: timeoutMs })) as typeof spawnSync;
+  return $.sync({ nothrow: true, quiet: true, stdio: ['ignore', 'pipe', 'pipe'], env, spawnSync: spawnSyncWithin });
 }
 
-function must(command: string, args: string[], timeoutMs?: number): string {
-  const result = sh(command, args, timeoutMs);
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status}): ${(result.stderr || result.stdout).trim()}`);
+/** A command that must succeed (within 2 minutes): its stdout, else an error with what it said. */
+function must(pieces: TemplateStringsArray, ...values: unknown[]): string {
+  const result = sh()(pieces, ...values);
+  // The command as the message shows it: the values as given (zx quoted them in the command it ran).
+  const command = pieces.reduce((text, piece, i) => `${text}${[values[i - 1]].flat().join(' ')}${piece}`);
+  // Exit -1: ended by a signal (its time limit).
+  if (result.exitCode !== 0) throw new Error(`${command} failed (exit ${result.exitCode ?? -1}): ${(result.stderr || result.stdout).trim()}`);
   return result.stdout;
 }
 
+/** dpkg-query's line per package (a value, so that zx quotes it: `${…}` is dpkg's, not the shell's). */
+const PACKAGE_STATUS = '${Package} ${Status}\\n';
+
 function installedPackages(packages: string[]): Set<string> {
-  const result = sh('dpkg-query', ['-W', '-f', '${Package} ${Status}\\n', ...packages]);
-  return new Set(result.stdout.split('\n').filter((l) => l.endsWith(' install ok installed')).map((l) => l.split(' ')[0]!));
+  const { stdout } = sh()`dpkg-query -W -f ${PACKAGE_STATUS} ${packages}`;
+  return new Set(stdout.split('\n').filter((l) => l.endsWith(' install ok installed')).map((l) => l.split(' ')[0]!));
 }
 
 /** Installs what is missing; returns the packages it installed. */
@@ -75,10 +92,10 @@ export function installLibvirtPackages(log: (line: string) => void): string[] {
   if (madePolicy) writeFileSync(policy, '#!/bin/sh\nexit 101\n', { mode: 0o755 });
   const hadDefaultNetwork = existsSync('/etc/libvirt/qemu/networks/default.xml');
   try {
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    const aptGet = sh(1_200_000, { ...process.env, DEBIAN_FRONTEND: 'noninteractive' });
     for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', ...missing]]) {
-      const result = spawnSync('apt-get', args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', env, timeout: 1_200_000 });
-      if (result.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed (exit ${result.status}):\n${(result.stderr || result.stdout).slice(-3000)}`);
+      const result = aptGet`apt-get ${args}`;
+      if (result.exitCode !== 0) throw new Error(`apt-get ${args.join(' ')} failed (exit ${result.exitCode}):\n${(result.stderr || result.stdout).slice(-3000)}`);
     }
   } finally {
     if (madePolicy) rmSync(policy, { force: true });
@@ -105,8 +122,8 @@ function procStartTime(pid: number): string | undefined {
 }
 
 function procExe(pid: number): string | undefined {
-  const result = sh('readlink', [`/proc/${pid}/exe`]);
-  return result.status === 0 ? result.stdout.trim() : undefined;
+  const result = sh()`readlink ${`/proc/${pid}/exe`}`;
+  return result.exitCode === 0 ? result.stdout.trim() : undefined;
 }
 
 function readStarted(): StartedDaemon[] {
@@ -133,7 +150,7 @@ export function startedDaemons(): StartedDaemon[] {
 }
 
 export function libvirtAnswers(): boolean {
-  return sh('virsh', ['--connect', 'qemu:///system', 'version'], 30_000).status === 0;
+  return sh(30_000)`virsh --connect qemu:///system version`.exitCode === 0;
 }
 
 /**
@@ -145,17 +162,17 @@ export function startLibvirtDaemons(log: (line: string) => void): StartedDaemon[
   for (const daemon of DAEMONS) {
     if (runningPid(daemon) !== undefined) continue;
     log(`starting ${daemon.name} (no init system runs it here)`);
-    must(daemon.binary, ['--daemon']);
+    must`${daemon.binary} --daemon`;
     let pid: number | undefined;
     for (let i = 0; i < 100 && pid === undefined; i++) {
       pid = runningPid(daemon);
-      if (pid === undefined) execFileSync('sleep', ['0.1']);
+      if (pid === undefined) $.sync`sleep 0.1`;
     }
     if (pid === undefined) throw new Error(`${daemon.name} --daemon did not write ${daemon.pidFile}`);
     started.push({ name: daemon.name, pid, startTime: procStartTime(pid)! });
     writeStarted(started);
   }
-  for (let i = 0; i < 100 && !libvirtAnswers(); i++) execFileSync('sleep', ['0.2']);
+  for (let i = 0; i < 100 && !libvirtAnswers(); i++) $.sync`sleep 0.2`;
   if (!libvirtAnswers()) throw new Error('libvirtd runs but `virsh --connect qemu:///system version` does not answer');
   return started;
 }
@@ -171,18 +188,18 @@ export function stopLibvirtDaemons(log: (line: string) => void): void {
     } catch {
       continue;
     }
-    for (let i = 0; i < 100 && procStartTime(daemon.pid) === daemon.startTime; i++) execFileSync('sleep', ['0.1']);
+    for (let i = 0; i < 100 && procStartTime(daemon.pid) === daemon.startTime; i++) $.sync`sleep 0.1`;
     if (procStartTime(daemon.pid) === daemon.startTime) process.kill(daemon.pid, 'SIGKILL');
   }
   writeStarted([]);
 }
 
 function virsh(...args: string[]): string {
-  return must('virsh', ['--connect', 'qemu:///system', '-q', ...args]);
+  return must`virsh --connect qemu:///system -q ${args}`;
 }
 
 function virshOk(...args: string[]): boolean {
-  return sh('virsh', ['--connect', 'qemu:///system', '-q', ...args]).status === 0;
+  return sh()`virsh --connect qemu:///system -q ${args}`.exitCode === 0;
 }
 
 /** The test's own `dir` storage pool, defined and started when missing. Kept between runs: the box's image lives in it. */
@@ -198,7 +215,7 @@ export function ensureTestPool(log: (line: string) => void): void {
 
 /** Host routes' destinations in the management network's /16, which it must not clash with. */
 function clashingRoutes(): string[] {
-  const routes = JSON.parse(must('ip', ['-j', 'route', 'show', 'table', 'all'])) as Array<{ dst?: string; dev?: string }>;
+  const routes = JSON.parse(must`ip -j route show table all`) as Array<{ dst?: string; dev?: string }>;
   const [a, b, c] = TEST_MGMT_NETWORK.hostAddress.split('.');
   return routes.filter((r) => r.dst?.startsWith(`${a}.${b}.${c}.`) && r.dev !== TEST_MGMT_NETWORK.bridge).map((r) => `${r.dst} dev ${r.dev}`);
 }

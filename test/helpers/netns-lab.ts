@@ -7,11 +7,11 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { expect } from 'vitest';
-import { loadLab } from '../../lib/lab/load.ts';
+import { loadLab } from '../../lib/farm/load-lab.ts';
 import { netnsNames } from '../../lib/providers/netns/names.ts';
-import { loadSecrets } from '../../lib/state/lab-secrets.ts';
-import { LabStateDir } from '../../lib/state/lab-state.ts';
-import { parseStatsCsv } from '../../lib/verify/haproxy-stats.ts';
+import { loadSecrets } from '../../lib/farm/lab-secrets.ts';
+import { labStateDir } from '../../lib/farm/lab-state-dir.ts';
+import { parseStatsCsv } from '../../roles/haproxy/haproxy-stats.ts';
 import { hafarm, scratchDir } from './cli.ts';
 
 /** A lab of a test: its definition file, its state folder, and the folder the CLI runs in. */
@@ -117,7 +117,7 @@ export async function whoAnswers(lab: { file: string }, timeoutSeconds = 2): Pro
 /** Each web server's status in HAProxy's stats CSV, read from the lab's client namespace. */
 export async function haproxyStatus(lab: { file: string; state: string }): Promise<Map<string, string>> {
   const model = loadLab(lab.file);
-  const { statsPassword } = loadSecrets(new LabStateDir(lab.state));
+  const { statsPassword } = loadSecrets(labStateDir(lab.state));
   const url = `http://${model.vip.address}${model.haproxy.stats.uri};csv`;
   const result = await execa('ip', ['netns', 'exec', netnsNames(model).clientNamespace, 'curl', '-s', '-m', '2', '-u', `${model.haproxy.stats.user}:${statsPassword}`, url], { reject: false });
   const rows = parseStatsCsv(String(result.stdout)).filter((r) => r.pxname === model.haproxy.listen);

@@ -10,17 +10,18 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KnownHosts } from '../../lib/engine/ssh/known-hosts.ts';
-import { parseLab } from '../../lib/lab/load.ts';
-import { BALANCE_ALGORITHMS, COOKIE_MODES, webServers, type BalanceAlgorithm, type CookieMode, type Lab } from '../../lib/lab/model.ts';
+import { parseLab } from '../../lib/farm/load-lab.ts';
+import { webServers, type Lab } from '../../lib/lab/model.ts';
+import { BALANCE_ALGORITHMS, COOKIE_MODES, type BalanceAlgorithm, type CookieMode } from '../../roles/haproxy/haproxy-settings.ts';
 import type { LabProvider, SshEndpoint } from '../../lib/providers/provider.ts';
 import { renderTemplate } from '../../lib/render/templates.ts';
 import { proveBalancing } from '../../lib/verify/checks/balancing.ts';
-import { webServerStats } from '../../lib/verify/haproxy-stats.ts';
+import { webServerStats } from '../../roles/haproxy/haproxy-stats.ts';
 import { MachineLanClient, NamespaceLanClient } from '../../lib/verify/transport/lan-client.ts';
 import { MachineConnections } from '../../lib/verify/transport/machine-connections.ts';
 import { waitUntil } from '../../lib/verify/steady-load.ts';
-import { haproxyConfigVars } from '../../roles/haproxy.ts';
-import { pageHtml, sessionCookieValue } from '../../roles/web-answer.ts';
+import { haproxyConfigVars } from '../../roles/haproxy/haproxy-role.ts';
+import { pageHtml, sessionCookieValue } from '../../roles/nginx/web-answer.ts';
 import { TUTORIAL_LAB, scratchDir } from '../helpers/cli.ts';
 import { freePort, startSshd, type TestSshd } from '../helpers/sshd.ts';
 import { createNetns, type TestNetns } from '../helpers/netns.ts';
@@ -74,7 +75,7 @@ async function startNginx(lab: Lab): Promise<void> {
     mkdirSync(join(dir, host.name), { recursive: true });
     writeFileSync(join(dir, host.name, 'index.html'), pageHtml(lab, host.name));
     const snippet = join(dir, `${host.name}-session-cookie.conf`);
-    writeFileSync(snippet, renderTemplate('nginx/session-cookie.conf.njk', { source: 'lab.yaml', cookie: lab.haproxy.cookie.name, mode: lab.haproxy.cookie.mode, value: sessionCookieValue(host.name) }));
+    writeFileSync(snippet, renderTemplate('roles/nginx/templates/session-cookie.conf.njk', { source: 'lab.yaml', cookie: lab.haproxy.cookie.name, mode: lab.haproxy.cookie.mode, value: sessionCookieValue(host.name) }));
     return `  server { listen 127.0.0.1:${webPorts.get(host.name)}; root ${join(dir, host.name)}; include ${snippet}; }`;
   });
   const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${dir}/tmp/${t};`);
@@ -91,7 +92,7 @@ function writePages(lab: Lab): void {
 /** HAProxy with the defaults and listen sections the haproxy role renders for `lab`, moved to loopback. */
 async function startHaproxy(lab: Lab): Promise<void> {
   await stop(haproxy);
-  let cfg = renderTemplate('haproxy/haproxy.cfg.njk', haproxyConfigVars(lab, PASSWORD));
+  let cfg = renderTemplate('roles/haproxy/templates/haproxy.cfg.njk', haproxyConfigVars(lab, PASSWORD));
   cfg = cfg.slice(cfg.indexOf('\ndefaults'));
   // On loopback for the machine over SSH, on the host's end of the test namespace's veth for the namespace client.
   cfg = cfg.replace(/^( +)bind \S+$/m, `$1bind 127.0.0.1:${haproxyPort}\n$1bind ${netns.hostAddress}:${haproxyPort}`);

@@ -17,7 +17,7 @@ function files(dir: string): string[] {
 
 describe('a checkout with CRLF line endings', () => {
   it('is not what git gives: every text file is checked out with LF', () => {
-    const said = execFileSync('git', ['-C', PROJECT_DIR, 'check-attr', 'eol', '--', 'lib/ha/heartbeat/haresources.njk', 'lab.yaml', 'lib/render/templates.ts'], { encoding: 'utf8' });
+    const said = execFileSync('git', ['-C', PROJECT_DIR, 'check-attr', 'eol', '--', 'roles/heartbeat/templates/haresources.njk', 'lab.yaml', 'lib/render/templates.ts'], { encoding: 'utf8' });
     expect(said.trim().split('\n').map((l) => l.split(': ').pop())).toEqual(['lf', 'lf', 'lf']);
   });
 
@@ -26,9 +26,9 @@ describe('a checkout with CRLF line endings', () => {
     const copy = join(scratch.dir, 'project');
     cpSync(PROJECT_DIR, copy, { recursive: true, filter: (src) => !/\/(node_modules|\.git|\.lab[^/]*)$/.test(src) });
     symlinkSync(join(PROJECT_DIR, 'node_modules'), join(copy, 'node_modules'));
-    const converted = [...files(join(copy, 'templates')), ...files(join(copy, 'lib/ha')).filter((f) => f.endsWith('.njk')), join(copy, 'lab.yaml')];
+    const converted = [...files(join(copy, 'roles')), ...files(join(copy, 'lib/providers'))].filter((f) => f.endsWith('.njk')).concat(join(copy, 'lab.yaml'));
     for (const file of converted) writeFileSync(file, readFileSync(file, 'utf8').replace(/\r?\n/g, '\r\n'));
-    expect(readFileSync(join(copy, 'lib/ha/heartbeat/haresources.njk'), 'utf8')).toContain('\r\n');
+    expect(readFileSync(join(copy, 'roles/heartbeat/templates/haresources.njk'), 'utf8')).toContain('\r\n');
 
     const render = async (project: string, out: string) => {
       const result = await hafarm(['render', '--lab', join(project, 'lab.yaml'), '--state', join(scratch.dir, 'state'), '--out', out], { cwd: project, project });

@@ -14,7 +14,7 @@ import type { Play as EnginePlay, Role as EngineRole } from '../../lib/engine/ro
 import { KnownHosts } from '../../lib/engine/ssh/known-hosts.ts';
 import { SshConnection } from '../../lib/engine/ssh/ssh-connection.ts';
 import type { Task } from '../../lib/engine/task.ts';
-import { loadLab } from '../../lib/lab/load.ts';
+import { loadLab } from '../../lib/farm/load-lab.ts';
 import type { Lab } from '../../lib/lab/model.ts';
 import type { SshEndpoint } from '../../lib/providers/provider.ts';
 import { labInventory } from '../../roles/lab-inventory.ts';

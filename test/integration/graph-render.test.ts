@@ -12,7 +12,7 @@ import { labPicture } from '../../lib/graph/lab-picture.ts';
 import { COLOURS } from '../../lib/graph/topology-dot.ts';
 import { NOT_UP } from '../../lib/graph/vip-holding.ts';
 import { formatCidr } from '../../lib/lab/ipv4.ts';
-import { loadLab } from '../../lib/lab/load.ts';
+import { loadLab } from '../../lib/farm/load-lab.ts';
 import type { Lab } from '../../lib/lab/model.ts';
 import { FOUR_WEB_LAB, hafarm, KEEPALIVED_THREE_LAB, scratchDir, TUTORIAL_LAB } from '../helpers/cli.ts';
 import { decodePng, pixelsOf } from '../helpers/png-pixels.ts';

@@ -4,9 +4,9 @@
 import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HAPROXY_OPTIONS } from '../../lib/lab/haproxy-options.ts';
-import { loadLab } from '../../lib/lab/load.ts';
-import { haproxySyntaxProblems, hostHaproxyVersion } from '../../lib/render/haproxy-syntax-check.ts';
+import { HAPROXY_OPTIONS } from '../../roles/haproxy/haproxy-options.ts';
+import { loadLab } from '../../lib/farm/load-lab.ts';
+import { haproxySyntaxProblems, hostHaproxyVersion } from '../../roles/haproxy/haproxy-syntax-check.ts';
 import { TUTORIAL_LAB, hafarm, scratchDir } from '../helpers/cli.ts';
 
 const scratch = scratchDir('haproxy-check');

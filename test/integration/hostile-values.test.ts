@@ -5,8 +5,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { farmPlaybook } from '../../roles/playbook.ts';
-import { loadLab } from '../../lib/lab/load.ts';
-import { renderHost } from '../../lib/render/render-lab.ts';
+import { loadLab } from '../../lib/farm/load-lab.ts';
+import { renderHost } from '../../roles/render-lab.ts';
 import { UnsafeTemplateValue } from '../../lib/render/template-filters.ts';
 import { TUTORIAL_LAB, hafarm, scratchDir } from '../helpers/cli.ts';
 import { haproxyCheck, nginxCheck, vagrantValidate } from '../helpers/validators.ts';

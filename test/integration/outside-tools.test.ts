@@ -6,7 +6,7 @@
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadLab } from '../../lib/lab/load.ts';
+import { loadLab } from '../../lib/farm/load-lab.ts';
 import { renderInventory, type InventoryFormat } from '../../lib/outside/ansible-inventory.ts';
 import type { OutsideLab } from '../../lib/outside/outside-lab.ts';
 import { renderSshConfig } from '../../lib/outside/ssh-config.ts';

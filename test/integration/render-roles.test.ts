@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEBIAN_NGINX_ROOT, servedRoot } from '../../roles/nginx.ts';
+import { DEBIAN_NGINX_ROOT, servedRoot } from '../../roles/nginx/nginx-role.ts';
 import { FOUR_WEB_LAB, TUTORIAL_LAB, hafarm, scratchDir } from '../helpers/cli.ts';
 import { haproxyCheck, nginxCheck } from '../helpers/validators.ts';
 

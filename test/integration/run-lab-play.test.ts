@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KnownHosts } from '../../lib/engine/ssh/known-hosts.ts';
-import { loadLab } from '../../lib/lab/load.ts';
+import { loadLab } from '../../lib/farm/load-lab.ts';
 import type { Role } from '../../roles/role-context.ts';
 import { runLabPlay } from '../../roles/run-lab-play.ts';
 import { TUTORIAL_LAB } from '../helpers/cli.ts';

@@ -60,9 +60,9 @@ describe.each([
 describe('the VirtualBox provider through the real vagrant CLI, before lab:up', () => {
   it('reports every machine not created and no SSH endpoint, without failing', async () => {
     const { VagrantProvider } = await import('../../lib/providers/vagrant/vagrant-provider.ts');
-    const { loadLab } = await import('../../lib/lab/load.ts');
-    const { LabStateDir } = await import('../../lib/state/lab-state.ts');
-    const state = new LabStateDir(join(scratch.dir, 'provider-state'));
+    const { loadLab } = await import('../../lib/farm/load-lab.ts');
+    const { labStateDir } = await import('../../lib/farm/lab-state-dir.ts');
+    const state = labStateDir(join(scratch.dir, 'provider-state'));
     mkdirSync(state.dir, { recursive: true });
     const provider = new VagrantProvider('virtualbox', loadLab(TUTORIAL_LAB), state);
     provider.writeVagrantfile();

@@ -1,7 +1,6 @@
 import type { Lab, ProviderName } from '../../lab/model.ts';
 import { AUTO_ORDER, createProvider } from '../../providers/select-provider.ts';
 import type { LabStateDir, LabStateRecord } from '../../state/lab-state.ts';
-import { MACHINE_TRACES } from '../../state/state-entries.ts';
 import { listNames, NotAStateFolder, StateDamaged } from '../../state/state-problems.ts';
 import { stringOption, UsageError, type Command, type ParsedCommandLine } from '../command.ts';
 import { releaseHeldConnections } from '../held-connections.ts';
@@ -38,8 +37,8 @@ function destroyingProvider(state: LabStateDir, lab: Lab, given: ProviderName | 
   }
   if (contents.kind === 'absent' || given) return given;
   if (contents.foreign.length > 0) throw new NotAStateFolder({ reason: 'foreign', dir: state.dir, foreign: contents.foreign, doing: 'destroy' });
-  const traces = contents.ours.filter((name) => MACHINE_TRACES.includes(name));
-  if (traces.length > 0) throw new NotAStateFolder({ reason: 'machines-without-record', dir: state.dir, traces, lab: lab.name });
+  const traces = contents.ours.filter((name) => state.layout.machineTraces.includes(name));
+  if (traces.length > 0) throw new NotAStateFolder({ reason: 'machines-without-record', dir: state.dir, traces, lab: lab.name, providers: state.layout.providers });
   return undefined;
 }
 
@@ -55,7 +54,7 @@ export const destroyCommand: Command = {
   async run(args) {
     const { lab, state } = labContext(args);
     const name = destroyingProvider(state, lab, givenProvider(args));
-    const provider = name && createProvider(name, lab, state);
+    const provider = name === undefined ? undefined : createProvider(name, lab, state);
     // the held connections go first: nothing of the lab may stay running once it is destroyed
     await releaseHeldConnections(state);
     await provider?.destroy();

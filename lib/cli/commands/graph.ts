@@ -1,17 +1,21 @@
 // lab:graph: the picture of the lab, drawn from the definition alone; when the lab is up, the
 // balancer that holds the VIP is asked and marked.
+import { providerNames } from '../../providers/registry.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { KnownHosts } from '../../engine/ssh/known-hosts.ts';
 import { labPicture } from '../../graph/lab-picture.ts';
 import { describeHolding, NOT_UP, readVipHolding, type VipHolding } from '../../graph/vip-holding.ts';
-import { PROVIDER_CHOICES, type ProviderChoice } from '../../lab/model.ts';
+import { AUTO_PROVIDER, type ProviderChoice } from '../../lab/model.ts';
 import { createProvider } from '../../providers/select-provider.ts';
 import { fileInTheWay } from '../../state/file-in-the-way.ts';
 import { MachineConnections } from '../../verify/transport/machine-connections.ts';
 import { stringOption, UsageError, type Command } from '../command.ts';
 import { LAB_OPTION_HELP, LAB_OPTIONS, labContext, PROVIDER_OPTION, providerChoice, type LabContext } from '../lab-options.ts';
 import { KNOWN_HOSTS_FILE } from './provision.ts';
+
+/** provider's choices: auto, then the registered providers */
+const PROVIDER_CHOICES = (): string[] => [AUTO_PROVIDER, ...providerNames()];
 
 export const GRAPH_FILES = { svg: 'lab-graph.svg', dot: 'lab-graph.dot' } as const;
 
@@ -38,7 +42,7 @@ export const graphCommand: Command = {
   options: { ...LAB_OPTIONS, ...PROVIDER_OPTION, out: { type: 'string' } },
   optionHelp: {
     '--out DIR': `folder to write ${GRAPH_FILES.svg} and ${GRAPH_FILES.dot} into (default: the current folder; created if needed)`,
-    '--provider NAME': `${PROVIDER_CHOICES.join(' | ')}: whose NAT / management network the picture names when the lab is not up (default: the definition's provider field; auto names all three)`,
+    '--provider NAME': `${PROVIDER_CHOICES().join(' | ')}: whose NAT / management network the picture names when the lab is not up (default: the definition's provider field; auto names all three)`,
     ...LAB_OPTION_HELP,
   },
   async run(args) {

@@ -1,6 +1,5 @@
-import { prepareHostFor } from '../../providers/select-provider.ts';
 import type { Command } from '../command.ts';
-import { LAB_OPTION_HELP, LAB_OPTIONS, PROVIDER_OPTION, PROVIDER_OPTION_HELP, checkedLabContext, providerChoice } from '../lab-options.ts';
+import { LAB_OPTION_HELP, LAB_OPTIONS, PROVIDER_OPTION, PROVIDER_OPTION_HELP } from '../lab-options.ts';
 import { provisionCommand } from './provision.ts';
 import { upCommand } from './up.ts';
 import { verifyCommand } from './verify.ts';
@@ -12,8 +11,7 @@ export const labCommand: Command = {
   options: { ...LAB_OPTIONS, ...PROVIDER_OPTION },
   optionHelp: { ...PROVIDER_OPTION_HELP, ...LAB_OPTION_HELP },
   async run(args) {
-    const { lab, state } = checkedLabContext(args);
-    await prepareHostFor(state.read()?.provider ?? providerChoice(args, lab), lab, state, (line) => console.log(line));
+    // lab:up prepares the host for its provider, then builds the machines.
     const up = await upCommand.run(args);
     if (up !== 0) return up;
     console.log('');

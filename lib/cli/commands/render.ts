@@ -2,9 +2,9 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { farmPlaybook } from '../../../roles/playbook.ts';
 import { providerFiles } from '../../providers/registry.ts';
-import { renderHost } from '../../render/render-lab.ts';
+import { renderHost } from '../../../roles/render-lab.ts';
 import { fileInTheWay } from '../../state/file-in-the-way.ts';
-import { readSecrets, storeSecrets } from '../../state/lab-secrets.ts';
+import { readSecrets, storeSecrets } from '../../farm/lab-secrets.ts';
 import { stringOption, UsageError, type Command } from '../command.ts';
 import { LAB_OPTION_HELP, LAB_OPTIONS, labContext } from '../lab-options.ts';
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { linkIsNormal } from '../../providers/provider.ts';
 import { createProvider } from '../../providers/select-provider.ts';
 import { describeLink } from './link.ts';
-import { LAB_SECRETS, loadSecrets, SECRET_FILE } from '../../state/lab-secrets.ts';
+import { LAB_SECRETS, loadSecrets, SECRET_FILE } from '../../farm/lab-secrets.ts';
 import type { Command } from '../command.ts';
 import { LAB_OPTION_HELP, LAB_OPTIONS, labContext } from '../lab-options.ts';
 

@@ -1,4 +1,4 @@
-import { resolveProvider, requirePrerequisites } from '../../providers/select-provider.ts';
+import { prepareHostFor, resolveProvider, requirePrerequisites } from '../../providers/select-provider.ts';
 import type { Command } from '../command.ts';
 import { LAB_OPTION_HELP, LAB_OPTIONS, PROVIDER_OPTION, PROVIDER_OPTION_HELP, checkedLabContext, providerChoice } from '../lab-options.ts';
 import { withMachineProgress } from '../machine-progress.ts';
@@ -13,6 +13,10 @@ export const upCommand: Command = {
     const { lab, state } = checkedLabContext(args);
     // Before the prerequisites: a folder that cannot be this lab's is refused whatever the host has.
     state.checkOwnFolder();
+    const choice = state.read()?.provider ?? providerChoice(args, lab);
+    // The provider installs what this host lacks where it knows how, saying so: lab:up alone on a
+    // bare host goes as far as npm run lab does.
+    await prepareHostFor(choice, lab, state, (line) => console.log(line));
     const provider = await resolveProvider(providerChoice(args, lab), lab, state);
     await requirePrerequisites(provider);
     state.claim(lab, provider.name);

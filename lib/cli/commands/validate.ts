@@ -1,4 +1,4 @@
-import { haStackOf } from '../../ha/stacks.ts';
+import { haStackOf } from '../../../roles/components.ts';
 import { balancers, webServers } from '../../lab/model.ts';
 import { formatCidr } from '../../lab/ipv4.ts';
 import type { Command } from '../command.ts';

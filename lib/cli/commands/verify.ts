@@ -1,8 +1,8 @@
 import { KnownHosts } from '../../engine/ssh/known-hosts.ts';
 import { labPicture } from '../../graph/lab-picture.ts';
 import { readVipHolding } from '../../graph/vip-holding.ts';
-import { haStackOf } from '../../ha/stacks.ts';
-import { loadSecrets } from '../../state/lab-secrets.ts';
+import { haStackOf } from '../../../roles/components.ts';
+import { loadSecrets } from '../../farm/lab-secrets.ts';
 import { RunReport } from '../../verify/report/write-report.ts';
 import { CHECKS, checkIds, runChecks } from '../../verify/run-checks.ts';
 import { labMachines } from '../../verify/transport/lab-machines.ts';

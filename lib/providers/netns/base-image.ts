@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { HA_STACKS } from '../../ha/stacks.ts';
+import { componentPackages } from '../../../roles/components.ts';
 import { renderTemplate } from '../../render/templates.ts';
 import { quote } from '../../engine/ssh/shell-quote.ts';
 import { run } from './host-command.ts';
@@ -21,12 +21,12 @@ export const BASE_PACKAGES = ['apt', 'openssh-server', 'iproute2', 'procps', 'cu
  * Boot scripts for services of the roles that Debian 12 ships only as systemd units: a namespace
  * machine starts its services from /etc/init.d. Each is inert until its package is installed.
  */
-const INIT_SCRIPTS = { rsyslog: 'netns/rsyslog.init.njk' };
+const INIT_SCRIPTS = { rsyslog: 'lib/providers/netns/templates/rsyslog.init.njk' };
 /**
- * What the roles install, present in the repository so apt-get works without a route out:
- * HAProxy, nginx, the tools, and every HA stack's packages (a lab may switch stacks).
+ * What the roles install, present in the repository so apt-get works without a route out: every
+ * component's packages, every HA stack's included (a lab may switch stacks).
  */
-export const ROLE_PACKAGES = [...new Set(['haproxy', 'nginx', 'tcpdump', ...HA_STACKS.flatMap((stack) => stack.packages)])];
+export const ROLE_PACKAGES = componentPackages();
 /** Bump when the recipe below changes, so cached images are rebuilt. */
 const RECIPE = 3;
 
@@ -93,7 +93,7 @@ async function buildRootfs(dir: string, repo: string, progress: (text: string) =
   for (const file of readdirSync(join(work, 'etc/apt/sources.list.d'))) unlinkSync(join(work, 'etc/apt/sources.list.d', file));
   mkdirSync(join(work, 'hafarm-repo'), { recursive: true });
   mkdirSync(join(work, 'usr/local/sbin'), { recursive: true });
-  writeFileSync(join(work, 'usr/local/sbin/hafarm-init'), renderTemplate('netns/hafarm-init.njk', {}), { mode: 0o755 });
+  writeFileSync(join(work, 'usr/local/sbin/hafarm-init'), renderTemplate('lib/providers/netns/templates/hafarm-init.njk', {}), { mode: 0o755 });
   for (const [name, template] of Object.entries(INIT_SCRIPTS)) writeFileSync(join(work, 'etc/init.d', name), renderTemplate(template, {}), { mode: 0o755 });
   renameSync(work, dir);
 }
@@ -108,7 +108,7 @@ export async function ensureBaseImage(progress: (text: string) => void): Promise
     const packages = [...new Set([...(await requiredPackages()), ...BASE_PACKAGES, ...ROLE_PACKAGES])].sort();
     await buildRepo(repo, packages, progress);
   }
-  const init = [renderTemplate('netns/hafarm-init.njk', {}), ...Object.values(INIT_SCRIPTS).map((template) => renderTemplate(template, {}))];
+  const init = [renderTemplate('lib/providers/netns/templates/hafarm-init.njk', {}), ...Object.values(INIT_SCRIPTS).map((template) => renderTemplate(template, {}))];
   const rootfs = join(root, `rootfs-${key({ repo, BASE_PACKAGES, init, RECIPE })}`);
   if (!existsSync(rootfs)) await buildRootfs(rootfs, repo, progress);
   return { repo: join(repo, 'debs'), rootfs };

@@ -1,6 +1,7 @@
 // The namespace provider: the lab's machines made of Linux namespaces on this host, for hosts
 // with no usable hypervisor (Debian 12 has no VirtualBox; CI cannot run KVM guests).
 // SSH provisioning and verification run on them unchanged.
+import { checkNetnsDefinition } from './definition-rules.ts';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { formatCidr, fromInt, isHostOf, toInt, broadcast, type Cidr } from '../../lab/ipv4.ts';
 import { findHost, type Lab } from '../../lab/model.ts';
@@ -274,4 +275,8 @@ export const netnsRegistration: ProviderRegistration = {
   create: (lab, state) => new NetnsProvider(lab, state),
   // The subnet is picked at lab:up (chooseMgmtSubnet): only its range is known from the definition.
   managementNetwork: (lab) => `bridge ${netnsNames(lab).bridge('mgmt')}, a free 10.213.x.0/24 picked at lab:up`,
+  // netns.json: the management subnet and base image; machines/: each machine's disk, console log and PID
+  stateEntries: { 'netns.json': 'file', machines: 'folder' },
+  machineTraces: ['netns.json', 'machines'],
+  checkLab: checkNetnsDefinition,
 };

@@ -34,6 +34,6 @@ export async function netnsMissing(): Promise<MissingPrerequisite[]> {
   if (!readFileSync('/proc/filesystems', 'utf8').includes('overlay')) missing.push({ what: 'overlayfs in the kernel', howToGet: 'modprobe overlay' });
   if (!existsSync('/proc/self/ns/net')) missing.push({ what: 'network namespaces in the kernel', howToGet: 'a kernel built with CONFIG_NET_NS' });
   const packages = missingHostPackages();
-  if (packages.length > 0) missing.push({ what: `host packages: ${packages.join(', ')}`, howToGet: `apt-get install ${packages.join(' ')} (npm run lab installs them for you on Debian and Ubuntu)` });
+  if (packages.length > 0) missing.push({ what: `host packages: ${packages.join(', ')}`, howToGet: `apt-get install ${packages.join(' ')} (lab:up installs them for you on Debian and Ubuntu, as root)` });
   return missing;
 }

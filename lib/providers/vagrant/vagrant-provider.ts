@@ -3,6 +3,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import type { Options } from 'execa';
 import type { Lab } from '../../lab/model.ts';
+import { LIBVIRT_DRIVER_FIELD } from './libvirt-driver.ts';
 import type { LabStateDir } from '../../state/lab-state.ts';
 import { UserFacingError } from '../../user-facing-error.ts';
 import { findHost } from '../../lab/model.ts';
@@ -190,16 +191,26 @@ export class VagrantProvider implements LabProvider {
 /** VirtualBox and libvirt share the Vagrantfile, written once by lab:render. */
 const vagrantfile = (lab: Lab) => [{ name: 'Vagrantfile', content: renderVagrantfile(lab) }];
 
+/** The Vagrantfile vagrant runs from the state folder, and vagrant's own bookkeeping beside it. */
+const VAGRANT_STATE = { Vagrantfile: 'file', '.vagrant': 'folder' } as const;
+
 // Adapter 1 of the Vagrantfile is the hypervisor's own NAT network, which the Vagrantfile leaves at its defaults.
 export const virtualboxRegistration: ProviderRegistration = {
   name: 'virtualbox',
   create: (lab, state) => new VagrantProvider('virtualbox', lab, state),
   files: vagrantfile,
   managementNetwork: () => "VirtualBox's NAT, 10.0.2.15 on each machine, SSH forwarded from 127.0.0.1",
+  stateEntries: VAGRANT_STATE,
+  machineTraces: ['.vagrant'],
+  reservedRanges: [{ range: { network: '10.0.2.0', prefix: 24 }, what: "VirtualBox's NAT network (10.0.2.0/24, adapter 1 of every machine)" }],
 };
 export const libvirtRegistration: ProviderRegistration = {
   name: 'libvirt',
   create: (lab, state) => new VagrantProvider('libvirt', lab, state),
   files: vagrantfile,
   managementNetwork: () => "vagrant-libvirt's management network (192.168.121.0/24 by default, DHCP)",
+  stateEntries: VAGRANT_STATE,
+  machineTraces: ['.vagrant'],
+  boxFields: [LIBVIRT_DRIVER_FIELD],
+  reservedRanges: [{ range: { network: '192.168.121.0', prefix: 24 }, what: "vagrant-libvirt's management network (192.168.121.0/24)" }],
 };

@@ -30,7 +30,7 @@ export function renderVagrantfile(lab: Lab): string {
         : []),
     ],
   }));
-  return renderTemplate('Vagrantfile.njk', {
+  return renderTemplate('lib/providers/vagrant/templates/Vagrantfile.njk', {
     source: basename(lab.file),
     lab: lab.name,
     prefix: `${lab.name}-`,

@@ -2,19 +2,20 @@
 // `haproxy.balance` promises (the tutorial's round robin: web1, web2, web3, web1…), and a client
 // that sends back the persistence cookie of a server stays on it, the way the definition's
 // `haproxy.cookie.mode` keeps it. Which server answered is told by the page it served.
-import { haStackOf } from '../../ha/stacks.ts';
-import { masterBalancer, webServers, type BalanceAlgorithm, type Lab } from '../../lab/model.ts';
-import { backendServers } from '../../../roles/haproxy.ts';
-import { sessionCookieValue } from '../../../roles/web-answer.ts';
-import { expectedAnswers, judgeAnswers, type Expectation, type Verdict } from '../balance-expectations.ts';
+import { haStackOf } from '../../../roles/components.ts';
+import { masterBalancer, webServers, type Lab } from '../../lab/model.ts';
+import { type BalanceAlgorithm } from '../../../roles/haproxy/haproxy-settings.ts';
+import { backendServers } from '../../../roles/haproxy/haproxy-role.ts';
+import { sessionCookieValue } from '../../../roles/nginx/web-answer.ts';
+import { expectedAnswers, judgeAnswers, type Expectation, type Verdict } from '../../../roles/haproxy/balance-expectations.ts';
 import type { Check, VerifyContext } from '../check.ts';
-import { cookieProblem, cookieValueFor, type CookieServer } from '../cookie-persistence.ts';
-import { upDeadlineMs } from '../health-checks.ts';
+import { cookieProblem, cookieValueFor, type CookieServer } from '../../../roles/haproxy/cookie-persistence.ts';
+import { upDeadlineMs } from '../../../roles/haproxy/health-check-windows.ts';
 import type { HttpAnswer } from '../transport/lan-client.ts';
-import { describeAnswer, pageServer, type PageServer } from '../page-server.ts';
+import { describeAnswer, pageServer, type PageServer } from '../../../roles/nginx/page-server.ts';
 import { waitUntil } from '../steady-load.ts';
 import { waitSettled } from '../vip.ts';
-import { serversNotUp, webServerStats } from '../haproxy-stats.ts';
+import { serversNotUp, webServerStats } from '../../../roles/haproxy/haproxy-stats.ts';
 
 type Farm = Pick<VerifyContext, 'lab' | 'client' | 'statsPassword'>;
 

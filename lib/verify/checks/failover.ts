@@ -2,11 +2,11 @@
 // the site answers again), then powered on (where the stack fails back, the VIP comes back).
 // Each measures the time without service and the failed requests, and quotes the HA stack's log
 // lines written during the check, never older ones; which lines prove what is the stack's.
-import { haStackOf } from '../../ha/stacks.ts';
+import { haStackOf } from '../../../roles/components.ts';
 import { balancers, masterBalancer, type Lab } from '../../lab/model.ts';
 import type { Check, VerifyContext } from '../check.ts';
 import { linesSince, markLog, type LogMark } from '../log-window.ts';
-import { pageServer } from '../page-server.ts';
+import { pageServer } from '../../../roles/nginx/page-server.ts';
 import { markPower, outageOf, underLoad, waitUntil, type Sample, type Timeline, type TimelineEvent } from '../steady-load.ts';
 import { vipHolder } from '../vip.ts';
 

@@ -5,11 +5,11 @@
 // itself, and its gratuitous ARP for the VIP. What the announcements look like is the stack's
 // (lib/ha/); this check knows none. The pcaps are kept.
 import { basename, join } from 'node:path';
-import { haStackOf } from '../../ha/stacks.ts';
+import { haStackOf } from '../../../roles/components.ts';
 import { balancers, findHost, masterBalancer } from '../../lab/model.ts';
 import type { Check } from '../check.ts';
-import { describePacket, type Packet } from '../pcap.ts';
-import { gratuitousArps } from '../wire-packets.ts';
+import { describePacket, type Packet } from '../../packets/pcap.ts';
+import { gratuitousArps } from '../../packets/wire-packets.ts';
 import { waitUntil } from '../steady-load.ts';
 import { vipHolder } from '../vip.ts';
 

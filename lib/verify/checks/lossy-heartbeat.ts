@@ -5,11 +5,11 @@
 // held it, and the failed requests, per setting; after each it clears the loss and waits until
 // one holder is left for good, so that the next setting starts from a settled farm.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { haStackOf } from '../../ha/stacks.ts';
+import { haStackOf } from '../../../roles/components.ts';
 import { balancers, type Lab } from '../../lab/model.ts';
 import type { Check } from '../check.ts';
 import { balancerMacs, brokenBalancer, healByRestart, heartbeatLoss, markBalancerLogs, notReady, peerEvidence, waitHealed } from '../link-fault.ts';
-import { pageServer } from '../page-server.ts';
+import { pageServer } from '../../../roles/nginx/page-server.ts';
 import { markPower, underLoad, type TimelineEvent } from '../steady-load.ts';
 import { holderLanes, perBalancer, splitSpans, takeovers, throughBalancers, vacantSpans, type VipReading } from '../vip-history.ts';
 import { watchVip } from '../vip-watch.ts';

@@ -9,16 +9,16 @@
 // backup still hears the master, and the same cut must leave one holder throughout.
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { haStackOf } from '../../ha/stacks.ts';
+import { haStackOf } from '../../../roles/components.ts';
 import { hasSecondPath } from '../../lab/ha-section.ts';
 import { balancers, masterBalancer, type Lab } from '../../lab/model.ts';
 import type { Check } from '../check.ts';
 import { balancerMacs, brokenBalancer, healByRestart, healTimeoutSeconds, heartbeatLoss, markBalancerLogs, notReady, peerEvidence, waitHealed } from '../link-fault.ts';
-import { pageServer } from '../page-server.ts';
+import { pageServer } from '../../../roles/nginx/page-server.ts';
 import { markPower, underLoad, waitUntil, type TimelineEvent } from '../steady-load.ts';
 import { holderLanes, perBalancer, splitSpans, throughBalancers, vacantSpans } from '../vip-history.ts';
 import { watchVip } from '../vip-watch.ts';
-import { macsClaiming } from '../wire-packets.ts';
+import { macsClaiming } from '../../packets/wire-packets.ts';
 
 /** How long after the cut two holders may take to appear: twice the stack's detection time, and some. */
 export function splitWindowSeconds(lab: Lab): number {

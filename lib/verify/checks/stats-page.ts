@@ -1,8 +1,8 @@
 // V2: the statistics page asks for the user and password, then lists every server UP (read from
 // HAProxy's CSV export, not from the HTML).
 import type { Check } from '../check.ts';
-import { notUp, serverStatuses, webServerStats } from '../haproxy-stats.ts';
-import { statsSnapshot } from '../stats-snapshot.ts';
+import { notUp, serverStatuses, webServerStats } from '../../../roles/haproxy/haproxy-stats.ts';
+import { statsSnapshot } from '../../../roles/haproxy/stats-snapshot.ts';
 
 export const statsPageCheck: Check = {
   id: 'V2',

@@ -3,12 +3,12 @@
 // are counted (the goal is none: retries and redispatch send them elsewhere); powered on again,
 // it comes back UP.
 import type { Check } from '../check.ts';
-import { describeDownDeadline, downDeadlineMs, downWindowMs, upDeadlineMs } from '../health-checks.ts';
-import { pageServer } from '../page-server.ts';
-import { haproxyTimeMs } from '../../lab/haproxy-time.ts';
+import { describeDownDeadline, downDeadlineMs, downWindowMs, upDeadlineMs } from '../../../roles/haproxy/health-check-windows.ts';
+import { pageServer } from '../../../roles/nginx/page-server.ts';
+import { haproxyTimeMs } from '../../../roles/haproxy/haproxy-time.ts';
 import { markPower, outageOf, underLoad, waitUntil, type TimelineEvent } from '../steady-load.ts';
-import { serversNotUp, webServerStats } from '../haproxy-stats.ts';
-import { statsSnapshot, type StatsSnapshot } from '../stats-snapshot.ts';
+import { serversNotUp, webServerStats } from '../../../roles/haproxy/haproxy-stats.ts';
+import { statsSnapshot, type StatsSnapshot } from '../../../roles/haproxy/stats-snapshot.ts';
 import { webDownTarget } from '../web-down-target.ts';
 
 /** A tolerance, not a measure: for every server UP before, and web2's services started after it booted. */

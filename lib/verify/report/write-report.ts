@@ -1,7 +1,7 @@
 // The verification report: <state>/report/index.html and summary.md, one SVG timeline per check
 // that measured requests, next to the pcaps of V6/V7.
 import { join } from 'node:path';
-import { haStackOf } from '../../ha/stacks.ts';
+import { haStackOf } from '../../../roles/components.ts';
 import { ownFolder, writeOwnFile } from '../../state/own-file.ts';
 import type { Lab } from '../../lab/model.ts';
 import type { CheckResult } from '../check.ts';

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { HOST_TOOLS, hostTool } from '../../providers/host-tools.ts';
 import { claimOwnFile } from '../../state/own-file.ts';
-import { parsePcap, type Packet } from '../pcap.ts';
+import { parsePcap, type Packet } from '../../packets/pcap.ts';
 
 export interface RunningCapture {
   file: string;
@@ -39,7 +39,7 @@ export async function startHostCapture(options: { iface: string; file: string; f
   let said = '';
   let failed: Error | undefined;
   // Without a listener a spawn error (no tcpdump on this host) would end the whole process.
-  child.once('error', (error: NodeJS.ErrnoException) => (failed = error.code === 'ENOENT' ? new Error(`this host has no tcpdump, which the captures on the lab's bridges need: npm run lab installs it, or apt-get install ${HOST_TOOLS.tcpdump}`) : error));
+  child.once('error', (error: NodeJS.ErrnoException) => (failed = error.code === 'ENOENT' ? new Error(`this host has no tcpdump, which the captures on the lab's bridges need: lab:up installs it, or apt-get install ${HOST_TOOLS.tcpdump}`) : error));
   child.stderr?.on('data', (chunk: Buffer) => (said += chunk.toString()));
   // tcpdump says "listening on …" once it captures.
   const deadline = Date.now() + 5000;

@@ -125,7 +125,7 @@ export class NamespaceLanClient implements LanClient {
     const result = await execa(hostTool('ip'), ['netns', 'exec', this.namespace, ...curlArgs(this.lab, options)], { reject: false, timeout: (options.timeoutMs ?? 2000) + 5000, stdin: 'ignore', stripFinalNewline: false });
     // A program missing on this host is not a farm that does not answer.
     const missing = (result as { code?: string }).code === 'ENOENT' ? 'ip' : /exec of "([^"]+)" failed: No such file/.exec(String(result.stderr))?.[1];
-    if (missing) throw new Error(`this host has no ${missing}, which the requests from the client namespace need: npm run lab installs it, or apt-get install ${HOST_TOOLS[missing as HostTool] ?? missing}`);
+    if (missing) throw new Error(`this host has no ${missing}, which the requests from the client namespace need: lab:up installs it, or apt-get install ${HOST_TOOLS[missing as HostTool] ?? missing}`);
     return result.exitCode === 0 ? parseHttpAnswer(String(result.stdout)) : undefined;
   }
 

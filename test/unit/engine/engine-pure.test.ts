@@ -9,7 +9,7 @@ import { count, emptyStats, formatRecap, recapSucceeded } from '../../../lib/eng
 import { FrameParser, runLine, shellPreamble } from '../../../lib/engine/ssh/shell-protocol.ts';
 import { command, quote } from '../../../lib/engine/ssh/shell-quote.ts';
 import { existingTags } from '../../../lib/cli/commands/provision.ts';
-import { loadLab } from '../../../lib/lab/load.ts';
+import { loadLab } from '../../../lib/farm/load-lab.ts';
 import { TUTORIAL_LAB } from '../../helpers/cli.ts';
 
 describe('shell quoting', () => {

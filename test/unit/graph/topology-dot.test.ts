@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { topologyDot } from '../../../lib/graph/topology-dot.ts';
 import { NOT_UP } from '../../../lib/graph/vip-holding.ts';
 import { formatCidr } from '../../../lib/lab/ipv4.ts';
-import { loadLab } from '../../../lib/lab/load.ts';
+import { loadLab } from '../../../lib/farm/load-lab.ts';
 import { balancers, webServers, type Lab } from '../../../lib/lab/model.ts';
 import { FOUR_WEB_LAB, KEEPALIVED_THREE_LAB, TUTORIAL_LAB } from '../../helpers/cli.ts';
 

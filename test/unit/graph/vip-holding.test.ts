@@ -1,7 +1,7 @@
 // Who holds the VIP, for the picture: asked of every balancer at once, never waited on for long.
 import { describe, expect, it } from 'vitest';
 import { describeHolding, NOT_UP, readVipHolding, showsAddress } from '../../../lib/graph/vip-holding.ts';
-import { loadLab } from '../../../lib/lab/load.ts';
+import { loadLab } from '../../../lib/farm/load-lab.ts';
 import { KEEPALIVED_THREE_LAB } from '../../helpers/cli.ts';
 
 const lab = loadLab(KEEPALIVED_THREE_LAB);

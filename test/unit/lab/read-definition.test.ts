@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { issuesOf } from '../../helpers/definition-issues.ts';
 import { LabDefinitionError } from '../../../lib/lab/definition-error.ts';
 import { formatCidr } from '../../../lib/lab/ipv4.ts';
-import { loadLab, parseLab } from '../../../lib/lab/load.ts';
+import { loadLab, parseLab } from '../../../lib/farm/load-lab.ts';
 import { balancers, masterBalancer, webServers } from '../../../lib/lab/model.ts';
 
 const TUTORIAL = readFileSync(new URL('../../../lab.yaml', import.meta.url), 'utf8');

@@ -3,7 +3,7 @@
 // all; values quoted for YAML 1.1 (what Ansible's PyYAML reads) and for Ansible's INI reader.
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { loadLab } from '../../../lib/lab/load.ts';
+import { loadLab } from '../../../lib/farm/load-lab.ts';
 import { renderInventory } from '../../../lib/outside/ansible-inventory.ts';
 import { ConfigValueRefused } from '../../../lib/outside/outside-lab.ts';
 import { KEEPALIVED_THREE_LAB, TUTORIAL_LAB } from '../../helpers/cli.ts';

@@ -2,7 +2,7 @@
 // `vagrant ssh-config` prints, its files quoted for OpenSSH, its host keys checked strictly
 // against the lab's known_hosts; a value no config could hold is refused, naming it.
 import { describe, expect, it } from 'vitest';
-import { loadLab } from '../../../lib/lab/load.ts';
+import { loadLab } from '../../../lib/farm/load-lab.ts';
 import { ConfigValueRefused } from '../../../lib/outside/outside-lab.ts';
 import { renderSshConfig } from '../../../lib/outside/ssh-config.ts';
 import { TUTORIAL_LAB } from '../../helpers/cli.ts';

@@ -4,13 +4,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadLab } from '../../../lib/lab/load.ts';
+import { loadLab } from '../../../lib/farm/load-lab.ts';
 import { createProvider } from '../../../lib/providers/select-provider.ts';
-import { LabStateDir } from '../../../lib/state/lab-state.ts';
+import { labStateDir } from '../../../lib/farm/lab-state-dir.ts';
 import { TUTORIAL_LAB } from '../../helpers/cli.ts';
 
 const lab = loadLab(TUTORIAL_LAB);
-const state = new LabStateDir('/nonexistent/state');
+const state = labStateDir('/nonexistent/state');
 const cacheHome = process.env.XDG_CACHE_HOME;
 
 afterEach(() => {

@@ -1,12 +1,11 @@
 // The providers' one list (lib/providers/registry.ts): every name a definition may choose is
 // registered once, in the order "auto" tries them, and lab:render gets the files they write.
 import { describe, expect, it } from 'vitest';
-import { loadLab } from '../../../lib/lab/load.ts';
-import { PROVIDER_CHOICES } from '../../../lib/lab/model.ts';
-import { PROVIDERS, providerFiles } from '../../../lib/providers/registry.ts';
+import { loadLab } from '../../../lib/farm/load-lab.ts';
+import { PROVIDERS, providerFiles, providerNames } from '../../../lib/providers/registry.ts';
 import { AUTO_ORDER, createProvider } from '../../../lib/providers/select-provider.ts';
 import { renderVagrantfile } from '../../../lib/providers/vagrant/vagrantfile.ts';
-import { LabStateDir } from '../../../lib/state/lab-state.ts';
+import { labStateDir } from '../../../lib/farm/lab-state-dir.ts';
 import { TUTORIAL_LAB } from '../../helpers/cli.ts';
 
 const lab = loadLab(TUTORIAL_LAB);
@@ -14,12 +13,12 @@ const lab = loadLab(TUTORIAL_LAB);
 describe('the provider registry', () => {
   it('registers each provider a definition may name, once, in the order auto tries them', () => {
     expect(PROVIDERS.map((p) => p.name)).toEqual(['virtualbox', 'libvirt', 'netns']);
-    expect([...AUTO_ORDER].sort()).toEqual(PROVIDER_CHOICES.filter((choice) => choice !== 'auto').sort());
+    expect(providerNames()).toEqual(AUTO_ORDER);
     expect(AUTO_ORDER).toEqual(PROVIDERS.map((p) => p.name));
   });
 
   it('makes the provider registered under a name', () => {
-    const state = new LabStateDir('/nonexistent/state');
+    const state = labStateDir('/nonexistent/state');
     for (const name of AUTO_ORDER) expect(createProvider(name, lab, state).name).toBe(name);
   });
 

@@ -73,33 +73,33 @@ describe('templates with hostile values', () => {
   });
 
   it('haproxy.cfg: a stats password with a newline stops the render, naming the template', () => {
-    expect(renderTemplate('haproxy/haproxy.cfg.njk', haproxyVars('s3cret'))).toContain('stats auth admin:s3cret\n');
-    expect(() => renderTemplate('haproxy/haproxy.cfg.njk', haproxyVars('x\n    stats admin if TRUE'))).toThrow(/^templates\/haproxy\/haproxy\.cfg\.njk: "x\\n    stats admin if TRUE" cannot be written into a configuration line/);
+    expect(renderTemplate('roles/haproxy/templates/haproxy.cfg.njk', haproxyVars('s3cret'))).toContain('stats auth admin:s3cret\n');
+    expect(() => renderTemplate('roles/haproxy/templates/haproxy.cfg.njk', haproxyVars('x\n    stats admin if TRUE'))).toThrow(/^roles\/haproxy\/templates\/haproxy\.cfg\.njk: "x\\n    stats admin if TRUE" cannot be written into a configuration line/);
   });
 
   it('haproxy.cfg: the health-check words go on each server line, one word each, or stop the render', () => {
-    expect(renderTemplate('haproxy/haproxy.cfg.njk', { ...haproxyVars('s3cret'), checkWords: ['check', 'inter', '3s', 'fall', '2'] })).toContain('    server web1 192.168.1.103:80 cookie A check inter 3s fall 2\n');
-    expect(() => renderTemplate('haproxy/haproxy.cfg.njk', { ...haproxyVars('s3cret'), checkWords: ['check', 'inter 3s\n    stats admin if TRUE'] })).toThrow(UnsafeTemplateValue);
-    expect(() => renderTemplate('haproxy/haproxy.cfg.njk', { ...haproxyVars('s3cret'), checkWords: [] })).toThrow(UnsafeTemplateValue);
+    expect(renderTemplate('roles/haproxy/templates/haproxy.cfg.njk', { ...haproxyVars('s3cret'), checkWords: ['check', 'inter', '3s', 'fall', '2'] })).toContain('    server web1 192.168.1.103:80 cookie A check inter 3s fall 2\n');
+    expect(() => renderTemplate('roles/haproxy/templates/haproxy.cfg.njk', { ...haproxyVars('s3cret'), checkWords: ['check', 'inter 3s\n    stats admin if TRUE'] })).toThrow(UnsafeTemplateValue);
+    expect(() => renderTemplate('roles/haproxy/templates/haproxy.cfg.njk', { ...haproxyVars('s3cret'), checkWords: [] })).toThrow(UnsafeTemplateValue);
   });
 
   it('authkeys, ha.cf, haresources: a newline in a secret or an interface name stops the render', () => {
-    expect(() => renderTemplate('heartbeat/authkeys.njk', { key: 'abc\n1 crc' })).toThrow(UnsafeTemplateValue);
+    expect(() => renderTemplate('roles/heartbeat/templates/authkeys.njk', { key: 'abc\n1 crc' })).toThrow(UnsafeTemplateValue);
     const hb = { deadtime: 5, warntime: 10, initdead: 15, keepalive: 1, udpport: 694, autoFailback: true, logfile: '/var/log/ha-log', debugfile: '/var/log/ha-debug' };
-    expect(() => renderTemplate('heartbeat/ha.cf.njk', { source: 'lab.yaml', hb, ifaces: ['eth2\nbcast eth0'], nodes: ['haproxy1'] })).toThrow(UnsafeTemplateValue);
-    expect(() => renderTemplate('heartbeat/haresources.njk', { master: 'haproxy1', vip: '192.168.1.100', prefix: 24, iface: 'eth1 #' })).toThrow(UnsafeTemplateValue);
+    expect(() => renderTemplate('roles/heartbeat/templates/ha.cf.njk', { source: 'lab.yaml', hb, ifaces: ['eth2\nbcast eth0'], nodes: ['haproxy1'] })).toThrow(UnsafeTemplateValue);
+    expect(() => renderTemplate('roles/heartbeat/templates/haresources.njk', { master: 'haproxy1', vip: '192.168.1.100', prefix: 24, iface: 'eth1 #' })).toThrow(UnsafeTemplateValue);
   });
 
   it('/etc/hosts and the ifupdown stanza: a value with a space stops the render', () => {
-    expect(() => renderTemplate('hosts/hosts-block.njk', { vip: { address: '192.168.1.100', name: 'x y' }, hosts: [], balancers: [] })).toThrow(UnsafeTemplateValue);
-    expect(() => renderTemplate('network/interface.njk', { source: 'lab.yaml', network: 'lan', iface: 'eth1\nup rm -rf /', address: '192.168.1.101', prefix: 24, broadcast: '192.168.1.255' })).toThrow(UnsafeTemplateValue);
+    expect(() => renderTemplate('roles/hosts/templates/hosts-block.njk', { vip: { address: '192.168.1.100', name: 'x y' }, hosts: [], balancers: [] })).toThrow(UnsafeTemplateValue);
+    expect(() => renderTemplate('roles/network/templates/interface.njk', { source: 'lab.yaml', network: 'lan', iface: 'eth1\nup rm -rf /', address: '192.168.1.101', prefix: 24, broadcast: '192.168.1.255' })).toThrow(UnsafeTemplateValue);
   });
 
   it('index.html: the page is escaped, the tutorial page is byte for byte as before', () => {
-    expect(renderTemplate('nginx/index.html.njk', { page: 'Bienvenido a nginx! (web1)' })).toBe(
+    expect(renderTemplate('roles/nginx/templates/index.html.njk', { page: 'Bienvenido a nginx! (web1)' })).toBe(
       '<html>\n<head>\n<title>Bienvenido a nginx!</title>\n</head>\n<body>\n<center><h1>Bienvenido a nginx! (web1)</h1></center>\n</body>\n</html>\n',
     );
-    const page = renderTemplate('nginx/index.html.njk', { page: '<script>alert(1)</script> (web1)' });
+    const page = renderTemplate('roles/nginx/templates/index.html.njk', { page: '<script>alert(1)</script> (web1)' });
     expect(page).toContain('<h1>&lt;script&gt;alert(1)&lt;/script&gt; (web1)</h1>');
     expect(page).not.toContain('<script');
   });

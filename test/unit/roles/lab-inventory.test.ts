@@ -2,7 +2,7 @@
 // groups, so the tutorial's playbook gives each host the roles of its kind.
 import { describe, expect, it } from 'vitest';
 import { rolesFor } from '../../../lib/engine/role.ts';
-import { loadLab } from '../../../lib/lab/load.ts';
+import { loadLab } from '../../../lib/farm/load-lab.ts';
 import { labInventory } from '../../../roles/lab-inventory.ts';
 import { farmPlaybook } from '../../../roles/playbook.ts';
 import { FOUR_WEB_LAB, TUTORIAL_LAB } from '../../helpers/cli.ts';

@@ -2,9 +2,9 @@
 // the MANIFEST's step), and its name says the same step: tags are the data, names the words.
 import { describe, expect, it } from 'vitest';
 import { rolesFor } from '../../../lib/engine/role.ts';
-import { loadLab } from '../../../lib/lab/load.ts';
+import { loadLab } from '../../../lib/farm/load-lab.ts';
 import { findHost } from '../../../lib/lab/model.ts';
-import { definitionFacts } from '../../../lib/render/render-lab.ts';
+import { definitionFacts } from '../../../roles/render-lab.ts';
 import { labInventory } from '../../../roles/lab-inventory.ts';
 import { farmPlaybook } from '../../../roles/playbook.ts';
 import { FOUR_WEB_LAB, TUTORIAL_LAB } from '../../helpers/cli.ts';

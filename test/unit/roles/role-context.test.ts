@@ -1,8 +1,8 @@
 // What the farm's roles are given on a host (roles/role-context.ts).
 import { describe, expect, it } from 'vitest';
-import { loadLab } from '../../../lib/lab/load.ts';
+import { loadLab } from '../../../lib/farm/load-lab.ts';
 import { findHost } from '../../../lib/lab/model.ts';
-import { definitionFacts } from '../../../lib/render/render-lab.ts';
+import { definitionFacts } from '../../../roles/render-lab.ts';
 import { labInventory } from '../../../roles/lab-inventory.ts';
 import { roleContexts } from '../../../roles/role-context.ts';
 import { TUTORIAL_LAB } from '../../helpers/cli.ts';

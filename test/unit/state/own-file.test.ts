@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LinkInTheWay, claimOwnFile, writeOwnFile } from '../../../lib/state/own-file.ts';
 import { writeReport } from '../../../lib/verify/report/write-report.ts';
-import { loadLab } from '../../../lib/lab/load.ts';
+import { loadLab } from '../../../lib/farm/load-lab.ts';
 import { TUTORIAL_LAB } from '../../helpers/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hafarm-own-file-'));

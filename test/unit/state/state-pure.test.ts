@@ -2,19 +2,29 @@
 // the messages of each refusal, and how file system errors become one line for the user.
 import { describe, expect, it } from 'vitest';
 import { fileSystemProblem } from '../../../lib/cli/file-system-problem.ts';
-import { SECRET_CHECKS } from '../../../lib/state/lab-secrets.ts';
-import { isStateEntry, MACHINE_TRACES, STATE_ENTRIES } from '../../../lib/state/state-entries.ts';
+import { SECRET_CHECKS } from '../../../lib/farm/lab-secrets.ts';
+import { stateLayout } from '../../../lib/providers/registry.ts';
+import { HAFARM_ENTRIES, isStateEntry } from '../../../lib/state/state-entries.ts';
 import { formatFieldProblems, nested, oneOf, shapeProblems, text, wholeNumber } from '../../../lib/state/state-json.ts';
 import { formatDamagedFile, formatFolderRefusal, listNames } from '../../../lib/state/state-problems.ts';
 
 describe("hafarm's entries in a state folder", () => {
-  // LabStateDir.path() takes only these names, so the compiler keeps the list complete.
+  // LabStateDir.path() takes only these names: hafarm's own and those the providers declare.
   it("are known by name only, not by what an object inherits", () => {
-    expect(STATE_ENTRIES.report).toBe('folder');
-    expect(isStateEntry('report')).toBe(true);
-    expect(isStateEntry('.git')).toBe(false);
-    expect(isStateEntry('toString')).toBe(false);
-    expect(MACHINE_TRACES.every(isStateEntry)).toBe(true);
+    const layout = stateLayout();
+    expect(HAFARM_ENTRIES.report).toBe('folder');
+    expect(isStateEntry(layout, 'report')).toBe(true);
+    expect(isStateEntry(layout, '.git')).toBe(false);
+    expect(isStateEntry(layout, 'toString')).toBe(false);
+    expect(layout.machineTraces.length).toBeGreaterThan(0);
+    expect(layout.machineTraces.every((name) => isStateEntry(layout, name))).toBe(true);
+  });
+
+  it("are hafarm's own and each provider's, which the providers declare", () => {
+    const { entries, providers } = stateLayout();
+    expect(providers).toEqual(['virtualbox', 'libvirt', 'netns']);
+    expect(entries).toMatchObject({ 'lab-state.json': 'file', Vagrantfile: 'file', '.vagrant': 'folder', 'netns.json': 'file', machines: 'folder' });
+    expect(isStateEntry({ providers: [], entries: HAFARM_ENTRIES, machineTraces: [] }, 'Vagrantfile')).toBe(false);
   });
 });
 

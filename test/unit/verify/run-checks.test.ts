@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadLab } from '../../../lib/lab/load.ts';
+import { loadLab } from '../../../lib/farm/load-lab.ts';
 import type { LabProvider, LinkState, MachineStatus } from '../../../lib/providers/provider.ts';
 import type { Check, Machines, VerifyContext } from '../../../lib/verify/check.ts';
 import { RunReport } from '../../../lib/verify/report/write-report.ts';

@@ -2,7 +2,7 @@
 // provider it is.
 import { describe, expect, it } from 'vitest';
 import { KnownHosts } from '../../../lib/engine/ssh/known-hosts.ts';
-import { loadLab } from '../../../lib/lab/load.ts';
+import { loadLab } from '../../../lib/farm/load-lab.ts';
 import type { HostVantage, LabProvider } from '../../../lib/providers/provider.ts';
 import { chooseVantage } from '../../../lib/verify/vantage.ts';
 import { TUTORIAL_LAB } from '../../helpers/cli.ts';
@@ -27,7 +27,7 @@ describe('the vantage', () => {
 describe('the LAN client on the Vagrant providers', () => {
   it('is a web server that every check leaves on: never a balancer nor the one V3 powers off', async () => {
     const { clientMachine, captureMachine } = await import('../../../lib/verify/vantage.ts');
-    const { loadLab } = await import('../../../lib/lab/load.ts');
+    const { loadLab } = await import('../../../lib/farm/load-lab.ts');
     const lab = loadLab('lab.yaml');
     expect(clientMachine(lab)).toEqual({ host: 'web3' });
     expect(clientMachine(lab, 'web1')).toEqual({ host: 'web1' });
@@ -44,13 +44,13 @@ describe('the LAN client on the Vagrant providers', () => {
 
   it('is the client namespace on the namespace provider unless --from names a machine', async () => {
     const { chooseVantage } = await import('../../../lib/verify/vantage.ts');
-    const { loadLab } = await import('../../../lib/lab/load.ts');
+    const { loadLab } = await import('../../../lib/farm/load-lab.ts');
     const { NetnsProvider } = await import('../../../lib/providers/netns/netns-provider.ts');
     const { VagrantProvider } = await import('../../../lib/providers/vagrant/vagrant-provider.ts');
-    const { LabStateDir } = await import('../../../lib/state/lab-state.ts');
+    const { labStateDir } = await import('../../../lib/farm/lab-state-dir.ts');
     const { KnownHosts } = await import('../../../lib/engine/ssh/known-hosts.ts');
     const lab = loadLab('lab.yaml');
-    const state = new LabStateDir('/nonexistent/state');
+    const state = labStateDir('/nonexistent/state');
     const known = new KnownHosts('/nonexistent/known_hosts');
     const describe = (v: ReturnType<typeof chooseVantage>) => ('problem' in v ? v.problem : v.describe);
     expect(describe(chooseVantage(lab, new NetnsProvider(lab, state), known, '/r'))).toMatch(/^requests from the client namespace hf-swap-client, captures on the host's bridges$/);

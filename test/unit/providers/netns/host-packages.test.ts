@@ -1,4 +1,4 @@
-// npm run lab installing the namespace provider's host packages (lib/providers/netns/host-packages.ts):
+// lab:up installing the namespace provider's host packages (lib/providers/netns/host-packages.ts):
 // nothing to say when the host has them; a failed apt-get reaches the user as what is missing.
 import { describe, expect, it } from 'vitest';
 import { installHostPackages } from '../../../../lib/providers/netns/host-packages.ts';
@@ -25,6 +25,6 @@ describe("the namespace provider's host packages", () => {
     } finally {
       process.env.PATH = path;
     }
-    expect(said).toEqual([expect.stringMatching(/^installing the namespace provider's host packages: .*tcpdump/)]);
+    expect(said).toEqual([expect.stringMatching(/^preparing this host for the namespace provider: installing .*tcpdump.* with apt-get$/)]);
   });
 });

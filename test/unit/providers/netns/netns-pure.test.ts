@@ -1,12 +1,12 @@
 // The namespace provider's pure parts: resource names within the kernel's limits and never
 // shared between labs, the management subnet clear of the host's routes, the client address.
 import { describe, expect, it } from 'vitest';
-import { loadLab, parseLab } from '../../../../lib/lab/load.ts';
+import { loadLab, parseLab } from '../../../../lib/farm/load-lab.ts';
 import { formatCidr } from '../../../../lib/lab/ipv4.ts';
 import { chooseMgmtSubnet, routeNetworks } from '../../../../lib/providers/netns/mgmt-subnet.ts';
 import { netnsNames } from '../../../../lib/providers/netns/names.ts';
 import { mgmtHostAddress, mgmtMachineAddress } from '../../../../lib/providers/netns/wiring.ts';
-import { MAX_HOSTS } from '../../../../lib/lab/check-definition.ts';
+import { MAX_HOSTS } from '../../../../lib/providers/netns/definition-rules.ts';
 import { clientAddress } from '../../../../lib/providers/netns/netns-provider.ts';
 import { TUTORIAL_LAB } from '../../../helpers/cli.ts';
 import { readFileSync } from 'node:fs';

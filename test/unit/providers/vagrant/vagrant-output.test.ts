@@ -5,7 +5,7 @@ import { errorExitMessage, parseMachineReadable, parseMachineReadableLine, parse
 import { vboxManageCandidates } from '../../../../lib/providers/vagrant/prerequisites.ts';
 import { parseSshConfig } from '../../../../lib/providers/vagrant/ssh-config.ts';
 import { vagrantUpArgs } from '../../../../lib/providers/vagrant/vagrant-provider.ts';
-import { loadLab } from '../../../../lib/lab/load.ts';
+import { loadLab } from '../../../../lib/farm/load-lab.ts';
 
 describe('vagrant --machine-readable', () => {
   it('reads every machine state of `vagrant status`', () => {

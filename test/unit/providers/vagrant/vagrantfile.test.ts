@@ -1,7 +1,7 @@
 // T1: the rendered Vagrantfile has one machine per host, NAT first (Vagrant's default adapter),
 // the LAN internal network on every machine and the heartbeat one on the balancers only.
 import { describe, expect, it } from 'vitest';
-import { loadLab } from '../../../../lib/lab/load.ts';
+import { loadLab } from '../../../../lib/farm/load-lab.ts';
 import { renderVagrantfile } from '../../../../lib/providers/vagrant/vagrantfile.ts';
 
 const tutorial = loadLab(new URL('../../../../lab.yaml', import.meta.url).pathname);

@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadLab } from '../../../../lib/lab/load.ts';
+import { loadLab } from '../../../../lib/farm/load-lab.ts';
 import type { CheckResult } from '../../../../lib/verify/check.ts';
 import { keptRunOf, variantSlug } from '../../../../lib/verify/report/kept-variants.ts';
 import { writeReport } from '../../../../lib/verify/report/write-report.ts';

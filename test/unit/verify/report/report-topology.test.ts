@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadLab } from '../../../../lib/lab/load.ts';
+import { loadLab } from '../../../../lib/farm/load-lab.ts';
 import { writeReport } from '../../../../lib/verify/report/write-report.ts';
 import { TUTORIAL_LAB, scratchDir } from '../../../helpers/cli.ts';
 

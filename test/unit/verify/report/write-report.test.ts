@@ -27,7 +27,7 @@ describe('report', () => {
 
   it('writes index.html and summary.md with every verdict', async () => {
     const { reportHtml, summaryMarkdown } = await import('../../../../lib/verify/report/write-report.ts');
-    const { loadLab } = await import('../../../../lib/lab/load.ts');
+    const { loadLab } = await import('../../../../lib/farm/load-lab.ts');
     const lab = loadLab(new URL('../../../../lab.yaml', import.meta.url).pathname);
     const results = [
       { id: 'V1', title: 'round robin', passed: true, summary: '9 requests in turn', evidence: ['answers: web1 web2 web3'] },

@@ -1,7 +1,7 @@
 // lib/verify/transport/lan-client.ts, its pure parts: the held request V1 keeps a server busy with, and the
 // curl that sends it (the clients themselves run in test/integration and test/e2e).
 import { describe, expect, it } from 'vitest';
-import { loadLab } from '../../../../lib/lab/load.ts';
+import { loadLab } from '../../../../lib/farm/load-lab.ts';
 import { curlArgs, heldRequest, holdCurlArgs, neighbourMac, parseHttpAnswer } from '../../../../lib/verify/transport/lan-client.ts';
 import { FOUR_WEB_LAB } from '../../../helpers/cli.ts';
 

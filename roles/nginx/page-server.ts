@@ -1,0 +1,41 @@
+// Which web server answered, told from the page it served. Each web server serves the page the
+// nginx role rendered for it from the definition's nginx.page (roles/web-answer.ts), byte for
+// byte, so an answer is a server's when its body is exactly that server's page. Nothing is
+// searched inside the body: web1's page is never taken for web10's, and a page no role wrote
+// (nginx's default, an error page, a page edited by hand) is no server's.
+import { webServers, type Lab } from '../../lib/lab/model.ts';
+import { pageHtml } from './web-answer.ts';
+
+/** The web server whose page `body` is, or undefined. */
+export type PageServer = (body: string) => string | undefined;
+
+export function pageServer(lab: Lab): PageServer {
+  const pages = new Map(webServers(lab).map((h) => [pageHtml(lab, h.name), h.name]));
+  return (body) => pages.get(body);
+}
+
+/** One answer's server, with the lab's pages rendered for this one call. */
+export function servedBy(lab: Lab, body: string): string | undefined {
+  return pageServer(lab)(body);
+}
+
+/** An answer as a check's evidence shows it: the server, or what came instead of its page. */
+export function describeAnswer(serverOf: PageServer, answer: { status: number; body: string } | undefined): string {
+  if (!answer) return 'no answer';
+  if (answer.status !== 200) return `status ${answer.status}`;
+  const server = serverOf(answer.body);
+  if (server) return server;
+  const text = visibleText(answer.body);
+  return `a page of no web server ("${text.length > 40 ? `${text.slice(0, 40)}…` : text}")`;
+}
+
+/** The text a browser shows of a page's body (the whole answer when it has no <body>), on one line. */
+function visibleText(html: string): string {
+  const body = /<body[^>]*>([^]*?)(<\/body>|$)/i.exec(html)?.[1] ?? html;
+  const entities: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&amp;': '&' };
+  return body
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&(lt|gt|quot|#39|amp);/g, (e) => entities[e]!)
+    .replace(/\s+/g, ' ')
+    .trim();
+}

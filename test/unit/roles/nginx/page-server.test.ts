@@ -1,0 +1,56 @@
+// lib/verify/page-server.ts: which web server answered, told from the exact page the nginx role
+// rendered for it from the definition's nginx.page.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseLab } from '../../../../lib/farm/load-lab.ts';
+import { describeAnswer, pageServer, servedBy } from '../../../../roles/nginx/page-server.ts';
+import { pageHtml } from '../../../../roles/nginx/web-answer.ts';
+import { TUTORIAL_LAB } from '../../../helpers/cli.ts';
+
+const TUTORIAL = readFileSync(TUTORIAL_LAB, 'utf8');
+const tutorial = parseLab(TUTORIAL, TUTORIAL_LAB);
+const ok = (body: string) => ({ status: 200, headers: {}, setCookies: [], body });
+
+describe('the page a web server serves', () => {
+  it("is the tutorial's page for its host, and nobody else's", () => {
+    const serverOf = pageServer(tutorial);
+    expect(pageHtml(tutorial, 'web2')).toContain('<h1>Bienvenido a nginx! (web2)</h1>');
+    for (const host of ['web1', 'web2', 'web3']) expect(serverOf(pageHtml(tutorial, host))).toBe(host);
+    expect(servedBy(tutorial, pageHtml(tutorial, 'web3'))).toBe('web3');
+    // A balancer serves no page; a body that only holds the text is not the page nginx serves.
+    expect(serverOf(pageHtml(tutorial, 'haproxy1'))).toBeUndefined();
+    expect(serverOf('<h1>Bienvenido a nginx! (web2)</h1>')).toBeUndefined();
+    expect(serverOf(`${pageHtml(tutorial, 'web2')}\n`)).toBeUndefined();
+  });
+
+  it('is told apart for any page text with {host}, even when one host name starts another', () => {
+    const text = TUTORIAL.replace('"Bienvenido a nginx! ({host})"', '"Hello from {host}"').replace('- name: web2', '- name: web10');
+    const lab = parseLab(text, '/labs/hello.yaml');
+    const serverOf = pageServer(lab);
+    expect(pageHtml(lab, 'web10')).toContain('<h1>Hello from web10</h1>');
+    expect(serverOf(pageHtml(lab, 'web1'))).toBe('web1');
+    expect(serverOf(pageHtml(lab, 'web10'))).toBe('web10');
+    // The tutorial's page is no page of this lab.
+    expect(serverOf(pageHtml(tutorial, 'web1'))).toBeUndefined();
+  });
+
+  it('is matched as nginx serves it, HTML escaped', () => {
+    const lab = parseLab(TUTORIAL.replace('"Bienvenido a nginx! ({host})"', '"<b>{host}</b> & \'{host}\'"'), '/labs/html.yaml');
+    expect(pageHtml(lab, 'web1')).toContain('<h1>&lt;b&gt;web1&lt;/b&gt; &amp; &#39;web1&#39;</h1>');
+    expect(pageServer(lab)(pageHtml(lab, 'web1'))).toBe('web1');
+  });
+});
+
+describe('an answer in the evidence', () => {
+  it('is the server, or what came instead', () => {
+    const serverOf = pageServer(tutorial);
+    expect(describeAnswer(serverOf, ok(pageHtml(tutorial, 'web1')))).toBe('web1');
+    expect(describeAnswer(serverOf, undefined)).toBe('no answer');
+    expect(describeAnswer(serverOf, { ...ok(''), status: 503 })).toBe('status 503');
+    expect(describeAnswer(serverOf, ok('<html><body><h1>Edited by hand on web2</h1></body></html>'))).toBe('a page of no web server ("Edited by hand on web2")');
+    expect(describeAnswer(serverOf, ok(`<p>${'x'.repeat(60)}</p>`))).toBe(`a page of no web server ("${'x'.repeat(40)}…")`);
+    // The text a browser shows of the body: not the title, entities decoded.
+    const edited = pageHtml(tutorial, 'web3').replace('Bienvenido a nginx! (web3)</h1>', 'Adi&oacute;s &lt;web3&gt; &amp; co</h1>');
+    expect(describeAnswer(serverOf, ok(edited))).toBe('a page of no web server ("Adi&oacute;s <web3> & co")');
+  });
+});
