@@ -16,7 +16,9 @@ import { renderVagrantfile } from './lib/providers/vagrant/vagrantfile.ts';
 const [definition = DEFAULT_LAB_FILE, ...extra] = process.argv.slice(2);
 try {
   if (extra.length > 0 || definition.startsWith('-')) {
-    console.error('usage: npx tsx Vagrantfile.ts [LAB_DEFINITION]   (default: lab.yaml; the Vagrantfile goes to stdout)');
+    console.error(
+      'usage: npx tsx Vagrantfile.ts [LAB_DEFINITION]   (default: lab.yaml; the Vagrantfile goes to stdout)',
+    );
     process.exitCode = 2;
   } else {
     process.stdout.write(renderVagrantfile(loadLab(definition)));

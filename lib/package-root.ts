@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 function packageRootFrom(dir: string): string {
   for (let at = dir; ; at = dirname(at)) {
     if (existsSync(join(at, 'package.json'))) return at;
-    if (dirname(at) === at) throw new Error(`no package.json above ${dir}: hafarm's files are not where they were installed`);
+    if (dirname(at) === at)
+      throw new Error(`no package.json above ${dir}: hafarm's files are not where they were installed`);
   }
 }
 

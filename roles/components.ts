@@ -16,7 +16,15 @@ import { networkComponent } from './network/network-component.ts';
 import { nginxComponent } from './nginx/nginx-component.ts';
 import { toolsComponent } from './tools/tools-component.ts';
 
-export const COMPONENTS: readonly Component[] = [networkComponent, hostsComponent, heartbeatStack, keepalivedStack, haproxyComponent, nginxComponent, toolsComponent];
+export const COMPONENTS: readonly Component[] = [
+  networkComponent,
+  hostsComponent,
+  heartbeatStack,
+  keepalivedStack,
+  haproxyComponent,
+  nginxComponent,
+  toolsComponent,
+];
 
 export const HA_STACKS: readonly HaStack[] = COMPONENTS.filter(isHaStack);
 
@@ -26,7 +34,10 @@ export const DEFAULT_HA_STACK = HA_STACKS[0]!.name;
 /** The stack a lab runs (ha.stack). */
 export function haStackOf(lab: Lab): HaStack {
   const stack = HA_STACKS.find((s) => s.name === lab.ha.stack);
-  if (!stack) throw new Error(`${lab.file}: ha.stack "${lab.ha.stack}" is none of ${HA_STACKS.map((s) => s.name).join(', ')} (the loader should have refused it)`);
+  if (!stack)
+    throw new Error(
+      `${lab.file}: ha.stack "${lab.ha.stack}" is none of ${HA_STACKS.map((s) => s.name).join(', ')} (the loader should have refused it)`,
+    );
   return stack;
 }
 

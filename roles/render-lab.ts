@@ -22,9 +22,26 @@ export interface RenderedFile extends ManagedFile {
 /** The facts a freshly wired machine of this lab would report. */
 export function definitionFacts(lab: Lab, host: Host): Facts {
   const { lan, heartbeat } = lab.networks;
-  const interfaces = [{ name: lan.interface, mac: '', addresses: [{ address: host.lan, prefix: lan.cidr.prefix, broadcast: broadcast(lan.cidr) }] }];
-  if (host.heartbeat) interfaces.push({ name: heartbeat.interface, mac: '', addresses: [{ address: host.heartbeat, prefix: heartbeat.cidr.prefix, broadcast: broadcast(heartbeat.cidr) }] });
-  return { os: { id: 'debian', versionId: '12', prettyName: 'Debian GNU/Linux 12 (bookworm)' }, init: 'systemd', hostname: host.name, interfaces, packages: new Map() };
+  const interfaces = [
+    {
+      name: lan.interface,
+      mac: '',
+      addresses: [{ address: host.lan, prefix: lan.cidr.prefix, broadcast: broadcast(lan.cidr) }],
+    },
+  ];
+  if (host.heartbeat)
+    interfaces.push({
+      name: heartbeat.interface,
+      mac: '',
+      addresses: [{ address: host.heartbeat, prefix: heartbeat.cidr.prefix, broadcast: broadcast(heartbeat.cidr) }],
+    });
+  return {
+    os: { id: 'debian', versionId: '12', prettyName: 'Debian GNU/Linux 12 (bookworm)' },
+    init: 'systemd',
+    hostname: host.name,
+    interfaces,
+    packages: new Map(),
+  };
 }
 
 const NO_MACHINE: Remote = {
@@ -37,10 +54,22 @@ export function renderHost(lab: Lab, host: Host, playbook: readonly Play[], secr
   const facts = definitionFacts(lab, host);
   const inventory = inventoryHost(host);
   const roleCtx = roleContexts(lab, secrets)(inventory, facts);
-  const taskCtx: TaskContext = { remote: { ...NO_MACHINE, host: host.name }, facts, check: true, diff: false, run: newHostRunState(), files: new FileStates(NO_MACHINE), reads: new RemoteReads(NO_MACHINE) };
+  const taskCtx: TaskContext = {
+    remote: { ...NO_MACHINE, host: host.name },
+    facts,
+    check: true,
+    diff: false,
+    run: newHostRunState(),
+    files: new FileStates(NO_MACHINE),
+    reads: new RemoteReads(NO_MACHINE),
+  };
   return rolesFor(playbook, inventory).flatMap((role) =>
     role.tasks(roleCtx).flatMap((task) =>
-      (task.render?.(taskCtx) ?? []).map((file) => ({ ...file, step: task.tags?.find((tag) => /^T\d+$/.test(tag)) ?? '', role: role.name })),
+      (task.render?.(taskCtx) ?? []).map((file) => ({
+        ...file,
+        step: task.tags?.find((tag) => /^T\d+$/.test(tag)) ?? '',
+        role: role.name,
+      })),
     ),
   );
 }

@@ -12,7 +12,13 @@ export interface LabPlayOptions extends PlayOptions {
   secrets: LabSecrets;
 }
 
-export function runLabPlay(lab: Lab, playbook: readonly Play[], targets: Map<string, SshTarget>, options: LabPlayOptions, emit: (event: PlayEvent) => void): Promise<PlayOutcome> {
+export function runLabPlay(
+  lab: Lab,
+  playbook: readonly Play[],
+  targets: Map<string, SshTarget>,
+  options: LabPlayOptions,
+  emit: (event: PlayEvent) => void,
+): Promise<PlayOutcome> {
   const { secrets, ...engineOptions } = options;
   return runPlay(labInventory(lab), playbook, roleContexts(lab, secrets), targets, engineOptions, emit);
 }

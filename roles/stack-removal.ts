@@ -25,9 +25,22 @@ export function stackRemoval(footprint: StackFootprint): Role {
   return {
     name: `remove-${footprint.stack}`,
     tasks: (ctx) => [
-      service({ name: `T4 ${footprint.service} stopped and disabled (the lab runs ${ctx.lab.ha.stack})`, service: footprint.service, ...(footprint.process ? { process: footprint.process } : {}), state: 'stopped', enabled: false, tags }),
+      service({
+        name: `T4 ${footprint.service} stopped and disabled (the lab runs ${ctx.lab.ha.stack})`,
+        service: footprint.service,
+        ...(footprint.process ? { process: footprint.process } : {}),
+        state: 'stopped',
+        enabled: false,
+        tags,
+      }),
       ...footprint.files.map((path) => pathState({ name: `T4 ${path} removed`, path, state: 'absent', tags })),
-      packages({ name: `T4 ${footprint.packages.join(', ')} purged`, packages: footprint.packages, state: 'absent', purge: true, tags }),
+      packages({
+        name: `T4 ${footprint.packages.join(', ')} purged`,
+        packages: footprint.packages,
+        state: 'absent',
+        purge: true,
+        tags,
+      }),
     ],
   };
 }

@@ -34,11 +34,46 @@ const role: Role = {
       pathState({ name: 'workdir', path: dir, state: 'directory', mode: '0755' }),
       pathState({ name: 'etc', path: `${dir}/etc`, state: 'directory', mode: '0755' }),
       pathState({ name: 'www', path: `${dir}/www`, state: 'directory', mode: '0755' }),
-      ...Array.from({ length: 8 }, (_, i) => file({ name: `file ${i}`, path: `${dir}/etc/file${i}.conf`, content: `# ${host.name} ${i}\n`.repeat(20), mode: i % 2 ? '0600' : '0644' })),
-      template({ name: 'template', path: `${dir}/Vagrantfile`, src: 'lib/providers/vagrant/templates/Vagrantfile.njk', vars: { source: 'lab.yaml', lab: l.name, prefix: `${l.name}-`, box: l.box.name, lan: { name: 'lan', cidr: '192.168.1.0/24' }, heartbeat: { name: 'hb', cidr: '10.100.100.0/24' }, machines: [] } }),
-      blockInFile({ name: 'hosts block', path: `${dir}/etc/hosts`, marker: 'hafarm bench', block: l.hosts.map((h) => `${h.lan} ${h.name}`).join('\n') }),
-      blockInFile({ name: 'second block', path: `${dir}/etc/hosts`, marker: 'hafarm bench 2', block: `${l.vip.address} ${l.vip.name}` }),
-      lineInFile({ name: 'sysctl file line', path: `${dir}/etc/sysctl.conf`, line: 'net.ipv4.ip_nonlocal_bind = 1', regexp: /^net\.ipv4\.ip_nonlocal_bind/ }),
+      ...Array.from({ length: 8 }, (_, i) =>
+        file({
+          name: `file ${i}`,
+          path: `${dir}/etc/file${i}.conf`,
+          content: `# ${host.name} ${i}\n`.repeat(20),
+          mode: i % 2 ? '0600' : '0644',
+        }),
+      ),
+      template({
+        name: 'template',
+        path: `${dir}/Vagrantfile`,
+        src: 'lib/providers/vagrant/templates/Vagrantfile.njk',
+        vars: {
+          source: 'lab.yaml',
+          lab: l.name,
+          prefix: `${l.name}-`,
+          box: l.box.name,
+          lan: { name: 'lan', cidr: '192.168.1.0/24' },
+          heartbeat: { name: 'hb', cidr: '10.100.100.0/24' },
+          machines: [],
+        },
+      }),
+      blockInFile({
+        name: 'hosts block',
+        path: `${dir}/etc/hosts`,
+        marker: 'hafarm bench',
+        block: l.hosts.map((h) => `${h.lan} ${h.name}`).join('\n'),
+      }),
+      blockInFile({
+        name: 'second block',
+        path: `${dir}/etc/hosts`,
+        marker: 'hafarm bench 2',
+        block: `${l.vip.address} ${l.vip.name}`,
+      }),
+      lineInFile({
+        name: 'sysctl file line',
+        path: `${dir}/etc/sysctl.conf`,
+        line: 'net.ipv4.ip_nonlocal_bind = 1',
+        regexp: /^net\.ipv4\.ip_nonlocal_bind/,
+      }),
       lineInFile({ name: 'default line', path: `${dir}/etc/default`, line: 'ENABLED=1', regexp: /^ENABLED=/ }),
       file({ name: 'page', path: `${dir}/www/index.html`, content: `Bienvenido a nginx! (${host.name})\n` }),
       shellCommand({ name: 'guarded command', cmd: `touch ${dir}/initialized`, creates: `${dir}/initialized` }),
@@ -52,16 +87,40 @@ async function main(): Promise<void> {
   const state = mkdtempSync(join(tmpdir(), 'hafarm-bench-state-'));
   try {
     for (const _ of lab.hosts) servers.push(await startSshd());
-    const endpoints = new Map<string, SshEndpoint>(lab.hosts.map((h, i) => [h.name, servers[i]!.endpoint(h.name, user)]));
+    const endpoints = new Map<string, SshEndpoint>(
+      lab.hosts.map((h, i) => [h.name, servers[i]!.endpoint(h.name, user)]),
+    );
     const playbook: Play[] = [{ hosts: 'all', roles: [role] }];
-    const options: LabPlayOptions = { check: false, diff: false, limit: [], tags: [], forks: lab.hosts.length, knownHosts: new KnownHosts(join(state, 'known_hosts')), secrets: { heartbeatAuthkey: 'x', statsPassword: 'y' } };
-    const tasks = role.tasks({ lab, host: lab.hosts[0]!, facts: { os: { id: '', versionId: '', prettyName: '' }, init: 'sysv', hostname: '', interfaces: [], packages: new Map() }, secrets: options.secrets }).length;
-    console.log(`bench:provision — ${lab.hosts.length} hosts (one sshd each on loopback, login ${user}), ${tasks} tasks per host, forks ${options.forks}`);
+    const options: LabPlayOptions = {
+      check: false,
+      diff: false,
+      limit: [],
+      tags: [],
+      forks: lab.hosts.length,
+      knownHosts: new KnownHosts(join(state, 'known_hosts')),
+      secrets: { heartbeatAuthkey: 'x', statsPassword: 'y' },
+    };
+    const tasks = role.tasks({
+      lab,
+      host: lab.hosts[0]!,
+      facts: {
+        os: { id: '', versionId: '', prettyName: '' },
+        init: 'sysv',
+        hostname: '',
+        interfaces: [],
+        packages: new Map(),
+      },
+      secrets: options.secrets,
+    }).length;
+    console.log(
+      `bench:provision — ${lab.hosts.length} hosts (one sshd each on loopback, login ${user}), ${tasks} tasks per host, forks ${options.forks}`,
+    );
     const timed = async (label: string) => {
       const start = performance.now();
       const failures: string[] = [];
       const outcome = await runLabPlay(lab, playbook, endpoints, options, (e) => {
-        if (e.type === 'task-result' && e.result.status === 'failed') failures.push(`${e.host} ${e.task}: ${e.result.message}`);
+        if (e.type === 'task-result' && e.result.status === 'failed')
+          failures.push(`${e.host} ${e.task}: ${e.result.message}`);
         if (e.type === 'host-unreachable') failures.push(`${e.host}: ${e.message}`);
       });
       const seconds = (performance.now() - start) / 1000;
@@ -69,12 +128,16 @@ async function main(): Promise<void> {
       const failed = [...outcome.recap.values()].reduce((n, s) => n + s.failed + s.unreachable, 0);
       const connections = [...outcome.connections.values()];
       if (failures.length > 0) console.log(failures.slice(0, 3).join('\n'));
-      console.log(`${label.padEnd(18)} ${seconds.toFixed(3)} s   changed=${changed} failed=${failed}   SSH connections per host: ${[...new Set(connections)].join('/')}`);
+      console.log(
+        `${label.padEnd(18)} ${seconds.toFixed(3)} s   changed=${changed} failed=${failed}   SSH connections per host: ${[...new Set(connections)].join('/')}`,
+      );
     };
     await timed('first run');
     await timed('no-op re-run');
     await timed('no-op re-run');
-    console.log('targets: no-op re-run of 5 hosts under 0.5 s (ansible-playbook: 8–11 s); exactly one connection per host per run');
+    console.log(
+      'targets: no-op re-run of 5 hosts under 0.5 s (ansible-playbook: 8–11 s); exactly one connection per host per run',
+    );
   } finally {
     for (const server of servers) await server.stop();
     rmSync(state, { recursive: true, force: true });

@@ -29,13 +29,30 @@ import type { BenchHost } from './bench/bench-host.ts';
 import { STACK_PROFILES, type StackProfile } from './bench/stack-profiles.ts';
 import { measureFirstProvision, measureTypedCommands } from './bench/typed-commands.ts';
 import { releaseHeldConnections } from '../lib/cli/held-connections.ts';
-import { CLIENT_PROBE, NAMESPACE_PROBE, PROBE_TIMEOUT_MS, clientProbe, epochMs, lostIn, outageSeconds, spread, type VipProbe } from './bench/vip-probe.ts';
+import {
+  CLIENT_PROBE,
+  NAMESPACE_PROBE,
+  PROBE_TIMEOUT_MS,
+  clientProbe,
+  epochMs,
+  lostIn,
+  outageSeconds,
+  spread,
+  type VipProbe,
+} from './bench/vip-probe.ts';
 import { libvirtBenchHost } from './bench/libvirt-bench-host.ts';
 import { netnsBenchHost } from './bench/netns-bench-host.ts';
 
 const HOSTS: Record<string, () => BenchHost> = { netns: netnsBenchHost, libvirt: libvirtBenchHost };
 
-const { values } = parseArgs({ options: { provider: { type: 'string', default: 'netns' }, rounds: { type: 'string' }, stacks: { type: 'string' }, soak: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    provider: { type: 'string', default: 'netns' },
+    rounds: { type: 'string' },
+    stacks: { type: 'string' },
+    soak: { type: 'string' },
+  },
+});
 const providerName = values.provider!;
 if (!(providerName in HOSTS)) {
   console.error(`bench: --provider ${providerName} is not measured here (allowed: ${Object.keys(HOSTS).join(', ')})`);
@@ -50,7 +67,9 @@ if (rounds !== undefined && !(Number.isInteger(rounds) && rounds >= 1 && rounds 
 const profileNames = values.stacks?.split(',') ?? STACK_PROFILES.map((p) => p.name);
 const unknownProfile = profileNames.find((name) => !STACK_PROFILES.some((p) => p.name === name));
 if (unknownProfile !== undefined || profileNames.length === 0) {
-  console.error(`bench: --stacks ${values.stacks}: a comma-separated list of ${STACK_PROFILES.map((p) => p.name).join(', ')}`);
+  console.error(
+    `bench: --stacks ${values.stacks}: a comma-separated list of ${STACK_PROFILES.map((p) => p.name).join(', ')}`,
+  );
   process.exit(2);
 }
 const profiles = STACK_PROFILES.filter((p) => profileNames.includes(p.name));
@@ -98,7 +117,9 @@ async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<
 async function provision(model: Lab): Promise<[number, number]> {
   const endpoints = await provider.sshEndpoints();
   const options = { check: false, diff: false, limit: [], tags: [], forks: 5, knownHosts, secrets: loadSecrets(state) };
-  const [time, outcome] = await seconds(() => runLabPlay(model, farmPlaybook(model), endpoints, options, () => undefined));
+  const [time, outcome] = await seconds(() =>
+    runLabPlay(model, farmPlaybook(model), endpoints, options, () => undefined),
+  );
   const failed = [...outcome.recap.values()].reduce((n, s) => n + s.failed + s.unreachable, 0);
   if (failed > 0) throw new Error(`provisioning failed on ${failed} host(s)`);
   return [time, [...outcome.recap.values()].reduce((n, s) => n + s.changed, 0)];
@@ -106,7 +127,10 @@ async function provision(model: Lab): Promise<[number, number]> {
 
 /** The bench's lab running one stack profile: the tutorial's definition and the profile's lines. */
 function profileLab(profile: StackProfile): Lab {
-  writeFileSync(labFile, `${host.labText(readFileSync(new URL('../lab.yaml', import.meta.url), 'utf8')).trimEnd()}\n${profile.definition}`);
+  writeFileSync(
+    labFile,
+    `${host.labText(readFileSync(new URL('../lab.yaml', import.meta.url), 'utf8')).trimEnd()}\n${profile.definition}`,
+  );
   return loadLab(labFile);
 }
 
@@ -124,7 +148,11 @@ interface StackFigures {
   soak?: string;
 }
 
-async function measureStack(profile: StackProfile, probeOf: () => VipProbe, siteAnswers: () => Promise<boolean>): Promise<StackFigures> {
+async function measureStack(
+  profile: StackProfile,
+  probeOf: () => VipProbe,
+  siteAnswers: () => Promise<boolean>,
+): Promise<StackFigures> {
   const model = profileLab(profile);
   const stack = haStackOf(model);
   log(`${profile.name}: ${stack.describe(model)}`);
@@ -132,8 +160,20 @@ async function measureStack(profile: StackProfile, probeOf: () => VipProbe, site
   const [noop, noopChanged] = await provision(model);
   const masterServes = async () => (await shell.holds(master, model.vip.address)) && (await siteAnswers());
   await until(masterServes, 120_000);
-  const memory = balancers(model).map((h) => `${host.memoryMiB(model, h.name).toFixed(0)}`).join(' / ');
-  const figures: StackFigures = { profile, lab: model, switchProvision: `${switched.toFixed(1)} s (changed=${changed})`, noop: `${noop.toFixed(2)} s (changed=${noopChanged})`, memory: `${memory} MiB`, failovers: [], powerOff: [], failbacks: [], lost: { failed: 0, total: 0 } };
+  const memory = balancers(model)
+    .map((h) => `${host.memoryMiB(model, h.name).toFixed(0)}`)
+    .join(' / ');
+  const figures: StackFigures = {
+    profile,
+    lab: model,
+    switchProvision: `${switched.toFixed(1)} s (changed=${changed})`,
+    noop: `${noop.toFixed(2)} s (changed=${noopChanged})`,
+    memory: `${memory} MiB`,
+    failovers: [],
+    powerOff: [],
+    failbacks: [],
+    lost: { failed: 0, total: 0 },
+  };
   // Between rounds the master runs a detection time and 2 s more: Heartbeat advertises a longer
   // deadtime while it starts (dt=7000 ms for deadtime 5, measured), so a master that dies in its
   // first seconds is declared dead later than usual.
@@ -189,7 +229,9 @@ async function soak(model: Lab, probeOf: () => VipProbe): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  console.log(`bench — the tutorial farm (${lab.hosts.length} machines) on ${host.describe}; ${availableParallelism()} cores`);
+  console.log(
+    `bench — the tutorial farm (${lab.hosts.length} machines) on ${host.describe}; ${availableParallelism()} cores`,
+  );
   await host.prepare(log);
   await requirePrerequisites(provider);
   state.claim(lab, provider.name);
@@ -198,12 +240,24 @@ async function main(): Promise<void> {
   report(`cold up (${coldWhat})`, `${cold.toFixed(1)} s`);
   await provider.destroy();
   const [warm] = await seconds(() => provider.up(() => undefined));
-  report('warm up (cached)', `${warm.toFixed(2)} s`, providerName === 'netns' ? 'target ≤ 3 s' : `${(warm / lab.hosts.length).toFixed(0)} s a machine`);
+  report(
+    'warm up (cached)',
+    `${warm.toFixed(2)} s`,
+    providerName === 'netns' ? 'target ≤ 3 s' : `${(warm / lab.hosts.length).toFixed(0)} s a machine`,
+  );
   await host.afterUp(shell, hostNames);
   const [first, changedFirst] = await provision(lab);
-  report('first provision', `${first.toFixed(1)} s`, `${providerName === 'netns' ? 'target ≤ 25 s (ansible-playbook 50–59 s); ' : ''}changed=${changedFirst}`);
+  report(
+    'first provision',
+    `${first.toFixed(1)} s`,
+    `${providerName === 'netns' ? 'target ≤ 25 s (ansible-playbook 50–59 s); ' : ''}changed=${changedFirst}`,
+  );
   const [noop, changedNoop] = await provision(lab);
-  report('no-op provision', `${noop.toFixed(3)} s`, `${providerName === 'netns' ? 'target ≤ 0.5 s (ansible-playbook 8–11 s); ' : ''}changed=${changedNoop}`);
+  report(
+    'no-op provision',
+    `${noop.toFixed(3)} s`,
+    `${providerName === 'netns' ? 'target ≤ 0.5 s (ansible-playbook 8–11 s); ' : ''}changed=${changedNoop}`,
+  );
   console.log('(in this process, as the engine runs them: connections made anew, no start-up, no npm)');
   const typed = { labFile, stateDir: state.dir, web: 'web1' };
   const times = providerName === 'netns' ? 7 : 3;
@@ -223,9 +277,12 @@ async function main(): Promise<void> {
   try {
     const siteAnswers = async () => (await vantage.client.get({ timeoutMs: 500 }))?.status === 200;
     await until(async () => (await shell.holds(master, lab.vip.address)) && (await siteAnswers()), 120_000);
-    for (const name of hostNames) report(`memory ${name}`, `${host.memoryMiB(lab, name).toFixed(1)} MiB`, host.memoryNote);
+    for (const name of hostNames)
+      report(`memory ${name}`, `${host.memoryMiB(lab, name).toFixed(1)} MiB`, host.memoryNote);
     const probeOf = () => host.probe?.(lab) ?? clientProbe(vantage.client);
-    console.log(`\nHA stacks, ${rounds ?? host.rounds} rounds each: the master powered off and on again under requests through the VIP (${host.probe ? NAMESPACE_PROBE : CLIENT_PROBE})`);
+    console.log(
+      `\nHA stacks, ${rounds ?? host.rounds} rounds each: the master powered off and on again under requests through the VIP (${host.probe ? NAMESPACE_PROBE : CLIENT_PROBE})`,
+    );
     const all: StackFigures[] = [];
     for (const profile of profiles) all.push(await measureStack(profile, probeOf, siteAnswers));
     printStacks(all);
@@ -243,10 +300,20 @@ function printStacks(all: StackFigures[]): void {
     ['provision switching to it', (f) => f.switchProvision],
     ['no-op provision', (f) => f.noop],
     [`memory per balancer (${host.memoryNote})`, (f) => f.memory],
-    ['detection (the stack\'s own)', (f) => `${haStackOf(f.lab).detectionSeconds(f.lab).toFixed(3)} s`],
+    ["detection (the stack's own)", (f) => `${haStackOf(f.lab).detectionSeconds(f.lab).toFixed(3)} s`],
     ['failover min / median / max', (f) => `${spread(f.failovers)} s`],
-    ['failover target', (f) => (slowPower ? 'none: the power command takes seconds' : `≤ ${f.profile.target(f.lab).toFixed(2)} s`)],
-    ...(slowPower ? [['power off command', (f: StackFigures) => `${spread(f.powerOff, 1)} s`] as [string, (f: StackFigures) => string]] : []),
+    [
+      'failover target',
+      (f) => (slowPower ? 'none: the power command takes seconds' : `≤ ${f.profile.target(f.lab).toFixed(2)} s`),
+    ],
+    ...(slowPower
+      ? [
+          ['power off command', (f: StackFigures) => `${spread(f.powerOff, 1)} s`] as [
+            string,
+            (f: StackFigures) => string,
+          ],
+        ]
+      : []),
     ['failback (power on → VIP back)', (f) => `${spread(f.failbacks)} s`],
     ['requests lost during failback', (f) => `${f.lost.failed} of ${f.lost.total}`],
     ['steady load', (f) => f.soak ?? '–'],
@@ -265,8 +332,12 @@ main()
   .finally(async () => {
     shell.closeAll();
     await releaseHeldConnections(state).catch(() => undefined);
-    await provider.destroy().catch((error: unknown) => console.error(`bench: destroying its lab failed: ${(error as Error).message}`));
-    await host.cleanup(log).catch((error: unknown) => console.error(`bench: cleaning up failed: ${(error as Error).message}`));
+    await provider
+      .destroy()
+      .catch((error: unknown) => console.error(`bench: destroying its lab failed: ${(error as Error).message}`));
+    await host
+      .cleanup(log)
+      .catch((error: unknown) => console.error(`bench: cleaning up failed: ${(error as Error).message}`));
     state.removeOwnEntries();
     rmSync(work, { recursive: true, force: true });
   });

@@ -22,7 +22,13 @@ import { fileURLToPath } from 'node:url';
 
 /** What to compile: hafarm's CLI unless told otherwise (the tests compile a small project of their own). @returns {Build} */
 export function cliBuild(root = dirname(dirname(fileURLToPath(import.meta.url)))) {
-  return { root, entry: 'scripts/hafarm.ts', outDir: 'dist', outFile: 'hafarm.js', alsoDependsOn: ['scripts/compile.js', 'tsconfig.json', 'package.json'] };
+  return {
+    root,
+    entry: 'scripts/hafarm.ts',
+    outDir: 'dist',
+    outFile: 'hafarm.js',
+    alsoDependsOn: ['scripts/compile.js', 'tsconfig.json', 'package.json'],
+  };
 }
 
 /** npm packages compiled into the output rather than loaded from node_modules. */
@@ -59,7 +65,8 @@ export function freshOutput(build) {
     const record = JSON.parse(readFileSync(recordPath(build), 'utf8'));
     // the output too: two compiles at once may leave one's output beside the other's record
     if (fingerprint(build.root, output).text !== record.output) return undefined;
-    for (const [file, seen] of Object.entries(record.inputs)) if (fingerprint(build.root, file).text !== seen) return undefined;
+    for (const [file, seen] of Object.entries(record.inputs))
+      if (fingerprint(build.root, file).text !== seen) return undefined;
   } catch {
     return undefined; // never compiled, a source gone, a record unreadable: compile again
   }
@@ -91,7 +98,9 @@ export async function compile(build) {
     // every command needs at once: bundled, it starts in a few ms rather than some 50 (80 files).
     external: dependenciesOf(build.root).filter((name) => !BUNDLED.includes(name)),
     // what a bundled CommonJS package requires (node's own modules) needs a require in ES modules
-    banner: { js: "import { createRequire as __hafarmCreateRequire } from 'node:module'; const require = __hafarmCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __hafarmCreateRequire } from 'node:module'; const require = __hafarmCreateRequire(import.meta.url);",
+    },
     sourcemap: 'linked',
     write: false,
     metafile: true,
@@ -124,7 +133,9 @@ if (process.argv[1] && relative(process.argv[1], fileURLToPath(import.meta.url))
     const file = await compile(build);
     console.log(`compiled ${build.entry} into ${relative(build.root, file)}`);
   } catch (error) {
-    console.error(`hafarm: compiling ${build.entry} failed:\n${error instanceof Error ? error.message : String(error)}`);
+    console.error(
+      `hafarm: compiling ${build.entry} failed:\n${error instanceof Error ? error.message : String(error)}`,
+    );
     process.exitCode = 1;
   }
 }

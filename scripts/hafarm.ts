@@ -21,7 +21,27 @@ import { upCommand } from '../lib/cli/commands/up.ts';
 import { validateCommand } from '../lib/cli/commands/validate.ts';
 import { verifyCommand } from '../lib/cli/commands/verify.ts';
 
-const COMMANDS: Command[] = [labCommand, upCommand, provisionCommand, verifyCommand, statusCommand, haltCommand, startCommand, linkCommand, openCommand, sshCommand, execCommand, sshConfigCommand, inventoryCommand, captureCommand, destroyCommand, renderCommand, graphCommand, validateCommand, holdConnectionsCommand];
+const COMMANDS: Command[] = [
+  labCommand,
+  upCommand,
+  provisionCommand,
+  verifyCommand,
+  statusCommand,
+  haltCommand,
+  startCommand,
+  linkCommand,
+  openCommand,
+  sshCommand,
+  execCommand,
+  sshConfigCommand,
+  inventoryCommand,
+  captureCommand,
+  destroyCommand,
+  renderCommand,
+  graphCommand,
+  validateCommand,
+  holdConnectionsCommand,
+];
 
 const LISTED = COMMANDS.filter((c) => !c.hidden);
 
@@ -38,7 +58,13 @@ function overview(): string {
 
 function commandHelp(command: Command): string {
   const width = Math.max(...Object.keys(command.optionHelp).map((k) => k.length), 0);
-  return [`usage: hafarm ${command.usage}`, '', command.summary, '', ...Object.entries(command.optionHelp).map(([k, v]) => `  ${k.padEnd(width)}  ${v}`)].join('\n');
+  return [
+    `usage: hafarm ${command.usage}`,
+    '',
+    command.summary,
+    '',
+    ...Object.entries(command.optionHelp).map(([k, v]) => `  ${k.padEnd(width)}  ${v}`),
+  ].join('\n');
 }
 
 /** Index of the first argument that is neither an option nor an option's value. */

@@ -12,13 +12,21 @@ import { HOST_TOOLS } from '../lib/providers/host-tools.ts';
 /** Debian packages the tests drive, beyond the namespace provider's own (host-tools.ts). */
 export const TEST_PACKAGES = [
   'vagrant', // vagrant validate of the rendered Vagrantfiles
-  'openssh-server', 'openssh-client', 'sudo', // the SSH engine against real sshd, as root and as a sudo user
-  'haproxy', 'nginx', 'heartbeat', 'keepalived', 'rsyslog', // haproxy -c, nginx -T, keepalived -t, rsyslogd -N1: the validators of the rendered files
-  'git', 'ca-certificates', // the clean-root test clones the project and fetches packages
+  'openssh-server',
+  'openssh-client',
+  'sudo', // the SSH engine against real sshd, as root and as a sudo user
+  'haproxy',
+  'nginx',
+  'heartbeat',
+  'keepalived',
+  'rsyslog', // haproxy -c, nginx -T, keepalived -t, rsyslogd -N1: the validators of the rendered files
+  'git',
+  'ca-certificates', // the clean-root test clones the project and fetches packages
   // lab:ssh-config and lab:inventory used by the outside tools themselves: ansible-core (8 MB with
   // its Python modules; "ansible" adds 250 MB of collections the raw module does not need) and
   // testinfra (pulls in pytest)
-  'ansible-core', 'python3-testinfra',
+  'ansible-core',
+  'python3-testinfra',
   'chromium', // headless: lab:graph's SVG, the report and lab:open's pages as a browser shows them (graph-render, verify-proves, lab-open)
 ];
 /** A login user with passwordless sudo, for the engine's tests (the Vagrant boxes log in that way). */
@@ -30,7 +38,12 @@ const PACKAGE_STATUS = '${Package} ${Status}\\n';
 async function installed(packages: string[]): Promise<Set<string>> {
   // dpkg-query exits 1 when a package is unknown; what it says about it is not shown.
   const { stdout } = await $({ nothrow: true, quiet: true })`dpkg-query -W -f ${PACKAGE_STATUS} ${packages}`;
-  return new Set(stdout.split('\n').filter((l) => l.endsWith(' install ok installed')).map((l) => l.split(' ')[0]!));
+  return new Set(
+    stdout
+      .split('\n')
+      .filter((l) => l.endsWith(' install ok installed'))
+      .map((l) => l.split(' ')[0]!),
+  );
 }
 
 async function userExists(name: string): Promise<boolean> {
@@ -64,9 +77,16 @@ async function main(): Promise<void> {
     try {
       // apt-get's output goes to the terminal as it runs.
       const aptGet = $({ stdio: 'inherit', nothrow: true, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-      for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', ...missing]]) {
+      for (const args of [
+        ['update', '-qq'],
+        ['install', '-y', '-qq', '--no-install-recommends', ...missing],
+      ]) {
         const result = await aptGet`apt-get ${args}`;
-        if (result.exitCode !== 0) fail([`  apt-get ${args.join(' ')} failed (exit ${result.exitCode}); its output is above.`, `  The packages the tests need: apt-get install ${missing.join(' ')}`]);
+        if (result.exitCode !== 0)
+          fail([
+            `  apt-get ${args.join(' ')} failed (exit ${result.exitCode}); its output is above.`,
+            `  The packages the tests need: apt-get install ${missing.join(' ')}`,
+          ]);
       }
     } finally {
       if (madePolicy) rmSync(policy, { force: true });

@@ -42,18 +42,25 @@ export function listOption(args: ParsedCommandLine, name: string, allowed: strin
   const value = stringOption(args, name);
   if (value === undefined) return undefined;
   const items = value.split(',').map((s) => s.trim());
-  if (items.some((s) => s === '')) throw new UsageError(`--${name}: "${value}" has an empty entry (allowed: ${allowed})`);
+  if (items.some((s) => s === ''))
+    throw new UsageError(`--${name}: "${value}" has an empty entry (allowed: ${allowed})`);
   return items;
 }
 
 /** A number written in decimal digits only (Number() would also read "0x10", "1e3" and " 5"). */
-export function numberOption(args: ParsedCommandLine, name: string, allowed: { what: string; fraction: boolean; min: number; max: number }): number | undefined {
+export function numberOption(
+  args: ParsedCommandLine,
+  name: string,
+  allowed: { what: string; fraction: boolean; min: number; max: number },
+): number | undefined {
   const text = stringOption(args, name);
   if (text === undefined) return undefined;
   const value = Number(text);
   const shape = allowed.fraction ? /^\d{1,9}(\.\d{1,9})?$/ : /^\d{1,9}$/;
   if (!shape.test(text) || value < allowed.min || value > allowed.max) {
-    throw new UsageError(`--${name}: "${text}" is not allowed (${allowed.what} from ${allowed.min} to ${allowed.max}, in decimal digits)`);
+    throw new UsageError(
+      `--${name}: "${text}" is not allowed (${allowed.what} from ${allowed.min} to ${allowed.max}, in decimal digits)`,
+    );
   }
   return value;
 }

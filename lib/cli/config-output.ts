@@ -19,7 +19,8 @@ export function outFile(args: ParsedCommandLine): string | undefined {
       : lstatOrUndefined(file)?.isDirectory()
         ? 'that is a folder'
         : undefined;
-  if (problem) throw new UsageError(`--out ${given}: ${problem} (allowed: a file in an existing folder, written with mode 600)`);
+  if (problem)
+    throw new UsageError(`--out ${given}: ${problem} (allowed: a file in an existing folder, written with mode 600)`);
   return file;
 }
 

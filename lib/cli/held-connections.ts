@@ -28,12 +28,21 @@ export function holderSocket(state: LabStateDir): string {
 /** How this lab's holder is reached and started; undefined where there is to be none. */
 export function holderAccess(state: LabStateDir): HolderAccess | undefined {
   const socketPath = holderSocket(state);
-  if (process.platform === 'win32' || process.env.HAFARM_HOLD_CONNECTIONS === 'no' || Buffer.byteLength(socketPath) > SOCKET_PATH_MAX) return undefined;
+  if (
+    process.platform === 'win32' ||
+    process.env.HAFARM_HOLD_CONNECTIONS === 'no' ||
+    Buffer.byteLength(socketPath) > SOCKET_PATH_MAX
+  )
+    return undefined;
   return {
     socketPath,
     startHolder() {
       mkdirSync(dirname(socketPath), { recursive: true, mode: 0o700 });
-      const child = spawn(process.execPath, [packagePath('bin', 'hafarm.js'), 'hold-connections', '--socket', socketPath], { detached: true, stdio: 'ignore' });
+      const child = spawn(
+        process.execPath,
+        [packagePath('bin', 'hafarm.js'), 'hold-connections', '--socket', socketPath],
+        { detached: true, stdio: 'ignore' },
+      );
       child.on('error', () => undefined);
       child.unref();
       return { gaveUp: () => child.exitCode !== null || child.signalCode !== null };
@@ -48,7 +57,10 @@ export interface ConnectionSettings {
 }
 
 /** Each host's connection: the holder's where one answers (started if need be), else the command's own. */
-export async function connectionsFor(state: LabStateDir, settings: ConnectionSettings): Promise<(target: SshTarget) => HostConnection> {
+export async function connectionsFor(
+  state: LabStateDir,
+  settings: ConnectionSettings,
+): Promise<(target: SshTarget) => HostConnection> {
   const own = (target: SshTarget) =>
     new SshConnection(target, {
       knownHosts: settings.knownHosts,
@@ -101,5 +113,6 @@ export async function releaseHeldConnections(state: LabStateDir): Promise<void> 
     socket.once('error', () => done(undefined));
     socket.once('close', () => done(undefined));
   });
-  for (const started = Date.now(); pid !== undefined && running(pid) && Date.now() - started < 5_000; ) await new Promise((resolve) => setTimeout(resolve, 20));
+  for (const started = Date.now(); pid !== undefined && running(pid) && Date.now() - started < 5_000;)
+    await new Promise((resolve) => setTimeout(resolve, 20));
 }

@@ -36,7 +36,10 @@ export interface LabContext {
 }
 
 export function labContext(args: ParsedCommandLine, rules: readonly LabRule[] = []): LabContext {
-  return { lab: loadLab(stringOption(args, 'lab') ?? DEFAULT_LAB_FILE, rules), state: labStateDir(stringOption(args, 'state') ?? DEFAULT_STATE_DIR) };
+  return {
+    lab: loadLab(stringOption(args, 'lab') ?? DEFAULT_LAB_FILE, rules),
+    state: labStateDir(stringOption(args, 'state') ?? DEFAULT_STATE_DIR),
+  };
 }
 
 /**
@@ -46,7 +49,9 @@ export function labContext(args: ParsedCommandLine, rules: readonly LabRule[] = 
 export function checkedLabContext(args: ParsedCommandLine): LabContext & { haproxyCheck: string } {
   const version = hostHaproxyVersion();
   const context = labContext(args, version ? [(lab) => haproxySyntaxProblems(lab, version)] : []);
-  const haproxyCheck = version ? `passes haproxy -c (HAProxy ${version} on this host)` : 'checked by rules only (no HAProxy 2.6 or newer on this host for haproxy -c)';
+  const haproxyCheck = version
+    ? `passes haproxy -c (HAProxy ${version} on this host)`
+    : 'checked by rules only (no HAProxy 2.6 or newer on this host for haproxy -c)';
   return { ...context, haproxyCheck };
 }
 
@@ -65,7 +70,8 @@ export function providerChoice(args: ParsedCommandLine, lab: Lab): ProviderChoic
  */
 export function upLab(context: LabContext): LabContext & { provider: LabProvider } {
   const record = context.state.check(context.lab);
-  if (!record) throw new StateMismatch(`lab "${context.lab.name}" is not up (no state in ${context.state.dir}); run lab:up first`);
+  if (!record)
+    throw new StateMismatch(`lab "${context.lab.name}" is not up (no state in ${context.state.dir}); run lab:up first`);
   return { ...context, provider: createProvider(record.provider, context.lab, context.state) };
 }
 
@@ -73,6 +79,7 @@ export function upLab(context: LabContext): LabContext & { provider: LabProvider
 export function hostArgument(args: ParsedCommandLine, lab: Lab, usage: string): string {
   const host = args.positionals[0];
   if (!host) throw new UsageError(`name a host: ${usage} (hosts: ${lab.hosts.map((h) => h.name).join(', ')})`);
-  if (!lab.hosts.some((h) => h.name === host)) throw new UsageError(`no host named "${host}" in ${lab.file} (hosts: ${lab.hosts.map((h) => h.name).join(', ')})`);
+  if (!lab.hosts.some((h) => h.name === host))
+    throw new UsageError(`no host named "${host}" in ${lab.file} (hosts: ${lab.hosts.map((h) => h.name).join(', ')})`);
   return host;
 }

@@ -11,7 +11,11 @@ interface Waiter {
 }
 
 /** Runs `work` (which emits events) while showing per-machine progress; resolves when both end. */
-export async function withMachineProgress(hosts: string[], verb: string, work: (onEvent: (e: MachineEvent) => void) => Promise<void>): Promise<void> {
+export async function withMachineProgress(
+  hosts: string[],
+  verb: string,
+  work: (onEvent: (e: MachineEvent) => void) => Promise<void>,
+): Promise<void> {
   const waiters = new Map<string, Waiter>();
   const settled = new Map<string, Error | null>();
   const settle = (host: string, error?: Error) => {
@@ -26,7 +30,10 @@ export async function withMachineProgress(hosts: string[], verb: string, work: (
         new Promise<void>((resolve, reject) => {
           const early = settled.get(host);
           if (early !== undefined) return early ? reject(early) : resolve();
-          waiters.set(host, { settle: (error) => (error ? reject(error) : resolve()), output: (text) => (task.output = text) });
+          waiters.set(host, {
+            settle: (error) => (error ? reject(error) : resolve()),
+            output: (text) => (task.output = text),
+          });
         }),
     })),
     { concurrent: true, exitOnError: false, rendererOptions: { collapseSubtasks: false } },

@@ -8,7 +8,10 @@ import { UserFacingError } from '../user-facing-error.ts';
 import { KNOWN_HOSTS_FILE } from './commands/provision.ts';
 import type { LabContext } from './lab-options.ts';
 
-export async function outsideLab(context: LabContext & { provider: LabProvider }, note: (line: string) => void): Promise<OutsideLab> {
+export async function outsideLab(
+  context: LabContext & { provider: LabProvider },
+  note: (line: string) => void,
+): Promise<OutsideLab> {
   const { lab, state, provider } = context;
   const endpoints = await provider.sshEndpoints();
   const knownHostsFile = state.path(KNOWN_HOSTS_FILE);
@@ -28,7 +31,10 @@ export async function outsideLab(context: LabContext & { provider: LabProvider }
     }
     machines.push({ host, endpoint });
   }
-  if (machines.length === 0) throw new UserFacingError(`no machine of lab "${lab.name}" is running: nothing to write (npm run lab:start -- HOST)`);
+  if (machines.length === 0)
+    throw new UserFacingError(
+      `no machine of lab "${lab.name}" is running: nothing to write (npm run lab:start -- HOST)`,
+    );
   return { lab, provider: provider.name, knownHostsFile, machines };
 }
 

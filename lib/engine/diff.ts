@@ -4,7 +4,16 @@ import { requireOnFirstUse } from '../load-on-first-use.ts';
 const diffPackage = requireOnFirstUse<typeof import('diff')>('diff');
 
 export function fileDiff(path: string, before: string | undefined, after: string | undefined): string {
-  return diffPackage().createTwoFilesPatch(before === undefined ? '/dev/null' : `${path} (before)`, after === undefined ? '/dev/null' : `${path} (after)`, before ?? '', after ?? '', undefined, undefined, { context: 3 })
+  return diffPackage()
+    .createTwoFilesPatch(
+      before === undefined ? '/dev/null' : `${path} (before)`,
+      after === undefined ? '/dev/null' : `${path} (after)`,
+      before ?? '',
+      after ?? '',
+      undefined,
+      undefined,
+      { context: 3 },
+    )
     .split('\n')
     .slice(1)
     .join('\n');

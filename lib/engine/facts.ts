@@ -31,7 +31,10 @@ function sections(output: string): Map<string, string> {
   const result = new Map<string, string>();
   for (const part of output.split(/^@@/m).slice(1)) {
     const newline = part.indexOf('\n');
-    result.set(part.slice(0, newline === -1 ? undefined : newline).trim(), newline === -1 ? '' : part.slice(newline + 1));
+    result.set(
+      part.slice(0, newline === -1 ? undefined : newline).trim(),
+      newline === -1 ? '' : part.slice(newline + 1),
+    );
   }
   return result;
 }
@@ -43,7 +46,11 @@ function osRelease(text: string): Facts['os'] {
       return match ? [[match[1]!, match[3]!] as const] : [];
     }),
   );
-  return { id: values.get('ID') ?? 'unknown', versionId: values.get('VERSION_ID') ?? '', prettyName: values.get('PRETTY_NAME') ?? '' };
+  return {
+    id: values.get('ID') ?? 'unknown',
+    versionId: values.get('VERSION_ID') ?? '',
+    prettyName: values.get('PRETTY_NAME') ?? '',
+  };
 }
 
 interface IpJsonInterface {

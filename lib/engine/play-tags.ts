@@ -10,7 +10,11 @@ export function taskTags<C>(role: Role<C>, task: Task): string[] {
 }
 
 /** Every tag of the tasks the playbook gives each host, in playbook order. */
-export function playbookTags<C>(playbook: readonly Play<C>[], inventory: readonly InventoryHost[], contextOf: (host: InventoryHost) => C): string[] {
+export function playbookTags<C>(
+  playbook: readonly Play<C>[],
+  inventory: readonly InventoryHost[],
+  contextOf: (host: InventoryHost) => C,
+): string[] {
   const tags = inventory.flatMap((host) => {
     const ctx = contextOf(host);
     return rolesFor(playbook, host).flatMap((role) => role.tasks(ctx).flatMap((task) => taskTags(role, task)));

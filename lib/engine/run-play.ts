@@ -90,7 +90,12 @@ class HostRun<C> {
     }
   }
 
-  private async runTask(role: Role<C>, task: Task, ctx: TaskContext, handler: boolean): Promise<TaskResult | 'unreachable'> {
+  private async runTask(
+    role: Role<C>,
+    task: Task,
+    ctx: TaskContext,
+    handler: boolean,
+  ): Promise<TaskResult | 'unreachable'> {
     this.emit({ type: 'task-start', host: this.host.name, role: role.name, task: task.name, handler });
     let result: TaskResult;
     try {
@@ -100,7 +105,10 @@ class HostRun<C> {
         this.unreachable(`${task.name}: ${(error as Error).message}`);
         return 'unreachable';
       }
-      result = { status: 'failed', message: error instanceof CommandTimedOut ? error.message : `${(error as Error).message}` };
+      result = {
+        status: 'failed',
+        message: error instanceof CommandTimedOut ? error.message : `${(error as Error).message}`,
+      };
     }
     count(this.stats, result.status);
     this.emit({ type: 'task-result', host: this.host.name, role: role.name, task: task.name, handler, result });
@@ -161,15 +169,34 @@ class HostRun<C> {
       } catch (error) {
         if (error instanceof ConnectionLost) return this.unreachable((error as Error).message);
         this.stats.failed += 1;
-        this.emit({ type: 'task-result', host: this.host.name, role: 'facts', task: 'gather facts', handler: false, result: { status: 'failed', message: (error as Error).message } });
+        this.emit({
+          type: 'task-result',
+          host: this.host.name,
+          role: 'facts',
+          task: 'gather facts',
+          handler: false,
+          result: { status: 'failed', message: (error as Error).message },
+        });
         return;
       }
       const roleCtx = this.contextOf(this.host, facts);
-      const ctx: TaskContext = { remote: this.connection, facts, check: this.options.check, diff: this.options.diff, run: this.runState, files: new FileStates(this.connection), reads: new RemoteReads(this.connection) };
-      const plan = rolesFor(this.playbook, this.host).map((role) => ({ role, tasks: role.tasks(roleCtx).filter((task) => selected(task, role, this.options.tags)) }));
+      const ctx: TaskContext = {
+        remote: this.connection,
+        facts,
+        check: this.options.check,
+        diff: this.options.diff,
+        run: this.runState,
+        files: new FileStates(this.connection),
+        reads: new RemoteReads(this.connection),
+      };
+      const plan = rolesFor(this.playbook, this.host).map((role) => ({
+        role,
+        tasks: role.tasks(roleCtx).filter((task) => selected(task, role, this.options.tags)),
+      }));
       const tasks = plan.flatMap((step) => step.tasks);
       const removed = new Set(tasks.flatMap((task) => task.removes ?? []));
-      for (const name of tasks.flatMap((task) => task.installs ?? [])) if (!removed.has(name)) this.runState.packagesToInstall.add(name);
+      for (const name of tasks.flatMap((task) => task.installs ?? []))
+        if (!removed.has(name)) this.runState.packagesToInstall.add(name);
       // every path the host's tasks read, in one command: a run that changes nothing reads no more
       await this.prefetch(ctx, tasks);
       for (const step of plan) {
@@ -206,7 +233,11 @@ export async function runPlay<C>(
     const target = targets.get(host.name);
     if (!target) {
       recap.get(host.name)!.unreachable += 1;
-      emit({ type: 'host-unreachable', host: host.name, message: `${host.name}: the provider reports no SSH endpoint (is the machine running?)` });
+      emit({
+        type: 'host-unreachable',
+        host: host.name,
+        message: `${host.name}: the provider reports no SSH endpoint (is the machine running?)`,
+      });
       return;
     }
     const run = new HostRun(host, target, playbook, contextOf, options, emit);

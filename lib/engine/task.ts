@@ -78,5 +78,9 @@ export interface Task {
 }
 
 export const ok = (message?: string): TaskResult => ({ status: 'ok', ...(message ? { message } : {}) });
-export const changed = (message?: string, diff?: string): TaskResult => ({ status: 'changed', ...(message ? { message } : {}), ...(diff ? { diff } : {}) });
+export const changed = (message?: string, diff?: string): TaskResult => ({
+  status: 'changed',
+  ...(message ? { message } : {}),
+  ...(diff ? { diff } : {}),
+});
 export const failed = (message: string): TaskResult => ({ status: 'failed', message });

@@ -4,7 +4,14 @@
 // it): a backslash is doubled, which Graphviz reads as one. It writes the text into the SVG
 // escaped for XML.
 
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '\\': '\\\\' };
+const ENTITIES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+  '\\': '\\\\',
+};
 
 export function labelText(text: string): string {
   // Control characters have no place in XML, not even as references: shown as U+FFFD.

@@ -16,5 +16,9 @@ export const MANAGEMENT_INTERFACE = 'eth0';
 
 export function managementNetwork(lab: Lab, provider: ProviderChoice): ManagementNetwork {
   const lines = managementNetworks(lab, provider);
-  return { title: 'NAT / management', interface: MANAGEMENT_INTERFACE, lines: provider === 'auto' ? ['provider auto: as lab:up picks it', ...lines] : lines };
+  return {
+    title: 'NAT / management',
+    interface: MANAGEMENT_INTERFACE,
+    lines: provider === 'auto' ? ['provider auto: as lab:up picks it', ...lines] : lines,
+  };
 }

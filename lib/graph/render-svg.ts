@@ -9,6 +9,7 @@ export async function dotToSvg(dot: string): Promise<string> {
   viz ??= import('@viz-js/viz').then((module) => module.instance());
   const result = (await viz).render(dot, { format: 'svg', engine: 'dot' });
   // The DOT is made by topology-dot.ts: a refusal is a bug there, not the user's.
-  if (result.status !== 'success') throw new Error(`Graphviz refused the lab's graph: ${result.errors.map((e) => e.message).join('; ')}`);
+  if (result.status !== 'success')
+    throw new Error(`Graphviz refused the lab's graph: ${result.errors.map((e) => e.message).join('; ')}`);
   return result.output;
 }

@@ -18,7 +18,16 @@ export interface TopologyView {
 }
 
 /** The fills of the picture; the rendering test looks for them in Chromium's screenshot. */
-export const COLOURS = { balancer: '#d6e6ff', web: '#d9f2d9', network: '#eeeeee', heartbeat: '#ffedcc', vip: '#ffe0e0', held: '#c62828', line: '#555555', mgmt: '#999999' };
+export const COLOURS = {
+  balancer: '#d6e6ff',
+  web: '#d9f2d9',
+  network: '#eeeeee',
+  heartbeat: '#ffedcc',
+  vip: '#ffe0e0',
+  held: '#c62828',
+  line: '#555555',
+  mgmt: '#999999',
+};
 
 interface Row {
   text: string;
@@ -61,10 +70,15 @@ export function topologyDot(lab: Lab, view: TopologyView): string {
   const { holders } = view.holding;
   const id = (host: Host): string => `host_${lab.hosts.indexOf(host)}`;
   const lines: string[] = [];
-  const node = (name: string, attrs: Record<string, string>): void => void lines.push(`  ${name} [${attributes(attrs)}];`);
-  const edge = (a: string, b: string, attrs: Record<string, string> = {}): void => void lines.push(`  ${a} -- ${b} [${attributes(attrs)}];`);
+  const node = (name: string, attrs: Record<string, string>): void =>
+    void lines.push(`  ${name} [${attributes(attrs)}];`);
+  const edge = (a: string, b: string, attrs: Record<string, string> = {}): void =>
+    void lines.push(`  ${a} -- ${b} [${attributes(attrs)}];`);
 
-  const title = [`lab "${lab.name}": ${balancers(lab).length} balancers, ${webServers(lab).length} web servers`, `HA stack: ${stack.describe(lab)}`];
+  const title = [
+    `lab "${lab.name}": ${balancers(lab).length} balancers, ${webServers(lab).length} web servers`,
+    `HA stack: ${stack.describe(lab)}`,
+  ];
   node('net_hb', {
     label: box(COLOURS.heartbeat, [
       { text: `heartbeat network ${formatCidr(heartbeat.cidr)}`, bold: true },
@@ -80,32 +94,48 @@ export function topologyDot(lab: Lab, view: TopologyView): string {
     ]),
   });
   node('net_mgmt', {
-    label: box(COLOURS.network, [{ text: `${mgmt.title} (${mgmt.interface})`, bold: true }, ...mgmt.lines.map((text) => ({ text }))], 1, COLOURS.mgmt),
+    label: box(
+      COLOURS.network,
+      [{ text: `${mgmt.title} (${mgmt.interface})`, bold: true }, ...mgmt.lines.map((text) => ({ text }))],
+      1,
+      COLOURS.mgmt,
+    ),
   });
   node('vip', {
     shape: 'plain',
-    label: box(COLOURS.vip, [
-      { text: `VIP ${lab.vip.address}`, bold: true },
-      { text: lab.vip.name },
-      { text: describeHolding(view.holding), colour: holders.length > 0 ? COLOURS.held : undefined },
-    ], 2, COLOURS.held),
+    label: box(
+      COLOURS.vip,
+      [
+        { text: `VIP ${lab.vip.address}`, bold: true },
+        { text: lab.vip.name },
+        { text: describeHolding(view.holding), colour: holders.length > 0 ? COLOURS.held : undefined },
+      ],
+      2,
+      COLOURS.held,
+    ),
   });
 
   for (const host of lab.hosts) {
     const held = holders.includes(host.name);
     node(id(host), {
-      label: box(host.role === 'web' ? COLOURS.web : COLOURS.balancer, [
-        { text: host.name, bold: true },
-        { text: roleWords(lab, host) },
-        { text: `${lan.interface} ${host.lan}` },
-        ...(host.heartbeat ? [{ text: `${heartbeat.interface} ${host.heartbeat}` }] : []),
-        ...(held ? [{ text: 'holds the VIP', bold: true, colour: COLOURS.held }] : []),
-      ], held ? 3 : 1, held ? COLOURS.held : COLOURS.line),
+      label: box(
+        host.role === 'web' ? COLOURS.web : COLOURS.balancer,
+        [
+          { text: host.name, bold: true },
+          { text: roleWords(lab, host) },
+          { text: `${lan.interface} ${host.lan}` },
+          ...(host.heartbeat ? [{ text: `${heartbeat.interface} ${host.heartbeat}` }] : []),
+          ...(held ? [{ text: 'holds the VIP', bold: true, colour: COLOURS.held }] : []),
+        ],
+        held ? 3 : 1,
+        held ? COLOURS.held : COLOURS.line,
+      ),
     });
   }
 
   // Edge order gives the ranks: heartbeat network, balancers, VIP, LAN, web servers, management.
-  for (const host of balancers(lab)) edge('net_hb', id(host), { label: textLines(heartbeat.interface, host.heartbeat ?? '') });
+  for (const host of balancers(lab))
+    edge('net_hb', id(host), { label: textLines(heartbeat.interface, host.heartbeat ?? '') });
   for (const host of balancers(lab)) {
     const held = holders.includes(host.name);
     if (held) edge(id(host), 'vip', { color: COLOURS.held, penwidth: '2.5', label: textLines('holds') });
@@ -114,9 +144,16 @@ export function topologyDot(lab: Lab, view: TopologyView): string {
   edge('vip', 'net_lan', { color: COLOURS.held, label: textLines(lan.interface) });
   for (const host of balancers(lab)) edge(id(host), 'net_lan', { label: textLines(lan.interface, host.lan) });
   for (const host of webServers(lab)) edge('net_lan', id(host), { label: textLines(lan.interface, host.lan) });
-  for (const host of webServers(lab)) edge(id(host), 'net_mgmt', { color: COLOURS.mgmt, style: 'dotted', label: textLines(mgmt.interface) });
+  for (const host of webServers(lab))
+    edge(id(host), 'net_mgmt', { color: COLOURS.mgmt, style: 'dotted', label: textLines(mgmt.interface) });
   // The balancers' management links must not pull the management network up between them.
-  for (const host of balancers(lab)) edge(id(host), 'net_mgmt', { color: COLOURS.mgmt, style: 'dotted', constraint: 'false', label: textLines(mgmt.interface) });
+  for (const host of balancers(lab))
+    edge(id(host), 'net_mgmt', {
+      color: COLOURS.mgmt,
+      style: 'dotted',
+      constraint: 'false',
+      label: textLines(mgmt.interface),
+    });
 
   return [
     'graph lab {',

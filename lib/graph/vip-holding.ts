@@ -26,7 +26,10 @@ export async function readVipHolding(lab: Lab, exec: Exec, timeoutMs = 15_000): 
   const asked = Promise.all(
     names.map((host): Promise<Answer> =>
       exec(host, 'ip -4 -o addr show').then(
-        (result) => (result.code === 0 ? { host, holds: showsAddress(result.stdout, lab.vip.address) } : { host, problem: `ip exited with ${result.code}` }),
+        (result) =>
+          result.code === 0
+            ? { host, holds: showsAddress(result.stdout, lab.vip.address) }
+            : { host, problem: `ip exited with ${result.code}` },
         (error: Error) => ({ host, problem: error.message }),
       ),
     ),
@@ -40,7 +43,10 @@ export async function readVipHolding(lab: Lab, exec: Exec, timeoutMs = 15_000): 
   const silent = new Map<string, string[]>();
   for (const a of answers) if ('problem' in a) silent.set(a.problem, [...(silent.get(a.problem) ?? []), a.host]);
   if (silent.size === 0) return { holders };
-  return { holders, unknown: `not asked of ${[...silent].map(([problem, hosts]) => `${hosts.join(', ')}: ${problem}`).join('; ')}` };
+  return {
+    holders,
+    unknown: `not asked of ${[...silent].map(([problem, hosts]) => `${hosts.join(', ')}: ${problem}`).join('; ')}`,
+  };
 }
 
 /** "VIP holder: haproxy1", as the picture and lab:graph say it. */

@@ -19,7 +19,8 @@ function kindOf(stats: Stats): string {
 
 function refusal(stats: Stats): FileRead | undefined {
   if (!stats.isFile()) return { problem: `is ${kindOf(stats)}, not a file`, allowed: ALLOWED };
-  if (stats.size > MAX_DEFINITION_BYTES) return { problem: `is ${stats.size} bytes, too large for a lab definition`, allowed: ALLOWED };
+  if (stats.size > MAX_DEFINITION_BYTES)
+    return { problem: `is ${stats.size} bytes, too large for a lab definition`, allowed: ALLOWED };
   return undefined;
 }
 
@@ -32,7 +33,8 @@ function reason(error: unknown): string {
 function readBounded(fd: number): Buffer {
   const buffer = Buffer.alloc(MAX_DEFINITION_BYTES + 1);
   let length = 0;
-  for (let n = -1; n !== 0 && length < buffer.length; length += n) n = readSync(fd, buffer, length, buffer.length - length, null);
+  for (let n = -1; n !== 0 && length < buffer.length; length += n)
+    n = readSync(fd, buffer, length, buffer.length - length, null);
   return buffer.subarray(0, length);
 }
 
@@ -51,7 +53,8 @@ export function readDefinitionFile(path: string): FileRead {
     const opened = refusal(fstatSync(fd));
     if (opened) return opened;
     const bytes = readBounded(fd);
-    if (bytes.length > MAX_DEFINITION_BYTES) return { problem: 'is more than 1 MiB, too large for a lab definition', allowed: ALLOWED };
+    if (bytes.length > MAX_DEFINITION_BYTES)
+      return { problem: 'is more than 1 MiB, too large for a lab definition', allowed: ALLOWED };
     return { bytes };
   } catch (error) {
     return { problem: `cannot be read: ${reason(error)}`, allowed: 'a readable lab definition; pass --lab FILE' };

@@ -16,11 +16,21 @@ function readPaths(r: FieldReader, node: Node | undefined): HaPath[] | undefined
   const repeated = paths.find((p, i) => paths.indexOf(p) !== i);
   if (repeated) return r.reportField(['ha', 'paths'], `${repeated} is listed twice`, PATHS_ALLOWED);
   // The heartbeat network is the balancers' own: the LAN is a second path beside it, never instead.
-  if (!paths.includes('heartbeat')) return r.reportField(['ha', 'paths'], 'has no heartbeat: the heartbeat network is the members\' own path, the LAN only a second one', PATHS_ALLOWED);
+  if (!paths.includes('heartbeat'))
+    return r.reportField(
+      ['ha', 'paths'],
+      "has no heartbeat: the heartbeat network is the members' own path, the LAN only a second one",
+      PATHS_ALLOWED,
+    );
   return paths;
 }
 
-export function readHaSection(r: FieldReader, node: Node | undefined, present: boolean, stacks: DefinitionParts['haStacks']): Lab['ha'] | undefined {
+export function readHaSection(
+  r: FieldReader,
+  node: Node | undefined,
+  present: boolean,
+  stacks: DefinitionParts['haStacks'],
+): Lab['ha'] | undefined {
   if (!present) return { stack: stacks.default, paths: [...DEFAULT_HA_PATHS] };
   const map = r.map(['ha'], node, [], ['stack', 'paths']);
   if (!map) return undefined;

@@ -23,7 +23,7 @@ export function fromInt(value: number): string {
 }
 
 function maskInt(prefix: number): number {
-  return prefix === 0 ? 0 : (2 ** 32 - 2 ** (32 - prefix));
+  return prefix === 0 ? 0 : 2 ** 32 - 2 ** (32 - prefix);
 }
 
 /** Parses "a.b.c.d/n"; returns an error text (what is allowed) instead of throwing. */

@@ -30,12 +30,26 @@ function displayName(file: string): string {
   return rel && !rel.startsWith('..') ? rel : file;
 }
 
-export function parseDefinition(text: string, file: string, parts: DefinitionParts, rules: readonly LabRule[] = []): Lab {
+export function parseDefinition(
+  text: string,
+  file: string,
+  parts: DefinitionParts,
+  rules: readonly LabRule[] = [],
+): Lab {
   const shown = displayName(file);
   const lines = new LineCounter();
   const bound = textBoundProblem(text);
   if (bound) {
-    throw new LabDefinitionError([{ file: shown, line: bound.line, column: bound.column, field: '(file)', problem: bound.problem, allowed: bound.allowed }]);
+    throw new LabDefinitionError([
+      {
+        file: shown,
+        line: bound.line,
+        column: bound.column,
+        field: '(file)',
+        problem: bound.problem,
+        allowed: bound.allowed,
+      },
+    ]);
   }
   // uniqueKeys off: the yaml library's duplicate-key check is quadratic (40,000 keys took 20 s);
   // FieldReader.map finds duplicate keys in one pass instead.
@@ -44,7 +58,14 @@ export function parseDefinition(text: string, file: string, parts: DefinitionPar
     throw new LabDefinitionError(
       doc.errors.map((e) => {
         const { line, col } = lines.linePos(e.pos[0]);
-        return { file: shown, line, column: col, field: '(YAML syntax)', problem: e.message.split('\n')[0] ?? e.code, allowed: 'valid YAML' };
+        return {
+          file: shown,
+          line,
+          column: col,
+          field: '(YAML syntax)',
+          problem: e.message.split('\n')[0] ?? e.code,
+          allowed: 'valid YAML',
+        };
       }),
     );
   }
@@ -71,7 +92,12 @@ export function loadDefinition(file: string, parts: DefinitionParts, rules: read
   const bad = invalidUtf8Offset(read.bytes);
   if (bad >= 0) {
     const hex = read.bytes[bad]!.toString(16).padStart(2, '0');
-    throw fileProblem(path, `byte ${bad} (0x${hex}) is not UTF-8`, 'a text file in UTF-8', bytePosition(read.bytes, bad));
+    throw fileProblem(
+      path,
+      `byte ${bad} (0x${hex}) is not UTF-8`,
+      'a text file in UTF-8',
+      bytePosition(read.bytes, bad),
+    );
   }
   return parseDefinition(read.bytes.toString('utf8'), path, parts, rules);
 }

@@ -91,6 +91,7 @@ export function masterBalancer(lab: Lab): Host {
 
 export function findHost(lab: Lab, name: string): Host {
   const host = lab.hosts.find((h) => h.name === name);
-  if (!host) throw new Error(`${lab.file}: no host named "${name}" (hosts: ${lab.hosts.map((h) => h.name).join(', ')})`);
+  if (!host)
+    throw new Error(`${lab.file}: no host named "${name}" (hosts: ${lab.hosts.map((h) => h.name).join(', ')})`);
   return host;
 }

@@ -20,7 +20,10 @@ const PRIVATE_RANGES: readonly Cidr[] = [range('10.0.0.0', 8), range('172.16.0.0
 /** What a lab network may be, with the providers' ranges it must keep clear of. */
 export function labNetworkAllowed(reserved: readonly ReservedRange[]): string {
   const clear = reserved.map((r) => formatCidr(r.range));
-  const tail = clear.length === 0 ? '' : `, clear of ${clear.length === 1 ? clear[0] : `${clear.slice(0, -1).join(', ')} and ${clear.at(-1)}`}`;
+  const tail =
+    clear.length === 0
+      ? ''
+      : `, clear of ${clear.length === 1 ? clear[0] : `${clear.slice(0, -1).join(', ')} and ${clear.at(-1)}`}`;
   return `a private network inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16${tail}`;
 }
 

@@ -12,15 +12,36 @@ import { readHaSection } from './ha-section.ts';
 type Reader = FieldReader;
 
 function hostName(r: Reader, path: FieldPath, node: unknown): string | undefined {
-  return notReserved(r, path, node, pattern(r, path, node, PATTERNS.hostname), RESERVED_HOST_NAMES, `another name than ${[...RESERVED_HOST_NAMES.keys()].join(', ')}`);
+  return notReserved(
+    r,
+    path,
+    node,
+    pattern(r, path, node, PATTERNS.hostname),
+    RESERVED_HOST_NAMES,
+    `another name than ${[...RESERVED_HOST_NAMES.keys()].join(', ')}`,
+  );
 }
 
 function siteName(r: Reader, path: FieldPath, node: unknown): string | undefined {
-  return notReserved(r, path, node, pattern(r, path, node, PATTERNS.dnsName), RESERVED_HOST_NAMES, "the site's own DNS name, such as trabajoswap.com");
+  return notReserved(
+    r,
+    path,
+    node,
+    pattern(r, path, node, PATTERNS.dnsName),
+    RESERVED_HOST_NAMES,
+    "the site's own DNS name, such as trabajoswap.com",
+  );
 }
 
 function iface(r: Reader, path: FieldPath, node: unknown): string | undefined {
-  return notReserved(r, path, node, pattern(r, path, node, PATTERNS.iface), RESERVED_INTERFACES, 'the interface of that network inside the machines, such as eth1 or eth2');
+  return notReserved(
+    r,
+    path,
+    node,
+    pattern(r, path, node, PATTERNS.iface),
+    RESERVED_INTERFACES,
+    'the interface of that network inside the machines, such as eth1 or eth2',
+  );
 }
 
 function readHost(r: Reader, path: FieldPath, node: Node, box: { memory?: number; cpus?: number }): Partial<Host> {
@@ -42,16 +63,30 @@ function readHost(r: Reader, path: FieldPath, node: Node, box: { memory?: number
 export function readDefinition(r: Reader, doc: Document, file: string, parts: DefinitionParts): Lab | undefined {
   const required = parts.sections.filter((section) => !section.defaults).map((section) => section.key);
   const optional = parts.sections.filter((section) => section.defaults).map((section) => section.key);
-  const root = r.map([], doc.contents, ['name', 'box', 'networks', 'vip', 'hosts', ...required], ['provider', 'ha', ...optional]);
+  const root = r.map(
+    [],
+    doc.contents,
+    ['name', 'box', 'networks', 'vip', 'hosts', ...required],
+    ['provider', 'ha', ...optional],
+  );
   if (!root) return undefined;
   const at = (key: string) => root.get(key, true) as Node | undefined;
   const sub = (key: string, required: string[], optional: string[] = []) => r.map([key], at(key), required, optional);
 
   const name = pattern(r, ['name'], at('name'), PATTERNS.labName);
-  const provider = root.has('provider') ? r.oneOf(['provider'], at('provider'), [AUTO_PROVIDER, ...parts.providers]) : AUTO_PROVIDER;
+  const provider = root.has('provider')
+    ? r.oneOf(['provider'], at('provider'), [AUTO_PROVIDER, ...parts.providers])
+    : AUTO_PROVIDER;
 
-  const boxMap = sub('box', ['name', 'memory', 'cpus'], parts.boxFields.map((field) => field.key));
-  const boxField = (field: BoxField) => [field.property, boxMap?.has(field.key) ? field.read(r, ['box', field.key], r.child(boxMap, field.key)) : field.default];
+  const boxMap = sub(
+    'box',
+    ['name', 'memory', 'cpus'],
+    parts.boxFields.map((field) => field.key),
+  );
+  const boxField = (field: BoxField) => [
+    field.property,
+    boxMap?.has(field.key) ? field.read(r, ['box', field.key], r.child(boxMap, field.key)) : field.default,
+  ];
   const box = boxMap && {
     name: pattern(r, ['box', 'name'], r.child(boxMap, 'name'), PATTERNS.box),
     memory: r.int(['box', 'memory'], r.child(boxMap, 'memory'), 128, 65536),
@@ -84,7 +119,12 @@ export function readDefinition(r: Reader, doc: Document, file: string, parts: De
   // The HA stack, and each component's section: a stack's is checked whichever stack runs, so
   // that switching is one word of ha.stack.
   const ha = readHaSection(r, at('ha'), root.has('ha'), parts.haStacks);
-  const sections = Object.fromEntries(parts.sections.map((section) => [section.key, root.has(section.key) ? section.read(r, at(section.key)) : { ...section.defaults }]));
+  const sections = Object.fromEntries(
+    parts.sections.map((section) => [
+      section.key,
+      root.has(section.key) ? section.read(r, at(section.key)) : { ...section.defaults },
+    ]),
+  );
 
   if (r.issues.length > 0) return undefined;
   // Every field read cleanly, so every value above is defined.

@@ -36,7 +36,12 @@ export function textBoundProblem(text: string): TextBoundProblem | undefined {
     const c = text.charCodeAt(i);
     if (c === 0x0a) {
       lineStart = i + 1;
-      if (++lines > MAX_DEFINITION_LINES) return { ...at(i), problem: `has more than ${MAX_DEFINITION_LINES} lines`, allowed: `a lab definition of at most ${MAX_DEFINITION_LINES} lines` };
+      if (++lines > MAX_DEFINITION_LINES)
+        return {
+          ...at(i),
+          problem: `has more than ${MAX_DEFINITION_LINES} lines`,
+          allowed: `a lab definition of at most ${MAX_DEFINITION_LINES} lines`,
+        };
     }
     if (isSpace(c)) {
       afterSeparator = true;
@@ -44,10 +49,19 @@ export function textBoundProblem(text: string): TextBoundProblem | undefined {
     }
     const flow = isFlowIndicator(c);
     if ((flow || afterSeparator) && ++tokens > MAX_DEFINITION_TOKENS) {
-      return { ...at(i), problem: `has more than ${MAX_DEFINITION_TOKENS} words and "[]{},"`, allowed: `a lab definition of at most ${MAX_DEFINITION_TOKENS}` };
+      return {
+        ...at(i),
+        problem: `has more than ${MAX_DEFINITION_TOKENS} words and "[]{},"`,
+        allowed: `a lab definition of at most ${MAX_DEFINITION_TOKENS}`,
+      };
     }
     afterSeparator = flow;
-    if (opensFlow(c) && ++depth > MAX_FLOW_DEPTH) return { ...at(i), problem: `nests "[" or "{" more than ${MAX_FLOW_DEPTH} deep`, allowed: `at most ${MAX_FLOW_DEPTH} levels` };
+    if (opensFlow(c) && ++depth > MAX_FLOW_DEPTH)
+      return {
+        ...at(i),
+        problem: `nests "[" or "{" more than ${MAX_FLOW_DEPTH} deep`,
+        allowed: `at most ${MAX_FLOW_DEPTH} levels`,
+      };
     if (closesFlow(c) && depth > 0) depth--;
   }
   return undefined;

@@ -7,7 +7,12 @@ import { quoted } from './printable.ts';
 export type FieldPath = ReadonlyArray<string | number>;
 
 export function formatPath(path: FieldPath): string {
-  return path.reduce<string>((acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part), '') || '(top level)';
+  return (
+    path.reduce<string>(
+      (acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part),
+      '',
+    ) || '(top level)'
+  );
 }
 
 export class FieldReader {
@@ -25,7 +30,14 @@ export class FieldReader {
   report(path: FieldPath, node: Node | Pair | null | undefined, problem: string, allowed?: string): undefined {
     const offset = offsetOf(node);
     const { line, col } = this.lines.linePos(offset);
-    this.issues.push({ file: this.file, line, column: col, field: formatPath(path), problem, ...(allowed ? { allowed } : {}) });
+    this.issues.push({
+      file: this.file,
+      line,
+      column: col,
+      field: formatPath(path),
+      problem,
+      ...(allowed ? { allowed } : {}),
+    });
     return undefined;
   }
 
@@ -42,8 +54,14 @@ export class FieldReader {
   }
 
   /** A mapping with exactly the known keys: unknown keys and missing required keys are issues. */
-  map(path: FieldPath, node: unknown, required: readonly string[], optional: readonly string[] = []): YAMLMap | undefined {
-    if (!isMap(node)) return this.report(path, node as Node, 'must be a mapping of fields', [...required, ...optional].join(', '));
+  map(
+    path: FieldPath,
+    node: unknown,
+    required: readonly string[],
+    optional: readonly string[] = [],
+  ): YAMLMap | undefined {
+    if (!isMap(node))
+      return this.report(path, node as Node, 'must be a mapping of fields', [...required, ...optional].join(', '));
     const known = new Set([...required, ...optional]);
     const seen = new Set<string>();
     for (const pair of node.items) {
@@ -72,7 +90,8 @@ export class FieldReader {
     if (!isScalar(node) || typeof node.value !== 'string' || node.value === '') {
       return this.report(path, node as Node, 'must be a non-empty string', allowed);
     }
-    if (pattern && !pattern.test(node.value)) return this.report(path, node, `${quoted(node.value)} is not valid`, allowed);
+    if (pattern && !pattern.test(node.value))
+      return this.report(path, node, `${quoted(node.value)} is not valid`, allowed);
     return this.ok(path, node, node.value);
   }
 
@@ -80,7 +99,8 @@ export class FieldReader {
     if (!isScalar(node) || typeof node.value !== 'number' || !Number.isInteger(node.value)) {
       return this.report(path, node as Node, 'must be a whole number', `${min} to ${max}`);
     }
-    if (node.value < min || node.value > max) return this.report(path, node, `${node.value} is out of range`, `${min} to ${max}`);
+    if (node.value < min || node.value > max)
+      return this.report(path, node, `${node.value} is out of range`, `${min} to ${max}`);
     return this.ok(path, node, node.value);
   }
 
@@ -89,24 +109,29 @@ export class FieldReader {
     if (!isScalar(node) || typeof node.value !== 'number' || !Number.isFinite(node.value)) {
       return this.report(path, node as Node, 'must be a number', `${min} to ${max}`);
     }
-    if (node.value < min || node.value > max) return this.report(path, node, `${node.value} is out of range`, `${min} to ${max}`);
+    if (node.value < min || node.value > max)
+      return this.report(path, node, `${node.value} is out of range`, `${min} to ${max}`);
     return this.ok(path, node, node.value);
   }
 
   bool(path: FieldPath, node: unknown): boolean | undefined {
-    if (!isScalar(node) || typeof node.value !== 'boolean') return this.report(path, node as Node, 'must be true or false', 'true, false');
+    if (!isScalar(node) || typeof node.value !== 'boolean')
+      return this.report(path, node as Node, 'must be true or false', 'true, false');
     return this.ok(path, node, node.value);
   }
 
   oneOf<T extends string>(path: FieldPath, node: unknown, choices: readonly T[]): T | undefined {
     const allowed = choices.join(', ');
-    if (!isScalar(node) || typeof node.value !== 'string') return this.report(path, node as Node, 'must be one of the listed words', allowed);
-    if (!(choices as readonly string[]).includes(node.value)) return this.report(path, node, `${quoted(node.value)} is not known`, allowed);
+    if (!isScalar(node) || typeof node.value !== 'string')
+      return this.report(path, node as Node, 'must be one of the listed words', allowed);
+    if (!(choices as readonly string[]).includes(node.value))
+      return this.report(path, node, `${quoted(node.value)} is not known`, allowed);
     return this.ok(path, node, node.value as T);
   }
 
   list(path: FieldPath, node: unknown, what: string): Node[] | undefined {
-    if (!isSeq(node) || node.items.length === 0) return this.report(path, node as Node, `must be a non-empty list of ${what}`);
+    if (!isSeq(node) || node.items.length === 0)
+      return this.report(path, node as Node, `must be a non-empty list of ${what}`);
     return node.items as Node[];
   }
 

@@ -21,7 +21,8 @@ function fieldPath(ancestors: readonly unknown[], node: unknown): FieldPath {
   const chain = [...ancestors, node];
   return chain.flatMap<string | number>((item, i) => {
     const child = chain[i + 1];
-    if (isPair(item) && child !== undefined && child === item.value) return [isScalar(item.key) ? String(item.key.value) : '(key)'];
+    if (isPair(item) && child !== undefined && child === item.value)
+      return [isScalar(item.key) ? String(item.key.value) : '(key)'];
     if (isSeq(item) && child !== undefined) return [item.items.indexOf(child as never)];
     return [];
   });
@@ -35,10 +36,26 @@ interface Refusal {
 }
 
 function refusal(node: Node, ancestors: readonly unknown[], nodes: number): Refusal | undefined {
-  if (nodes > MAX_DEFINITION_NODES) return { problem: `the definition holds more than ${MAX_DEFINITION_NODES} keys and values`, allowed: `at most ${MAX_DEFINITION_NODES}`, stop: true };
-  if (ancestors.filter(isCollection).length > MAX_DEFINITION_DEPTH) return { problem: `nested more than ${MAX_DEFINITION_DEPTH} levels deep`, allowed: `at most ${MAX_DEFINITION_DEPTH} levels`, stop: true };
-  if (isAlias(node) || node.anchor) return { problem: 'YAML aliases/anchors are not supported', allowed: 'the value written out in full', stop: false };
-  if (node.tag) return { problem: `YAML tags are not supported (${node.tag})`, allowed: 'a plain value without a "!" tag', stop: false };
+  if (nodes > MAX_DEFINITION_NODES)
+    return {
+      problem: `the definition holds more than ${MAX_DEFINITION_NODES} keys and values`,
+      allowed: `at most ${MAX_DEFINITION_NODES}`,
+      stop: true,
+    };
+  if (ancestors.filter(isCollection).length > MAX_DEFINITION_DEPTH)
+    return {
+      problem: `nested more than ${MAX_DEFINITION_DEPTH} levels deep`,
+      allowed: `at most ${MAX_DEFINITION_DEPTH} levels`,
+      stop: true,
+    };
+  if (isAlias(node) || node.anchor)
+    return { problem: 'YAML aliases/anchors are not supported', allowed: 'the value written out in full', stop: false };
+  if (node.tag)
+    return {
+      problem: `YAML tags are not supported (${node.tag})`,
+      allowed: 'a plain value without a "!" tag',
+      stop: false,
+    };
   return undefined;
 }
 

@@ -18,7 +18,11 @@ export async function netnsConnector(namespace: string, address: string, port: n
   // A short path: a Unix socket's name has room for 107 bytes, which a state folder may not leave.
   const dir = mkdtempSync(join(tmpdir(), 'hafarm-open-'));
   const socketPath = join(dir, 'vip.sock');
-  const child = spawn(hostTool('ip'), ['netns', 'exec', namespace, process.execPath, FORWARDER, socketPath, address, String(port)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(
+    hostTool('ip'),
+    ['netns', 'exec', namespace, process.execPath, FORWARDER, socketPath, address, String(port)],
+    { stdio: ['pipe', 'pipe', 'pipe'] },
+  );
   let said = '';
   child.stderr.on('data', (chunk: Buffer) => (said += chunk.toString()));
   const close = async () => {
@@ -35,8 +39,16 @@ export async function netnsConnector(namespace: string, address: string, port: n
   try {
     await new Promise<void>((resolve, reject) => {
       child.stdout.once('data', () => resolve());
-      child.once('exit', (code) => reject(new UserFacingError(`lab:open: the forwarder in the client namespace ${namespace} stopped (exit ${code}): ${said.trim() || 'no message'}`)));
-      child.once('error', (error) => reject(new UserFacingError(`lab:open: cannot start the forwarder in ${namespace}: ${error.message}`)));
+      child.once('exit', (code) =>
+        reject(
+          new UserFacingError(
+            `lab:open: the forwarder in the client namespace ${namespace} stopped (exit ${code}): ${said.trim() || 'no message'}`,
+          ),
+        ),
+      );
+      child.once('error', (error) =>
+        reject(new UserFacingError(`lab:open: cannot start the forwarder in ${namespace}: ${error.message}`)),
+      );
     });
   } catch (error) {
     await close();

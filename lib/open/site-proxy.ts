@@ -7,7 +7,11 @@ import type { VipConnector } from './vip-connector.ts';
 
 /** The headers sent on: the site's name in Host, and no keep-alive, so the next request takes a new connection. */
 export function forwardedHeaders(headers: IncomingHttpHeaders, siteName: string, port: number): IncomingHttpHeaders {
-  const sent: IncomingHttpHeaders = { ...headers, host: port === 80 ? siteName : `${siteName}:${port}`, connection: 'close' };
+  const sent: IncomingHttpHeaders = {
+    ...headers,
+    host: port === 80 ? siteName : `${siteName}:${port}`,
+    connection: 'close',
+  };
   delete sent['proxy-connection'];
   delete sent['keep-alive'];
   return sent;
@@ -20,7 +24,12 @@ export interface SiteProxy {
   close(): Promise<void>;
 }
 
-export async function startSiteProxy(connector: VipConnector, site: { name: string; port: number }, listenPort: number, onError: (line: string) => void = () => undefined): Promise<SiteProxy> {
+export async function startSiteProxy(
+  connector: VipConnector,
+  site: { name: string; port: number },
+  listenPort: number,
+  onError: (line: string) => void = () => undefined,
+): Promise<SiteProxy> {
   const server = createServer((req, res) => {
     const upstream = request(
       {
@@ -28,7 +37,10 @@ export async function startSiteProxy(connector: VipConnector, site: { name: stri
         path: req.url,
         headers: forwardedHeaders(req.headers, site.name, site.port),
         createConnection: (_options: unknown, done: (error: Error | null, socket: Duplex) => void) => {
-          connector.connect().then((socket) => done(null, socket), (error: Error) => done(error, undefined as unknown as Duplex));
+          connector.connect().then(
+            (socket) => done(null, socket),
+            (error: Error) => done(error, undefined as unknown as Duplex),
+          );
           return undefined;
         },
       } as unknown as RequestOptions,

@@ -8,7 +8,13 @@ import type { LabProvider } from '../providers/provider.ts';
 import { UserFacingError } from '../user-facing-error.ts';
 import type { VipConnector } from './vip-connector.ts';
 
-export function sshConnector(provider: Pick<LabProvider, 'sshEndpoints'>, knownHosts: KnownHosts, machine: string, address: string, port: number): VipConnector {
+export function sshConnector(
+  provider: Pick<LabProvider, 'sshEndpoints'>,
+  knownHosts: KnownHosts,
+  machine: string,
+  address: string,
+  port: number,
+): VipConnector {
   let open: Promise<SshConnection> | undefined;
   const connection = () =>
     (open ??= (async () => {

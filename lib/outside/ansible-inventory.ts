@@ -27,18 +27,37 @@ const JINJA = /\{[{%#]/;
 const UNQUOTED_BY_ANSIBLE = /["\\%]/;
 
 function refuse(host: string, what: string, value: string, allowed: string): never {
-  throw new ConfigValueRefused(`${host}: the ${what} ${quoted(printable(value))} cannot go into an Ansible inventory (allowed: ${allowed})`);
+  throw new ConfigValueRefused(
+    `${host}: the ${what} ${quoted(printable(value))} cannot go into an Ansible inventory (allowed: ${allowed})`,
+  );
 }
 
 function checkForAnsible(outside: OutsideLab): void {
   checkOutsideLab(outside);
   const anotherFolder = 'pass another --state folder';
-  if (JINJA.test(outside.knownHostsFile)) refuse('the lab', 'known_hosts file', outside.knownHostsFile, `a path without "{{", "{%" or "{#", which Ansible would read as a template; ${anotherFolder}`);
+  if (JINJA.test(outside.knownHostsFile))
+    refuse(
+      'the lab',
+      'known_hosts file',
+      outside.knownHostsFile,
+      `a path without "{{", "{%" or "{#", which Ansible would read as a template; ${anotherFolder}`,
+    );
   for (const { host, endpoint } of outside.machines) {
-    if (GROUP_NAMES.includes(host.name)) refuse(host.name, 'host name', host.name, `a name other than the groups ${GROUP_NAMES.join(', ')}; rename the host in ${outside.lab.file}`);
+    if (GROUP_NAMES.includes(host.name))
+      refuse(
+        host.name,
+        'host name',
+        host.name,
+        `a name other than the groups ${GROUP_NAMES.join(', ')}; rename the host in ${outside.lab.file}`,
+      );
     const key = endpoint.privateKeyFile;
     if (JINJA.test(key) || UNQUOTED_BY_ANSIBLE.test(key)) {
-      refuse(host.name, 'private key file', key, `a path without ", \\, % (Ansible hands it to ssh unescaped) and without "{{", "{%" or "{#" (a template to Ansible); ${anotherFolder}`);
+      refuse(
+        host.name,
+        'private key file',
+        key,
+        `a path without ", \\, % (Ansible hands it to ssh unescaped) and without "{{", "{%" or "{#" (a template to Ansible); ${anotherFolder}`,
+      );
     }
   }
 }
@@ -47,14 +66,21 @@ function checkForAnsible(outside: OutsideLab): void {
 function sshCommonArgs(host: string, knownHostsFile: string): string {
   // Ansible splits this string as a POSIX shell does (shlex): each option one argument.
   return command(
-    '-o', `UserKnownHostsFile=${sshPathValue(knownHostsFile)}`,
-    '-o', 'GlobalKnownHostsFile=/dev/null',
-    '-o', `HostKeyAlias=${host}`,
-    '-o', 'StrictHostKeyChecking=yes',
-    '-o', 'CheckHostIP=no',
-    '-o', 'IdentitiesOnly=yes',
+    '-o',
+    `UserKnownHostsFile=${sshPathValue(knownHostsFile)}`,
+    '-o',
+    'GlobalKnownHostsFile=/dev/null',
+    '-o',
+    `HostKeyAlias=${host}`,
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    'CheckHostIP=no',
+    '-o',
+    'IdentitiesOnly=yes',
     // as lab:ssh-config's LogLevel: no "Connection to … closed." in the output of raw
-    '-o', 'LogLevel=ERROR',
+    '-o',
+    'LogLevel=ERROR',
   );
 }
 
@@ -94,7 +120,9 @@ function header(outside: OutsideLab): string[] {
 }
 
 function renderYaml(outside: OutsideLab): string {
-  const children = Object.fromEntries([...groupsOf(outside)].map(([group, hosts]) => [group, { hosts: Object.fromEntries(hosts) }]));
+  const children = Object.fromEntries(
+    [...groupsOf(outside)].map(([group, hosts]) => [group, { hosts: Object.fromEntries(hosts) }]),
+  );
   // YAML 1.1, as Ansible's PyYAML reads it: "no", "on" or "1:20" are quoted to stay strings.
   const body = YAML.stringify({ all: { vars: labVars(outside.lab), children } }, { version: '1.1', lineWidth: 0 });
   return `${header(outside).join('\n')}\n${body}`;
@@ -115,8 +143,12 @@ function iniValue(value: Value): string {
 function renderIni(outside: OutsideLab): string {
   const vars = Object.entries(labVars(outside.lab)).map(([name, value]) => `${name}=${iniValue(value)}`);
   // A host line is split as a POSIX shell does (shlex) before each value is read: quoted for it.
-  const hostLine = (name: string, hostVars: Vars) => [name, ...Object.entries(hostVars).map(([k, v]) => `${k}=${quote(iniValue(v))}`)].join(' ');
-  const sections = [...groupsOf(outside)].map(([group, hosts]) => [`[${group}]`, ...[...hosts].map(([name, v]) => hostLine(name, v))]);
+  const hostLine = (name: string, hostVars: Vars) =>
+    [name, ...Object.entries(hostVars).map(([k, v]) => `${k}=${quote(iniValue(v))}`)].join(' ');
+  const sections = [...groupsOf(outside)].map(([group, hosts]) => [
+    `[${group}]`,
+    ...[...hosts].map(([name, v]) => hostLine(name, v)),
+  ]);
   return `${[header(outside), ['[all:vars]', ...vars], ...sections].map((lines) => lines.join('\n')).join('\n\n')}\n`;
 }
 
@@ -124,4 +156,3 @@ export function renderInventory(outside: OutsideLab, format: InventoryFormat): s
   checkForAnsible(outside);
   return format === 'yaml' ? renderYaml(outside) : renderIni(outside);
 }
-

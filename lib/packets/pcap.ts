@@ -49,7 +49,12 @@ function decodeFrame(time: number, frame: Buffer): Packet | undefined {
   const payload = frame.subarray(at + 2);
   if (type === ETHERTYPE_ARP && payload.length >= 28 && payload[4] === 6 && payload[5] === 4) {
     const op = payload.readUInt16BE(6);
-    packet.arp = { op: op === 1 ? 'request' : op === 2 ? 'reply' : op, senderMac: mac(payload, 8), senderIp: ipv4(payload, 14), targetIp: ipv4(payload, 24) };
+    packet.arp = {
+      op: op === 1 ? 'request' : op === 2 ? 'reply' : op,
+      senderMac: mac(payload, 8),
+      senderIp: ipv4(payload, 14),
+      targetIp: ipv4(payload, 24),
+    };
   } else if (type === ETHERTYPE_IPV4 && payload.length >= 20 && payload[0]! >> 4 === 4) {
     const headerLength = (payload[0]! & 0x0f) * 4;
     const protocol = payload[9]!;
@@ -58,7 +63,8 @@ function decodeFrame(time: number, frame: Buffer): Packet | undefined {
     const end = totalLength >= headerLength ? Math.min(payload.length, totalLength) : payload.length;
     const body = payload.subarray(headerLength, end);
     packet.ipv4 = { src: ipv4(payload, 12), dst: ipv4(payload, 16), protocol, ttl: payload[8]!, payload: body };
-    if (protocol === 17 && body.length >= 8) packet.udp = { srcPort: body.readUInt16BE(0), dstPort: body.readUInt16BE(2), length: body.readUInt16BE(4) - 8 };
+    if (protocol === 17 && body.length >= 8)
+      packet.udp = { srcPort: body.readUInt16BE(0), dstPort: body.readUInt16BE(2), length: body.readUInt16BE(4) - 8 };
   }
   return packet;
 }
@@ -76,18 +82,23 @@ export function parsePcap(data: Buffer, name = 'pcap'): Packet[] {
   let little: boolean;
   if (magic === 0xa1b2c3d4 || magic === 0xa1b23c4d) little = true;
   else if (magic === 0xd4c3b2a1 || magic === 0x4d3cb2a1) little = false;
-  else if (magic === 0x0a0d0d0a) throw new PcapError(`${name}: pcapng is not read here; write the capture with tcpdump -w (pcap)`);
+  else if (magic === 0x0a0d0d0a)
+    throw new PcapError(`${name}: pcapng is not read here; write the capture with tcpdump -w (pcap)`);
   else throw new PcapError(`${name}: not a pcap file (magic 0x${magic.toString(16)})`);
   const fraction = magic === 0xa1b23c4d || magic === 0x4d3cb2a1 ? 1e9 : 1e6;
   const u32 = (at: number) => (little ? data.readUInt32LE(at) : data.readUInt32BE(at));
   const linktype = u32(20) & 0x0fffffff;
-  if (linktype !== LINKTYPE_ETHERNET) throw new PcapError(`${name}: link type ${linktype} is not read here (Ethernet captures only: capture one interface, not "any")`);
+  if (linktype !== LINKTYPE_ETHERNET)
+    throw new PcapError(
+      `${name}: link type ${linktype} is not read here (Ethernet captures only: capture one interface, not "any")`,
+    );
   const packets: Packet[] = [];
   let at = 24;
   while (at + 16 <= data.length) {
     const time = u32(at) + u32(at + 4) / fraction;
     const length = u32(at + 8);
-    if (length > 262_144) throw new PcapError(`${name}: record at byte ${at} claims ${length} bytes: the file is damaged`);
+    if (length > 262_144)
+      throw new PcapError(`${name}: record at byte ${at} claims ${length} bytes: the file is damaged`);
     if (at + 16 + length > data.length) break;
     const packet = decodeFrame(time, data.subarray(at + 16, at + 16 + length));
     if (packet) packets.push(packet);
@@ -106,7 +117,8 @@ export function describePacket(packet: Packet): string {
     if (op === 'reply') return `${head}, ARP, Reply ${senderIp} is-at ${senderMac}`;
     return `${head}, ARP, op ${op}`;
   }
-  if (packet.udp && packet.ipv4) return `${head}, IPv4 ${packet.ipv4.src}.${packet.udp.srcPort} > ${packet.ipv4.dst}.${packet.udp.dstPort}: UDP, length ${packet.udp.length}`;
+  if (packet.udp && packet.ipv4)
+    return `${head}, IPv4 ${packet.ipv4.src}.${packet.udp.srcPort} > ${packet.ipv4.dst}.${packet.udp.dstPort}: UDP, length ${packet.udp.length}`;
   if (packet.ipv4) return `${head}, IPv4 ${packet.ipv4.src} > ${packet.ipv4.dst}: protocol ${packet.ipv4.protocol}`;
   return head;
 }

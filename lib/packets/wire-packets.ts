@@ -4,7 +4,10 @@ import type { Packet } from './pcap.ts';
 
 /** Gratuitous ARP for an address: a request or reply that the address itself sends about itself. */
 export function gratuitousArps(packets: Packet[], address: string): Packet[] {
-  return packets.filter((p) => p.arp?.senderIp === address && (p.arp.op === 'reply' || (p.arp.op === 'request' && p.arp.targetIp === address)));
+  return packets.filter(
+    (p) =>
+      p.arp?.senderIp === address && (p.arp.op === 'reply' || (p.arp.op === 'request' && p.arp.targetIp === address)),
+  );
 }
 
 /** Every ARP packet that says where an address is (its sender is the address): answers, announcements, its own asking. */

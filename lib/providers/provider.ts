@@ -39,7 +39,12 @@ export type LinkNetwork = (typeof LINK_NETWORKS)[number];
  * it, or degrade it (a share of the packets lost, each delayed) and clear that. The link's other
  * settings stay: restoring a cut link keeps its degradation.
  */
-export type LinkChange = { kind: 'down' } | { kind: 'up' } | { kind: 'loss'; percent: number } | { kind: 'delay'; ms: number } | { kind: 'clear' };
+export type LinkChange =
+  | { kind: 'down' }
+  | { kind: 'up' }
+  | { kind: 'loss'; percent: number }
+  | { kind: 'delay'; ms: number }
+  | { kind: 'clear' };
 
 /** One machine's link to one lab network as it is now. */
 export interface LinkState {

@@ -8,18 +8,25 @@ import { netnsRegistration } from './netns/netns-provider.ts';
 import type { ProviderFile, ProviderRegistration } from './provider.ts';
 import { libvirtRegistration, virtualboxRegistration } from './vagrant/vagrant-provider.ts';
 
-export const PROVIDERS: readonly ProviderRegistration[] = [virtualboxRegistration, libvirtRegistration, netnsRegistration];
+export const PROVIDERS: readonly ProviderRegistration[] = [
+  virtualboxRegistration,
+  libvirtRegistration,
+  netnsRegistration,
+];
 
 /** The files the providers write from the definition, for lab:render; one written alike by two providers is there once. */
 export function providerFiles(lab: Lab): ProviderFile[] {
   const files = new Map<string, ProviderFile>();
-  for (const provider of PROVIDERS) for (const file of provider.files?.(lab) ?? []) if (!files.has(file.name)) files.set(file.name, file);
+  for (const provider of PROVIDERS)
+    for (const file of provider.files?.(lab) ?? []) if (!files.has(file.name)) files.set(file.name, file);
   return [...files.values()];
 }
 
 /** What the NAT / management network is under the provider, or under each one "auto" may pick. */
 export function managementNetworks(lab: Lab, choice: ProviderChoice): string[] {
-  return PROVIDERS.filter((p) => choice === 'auto' || p.name === choice).map((p) => `${p.name}: ${p.managementNetwork(lab)}`);
+  return PROVIDERS.filter((p) => choice === 'auto' || p.name === choice).map(
+    (p) => `${p.name}: ${p.managementNetwork(lab)}`,
+  );
 }
 
 /** The providers' names, in the order "auto" tries them. */

@@ -32,7 +32,9 @@ export async function resolveProvider(choice: ProviderChoice, lab: Lab, state: L
     if (missing.length === 0) return provider;
     reports.push(formatMissing(name, missing));
   }
-  throw new NoUsableProvider(`No provider can run the lab on this host (provider: auto); nothing was created.\n${reports.join('\n')}`);
+  throw new NoUsableProvider(
+    `No provider can run the lab on this host (provider: auto); nothing was created.\n${reports.join('\n')}`,
+  );
 }
 
 /**
@@ -40,8 +42,16 @@ export async function resolveProvider(choice: ProviderChoice, lab: Lab, state: L
  * knows how. With "auto" only when no provider is usable as the host stands, and then the first
  * in auto's order that knows how: a usable hypervisor is never passed over for it.
  */
-export async function prepareHostFor(choice: ProviderChoice, lab: Lab, state: LabStateDir, say: (line: string) => void): Promise<void> {
-  const provider = choice === 'auto' ? await autoToPrepare(PROVIDERS.map((registered) => registered.create(lab, state))) : createProvider(choice, lab, state);
+export async function prepareHostFor(
+  choice: ProviderChoice,
+  lab: Lab,
+  state: LabStateDir,
+  say: (line: string) => void,
+): Promise<void> {
+  const provider =
+    choice === 'auto'
+      ? await autoToPrepare(PROVIDERS.map((registered) => registered.create(lab, state)))
+      : createProvider(choice, lab, state);
   await provider?.prepareHost?.(say);
 }
 

@@ -21,19 +21,25 @@ export class UnsafeTemplateValue extends UserFacingError {
  */
 export function configWord(value: unknown): string {
   const text = String(value);
-  if (!CONFIG_WORD.test(text)) throw new UnsafeTemplateValue(`${JSON.stringify(text)} cannot be written into a configuration line (allowed: letters, digits and . _ : / ? = & + ~ -)`);
+  if (!CONFIG_WORD.test(text))
+    throw new UnsafeTemplateValue(
+      `${JSON.stringify(text)} cannot be written into a configuration line (allowed: letters, digits and . _ : / ? = & + ~ -)`,
+    );
   return text;
 }
 
 /** Several words of one configuration line, each held to configWord, separated by a space. */
 export function configWords(values: unknown): string {
-  if (!Array.isArray(values) || values.length === 0) throw new UnsafeTemplateValue(`${JSON.stringify(values)} is not a list of configuration words`);
+  if (!Array.isArray(values) || values.length === 0)
+    throw new UnsafeTemplateValue(`${JSON.stringify(values)} is not a list of configuration words`);
   return values.map(configWord).join(' ');
 }
 
 /** Text for a "#" comment: one line of plain characters, at most 80 (a file name can hold anything). */
 export function commentText(value: unknown): string {
-  return String(value).replace(/[^A-Za-z0-9 ._+-]/g, '?').slice(0, 80);
+  return String(value)
+    .replace(/[^A-Za-z0-9 ._+-]/g, '?')
+    .slice(0, 80);
 }
 
 /** Text in an HTML element. */

@@ -22,11 +22,17 @@ const REMEDY =
   'Restore the file, or delete it to have new secrets generated: the next lab:provision installs them';
 
 /** The stored secrets, checked, with any missing one generated in memory; nothing is written. */
-export function readSecrets(state: LabStateDir, specs: readonly SecretSpec[]): { secrets: LabSecrets; generated: boolean } {
+export function readSecrets(
+  state: LabStateDir,
+  specs: readonly SecretSpec[],
+): { secrets: LabSecrets; generated: boolean } {
   const file = state.path(SECRET_FILE);
   const names = specs.map((spec) => spec.name);
   const value = readStateJson(file, REMEDY);
-  const stored = value === undefined ? {} : requireShape<Partial<Record<string, string>>>(file, value, secretChecks(specs), REMEDY, names);
+  const stored =
+    value === undefined
+      ? {}
+      : requireShape<Partial<Record<string, string>>>(file, value, secretChecks(specs), REMEDY, names);
   const secrets: Record<string, string> = {};
   for (const spec of specs) secrets[spec.name] = stored[spec.name] ?? spec.generate();
   return { secrets: secrets as LabSecrets, generated: names.some((name) => stored[name] === undefined) };

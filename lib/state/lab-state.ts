@@ -48,7 +48,10 @@ export class LabStateDir {
   /** A path inside the folder; only names lab:destroy knows to remove are allowed. */
   path(entry: string, ...parts: string[]): string {
     // hafarm's bug, not the user's: a name destroy would not know to remove
-    if (!isStateEntry(this.layout, entry)) throw new Error(`"${entry}" is no state entry hafarm or a provider declared (lib/state/state-entries.ts, ProviderRegistration.stateEntries)`);
+    if (!isStateEntry(this.layout, entry))
+      throw new Error(
+        `"${entry}" is no state entry hafarm or a provider declared (lib/state/state-entries.ts, ProviderRegistration.stateEntries)`,
+      );
     return join(this.dir, entry, ...parts);
   }
 
@@ -69,7 +72,9 @@ export class LabStateDir {
     if (this.contents().kind === 'absent') return undefined;
     const file = this.path(RECORD);
     const value = readStateJson(file, this.recordRemedy());
-    return value === undefined ? undefined : requireShape<LabStateRecord>(file, value, recordFields(this.layout.providers), this.recordRemedy());
+    return value === undefined
+      ? undefined
+      : requireShape<LabStateRecord>(file, value, recordFields(this.layout.providers), this.recordRemedy());
   }
 
   /** Refuses when the folder belongs to another lab or was brought up with another provider. */

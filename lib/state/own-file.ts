@@ -7,8 +7,13 @@ import { UserFacingError } from '../user-facing-error.ts';
 import { lstatOrUndefined } from './file-in-the-way.ts';
 
 export class LinkInTheWay extends UserFacingError {
-  constructor(readonly path: string, what: 'file' | 'folder') {
-    super(`${path} is a symbolic link where hafarm writes a ${what} of its own: it is not followed. Remove it and run the command again.`);
+  constructor(
+    readonly path: string,
+    what: 'file' | 'folder',
+  ) {
+    super(
+      `${path} is a symbolic link where hafarm writes a ${what} of its own: it is not followed. Remove it and run the command again.`,
+    );
     this.name = 'LinkInTheWay';
   }
 }

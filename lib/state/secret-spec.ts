@@ -20,6 +20,7 @@ export type LabSecrets = { statsPassword: string } & Record<string, string>;
 /** One secret a role needs; a clear error, not an empty value in a config file, when there is none. */
 export function secretValue(secrets: LabSecrets, name: string): string {
   const value = secrets[name];
-  if (value === undefined) throw new Error(`no secret "${name}" in the lab's secrets (known: ${Object.keys(secrets).join(', ')})`);
+  if (value === undefined)
+    throw new Error(`no secret "${name}" in the lab's secrets (known: ${Object.keys(secrets).join(', ')})`);
   return value;
 }

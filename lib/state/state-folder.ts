@@ -1,6 +1,16 @@
 // What a --state path holds, entry by entry: hafarm's own entries (a known name of the right kind)
 // and everything else. Removal takes hafarm's entries only, never through a link or a mount.
-import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmdirSync, rmSync, type Stats } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  rmdirSync,
+  rmSync,
+  type Stats,
+} from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileInTheWay, lstatOrUndefined } from './file-in-the-way.ts';
 import { isStateEntry, type StateLayout } from './state-entries.ts';
@@ -24,8 +34,14 @@ export function inspectStateFolder(dir: string, layout: StateLayout): StateFolde
     if (file) throw new NotAStateFolder({ reason: 'under-a-file', dir, file });
     return { kind: 'absent' };
   }
-  if (stats.isSymbolicLink()) throw new NotAStateFolder({ reason: 'symlink', dir, target: resolve(dirname(dir), readlinkSync(dir)) });
-  if (!stats.isDirectory()) throw new NotAStateFolder({ reason: 'not-a-folder', dir, what: stats.isFile() ? 'a file' : describeFileType(stats) });
+  if (stats.isSymbolicLink())
+    throw new NotAStateFolder({ reason: 'symlink', dir, target: resolve(dirname(dir), readlinkSync(dir)) });
+  if (!stats.isDirectory())
+    throw new NotAStateFolder({
+      reason: 'not-a-folder',
+      dir,
+      what: stats.isFile() ? 'a file' : describeFileType(stats),
+    });
   const ours: string[] = [];
   const foreign: string[] = [];
   for (const name of readdirSync(dir).sort()) {
@@ -41,7 +57,11 @@ export function mountsInside(dir: string): string[] {
   const real = realpathSync(dir);
   return readFileSync('/proc/self/mounts', 'utf8')
     .split('\n')
-    .map((line) => (line.split(' ')[1] ?? '').replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8))))
+    .map((line) =>
+      (line.split(' ')[1] ?? '').replace(/\\([0-7]{3})/g, (_, octal: string) =>
+        String.fromCharCode(parseInt(octal, 8)),
+      ),
+    )
     .filter((target) => target.startsWith(`${real}/`));
 }
 
@@ -71,5 +91,9 @@ export function removeOwnEntries(dir: string, layout: StateLayout): Removal {
   const mounts = mountsInside(dir);
   if (mounts.length > 0) throw new NotAStateFolder({ reason: 'mounted', dir, mounts });
   for (const name of contents.ours) rmSync(resolve(dir, name), { recursive: true, force: true });
-  return { removed: contents.ours, kept: contents.foreign, folder: contents.foreign.length === 0 ? removeEmptyFolder(dir) : 'kept' };
+  return {
+    removed: contents.ours,
+    kept: contents.foreign,
+    folder: contents.foreign.length === 0 ? removeEmptyFolder(dir) : 'kept',
+  };
 }

@@ -15,7 +15,12 @@ export interface FieldProblem {
 export type FieldCheck = (value: unknown) => string | FieldProblem[] | undefined;
 
 /** What a non-regular file is, for a message. */
-export function describeFileType(stats: { isDirectory(): boolean; isSymbolicLink(): boolean; isFIFO(): boolean; isSocket(): boolean }): string {
+export function describeFileType(stats: {
+  isDirectory(): boolean;
+  isSymbolicLink(): boolean;
+  isFIFO(): boolean;
+  isSocket(): boolean;
+}): string {
   if (stats.isDirectory()) return 'a folder';
   if (stats.isSymbolicLink()) return 'a symbolic link';
   if (stats.isFIFO()) return 'a FIFO';
@@ -39,21 +44,33 @@ export function readStateJson(file: string, remedy: string): unknown {
   const stats = lstatOrUndefined(file);
   if (!stats) return undefined;
   // A FIFO would hang the read, a link could point anywhere: hafarm writes neither.
-  if (!stats.isFile()) throw new StateDamaged({ file, problem: `${describeFileType(stats)} where hafarm keeps a file`, remedy });
-  if (stats.size > MAX_STATE_JSON_BYTES) throw new StateDamaged({ file, problem: `${stats.size} bytes, more than any file hafarm writes there`, remedy });
+  if (!stats.isFile())
+    throw new StateDamaged({ file, problem: `${describeFileType(stats)} where hafarm keeps a file`, remedy });
+  if (stats.size > MAX_STATE_JSON_BYTES)
+    throw new StateDamaged({ file, problem: `${stats.size} bytes, more than any file hafarm writes there`, remedy });
   try {
     return JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw error;
     // Node quotes the start of the text; that could be a secret.
-    throw new StateDamaged({ file, problem: `not JSON: ${error.message.replace(/, (\.\.\.)?".*"(\.\.\.)? is not valid JSON$/s, '')}`, remedy });
+    throw new StateDamaged({
+      file,
+      problem: `not JSON: ${error.message.replace(/, (\.\.\.)?".*"(\.\.\.)? is not valid JSON$/s, '')}`,
+      remedy,
+    });
   }
 }
 
 /** The problems of a JSON object against its fields' checks; fields not listed are ignored. */
-export function shapeProblems(value: unknown, checks: Record<string, FieldCheck>, optional: readonly string[] = []): FieldProblem[] {
+export function shapeProblems(
+  value: unknown,
+  checks: Record<string, FieldCheck>,
+  optional: readonly string[] = [],
+): FieldProblem[] {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return [{ field: '', problem: `${describeValue(value)} where an object with ${Object.keys(checks).join(', ')} belongs` }];
+    return [
+      { field: '', problem: `${describeValue(value)} where an object with ${Object.keys(checks).join(', ')} belongs` },
+    ];
   }
   const fields = value as Record<string, unknown>;
   return Object.entries(checks).flatMap(([name, check]) => {
@@ -87,21 +104,34 @@ export const ONE_LINE = /^[^\x00-\x1f\x7f]{1,1000}$/;
 export function text(pattern: RegExp, allowed: string, options: { secret?: boolean } = {}): FieldCheck {
   return (value) => {
     if (typeof value === 'string' && pattern.test(value)) return undefined;
-    const shown = options.secret && typeof value === 'string' ? `a value of ${value.length} characters` : describeValue(value);
+    const shown =
+      options.secret && typeof value === 'string' ? `a value of ${value.length} characters` : describeValue(value);
     return `${shown} is not allowed (allowed: ${allowed})`;
   };
 }
 
 export function wholeNumber(min: number, max: number): FieldCheck {
-  return (value) => (Number.isInteger(value) && (value as number) >= min && (value as number) <= max ? undefined : `${describeValue(value)} is not allowed (allowed: a whole number from ${min} to ${max})`);
+  return (value) =>
+    Number.isInteger(value) && (value as number) >= min && (value as number) <= max
+      ? undefined
+      : `${describeValue(value)} is not allowed (allowed: a whole number from ${min} to ${max})`;
 }
 
 export function oneOf(choices: readonly string[]): FieldCheck {
-  return (value) => (typeof value === 'string' && choices.includes(value) ? undefined : `${describeValue(value)} is not allowed (allowed: ${choices.join(', ')})`);
+  return (value) =>
+    typeof value === 'string' && choices.includes(value)
+      ? undefined
+      : `${describeValue(value)} is not allowed (allowed: ${choices.join(', ')})`;
 }
 
 /** The value as T once every field passed its check; StateDamaged listing every problem otherwise. */
-export function requireShape<T>(file: string, value: unknown, checks: Record<string, FieldCheck>, remedy: string, optional: readonly string[] = []): T {
+export function requireShape<T>(
+  file: string,
+  value: unknown,
+  checks: Record<string, FieldCheck>,
+  remedy: string,
+  optional: readonly string[] = [],
+): T {
   const problems = shapeProblems(value, checks, optional);
   if (problems.length > 0) throw new StateDamaged({ file, problem: formatFieldProblems(problems), remedy });
   return value as T;

@@ -17,7 +17,12 @@ export function servingBoundMs(lab: Lab): number {
 export type FarmServes = { serves: true; holder: string; seconds: number } | { serves: false; problem: string };
 
 /** Waits until the VIP is where it belongs and the site answers through it, at most servingBoundMs. */
-export async function awaitFarm(lab: Lab, provider: LabProvider, knownHosts: KnownHosts, reportDir: string): Promise<FarmServes> {
+export async function awaitFarm(
+  lab: Lab,
+  provider: LabProvider,
+  knownHosts: KnownHosts,
+  reportDir: string,
+): Promise<FarmServes> {
   const vantage = chooseVantage(lab, provider, knownHosts, reportDir);
   if ('problem' in vantage) return { serves: false, problem: vantage.problem };
   const machines = labMachines(provider, knownHosts);
@@ -29,7 +34,12 @@ export async function awaitFarm(lab: Lab, provider: LabProvider, knownHosts: Kno
     const now = await vipHolder(farm);
     const failsBack = haStackOf(lab).failsBack(lab);
     const expected = failsBack ? masterBalancer(lab).name : 'a balancer';
-    const problem = now === undefined ? `no balancer holds the VIP ${lab.vip.address}` : now !== expected && failsBack ? `${now} holds the VIP, not ${expected}` : `${lab.vip.name} (${lab.vip.address}) does not answer`;
+    const problem =
+      now === undefined
+        ? `no balancer holds the VIP ${lab.vip.address}`
+        : now !== expected && failsBack
+          ? `${now} holds the VIP, not ${expected}`
+          : `${lab.vip.name} (${lab.vip.address}) does not answer`;
     return { serves: false, problem: `${problem} after ${servingBoundMs(lab) / 1000} s` };
   } catch (error) {
     return { serves: false, problem: (error as Error).message };

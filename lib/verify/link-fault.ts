@@ -35,10 +35,12 @@ export function healTimeoutSeconds(lab: Lab): number {
 /** Why the check cannot begin (the master not holding the VIP, the link not normal), or undefined. */
 export async function notReady(ctx: VerifyContext, broken: Host): Promise<string | undefined> {
   const master = masterBalancer(ctx.lab).name;
-  if ((await waitUntil(async () => (await vipHolder(ctx)) === master, 60_000, 250)) === undefined) return `${master} does not hold the VIP ${ctx.lab.vip.address} to begin with`;
+  if ((await waitUntil(async () => (await vipHolder(ctx)) === master, 60_000, 250)) === undefined)
+    return `${master} does not hold the VIP ${ctx.lab.vip.address} to begin with`;
   const link = (await ctx.provider.links()).find((l) => l.host === broken.name && l.network === 'heartbeat');
   if (!link) return `${broken.name} has no heartbeat link that ${ctx.provider.name} can show`;
-  if (!linkIsNormal(link)) return `${broken.name}'s heartbeat link is not in its normal state to begin with (npm run lab:link -- ${broken.name} heartbeat up, then clear)`;
+  if (!linkIsNormal(link))
+    return `${broken.name}'s heartbeat link is not in its normal state to begin with (npm run lab:link -- ${broken.name} heartbeat up, then clear)`;
   // A provider that cannot drop a link's packets says so now, before any capture or load starts.
   try {
     await ctx.provider.setLink(broken.name, 'heartbeat', { kind: 'loss', percent: 0 });
@@ -67,8 +69,14 @@ export async function peerEvidence(ctx: VerifyContext, marks: LogMark[], per = 6
   const stack = haStackOf(ctx.lab);
   const lines: string[] = [];
   for (const mark of marks) {
-    const said = await linesSince(ctx.machines, mark, stack.peerEvents(ctx.lab)).catch((error: Error) => [`(its log could not be read: ${error.message})`]);
-    lines.push(...(said.length === 0 ? [`${mark.host} ${mark.file}: nothing of its peer since the check began`] : said.slice(-per).map((l) => `${mark.host} ${mark.file}: ${l}`)));
+    const said = await linesSince(ctx.machines, mark, stack.peerEvents(ctx.lab)).catch((error: Error) => [
+      `(its log could not be read: ${error.message})`,
+    ]);
+    lines.push(
+      ...(said.length === 0
+        ? [`${mark.host} ${mark.file}: nothing of its peer since the check began`]
+        : said.slice(-per).map((l) => `${mark.host} ${mark.file}: ${l}`)),
+    );
   }
   return lines;
 }
@@ -78,7 +86,12 @@ export async function peerEvidence(ctx: VerifyContext, marks: LogMark[], per = 6
  * stableSeconds since then and the site answers; that balancer and since when it has, or
  * undefined after healTimeoutSeconds.
  */
-export async function waitHealed(lab: Lab, load: Pick<RunningLoad, 'samples'>, readings: VipReading[], wholeAt: number): Promise<{ host: string; since: number } | undefined> {
+export async function waitHealed(
+  lab: Lab,
+  load: Pick<RunningLoad, 'samples'>,
+  readings: VipReading[],
+  wholeAt: number,
+): Promise<{ host: string; since: number } | undefined> {
   let sole: { host: string; since: number } | undefined;
   const healed = await waitUntil(
     async () => {
@@ -96,18 +109,28 @@ export async function waitHealed(lab: Lab, load: Pick<RunningLoad, 'samples'>, r
  * after a lossy link, both balancers holding the VIP until one restarted): the stack restarted on
  * the broken balancer, then the same wait. What was done, in words, and the holder if it healed.
  */
-export async function healByRestart(ctx: VerifyContext, broken: Host, load: Pick<RunningLoad, 'samples' | 'now'>, readings: VipReading[]): Promise<{ said: string; healed?: { host: string; since: number } }> {
+export async function healByRestart(
+  ctx: VerifyContext,
+  broken: Host,
+  load: Pick<RunningLoad, 'samples' | 'now'>,
+  readings: VipReading[],
+): Promise<{ said: string; healed?: { host: string; since: number } }> {
   const stack = haStackOf(ctx.lab);
   const service = quote(stack.service);
   const restartedAt = load.now();
-  await ctx.machines.exec(broken.name, `service ${service} stop; sleep 1; service ${service} start`, { timeoutMs: 60_000 });
+  await ctx.machines.exec(broken.name, `service ${service} stop; sleep 1; service ${service} start`, {
+    timeoutMs: 60_000,
+  });
   const healed = await waitHealed(ctx.lab, load, readings, restartedAt);
   const said = `not healed by itself within ${healTimeoutSeconds(ctx.lab)} s: hafarm restarted ${stack.title} on ${broken.name}${healed ? `, then ${healed.host} alone held the VIP` : ', and still no single holder'}`;
   return { said, ...(healed ? { healed } : {}) };
 }
 
 /** The broken balancer's heartbeat loss, set and remembered, so that the check's end clears only what it set. */
-export function heartbeatLoss(ctx: Pick<VerifyContext, 'provider'>, broken: Host): { set(percent: number): Promise<void>; clear(): Promise<void> } {
+export function heartbeatLoss(
+  ctx: Pick<VerifyContext, 'provider'>,
+  broken: Host,
+): { set(percent: number): Promise<void>; clear(): Promise<void> } {
   let set = false;
   const apply = async (percent: number) => {
     await ctx.provider.setLink(broken.name, 'heartbeat', { kind: 'loss', percent });

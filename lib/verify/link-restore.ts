@@ -16,14 +16,19 @@ export function changesBack(before: LinkState[], now: LinkState[]): LinkChangeBa
     const at = { host: link.host, network: link.network };
     return [
       ...(link.up !== was.up ? [{ ...at, change: { kind: was.up ? 'up' : 'down' } as LinkChange }] : []),
-      ...(link.lossPercent !== was.lossPercent ? [{ ...at, change: { kind: 'loss', percent: was.lossPercent } as LinkChange }] : []),
+      ...(link.lossPercent !== was.lossPercent
+        ? [{ ...at, change: { kind: 'loss', percent: was.lossPercent } as LinkChange }]
+        : []),
       ...(link.delayMs !== was.delayMs ? [{ ...at, change: { kind: 'delay', ms: was.delayMs } as LinkChange }] : []),
     ];
   });
 }
 
 /** Puts every link back as it was; what could not be put back, in words (nothing when all was). */
-export async function restoreLinks(provider: Pick<LabProvider, 'links' | 'setLink'>, before: LinkState[]): Promise<string[]> {
+export async function restoreLinks(
+  provider: Pick<LabProvider, 'links' | 'setLink'>,
+  before: LinkState[],
+): Promise<string[]> {
   let now: LinkState[];
   try {
     now = await provider.links();
@@ -35,7 +40,9 @@ export async function restoreLinks(provider: Pick<LabProvider, 'links' | 'setLin
     try {
       await provider.setLink(host, network, change);
     } catch (error) {
-      problems.push(`${host}'s ${network} link could not be put back (${change.kind}): ${error instanceof Error ? error.message : String(error)}`);
+      problems.push(
+        `${host}'s ${network} link could not be put back (${change.kind}): ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
   return problems;

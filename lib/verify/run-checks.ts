@@ -18,7 +18,16 @@ import { waitSettled } from './vip.ts';
 
 const SETTLE_TIMEOUT_MS = 60_000;
 
-export const CHECKS: Check[] = [balancingCheck, statsPageCheck, webDownCheck, failoverCheck, failbackCheck, haWireCheck, splitBrainCheck, lossyHeartbeatCheck];
+export const CHECKS: Check[] = [
+  balancingCheck,
+  statsPageCheck,
+  webDownCheck,
+  failoverCheck,
+  failbackCheck,
+  haWireCheck,
+  splitBrainCheck,
+  lossyHeartbeatCheck,
+];
 
 /** Every ID a check answers to: its own and those it proves too. */
 export function checkIds(check: Check): string[] {
@@ -75,7 +84,10 @@ export async function runChecks(
     provider: new Proxy(ctx.provider, {
       get(target, property) {
         if (property === 'setLink') {
-          return (...args: Parameters<LabProvider['setLink']>) => (linksStopped ? Promise.reject(new Error('lab:verify was interrupted: no more link changes')) : target.setLink(...args));
+          return (...args: Parameters<LabProvider['setLink']>) =>
+            linksStopped
+              ? Promise.reject(new Error('lab:verify was interrupted: no more link changes'))
+              : target.setLink(...args);
         }
         const value = Reflect.get(target, property, target) as unknown;
         return typeof value === 'function' ? value.bind(target) : value;
@@ -86,7 +98,13 @@ export async function runChecks(
     // Right after provisioning Heartbeat may still be starting (initdead) and no balancer holds
     // the VIP yet: every check begins from a settled farm. One that never settles (or cannot be
     // asked) still runs the checks, which say what is wrong.
-    const settled = await Promise.race([waitSettled(ctx, SETTLE_TIMEOUT_MS).then(() => ({}), () => ({})), stop]);
+    const settled = await Promise.race([
+      waitSettled(ctx, SETTLE_TIMEOUT_MS).then(
+        () => ({}),
+        () => ({}),
+      ),
+      stop,
+    ]);
     if ('signal' in settled) interruptedBy = settled.signal;
     for (const check of interruptedBy ? [] : selected) {
       const title = check.titleFor?.(ctx.lab) ?? check.title;
@@ -101,7 +119,13 @@ export async function runChecks(
         }
         result = { id: check.id, title, ...outcome.r };
       } catch (error) {
-        result = { id: check.id, title, passed: false, summary: `the check could not run: ${reason(error)}`, evidence: [] };
+        result = {
+          id: check.id,
+          title,
+          passed: false,
+          summary: `the check could not run: ${reason(error)}`,
+          evidence: [],
+        };
         // What it powered off is powered on before the next check begins (its links just below).
         restoreProblems.push(...(await restoreLab(ctx, running)));
       }
@@ -125,7 +149,9 @@ async function restoreLab(ctx: VerifyContext, running: Set<string>): Promise<str
   const problems: string[] = [];
   let restored: string[] = [];
   try {
-    const off = (await ctx.provider.status()).filter((m) => running.has(m.host) && m.state !== 'running').map((m) => m.host);
+    const off = (await ctx.provider.status())
+      .filter((m) => running.has(m.host) && m.state !== 'running')
+      .map((m) => m.host);
     for (const host of off) {
       try {
         await ctx.machines.restore(host);
@@ -140,7 +166,10 @@ async function restoreLab(ctx: VerifyContext, running: Set<string>): Promise<str
   }
   if (restored.length > 0) {
     const holder = await waitSettled(ctx, SETTLE_TIMEOUT_MS).catch(() => undefined);
-    if (holder === undefined) problems.push(`after powering ${restored.join(', ')} on again the farm did not settle within ${SETTLE_TIMEOUT_MS / 1000} s`);
+    if (holder === undefined)
+      problems.push(
+        `after powering ${restored.join(', ')} on again the farm did not settle within ${SETTLE_TIMEOUT_MS / 1000} s`,
+      );
   }
   return problems;
 }

@@ -30,7 +30,6 @@ export function outageOf(samples: Sample[]): Outage {
   return { seconds: end - samples[firstFail]!.at, failed, total: samples.length };
 }
 
-
 /** Requests during a check, with the moments that matter (power off, takeover…) marked. */
 export interface Timeline {
   samples: Sample[];
@@ -56,12 +55,20 @@ export interface TimelineEvent {
  * (or booted) by then, and the figures of the check count from there. On the Vagrant providers
  * the command itself takes seconds; the label says how long, so no figure hides it.
  */
-export async function markPower(load: Pick<RunningLoad, 'now'>, label: string, operation: () => Promise<void>): Promise<TimelineEvent & { tookSeconds: number }> {
+export async function markPower(
+  load: Pick<RunningLoad, 'now'>,
+  label: string,
+  operation: () => Promise<void>,
+): Promise<TimelineEvent & { tookSeconds: number }> {
   const began = load.now();
   await operation();
   const at = load.now();
   const tookSeconds = at - began;
-  return { at, tookSeconds, label: tookSeconds >= 0.5 ? `${label} (the command took ${tookSeconds.toFixed(1)} s)` : label };
+  return {
+    at,
+    tookSeconds,
+    label: tookSeconds >= 0.5 ? `${label} (the command took ${tookSeconds.toFixed(1)} s)` : label,
+  };
 }
 
 /**
@@ -95,7 +102,12 @@ export function startLoad(client: LanClient, serverOf: PageServer, intervalMs = 
         break;
       }
       const server = answer?.status === 200 ? serverOf(answer.body) : undefined;
-      samples.push({ at: (sent - start) / 1000, took: (performance.now() - sent) / 1000, ok: server !== undefined, ...(server ? { server } : {}) });
+      samples.push({
+        at: (sent - start) / 1000,
+        took: (performance.now() - sent) / 1000,
+        ok: server !== undefined,
+        ...(server ? { server } : {}),
+      });
       const wait = intervalMs - (performance.now() - sent);
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     }
@@ -116,7 +128,12 @@ export function startLoad(client: LanClient, serverOf: PageServer, intervalMs = 
  * Runs `during` under steady load; the load ends when it does, also when it throws, so a check
  * that fails midway leaves no requests running. The samples are every request of the load.
  */
-export async function underLoad<T>(client: LanClient, serverOf: PageServer, load: { intervalMs?: number; timeoutMs?: number }, during: (load: RunningLoad) => Promise<T>): Promise<T & { all: Sample[] }> {
+export async function underLoad<T>(
+  client: LanClient,
+  serverOf: PageServer,
+  load: { intervalMs?: number; timeoutMs?: number },
+  during: (load: RunningLoad) => Promise<T>,
+): Promise<T & { all: Sample[] }> {
   const running = startLoad(client, serverOf, load.intervalMs, load.timeoutMs);
   try {
     const value = await during(running);
@@ -126,7 +143,11 @@ export async function underLoad<T>(client: LanClient, serverOf: PageServer, load
   }
 }
 
-export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, pollMs = 100): Promise<number | undefined> {
+export async function waitUntil(
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  pollMs = 100,
+): Promise<number | undefined> {
   const start = performance.now();
   while (performance.now() - start < timeoutMs) {
     if (await check()) return (performance.now() - start) / 1000;

@@ -46,7 +46,9 @@ function tracked(capture: Wire['capture']): { capture: Wire['capture']; stopAll(
 }
 
 export function namespaceVantage(lab: Lab, host: HostVantage, reportDir: string): Vantage {
-  const captures = tracked((network, file, filter) => startHostCapture({ iface: host.captureInterface(network), file, filter }));
+  const captures = tracked((network, file, filter) =>
+    startHostCapture({ iface: host.captureInterface(network), file, filter }),
+  );
   return {
     client: new NamespaceLanClient(lab, host.clientNamespace),
     wire: { reportDir, capture: captures.capture },
@@ -62,17 +64,26 @@ export function namespaceVantage(lab: Lab, host: HostVantage, reportDir: string)
  */
 export function clientMachine(lab: Lab, named?: string): { host: string } | { problem: string } {
   const unfit = (name: string): string | undefined => {
-    if (isBalancer(findHost(lab, name))) return `${name} is a balancer: V4 powers the master off and a standby holds the VIP itself`;
+    if (isBalancer(findHost(lab, name)))
+      return `${name} is a balancer: V4 powers the master off and a standby holds the VIP itself`;
     if (name === webDownTarget(lab)) return `${name} is the web server V3 powers off`;
     return undefined;
   };
   if (named !== undefined) {
-    if (!lab.hosts.some((h) => h.name === named)) return { problem: `no host named "${named}" in ${lab.file} (hosts: ${lab.hosts.map((h) => h.name).join(', ')})` };
+    if (!lab.hosts.some((h) => h.name === named))
+      return { problem: `no host named "${named}" in ${lab.file} (hosts: ${lab.hosts.map((h) => h.name).join(', ')})` };
     const problem = unfit(named);
     return problem ? { problem } : { host: named };
   }
-  const host = webServers(lab).map((h) => h.name).reverse().find((name) => !unfit(name));
-  return host ? { host } : { problem: `no web server can be the client: ${webDownTarget(lab)}, the only one, is the one V3 powers off (add a web server)` };
+  const host = webServers(lab)
+    .map((h) => h.name)
+    .reverse()
+    .find((name) => !unfit(name));
+  return host
+    ? { host }
+    : {
+        problem: `no web server can be the client: ${webDownTarget(lab)}, the only one, is the one V3 powers off (add a web server)`,
+      };
 }
 
 /** The machine that captures a network through V4–V5: the client on the LAN, a standby on the heartbeat network. */
@@ -82,7 +93,13 @@ export function captureMachine(lab: Lab, network: 'lan' | 'heartbeat', client: s
   return balancers(lab).find((h) => h.name !== master)!.name;
 }
 
-export function machineVantage(lab: Lab, provider: LabProvider, knownHosts: KnownHosts, client: string, reportDir: string): Vantage {
+export function machineVantage(
+  lab: Lab,
+  provider: LabProvider,
+  knownHosts: KnownHosts,
+  client: string,
+  reportDir: string,
+): Vantage {
   // Own shells: requests and captures never wait behind the checks' commands.
   const endpoints = new Map<string, SshEndpoint>();
   const shell = () => new MachineConnections(provider, knownHosts, endpoints);
@@ -111,7 +128,13 @@ export function machineVantage(lab: Lab, provider: LabProvider, knownHosts: Know
  * Where lab:verify stands: the vantage the provider offers on this host unless --from names a
  * machine; a lab machine where it offers none. A problem when the named machine cannot be it.
  */
-export function chooseVantage(lab: Lab, provider: LabProvider, knownHosts: KnownHosts, reportDir: string, from?: string): Vantage | { problem: string } {
+export function chooseVantage(
+  lab: Lab,
+  provider: LabProvider,
+  knownHosts: KnownHosts,
+  reportDir: string,
+  from?: string,
+): Vantage | { problem: string } {
   const onHost = from === undefined ? provider.hostVantage?.() : undefined;
   if (onHost) return namespaceVantage(lab, onHost, reportDir);
   const chosen = clientMachine(lab, from);

@@ -35,12 +35,22 @@ export function holderLanes(readings: VipReading[], hosts: string[], end: number
 
 /** The moments a balancer took the VIP (it holds it and did not in the reading before), from the second reading on. */
 export function takeovers(readings: VipReading[]): Array<{ at: number; host: string }> {
-  return readings.slice(1).flatMap((r, i) => r.holders.filter((h) => !readings[i]!.holders.includes(h)).map((host) => ({ at: r.at, host })));
+  return readings
+    .slice(1)
+    .flatMap((r, i) => r.holders.filter((h) => !readings[i]!.holders.includes(h)).map((host) => ({ at: r.at, host })));
 }
 
 /** The spans where the readings were as `when` says, and how long they lasted in all. */
-function spansWhere(readings: VipReading[], when: (r: VipReading) => boolean, end: number): { spans: Array<[number, number]>; seconds: number } {
-  const spans = holderSpans(readings.map((r) => ({ at: r.at, holders: when(r) ? ['it'] : [] })), 'it', end);
+function spansWhere(
+  readings: VipReading[],
+  when: (r: VipReading) => boolean,
+  end: number,
+): { spans: Array<[number, number]>; seconds: number } {
+  const spans = holderSpans(
+    readings.map((r) => ({ at: r.at, holders: when(r) ? ['it'] : [] })),
+    'it',
+    end,
+  );
   return { spans, seconds: spans.reduce((sum, [from, to]) => sum + (to - from), 0) };
 }
 
@@ -59,7 +69,11 @@ export function vacantSpans(readings: VipReading[], end: number): { spans: Array
  * the last `stableSeconds` after `after` (a link made whole: what came before does not count
  * towards it), and since when (`after` at the earliest), undefined while that is not so yet.
  */
-export function soleHolder(readings: VipReading[], stableSeconds: number, after = -Infinity): { host: string; since: number } | undefined {
+export function soleHolder(
+  readings: VipReading[],
+  stableSeconds: number,
+  after = -Infinity,
+): { host: string; since: number } | undefined {
   const last = readings[readings.length - 1];
   if (!last || last.holders.length !== 1) return undefined;
   const host = last.holders[0]!;
@@ -74,7 +88,11 @@ export function soleHolder(readings: VipReading[], stableSeconds: number, after 
 }
 
 /** Each request with the balancer the client's packets for the VIP went to when it was sent (its last reading before). */
-export function throughBalancers(samples: Sample[], readings: VipReading[], balancerOfMac: Map<string, string>): Sample[] {
+export function throughBalancers(
+  samples: Sample[],
+  readings: VipReading[],
+  balancerOfMac: Map<string, string>,
+): Sample[] {
   let i = 0;
   let mac: string | undefined;
   return samples.map((s) => {
@@ -95,5 +113,9 @@ export function perBalancer(samples: Sample[]): string {
     else counts.failed++;
     by.set(key, counts);
   }
-  return [...by].map(([via, c]) => `through ${via}: ${c.ok} answered${c.failed > 0 ? `, ${c.failed} failed` : ''}`).join('; ') || 'no requests';
+  return (
+    [...by]
+      .map(([via, c]) => `through ${via}: ${c.ok} answered${c.failed > 0 ? `, ${c.failed} failed` : ''}`)
+      .join('; ') || 'no requests'
+  );
 }

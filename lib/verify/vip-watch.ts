@@ -11,7 +11,11 @@ export interface VipWatch {
   stop(): Promise<VipReading[]>;
 }
 
-export function watchVip(ctx: Pick<VerifyContext, 'lab' | 'machines' | 'client'>, now: () => number, pollMs = 250): VipWatch {
+export function watchVip(
+  ctx: Pick<VerifyContext, 'lab' | 'machines' | 'client'>,
+  now: () => number,
+  pollMs = 250,
+): VipWatch {
   const readings: VipReading[] = [];
   const hosts = balancers(ctx.lab).map((h) => h.name);
   let running = true;

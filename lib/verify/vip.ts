@@ -10,7 +10,10 @@ import { waitUntil } from './steady-load.ts';
 type Farm = Pick<VerifyContext, 'lab' | 'machines' | 'client'>;
 
 export function vipHolder(farm: Pick<VerifyContext, 'lab' | 'machines'>): Promise<string | undefined> {
-  return farm.machines.holderOf(balancers(farm.lab).map((h) => h.name), farm.lab.vip.address);
+  return farm.machines.holderOf(
+    balancers(farm.lab).map((h) => h.name),
+    farm.lab.vip.address,
+  );
 }
 
 /** Waits until the farm has settled; the holder of the VIP, or undefined after timeoutMs. */

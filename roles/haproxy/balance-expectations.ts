@@ -47,9 +47,21 @@ export function judgeAnswers(expectation: Expectation, answers: string[]): Verdi
   const { servers } = expectation;
   if (expectation.kind === 'rotation') {
     const round = rotationOf(answers, servers);
-    return round ? { ok: true, servers: round } : { ok: false, expected: `expected ${servers.join(', ')} each once in every ${servers.length} requests, in the same order` };
+    return round
+      ? { ok: true, servers: round }
+      : {
+          ok: false,
+          expected: `expected ${servers.join(', ')} each once in every ${servers.length} requests, in the same order`,
+        };
   }
   const first = answers[0];
-  if (first !== undefined && servers.includes(first) && answers.every((a) => a === first)) return { ok: true, servers: [first] };
-  return { ok: false, expected: servers.length === 1 ? `expected every request on ${servers[0]}` : `expected every request on one server of ${servers.join(', ')}` };
+  if (first !== undefined && servers.includes(first) && answers.every((a) => a === first))
+    return { ok: true, servers: [first] };
+  return {
+    ok: false,
+    expected:
+      servers.length === 1
+        ? `expected every request on ${servers[0]}`
+        : `expected every request on one server of ${servers.join(', ')}`,
+  };
 }

@@ -50,12 +50,20 @@ const WHY: Record<CookieMode, string> = {
 };
 
 /** What is wrong with the NAME cookies of `server`'s answer in this mode, or undefined. */
-export function cookieProblem(mode: CookieMode, name: string, server: CookieServer, setCookies: string[], clientHadCookie: boolean): string | undefined {
+export function cookieProblem(
+  mode: CookieMode,
+  name: string,
+  server: CookieServer,
+  setCookies: string[],
+  clientHadCookie: boolean,
+): string | undefined {
   const values = cookieValues(setCookies, name);
   const expected = expectedCookie(mode, server, clientHadCookie);
   const got = values.length === 0 ? `no ${name} cookie` : values.map((v) => `${name}=${v}`).join(' and ');
   if (expected === undefined) {
-    return values.length === 0 ? undefined : `${server.name} answered a client holding its cookie with ${got} (expected none: with cookie insert HAProxy sets its cookie only for a client without a valid one, and removes the server's)`;
+    return values.length === 0
+      ? undefined
+      : `${server.name} answered a client holding its cookie with ${got} (expected none: with cookie insert HAProxy sets its cookie only for a client without a valid one, and removes the server's)`;
   }
   if (values.length === 1 && values[0] === expected) return undefined;
   return `${server.name} answered${clientHadCookie ? ' a client holding its cookie' : ''} with ${got} (expected ${name}=${expected}: ${WHY[mode]})`;

@@ -41,14 +41,26 @@ export function healthCheckWords(check: HealthCheckSettings): string[] {
 
 /** What templates/haproxy.cfg.njk is rendered with, here and by the host's haproxy -c check. */
 export function haproxyConfigVars(lab: Lab, password: string) {
-  return { source: basename(lab.file), hap: lab.haproxy, vip: lab.vip.address, password, servers: backendServers(lab), checkWords: healthCheckWords(lab.haproxy.check) };
+  return {
+    source: basename(lab.file),
+    hap: lab.haproxy,
+    vip: lab.vip.address,
+    password,
+    servers: backendServers(lab),
+    checkWords: healthCheckWords(lab.haproxy.check),
+  };
 }
 
 export const haproxyRole: Role = {
   name: 'haproxy',
   tasks: (ctx) => [
     packages({ name: 'T8 install haproxy', packages: HAPROXY_PACKAGES, tags: ['T8'] }),
-    sysctl({ name: 'T8 net.ipv4.ip_nonlocal_bind=1 (bind the VIP without holding it)', key: 'net.ipv4.ip_nonlocal_bind', value: '1', tags: ['T8'] }),
+    sysctl({
+      name: 'T8 net.ipv4.ip_nonlocal_bind=1 (bind the VIP without holding it)',
+      key: 'net.ipv4.ip_nonlocal_bind',
+      value: '1',
+      tags: ['T8'],
+    }),
     template({
       name: 'T8 /etc/haproxy/haproxy.cfg',
       path: '/etc/haproxy/haproxy.cfg',
@@ -61,8 +73,21 @@ export const haproxyRole: Role = {
       notify: [RELOAD],
       tags: ['T8'],
     }),
-    lineInFile({ name: 'T9 ENABLED=1 in /etc/default/haproxy (where it is still read)', path: '/etc/default/haproxy', line: 'ENABLED=1', regexp: /^\s*ENABLED=/, onlyIfPresent: true, tags: ['T9'] }),
-    service({ name: 'T9 haproxy running and enabled', service: 'haproxy', state: 'started', enabled: true, tags: ['T9'] }),
+    lineInFile({
+      name: 'T9 ENABLED=1 in /etc/default/haproxy (where it is still read)',
+      path: '/etc/default/haproxy',
+      line: 'ENABLED=1',
+      regexp: /^\s*ENABLED=/,
+      onlyIfPresent: true,
+      tags: ['T9'],
+    }),
+    service({
+      name: 'T9 haproxy running and enabled',
+      service: 'haproxy',
+      state: 'started',
+      enabled: true,
+      tags: ['T9'],
+    }),
   ],
   handlers: () => [service({ name: RELOAD, service: 'haproxy', state: 'reloaded' })],
 };

@@ -7,7 +7,12 @@ import type { Lab } from '../../lib/lab/model.ts';
 import { RESERVED_PORTS } from '../../lib/lab/reserved-names.ts';
 import type { FieldPath, FieldReader } from '../../lib/lab/yaml-fields.ts';
 import { HAPROXY_OPTIONS } from './haproxy-options.ts';
-import { BALANCE_ALGORITHMS, COOKIE_MODES, type HaproxySettings, type HealthCheckSettings } from './haproxy-settings.ts';
+import {
+  BALANCE_ALGORITHMS,
+  COOKIE_MODES,
+  type HaproxySettings,
+  type HealthCheckSettings,
+} from './haproxy-settings.ts';
 import { HAPROXY_TIME_PATTERN, MAX_HAPROXY_TIME_MS, haproxyTimeMs } from './haproxy-time.ts';
 import { HAPROXY_CHECK_DEFAULTS, HEALTH_CHECK_BOUNDS } from './health-check.ts';
 
@@ -25,7 +30,12 @@ function haproxyTime(r: FieldReader, path: FieldPath, node: unknown): string | u
   if (text === undefined) return undefined;
   const ms = haproxyTimeMs(text);
   if (ms > 0 && ms <= MAX_HAPROXY_TIME_MS) return text;
-  return r.report(path, node as Node, `${text} is ${ms === 0 ? 'zero' : 'longer than HAProxy can count'}`, `from 1us to ${MAX_HAPROXY_TIME_MS}ms (about 24.8 days), such as 5s`);
+  return r.report(
+    path,
+    node as Node,
+    `${text} is ${ms === 0 ? 'zero' : 'longer than HAProxy can count'}`,
+    `from 1us to ${MAX_HAPROXY_TIME_MS}ms (about 24.8 days), such as 5s`,
+  );
 }
 
 /** haproxy.check: each setting optional, HAProxy's own value when absent (what a bare `check` keeps). */
@@ -40,15 +50,26 @@ function healthCheck(r: FieldReader, node: unknown): Partial<HealthCheckSettings
     inter = pattern(r, [...path, 'inter'], interAt, HAPROXY_TIME);
     const ms = inter === undefined ? undefined : haproxyTimeMs(inter);
     if (ms !== undefined && (ms < interMs.min || ms > interMs.max)) {
-      inter = r.report([...path, 'inter'], interAt as Node, `${inter} is out of range`, `from ${interMs.min}ms to ${interMs.max / 1000}s, such as 2s (HAProxy's own)`);
+      inter = r.report(
+        [...path, 'inter'],
+        interAt as Node,
+        `${inter} is out of range`,
+        `from ${interMs.min}ms to ${interMs.max / 1000}s, such as 2s (HAProxy's own)`,
+      );
     }
   }
-  const countOf = (key: 'fall' | 'rise') => (map.has(key) ? r.int([...path, key], r.child(map, key), count.min, count.max) : HAPROXY_CHECK_DEFAULTS[key]);
+  const countOf = (key: 'fall' | 'rise') =>
+    map.has(key) ? r.int([...path, key], r.child(map, key), count.min, count.max) : HAPROXY_CHECK_DEFAULTS[key];
   return { inter, fall: countOf('fall'), rise: countOf('rise') };
 }
 
 function readHaproxy(r: FieldReader, node: unknown): HaproxySettings | undefined {
-  const hap = r.map(['haproxy'], node, ['listen', 'port', 'balance', 'options', 'cookie', 'stats', 'timeouts'], ['check']);
+  const hap = r.map(
+    ['haproxy'],
+    node,
+    ['listen', 'port', 'balance', 'options', 'cookie', 'stats', 'timeouts'],
+    ['check'],
+  );
   if (!hap) return undefined;
   const cookie = r.map(['haproxy', 'cookie'], r.child(hap, 'cookie'), ['name', 'mode']);
   const stats = r.map(['haproxy', 'stats'], r.child(hap, 'stats'), ['uri', 'user']);
@@ -83,10 +104,18 @@ function checkHealthCheckWindows(r: FieldReader, lab: Lab): void {
   const limit = HEALTH_CHECK_BOUNDS.windowMs;
   const s = (ms: number) => `${ms / 1000} s`;
   if (2 * fall * interMs > limit) {
-    r.reportField(['haproxy', 'check'], `fall ${fall} × inter ${inter} gives a server ${s(2 * fall * interMs)} to show DOWN (a failing check waits inter, the next starts inter later): V3 keeps the farm under load that long`, `2 × fall × inter at most ${s(limit)}`);
+    r.reportField(
+      ['haproxy', 'check'],
+      `fall ${fall} × inter ${inter} gives a server ${s(2 * fall * interMs)} to show DOWN (a failing check waits inter, the next starts inter later): V3 keeps the farm under load that long`,
+      `2 × fall × inter at most ${s(limit)}`,
+    );
   }
   if ((rise + 1) * interMs > limit) {
-    r.reportField(['haproxy', 'check'], `rise ${rise} × inter ${inter} gives a server that came back ${s((rise + 1) * interMs)} to show UP: V1 and V3 wait that long`, `(rise + 1) × inter at most ${s(limit)}`);
+    r.reportField(
+      ['haproxy', 'check'],
+      `rise ${rise} × inter ${inter} gives a server that came back ${s((rise + 1) * interMs)} to show UP: V1 and V3 wait that long`,
+      `(rise + 1) × inter at most ${s(limit)}`,
+    );
   }
 }
 
@@ -96,7 +125,11 @@ function checkHaproxy(r: FieldReader, lab: Lab): void {
   // it; HAProxy ends such a request after `timeout client`.
   const clientMs = haproxyTimeMs(lab.haproxy.timeouts.client);
   if (clientMs < MIN_CLIENT_TIMEOUT_MS) {
-    r.reportField(['haproxy', 'timeouts', 'client'], `${lab.haproxy.timeouts.client} is too short for lab:verify's V1, which holds a request open to one server (its body never sent) while it sends others, and HAProxy ends it after timeout client`, `${MIN_CLIENT_TIMEOUT_MS / 1000}s or more, such as 50s (the tutorial's)`);
+    r.reportField(
+      ['haproxy', 'timeouts', 'client'],
+      `${lab.haproxy.timeouts.client} is too short for lab:verify's V1, which holds a request open to one server (its body never sent) while it sends others, and HAProxy ends it after timeout client`,
+      `${MIN_CLIENT_TIMEOUT_MS / 1000}s or more, such as 50s (the tutorial's)`,
+    );
   }
 }
 

@@ -13,19 +13,27 @@ export interface StatsReader {
 export function parseStatsCsv(csv: string): Array<Record<string, string>> {
   const lines = csv.trim().split('\n');
   const header = (lines[0] ?? '').replace(/^#\s*/, '').split(',');
-  return lines.slice(1).map((line) => Object.fromEntries(line.split(',').map((value, i) => [header[i] ?? String(i), value])));
+  return lines
+    .slice(1)
+    .map((line) => Object.fromEntries(line.split(',').map((value, i) => [header[i] ?? String(i), value])));
 }
 
 /** The stats rows of the lab's web servers, or undefined when the page does not answer. */
 export async function webServerStats(ctx: StatsReader): Promise<Map<string, Record<string, string>> | undefined> {
-  const answer = await ctx.client.get({ path: `${ctx.lab.haproxy.stats.uri};csv`, auth: `${ctx.lab.haproxy.stats.user}:${ctx.statsPassword}` });
+  const answer = await ctx.client.get({
+    path: `${ctx.lab.haproxy.stats.uri};csv`,
+    auth: `${ctx.lab.haproxy.stats.user}:${ctx.statsPassword}`,
+  });
   if (answer?.status !== 200) return undefined;
   const rows = parseStatsCsv(answer.body).filter((r) => r.pxname === ctx.lab.haproxy.listen);
   return new Map(rows.map((r) => [r.svname ?? '', r]));
 }
 
 /** Each web server of the lab with its status in the stats rows ("missing" when it has no row). */
-export function serverStatuses(lab: Lab, stats: Map<string, Record<string, string>>): Array<{ name: string; status: string }> {
+export function serverStatuses(
+  lab: Lab,
+  stats: Map<string, Record<string, string>>,
+): Array<{ name: string; status: string }> {
   return webServers(lab).map((h) => ({ name: h.name, status: stats.get(h.name)?.status ?? 'missing' }));
 }
 

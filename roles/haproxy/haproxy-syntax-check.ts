@@ -31,14 +31,16 @@ export function hostHaproxyVersion(): string | undefined {
 export function fieldOfConfigLine(lab: Lab, lines: readonly string[], lineNumber: number): FieldPath | undefined {
   const [word, second] = (lines[lineNumber - 1] ?? '').trim().split(/\s+/);
   const inListen = lines.slice(0, lineNumber - 1).some((l) => l.startsWith('listen '));
-  if (word === 'timeout' && (second === 'connect' || second === 'client' || second === 'server')) return ['haproxy', 'timeouts', second];
+  if (word === 'timeout' && (second === 'connect' || second === 'client' || second === 'server'))
+    return ['haproxy', 'timeouts', second];
   if (word === 'listen') return ['haproxy', 'listen'];
   if (word === 'bind') return ['haproxy', 'port'];
   if (word === 'stats' && second === 'uri') return ['haproxy', 'stats', 'uri'];
   if (word === 'stats' && second === 'auth') return ['haproxy', 'stats', 'user'];
   if (word === 'balance') return ['haproxy', 'balance'];
   if (word === 'cookie') return ['haproxy', 'cookie', 'name'];
-  if (word === 'option' && inListen && second !== undefined && lab.haproxy.options.includes(second)) return ['haproxy', 'options', lab.haproxy.options.indexOf(second)];
+  if (word === 'option' && inListen && second !== undefined && lab.haproxy.options.includes(second))
+    return ['haproxy', 'options', lab.haproxy.options.indexOf(second)];
   const server = word === 'server' ? lab.hosts.findIndex((h) => h.name === second) : -1;
   return server >= 0 ? ['hosts', server] : undefined;
 }
@@ -72,7 +74,9 @@ export function haproxySyntaxProblems(lab: Lab, version: string): FieldProblem[]
     const config = renderTemplate('roles/haproxy/templates/haproxy.cfg.njk', haproxyConfigVars(lab, PASSWORD_STANDIN));
     writeFileSync(file, config);
     const result = spawnSync('haproxy', ['-c', '-f', file], { encoding: 'utf8', timeout: 30_000 });
-    return result.status === 0 ? [] : alertsToProblems(lab, config, `${result.stdout ?? ''}${result.stderr ?? ''}`, version);
+    return result.status === 0
+      ? []
+      : alertsToProblems(lab, config, `${result.stdout ?? ''}${result.stderr ?? ''}`, version);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -15,7 +15,10 @@ export interface StatsSnapshot {
 export async function statsSnapshot(ctx: StatsReader, label: string): Promise<StatsSnapshot | undefined> {
   const auth = `${ctx.lab.haproxy.stats.user}:${ctx.statsPassword}`;
   const takenAt = new Date().toISOString();
-  const [html, csv] = await Promise.all([ctx.client.get({ path: ctx.lab.haproxy.stats.uri, auth }), ctx.client.get({ path: `${ctx.lab.haproxy.stats.uri};csv`, auth })]);
+  const [html, csv] = await Promise.all([
+    ctx.client.get({ path: ctx.lab.haproxy.stats.uri, auth }),
+    ctx.client.get({ path: `${ctx.lab.haproxy.stats.uri};csv`, auth }),
+  ]);
   if (html?.status !== 200 || csv?.status !== 200) return undefined;
   return { label, takenAt, html: html.body, csv: csv.body };
 }

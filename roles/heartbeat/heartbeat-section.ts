@@ -47,10 +47,18 @@ export function readHeartbeatSettings(r: FieldReader, node: unknown): HeartbeatS
   if (Object.values(settings).some((v) => v === undefined)) return undefined;
   const hb = settings as HeartbeatSettings;
   if (hb.keepalive >= hb.deadtime) {
-    r.reportField([...path, 'keepalive'], `keepalive ${hb.keepalive} must be shorter than deadtime ${hb.deadtime}`, `1 to ${hb.deadtime - 1}`);
+    r.reportField(
+      [...path, 'keepalive'],
+      `keepalive ${hb.keepalive} must be shorter than deadtime ${hb.deadtime}`,
+      `1 to ${hb.deadtime - 1}`,
+    );
   }
   if (hb.initdead < hb.deadtime) {
-    r.reportField([...path, 'initdead'], `initdead ${hb.initdead} is shorter than deadtime ${hb.deadtime}`, `${hb.deadtime} or more (Heartbeat advises twice deadtime)`);
+    r.reportField(
+      [...path, 'initdead'],
+      `initdead ${hb.initdead} is shorter than deadtime ${hb.deadtime}`,
+      `${hb.deadtime} or more (Heartbeat advises twice deadtime)`,
+    );
   }
   return hb;
 }

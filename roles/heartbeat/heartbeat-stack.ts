@@ -28,11 +28,16 @@ export const heartbeatStack: HaStack = {
       if (lab.ha.stack !== 'heartbeat') return;
       const backups = lab.hosts.flatMap((h, i) => (h.role === 'backup' ? [i] : []));
       for (const i of backups.slice(1)) {
-        r.reportField(['hosts', i, 'role'], `a second backup (hosts[${backups[0]}] is already backup): with Heartbeat's haresources, every backup takes the VIP when the master dies, so two balancers would hold it at once`, 'one master and one backup with ha.stack: heartbeat; keepalived (ha.stack: keepalived) runs more backups');
+        r.reportField(
+          ['hosts', i, 'role'],
+          `a second backup (hosts[${backups[0]}] is already backup): with Heartbeat's haresources, every backup takes the VIP when the master dies, so two balancers would hold it at once`,
+          'one master and one backup with ha.stack: heartbeat; keepalived (ha.stack: keepalived) runs more backups',
+        );
       }
     },
   },
-  describe: (lab) => `Heartbeat (haresources; a keepalive every ${lab.heartbeat.keepalive} s, deadtime ${lab.heartbeat.deadtime} s, ${balancers(lab).length} nodes)`,
+  describe: (lab) =>
+    `Heartbeat (haresources; a keepalive every ${lab.heartbeat.keepalive} s, deadtime ${lab.heartbeat.deadtime} s, ${balancers(lab).length} nodes)`,
   role: heartbeatRole,
   removal: stackRemoval({ stack: 'heartbeat', service: 'heartbeat', packages: ['heartbeat'], files: HEARTBEAT_FILES }),
   service: 'heartbeat',
@@ -64,11 +69,15 @@ export const heartbeatStack: HaStack = {
     proves: (line) => /foreign resources|standby/.test(line),
     expected: 'the standby giving the foreign resources back',
   }),
-  peerEvents: () => 'Link [^ ]+ dead|is dead|returning after partition|Late heartbeat|Taking over resource|foreign resources|Giving up all HA resources|Heartbeat restart|Initial resource acquisition',
+  peerEvents: () =>
+    'Link [^ ]+ dead|is dead|returning after partition|Late heartbeat|Taking over resource|foreign resources|Giving up all HA resources|Heartbeat restart|Initial resource acquisition',
   announcements: {
     network: 'heartbeat',
     captureFilter: (lab) => `udp port ${lab.heartbeat.udpport}`,
-    from: (packets, member, lab) => (member.heartbeat ? heartbeatsFrom(packets, member.heartbeat, broadcast(lab.networks.heartbeat.cidr), lab.heartbeat.udpport) : []),
+    from: (packets, member, lab) =>
+      member.heartbeat
+        ? heartbeatsFrom(packets, member.heartbeat, broadcast(lab.networks.heartbeat.cidr), lab.heartbeat.udpport)
+        : [],
     sentBy: 'every member',
     intervalSeconds: (lab) => lab.heartbeat.keepalive,
     describe: (lab) => `UDP broadcasts to ${broadcast(lab.networks.heartbeat.cidr)}:${lab.heartbeat.udpport}`,

@@ -2,4 +2,11 @@
 import type { Component } from '../component.ts';
 import { hostsRole } from './hosts-role.ts';
 
-export const hostsComponent: Component = { name: 'hosts', title: '/etc/hosts', steps: ['T2'], hosts: 'all', role: hostsRole, packages: [] };
+export const hostsComponent: Component = {
+  name: 'hosts',
+  title: '/etc/hosts',
+  steps: ['T2'],
+  hosts: 'all',
+  role: hostsRole,
+  packages: [],
+};

@@ -12,7 +12,11 @@ export const hostsRole: Role = {
       name: `T2 /etc/hosts entries for ${lab.vip.name} and the lab's hosts`,
       path: '/etc/hosts',
       marker: `hafarm lab ${lab.name}`,
-      block: renderTemplate('roles/hosts/templates/hosts-block.njk', { vip: lab.vip, hosts: lab.hosts, balancers: balancers(lab) }),
+      block: renderTemplate('roles/hosts/templates/hosts-block.njk', {
+        vip: lab.vip,
+        hosts: lab.hosts,
+        balancers: balancers(lab),
+      }),
       tags: ['T2'],
     }),
   ],

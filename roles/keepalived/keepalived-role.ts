@@ -77,7 +77,13 @@ export const keepalivedRole: Role = {
       tags: ['T4'],
     }),
     // Before keepalived, so that its first lines are kept.
-    service({ name: 'T4 rsyslog running and enabled', service: 'rsyslog', state: 'started', enabled: true, tags: ['T4'] }),
+    service({
+      name: 'T4 rsyslog running and enabled',
+      service: 'rsyslog',
+      state: 'started',
+      enabled: true,
+      tags: ['T4'],
+    }),
     template({
       name: `T5 ${HAPROXY_CHECK_SCRIPT} (exit 0 while HAProxy runs)`,
       path: HAPROXY_CHECK_SCRIPT,
@@ -97,7 +103,14 @@ export const keepalivedRole: Role = {
       notify: [RELOAD],
       tags: ['T5'],
     }),
-    service({ name: 'T11 keepalived running and enabled', service: 'keepalived', process: 'keepalived', state: 'started', enabled: true, tags: ['T11'] }),
+    service({
+      name: 'T11 keepalived running and enabled',
+      service: 'keepalived',
+      process: 'keepalived',
+      state: 'started',
+      enabled: true,
+      tags: ['T11'],
+    }),
   ],
   handlers: () => [
     service({ name: RESTART_SYSLOG, service: 'rsyslog', state: 'restarted' }),

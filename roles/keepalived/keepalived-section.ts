@@ -43,19 +43,36 @@ export function readKeepalivedSettings(r: FieldReader, node: unknown): Keepalive
   const version = has('version') ? r.int([...path, 'version'], at('version'), 2, 3) : KEEPALIVED_DEFAULTS.version;
   const settings = {
     version,
-    virtualRouterId: has('virtual_router_id') ? r.int([...path, 'virtual_router_id'], at('virtual_router_id'), 1, 255) : KEEPALIVED_DEFAULTS.virtualRouterId,
-    advertInt: has('advert_int') ? r.number([...path, 'advert_int'], at('advert_int'), ADVERT_INT_BOUNDS[3].min, ADVERT_INT_BOUNDS[2].max) : KEEPALIVED_DEFAULTS.advertInt,
+    virtualRouterId: has('virtual_router_id')
+      ? r.int([...path, 'virtual_router_id'], at('virtual_router_id'), 1, 255)
+      : KEEPALIVED_DEFAULTS.virtualRouterId,
+    advertInt: has('advert_int')
+      ? r.number([...path, 'advert_int'], at('advert_int'), ADVERT_INT_BOUNDS[3].min, ADVERT_INT_BOUNDS[2].max)
+      : KEEPALIVED_DEFAULTS.advertInt,
     preempt: has('preempt') ? r.bool([...path, 'preempt'], at('preempt')) : KEEPALIVED_DEFAULTS.preempt,
-    checkInterval: has('check_interval') ? r.int([...path, 'check_interval'], at('check_interval'), 1, 60) : KEEPALIVED_DEFAULTS.checkInterval,
+    checkInterval: has('check_interval')
+      ? r.int([...path, 'check_interval'], at('check_interval'), 1, 60)
+      : KEEPALIVED_DEFAULTS.checkInterval,
     logfile: has('logfile') ? logFile(r, [...path, 'logfile'], at('logfile')) : KEEPALIVED_DEFAULTS.logfile,
   };
   if (Object.values(settings).some((v) => v === undefined)) return undefined;
   const ka = settings as KeepalivedSettings;
   const advert = [...path, 'advert_int'];
   if (ka.version === 2 && !Number.isInteger(ka.advertInt)) {
-    r.reportField(advert, `${ka.advertInt} is not a whole number of seconds, which is all VRRPv2 can carry`, `1 to 255 with version 2; set version: 3 for an interval down to 0.01 s`);
-  } else if (ka.version === 3 && (ka.advertInt > ADVERT_INT_BOUNDS[3].max || Math.abs(ka.advertInt * 100 - Math.round(ka.advertInt * 100)) > 1e-9)) {
-    r.reportField(advert, `${ka.advertInt} is not a number of centiseconds up to 40.95 s, which is what VRRPv3 carries`, '0.01 to 40.95 in steps of 0.01 with version 3, such as 0.1');
+    r.reportField(
+      advert,
+      `${ka.advertInt} is not a whole number of seconds, which is all VRRPv2 can carry`,
+      `1 to 255 with version 2; set version: 3 for an interval down to 0.01 s`,
+    );
+  } else if (
+    ka.version === 3 &&
+    (ka.advertInt > ADVERT_INT_BOUNDS[3].max || Math.abs(ka.advertInt * 100 - Math.round(ka.advertInt * 100)) > 1e-9)
+  ) {
+    r.reportField(
+      advert,
+      `${ka.advertInt} is not a number of centiseconds up to 40.95 s, which is what VRRPv3 carries`,
+      '0.01 to 40.95 in steps of 0.01 with version 3, such as 0.1',
+    );
   }
   return ka;
 }

@@ -7,7 +7,16 @@ import { text } from '../../lib/state/state-json.ts';
 import type { Lab } from '../../lib/lab/model.ts';
 import type { HaStack } from '../ha-stack.ts';
 import { stackRemoval } from '../stack-removal.ts';
-import { BACKUP_PRIORITY, HAPROXY_CHECK_SCRIPT, KEEPALIVED_AUTH_PASS, KEEPALIVED_CONF, KEEPALIVED_PACKAGES, KEEPALIVED_SYSLOG_RULE, VRRP_INSTANCE, keepalivedRole } from './keepalived-role.ts';
+import {
+  BACKUP_PRIORITY,
+  HAPROXY_CHECK_SCRIPT,
+  KEEPALIVED_AUTH_PASS,
+  KEEPALIVED_CONF,
+  KEEPALIVED_PACKAGES,
+  KEEPALIVED_SYSLOG_RULE,
+  VRRP_INSTANCE,
+  keepalivedRole,
+} from './keepalived-role.ts';
 import { KEEPALIVED_DEFAULTS, readKeepalivedSettings } from './keepalived-section.ts';
 import { VRRP_GROUP, vrrpAdvertsFrom } from './vrrp-packets.ts';
 
@@ -45,14 +54,25 @@ export const keepalivedStack: HaStack = {
     checkLab(r, lab) {
       if (lab.ha.stack !== 'keepalived') return;
       if (lab.ha.paths.includes('lan')) {
-        r.reportField(['ha', 'paths'], "a second path for keepalived: Debian 12's keepalived 2.2.7 sends a VRRP instance's advertisements on one interface only, so the LAN would carry none of them", '[heartbeat] with ha.stack: keepalived; [heartbeat, lan] with ha.stack: heartbeat');
+        r.reportField(
+          ['ha', 'paths'],
+          "a second path for keepalived: Debian 12's keepalived 2.2.7 sends a VRRP instance's advertisements on one interface only, so the LAN would carry none of them",
+          '[heartbeat] with ha.stack: keepalived; [heartbeat, lan] with ha.stack: heartbeat',
+        );
       }
     },
   },
-  describe: (lab) => `keepalived (VRRPv${lab.keepalived.version}, an advertisement every ${seconds(lab.keepalived.advertInt)}, ${lab.keepalived.preempt ? 'preempt' : 'nopreempt'})`,
+  describe: (lab) =>
+    `keepalived (VRRPv${lab.keepalived.version}, an advertisement every ${seconds(lab.keepalived.advertInt)}, ${lab.keepalived.preempt ? 'preempt' : 'nopreempt'})`,
   role: keepalivedRole,
   // rsyslog stays: it is the balancer's syslog daemon, not keepalived's.
-  removal: stackRemoval({ stack: 'keepalived', service: 'keepalived', process: 'keepalived', packages: ['keepalived'], files: [KEEPALIVED_CONF, HAPROXY_CHECK_SCRIPT, KEEPALIVED_SYSLOG_RULE] }),
+  removal: stackRemoval({
+    stack: 'keepalived',
+    service: 'keepalived',
+    process: 'keepalived',
+    packages: ['keepalived'],
+    files: [KEEPALIVED_CONF, HAPROXY_CHECK_SCRIPT, KEEPALIVED_SYSLOG_RULE],
+  }),
   service: 'keepalived',
   packages: KEEPALIVED_PACKAGES,
   secrets: [
@@ -68,7 +88,8 @@ export const keepalivedStack: HaStack = {
   // HAProxy seen running CHECK_RISE times, then a master-down interval with no master, then a
   // second or so for the gratuitous ARPs and a slow start.
   startupSeconds: (lab) => Math.ceil((CHECK_RISE + 1) * lab.keepalived.checkInterval + masterDownSeconds(lab) + 2),
-  startupReason: (lab) => `keepalived claims the VIP once HAProxy passed ${CHECK_RISE} checks ${lab.keepalived.checkInterval} s apart and no master spoke for ${seconds(masterDownSeconds(lab))}`,
+  startupReason: (lab) =>
+    `keepalived claims the VIP once HAProxy passed ${CHECK_RISE} checks ${lab.keepalived.checkInterval} s apart and no master spoke for ${seconds(masterDownSeconds(lab))}`,
   detectionSeconds: masterDownSeconds,
   logFile: (lab) => lab.keepalived.logfile,
   takeover: () => ({
@@ -78,8 +99,10 @@ export const keepalivedStack: HaStack = {
   }),
   release: () => ({
     pattern: `\\(${VRRP_INSTANCE}\\) (Entering BACKUP STATE|Master received advert)`,
-    proves: (line) => line.includes(`(${VRRP_INSTANCE}) Entering BACKUP STATE`) || /Master received advert .* with higher priority/.test(line),
-    expected: 'the standby going back to BACKUP on the master\'s advertisement',
+    proves: (line) =>
+      line.includes(`(${VRRP_INSTANCE}) Entering BACKUP STATE`) ||
+      /Master received advert .* with higher priority/.test(line),
+    expected: "the standby going back to BACKUP on the master's advertisement",
   }),
   peerEvents: () => `\\(${VRRP_INSTANCE}\\) (Entering [A-Z]+ STATE|Receive advertisement timeout|.*[Rr]eceived advert)`,
   announcements: {
@@ -88,11 +111,14 @@ export const keepalivedStack: HaStack = {
     from: (packets, member, lab) =>
       member.heartbeat
         ? vrrpAdvertsFrom(packets, member.heartbeat, lab.keepalived.virtualRouterId)
-            .filter(({ advert }) => advert.version === lab.keepalived.version && advert.addresses.includes(lab.vip.address))
+            .filter(
+              ({ advert }) => advert.version === lab.keepalived.version && advert.addresses.includes(lab.vip.address),
+            )
             .map(({ packet }) => packet)
         : [],
     sentBy: 'the active member',
     intervalSeconds: (lab) => lab.keepalived.advertInt,
-    describe: (lab) => `VRRPv${lab.keepalived.version} advertisements (IP protocol 112) to ${VRRP_GROUP} for router ${lab.keepalived.virtualRouterId}`,
+    describe: (lab) =>
+      `VRRPv${lab.keepalived.version} advertisements (IP protocol 112) to ${VRRP_GROUP} for router ${lab.keepalived.virtualRouterId}`,
   },
 };

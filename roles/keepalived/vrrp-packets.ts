@@ -29,10 +29,15 @@ export function decodeVrrp(payload: Buffer): VrrpAdvert | undefined {
 }
 
 /** The advertisements one member sent for one virtual router, with what they say. */
-export function vrrpAdvertsFrom(packets: Packet[], address: string, vrid: number): Array<{ packet: Packet; advert: VrrpAdvert }> {
+export function vrrpAdvertsFrom(
+  packets: Packet[],
+  address: string,
+  vrid: number,
+): Array<{ packet: Packet; advert: VrrpAdvert }> {
   return packets.flatMap((packet) => {
     const ip = packet.ipv4;
-    if (!ip || ip.protocol !== VRRP_PROTOCOL || ip.src !== address || ip.dst !== VRRP_GROUP || ip.ttl !== 255) return [];
+    if (!ip || ip.protocol !== VRRP_PROTOCOL || ip.src !== address || ip.dst !== VRRP_GROUP || ip.ttl !== 255)
+      return [];
     const advert = decodeVrrp(ip.payload);
     return advert && advert.vrid === vrid ? [{ packet, advert }] : [];
   });

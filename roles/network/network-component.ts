@@ -3,4 +3,11 @@
 import type { Component } from '../component.ts';
 import { networkRole } from './network-role.ts';
 
-export const networkComponent: Component = { name: 'network', title: 'network', steps: ['T3'], hosts: 'all', role: networkRole, packages: [] };
+export const networkComponent: Component = {
+  name: 'network',
+  title: 'network',
+  steps: ['T3'],
+  hosts: 'all',
+  role: networkRole,
+  packages: [],
+};

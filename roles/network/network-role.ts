@@ -46,17 +46,26 @@ function staticAddress(role: RoleContext, wanted: Wanted): Task {
       const held = interfaceHolding(ctx.facts, wanted.address);
       const entry = held?.addresses.find((a) => a.address === wanted.address);
       if (held && entry) {
-        if (entry.prefix !== wanted.cidr.prefix) return failed(`${wanted.address} is on ${held.name} with prefix /${entry.prefix}, not /${wanted.cidr.prefix}`);
+        if (entry.prefix !== wanted.cidr.prefix)
+          return failed(
+            `${wanted.address} is on ${held.name} with prefix /${entry.prefix}, not /${wanted.cidr.prefix}`,
+          );
         if (entry.broadcast !== broadcast(wanted.cidr)) {
-          return failed(`${wanted.address} on ${held.name} has broadcast ${entry.broadcast ?? 'none'}, not ${broadcast(wanted.cidr)}: Heartbeat's bcast would send nothing`);
+          return failed(
+            `${wanted.address} on ${held.name} has broadcast ${entry.broadcast ?? 'none'}, not ${broadcast(wanted.cidr)}: Heartbeat's bcast would send nothing`,
+          );
         }
         return ok(`already on ${held.name}`);
       }
       const hasIfupdown = await ctx.remote.exec('[ -d /etc/network/interfaces.d ] && command -v ifup');
-      if (hasIfupdown.code !== 0) return failed(`${wanted.address} is on no interface and this machine has no ifupdown to configure it`);
+      if (hasIfupdown.code !== 0)
+        return failed(`${wanted.address} is on no interface and this machine has no ifupdown to configure it`);
       const written = await ensureFile(ctx, file);
-      if (written.status === 'failed' || ctx.check) return written.status === 'ok' ? changed(`would bring ${wanted.iface} up`) : written;
-      const up = await ctx.remote.exec(`${command('ifdown', '--force', wanted.iface)} >/dev/null 2>&1; ${command('ifup', wanted.iface)}`);
+      if (written.status === 'failed' || ctx.check)
+        return written.status === 'ok' ? changed(`would bring ${wanted.iface} up`) : written;
+      const up = await ctx.remote.exec(
+        `${command('ifdown', '--force', wanted.iface)} >/dev/null 2>&1; ${command('ifup', wanted.iface)}`,
+      );
       if (up.code !== 0) return failed(`ifup ${wanted.iface} failed: ${(up.stderr || up.stdout).trim()}`);
       return changed(`configured ${wanted.address}/${wanted.cidr.prefix} on ${wanted.iface}`, written.diff);
     },
@@ -67,8 +76,18 @@ export const networkRole: Role = {
   name: 'network',
   tasks(ctx) {
     const { lan, heartbeat } = ctx.lab.networks;
-    const tasks = [staticAddress(ctx, { network: 'lan', address: ctx.host.lan, cidr: lan.cidr, iface: lanInterface(ctx) })];
-    if (ctx.host.heartbeat) tasks.push(staticAddress(ctx, { network: 'heartbeat', address: ctx.host.heartbeat, cidr: heartbeat.cidr, iface: heartbeatInterface(ctx) }));
+    const tasks = [
+      staticAddress(ctx, { network: 'lan', address: ctx.host.lan, cidr: lan.cidr, iface: lanInterface(ctx) }),
+    ];
+    if (ctx.host.heartbeat)
+      tasks.push(
+        staticAddress(ctx, {
+          network: 'heartbeat',
+          address: ctx.host.heartbeat,
+          cidr: heartbeat.cidr,
+          iface: heartbeatInterface(ctx),
+        }),
+      );
     return tasks;
   },
 };

@@ -24,7 +24,11 @@ export function servedRoot(config: string): string | undefined {
 const NGINX_DUMP = 'nginx -T 2>/dev/null';
 
 function indexPage(role: RoleContext): Task {
-  const spec = (root: string) => ({ path: `${root.replace(/\/$/, '')}/index.html`, content: pageHtml(role.lab, role.host.name), mode: '0644' });
+  const spec = (root: string) => ({
+    path: `${root.replace(/\/$/, '')}/index.html`,
+    content: pageHtml(role.lab, role.host.name),
+    mode: '0644',
+  });
   return {
     name: `T10 page "${pageText(role.lab, role.host.name)}" in the root nginx serves`,
     tags: ['T10'],
@@ -35,7 +39,9 @@ function indexPage(role: RoleContext): Task {
     async run(ctx: TaskContext) {
       const dump = await ctx.reads.run(NGINX_DUMP);
       if (dump.code !== 0) {
-        return ctx.check ? changed('would write index.html in the root nginx serves (nginx is not installed yet)') : failed(`nginx -T failed: ${dump.stderr.trim()}`);
+        return ctx.check
+          ? changed('would write index.html in the root nginx serves (nginx is not installed yet)')
+          : failed(`nginx -T failed: ${dump.stderr.trim()}`);
       }
       const root = servedRoot(dump.stdout);
       if (!root) return failed('no root directive found in the configuration nginx serves (nginx -T)');
@@ -56,11 +62,22 @@ export const nginxRole: Role = {
       name: `T10 session cookie ${ctx.lab.haproxy.cookie.name} for HAProxy's cookie persistence`,
       path: '/etc/nginx/conf.d/hafarm-session-cookie.conf',
       src: 'roles/nginx/templates/session-cookie.conf.njk',
-      vars: { source: basename(ctx.lab.file), cookie: ctx.lab.haproxy.cookie.name, mode: ctx.lab.haproxy.cookie.mode, value: sessionCookieValue(ctx.host.name) },
+      vars: {
+        source: basename(ctx.lab.file),
+        cookie: ctx.lab.haproxy.cookie.name,
+        mode: ctx.lab.haproxy.cookie.mode,
+        value: sessionCookieValue(ctx.host.name),
+      },
       notify: [RELOAD],
       tags: ['T10'],
     }),
-    service({ name: 'T10 nginx running and enabled', service: 'nginx', state: 'started', enabled: true, tags: ['T10'] }),
+    service({
+      name: 'T10 nginx running and enabled',
+      service: 'nginx',
+      state: 'started',
+      enabled: true,
+      tags: ['T10'],
+    }),
   ],
   // A configuration nginx -t refuses is never loaded: the running one stays.
   handlers: () => [shellCommand({ name: RELOAD, cmd: 'nginx -t -q && service nginx reload' })],

@@ -18,7 +18,12 @@ declare module '../../lib/lab/model.ts' {
 function page(r: FieldReader, path: FieldPath, node: unknown): string | undefined {
   const text = pattern(r, path, node, PATTERNS.page);
   if (text === undefined || text.includes('{host}')) return text;
-  return r.report(path, node as Node, 'has no {host}: the web servers would serve the same page and lab:verify could not tell them apart', PATTERNS.page.allowed);
+  return r.report(
+    path,
+    node as Node,
+    'has no {host}: the web servers would serve the same page and lab:verify could not tell them apart',
+    PATTERNS.page.allowed,
+  );
 }
 
 function readNginx(r: FieldReader, node: unknown): NginxSettings | undefined {

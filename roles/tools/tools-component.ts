@@ -2,4 +2,11 @@
 import type { Component } from '../component.ts';
 import { TOOLS_PACKAGES, toolsRole } from './tools-role.ts';
 
-export const toolsComponent: Component = { name: 'tools', title: 'curl and tcpdump', steps: [], hosts: 'all', role: toolsRole, packages: TOOLS_PACKAGES };
+export const toolsComponent: Component = {
+  name: 'tools',
+  title: 'curl and tcpdump',
+  steps: [],
+  hosts: 'all',
+  role: toolsRole,
+  packages: TOOLS_PACKAGES,
+};

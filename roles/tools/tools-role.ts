@@ -7,5 +7,7 @@ export const TOOLS_PACKAGES = ['curl', 'tcpdump'];
 
 export const toolsRole: Role = {
   name: 'tools',
-  tasks: () => [packages({ name: 'curl and tcpdump for lab:verify and lab:capture', packages: TOOLS_PACKAGES, tags: ['tools'] })],
+  tasks: () => [
+    packages({ name: 'curl and tcpdump for lab:verify and lab:capture', packages: TOOLS_PACKAGES, tags: ['tools'] }),
+  ],
 };

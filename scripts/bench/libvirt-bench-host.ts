@@ -7,7 +7,15 @@ import { readFileSync } from 'node:fs';
 import { command } from '../../lib/engine/ssh/shell-quote.ts';
 import { ensureBaseImage } from '../../lib/providers/netns/base-image.ts';
 import { ensureTestBox, removeBoxFromPool, TEST_BOX } from '../../test/helpers/libvirt-box.ts';
-import { claimHost, prepareLibvirtHost, releaseHost, removeLibvirtLeftovers, removeMgmtNetwork, stopLibvirtDaemons, TEST_MGMT_NETWORK } from '../../test/helpers/libvirt-host.ts';
+import {
+  claimHost,
+  prepareLibvirtHost,
+  releaseHost,
+  removeLibvirtLeftovers,
+  removeMgmtNetwork,
+  stopLibvirtDaemons,
+  TEST_MGMT_NETWORK,
+} from '../../test/helpers/libvirt-host.ts';
 import { serveRepository, type RepoServer } from '../../test/helpers/package-repo-server.ts';
 import { pssMiB, type BenchHost } from './bench-host.ts';
 
@@ -33,11 +41,15 @@ export function libvirtBenchHost(): BenchHost {
     },
     async forgetCache() {
       removeBoxFromPool();
-      return "box image uploaded to the pool";
+      return 'box image uploaded to the pool';
     },
     async afterUp(shell, hosts) {
       const source = `deb [trusted=yes] ${repo!.url} ./`;
-      for (const host of hosts) await shell.exec(host, command('sh', '-c', `rm -f /etc/apt/sources.list.d/*; echo ${command(source)} > /etc/apt/sources.list`));
+      for (const host of hosts)
+        await shell.exec(
+          host,
+          command('sh', '-c', `rm -f /etc/apt/sources.list.d/*; echo ${command(source)} > /etc/apt/sources.list`),
+        );
     },
     memoryMiB(lab, host) {
       const pid = Number(readFileSync(`/run/libvirt/qemu/${lab.name}-${host}.pid`, 'utf8').trim());

@@ -21,5 +21,10 @@ export const STACK_PROFILES: readonly StackProfile[] = [
   { name: 'heartbeat', definition: '', target: detectionAndHalf, soak: false },
   { name: 'keepalived', definition: 'ha:\n  stack: keepalived\n', target: detectionAndHalf, soak: false },
   // A bare keepalived pair answered from the backup 0.31–0.37 s after the master died (issue 15).
-  { name: 'keepalived-fast', definition: 'ha:\n  stack: keepalived\nkeepalived:\n  version: 3\n  advert_int: 0.1\n', target: () => 0.5, soak: true },
+  {
+    name: 'keepalived-fast',
+    definition: 'ha:\n  stack: keepalived\nkeepalived:\n  version: 3\n  advert_int: 0.1\n',
+    target: () => 0.5,
+    soak: true,
+  },
 ];

@@ -21,9 +21,17 @@ export interface TypedLab {
 /** Seconds the command took, wall clock, from the spawn to its exit; throws on a failure. */
 function wallSeconds(argv: string[], env: Record<string, string> = {}): { seconds: number; stdout: string } {
   const start = performance.now();
-  const result = spawnSync(argv[0]!, argv.slice(1), { cwd: PROJECT, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync(argv[0]!, argv.slice(1), {
+    cwd: PROJECT,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const seconds = (performance.now() - start) / 1000;
-  if (result.status !== 0) throw new Error(`${argv.join(' ')} failed (exit ${result.status}): ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ')}`);
+  if (result.status !== 0)
+    throw new Error(
+      `${argv.join(' ')} failed (exit ${result.status}): ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ')}`,
+    );
   return { seconds, stdout: result.stdout };
 }
 
@@ -37,7 +45,11 @@ function firstLineSeconds(argv: string[]): Promise<number> {
       if (seen === undefined && chunk.includes(10)) seen = (performance.now() - start) / 1000;
     });
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 && seen !== undefined ? resolve(seen) : reject(new Error(`${argv.join(' ')}: exit ${code}, ${seen === undefined ? 'no line' : 'a line'}`))));
+    child.on('close', (code) =>
+      code === 0 && seen !== undefined
+        ? resolve(seen)
+        : reject(new Error(`${argv.join(' ')}: exit ${code}, ${seen === undefined ? 'no line' : 'a line'}`)),
+    );
   });
 }
 
@@ -56,7 +68,11 @@ function runs(times: number, argv: string[], env?: Record<string, string>): numb
 /** CPU seconds all processes of this host used while `work` ran (the machines are processes of it). */
 function cpuSecondsDuring<T>(work: () => T): [number, T] {
   const busy = () => {
-    const fields = spawnSync('head', ['-1', '/proc/stat'], { encoding: 'utf8' }).stdout.trim().split(/\s+/).slice(1).map(Number);
+    const fields = spawnSync('head', ['-1', '/proc/stat'], { encoding: 'utf8' })
+      .stdout.trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
     // user nice system (idle iowait) irq softirq steal
     return (fields[0]! + fields[1]! + fields[2]! + fields[5]! + fields[6]! + fields[7]!) / 100;
   };
@@ -76,23 +92,57 @@ const npmRun = (script: string, ...args: string[]) => ['npm', 'run', '-s', scrip
 export async function measureTypedCommands(lab: TypedLab, times: number): Promise<void> {
   const L = ['--lab', lab.labFile, '--state', lab.stateDir];
   const timed = (what: string, values: number[], note = '') => row(what, `${spread(values)} s`, note);
-  console.log(`\ncommands as typed in the project's folder, wall clock, min / median / max of ${times} runs (hafarm = node bin/hafarm.js):`);
+  console.log(
+    `\ncommands as typed in the project's folder, wall clock, min / median / max of ${times} runs (hafarm = node bin/hafarm.js):`,
+  );
   timed('anchor: node -e 0', runs(times, ['node', '-e', '0']), "Node's own start");
-  timed('anchor: npm run -s env', runs(times, ['npm', 'run', '-s', 'env']), "npm's own start and its built-in script (prints the environment)");
+  timed(
+    'anchor: npm run -s env',
+    runs(times, ['npm', 'run', '-s', 'env']),
+    "npm's own start and its built-in script (prints the environment)",
+  );
   const hafarm = (...args: string[]) => ['node', 'bin/hafarm.js', ...args];
   timed('hafarm --help, first line', await firstLines(times, hafarm('--help')), 'start-up; target ≤ 0.15 s');
-  timed('hafarm validate, first line', await firstLines(times, hafarm('validate', '--lab', lab.labFile)), "after the host's haproxy -c, where installed");
+  timed(
+    'hafarm validate, first line',
+    await firstLines(times, hafarm('validate', '--lab', lab.labFile)),
+    "after the host's haproxy -c, where installed",
+  );
   timed('hafarm status, first line', await firstLines(times, hafarm('status', ...L)));
-  timed(`hafarm exec ${lab.web} echo, first line`, await firstLines(times, hafarm('exec', ...L, lab.web, 'echo', 'ok')), 'the connection held');
-  timed('npm run -s lab:validate', runs(times, npmRun('lab:validate', '--lab', lab.labFile)), 'the whole command, npm included');
+  timed(
+    `hafarm exec ${lab.web} echo, first line`,
+    await firstLines(times, hafarm('exec', ...L, lab.web, 'echo', 'ok')),
+    'the connection held',
+  );
+  timed(
+    'npm run -s lab:validate',
+    runs(times, npmRun('lab:validate', '--lab', lab.labFile)),
+    'the whole command, npm included',
+  );
   timed('npm run -s lab:status', runs(times, npmRun('lab:status', ...L)), 'reads every link too');
   // beside the state folder, not in it: the folder is hafarm's own
   const sshConfig = join(dirname(lab.stateDir), 'ssh-config');
   writeFileSync(sshConfig, wallSeconds(['node', 'bin/hafarm.js', 'ssh-config', ...L]).stdout);
-  timed(`anchor: ssh -F … ${lab.web} true`, runs(times, ['ssh', '-F', sshConfig, lab.web, 'true']), 'OpenSSH, a new connection');
-  timed(`npm run -s lab:exec ${lab.web} true`, runs(times, npmRun('lab:exec', ...L, lab.web, 'true')), 'the connection held');
-  timed('npm run -s lab:provision, no-op', runs(times, npmRun('lab:provision', ...L, '--no-wait')), 'target ≤ 0.5 s; changed=0, the connections held');
-  timed('the same, HAFARM_HOLD_CONNECTIONS=no', runs(times, npmRun('lab:provision', ...L, '--no-wait'), { HAFARM_HOLD_CONNECTIONS: 'no' }), 'five new connections');
+  timed(
+    `anchor: ssh -F … ${lab.web} true`,
+    runs(times, ['ssh', '-F', sshConfig, lab.web, 'true']),
+    'OpenSSH, a new connection',
+  );
+  timed(
+    `npm run -s lab:exec ${lab.web} true`,
+    runs(times, npmRun('lab:exec', ...L, lab.web, 'true')),
+    'the connection held',
+  );
+  timed(
+    'npm run -s lab:provision, no-op',
+    runs(times, npmRun('lab:provision', ...L, '--no-wait')),
+    'target ≤ 0.5 s; changed=0, the connections held',
+  );
+  timed(
+    'the same, HAFARM_HOLD_CONNECTIONS=no',
+    runs(times, npmRun('lab:provision', ...L, '--no-wait'), { HAFARM_HOLD_CONNECTIONS: 'no' }),
+    'five new connections',
+  );
 }
 
 interface ProfileEvent {
@@ -111,7 +161,11 @@ export async function measureFirstProvision(lab: TypedLab, times: number, fresh:
   const floors: number[] = [];
   for (let i = 0; i < times; i++) {
     await fresh();
-    const [cpu, run] = cpuSecondsDuring(() => wallSeconds(npmRun('lab:provision', '--lab', lab.labFile, '--state', lab.stateDir, '--no-wait', '--json', '--profile')));
+    const [cpu, run] = cpuSecondsDuring(() =>
+      wallSeconds(
+        npmRun('lab:provision', '--lab', lab.labFile, '--state', lab.stateDir, '--no-wait', '--json', '--profile'),
+      ),
+    );
     const profile = run.stdout
       .split('\n')
       .filter((line) => line.startsWith('{'))
@@ -124,6 +178,10 @@ export async function measureFirstProvision(lab: TypedLab, times: number, fresh:
   }
   console.log(`\nfirst provision as typed, machines made afresh before each of ${times} runs, min / median / max:`);
   row('npm run -s lab:provision --no-wait', `${spread(walls, 1)} s`, 'target ≤ 8 s');
-  row('  the slowest host\'s tasks', `${spread(tasks, 1)} s`, '--profile\'s figure');
-  row(`  CPU it used ÷ ${availableParallelism()} cores`, `${spread(floors, 1)} s`, 'the floor on this machine: installing the packages is CPU-bound');
+  row("  the slowest host's tasks", `${spread(tasks, 1)} s`, "--profile's figure");
+  row(
+    `  CPU it used ÷ ${availableParallelism()} cores`,
+    `${spread(floors, 1)} s`,
+    'the floor on this machine: installing the packages is CPU-bound',
+  );
 }

@@ -33,7 +33,22 @@ const PROBER = fileURLToPath(new URL('./vip-prober.mjs', import.meta.url));
 
 /** NAMESPACE_PROBE: a node process inside the client namespace. */
 export function namespaceProbe(lab: Lab, namespace: string): VipProbe {
-  const child = spawn(hostTool('ip'), ['netns', 'exec', namespace, process.execPath, PROBER, lab.vip.address, String(lab.haproxy.port), lab.vip.name, String(EVERY_MS), String(PROBE_TIMEOUT_MS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    hostTool('ip'),
+    [
+      'netns',
+      'exec',
+      namespace,
+      process.execPath,
+      PROBER,
+      lab.vip.address,
+      String(lab.haproxy.port),
+      lab.vip.name,
+      String(EVERY_MS),
+      String(PROBE_TIMEOUT_MS),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const samples: ProbeSample[] = [];
   createInterface({ input: child.stdout }).on('line', (line) => {
     const [sent, ok] = line.split(' ');

@@ -22,7 +22,9 @@ const rootDir = join('/var/tmp', `hafarm-clean-root-${process.pid}`);
 const linkPrefix = netnsNames(loadLab(TUTORIAL_LAB)).linkPrefix;
 
 function hostLinks(): string[] {
-  return (JSON.parse(execFileSync('ip', ['-j', 'link', 'show'], { encoding: 'utf8' })) as Array<{ ifname: string }>).map((l) => l.ifname).filter((n) => n.startsWith(linkPrefix));
+  return (JSON.parse(execFileSync('ip', ['-j', 'link', 'show'], { encoding: 'utf8' })) as Array<{ ifname: string }>)
+    .map((l) => l.ifname)
+    .filter((n) => n.startsWith(linkPrefix));
 }
 
 /** Between the markers of the script below: one line per thing left behind. */
@@ -66,30 +68,39 @@ afterAll(() => {
 }, 300_000);
 
 describe('a fresh Debian 12 host', () => {
-  it(`runs the card's "${CARD_COMMAND}", which prepares the host itself, then the README's "${README_COMMAND}" to the end, and lab:destroy leaves nothing`, async () => {
-    // The README's lab is named as written; a lab of that name already up on this host would be shared.
-    expect(hostLinks(), `a lab with the prefix ${linkPrefix} is up on this host: destroy it first`).toEqual([]);
-    linksMade = true;
-    root = makeCleanRoot(rootDir, (line) => console.log(line));
-    // Kept after the run (one file, overwritten by the next), for a failure to be read.
-    const logFile = join(tmpdir(), 'hafarm-clean-root.log');
-    const run = await runInRoot(root, SCRIPT, logFile, 40 * 60_000);
-    const out = run.output;
-    const context = `output (also in ${logFile}):\n${out.slice(-6000)}`;
-    expect(out, context).toMatch(/HAFARM-UP-EXIT 0\n/);
-    // lab:up said it prepares the host, and did so before it made anything
-    const preparing = out.search(/^preparing this host for the namespace provider: installing .+ with apt-get$/m);
-    expect(preparing, context).toBeGreaterThan(0);
-    expect(preparing, context).toBeLessThan(out.search(/^lab "\w+": bringing \d+ machines up with netns/m));
-    expect(out, context).toMatch(/HAFARM-LAB-EXIT 0\n/);
-    // lab:verify's closing line: every check ran and passed.
-    expect(out, context).toMatch(/^\d+ passed, 0 failed$/m);
-    expect(out, context).not.toMatch(/^FAIL /m);
-    expect(out, context).not.toMatch(/unexpected error|\n\s+at .+\(.+:\d+:\d+\)/);
-    expect(out, context).toMatch(/HAFARM-DESTROY-EXIT 0\n/);
-    expect(section(out, 'LEFTOVERS'), context).toEqual([]);
-    expect(run.exitCode, context).toBe(0);
-    expect(hostLinks()).toEqual([]);
-    console.log(readFileSync(logFile, 'utf8').split('\n').filter((l) => /^(PASS|FAIL|\d+ passed)/.test(l)).join('\n'));
-  }, 45 * 60_000);
+  it(
+    `runs the card's "${CARD_COMMAND}", which prepares the host itself, then the README's "${README_COMMAND}" to the end, and lab:destroy leaves nothing`,
+    async () => {
+      // The README's lab is named as written; a lab of that name already up on this host would be shared.
+      expect(hostLinks(), `a lab with the prefix ${linkPrefix} is up on this host: destroy it first`).toEqual([]);
+      linksMade = true;
+      root = makeCleanRoot(rootDir, (line) => console.log(line));
+      // Kept after the run (one file, overwritten by the next), for a failure to be read.
+      const logFile = join(tmpdir(), 'hafarm-clean-root.log');
+      const run = await runInRoot(root, SCRIPT, logFile, 40 * 60_000);
+      const out = run.output;
+      const context = `output (also in ${logFile}):\n${out.slice(-6000)}`;
+      expect(out, context).toMatch(/HAFARM-UP-EXIT 0\n/);
+      // lab:up said it prepares the host, and did so before it made anything
+      const preparing = out.search(/^preparing this host for the namespace provider: installing .+ with apt-get$/m);
+      expect(preparing, context).toBeGreaterThan(0);
+      expect(preparing, context).toBeLessThan(out.search(/^lab "\w+": bringing \d+ machines up with netns/m));
+      expect(out, context).toMatch(/HAFARM-LAB-EXIT 0\n/);
+      // lab:verify's closing line: every check ran and passed.
+      expect(out, context).toMatch(/^\d+ passed, 0 failed$/m);
+      expect(out, context).not.toMatch(/^FAIL /m);
+      expect(out, context).not.toMatch(/unexpected error|\n\s+at .+\(.+:\d+:\d+\)/);
+      expect(out, context).toMatch(/HAFARM-DESTROY-EXIT 0\n/);
+      expect(section(out, 'LEFTOVERS'), context).toEqual([]);
+      expect(run.exitCode, context).toBe(0);
+      expect(hostLinks()).toEqual([]);
+      console.log(
+        readFileSync(logFile, 'utf8')
+          .split('\n')
+          .filter((l) => /^(PASS|FAIL|\d+ passed)/.test(l))
+          .join('\n'),
+      );
+    },
+    45 * 60_000,
+  );
 });

@@ -8,7 +8,17 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEEPALIVED_THREE_LAB, TUTORIAL_LAB } from '../helpers/cli.ts';
-import { cli, e2eLabs, holdsVip, mustSucceed, recapOf, upAndProvisioned, waitFor, whoAnswers, type TestLab } from '../helpers/netns-lab.ts';
+import {
+  cli,
+  e2eLabs,
+  holdsVip,
+  mustSucceed,
+  recapOf,
+  upAndProvisioned,
+  waitFor,
+  whoAnswers,
+  type TestLab,
+} from '../helpers/netns-lab.ts';
 
 const labs = e2eLabs('stacks');
 const L = labs.lab(TUTORIAL_LAB, 'ha');
@@ -26,7 +36,14 @@ function runStack(lab: TestLab, stack: 'heartbeat' | 'keepalived'): void {
 /** The files each stack's role writes, and the folder its package brings. */
 const FOOTPRINT = {
   heartbeat: { folder: '/etc/ha.d', files: ['/etc/ha.d/authkeys', '/etc/ha.d/ha.cf', '/etc/ha.d/haresources'] },
-  keepalived: { folder: '/etc/keepalived', files: ['/etc/keepalived/haproxy-running', '/etc/keepalived/keepalived.conf', '/etc/rsyslog.d/hafarm-keepalived.conf'] },
+  keepalived: {
+    folder: '/etc/keepalived',
+    files: [
+      '/etc/keepalived/haproxy-running',
+      '/etc/keepalived/keepalived.conf',
+      '/etc/rsyslog.d/hafarm-keepalived.conf',
+    ],
+  },
 };
 
 /** What of a stack a balancer has: its package installed, its process, hafarm's files for it, its package's folder. */
@@ -37,7 +54,8 @@ async function traces(lab: TestLab, host: string, stack: 'heartbeat' | 'keepaliv
 }
 
 // (ls sorts its arguments)
-const ALL = (stack: 'heartbeat' | 'keepalived') => ['package', 'process', ...[...FOOTPRINT[stack].files, FOOTPRINT[stack].folder].sort()].join('\n');
+const ALL = (stack: 'heartbeat' | 'keepalived') =>
+  ['package', 'process', ...[...FOOTPRINT[stack].files, FOOTPRINT[stack].folder].sort()].join('\n');
 
 /** A pcap as tcpdump reads it, VRRP decoded. */
 function tcpdumpRead(file: string): string {
@@ -49,7 +67,7 @@ function passed(stdout: string): string[] {
 }
 
 describe('the HA stack, chosen by ha.stack', () => {
-  it('starts as the tutorial\'s Heartbeat', async () => {
+  it("starts as the tutorial's Heartbeat", async () => {
     await upAndProvisioned(L);
     for (const host of BALANCERS) expect(await traces(L, host, 'heartbeat'), host).toBe(ALL('heartbeat'));
   }, 900_000);
@@ -57,7 +75,8 @@ describe('the HA stack, chosen by ha.stack', () => {
   it('switches to keepalived with lab:provision: Heartbeat leaves every balancer before keepalived starts, and the farm serves', async () => {
     runStack(L, 'keepalived');
     const provisioned = await mustSucceed(L, 'provision', '--json');
-    for (const [host, stats] of Object.entries(recapOf(provisioned.stdout))) expect(stats, host).toMatchObject({ failed: 0, unreachable: 0 });
+    for (const [host, stats] of Object.entries(recapOf(provisioned.stdout)))
+      expect(stats, host).toMatchObject({ failed: 0, unreachable: 0 });
     expect(provisioned.stderr).toMatch(/^the farm serves: http:\/\/trabajoswap\.com\/ answers through haproxy1/m);
     for (const host of BALANCERS) {
       // its log stays, as the record of what it did; nothing else of it
@@ -70,7 +89,8 @@ describe('the HA stack, chosen by ha.stack', () => {
 
   it('a second provision changes nothing on any host', async () => {
     const recap = recapOf((await mustSucceed(L, 'provision', '--json')).stdout);
-    for (const [host, stats] of Object.entries(recap)) expect(stats, host).toMatchObject({ changed: 0, failed: 0, unreachable: 0 });
+    for (const [host, stats] of Object.entries(recap))
+      expect(stats, host).toMatchObject({ changed: 0, failed: 0, unreachable: 0 });
   }, 300_000);
 
   it('passes V1–V7 with keepalived, and the report says which stack it proved', async () => {
@@ -78,11 +98,17 @@ describe('the HA stack, chosen by ha.stack', () => {
     expect(passed(verified.stdout), verified.stdout).toEqual(['V1', 'V2', 'V3', 'V4', 'V5', 'V6']);
     expect(verified.exitCode).toBe(0);
     expect(verified.stdout).toMatch(/^HA stack: keepalived \(VRRPv2, an advertisement every 1 s, preempt\)/m);
-    expect(verified.stdout).toMatch(/haproxy2 \/var\/log\/keepalived\.log: \S+ haproxy2 Keepalived_vrrp\[\d+\]: \(VI_1\) Entering MASTER STATE/);
+    expect(verified.stdout).toMatch(
+      /haproxy2 \/var\/log\/keepalived\.log: \S+ haproxy2 Keepalived_vrrp\[\d+\]: \(VI_1\) Entering MASTER STATE/,
+    );
     expect(verified.stdout).toContain('keepalived: only the member that holds the VIP announces itself');
-    expect(readFileSync(`${L.state}/report/summary.md`, 'utf8')).toContain('HA stack: keepalived (VRRPv2, an advertisement every 1 s, preempt).');
+    expect(readFileSync(`${L.state}/report/summary.md`, 'utf8')).toContain(
+      'HA stack: keepalived (VRRPv2, an advertisement every 1 s, preempt).',
+    );
     // the pcap is VRRP to the tools that read one (tcpdump here, Wireshark on a student's laptop)
-    expect(tcpdumpRead(`${L.state}/report/heartbeat.pcap`)).toMatch(/10\.100\.100\.1 > 224\.0\.0\.18: VRRPv2, Advertisement, vrid 51, prio 150, authtype simple, intvl 1s/);
+    expect(tcpdumpRead(`${L.state}/report/heartbeat.pcap`)).toMatch(
+      /10\.100\.100\.1 > 224\.0\.0\.18: VRRPv2, Advertisement, vrid 51, prio 150, authtype simple, intvl 1s/,
+    );
   }, 900_000);
 
   it('moves the VIP off a balancer whose HAProxy died, and back once it runs again', async () => {
@@ -95,8 +121,12 @@ describe('the HA stack, chosen by ha.stack', () => {
       await mustSucceed(L, 'exec', 'haproxy1', 'service haproxy start');
     }
     await waitFor('haproxy1 holds the VIP again', () => holdsVip(L, 'haproxy1'), 15_000);
-    const log = (await mustSucceed(L, 'exec', 'haproxy1', 'grep -E "VRRP_Script|Entering" /var/log/keepalived.log | tail -6')).stdout;
-    expect(log).toMatch(/VRRP_Script\(haproxy_running\) failed[\s\S]*Entering FAULT STATE[\s\S]*VRRP_Script\(haproxy_running\) succeeded/);
+    const log = (
+      await mustSucceed(L, 'exec', 'haproxy1', 'grep -E "VRRP_Script|Entering" /var/log/keepalived.log | tail -6')
+    ).stdout;
+    expect(log).toMatch(
+      /VRRP_Script\(haproxy_running\) failed[\s\S]*Entering FAULT STATE[\s\S]*VRRP_Script\(haproxy_running\) succeeded/,
+    );
   }, 120_000);
 
   it('runs the fast profile (VRRPv3, an advertisement every 0.1 s) after one provision, and passes V4–V7 with it', async () => {
@@ -106,8 +136,12 @@ describe('the HA stack, chosen by ha.stack', () => {
     expect(recap.web1).toMatchObject({ changed: 0 });
     const verified = await cli(L, 'verify', '--only', 'V4,V5,V6');
     expect(passed(verified.stdout), verified.stdout).toEqual(['V4', 'V5', 'V6']);
-    expect(verified.stdout).toMatch(/VRRPv3 advertisements \(IP protocol 112\) to 224\.0\.0\.18 for router 51: \d+ packets in the \d+ s before power off, every 0\.1 s/);
-    expect(tcpdumpRead(`${L.state}/report/heartbeat.pcap`)).toMatch(/10\.100\.100\.1 > 224\.0\.0\.18: VRRPv3, Advertisement, vrid 51, prio 150, intvl 10cs/);
+    expect(verified.stdout).toMatch(
+      /VRRPv3 advertisements \(IP protocol 112\) to 224\.0\.0\.18 for router 51: \d+ packets in the \d+ s before power off, every 0\.1 s/,
+    );
+    expect(tcpdumpRead(`${L.state}/report/heartbeat.pcap`)).toMatch(
+      /10\.100\.100\.1 > 224\.0\.0\.18: VRRPv3, Advertisement, vrid 51, prio 150, intvl 10cs/,
+    );
   }, 600_000);
 
   it('switches back to Heartbeat: keepalived leaves every balancer, and Heartbeat takes over again (V4)', async () => {
@@ -127,7 +161,10 @@ describe('the HA stack, chosen by ha.stack', () => {
 describe('keepalived with three balancers', () => {
   it('keeps the VIP on exactly one of them: the first backup takes over from the master and gives it back (V4, V5)', async () => {
     await upAndProvisioned(THREE);
-    const holders = async () => (await Promise.all(['haproxy1', 'haproxy2', 'haproxy3'].map(async (h) => ((await holdsVip(THREE, h)) ? h : '')))).filter(Boolean);
+    const holders = async () =>
+      (
+        await Promise.all(['haproxy1', 'haproxy2', 'haproxy3'].map(async (h) => ((await holdsVip(THREE, h)) ? h : '')))
+      ).filter(Boolean);
     expect(await holders()).toEqual(['haproxy1']);
     // (while the first provision starts them, before HAProxy runs, any balancer may hold the VIP a moment)
     const mark = (await mustSucceed(THREE, 'exec', 'haproxy3', 'stat -c %s /var/log/keepalived.log')).stdout.trim();
@@ -136,6 +173,15 @@ describe('keepalived with three balancers', () => {
     expect(verified.stdout).toMatch(/^PASS V4 master balancer fails: haproxy2 took over the VIP/m);
     expect(await holders()).toEqual(['haproxy1']);
     // haproxy3, the second backup, stayed a backup throughout
-    expect((await mustSucceed(THREE, 'exec', 'haproxy3', `tail -c +${Number(mark) + 1} /var/log/keepalived.log | grep -c "Entering MASTER STATE" || true`)).stdout.trim()).toBe('0');
+    expect(
+      (
+        await mustSucceed(
+          THREE,
+          'exec',
+          'haproxy3',
+          `tail -c +${Number(mark) + 1} /var/log/keepalived.log | grep -c "Entering MASTER STATE" || true`,
+        )
+      ).stdout.trim(),
+    ).toBe('0');
   }, 900_000);
 });

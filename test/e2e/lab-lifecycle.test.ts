@@ -29,13 +29,19 @@ describe('a lab on Linux namespaces, from up to destroy', () => {
     const provisioned = await mustSucceed(A, 'provision', '--json');
     // It waited for Heartbeat to put the VIP on the master: the site answers at once.
     expect(await whoAnswers(A)).toMatch(/^web[123]$/);
-    expect(provisioned.stderr).toMatch(/^the farm serves: http:\/\/trabajoswap\.com\/ answers through haproxy1 \(\d+\.\d s\)$/m);
+    expect(provisioned.stderr).toMatch(
+      /^the farm serves: http:\/\/trabajoswap\.com\/ answers through haproxy1 \(\d+\.\d s\)$/m,
+    );
     const first = recapOf(provisioned.stdout);
-    for (const [host, stats] of Object.entries(first)) expect(stats, host).toMatchObject({ failed: 0, unreachable: 0, connections: 1 });
+    for (const [host, stats] of Object.entries(first))
+      expect(stats, host).toMatchObject({ failed: 0, unreachable: 0, connections: 1 });
     // one connection per host for both runs: the lab's connection holder kept the first run's
     const second = recapOf((await mustSucceed(A, 'provision', '--json')).stdout);
-    for (const [host, stats] of Object.entries(second)) expect(stats, host).toMatchObject({ changed: 0, failed: 0, unreachable: 0, connections: 0 });
-    expect(execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })).toContain(`hold-connections --socket ${join(A.state, 'ssh', 'connections.sock')}`);
+    for (const [host, stats] of Object.entries(second))
+      expect(stats, host).toMatchObject({ changed: 0, failed: 0, unreachable: 0, connections: 0 });
+    expect(execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })).toContain(
+      `hold-connections --socket ${join(A.state, 'ssh', 'connections.sock')}`,
+    );
   }, 900_000);
 
   it('--profile: every task of every host timed, slowest first, after the recap; in JSON before it', async () => {
@@ -47,7 +53,10 @@ describe('a lab on Linux namespaces, from up to destroy', () => {
     expect([...seconds].sort((a, b) => b - a)).toEqual(seconds);
     expect(profile).toMatch(/^haproxy1 {2}facts : connect and gather facts +\d+\.\d\d s$/m);
     expect(profile).toMatch(/^hosts: (\w+ \d+\.\d\d s, ){4}\w+ \d+\.\d\d s$/m);
-    const lines = (await mustSucceed(A, 'provision', '--profile', '--json', '--no-wait')).stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; tasks?: Array<{ host: string; seconds: number }> });
+    const lines = (await mustSucceed(A, 'provision', '--profile', '--json', '--no-wait')).stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { event: string; tasks?: Array<{ host: string; seconds: number }> });
     expect(lines.map((l) => l.event).slice(-2)).toEqual(['profile', 'recap']);
     const tasks = lines[lines.length - 2]!.tasks!;
     expect(tasks.length).toBe(lines.filter((l) => l.event === 'task').length + 5);
@@ -65,7 +74,9 @@ describe('a lab on Linux namespaces, from up to destroy', () => {
   it('lab:capture writes a pcap of a machine interface for --duration seconds', async () => {
     const out = join(A.dir, 'haproxy2-eth2.pcap');
     await mustSucceed(A, 'capture', 'haproxy2', 'eth2', '--duration', '3', '--out', out);
-    expect(execFileSync('tcpdump', ['-r', out, '-nn'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })).toMatch(/> 10\.100\.100\.255\.694: UDP/);
+    expect(
+      execFileSync('tcpdump', ['-r', out, '-nn'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+    ).toMatch(/> 10\.100\.100\.255\.694: UDP/);
   }, 60_000);
 
   it('runs a second lab with another prefix and other subnets beside the first', async () => {

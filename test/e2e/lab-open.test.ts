@@ -34,10 +34,18 @@ interface Opened {
 
 /** lab:open started as a user starts it, on a port the system picks; its base URL once it says it. */
 async function open(lab: TestLab, ...args: string[]): Promise<Opened> {
-  const run = execa(process.execPath, [join(PROJECT_DIR, 'bin/hafarm.js'), 'open', '--lab', lab.file, '--state', lab.state, '--port', '0', ...args], { cwd: lab.dir, reject: false, stdin: 'ignore', all: true, buffer: true });
+  const run = execa(
+    process.execPath,
+    [join(PROJECT_DIR, 'bin/hafarm.js'), 'open', '--lab', lab.file, '--state', lab.state, '--port', '0', ...args],
+    { cwd: lab.dir, reject: false, stdin: 'ignore', all: true, buffer: true },
+  );
   let said = '';
   run.all!.on('data', (chunk: Buffer) => (said += chunk.toString()));
-  await waitFor('lab:open says where it listens', async () => /^lab:open: http:\/\/127\.0\.0\.1:\d+\//m.test(said) || run.exitCode !== null, 30_000);
+  await waitFor(
+    'lab:open says where it listens',
+    async () => /^lab:open: http:\/\/127\.0\.0\.1:\d+\//m.test(said) || run.exitCode !== null,
+    30_000,
+  );
   const base = /^lab:open: (http:\/\/127\.0\.0\.1:\d+)\//m.exec(said)?.[1];
   if (!base) {
     run.kill('SIGKILL');
@@ -59,7 +67,10 @@ async function whileOpen(lab: TestLab, args: string[], use: (opened: Opened) => 
 
 async function page(url: string, auth?: string): Promise<{ status: number; body: string } | undefined> {
   try {
-    const answer = await fetch(url, { headers: auth ? { authorization: `Basic ${Buffer.from(auth).toString('base64')}` } : {}, signal: AbortSignal.timeout(2000) });
+    const answer = await fetch(url, {
+      headers: auth ? { authorization: `Basic ${Buffer.from(auth).toString('base64')}` } : {},
+      signal: AbortSignal.timeout(2000),
+    });
     return { status: answer.status, body: await answer.text() };
   } catch {
     return undefined;
@@ -72,7 +83,22 @@ const served = (body = '') => /Bienvenido a nginx! \((web\d)\)/.exec(body)?.[1];
 function chromium(args: string[]): { stdout: string; status: number | null } {
   const profile = mkdtempSync(join(tmpdir(), 'hafarm-chromium-'));
   try {
-    const result = spawnSync('chromium', ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`, ...args], { encoding: 'utf8', timeout: 60_000 });
+    const result = spawnSync(
+      'chromium',
+      [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        `--user-data-dir=${profile}`,
+        ...args,
+      ],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
     return { stdout: result.stdout, status: result.status };
   } finally {
     rmSync(profile, { recursive: true, force: true });
@@ -80,10 +106,14 @@ function chromium(args: string[]): { stdout: string; status: number | null } {
 }
 
 describe('lab:open on the namespace provider', () => {
-  it('serves the site and the statistics page on loopback, with the site\'s name sent on', async () => {
+  it("serves the site and the statistics page on loopback, with the site's name sent on", async () => {
     await whileOpen(O, [], async (opened) => {
-      expect(opened.output()).toMatch(/is trabajoswap\.com \(VIP 192\.168\.1\.100:80\), through the client namespace hf-e2eo\d+-client/);
-      expect(opened.output()).toMatch(/stats: http:\/\/127\.0\.0\.1:\d+\/haproxy\?stats \(user admin; its password: npm run lab:status -- --secrets\)/);
+      expect(opened.output()).toMatch(
+        /is trabajoswap\.com \(VIP 192\.168\.1\.100:80\), through the client namespace hf-e2eo\d+-client/,
+      );
+      expect(opened.output()).toMatch(
+        /stats: http:\/\/127\.0\.0\.1:\d+\/haproxy\?stats \(user admin; its password: npm run lab:status -- --secrets\)/,
+      );
       // The password is never printed unless asked.
       const { statsPassword } = loadSecrets(labStateDir(O.state));
       expect(opened.output()).not.toContain(statsPassword);
@@ -112,11 +142,23 @@ describe('lab:open on the namespace provider', () => {
       const off = Date.now();
       await mustSucceed(O, 'halt', 'haproxy1');
       await waitFor('haproxy2 holds the VIP', () => holdsVip(O, 'haproxy2'), 30_000);
-      await waitFor('the site answers through lab:open again', async () => outcomes.slice(-3).length === 3 && outcomes.slice(-3).every((o) => o.ok), 30_000);
+      await waitFor(
+        'the site answers through lab:open again',
+        async () => outcomes.slice(-3).length === 3 && outcomes.slice(-3).every((o) => o.ok),
+        30_000,
+      );
       const on = Date.now();
       await mustSucceed(O, 'start', 'haproxy1');
-      await waitFor('haproxy1 holds the VIP again', async () => (await holdsVip(O, 'haproxy1')) && !(await holdsVip(O, 'haproxy2')), 90_000);
-      await waitFor('the site answers through lab:open after failback', async () => outcomes.slice(-3).every((o) => o.ok), 30_000);
+      await waitFor(
+        'haproxy1 holds the VIP again',
+        async () => (await holdsVip(O, 'haproxy1')) && !(await holdsVip(O, 'haproxy2')),
+        90_000,
+      );
+      await waitFor(
+        'the site answers through lab:open after failback',
+        async () => outcomes.slice(-3).every((o) => o.ok),
+        30_000,
+      );
       running = false;
       await load;
       const before = outcomes.filter((o) => o.at < off);
@@ -135,8 +177,13 @@ describe('lab:open on the namespace provider', () => {
       expect(chromium(['--dump-dom', `${opened.base}/`]).stdout).toMatch(/Bienvenido a nginx! \(web[123]\)/);
       const { statsPassword } = loadSecrets(labStateDir(O.state));
       const statsUrl = `http://admin:${statsPassword}@${opened.base.slice('http://'.length)}/haproxy?stats`;
-      expect(chromium(['--dump-dom', statsUrl]).stdout).toMatch(/Statistics Report for HAProxy[\s\S]*web-cluster[\s\S]*web3/);
-      for (const [name, url] of [['site', `${opened.base}/`], ['stats', statsUrl]] as const) {
+      expect(chromium(['--dump-dom', statsUrl]).stdout).toMatch(
+        /Statistics Report for HAProxy[\s\S]*web-cluster[\s\S]*web3/,
+      );
+      for (const [name, url] of [
+        ['site', `${opened.base}/`],
+        ['stats', statsUrl],
+      ] as const) {
         const file = join(ARTIFACTS, `lab-open-${name}.png`);
         rmSync(file, { force: true });
         chromium([`--screenshot=${file}`, '--window-size=1200,800', url]);
@@ -146,7 +193,7 @@ describe('lab:open on the namespace provider', () => {
     });
   }, 180_000);
 
-  it('the Vagrant providers\' way, through a web server over SSH (--through web3), reaches the site too', async () => {
+  it("the Vagrant providers' way, through a web server over SSH (--through web3), reaches the site too", async () => {
     await whileOpen(O, ['--through', 'web3'], async (opened) => {
       expect(opened.output()).toContain('through web3 over SSH');
       const answers = [];
@@ -163,7 +210,9 @@ describe('lab:open on the namespace provider', () => {
     expect(result.exitCode, opened.output()).toBe(0);
     expect(opened.output()).toContain('lab:open: stopped');
     expect(await page(`${opened.base}/`)).toBeUndefined();
-    const processes = spawnSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l.includes('netns-forwarder.mjs'));
+    const processes = spawnSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
+      .stdout.split('\n')
+      .filter((l) => l.includes('netns-forwarder.mjs'));
     expect(processes).toEqual([]);
   }, 60_000);
 

@@ -61,7 +61,10 @@ describe('outside tools on a namespace lab', () => {
   it('before provisioning: every machine named as having no recorded host key, and ssh -F refuses it', async () => {
     await mustSucceed(L, 'up', '--provider', 'netns');
     const written = await mustSucceed(L, 'ssh-config', '--out', config());
-    for (const host of HOSTS) expect(written.stderr).toContain(`note: ${host}: no host key recorded in ${join(L.state, 'known_hosts')} yet: ssh refuses it (StrictHostKeyChecking yes)`);
+    for (const host of HOSTS)
+      expect(written.stderr).toContain(
+        `note: ${host}: no host key recorded in ${join(L.state, 'known_hosts')} yet: ssh refuses it (StrictHostKeyChecking yes)`,
+      );
     const refused = await ssh(config(), 'web1', 'true', L.dir);
     expect(refused.exitCode).toBe(255);
     expect(refused.stderr).toContain('Host key verification failed.');
@@ -76,7 +79,8 @@ describe('outside tools on a namespace lab', () => {
     expect(readFileSync(config(), 'utf8')).toBe(`${printed.stdout}\n`);
     await mustSucceed(L, 'inventory', '--out', inventory('yaml'));
     await mustSucceed(L, 'inventory', '--format', 'ini', '--out', inventory('ini'));
-    for (const file of [config(), inventory('yaml'), inventory('ini')]) expect(statSync(file).mode & 0o777, file).toBe(0o600);
+    for (const file of [config(), inventory('yaml'), inventory('ini')])
+      expect(statSync(file).mode & 0o777, file).toBe(0o600);
   }, 900_000);
 
   it('ssh -F logs in to a web server and a balancer, checking the host key; another known_hosts is refused', async () => {
@@ -94,32 +98,44 @@ describe('outside tools on a namespace lab', () => {
     expect(readFileSync(empty, 'utf8')).toBe('');
   }, 60_000);
 
-  it.each(['yaml', 'ini'] as const)('ansible -i (%s) -m raw: each host says its name, and the balancers group is the balancers', async (format) => {
-    const all = await ansible(inventory(format), 'all', 'uname -n', L.dir);
-    expect(all.exitCode, `${all.stdout}\n${all.stderr}`).toBe(0);
-    const byHost = rawOutputByHost(all.stdout);
-    expect([...byHost.keys()].sort()).toEqual([...HOSTS].sort());
-    for (const host of HOSTS) expect(byHost.get(host), host).toEqual({ status: 'CHANGED', output: host });
+  it.each(['yaml', 'ini'] as const)(
+    'ansible -i (%s) -m raw: each host says its name, and the balancers group is the balancers',
+    async (format) => {
+      const all = await ansible(inventory(format), 'all', 'uname -n', L.dir);
+      expect(all.exitCode, `${all.stdout}\n${all.stderr}`).toBe(0);
+      const byHost = rawOutputByHost(all.stdout);
+      expect([...byHost.keys()].sort()).toEqual([...HOSTS].sort());
+      for (const host of HOSTS) expect(byHost.get(host), host).toEqual({ status: 'CHANGED', output: host });
 
-    const addresses = await ansible(inventory(format), 'balancers', 'ip -br addr', L.dir);
-    expect(addresses.exitCode, `${addresses.stdout}\n${addresses.stderr}`).toBe(0);
-    const byBalancer = rawOutputByHost(addresses.stdout);
-    expect([...byBalancer.keys()].sort()).toEqual(balancers(model).map((h) => h.name).sort());
-    for (const host of balancers(model)) {
-      expect(byBalancer.get(host.name)!.output, host.name).toContain(`${host.lan}/24`);
-      expect(byBalancer.get(host.name)!.output, host.name).toContain(`${host.heartbeat}/24`);
-    }
-    // the VIP on one balancer only
-    expect(balancers(model).filter((h) => byBalancer.get(h.name)!.output.includes(`${model.vip.address}/`))).toHaveLength(1);
-  }, 120_000);
+      const addresses = await ansible(inventory(format), 'balancers', 'ip -br addr', L.dir);
+      expect(addresses.exitCode, `${addresses.stdout}\n${addresses.stderr}`).toBe(0);
+      const byBalancer = rawOutputByHost(addresses.stdout);
+      expect([...byBalancer.keys()].sort()).toEqual(
+        balancers(model)
+          .map((h) => h.name)
+          .sort(),
+      );
+      for (const host of balancers(model)) {
+        expect(byBalancer.get(host.name)!.output, host.name).toContain(`${host.lan}/24`);
+        expect(byBalancer.get(host.name)!.output, host.name).toContain(`${host.heartbeat}/24`);
+      }
+      // the VIP on one balancer only
+      expect(
+        balancers(model).filter((h) => byBalancer.get(h.name)!.output.includes(`${model.vip.address}/`)),
+      ).toHaveLength(1);
+    },
+    120_000,
+  );
 
   it('testinfra (py.test --ssh-config) finds the page on each web server, and nginx, haproxy and heartbeat running where they belong', async () => {
     const tests = join(L.dir, 'test_farm.py');
     writeFileSync(tests, farmTests());
     const run = await testinfra(tests, HOSTS, config(), L.dir);
     expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
-    for (const host of HOSTS) expect(run.stdout).toContain(`PASSED test_farm.py::test_daemons_where_they_belong[ssh://${host}]`);
-    for (const host of webServers(model)) expect(run.stdout).toContain(`PASSED test_farm.py::test_page_on_each_web_server[ssh://${host.name}]`);
+    for (const host of HOSTS)
+      expect(run.stdout).toContain(`PASSED test_farm.py::test_daemons_where_they_belong[ssh://${host}]`);
+    for (const host of webServers(model))
+      expect(run.stdout).toContain(`PASSED test_farm.py::test_page_on_each_web_server[ssh://${host.name}]`);
     expect(run.stdout).toMatch(/8 passed, 2 skipped/);
   }, 180_000);
 

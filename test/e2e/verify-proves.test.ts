@@ -52,7 +52,8 @@ describe('the tutorial farm on Linux namespaces does what lab:verify proves', ()
 
   it('lab:verify proves V1 to V7 and leaves every machine running', async () => {
     const result = await mustSucceed(A, 'verify');
-    for (const id of ['V1', 'V2', 'V3', 'V4', 'V5', 'V6']) expect(result.stdout).toMatch(new RegExp(`^PASS ${id} `, 'm'));
+    for (const id of ['V1', 'V2', 'V3', 'V4', 'V5', 'V6'])
+      expect(result.stdout).toMatch(new RegExp(`^PASS ${id} `, 'm'));
     expect(result.stdout).toContain('6 passed, 0 failed');
     // The report exists, with every verdict and the failover timeline.
     const html = readFileSync(join(A.state, 'report', 'index.html'), 'utf8');
@@ -62,7 +63,10 @@ describe('the tutorial farm on Linux namespaces does what lab:verify proves', ()
     // haproxy1 was powered off once before (the V4 test above): only this run's "is dead" is evidence.
     expect(result.stdout.match(/haproxy2 \/var\/log\/ha-log: .*node haproxy1: is dead/g)).toHaveLength(1);
     // The pcaps are real captures that tcpdump reads back.
-    const read = execFileSync('tcpdump', ['-r', join(A.state, 'report', 'heartbeat.pcap'), '-nn', '-c', '3'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const read = execFileSync('tcpdump', ['-r', join(A.state, 'report', 'heartbeat.pcap'), '-nn', '-c', '3'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     expect(read).toMatch(/10\.100\.100\.[12]\.\d+ > 10\.100\.100\.255\.694: UDP/);
     expect((await mustSucceed(A, 'status')).stdout.match(/running/g)).toHaveLength(5);
   }, 300_000);
@@ -71,14 +75,23 @@ describe('the tutorial farm on Linux namespaces does what lab:verify proves', ()
     const report = join(A.state, 'report');
     const html = readFileSync(join(report, 'index.html'), 'utf8');
     // HAProxy's statistics page at the tutorial's moments, as HTML and CSV with the time taken.
-    for (const moment of ['every web server UP', 'web2 DOWN, ', 'after V3: web2 UP again']) expect(html).toContain(moment);
+    for (const moment of ['every web server UP', 'web2 DOWN, ', 'after V3: web2 UP again'])
+      expect(html).toContain(moment);
     const csvLinks = [...html.matchAll(/href="(stats-V[23]-[^"]+\.csv)"/g)].map((m) => m[1]!);
     expect(csvLinks).toHaveLength(3);
     expect(readFileSync(join(report, csvLinks[1]!), 'utf8')).toMatch(/^web-cluster,web2,.*,DOWN,/m);
-    expect(readFileSync(join(report, csvLinks[1]!.replace(/\.csv$/, '.html')), 'utf8')).toContain('Statistics Report for HAProxy');
+    expect(readFileSync(join(report, csvLinks[1]!.replace(/\.csv$/, '.html')), 'utf8')).toContain(
+      'Statistics Report for HAProxy',
+    );
     // The heartbeat packets per balancer, with the power off, the silence and the gratuitous ARP marked.
     const packets = readFileSync(join(report, 'packets-V6.svg'), 'utf8');
-    for (const mark of ['haproxy1 powered off', 'haproxy1 silent', 'gratuitous ARP from haproxy2', 'haproxy1 powered on']) expect(packets).toContain(mark);
+    for (const mark of [
+      'haproxy1 powered off',
+      'haproxy1 silent',
+      'gratuitous ARP from haproxy2',
+      'haproxy1 powered on',
+    ])
+      expect(packets).toContain(mark);
     const artifacts = join(tmpdir(), 'hafarm-report-artifacts');
     mkdirSync(artifacts, { recursive: true });
     const seen = await withChromiumPage(async (page) => {
@@ -93,9 +106,17 @@ describe('the tutorial farm on Linux namespaces does what lab:verify proves', ()
   }, 120_000);
 
   it('lab:verify interrupted (Ctrl-C) while haproxy1 is off powers it on again, lets the VIP settle and exits 130', async () => {
-    const run = execa(process.execPath, [join(PROJECT_DIR, 'bin/hafarm.js'), 'verify', '--lab', A.file, '--state', A.state, '--only', 'V4'], { cwd: A.dir, reject: false, stdin: 'ignore' });
+    const run = execa(
+      process.execPath,
+      [join(PROJECT_DIR, 'bin/hafarm.js'), 'verify', '--lab', A.file, '--state', A.state, '--only', 'V4'],
+      { cwd: A.dir, reject: false, stdin: 'ignore' },
+    );
     try {
-      await waitFor('haproxy1 powered off by V4', async () => /^ *haproxy1 +poweroff/m.test((await cli(A, 'status')).stdout), 60_000);
+      await waitFor(
+        'haproxy1 powered off by V4',
+        async () => /^ *haproxy1 +poweroff/m.test((await cli(A, 'status')).stdout),
+        60_000,
+      );
       run.kill('SIGINT');
       const result = await run;
       expect(result.exitCode, String(result.stdout) + String(result.stderr)).toBe(130);

@@ -9,7 +9,15 @@ export const CHROMIUM = '/usr/bin/chromium';
 export async function withChromiumPage<T>(use: (page: Page) => Promise<T>): Promise<T> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   try {
     return await use(await browser.newPage({ viewport: { width: 1200, height: 900 } }));
@@ -21,7 +29,9 @@ export async function withChromiumPage<T>(use: (page: Page) => Promise<T>): Prom
 /** Every image of the page that did not load (by its src), and every link (href) the page has. */
 export async function brokenImagesAndLinks(page: Page): Promise<{ brokenImages: string[]; links: string[] }> {
   return page.evaluate(() => ({
-    brokenImages: [...document.images].filter((img) => !img.complete || img.naturalWidth === 0).map((img) => img.getAttribute('src') ?? ''),
+    brokenImages: [...document.images]
+      .filter((img) => !img.complete || img.naturalWidth === 0)
+      .map((img) => img.getAttribute('src') ?? ''),
     links: [...document.querySelectorAll('a[href]')].map((a) => a.getAttribute('href') ?? ''),
   }));
 }

@@ -8,7 +8,20 @@
 // Only the Debian root is cached (a tarball, rebuilt weekly): it is not under test. hafarm's own
 // base image, node_modules and everything the README's commands make are built anew every run.
 import { spawn, execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -53,7 +66,16 @@ export function debianRootTarball(log: (line: string) => void): string {
   const partial = `${tarball}.partial.tar`;
   execFileSync(
     'mmdebstrap',
-    ['--mode=root', `--variant=${RECIPE.variant}`, '--quiet', `--include=${RECIPE.include.join(',')}`, ...RECIPE.aptopts.map((o) => `--aptopt=${o}`), RECIPE.suite, partial, ...RECIPE.mirrors],
+    [
+      '--mode=root',
+      `--variant=${RECIPE.variant}`,
+      '--quiet',
+      `--include=${RECIPE.include.join(',')}`,
+      ...RECIPE.aptopts.map((o) => `--aptopt=${o}`),
+      RECIPE.suite,
+      partial,
+      ...RECIPE.mirrors,
+    ],
     { stdio: ['ignore', 'inherit', 'inherit'], timeout: 900_000 },
   );
   renameSync(partial, tarball);
@@ -68,9 +90,15 @@ function npmDir(): string {
 
 /** Files of the working tree as a commit would have them: tracked and untracked, less the ignored. */
 function workingTreeFiles(): { present: string[]; deleted: string[] } {
-  const list = (...args: string[]) => execFileSync('git', ['-C', PROJECT_DIR, 'ls-files', '-z', ...args], { encoding: 'utf8' }).split('\0').filter(Boolean);
+  const list = (...args: string[]) =>
+    execFileSync('git', ['-C', PROJECT_DIR, 'ls-files', '-z', ...args], { encoding: 'utf8' })
+      .split('\0')
+      .filter(Boolean);
   const deleted = new Set(list('--deleted'));
-  return { present: list('--cached', '--others', '--exclude-standard').filter((f) => !deleted.has(f)), deleted: [...deleted] };
+  return {
+    present: list('--cached', '--others', '--exclude-standard').filter((f) => !deleted.has(f)),
+    deleted: [...deleted],
+  };
 }
 
 export interface CleanRoot {
@@ -109,8 +137,23 @@ export function makeCleanRoot(dir: string, log: (line: string) => void): CleanRo
 
 /** The environment inside: a login's, plus the variables that say how this host reaches the network. */
 function rootEnvironment(): Record<string, string> {
-  const env: Record<string, string> = { HOME: '/root', PATH, LANG: 'C.UTF-8', TERM: 'dumb', USER: 'root', LOGNAME: 'root' };
-  for (const name of ['NODE_EXTRA_CA_CERTS', 'http_proxy', 'https_proxy', 'no_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY']) {
+  const env: Record<string, string> = {
+    HOME: '/root',
+    PATH,
+    LANG: 'C.UTF-8',
+    TERM: 'dumb',
+    USER: 'root',
+    LOGNAME: 'root',
+  };
+  for (const name of [
+    'NODE_EXTRA_CA_CERTS',
+    'http_proxy',
+    'https_proxy',
+    'no_proxy',
+    'HTTP_PROXY',
+    'HTTPS_PROXY',
+    'NO_PROXY',
+  ]) {
     const value = process.env[name];
     if (value) env[name] = value;
   }
@@ -145,9 +188,29 @@ export function runInRoot(root: CleanRoot, script: string, logFile: string, time
   const log = createWriteStream(logFile);
   let output = '';
   // --kill-child: if unshare itself is ended, the namespace's first process is killed, and with it every process inside.
-  const child = spawn('unshare', ['--mount', '--pid', '--fork', '--kill-child=SIGKILL', '--propagation', 'private', 'sh', '-c', ENTER, 'enter', root.dir, ...env, 'sh', '-c', script], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    'unshare',
+    [
+      '--mount',
+      '--pid',
+      '--fork',
+      '--kill-child=SIGKILL',
+      '--propagation',
+      'private',
+      'sh',
+      '-c',
+      ENTER,
+      'enter',
+      root.dir,
+      ...env,
+      'sh',
+      '-c',
+      script,
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const take = (chunk: Buffer) => {
     output += chunk.toString();
     log.write(chunk);
@@ -167,7 +230,10 @@ export function runInRoot(root: CleanRoot, script: string, logFile: string, time
 
 /** Removes the root; anything still mounted below it (there should be nothing) is unmounted first. */
 export function removeCleanRoot(dir: string): void {
-  const mounts = readFileSync('/proc/self/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1] ?? '').filter((t) => t.startsWith(`${dir}/`));
+  const mounts = readFileSync('/proc/self/mounts', 'utf8')
+    .split('\n')
+    .map((l) => l.split(' ')[1] ?? '')
+    .filter((t) => t.startsWith(`${dir}/`));
   for (const target of mounts.reverse()) execFileSync('umount', ['-l', target], { stdio: 'ignore' });
   rmSync(dir, { recursive: true, force: true });
 }

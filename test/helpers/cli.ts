@@ -14,8 +14,16 @@ export const KEEPALIVED_THREE_LAB = join(PROJECT_DIR, 'test/fixtures/labs/keepal
  * `wrapper`: a command line hafarm runs under, e.g. setpriv to drop root, unshare for a mount of
  * its own; `project`: another copy of the project to run (this one by default).
  */
-export async function hafarm(args: string[], options: { cwd: string; env?: Record<string, string>; wrapper?: string[]; project?: string }) {
-  const command = [...(options.wrapper ?? []), process.execPath, join(options.project ?? PROJECT_DIR, 'bin/hafarm.js'), ...args];
+export async function hafarm(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string>; wrapper?: string[]; project?: string },
+) {
+  const command = [
+    ...(options.wrapper ?? []),
+    process.execPath,
+    join(options.project ?? PROJECT_DIR, 'bin/hafarm.js'),
+    ...args,
+  ];
   const result = await execa(command[0]!, command.slice(1), {
     cwd: options.cwd,
     env: options.env,

@@ -20,7 +20,18 @@
 //
 // Shell glue in zx: each command is a $`…` line, and zx quotes every ${value} in it.
 import { createHash, randomUUID } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { $, type Duration } from 'zx';
@@ -37,8 +48,22 @@ const RECIPE = {
   suite: 'bookworm',
   variant: 'minbase',
   include: [
-    'systemd-sysv', 'udev', 'dbus', 'linux-image-amd64', 'grub-pc', 'initramfs-tools', 'kmod',
-    'openssh-server', 'sudo', 'ifupdown', 'isc-dhcp-client', 'iproute2', 'netbase', 'procps', 'less', 'ca-certificates',
+    'systemd-sysv',
+    'udev',
+    'dbus',
+    'linux-image-amd64',
+    'grub-pc',
+    'initramfs-tools',
+    'kmod',
+    'openssh-server',
+    'sudo',
+    'ifupdown',
+    'isc-dhcp-client',
+    'iproute2',
+    'netbase',
+    'procps',
+    'less',
+    'ca-certificates',
   ],
   mirrors: [
     'deb http://deb.debian.org/debian bookworm main',
@@ -104,7 +129,19 @@ sleep 60
 `;
 
 function recipeKey(): string {
-  return createHash('sha256').update(JSON.stringify({ RECIPE, key: readFileSync(VAGRANT_PUBLIC_KEY, 'utf8'), vf: boxVagrantfile(), SSH_KEYGEN_UNIT, GRUB_SETUP, DISK_GIB })).digest('hex').slice(0, 12);
+  return createHash('sha256')
+    .update(
+      JSON.stringify({
+        RECIPE,
+        key: readFileSync(VAGRANT_PUBLIC_KEY, 'utf8'),
+        vf: boxVagrantfile(),
+        SSH_KEYGEN_UNIT,
+        GRUB_SETUP,
+        DISK_GIB,
+      }),
+    )
+    .digest('hex')
+    .slice(0, 12);
 }
 
 /**
@@ -114,33 +151,47 @@ function recipeKey(): string {
  */
 function must(timeout: Duration = '10m') {
   return async (pieces: TemplateStringsArray, ...values: unknown[]): Promise<string> => {
-    const result = await $({ nothrow: true, quiet: true, stdio: ['ignore', 'pipe', 'pipe'], timeout })(pieces, ...values);
+    const result = await $({ nothrow: true, quiet: true, stdio: ['ignore', 'pipe', 'pipe'], timeout })(
+      pieces,
+      ...values,
+    );
     if (result.exitCode === 0) return result.stdout;
     // The command as the message shows it: the values as given (zx quoted them in the command it ran).
     const command = pieces.reduce((text, piece, i) => `${text}${[values[i - 1]].flat().join(' ')}${piece}`);
     const killed = result.signal ? `, killed by ${result.signal}; its time limit: ${timeout}` : '';
-    throw new Error(`${command} failed (exit ${result.exitCode}${killed}${result.cause ? `, ${result.cause.message}` : ''}): ${(result.stderr || result.stdout).slice(-3000).trim()}`);
+    throw new Error(
+      `${command} failed (exit ${result.exitCode}${killed}${result.cause ? `, ${result.cause.message}` : ''}): ${(result.stderr || result.stdout).slice(-3000).trim()}`,
+    );
   };
 }
 
 /** Shapes the root filesystem as a Vagrant box's. */
 async function configureRoot(root: string, uuid: string): Promise<void> {
   writeFileSync(join(root, 'etc/hostname'), 'bookworm\n');
-  writeFileSync(join(root, 'etc/hosts'), '127.0.0.1\tlocalhost\n127.0.1.1\tbookworm\n::1\tlocalhost ip6-localhost ip6-loopback\n');
+  writeFileSync(
+    join(root, 'etc/hosts'),
+    '127.0.0.1\tlocalhost\n127.0.1.1\tbookworm\n::1\tlocalhost ip6-localhost ip6-loopback\n',
+  );
   writeFileSync(join(root, 'etc/fstab'), `UUID=${uuid} / ext4 errors=remount-ro 0 1\n`);
-  writeFileSync(join(root, 'etc/network/interfaces'), 'source /etc/network/interfaces.d/*\n\nauto lo\niface lo inet loopback\n\nauto eth0\niface eth0 inet dhcp\n');
+  writeFileSync(
+    join(root, 'etc/network/interfaces'),
+    'source /etc/network/interfaces.d/*\n\nauto lo\niface lo inet loopback\n\nauto eth0\niface eth0 inet dhcp\n',
+  );
   // The kernel's names eth0, eth1… as on debian/bookworm64 and in the tutorial.
-  writeFileSync(join(root, 'etc/default/grub'), [
-    'GRUB_DEFAULT=0',
-    'GRUB_TIMEOUT=0',
-    'GRUB_DISTRIBUTOR=Debian',
-    'GRUB_CMDLINE_LINUX_DEFAULT=""',
-    `GRUB_CMDLINE_LINUX="${RECIPE.cmdline}"`,
-    'GRUB_TERMINAL="console serial"',
-    'GRUB_SERIAL_COMMAND="serial --speed=115200"',
-    'GRUB_DISABLE_OS_PROBER=true',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    join(root, 'etc/default/grub'),
+    [
+      'GRUB_DEFAULT=0',
+      'GRUB_TIMEOUT=0',
+      'GRUB_DISTRIBUTOR=Debian',
+      'GRUB_CMDLINE_LINUX_DEFAULT=""',
+      `GRUB_CMDLINE_LINUX="${RECIPE.cmdline}"`,
+      'GRUB_TERMINAL="console serial"',
+      'GRUB_SERIAL_COMMAND="serial --speed=115200"',
+      'GRUB_DISABLE_OS_PROBER=true',
+      '',
+    ].join('\n'),
+  );
   // The vagrant user: Vagrant's insecure key (Vagrant replaces it with a key of its own at the
   // first `vagrant up`) and sudo without a password.
   await must()`chroot ${root} useradd --create-home --shell /bin/bash vagrant`;
@@ -154,7 +205,8 @@ async function configureRoot(root: string, uuid: string): Promise<void> {
   writeFileSync(join(root, 'etc/sudoers.d/vagrant'), 'vagrant ALL=(ALL) NOPASSWD: ALL\n', { mode: 0o440 });
   chmodSync(join(root, 'etc/sudoers.d/vagrant'), 0o440);
   // No host keys in the box: every machine makes its own at first boot.
-  for (const file of readdirSync(join(root, 'etc/ssh'))) if (file.startsWith('ssh_host_')) rmSync(join(root, 'etc/ssh', file));
+  for (const file of readdirSync(join(root, 'etc/ssh')))
+    if (file.startsWith('ssh_host_')) rmSync(join(root, 'etc/ssh', file));
   writeFileSync(join(root, 'etc/systemd/system/hafarm-ssh-keygen.service'), SSH_KEYGEN_UNIT);
   await must()`chroot ${root} systemctl enable hafarm-ssh-keygen.service`;
   // Every machine its own machine-id (systemd makes it at first boot), as Debian's images do.
@@ -167,7 +219,9 @@ async function configureRoot(root: string, uuid: string): Promise<void> {
 }
 
 function newestIn(dir: string, prefix: string): string {
-  const names = readdirSync(dir).filter((n) => n.startsWith(prefix)).sort();
+  const names = readdirSync(dir)
+    .filter((n) => n.startsWith(prefix))
+    .sort();
   if (names.length === 0) throw new Error(`no ${prefix}* in ${dir}`);
   return join(dir, names[names.length - 1]!);
 }
@@ -175,14 +229,19 @@ function newestIn(dir: string, prefix: string): string {
 /** Boots the image once under QEMU's emulation to install GRUB; resolves with the console output. */
 async function installGrub(raw: string, kernel: string, initrd: string, log: (line: string) => void): Promise<string> {
   const append = `root=/dev/vda1 rw init=/hafarm-grub-setup console=ttyS0 ${RECIPE.cmdline.replace(/console=\S+/g, '')}`;
-  const qemu = $({ nothrow: true, quiet: true, stdio: ['ignore', 'pipe', 'pipe'] })`qemu-system-x86_64 -machine pc -accel tcg -m 1024 -smp 1 -nographic -no-reboot -nic none -kernel ${kernel} -initrd ${initrd} -append ${append} -drive file=${raw},format=raw,if=virtio`;
+  const qemu = $({
+    nothrow: true,
+    quiet: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })`qemu-system-x86_64 -machine pc -accel tcg -m 1024 -smp 1 -nographic -no-reboot -nic none -kernel ${kernel} -initrd ${initrd} -append ${append} -drive file=${raw},format=raw,if=virtio`;
   const timer = setTimeout(() => {
     log(`the GRUB boot did not end within 15 min: killing QEMU (PID ${qemu.pid})`);
     qemu.kill('SIGKILL').catch(() => undefined);
   }, 900_000);
   // stdout and stderr in the order they came, as the console showed them.
   const output = (await qemu.finally(() => clearTimeout(timer))).stdall;
-  if (!output.includes('HAFARM-GRUB-OK')) throw new Error(`GRUB was not installed by the throw-away boot; its console:\n${output.slice(-4000)}`);
+  if (!output.includes('HAFARM-GRUB-OK'))
+    throw new Error(`GRUB was not installed by the throw-away boot; its console:\n${output.slice(-4000)}`);
   return output;
 }
 
@@ -192,7 +251,8 @@ export async function ensureBoxFile(log: (line: string) => void): Promise<{ file
   const dir = join(cacheDir(), `libvirt-box-${key}`);
   const file = join(dir, 'hafarm-test-bookworm64.box');
   if (existsSync(file)) return { file, key };
-  for (const old of existsSync(cacheDir()) ? readdirSync(cacheDir()) : []) if (old.startsWith('libvirt-box-')) rmSync(join(cacheDir(), old), { recursive: true, force: true });
+  for (const old of existsSync(cacheDir()) ? readdirSync(cacheDir()) : [])
+    if (old.startsWith('libvirt-box-')) rmSync(join(cacheDir(), old), { recursive: true, force: true });
   const work = join('/var/tmp', `hafarm-test-box-${process.pid}`);
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
@@ -201,17 +261,25 @@ export async function ensureBoxFile(log: (line: string) => void): Promise<{ file
     const root = join(work, 'root');
     const start = Date.now();
     log(`building the test box ${TEST_BOX} from Debian's packages (mmdebstrap, cached in ${dir})`);
-    await must('20m')`mmdebstrap --mode=root --variant=${RECIPE.variant} --quiet --include=${RECIPE.include.join(',')} ${RECIPE.aptopts.map((o) => `--aptopt=${o}`)} ${RECIPE.suite} ${root} ${RECIPE.mirrors}`;
+    await must(
+      '20m',
+    )`mmdebstrap --mode=root --variant=${RECIPE.variant} --quiet --include=${RECIPE.include.join(',')} ${RECIPE.aptopts.map((o) => `--aptopt=${o}`)} ${RECIPE.suite} ${root} ${RECIPE.mirrors}`;
     const uuid = randomUUID();
     await configureRoot(root, uuid);
     log(`  root filesystem ready (${Math.round((Date.now() - start) / 1000)} s); writing the disk image`);
     const raw = join(work, 'disk.raw');
     await must()`truncate -s ${DISK_GIB}G ${raw}`;
     // One partition from 1 MiB to the end, bootable, on an MBR label (GRUB's i386-pc target).
-    const sfdisk = await $({ nothrow: true, quiet: true, input: 'label: dos\nstart=2048, type=83, bootable\n' })`sfdisk --quiet ${raw}`;
+    const sfdisk = await $({
+      nothrow: true,
+      quiet: true,
+      input: 'label: dos\nstart=2048, type=83, bootable\n',
+    })`sfdisk --quiet ${raw}`;
     if (sfdisk.exitCode !== 0) throw new Error(`sfdisk failed: ${sfdisk.stderr}`);
     const offset = 2048 * 512;
-    loop = (await must()`losetup --find --show --offset ${offset} --sizelimit ${DISK_GIB * 1024 ** 3 - offset} ${raw}`).trim();
+    loop = (
+      await must()`losetup --find --show --offset ${offset} --sizelimit ${DISK_GIB * 1024 ** 3 - offset} ${raw}`
+    ).trim();
     await must('20m')`mkfs.ext4 -q -F -U ${uuid} -L root -d ${root} ${loop}`;
     await must()`losetup -d ${loop}`;
     loop = undefined;
@@ -228,13 +296,18 @@ export async function ensureBoxFile(log: (line: string) => void): Promise<{ file
     mkdirSync(box);
     await must('20m')`qemu-img convert -O qcow2 ${raw} ${join(box, 'box.img')}`;
     rmSync(raw);
-    writeFileSync(join(box, 'metadata.json'), JSON.stringify({ provider: 'libvirt', format: 'qcow2', virtual_size: DISK_GIB }) + '\n');
+    writeFileSync(
+      join(box, 'metadata.json'),
+      JSON.stringify({ provider: 'libvirt', format: 'qcow2', virtual_size: DISK_GIB }) + '\n',
+    );
     writeFileSync(join(box, 'Vagrantfile'), boxVagrantfile());
     mkdirSync(dir, { recursive: true });
     const partial = `${file}.partial`;
     await must('20m')`tar -cf ${partial} -C ${box} metadata.json Vagrantfile box.img`;
     renameSync(partial, file);
-    log(`  box built in ${Math.round((Date.now() - start) / 1000)} s: ${file} (${Math.round(statSync(file).size / 1024 ** 2)} MiB)`);
+    log(
+      `  box built in ${Math.round((Date.now() - start) / 1000)} s: ${file} (${Math.round(statSync(file).size / 1024 ** 2)} MiB)`,
+    );
     return { file, key };
   } finally {
     if (loop) await $({ nothrow: true, quiet: true })`losetup -d ${loop}`;
@@ -258,7 +331,10 @@ export function removeBoxFromPool(): string[] {
   // $.sync: the bench's forgetCache() calls it synchronously. Failures are tolerated, output not shown.
   const virsh = $.sync({ nothrow: true, quiet: true });
   const volumes = virsh`virsh -c qemu:///system -q vol-list ${TEST_POOL.name}`.stdout;
-  const box = volumes.split('\n').map((l) => l.trim().split(/\s+/)[0] ?? '').filter((n) => n.startsWith('hafarm-test-VAGRANTSLASH-bookworm64_vagrant_box_image'));
+  const box = volumes
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/)[0] ?? '')
+    .filter((n) => n.startsWith('hafarm-test-VAGRANTSLASH-bookworm64_vagrant_box_image'));
   for (const volume of box) virsh`virsh -c qemu:///system vol-delete ${volume} --pool ${TEST_POOL.name}`;
   return box;
 }

@@ -21,16 +21,31 @@ import { $ } from 'zx';
 
 /** What the real-VM test drives on the host, beyond npm test's own packages. */
 export const LIBVIRT_TEST_PACKAGES = [
-  'vagrant', 'vagrant-libvirt', // the product's libvirt provider
-  'libvirt-daemon-system', 'libvirt-clients', 'dnsmasq-base', 'iptables', // libvirtd, virsh, DHCP and the network filters of libvirt's networks
-  'qemu-system-x86', 'qemu-utils', // the machines, under QEMU (KVM or its emulation)
-  'mmdebstrap', 'fdisk', 'e2fsprogs', 'apt-utils', // the box builder (libvirt-box.ts) and the package repository served to the machines
-  'iproute2', 'tcpdump', // the host's routes (the management network must not clash), reading back lab:capture's pcap
+  'vagrant',
+  'vagrant-libvirt', // the product's libvirt provider
+  'libvirt-daemon-system',
+  'libvirt-clients',
+  'dnsmasq-base',
+  'iptables', // libvirtd, virsh, DHCP and the network filters of libvirt's networks
+  'qemu-system-x86',
+  'qemu-utils', // the machines, under QEMU (KVM or its emulation)
+  'mmdebstrap',
+  'fdisk',
+  'e2fsprogs',
+  'apt-utils', // the box builder (libvirt-box.ts) and the package repository served to the machines
+  'iproute2',
+  'tcpdump', // the host's routes (the management network must not clash), reading back lab:capture's pcap
 ];
 
 /** Names of everything the test sets up on the host; all begin with "hafarm-test". */
 export const TEST_POOL = { name: 'hafarm-test', path: '/var/lib/libvirt/hafarm-test-pool' };
-export const TEST_MGMT_NETWORK = { name: 'hafarm-test-mgmt', bridge: 'hftmgmt0', hostAddress: '10.254.213.1', prefix: 24, cidr: '10.254.213.0/24' };
+export const TEST_MGMT_NETWORK = {
+  name: 'hafarm-test-mgmt',
+  bridge: 'hftmgmt0',
+  hostAddress: '10.254.213.1',
+  prefix: 24,
+  cidr: '10.254.213.0/24',
+};
 
 /** Where the test records the daemons it started (gone at the next boot, as they are). */
 const STARTED_FILE = '/run/hafarm-test-libvirt/started.json';
@@ -55,7 +70,8 @@ interface StartedDaemon {
  * spawnSync has returned).
  */
 function sh(timeoutMs = 120_000, env = process.env) {
-  const spawnSyncWithin = ((file: string, args: readonly string[], options: SpawnSyncOptions) => spawnSync(file, args, { ...options, timeout: timeoutMs })) as typeof spawnSync;
+  const spawnSyncWithin = ((file: string, args: readonly string[], options: SpawnSyncOptions) =>
+    spawnSync(file, args, { ...options, timeout: timeoutMs })) as typeof spawnSync;
   return $.sync({ nothrow: true, quiet: true, stdio: ['ignore', 'pipe', 'pipe'], env, spawnSync: spawnSyncWithin });
 }
 
@@ -65,7 +81,8 @@ function must(pieces: TemplateStringsArray, ...values: unknown[]): string {
   // The command as the message shows it: the values as given (zx quoted them in the command it ran).
   const command = pieces.reduce((text, piece, i) => `${text}${[values[i - 1]].flat().join(' ')}${piece}`);
   // Exit -1: ended by a signal (its time limit).
-  if (result.exitCode !== 0) throw new Error(`${command} failed (exit ${result.exitCode ?? -1}): ${(result.stderr || result.stdout).trim()}`);
+  if (result.exitCode !== 0)
+    throw new Error(`${command} failed (exit ${result.exitCode ?? -1}): ${(result.stderr || result.stdout).trim()}`);
   return result.stdout;
 }
 
@@ -74,13 +91,20 @@ const PACKAGE_STATUS = '${Package} ${Status}\\n';
 
 function installedPackages(packages: string[]): Set<string> {
   const { stdout } = sh()`dpkg-query -W -f ${PACKAGE_STATUS} ${packages}`;
-  return new Set(stdout.split('\n').filter((l) => l.endsWith(' install ok installed')).map((l) => l.split(' ')[0]!));
+  return new Set(
+    stdout
+      .split('\n')
+      .filter((l) => l.endsWith(' install ok installed'))
+      .map((l) => l.split(' ')[0]!),
+  );
 }
 
 /** Installs what is missing; returns the packages it installed. */
 export function installLibvirtPackages(log: (line: string) => void): string[] {
   if (process.platform !== 'linux' || process.getuid?.() !== 0 || !existsSync('/usr/bin/apt-get')) {
-    throw new Error('the real-VM test needs a Debian host as root (it installs libvirt, QEMU and vagrant with apt-get)');
+    throw new Error(
+      'the real-VM test needs a Debian host as root (it installs libvirt, QEMU and vagrant with apt-get)',
+    );
   }
   const have = installedPackages(LIBVIRT_TEST_PACKAGES);
   const missing = LIBVIRT_TEST_PACKAGES.filter((p) => !have.has(p));
@@ -93,9 +117,15 @@ export function installLibvirtPackages(log: (line: string) => void): string[] {
   const hadDefaultNetwork = existsSync('/etc/libvirt/qemu/networks/default.xml');
   try {
     const aptGet = sh(1_200_000, { ...process.env, DEBIAN_FRONTEND: 'noninteractive' });
-    for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', ...missing]]) {
+    for (const args of [
+      ['update', '-qq'],
+      ['install', '-y', '-qq', '--no-install-recommends', ...missing],
+    ]) {
       const result = aptGet`apt-get ${args}`;
-      if (result.exitCode !== 0) throw new Error(`apt-get ${args.join(' ')} failed (exit ${result.exitCode}):\n${(result.stderr || result.stdout).slice(-3000)}`);
+      if (result.exitCode !== 0)
+        throw new Error(
+          `apt-get ${args.join(' ')} failed (exit ${result.exitCode}):\n${(result.stderr || result.stdout).slice(-3000)}`,
+        );
     }
   } finally {
     if (madePolicy) rmSync(policy, { force: true });
@@ -217,7 +247,9 @@ export function ensureTestPool(log: (line: string) => void): void {
 function clashingRoutes(): string[] {
   const routes = JSON.parse(must`ip -j route show table all`) as Array<{ dst?: string; dev?: string }>;
   const [a, b, c] = TEST_MGMT_NETWORK.hostAddress.split('.');
-  return routes.filter((r) => r.dst?.startsWith(`${a}.${b}.${c}.`) && r.dev !== TEST_MGMT_NETWORK.bridge).map((r) => `${r.dst} dev ${r.dev}`);
+  return routes
+    .filter((r) => r.dst?.startsWith(`${a}.${b}.${c}.`) && r.dev !== TEST_MGMT_NETWORK.bridge)
+    .map((r) => `${r.dst} dev ${r.dev}`);
 }
 
 export function mgmtNetworkXml(): string {
@@ -241,8 +273,13 @@ export function mgmtNetworkXml(): string {
 export function ensureMgmtNetwork(log: (line: string) => void): void {
   if (!virshOk('net-info', TEST_MGMT_NETWORK.name)) {
     const clash = clashingRoutes();
-    if (clash.length > 0) throw new Error(`the test's management network ${TEST_MGMT_NETWORK.cidr} clashes with host routes: ${clash.join(', ')}`);
-    log(`defining the management network ${TEST_MGMT_NETWORK.name} (${TEST_MGMT_NETWORK.cidr}, isolated, host ${TEST_MGMT_NETWORK.hostAddress})`);
+    if (clash.length > 0)
+      throw new Error(
+        `the test's management network ${TEST_MGMT_NETWORK.cidr} clashes with host routes: ${clash.join(', ')}`,
+      );
+    log(
+      `defining the management network ${TEST_MGMT_NETWORK.name} (${TEST_MGMT_NETWORK.cidr}, isolated, host ${TEST_MGMT_NETWORK.hostAddress})`,
+    );
     const file = join('/run/hafarm-test-libvirt', `${TEST_MGMT_NETWORK.name}.xml`);
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, mgmtNetworkXml());
@@ -269,7 +306,9 @@ export function claimHost(): void {
   if (existsSync(RUN_FILE)) {
     const other = JSON.parse(readFileSync(RUN_FILE, 'utf8')) as { pid: number; startTime: string };
     if (other.pid !== process.pid && procStartTime(other.pid) === other.startTime) {
-      throw new Error(`another test:vms run (PID ${other.pid}) is using this host's libvirt test setup: wait for it to end`);
+      throw new Error(
+        `another test:vms run (PID ${other.pid}) is using this host's libvirt test setup: wait for it to end`,
+      );
     }
   }
   mkdirSync(dirname(RUN_FILE), { recursive: true });
@@ -292,11 +331,22 @@ export function prepareLibvirtHost(log: (line: string) => void): void {
 
 /** Domains, networks and pool volumes whose names begin with prefix. */
 export function libvirtResources(prefix: string): { domains: string[]; networks: string[]; volumes: string[] } {
-  const names = (out: string) => out.split('\n').map((l) => l.trim()).filter((l) => l.startsWith(prefix));
+  const names = (out: string) =>
+    out
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l.startsWith(prefix));
   return {
     domains: names(virsh('list', '--all', '--name')),
     networks: names(virsh('net-list', '--all', '--name')),
-    volumes: virshOk('pool-info', TEST_POOL.name) ? names(virsh('vol-list', TEST_POOL.name).split('\n').map((l) => l.trim().split(/\s+/)[0] ?? '').join('\n')) : [],
+    volumes: virshOk('pool-info', TEST_POOL.name)
+      ? names(
+          virsh('vol-list', TEST_POOL.name)
+            .split('\n')
+            .map((l) => l.trim().split(/\s+/)[0] ?? '')
+            .join('\n'),
+        )
+      : [],
   };
 }
 

@@ -29,7 +29,8 @@ export interface TestLab {
  */
 export function e2eLabName(tag: string): string {
   const name = `e2e${tag}${process.pid % 1000}`;
-  if (!/^[a-z][a-z0-9]{0,7}$/.test(name)) throw new Error(`lab name ${name}: the tag ${tag} makes it longer than a lab name may be`);
+  if (!/^[a-z][a-z0-9]{0,7}$/.test(name))
+    throw new Error(`lab name ${name}: the tag ${tag} makes it longer than a lab name may be`);
   return name;
 }
 
@@ -49,7 +50,11 @@ export function labCopy(dir: string, source: string, name: string): TestLab {
  * afterAll) destroys every lab made, whatever state the tests left it in, checks that nothing of
  * it is left, and removes the scratch folder even when that check fails.
  */
-export function e2eLabs(tag: string): { lab(source: string, labTag: string): TestLab; create(): void; destroy(): Promise<void> } {
+export function e2eLabs(tag: string): {
+  lab(source: string, labTag: string): TestLab;
+  create(): void;
+  destroy(): Promise<void>;
+} {
   const wanted: Array<{ source: string; name: string }> = [];
   const made = new Map<string, TestLab>();
   let scratch: { dir: string; remove: () => void } | undefined;
@@ -64,9 +69,15 @@ export function e2eLabs(tag: string): { lab(source: string, labTag: string): Tes
       wanted.push({ source, name });
       return {
         name,
-        get file() { return madeLab(name).file; },
-        get state() { return madeLab(name).state; },
-        get dir() { return madeLab(name).dir; },
+        get file() {
+          return madeLab(name).file;
+        },
+        get state() {
+          return madeLab(name).state;
+        },
+        get dir() {
+          return madeLab(name).dir;
+        },
       };
     },
     create() {
@@ -76,12 +87,17 @@ export function e2eLabs(tag: string): { lab(source: string, labTag: string): Tes
     async destroy() {
       try {
         for (const lab of made.values()) await cli(lab, 'destroy');
-        for (const lab of made.values()) expect(leftovers(lab.file, lab.state), `lab ${lab.name} after destroy`).toEqual(NOTHING);
+        for (const lab of made.values())
+          expect(leftovers(lab.file, lab.state), `lab ${lab.name} after destroy`).toEqual(NOTHING);
       } finally {
         // A lab that destroy could not take down still has its machines' roots mounted in the
         // scratch folder: removing it would delete their record and keep the mounts. Left as is,
         // it can still be destroyed by hand (its path is in the failure above).
-        const mounted = scratch && readFileSync('/proc/self/mounts', 'utf8').split('\n').some((l) => l.split(' ')[1]?.startsWith(scratch!.dir));
+        const mounted =
+          scratch &&
+          readFileSync('/proc/self/mounts', 'utf8')
+            .split('\n')
+            .some((l) => l.split(' ')[1]?.startsWith(scratch!.dir));
         if (!mounted) scratch?.remove();
       }
     },
@@ -110,7 +126,22 @@ export async function upAndProvisioned(lab: TestLab): Promise<void> {
 /** The web server that answers one request to the site, from the lab's client namespace. */
 export async function whoAnswers(lab: { file: string }, timeoutSeconds = 2): Promise<string | undefined> {
   const model = loadLab(lab.file);
-  const result = await execa('ip', ['netns', 'exec', netnsNames(model).clientNamespace, 'curl', '-s', '-m', String(timeoutSeconds), '--resolve', `${model.vip.name}:80:${model.vip.address}`, `http://${model.vip.name}/`], { reject: false });
+  const result = await execa(
+    'ip',
+    [
+      'netns',
+      'exec',
+      netnsNames(model).clientNamespace,
+      'curl',
+      '-s',
+      '-m',
+      String(timeoutSeconds),
+      '--resolve',
+      `${model.vip.name}:80:${model.vip.address}`,
+      `http://${model.vip.name}/`,
+    ],
+    { reject: false },
+  );
   return /Bienvenido a nginx! \((\w+)\)/.exec(String(result.stdout))?.[1];
 }
 
@@ -119,7 +150,22 @@ export async function haproxyStatus(lab: { file: string; state: string }): Promi
   const model = loadLab(lab.file);
   const { statsPassword } = loadSecrets(labStateDir(lab.state));
   const url = `http://${model.vip.address}${model.haproxy.stats.uri};csv`;
-  const result = await execa('ip', ['netns', 'exec', netnsNames(model).clientNamespace, 'curl', '-s', '-m', '2', '-u', `${model.haproxy.stats.user}:${statsPassword}`, url], { reject: false });
+  const result = await execa(
+    'ip',
+    [
+      'netns',
+      'exec',
+      netnsNames(model).clientNamespace,
+      'curl',
+      '-s',
+      '-m',
+      '2',
+      '-u',
+      `${model.haproxy.stats.user}:${statsPassword}`,
+      url,
+    ],
+    { reject: false },
+  );
   const rows = parseStatsCsv(String(result.stdout)).filter((r) => r.pxname === model.haproxy.listen);
   return new Map(rows.map((r) => [r.svname ?? '', r.status ?? '']));
 }
@@ -139,18 +185,34 @@ export async function waitFor(what: string, check: () => Promise<boolean>, timeo
   throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
 }
 
-export function recapOf(jsonLines: string): Record<string, { ok: number; changed: number; failed: number; unreachable: number; connections: number }> {
-  const last = jsonLines.trim().split('\n').map((l) => JSON.parse(l) as { event: string; hosts?: never }).find((e) => e.event === 'recap');
+export function recapOf(
+  jsonLines: string,
+): Record<string, { ok: number; changed: number; failed: number; unreachable: number; connections: number }> {
+  const last = jsonLines
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { event: string; hosts?: never })
+    .find((e) => e.event === 'recap');
   return last!.hosts!;
 }
 
 /** What a lab left on the host: namespaces, bridges and veths, mounts, processes, its state folder. */
 export function leftovers(labFile: string, state: string) {
   const names = netnsNames(loadLab(labFile));
-  const namespaces = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').filter((l) => l.startsWith(names.nsPrefix));
-  const links = (JSON.parse(execFileSync('ip', ['-j', 'link', 'show'], { encoding: 'utf8' })) as Array<{ ifname: string }>).map((l) => l.ifname).filter((n) => n.startsWith(names.linkPrefix));
-  const mounts = readFileSync('/proc/self/mounts', 'utf8').split('\n').filter((l) => l.split(' ')[1]?.startsWith(state));
-  const processes = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(state));
+  const namespaces = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => l.startsWith(names.nsPrefix));
+  const links = (
+    JSON.parse(execFileSync('ip', ['-j', 'link', 'show'], { encoding: 'utf8' })) as Array<{ ifname: string }>
+  )
+    .map((l) => l.ifname)
+    .filter((n) => n.startsWith(names.linkPrefix));
+  const mounts = readFileSync('/proc/self/mounts', 'utf8')
+    .split('\n')
+    .filter((l) => l.split(' ')[1]?.startsWith(state));
+  const processes = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => l.includes(state));
   return { namespaces, links, mounts, processes, stateFolder: existsSync(state) };
 }
 

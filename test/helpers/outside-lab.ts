@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import type { Lab } from '../../lib/lab/model.ts';
 import type { OutsideLab } from '../../lib/outside/outside-lab.ts';
 
-export function outsideLabOf(lab: Lab, state: string, options: { user?: string; port?: number; address?: (index: number) => string; keyFile?: string } = {}): OutsideLab {
+export function outsideLabOf(
+  lab: Lab,
+  state: string,
+  options: { user?: string; port?: number; address?: (index: number) => string; keyFile?: string } = {},
+): OutsideLab {
   return {
     lab,
     provider: 'netns',

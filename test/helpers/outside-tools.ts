@@ -15,8 +15,19 @@ export interface ToolResult {
   stderr: string;
 }
 
-async function run(file: string, args: string[], options: { cwd: string; env?: Record<string, string> }): Promise<ToolResult> {
-  const result = await execa(file, args, { cwd: options.cwd, env: options.env, extendEnv: false, reject: false, stdin: 'ignore', timeout: 120_000 });
+async function run(
+  file: string,
+  args: string[],
+  options: { cwd: string; env?: Record<string, string> },
+): Promise<ToolResult> {
+  const result = await execa(file, args, {
+    cwd: options.cwd,
+    env: options.env,
+    extendEnv: false,
+    reject: false,
+    stdin: 'ignore',
+    timeout: 120_000,
+  });
   return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
 }
 
@@ -39,18 +50,34 @@ export function toolEnv(scratch: string): Record<string, string> {
   };
 }
 
-export function ssh(config: string, host: string, remoteCommand: string, scratch: string, extra: string[] = []): Promise<ToolResult> {
-  return run('ssh', ['-F', config, '-o', 'BatchMode=yes', ...extra, host, remoteCommand], { cwd: scratch, env: toolEnv(scratch) });
+export function ssh(
+  config: string,
+  host: string,
+  remoteCommand: string,
+  scratch: string,
+  extra: string[] = [],
+): Promise<ToolResult> {
+  return run('ssh', ['-F', config, '-o', 'BatchMode=yes', ...extra, host, remoteCommand], {
+    cwd: scratch,
+    env: toolEnv(scratch),
+  });
 }
 
 export function ansible(inventory: string, pattern: string, rawCommand: string, scratch: string): Promise<ToolResult> {
-  return run(ANSIBLE, ['-i', inventory, pattern, '-m', 'raw', '-a', rawCommand], { cwd: scratch, env: toolEnv(scratch) });
+  return run(ANSIBLE, ['-i', inventory, pattern, '-m', 'raw', '-a', rawCommand], {
+    cwd: scratch,
+    env: toolEnv(scratch),
+  });
 }
 
 /** Each host's variables as Ansible reads the inventory (ansible-inventory --list). */
-export async function ansibleHostVars(inventory: string, scratch: string): Promise<Record<string, Record<string, unknown>>> {
+export async function ansibleHostVars(
+  inventory: string,
+  scratch: string,
+): Promise<Record<string, Record<string, unknown>>> {
   const result = await run(ANSIBLE_INVENTORY, ['-i', inventory, '--list'], { cwd: scratch, env: toolEnv(scratch) });
-  if (result.exitCode !== 0) throw new Error(`ansible-inventory -i ${inventory} --list: exit ${result.exitCode}\n${result.stderr}`);
+  if (result.exitCode !== 0)
+    throw new Error(`ansible-inventory -i ${inventory} --list: exit ${result.exitCode}\n${result.stderr}`);
   return (JSON.parse(result.stdout) as { _meta: { hostvars: Record<string, Record<string, unknown>> } })._meta.hostvars;
 }
 
@@ -58,7 +85,11 @@ export async function ansibleHostVars(inventory: string, scratch: string): Promi
 export async function ansibleGroups(inventory: string, scratch: string): Promise<Record<string, string[]>> {
   const result = await run(ANSIBLE_INVENTORY, ['-i', inventory, '--list'], { cwd: scratch, env: toolEnv(scratch) });
   const list = JSON.parse(result.stdout) as Record<string, { hosts?: string[] }>;
-  return Object.fromEntries(Object.entries(list).filter(([name]) => name !== '_meta').map(([name, group]) => [name, group.hosts ?? []]));
+  return Object.fromEntries(
+    Object.entries(list)
+      .filter(([name]) => name !== '_meta')
+      .map(([name, group]) => [name, group.hosts ?? []]),
+  );
 }
 
 /** `ansible … -m raw`'s output by host: the status of its "web1 | CHANGED | rc=0 >>" line and the lines after it. */
@@ -77,8 +108,10 @@ export function rawOutputByHost(stdout: string): Map<string, { status: string; o
 /** testinfra's py.test on the hosts through OpenSSH with lab:ssh-config's file. */
 export function testinfra(testFile: string, hosts: string[], config: string, scratch: string): Promise<ToolResult> {
   const args = [
-    '-p', 'no:cacheprovider',
-    '-q', '-rA',
+    '-p',
+    'no:cacheprovider',
+    '-q',
+    '-rA',
     `--hosts=${hosts.map((h) => `ssh://${h}`).join(',')}`,
     `--ssh-config=${config}`,
     // no master connection of testinfra's own left running (its default ControlPersist=60s)

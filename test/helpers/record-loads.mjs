@@ -7,4 +7,11 @@ const file = process.env.HAFARM_RECORD_LOADS;
 if (!file) throw new Error('record-loads.mjs: HAFARM_RECORD_LOADS names no file');
 register('./record-loads-hooks.mjs', import.meta.url);
 // CommonJS packages required from CommonJS (or through createRequire) pass no ES module hook.
-process.on('exit', () => appendFileSync(file, Object.keys(createRequire(import.meta.url).cache).map((path) => `${path}\n`).join('')));
+process.on('exit', () =>
+  appendFileSync(
+    file,
+    Object.keys(createRequire(import.meta.url).cache)
+      .map((path) => `${path}\n`)
+      .join(''),
+  ),
+);

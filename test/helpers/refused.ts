@@ -4,9 +4,16 @@ import { expect } from 'vitest';
 import { hafarm } from './cli.ts';
 import { treeOf } from './tree.ts';
 
-export async function expectRefused(dir: string, args: string[], options: { cwd?: string; exitCode?: number; wrapper?: string[] } = {}): Promise<string> {
+export async function expectRefused(
+  dir: string,
+  args: string[],
+  options: { cwd?: string; exitCode?: number; wrapper?: string[] } = {},
+): Promise<string> {
   const before = treeOf(dir);
-  const result = await hafarm(args, { cwd: options.cwd ?? dir, ...(options.wrapper ? { wrapper: options.wrapper } : {}) });
+  const result = await hafarm(args, {
+    cwd: options.cwd ?? dir,
+    ...(options.wrapper ? { wrapper: options.wrapper } : {}),
+  });
   expect(result.stderr).not.toContain('unexpected error');
   expect(result.stderr).not.toMatch(/^\s+at /m);
   expect(result.exitCode, result.stderr).toBe(options.exitCode ?? 1);

@@ -19,11 +19,18 @@ const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)(['"])([^'"]+)\1/
 /** The project files a source file imports, relative to the project; packages are left out. */
 export function projectImports(file: string): string[] {
   const text = readFileSync(join(PROJECT_DIR, file), 'utf8');
-  return [...text.matchAll(SPECIFIER)].map((m) => m[2]!).filter((spec) => spec.startsWith('.')).map((spec) => relative(PROJECT_DIR, resolve(PROJECT_DIR, dirname(file), spec)));
+  return [...text.matchAll(SPECIFIER)]
+    .map((m) => m[2]!)
+    .filter((spec) => spec.startsWith('.'))
+    .map((spec) => relative(PROJECT_DIR, resolve(PROJECT_DIR, dirname(file), spec)));
 }
 
 /** "file → import" for each import of the files that lands inside one of the folders. */
 export function importsInto(files: string[], folders: string[]): string[] {
   const inside = (path: string) => folders.some((folder) => path === folder || path.startsWith(`${folder}/`));
-  return files.flatMap((file) => projectImports(file).filter(inside).map((target) => `${file} → ${target}`));
+  return files.flatMap((file) =>
+    projectImports(file)
+      .filter(inside)
+      .map((target) => `${file} → ${target}`),
+  );
 }

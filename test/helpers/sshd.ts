@@ -2,7 +2,16 @@
 // namespace of the test's own), with throw-away host and client keys, accepting root and a
 // login user who needs sudo. Everything it starts it ends by PID.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,7 +49,9 @@ async function waitForPort(address: string, port: number, netns?: string, timeou
     const ready = netns
       ? (() => {
           try {
-            execFileSync('ip', ['netns', 'exec', netns, 'sh', '-c', `ss -ltn | grep -q ':${port} '`], { stdio: 'ignore' });
+            execFileSync('ip', ['netns', 'exec', netns, 'sh', '-c', `ss -ltn | grep -q ':${port} '`], {
+              stdio: 'ignore',
+            });
             return true;
           } catch {
             return false;
@@ -112,7 +123,9 @@ export async function startSshd(options: { netns?: { name: string; address: stri
   let child: ChildProcess;
   const launch = async () => {
     const argv = ['/usr/sbin/sshd', '-D', '-e', '-f', join(dir, 'sshd_config')];
-    child = options.netns ? spawn('ip', ['netns', 'exec', options.netns.name, ...argv], { stdio: 'ignore' }) : spawn(argv[0]!, argv.slice(1), { stdio: 'ignore' });
+    child = options.netns
+      ? spawn('ip', ['netns', 'exec', options.netns.name, ...argv], { stdio: 'ignore' })
+      : spawn(argv[0]!, argv.slice(1), { stdio: 'ignore' });
     await waitForPort(address, port, options.netns?.name);
   };
   const stopListener = async () => {
@@ -136,7 +149,7 @@ export async function startSshd(options: { netns?: { name: string; address: stri
       }
     }
     const below = new Set<number>([child.pid!]);
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
       grew = false;
       for (const [pid, parent] of parents) {
         if (below.has(parent) && !below.has(pid)) {

@@ -17,10 +17,21 @@ export interface Connected {
 }
 
 export async function connectTo(endpoint: SshEndpoint, stateDir: string): Promise<Connected> {
-  const connection = new SshConnection(endpoint, { knownHosts: new KnownHosts(join(stateDir, `known_hosts-${endpoint.user}`)), commandTimeoutMs: 120_000 });
+  const connection = new SshConnection(endpoint, {
+    knownHosts: new KnownHosts(join(stateDir, `known_hosts-${endpoint.user}`)),
+    commandTimeoutMs: 120_000,
+  });
   await connection.connect();
   const facts = await gatherFacts(connection);
-  const context = (mode: { check?: boolean; diff?: boolean } = {}): TaskContext => ({ remote: connection, facts, check: mode.check ?? false, diff: mode.diff ?? false, run: newHostRunState(), files: new FileStates(connection), reads: new RemoteReads(connection) });
+  const context = (mode: { check?: boolean; diff?: boolean } = {}): TaskContext => ({
+    remote: connection,
+    facts,
+    check: mode.check ?? false,
+    diff: mode.diff ?? false,
+    run: newHostRunState(),
+    files: new FileStates(connection),
+    reads: new RemoteReads(connection),
+  });
   return {
     connection,
     context,

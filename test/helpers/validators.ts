@@ -13,7 +13,10 @@ export function haproxyCheck(file: string): { status: number | null; output: str
 /** nginx -t of a configuration that includes the snippet inside http {}, in a folder of its own. */
 export function nginxCheck(snippet: string, dir: string): { status: number | null; output: string } {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'nginx.conf'), `pid ${dir}/nginx.pid;\nerror_log ${dir}/error.log;\nevents {}\nhttp {\n  access_log off;\n  include ${snippet};\n  server { listen 127.0.0.1:8080; root ${dir}; }\n}\n`);
+  writeFileSync(
+    join(dir, 'nginx.conf'),
+    `pid ${dir}/nginx.pid;\nerror_log ${dir}/error.log;\nevents {}\nhttp {\n  access_log off;\n  include ${snippet};\n  server { listen 127.0.0.1:8080; root ${dir}; }\n}\n`,
+  );
   const result = spawnSync('nginx', ['-t', '-c', join(dir, 'nginx.conf'), '-p', dir], { encoding: 'utf8' });
   return { status: result.status, output: result.stdout + result.stderr };
 }
@@ -31,9 +34,14 @@ export function vboxVersionOnlyPath(scratch: string): string {
   return `${dir}:${process.env.PATH}`;
 }
 
-export async function vagrantValidate(dir: string, options: { scratch: string; withVirtualBoxBlocks: boolean; env?: Record<string, string> }) {
+export async function vagrantValidate(
+  dir: string,
+  options: { scratch: string; withVirtualBoxBlocks: boolean; env?: Record<string, string> },
+) {
   const args = options.withVirtualBoxBlocks ? ['validate'] : ['validate', '--ignore-provider'];
-  const env = options.withVirtualBoxBlocks ? { PATH: vboxVersionOnlyPath(options.scratch), VAGRANT_DEFAULT_PROVIDER: 'virtualbox' } : {};
+  const env = options.withVirtualBoxBlocks
+    ? { PATH: vboxVersionOnlyPath(options.scratch), VAGRANT_DEFAULT_PROVIDER: 'virtualbox' }
+    : {};
   return execa('vagrant', args, { cwd: dir, env: { ...env, ...options.env, VAGRANT_CWD: dir }, reject: false });
 }
 
@@ -43,7 +51,11 @@ export async function vagrantValidate(dir: string, options: { scratch: string; w
  * where the rendered check script sits at the path keepalived.conf gives it (keepalived -t fails
  * on a missing interface or an unsafe or missing script).
  */
-export function keepalivedCheck(conf: string, script: { path: string; file: string }, interfaces: string[]): { status: number | null; output: string } {
+export function keepalivedCheck(
+  conf: string,
+  script: { path: string; file: string },
+  interfaces: string[],
+): { status: number | null; output: string } {
   const ns = `hfka${process.pid % 100000}`;
   const ip = (...args: string[]) => spawnSync('ip', args, { encoding: 'utf8' });
   ip('netns', 'add', ns);
@@ -54,7 +66,11 @@ export function keepalivedCheck(conf: string, script: { path: string; file: stri
     });
     const folder = script.path.replace(/\/[^/]+$/, '');
     const inside = `mount -t tmpfs -o mode=755 tmpfs ${folder} && cp ${script.file} ${script.path} && chmod 755 ${script.path} && exec keepalived -t -f ${conf}`;
-    const result = spawnSync('ip', ['netns', 'exec', ns, 'unshare', '--mount', '--propagation', 'private', 'sh', '-c', inside], { encoding: 'utf8' });
+    const result = spawnSync(
+      'ip',
+      ['netns', 'exec', ns, 'unshare', '--mount', '--propagation', 'private', 'sh', '-c', inside],
+      { encoding: 'utf8' },
+    );
     return { status: result.status, output: result.stdout + result.stderr };
   } finally {
     ip('netns', 'del', ns);

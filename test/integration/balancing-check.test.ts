@@ -12,7 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KnownHosts } from '../../lib/engine/ssh/known-hosts.ts';
 import { parseLab } from '../../lib/farm/load-lab.ts';
 import { webServers, type Lab } from '../../lib/lab/model.ts';
-import { BALANCE_ALGORITHMS, COOKIE_MODES, type BalanceAlgorithm, type CookieMode } from '../../roles/haproxy/haproxy-settings.ts';
+import {
+  BALANCE_ALGORITHMS,
+  COOKIE_MODES,
+  type BalanceAlgorithm,
+  type CookieMode,
+} from '../../roles/haproxy/haproxy-settings.ts';
 import type { LabProvider, SshEndpoint } from '../../lib/providers/provider.ts';
 import { renderTemplate } from '../../lib/render/templates.ts';
 import { proveBalancing } from '../../lib/verify/checks/balancing.ts';
@@ -33,7 +38,9 @@ const TUTORIAL = readFileSync(TUTORIAL_LAB, 'utf8');
 
 /** The tutorial's farm with another page, this balance and cookie mode, served on loopback. */
 function labOf(balance: BalanceAlgorithm, mode: CookieMode, page = 'Served by {host}', port = 0): Lab {
-  const text = TUTORIAL.replace('balance: roundrobin', `balance: ${balance}`).replace('mode: prefix', `mode: ${mode}`).replace('"Bienvenido a nginx! ({host})"', JSON.stringify(page));
+  const text = TUTORIAL.replace('balance: roundrobin', `balance: ${balance}`)
+    .replace('mode: prefix', `mode: ${mode}`)
+    .replace('"Bienvenido a nginx! ({host})"', JSON.stringify(page));
   const lab = parseLab(text, join(scratch.dir, 'lab.yaml'));
   return { ...lab, vip: { ...lab.vip, address: '127.0.0.1' }, haproxy: { ...lab.haproxy, port } };
 }
@@ -75,18 +82,44 @@ async function startNginx(lab: Lab): Promise<void> {
     mkdirSync(join(dir, host.name), { recursive: true });
     writeFileSync(join(dir, host.name, 'index.html'), pageHtml(lab, host.name));
     const snippet = join(dir, `${host.name}-session-cookie.conf`);
-    writeFileSync(snippet, renderTemplate('roles/nginx/templates/session-cookie.conf.njk', { source: 'lab.yaml', cookie: lab.haproxy.cookie.name, mode: lab.haproxy.cookie.mode, value: sessionCookieValue(host.name) }));
+    writeFileSync(
+      snippet,
+      renderTemplate('roles/nginx/templates/session-cookie.conf.njk', {
+        source: 'lab.yaml',
+        cookie: lab.haproxy.cookie.name,
+        mode: lab.haproxy.cookie.mode,
+        value: sessionCookieValue(host.name),
+      }),
+    );
     return `  server { listen 127.0.0.1:${webPorts.get(host.name)}; root ${join(dir, host.name)}; include ${snippet}; }`;
   });
   const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${dir}/tmp/${t};`);
-  writeFileSync(join(dir, 'nginx.conf'), ['user root;', 'daemon off;', `pid ${dir}/nginx.pid;`, `error_log ${dir}/error.log;`, 'events {}', 'http {', '  include /etc/nginx/mime.types;', '  access_log off;', ...temp, ...servers, '}', ''].join('\n'));
+  writeFileSync(
+    join(dir, 'nginx.conf'),
+    [
+      'user root;',
+      'daemon off;',
+      `pid ${dir}/nginx.pid;`,
+      `error_log ${dir}/error.log;`,
+      'events {}',
+      'http {',
+      '  include /etc/nginx/mime.types;',
+      '  access_log off;',
+      ...temp,
+      ...servers,
+      '}',
+      '',
+    ].join('\n'),
+  );
   nginx = spawn('nginx', ['-c', join(dir, 'nginx.conf'), '-p', dir], { stdio: 'ignore' });
-  for (const port of webPorts.values()) expect(await waitUntil(() => listening(port), 10_000, 50), `nginx on ${port}`).toBeDefined();
+  for (const port of webPorts.values())
+    expect(await waitUntil(() => listening(port), 10_000, 50), `nginx on ${port}`).toBeDefined();
 }
 
 /** The pages of `lab` in the roots nginx serves (it reads them at each request). */
 function writePages(lab: Lab): void {
-  for (const host of webServers(lab)) writeFileSync(join(scratch.dir, 'nginx', host.name, 'index.html'), pageHtml(lab, host.name));
+  for (const host of webServers(lab))
+    writeFileSync(join(scratch.dir, 'nginx', host.name, 'index.html'), pageHtml(lab, host.name));
 }
 
 /** HAProxy with the defaults and listen sections the haproxy role renders for `lab`, moved to loopback. */
@@ -111,10 +144,16 @@ beforeAll(async () => {
   haproxyPort = await freePort();
   for (const host of webServers(labOf('roundrobin', 'prefix'))) webPorts.set(host.name, await freePort());
   await startNginx(labOf('roundrobin', 'prefix'));
-  const provider = { sshEndpoints: async () => new Map<string, SshEndpoint>([['web3', sshd.endpoint('web3')]]) } as unknown as LabProvider;
+  const provider = {
+    sshEndpoints: async () => new Map<string, SshEndpoint>([['web3', sshd.endpoint('web3')]]),
+  } as unknown as LabProvider;
   const knownHosts = new KnownHosts(join(scratch.dir, 'known_hosts'));
   const endpoints = new Map<string, SshEndpoint>();
-  client = new MachineLanClient(labOf('roundrobin', 'prefix', undefined, haproxyPort), () => new MachineConnections(provider, knownHosts, endpoints), 'web3');
+  client = new MachineLanClient(
+    labOf('roundrobin', 'prefix', undefined, haproxyPort),
+    () => new MachineConnections(provider, knownHosts, endpoints),
+    'web3',
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -130,7 +169,11 @@ afterAll(async () => {
 async function prove(defined: Lab, running: Lab = defined) {
   writePages(running);
   await startHaproxy(running);
-  const farm = { lab: { ...defined, haproxy: { ...defined.haproxy, port: haproxyPort } }, client, statsPassword: PASSWORD };
+  const farm = {
+    lab: { ...defined, haproxy: { ...defined.haproxy, port: haproxyPort } },
+    client,
+    statsPassword: PASSWORD,
+  };
   // The client renders its requests from the lab it was made with: the same VIP name and port.
   return proveBalancing(farm);
 }
@@ -138,46 +181,119 @@ async function prove(defined: Lab, running: Lab = defined) {
 describe('V1 against the real HAProxy 2.6, a farm that is what its definition says', () => {
   const cases = BALANCE_ALGORITHMS.flatMap((balance) => COOKIE_MODES.map((mode) => ({ balance, mode })));
 
-  it.each(cases)('passes balance $balance with cookie $mode', async ({ balance, mode }) => {
-    const result = await prove(labOf(balance, mode));
-    expect(result.passed, result.summary).toBe(true);
-    const parts = result.summary.split('; ');
-    expect(parts).toHaveLength(3);
-    const [idle, busy, cookie] = parts as [string, string, string];
-    if (balance === 'source') {
-      const one = /^9 requests answered by (web\d) only$/.exec(idle)?.[1];
-      expect(one, idle).toBeDefined();
-      expect(busy).toBe(`with ${one} busy (a request held open) 6 requests stayed on ${one}`);
-    } else {
-      const round = /^9 requests answered by (web\d), (web\d), (web\d) in turn$/.exec(idle)?.slice(1);
-      expect(new Set(round), idle).toEqual(new Set(['web1', 'web2', 'web3']));
-      // V1 keeps busy the server the rotation gives next: the first of the round.
-      const others = round!.slice(1).join(', ');
-      expect(busy).toBe(balance === 'roundrobin' ? `with ${round![0]} busy (a request held open) 6 requests still went to ${round!.join(', ')} in turn` : `with ${round![0]} busy (a request held open) 6 requests went to ${others} in turn, none to ${round![0]}`);
-    }
-    const value = mode === 'prefix' ? '[ABC]~web\\d-session' : '[ABC]';
-    expect(cookie).toMatch(new RegExp(`^cookie JSESSIONID ${mode}: web\\d's first answer set JSESSIONID=${value}, and with each server's cookie all 6 requests stayed on that server${mode === 'insert' ? ' and were given no new cookie' : ''}$`));
-  }, 60_000);
+  it.each(cases)(
+    'passes balance $balance with cookie $mode',
+    async ({ balance, mode }) => {
+      const result = await prove(labOf(balance, mode));
+      expect(result.passed, result.summary).toBe(true);
+      const parts = result.summary.split('; ');
+      expect(parts).toHaveLength(3);
+      const [idle, busy, cookie] = parts as [string, string, string];
+      if (balance === 'source') {
+        const one = /^9 requests answered by (web\d) only$/.exec(idle)?.[1];
+        expect(one, idle).toBeDefined();
+        expect(busy).toBe(`with ${one} busy (a request held open) 6 requests stayed on ${one}`);
+      } else {
+        const round = /^9 requests answered by (web\d), (web\d), (web\d) in turn$/.exec(idle)?.slice(1);
+        expect(new Set(round), idle).toEqual(new Set(['web1', 'web2', 'web3']));
+        // V1 keeps busy the server the rotation gives next: the first of the round.
+        const others = round!.slice(1).join(', ');
+        expect(busy).toBe(
+          balance === 'roundrobin'
+            ? `with ${round![0]} busy (a request held open) 6 requests still went to ${round!.join(', ')} in turn`
+            : `with ${round![0]} busy (a request held open) 6 requests went to ${others} in turn, none to ${round![0]}`,
+        );
+      }
+      const value = mode === 'prefix' ? '[ABC]~web\\d-session' : '[ABC]';
+      expect(cookie).toMatch(
+        new RegExp(
+          `^cookie JSESSIONID ${mode}: web\\d's first answer set JSESSIONID=${value}, and with each server's cookie all 6 requests stayed on that server${mode === 'insert' ? ' and were given no new cookie' : ''}$`,
+        ),
+      );
+    },
+    60_000,
+  );
 });
 
 describe('V1 against the real HAProxy 2.6, a farm that differs from its definition in one field', () => {
   it.each([
-    { field: 'cookie insert, HAProxy runs prefix', defined: labOf('leastconn', 'insert'), running: labOf('leastconn', 'prefix'), problem: /^web\d answered with JSESSIONID=[ABC]~web\d-session \(expected JSESSIONID=[ABC]: cookie insert: HAProxy sets its own cookie and removes the server's\)$/ },
-    { field: 'cookie rewrite, HAProxy runs insert', defined: labOf('roundrobin', 'rewrite'), running: labOf('roundrobin', 'insert'), problem: /web1 answered a client holding its cookie with no JSESSIONID cookie \(expected JSESSIONID=A: cookie rewrite: HAProxy replaces the value of the server's own cookie with its label\)/ },
-    { field: 'cookie insert, HAProxy runs rewrite', defined: labOf('roundrobin', 'insert'), running: labOf('roundrobin', 'rewrite'), problem: /web1 answered a client holding its cookie with JSESSIONID=A \(expected none: with cookie insert/ },
-    { field: 'cookie prefix, HAProxy runs rewrite', defined: labOf('roundrobin', 'prefix'), running: labOf('roundrobin', 'rewrite'), problem: /^web\d answered with JSESSIONID=[ABC] \(expected JSESSIONID=[ABC]~web\d-session: cookie prefix/ },
-    { field: 'balance leastconn, HAProxy runs roundrobin', defined: labOf('leastconn', 'insert'), running: labOf('roundrobin', 'insert'), problem: /^with (web\d) busy \(a request held open\): (web\d ){5}web\d \(expected web\d, web\d each once in every 2 requests, in the same order: balance leastconn\)$/ },
-    { field: 'balance roundrobin, HAProxy runs leastconn', defined: labOf('roundrobin', 'prefix'), running: labOf('leastconn', 'prefix'), problem: /^with (web\d) busy \(a request held open\): (web\d ){5}web\d \(expected web1, web2, web3 each once in every 3 requests, in the same order: balance roundrobin\)$/ },
-    { field: 'balance roundrobin, HAProxy runs source', defined: labOf('roundrobin', 'prefix'), running: labOf('source', 'prefix'), problem: /^not in turn: (web\d) (\1 ){7}\1 \(expected web1, web2, web3 each once in every 3 requests, in the same order\)$/ },
-    { field: 'balance source, HAProxy runs roundrobin', defined: labOf('source', 'prefix'), running: labOf('roundrobin', 'prefix'), problem: /^not on one server: (web\d ){8}web\d \(expected every request on one server of web1, web2, web3\)$/ },
+    {
+      field: 'cookie insert, HAProxy runs prefix',
+      defined: labOf('leastconn', 'insert'),
+      running: labOf('leastconn', 'prefix'),
+      problem:
+        /^web\d answered with JSESSIONID=[ABC]~web\d-session \(expected JSESSIONID=[ABC]: cookie insert: HAProxy sets its own cookie and removes the server's\)$/,
+    },
+    {
+      field: 'cookie rewrite, HAProxy runs insert',
+      defined: labOf('roundrobin', 'rewrite'),
+      running: labOf('roundrobin', 'insert'),
+      problem:
+        /web1 answered a client holding its cookie with no JSESSIONID cookie \(expected JSESSIONID=A: cookie rewrite: HAProxy replaces the value of the server's own cookie with its label\)/,
+    },
+    {
+      field: 'cookie insert, HAProxy runs rewrite',
+      defined: labOf('roundrobin', 'insert'),
+      running: labOf('roundrobin', 'rewrite'),
+      problem: /web1 answered a client holding its cookie with JSESSIONID=A \(expected none: with cookie insert/,
+    },
+    {
+      field: 'cookie prefix, HAProxy runs rewrite',
+      defined: labOf('roundrobin', 'prefix'),
+      running: labOf('roundrobin', 'rewrite'),
+      problem: /^web\d answered with JSESSIONID=[ABC] \(expected JSESSIONID=[ABC]~web\d-session: cookie prefix/,
+    },
+    {
+      field: 'balance leastconn, HAProxy runs roundrobin',
+      defined: labOf('leastconn', 'insert'),
+      running: labOf('roundrobin', 'insert'),
+      problem:
+        /^with (web\d) busy \(a request held open\): (web\d ){5}web\d \(expected web\d, web\d each once in every 2 requests, in the same order: balance leastconn\)$/,
+    },
+    {
+      field: 'balance roundrobin, HAProxy runs leastconn',
+      defined: labOf('roundrobin', 'prefix'),
+      running: labOf('leastconn', 'prefix'),
+      problem:
+        /^with (web\d) busy \(a request held open\): (web\d ){5}web\d \(expected web1, web2, web3 each once in every 3 requests, in the same order: balance roundrobin\)$/,
+    },
+    {
+      field: 'balance roundrobin, HAProxy runs source',
+      defined: labOf('roundrobin', 'prefix'),
+      running: labOf('source', 'prefix'),
+      problem:
+        /^not in turn: (web\d) (\1 ){7}\1 \(expected web1, web2, web3 each once in every 3 requests, in the same order\)$/,
+    },
+    {
+      field: 'balance source, HAProxy runs roundrobin',
+      defined: labOf('source', 'prefix'),
+      running: labOf('roundrobin', 'prefix'),
+      problem: /^not on one server: (web\d ){8}web\d \(expected every request on one server of web1, web2, web3\)$/,
+    },
     // Not a definition's value (the rules refuse it): a running HAProxy that cuts the held request short.
-    { field: 'timeout client 50ms on the running HAProxy', defined: labOf('leastconn', 'insert'), running: withClientTimeout(labOf('leastconn', 'insert'), '50ms'), problem: /^(the request held open to web\d ended before the 6 requests beside it were answered|a request held open to web\d \(by its cookie\) left it no connection open) \(HAProxy's stats: 0 current sessions/ },
-    { field: 'another page than nginx serves', defined: labOf('roundrobin', 'prefix', 'Hello from {host}'), running: labOf('roundrobin', 'prefix'), problem: /^not in turn: (a page of no web server \("Served by web\d"\) ){8}a page of no web server \("Served by web\d"\) \(expected web1, web2, web3/ },
-  ])('fails with $field, saying why', async ({ defined, running, problem }) => {
-    const result = await prove(defined, running);
-    expect(result.passed).toBe(false);
-    expect(result.summary).toMatch(problem);
-  }, 60_000);
+    {
+      field: 'timeout client 50ms on the running HAProxy',
+      defined: labOf('leastconn', 'insert'),
+      running: withClientTimeout(labOf('leastconn', 'insert'), '50ms'),
+      problem:
+        /^(the request held open to web\d ended before the 6 requests beside it were answered|a request held open to web\d \(by its cookie\) left it no connection open) \(HAProxy's stats: 0 current sessions/,
+    },
+    {
+      field: 'another page than nginx serves',
+      defined: labOf('roundrobin', 'prefix', 'Hello from {host}'),
+      running: labOf('roundrobin', 'prefix'),
+      problem:
+        /^not in turn: (a page of no web server \("Served by web\d"\) ){8}a page of no web server \("Served by web\d"\) \(expected web1, web2, web3/,
+    },
+  ])(
+    'fails with $field, saying why',
+    async ({ defined, running, problem }) => {
+      const result = await prove(defined, running);
+      expect(result.passed).toBe(false);
+      expect(result.summary).toMatch(problem);
+    },
+    60_000,
+  );
 });
 
 describe('the held request', () => {
@@ -200,7 +316,11 @@ describe('the held request', () => {
 
 describe("from a network namespace, as the namespace provider's client sends the requests", () => {
   const page = 'Hola desde <{host}> & compañía';
-  const inNamespace = (lab: Lab) => ({ ...lab, vip: { ...lab.vip, address: netns.hostAddress }, haproxy: { ...lab.haproxy, port: haproxyPort } });
+  const inNamespace = (lab: Lab) => ({
+    ...lab,
+    vip: { ...lab.vip, address: netns.hostAddress },
+    haproxy: { ...lab.haproxy, port: haproxyPort },
+  });
 
   it('gets each page byte for byte, its last newline and its UTF-8 too', async () => {
     const lab = inNamespace(labOf('roundrobin', 'prefix', page));
@@ -217,8 +337,14 @@ describe("from a network namespace, as the namespace provider's client sends the
     const lab = inNamespace(labOf('leastconn', 'insert', page));
     writePages(lab);
     await startHaproxy(lab);
-    const result = await proveBalancing({ lab, client: new NamespaceLanClient(lab, netns.name), statsPassword: PASSWORD });
+    const result = await proveBalancing({
+      lab,
+      client: new NamespaceLanClient(lab, netns.name),
+      statsPassword: PASSWORD,
+    });
     expect(result.passed, result.summary).toBe(true);
-    expect(result.summary).toMatch(/^9 requests answered by (web\d, ){2}web\d in turn; with (web\d) busy \(a request held open\) 6 requests went to web\d, web\d in turn, none to \2; cookie JSESSIONID insert: /);
+    expect(result.summary).toMatch(
+      /^9 requests answered by (web\d, ){2}web\d in turn; with (web\d) busy \(a request held open\) 6 requests went to web\d, web\d in turn, none to \2; cookie JSESSIONID insert: /,
+    );
   }, 60_000);
 });

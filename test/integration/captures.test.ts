@@ -18,7 +18,9 @@ const { scratch, sshd } = sshdForTests('captures');
 async function sendDatagrams(port: number, count: number): Promise<void> {
   const socket = createSocket('udp4');
   for (let i = 0; i < count; i++) {
-    await new Promise<void>((resolve, reject) => socket.send(Buffer.from(`heartbeat ${i}`), port, '127.0.0.1', (error) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      socket.send(Buffer.from(`heartbeat ${i}`), port, '127.0.0.1', (error) => (error ? reject(error) : resolve())),
+    );
     await new Promise((r) => setTimeout(r, 20));
   }
   socket.close();
@@ -26,12 +28,17 @@ async function sendDatagrams(port: number, count: number): Promise<void> {
 
 /** PIDs of the tcpdumps capturing that port (read only: nothing is ended by name). */
 function tcpdumpsOn(port: number): string {
-  return execFileSync('sh', ['-c', `pgrep -f '[t]cpdump -i lo --immediate-mode -U -n -w - udp port ${port}' || true`], { encoding: 'utf8' }).trim();
+  return execFileSync('sh', ['-c', `pgrep -f '[t]cpdump -i lo --immediate-mode -U -n -w - udp port ${port}' || true`], {
+    encoding: 'utf8',
+  }).trim();
 }
 
 /** tcpdump's own reading of the file: epoch time, source and destination with ports. */
 function tcpdumpRead(file: string): Array<{ time: number; from: string; to: string }> {
-  const out = execFileSync('tcpdump', ['-r', file, '-nn', '-tt', '-e'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const out = execFileSync('tcpdump', ['-r', file, '-nn', '-tt', '-e'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   return out
     .split('\n')
     .filter(Boolean)
@@ -58,13 +65,19 @@ async function expectSameAsTcpdump(capture: RunningCapture, port: number, count:
 describe('tcpdump on this host', () => {
   it('writes a pcap that the reader decodes as tcpdump does, to the microsecond', async () => {
     const port = await freePort();
-    const capture = await startHostCapture({ iface: 'lo', file: join(scratch.dir, 'host.pcap'), filter: `udp port ${port}` });
+    const capture = await startHostCapture({
+      iface: 'lo',
+      file: join(scratch.dir, 'host.pcap'),
+      filter: `udp port ${port}`,
+    });
     await sendDatagrams(port, 4);
     await new Promise((r) => setTimeout(r, 200));
     await capture.stop();
     await expectSameAsTcpdump(capture, port, 4);
     const times = tcpdumpRead(capture.file).map((p) => p.time);
-    expect((await capture.packets()).map((p) => Math.round(p.time * 1e6))).toEqual(times.map((t) => Math.round(t * 1e6)));
+    expect((await capture.packets()).map((p) => Math.round(p.time * 1e6))).toEqual(
+      times.map((t) => Math.round(t * 1e6)),
+    );
     expect(capture.source).toBe('bridge lo');
   });
 
@@ -82,7 +95,9 @@ describe.each([['root'], [SUDO_USER]])('tcpdump inside a machine over SSH, as %s
   let connection: SshConnection;
 
   beforeAll(async () => {
-    connection = new SshConnection(sshd().endpoint('testhost', user), { knownHosts: new KnownHosts(join(scratch.dir, `known_hosts-${user}`)) });
+    connection = new SshConnection(sshd().endpoint('testhost', user), {
+      knownHosts: new KnownHosts(join(scratch.dir, `known_hosts-${user}`)),
+    });
     await connection.connect();
   });
   afterAll(() => connection?.close());
@@ -104,7 +119,9 @@ describe.each([['root'], [SUDO_USER]])('tcpdump inside a machine over SSH, as %s
   });
 
   it('says why when tcpdump cannot start, and leaves nothing running', async () => {
-    await expect(startMachineCapture(connection, { iface: 'nosuchif0', file: join(scratch.dir, 'none.pcap') })).rejects.toThrow(/^tcpdump on testhost nosuchif0 did not start: .*nosuchif0/);
+    await expect(
+      startMachineCapture(connection, { iface: 'nosuchif0', file: join(scratch.dir, 'none.pcap') }),
+    ).rejects.toThrow(/^tcpdump on testhost nosuchif0 did not start: .*nosuchif0/);
     // The connection stays usable.
     expect((await connection.exec('echo still here')).stdout.trim()).toBe('still here');
   });
@@ -112,10 +129,16 @@ describe.each([['root'], [SUDO_USER]])('tcpdump inside a machine over SSH, as %s
 
 describe('a capture whose machine goes away', () => {
   it('keeps every packet that came before the connection was lost', async () => {
-    const connection = new SshConnection(sshd().endpoint('testhost', 'root'), { knownHosts: new KnownHosts(join(scratch.dir, 'known_hosts-lost')) });
+    const connection = new SshConnection(sshd().endpoint('testhost', 'root'), {
+      knownHosts: new KnownHosts(join(scratch.dir, 'known_hosts-lost')),
+    });
     await connection.connect();
     const port = await freePort();
-    const capture = await startMachineCapture(connection, { iface: 'lo', file: join(scratch.dir, 'lost.pcap'), filter: `udp port ${port}` });
+    const capture = await startMachineCapture(connection, {
+      iface: 'lo',
+      file: join(scratch.dir, 'lost.pcap'),
+      filter: `udp port ${port}`,
+    });
     try {
       await sendDatagrams(port, 2);
       await new Promise((r) => setTimeout(r, 300));

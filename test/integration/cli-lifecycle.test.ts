@@ -21,12 +21,21 @@ const tutorialText = readFileSync(TUTORIAL_LAB, 'utf8');
 describe('bad lab definitions create nothing', () => {
   const badLab = tutorialText.replace('address: 192.168.1.100', 'address: 192.168.1.101');
 
-  const commands = [['up'], ['up', '--provider', 'virtualbox'], ['render', '--out', 'out'], ['status'], ['destroy'], ['validate']];
+  const commands = [
+    ['up'],
+    ['up', '--provider', 'virtualbox'],
+    ['render', '--out', 'out'],
+    ['status'],
+    ['destroy'],
+    ['validate'],
+  ];
   it.each(commands.map((args) => [args.join(' '), args] as const))('%s', async (_name, args) => {
     const dir = freshDir(`bad-${args.join('-')}`, badLab);
     const result = await hafarm(args, { cwd: dir });
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toMatch(/^hafarm: lab\.yaml: the lab definition has 1 problem; nothing was created\.\n {2}lab\.yaml:\d+:\d+: vip\.address: 192\.168\.1\.101 is already hosts\[0\]\.lan/);
+    expect(result.stderr).toMatch(
+      /^hafarm: lab\.yaml: the lab definition has 1 problem; nothing was created\.\n {2}lab\.yaml:\d+:\d+: vip\.address: 192\.168\.1\.101 is already hosts\[0\]\.lan/,
+    );
     expect(readdirSync(dir)).toEqual(['lab.yaml']);
   });
 });
@@ -48,9 +57,14 @@ describe('missing prerequisites are one message, before anything is created', ()
     // Debian's real vagrant (2.3.4) beside a VBoxManage that says it is VirtualBox 7.1.
     const bin = freshDir('vbox-7.1-bin');
     writeFileSync(join(bin, 'VBoxManage'), '#!/bin/sh\necho 7.1.4r165100\n', { mode: 0o755 });
-    const result = await hafarm(['up', '--provider', 'virtualbox'], { cwd: dir, env: { PATH: `${bin}:/usr/bin:/bin` } });
+    const result = await hafarm(['up', '--provider', 'virtualbox'], {
+      cwd: dir,
+      env: { PATH: `${bin}:/usr/bin:/bin` },
+    });
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toMatch(/^ {2}- Vagrant 2\.3\.4 cannot drive VirtualBox 7\.1 \(it needs Vagrant 2\.4\.2 or later\)$/m);
+    expect(result.stderr).toMatch(
+      /^ {2}- Vagrant 2\.3\.4 cannot drive VirtualBox 7\.1 \(it needs Vagrant 2\.4\.2 or later\)$/m,
+    );
     expect(result.stderr).not.toContain('VBoxManage does not answer');
     expect(readdirSync(dir)).toEqual(['lab.yaml']);
   });
@@ -61,7 +75,8 @@ describe('missing prerequisites are one message, before anything is created', ()
     // libvirt and runs libvirtd for its own run; this must never reach a real `vagrant up`).
     const bin = join(dir, '..', 'bin-vagrant-only');
     mkdirSync(bin, { recursive: true });
-    if (!existsSync(join(bin, 'vagrant'))) symlinkSync(execFileSync('sh', ['-c', 'command -v vagrant'], { encoding: 'utf8' }).trim(), join(bin, 'vagrant'));
+    if (!existsSync(join(bin, 'vagrant')))
+      symlinkSync(execFileSync('sh', ['-c', 'command -v vagrant'], { encoding: 'utf8' }).trim(), join(bin, 'vagrant'));
     const result = await hafarm(['up', '--provider', 'libvirt'], { cwd: dir, env: { PATH: bin } });
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(/vagrant-libvirt|libvirtd/);
@@ -81,7 +96,9 @@ describe('usage errors', () => {
     const dir = freshDir('bad-provider', tutorialText);
     const result = await hafarm(['up', '--provider', 'vmware'], { cwd: dir });
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toContain('--provider: "vmware" is not a provider (allowed: auto, virtualbox, libvirt, netns)');
+    expect(result.stderr).toContain(
+      '--provider: "vmware" is not a provider (allowed: auto, virtualbox, libvirt, netns)',
+    );
     expect(readdirSync(dir)).toEqual(['lab.yaml']);
   });
 
@@ -120,7 +137,10 @@ describe('status and destroy on a lab that is not up', () => {
   it('refuses a state folder that belongs to another lab', async () => {
     const dir = freshDir('mismatch', tutorialText);
     mkdirSync(join(dir, '.lab'));
-    writeFileSync(join(dir, '.lab', 'lab-state.json'), JSON.stringify({ lab: 'other', definition: '/x/other.yaml', provider: 'libvirt', created: '' }));
+    writeFileSync(
+      join(dir, '.lab', 'lab-state.json'),
+      JSON.stringify({ lab: 'other', definition: '/x/other.yaml', provider: 'libvirt', created: '' }),
+    );
     const result = await hafarm(['destroy'], { cwd: dir });
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain('holds lab "other"');

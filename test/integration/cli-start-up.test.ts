@@ -15,14 +15,20 @@ afterAll(() => scratch.remove());
 beforeAll(async () => void (await compiledCli()));
 
 /** The npm packages `hafarm ARGS` loaded, by name, and its exit code. */
-async function packagesLoadedBy(args: string[]): Promise<{ packages: Set<string>; exitCode: number | undefined; stdout: string }> {
+async function packagesLoadedBy(
+  args: string[],
+): Promise<{ packages: Set<string>; exitCode: number | undefined; stdout: string }> {
   const record = join(scratch.dir, `loads-${args.join('-').replace(/[^a-z-]/g, '')}.txt`);
-  const result = await execa(process.execPath, ['--import', join(PROJECT_DIR, 'test/helpers/record-loads.mjs'), join(PROJECT_DIR, 'bin/hafarm.js'), ...args], {
-    cwd: scratch.dir,
-    env: { HAFARM_RECORD_LOADS: record },
-    reject: false,
-    stdin: 'ignore',
-  });
+  const result = await execa(
+    process.execPath,
+    ['--import', join(PROJECT_DIR, 'test/helpers/record-loads.mjs'), join(PROJECT_DIR, 'bin/hafarm.js'), ...args],
+    {
+      cwd: scratch.dir,
+      env: { HAFARM_RECORD_LOADS: record },
+      reject: false,
+      stdin: 'ignore',
+    },
+  );
   const lines = readFileSync(record, 'utf8').split('\n');
   const packages = new Set(lines.flatMap((line) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(line)?.[1] ?? []));
   return { packages, exitCode: result.exitCode, stdout: String(result.stdout) };
@@ -31,7 +37,7 @@ async function packagesLoadedBy(args: string[]): Promise<{ packages: Set<string>
 const HEAVY = ['ssh2', 'listr2', 'execa', 'diff', '@viz-js/viz', 'esbuild', 'tsx'];
 
 describe('start-up: a command loads only the packages it uses', () => {
-  it('--help, and a command\'s --help, load no npm package at all', async () => {
+  it("--help, and a command's --help, load no npm package at all", async () => {
     for (const args of [['--help'], ['provision', '--help'], ['verify', '--help']]) {
       const run = await packagesLoadedBy(args);
       expect(run.exitCode, args.join(' ')).toBe(0);
@@ -45,7 +51,12 @@ describe('start-up: a command loads only the packages it uses', () => {
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toContain('is valid');
     for (const name of HEAVY) expect(run.packages.has(name), name).toBe(false);
-    const nunjucks = ['nunjucks', ...Object.keys(JSON.parse(readFileSync(join(PROJECT_DIR, 'node_modules/nunjucks/package.json'), 'utf8')).dependencies)];
+    const nunjucks = [
+      'nunjucks',
+      ...Object.keys(
+        JSON.parse(readFileSync(join(PROJECT_DIR, 'node_modules/nunjucks/package.json'), 'utf8')).dependencies,
+      ),
+    ];
     expect([...run.packages].filter((name) => !nunjucks.includes(name))).toEqual([]);
   });
 
@@ -67,7 +78,10 @@ describe('the launcher (bin/hafarm.js)', () => {
   /** A copy of the project, sharing node_modules, as the CRLF test makes one. */
   function projectCopy(name: string): string {
     const copy = join(scratch.dir, name);
-    cpSync(PROJECT_DIR, copy, { recursive: true, filter: (src) => !/\/(node_modules|\.git|\.lab[^/]*|dist)$/.test(src) });
+    cpSync(PROJECT_DIR, copy, {
+      recursive: true,
+      filter: (src) => !/\/(node_modules|\.git|\.lab[^/]*|dist)$/.test(src),
+    });
     symlinkSync(join(PROJECT_DIR, 'node_modules'), join(copy, 'node_modules'));
     return copy;
   }
@@ -87,6 +101,8 @@ describe('the launcher (bin/hafarm.js)', () => {
     const result = await hafarm(['validate', '--lab', join(copy, 'lab.yaml')], { cwd: copy, project: copy });
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toContain('is valid');
-    expect(result.stderr).toMatch(/^hafarm: running the TypeScript through tsx, slower \(the compiled CLI could not be made: .+\)$/m);
+    expect(result.stderr).toMatch(
+      /^hafarm: running the TypeScript through tsx, slower \(the compiled CLI could not be made: .+\)$/m,
+    );
   }, 60_000);
 });

@@ -14,10 +14,14 @@ function project(name: string) {
   const root = join(scratch.dir, name);
   mkdirSync(join(root, 'src'), { recursive: true });
   writeFileSync(join(root, 'package.json'), '{ "type": "module" }\n');
-  writeFileSync(join(root, 'src/main.ts'), "import { greeting } from './greeting.ts';\nconst who: string = 'lab';\nconsole.log(greeting(who));\n");
+  writeFileSync(
+    join(root, 'src/main.ts'),
+    "import { greeting } from './greeting.ts';\nconst who: string = 'lab';\nconsole.log(greeting(who));\n",
+  );
   writeFileSync(join(root, 'src/greeting.ts'), 'export const greeting = (who: string): string => `hello ${who}`;\n');
   // sources written a while ago, as a checkout's are: one changed just before a compile is not trusted
-  for (const file of ['package.json', 'src/main.ts', 'src/greeting.ts']) utimesSync(join(root, file), new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+  for (const file of ['package.json', 'src/main.ts', 'src/greeting.ts'])
+    utimesSync(join(root, file), new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
   return { root, entry: 'src/main.ts', outDir: 'dist', outFile: 'main.js', alsoDependsOn: ['package.json'] };
 }
 
@@ -32,7 +36,10 @@ describe('compile', () => {
     expect(runs(file)).toBe('hello lab');
     expect(freshOutput(build)).toBe(file);
     // a source edited later (another size and time): stale, and compiledCli compiles it again
-    writeFileSync(join(build.root, 'src/greeting.ts'), 'export const greeting = (who: string): string => `hola ${who}`;\n');
+    writeFileSync(
+      join(build.root, 'src/greeting.ts'),
+      'export const greeting = (who: string): string => `hola ${who}`;\n',
+    );
     utimesSync(join(build.root, 'src/greeting.ts'), new Date(Date.now() - 30_000), new Date(Date.now() - 30_000));
     expect(freshOutput(build)).toBeUndefined();
     expect(runs(await compiledCli(build))).toBe('hola lab');
@@ -55,7 +62,10 @@ describe('compile', () => {
 
   it('a source changed just before the compile is not trusted: the next start compiles again', async () => {
     const build = project('unsure');
-    writeFileSync(join(build.root, 'src/greeting.ts'), 'export const greeting = (who: string): string => `hi ${who}`;\n');
+    writeFileSync(
+      join(build.root, 'src/greeting.ts'),
+      'export const greeting = (who: string): string => `hi ${who}`;\n',
+    );
     const file = await compile(build);
     expect(runs(file)).toBe('hi lab');
     expect(freshOutput(build)).toBeUndefined();

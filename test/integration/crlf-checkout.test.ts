@@ -12,13 +12,33 @@ const scratch = scratchDir('crlf');
 afterAll(() => scratch.remove());
 
 function files(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? files(join(dir, name)) : [join(dir, name)]));
+  return readdirSync(dir).flatMap((name) =>
+    statSync(join(dir, name)).isDirectory() ? files(join(dir, name)) : [join(dir, name)],
+  );
 }
 
 describe('a checkout with CRLF line endings', () => {
   it('is not what git gives: every text file is checked out with LF', () => {
-    const said = execFileSync('git', ['-C', PROJECT_DIR, 'check-attr', 'eol', '--', 'roles/heartbeat/templates/haresources.njk', 'lab.yaml', 'lib/render/templates.ts'], { encoding: 'utf8' });
-    expect(said.trim().split('\n').map((l) => l.split(': ').pop())).toEqual(['lf', 'lf', 'lf']);
+    const said = execFileSync(
+      'git',
+      [
+        '-C',
+        PROJECT_DIR,
+        'check-attr',
+        'eol',
+        '--',
+        'roles/heartbeat/templates/haresources.njk',
+        'lab.yaml',
+        'lib/render/templates.ts',
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(
+      said
+        .trim()
+        .split('\n')
+        .map((l) => l.split(': ').pop()),
+    ).toEqual(['lf', 'lf', 'lf']);
   });
 
   it('still renders every file byte for byte as from LF, with no \\r anywhere', async () => {
@@ -26,12 +46,17 @@ describe('a checkout with CRLF line endings', () => {
     const copy = join(scratch.dir, 'project');
     cpSync(PROJECT_DIR, copy, { recursive: true, filter: (src) => !/\/(node_modules|\.git|\.lab[^/]*)$/.test(src) });
     symlinkSync(join(PROJECT_DIR, 'node_modules'), join(copy, 'node_modules'));
-    const converted = [...files(join(copy, 'roles')), ...files(join(copy, 'lib/providers'))].filter((f) => f.endsWith('.njk')).concat(join(copy, 'lab.yaml'));
+    const converted = [...files(join(copy, 'roles')), ...files(join(copy, 'lib/providers'))]
+      .filter((f) => f.endsWith('.njk'))
+      .concat(join(copy, 'lab.yaml'));
     for (const file of converted) writeFileSync(file, readFileSync(file, 'utf8').replace(/\r?\n/g, '\r\n'));
     expect(readFileSync(join(copy, 'roles/heartbeat/templates/haresources.njk'), 'utf8')).toContain('\r\n');
 
     const render = async (project: string, out: string) => {
-      const result = await hafarm(['render', '--lab', join(project, 'lab.yaml'), '--state', join(scratch.dir, 'state'), '--out', out], { cwd: project, project });
+      const result = await hafarm(
+        ['render', '--lab', join(project, 'lab.yaml'), '--state', join(scratch.dir, 'state'), '--out', out],
+        { cwd: project, project },
+      );
       expect(result.exitCode, result.stderr).toBe(0);
     };
     await render(PROJECT_DIR, join(scratch.dir, 'from-lf'));

@@ -37,14 +37,23 @@ describe.each([['root'], [SUDO_USER]])('modules as %s', (user) => {
   });
 
   it('file: creates with content, mode and owner; idempotent; check and diff', async () => {
-    const task = file({ name: 'a file', path: `${dir}/app.conf`, content: 'alpha\nbeta\n', mode: '0640', owner: 'root', group: 'root' });
+    const task = file({
+      name: 'a file',
+      path: `${dir}/app.conf`,
+      content: 'alpha\nbeta\n',
+      mode: '0640',
+      owner: 'root',
+      group: 'root',
+    });
     const run = await converge(remote, task);
     expect(run.check).toMatchObject({ status: 'changed', message: `would create ${dir}/app.conf` });
     expect(run.check.diff).toContain('+alpha');
     expect(run.first).toMatchObject({ status: 'changed', message: `create ${dir}/app.conf` });
     expect(run.second.status).toBe('ok');
     expect(run.checkAgain.status).toBe('ok');
-    expect(await remote.sh(`stat -c '%a %U %G' ${dir}/app.conf; cat ${dir}/app.conf`)).toBe('640 root root\nalpha\nbeta\n');
+    expect(await remote.sh(`stat -c '%a %U %G' ${dir}/app.conf; cat ${dir}/app.conf`)).toBe(
+      '640 root root\nalpha\nbeta\n',
+    );
   });
 
   it('file: an edit shows a diff, check mode leaves the old content, then it is replaced', async () => {
@@ -68,7 +77,13 @@ describe.each([['root'], [SUDO_USER]])('modules as %s', (user) => {
   });
 
   it('file: a secret never shows in a diff', async () => {
-    const task = file({ name: 'authkeys', path: `${dir}/authkeys`, content: 'auth 2\n2 sha1 s3cr3t\n', mode: '0600', secret: true });
+    const task = file({
+      name: 'authkeys',
+      path: `${dir}/authkeys`,
+      content: 'auth 2\n2 sha1 s3cr3t\n',
+      mode: '0600',
+      secret: true,
+    });
     const result = await remote.run(task, { diff: true });
     expect(result.status).toBe('changed');
     expect(result.diff).not.toContain('s3cr3t');
@@ -76,9 +91,19 @@ describe.each([['root'], [SUDO_USER]])('modules as %s', (user) => {
   });
 
   it('file: a failing validator keeps the old file and fails with its output', async () => {
-    const good = file({ name: 'validated', path: `${dir}/checked.conf`, content: 'valid\n', validate: 'grep -q valid %s' });
+    const good = file({
+      name: 'validated',
+      path: `${dir}/checked.conf`,
+      content: 'valid\n',
+      validate: 'grep -q valid %s',
+    });
     expect((await remote.run(good)).status).toBe('changed');
-    const bad = file({ name: 'validated', path: `${dir}/checked.conf`, content: 'broken\n', validate: 'grep valid %s || { echo "line 1: no valid keyword"; false; }' });
+    const bad = file({
+      name: 'validated',
+      path: `${dir}/checked.conf`,
+      content: 'broken\n',
+      validate: 'grep valid %s || { echo "line 1: no valid keyword"; false; }',
+    });
     const result = await remote.run(bad);
     expect(result.status).toBe('failed');
     expect(result.message).toContain('old file is kept');
@@ -89,7 +114,12 @@ describe.each([['root'], [SUDO_USER]])('modules as %s', (user) => {
   it('blockInFile: adds a managed block once and leaves the rest of the file alone', async () => {
     await remote.sh(`printf '127.0.0.1 localhost\\n::1 localhost\\n' > ${dir}/hosts`);
     const block = (vip: string) =>
-      blockInFile({ name: 'T2 hosts', path: `${dir}/hosts`, marker: 'hafarm lab', block: `${vip} trabajoswap.com\n192.168.1.101 haproxy1\n` });
+      blockInFile({
+        name: 'T2 hosts',
+        path: `${dir}/hosts`,
+        marker: 'hafarm lab',
+        block: `${vip} trabajoswap.com\n192.168.1.101 haproxy1\n`,
+      });
     const run = await converge(remote, block('192.168.1.100'));
     expect(run.check.status).toBe('changed');
     expect(run.first.status).toBe('changed');

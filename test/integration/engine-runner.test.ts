@@ -61,12 +61,27 @@ function endpoints(user = SUDO_USER, overrides: Record<string, Partial<SshEndpoi
 }
 
 function options(overrides: Partial<PlayOptions> = {}): PlayOptions {
-  return { check: false, diff: false, limit: [], tags: [], forks: 5, knownHosts: new KnownHosts(join(scratch.dir, `known_hosts-${randomBytes(3).toString('hex')}`)), ...overrides };
+  return {
+    check: false,
+    diff: false,
+    limit: [],
+    tags: [],
+    forks: 5,
+    knownHosts: new KnownHosts(join(scratch.dir, `known_hosts-${randomBytes(3).toString('hex')}`)),
+    ...overrides,
+  };
 }
 
 async function play(playbook: Play[], opts: PlayOptions, eps = endpoints()) {
   const events: PlayEvent[] = [];
-  const outcome = await runPlay(labInventory(lab), playbook, (host) => ({ lab, host }), eps, opts, (e) => events.push(e));
+  const outcome = await runPlay(
+    labInventory(lab),
+    playbook,
+    (host) => ({ lab, host }),
+    eps,
+    opts,
+    (e) => events.push(e),
+  );
   return { ...outcome, events, results: events.filter((e) => e.type === 'task-result') };
 }
 
@@ -75,10 +90,30 @@ function filesRole(dir: string): Role {
   return {
     name: 'files',
     tasks: ({ host, lab: l }) => [
-      shellCommand({ name: 'T0 workdir', cmd: `mkdir -p ${dir}/${host.name}`, creates: `${dir}/${host.name}`, tags: ['T0'] }),
-      file({ name: 'T5 ha.cf-like file', path: `${dir}/${host.name}/ha.cf`, content: `node ${host.name}\ndeadtime ${l.heartbeat.deadtime}\n`, tags: ['heartbeat'] }),
-      blockInFile({ name: 'T2 hosts block', path: `${dir}/${host.name}/hosts`, marker: 'hafarm', block: l.hosts.map((h) => `${h.lan} ${h.name}`).join('\n') }),
-      file({ name: 'T10 page', path: `${dir}/${host.name}/index.html`, content: `Bienvenido a nginx! (${host.name})\n`, tags: ['nginx'] }),
+      shellCommand({
+        name: 'T0 workdir',
+        cmd: `mkdir -p ${dir}/${host.name}`,
+        creates: `${dir}/${host.name}`,
+        tags: ['T0'],
+      }),
+      file({
+        name: 'T5 ha.cf-like file',
+        path: `${dir}/${host.name}/ha.cf`,
+        content: `node ${host.name}\ndeadtime ${l.heartbeat.deadtime}\n`,
+        tags: ['heartbeat'],
+      }),
+      blockInFile({
+        name: 'T2 hosts block',
+        path: `${dir}/${host.name}/hosts`,
+        marker: 'hafarm',
+        block: l.hosts.map((h) => `${h.lan} ${h.name}`).join('\n'),
+      }),
+      file({
+        name: 'T10 page',
+        path: `${dir}/${host.name}/index.html`,
+        content: `Bienvenido a nginx! (${host.name})\n`,
+        tags: ['nginx'],
+      }),
     ],
   };
 }
@@ -101,14 +136,26 @@ describe('converging', () => {
 
   it('a run that changes nothing makes three round trips per host: facts, the files and the reads its tasks declared', async () => {
     const dir = `${root}/trips`;
-    const reader: Task = { name: 'reads', reads: () => ['uname -s', 'echo $((6*7))'], run: async (ctx) => ((await ctx.reads.run('echo $((6*7))')).stdout === '42\n' && (await ctx.reads.run('uname -s')).code === 0 ? { status: 'ok' } : { status: 'failed', message: 'read wrong' }) };
+    const reader: Task = {
+      name: 'reads',
+      reads: () => ['uname -s', 'echo $((6*7))'],
+      run: async (ctx) =>
+        (await ctx.reads.run('echo $((6*7))')).stdout === '42\n' && (await ctx.reads.run('uname -s')).code === 0
+          ? { status: 'ok' }
+          : { status: 'failed', message: 'read wrong' },
+    };
     const playbook: Play[] = [{ hosts: 'all', roles: [filesRole(dir), { name: 'reader', tasks: () => [reader] }] }];
     await play(playbook, options());
     const trips = new Map<string, number>();
     const counting = (target: SshEndpoint) => {
-      const connection = new SshConnection(target, { knownHosts: new KnownHosts(join(scratch.dir, 'known_hosts-trips')) });
+      const connection = new SshConnection(target, {
+        knownHosts: new KnownHosts(join(scratch.dir, 'known_hosts-trips')),
+      });
       const exec = connection.exec.bind(connection);
-      connection.exec = (command, execOptions) => (trips.set(target.host, (trips.get(target.host) ?? 0) + 1), exec(command, execOptions));
+      connection.exec = (command, execOptions) => (
+        trips.set(target.host, (trips.get(target.host) ?? 0) + 1),
+        exec(command, execOptions)
+      );
       return connection;
     };
     const second = await play(playbook, options({ connectionFor: counting }));
@@ -121,8 +168,21 @@ describe('converging', () => {
     const playbook: Play[] = [{ hosts: 'all', roles: [filesRole(dir)] }];
     const checked = await play(playbook, options({ check: true, diff: true }));
     const web1 = checked.results.filter((e) => e.type === 'task-result' && e.host === 'web1');
-    expect(web1.map((e) => e.type === 'task-result' && e.result.status)).toEqual(['skipped', 'changed', 'changed', 'changed']);
-    const probe = await play([{ hosts: 'all', roles: [{ name: 'probe', tasks: () => [shellCommand({ name: 'exists?', cmd: `test ! -e ${dir}` })] }] }], options({ limit: ['web1'] }));
+    expect(web1.map((e) => e.type === 'task-result' && e.result.status)).toEqual([
+      'skipped',
+      'changed',
+      'changed',
+      'changed',
+    ]);
+    const probe = await play(
+      [
+        {
+          hosts: 'all',
+          roles: [{ name: 'probe', tasks: () => [shellCommand({ name: 'exists?', cmd: `test ! -e ${dir}` })] }],
+        },
+      ],
+      options({ limit: ['web1'] }),
+    );
     expect(probe.recap.get('web1')?.failed).toBe(0);
   });
 
@@ -137,11 +197,43 @@ describe('converging', () => {
 
   it("gives a host's tasks what its selected tasks install, less what any of them removes, before the first runs", async () => {
     const seen = new Map<string, string[]>();
-    const declares = (name: string, decl: Pick<Task, 'installs' | 'removes' | 'tags'>): Task => ({ name, ...decl, run: async (ctx) => (seen.set(`${ctx.remote.host}:${name}`, [...ctx.run.packagesToInstall].sort()), { status: 'ok' }) });
+    const declares = (name: string, decl: Pick<Task, 'installs' | 'removes' | 'tags'>): Task => ({
+      name,
+      ...decl,
+      run: async (ctx) => (
+        seen.set(`${ctx.remote.host}:${name}`, [...ctx.run.packagesToInstall].sort()),
+        { status: 'ok' }
+      ),
+    });
     const playbook: Play[] = [
-      { hosts: 'all', roles: [{ name: 'first', tasks: () => [declares('probe', { tags: ['probe'] }), declares('removes b', { removes: ['b'], tags: ['probe'] })] }] },
-      { hosts: 'balancers', roles: [{ name: 'stack', tasks: () => [declares('installs a, b', { installs: ['a', 'b'], tags: ['probe'] }), declares('untagged c', { installs: ['c'] })] }] },
-      { hosts: 'web', roles: [{ name: 'web', tasks: () => [declares('installs d', { installs: ['d'], tags: ['probe'] })] }] },
+      {
+        hosts: 'all',
+        roles: [
+          {
+            name: 'first',
+            tasks: () => [
+              declares('probe', { tags: ['probe'] }),
+              declares('removes b', { removes: ['b'], tags: ['probe'] }),
+            ],
+          },
+        ],
+      },
+      {
+        hosts: 'balancers',
+        roles: [
+          {
+            name: 'stack',
+            tasks: () => [
+              declares('installs a, b', { installs: ['a', 'b'], tags: ['probe'] }),
+              declares('untagged c', { installs: ['c'] }),
+            ],
+          },
+        ],
+      },
+      {
+        hosts: 'web',
+        roles: [{ name: 'web', tasks: () => [declares('installs d', { installs: ['d'], tags: ['probe'] })] }],
+      },
     ];
     await play(playbook, options({ tags: ['probe'], limit: ['haproxy1', 'web1'] }));
     expect(seen.get('haproxy1:probe')).toEqual(['a']);
@@ -150,9 +242,25 @@ describe('converging', () => {
 
   it('maps host groups to roles in order', async () => {
     const seen: string[] = [];
-    const marker = (name: string): Role => ({ name, tasks: ({ host }) => [{ name: `${name} on ${host.name}`, run: async () => (seen.push(`${host.name}:${name}`), { status: 'ok' }) }] });
-    await play([{ hosts: 'all', roles: [marker('network'), marker('hosts')] }, { hosts: 'balancers', roles: [marker('heartbeat')] }, { hosts: 'web', roles: [marker('nginx')] }], options());
-    expect(seen.filter((s) => s.startsWith('haproxy1:'))).toEqual(['haproxy1:network', 'haproxy1:hosts', 'haproxy1:heartbeat']);
+    const marker = (name: string): Role => ({
+      name,
+      tasks: ({ host }) => [
+        { name: `${name} on ${host.name}`, run: async () => (seen.push(`${host.name}:${name}`), { status: 'ok' }) },
+      ],
+    });
+    await play(
+      [
+        { hosts: 'all', roles: [marker('network'), marker('hosts')] },
+        { hosts: 'balancers', roles: [marker('heartbeat')] },
+        { hosts: 'web', roles: [marker('nginx')] },
+      ],
+      options(),
+    );
+    expect(seen.filter((s) => s.startsWith('haproxy1:'))).toEqual([
+      'haproxy1:network',
+      'haproxy1:hosts',
+      'haproxy1:heartbeat',
+    ]);
     expect(seen.filter((s) => s.startsWith('web2:'))).toEqual(['web2:network', 'web2:hosts', 'web2:nginx']);
   });
 });
@@ -189,7 +297,14 @@ describe('when things go wrong', () => {
         return { status: result.stdout === 'still here\n' ? 'ok' : 'failed' };
       },
     };
-    const role: Role = { name: 'flaky', tasks: () => [shellCommand({ name: 'before', cmd: 'true', changedWhen: () => false }), dropOnce, shellCommand({ name: 'after', cmd: 'true', changedWhen: () => false })] };
+    const role: Role = {
+      name: 'flaky',
+      tasks: () => [
+        shellCommand({ name: 'before', cmd: 'true', changedWhen: () => false }),
+        dropOnce,
+        shellCommand({ name: 'after', cmd: 'true', changedWhen: () => false }),
+      ],
+    };
     const run = await play([{ hosts: 'all', roles: [role] }], options({ limit: ['web1'] }));
     expect(run.recap.get('web1')).toEqual({ ok: 3, changed: 0, unreachable: 0, failed: 0, skipped: 0 });
     expect(run.connections.get('web1')).toBe(2);
@@ -204,32 +319,50 @@ describe('when things go wrong', () => {
         return { status: 'ok' };
       },
     };
-    const run = await play([{ hosts: 'all', roles: [{ name: 'broken', tasks: () => [alwaysDrop] }] }], options({ limit: ['web3'] }));
+    const run = await play(
+      [{ hosts: 'all', roles: [{ name: 'broken', tasks: () => [alwaysDrop] }] }],
+      options({ limit: ['web3'] }),
+    );
     expect(run.recap.get('web3')).toMatchObject({ unreachable: 1, ok: 0 });
   });
 
   it('a changed host key is refused with a clear message; forgetting it (machine recreated) accepts the new one', async () => {
     const knownHosts = new KnownHosts(join(scratch.dir, 'known_hosts-rekey'));
-    const role: Role = { name: 'noop', tasks: () => [shellCommand({ name: 'noop', cmd: 'true', changedWhen: () => false })] };
+    const role: Role = {
+      name: 'noop',
+      tasks: () => [shellCommand({ name: 'noop', cmd: 'true', changedWhen: () => false })],
+    };
     const opts = options({ knownHosts, limit: ['haproxy1'] });
     expect((await play([{ hosts: 'all', roles: [role] }], opts)).recap.get('haproxy1')?.ok).toBe(1);
     await sshd.replaceHostKey();
     const refused = await play([{ hosts: 'all', roles: [role] }], opts);
     expect(refused.recap.get('haproxy1')).toMatchObject({ unreachable: 1, ok: 0 });
     const event = refused.events.find((e) => e.type === 'host-unreachable');
-    expect(event?.type === 'host-unreachable' && event.message).toMatch(/haproxy1: the SSH host key changed \(recorded SHA256:.+, now SHA256:.+\)/);
+    expect(event?.type === 'host-unreachable' && event.message).toMatch(
+      /haproxy1: the SSH host key changed \(recorded SHA256:.+, now SHA256:.+\)/,
+    );
     knownHosts.forget('haproxy1');
     expect((await play([{ hosts: 'all', roles: [role] }], opts)).recap.get('haproxy1')?.ok).toBe(1);
   });
 
   it('an unreachable host does not stop the reachable ones', async () => {
     const closedPort = await freePort();
-    const role: Role = { name: 'noop', tasks: () => [shellCommand({ name: 'noop', cmd: 'true', changedWhen: () => false })] };
-    const run = await play([{ hosts: 'all', roles: [role] }], options(), endpoints(SUDO_USER, { web2: { port: closedPort } }));
+    const role: Role = {
+      name: 'noop',
+      tasks: () => [shellCommand({ name: 'noop', cmd: 'true', changedWhen: () => false })],
+    };
+    const run = await play(
+      [{ hosts: 'all', roles: [role] }],
+      options(),
+      endpoints(SUDO_USER, { web2: { port: closedPort } }),
+    );
     expect(run.recap.get('web2')).toMatchObject({ unreachable: 1 });
-    for (const host of ['haproxy1', 'haproxy2', 'web1', 'web3']) expect(run.recap.get(host), host).toMatchObject({ ok: 1, unreachable: 0 });
+    for (const host of ['haproxy1', 'haproxy2', 'web1', 'web3'])
+      expect(run.recap.get(host), host).toMatchObject({ ok: 1, unreachable: 0 });
     const event = run.events.find((e) => e.type === 'host-unreachable');
-    expect(event?.type === 'host-unreachable' && event.message).toContain(`cannot connect to ${SUDO_USER}@127.0.0.1:${closedPort}`);
+    expect(event?.type === 'host-unreachable' && event.message).toContain(
+      `cannot connect to ${SUDO_USER}@127.0.0.1:${closedPort}`,
+    );
   });
 
   it('a failing validator fails the task, keeps the old file and stops that host', async () => {
@@ -238,7 +371,12 @@ describe('when things go wrong', () => {
       name: 'haproxy',
       tasks: ({ host }) => [
         shellCommand({ name: 'workdir', cmd: `mkdir -p ${dir}/${host.name}`, creates: `${dir}/${host.name}` }),
-        file({ name: 'T8 haproxy.cfg', path: `${dir}/${host.name}/haproxy.cfg`, content, validate: 'grep -q "^listen " %s' }),
+        file({
+          name: 'T8 haproxy.cfg',
+          path: `${dir}/${host.name}/haproxy.cfg`,
+          content,
+          validate: 'grep -q "^listen " %s',
+        }),
         shellCommand({ name: 'after', cmd: 'true' }),
       ],
     });
@@ -259,7 +397,12 @@ describe('when things go wrong', () => {
       tasks: ({ host }) => [
         shellCommand({ name: 'workdir', cmd: `mkdir -p ${dir}/${host.name}`, creates: `${dir}/${host.name}` }),
         file({ name: 'T5 ha.cf', path: `${dir}/${host.name}/ha.cf`, content: 'x\n', notify: ['restart heartbeat'] }),
-        file({ name: 'T6 authkeys', path: `${dir}/${host.name}/authkeys`, content: 'y\n', notify: ['restart heartbeat'] }),
+        file({
+          name: 'T6 authkeys',
+          path: `${dir}/${host.name}/authkeys`,
+          content: 'y\n',
+          notify: ['restart heartbeat'],
+        }),
         shellCommand({ name: 'fails', cmd: 'exit 1' }),
         file({ name: 'never reached', path: `${dir}/${host.name}/late`, content: 'z\n', notify: ['reload other'] }),
       ],
@@ -268,7 +411,10 @@ describe('when things go wrong', () => {
     const run = await play([{ hosts: 'all', roles: [role] }], options({ limit: ['haproxy1'] }));
     expect(handled).toEqual(['restart heartbeat']);
     expect(run.recap.get('haproxy1')).toMatchObject({ failed: 1, changed: 4 });
-    const rerun = await play([{ hosts: 'all', roles: [{ ...role, tasks: (ctx) => role.tasks(ctx).slice(0, 3) }] }], options({ limit: ['haproxy1'] }));
+    const rerun = await play(
+      [{ hosts: 'all', roles: [{ ...role, tasks: (ctx) => role.tasks(ctx).slice(0, 3) }] }],
+      options({ limit: ['haproxy1'] }),
+    );
     expect(handled).toEqual(['restart heartbeat']);
     expect(rerun.recap.get('haproxy1')).toMatchObject({ changed: 0, failed: 0 });
   });

@@ -37,7 +37,9 @@ describe('packages (apt)', () => {
     const check = await remote.run(task, { check: true, diff: true });
     expect(check).toMatchObject({ status: 'changed', message: `would install ${pkg}` });
     expect(check.diff).toBe(`+ package ${pkg}`);
-    expect(await remote.sh(`dpkg-query -W -f='\${db:Status-Abbrev}' ${pkg} 2>/dev/null || echo absent`)).not.toMatch(/^ii/);
+    expect(await remote.sh(`dpkg-query -W -f='\${db:Status-Abbrev}' ${pkg} 2>/dev/null || echo absent`)).not.toMatch(
+      /^ii/,
+    );
     const ctx = remote.context();
     const first = await task.run(ctx);
     expect(first).toMatchObject({ status: 'changed', message: `installed ${pkg}` });
@@ -58,20 +60,27 @@ describe('packages (apt)', () => {
     expect((await remote.run(packages({ name: 'hello present', packages: [pkg] }))).status).toBe('changed');
     const task = packages({ name: 'hello purged', packages: [pkg], state: 'absent', purge: true });
     expect(await remote.run(task)).toMatchObject({ status: 'changed', message: `purged ${pkg}` });
-    expect(await remote.sh(`dpkg-query -W -f='\${db:Status-Abbrev}' ${pkg} 2>/dev/null || echo unknown`)).toMatch(/^(unknown|un)/);
+    expect(await remote.sh(`dpkg-query -W -f='\${db:Status-Abbrev}' ${pkg} 2>/dev/null || echo unknown`)).toMatch(
+      /^(unknown|un)/,
+    );
     expect((await remote.run(task)).status).toBe('ok');
   }, 600_000);
 
   it('purges with the packages only they needed, and none that was unneeded before', async () => {
     // figlet: installed, then marked as a dependency nothing needs (what apt-get autoremove would take)
-    await remote.sh('apt-get install -y -q --no-install-recommends figlet >/dev/null && apt-mark auto figlet >/dev/null');
+    await remote.sh(
+      'apt-get install -y -q --no-install-recommends figlet >/dev/null && apt-mark auto figlet >/dev/null',
+    );
     try {
       // toilet brings toilet-fonts (which nothing else uses) as a dependency
       expect((await remote.run(packages({ name: 'toilet present', packages: ['toilet'] }))).status).toBe('changed');
-      const result = await remote.run(packages({ name: 'toilet purged', packages: ['toilet'], state: 'absent', purge: true }));
+      const result = await remote.run(
+        packages({ name: 'toilet purged', packages: ['toilet'], state: 'absent', purge: true }),
+      );
       expect(result.status).toBe('changed');
       expect(result.message).toMatch(/^purged toilet and what only they needed \(.*toilet-fonts.*\)$/);
-      const status = (p: string) => remote.sh(`dpkg-query -W -f='\${db:Status-Abbrev}' ${p} 2>/dev/null || echo unknown`);
+      const status = (p: string) =>
+        remote.sh(`dpkg-query -W -f='\${db:Status-Abbrev}' ${p} 2>/dev/null || echo unknown`);
       expect(await status('toilet-fonts')).toMatch(/^(unknown|un)/);
       expect(await status('figlet')).toMatch(/^ii/);
     } finally {
@@ -94,11 +103,18 @@ describe('packages (apt)', () => {
       const first = packages({ name: 'first step', packages: [pkg] });
       const later = packages({ name: 'later step', packages: ['figlet'] });
       expect(first.installs).toEqual([pkg]);
-      expect(await first.run(ctx)).toMatchObject({ status: 'changed', message: `installed ${pkg} (one package transaction with figlet, for the steps after it)` });
+      expect(await first.run(ctx)).toMatchObject({
+        status: 'changed',
+        message: `installed ${pkg} (one package transaction with figlet, for the steps after it)`,
+      });
       expect(await status('figlet')).toMatch(/^ii/);
       // the later step changed nothing itself, and says whose transaction installed its package
       const second = await later.run({ ...ctx, diff: true });
-      expect(second).toMatchObject({ status: 'changed', message: 'installed figlet (in the package transaction of "first step")', diff: '+ package figlet' });
+      expect(second).toMatchObject({
+        status: 'changed',
+        message: 'installed figlet (in the package transaction of "first step")',
+        diff: '+ package figlet',
+      });
       // a run of its own after that: nothing to do
       expect((await remote.run(later)).status).toBe('ok');
     } finally {
@@ -111,7 +127,10 @@ describe('packages (apt)', () => {
     try {
       const ctx = remote.context();
       for (const name of [pkg, 'hafarm-no-such-package']) ctx.run.packagesToInstall.add(name);
-      expect(await packages({ name: 'first step', packages: [pkg] }).run(ctx)).toMatchObject({ status: 'changed', message: `installed ${pkg}` });
+      expect(await packages({ name: 'first step', packages: [pkg] }).run(ctx)).toMatchObject({
+        status: 'changed',
+        message: `installed ${pkg}`,
+      });
       const later = await packages({ name: 'later step', packages: ['hafarm-no-such-package'] }).run(ctx);
       expect(later.status).toBe('failed');
       expect(later.message).toContain('Unable to locate package hafarm-no-such-package');
@@ -120,7 +139,6 @@ describe('packages (apt)', () => {
       await remote.run(packages({ name: 'refresh', packages: [pkg], state: 'absent' }));
     }
   }, 600_000);
-
 });
 
 describe('sysctl (T8 net.ipv4.ip_nonlocal_bind), in a network namespace', () => {
@@ -151,18 +169,24 @@ describe('sysctl (T8 net.ipv4.ip_nonlocal_bind), in a network namespace', () => 
     expect(check.diff).toContain('net.ipv4.ip_nonlocal_bind: 0 -> 1 (running kernel)');
     expect(await remote.sh('sysctl -n net.ipv4.ip_nonlocal_bind')).toBe('0\n');
     expect((await remote.run(task)).status).toBe('changed');
-    expect(await remote.sh(`sysctl -n net.ipv4.ip_nonlocal_bind; cat ${file}`)).toBe('1\nnet.ipv4.ip_nonlocal_bind = 1\n');
+    expect(await remote.sh(`sysctl -n net.ipv4.ip_nonlocal_bind; cat ${file}`)).toBe(
+      '1\nnet.ipv4.ip_nonlocal_bind = 1\n',
+    );
     expect((await remote.run(task)).status).toBe('ok');
   });
 
   it('applies again when only the running value was lost (the file is already right)', async () => {
     await remote.sh('sysctl -q -w net.ipv4.ip_nonlocal_bind=0');
-    const result = await remote.run(sysctl({ name: 'T8 nonlocal bind', key: 'net.ipv4.ip_nonlocal_bind', value: '1', file }));
+    const result = await remote.run(
+      sysctl({ name: 'T8 nonlocal bind', key: 'net.ipv4.ip_nonlocal_bind', value: '1', file }),
+    );
     expect(result).toMatchObject({ status: 'changed', message: 'set net.ipv4.ip_nonlocal_bind=1' });
   });
 
   it('refuses an unknown key', async () => {
-    const result = await remote.run(sysctl({ name: 'bad', key: 'net.ipv4.no_such_key', value: '1', file: `${file}.bad` }));
+    const result = await remote.run(
+      sysctl({ name: 'bad', key: 'net.ipv4.no_such_key', value: '1', file: `${file}.bad` }),
+    );
     expect(result.status).toBe('failed');
     expect(result.message).toContain('unknown kernel parameter net.ipv4.no_such_key');
     expect(await remote.sh(`[ -e ${file}.bad ] && echo written || echo untouched`)).toBe('untouched\n');
@@ -199,7 +223,11 @@ esac
     await remote.sh(`cat > /etc/init.d/${name} <<'EOF'\n${script}EOF\nchmod 755 /etc/init.d/${name}`);
   });
   afterAll(async () => {
-    await remote?.sh(`/etc/init.d/${name} stop; update-rc.d -f ${name} remove >/dev/null 2>&1; rm -f /etc/init.d/${name} /tmp/${name}.pid; true`).catch(() => undefined);
+    await remote
+      ?.sh(
+        `/etc/init.d/${name} stop; update-rc.d -f ${name} remove >/dev/null 2>&1; rm -f /etc/init.d/${name} /tmp/${name}.pid; true`,
+      )
+      .catch(() => undefined);
     remote?.close();
     await sshd?.stop();
   });
@@ -210,7 +238,9 @@ esac
     expect(check).toMatchObject({ status: 'changed', message: `would enable ${name}, start ${name}` });
     expect(await remote.sh(`/etc/init.d/${name} status && echo running || echo stopped`)).toBe('stopped\n');
     expect((await remote.run(task)).status).toBe('changed');
-    expect(await remote.sh(`/etc/init.d/${name} status && echo running; ls /etc/rc2.d | grep -c "^S..${name}$"`)).toBe('running\n1\n');
+    expect(await remote.sh(`/etc/init.d/${name} status && echo running; ls /etc/rc2.d | grep -c "^S..${name}$"`)).toBe(
+      'running\n1\n',
+    );
     expect((await remote.run(task)).status).toBe('ok');
   });
 
@@ -221,7 +251,11 @@ esac
     const stop = service({ name: 'stopped', service: name, state: 'stopped', enabled: false });
     expect((await remote.run(stop)).status).toBe('changed');
     expect((await remote.run(stop)).status).toBe('ok');
-    expect(await remote.sh(`/etc/init.d/${name} status && echo running || echo stopped; ls /etc/rc2.d | grep -c "^S..${name}$" || true`)).toBe('stopped\n0\n');
+    expect(
+      await remote.sh(
+        `/etc/init.d/${name} status && echo running || echo stopped; ls /etc/rc2.d | grep -c "^S..${name}$" || true`,
+      ),
+    ).toBe('stopped\n0\n');
   });
 
   it('a restart handler does nothing for a service this run has just started', async () => {
@@ -239,24 +273,32 @@ esac
     const ctx = remote.context();
     expect((await service({ name: 'start', service: name, state: 'started' }).run(ctx)).status).toBe('changed');
     const pid = await remote.sh(`cat /tmp/${name}.pid`);
-    expect(await service({ name: 'reload', service: name, state: 'reloaded' }).run(ctx)).toMatchObject({ status: 'ok', message: `${name} was started by this run` });
+    expect(await service({ name: 'reload', service: name, state: 'reloaded' }).run(ctx)).toMatchObject({
+      status: 'ok',
+      message: `${name} was started by this run`,
+    });
     expect(await remote.sh(`cat /tmp/${name}.pid`)).toBe(pid);
   });
 
-  it('knows a daemon whose init script has no status action (keepalived\'s) by its process', async () => {
+  it("knows a daemon whose init script has no status action (keepalived's) by its process", async () => {
     const bare = `${name}-bare`;
     const daemon = `/usr/local/bin/${bare}`;
     // Debian's keepalived script: start, stop, reload, restart; no status.
-    await remote.sh(`cp /bin/sleep ${daemon} && printf '%s\n' '#!/bin/sh' 'case "$1" in' '  start) start-stop-daemon --start --quiet --background --make-pidfile --pidfile /tmp/${bare}.pid --exec ${daemon} -- 100000 ;;' '  stop) start-stop-daemon --stop --quiet --oknodo --pidfile /tmp/${bare}.pid --remove-pidfile --retry 5 ;;' '  *) echo "Usage: $0 {start|stop}" >&2; exit 1 ;;' 'esac' > /etc/init.d/${bare} && chmod 755 /etc/init.d/${bare}`);
+    await remote.sh(
+      `cp /bin/sleep ${daemon} && printf '%s\n' '#!/bin/sh' 'case "$1" in' '  start) start-stop-daemon --start --quiet --background --make-pidfile --pidfile /tmp/${bare}.pid --exec ${daemon} -- 100000 ;;' '  stop) start-stop-daemon --stop --quiet --oknodo --pidfile /tmp/${bare}.pid --remove-pidfile --retry 5 ;;' '  *) echo "Usage: $0 {start|stop}" >&2; exit 1 ;;' 'esac' > /etc/init.d/${bare} && chmod 755 /etc/init.d/${bare}`,
+    );
     try {
       const started = service({ name: 'started', service: bare, process: bare, state: 'started' });
       expect((await remote.run(started)).status).toBe('changed');
       // start-stop-daemon --background returns before its child has become the daemon: until it
       // has, pidof cannot see it (seen once under a loaded CI run); a real next run comes later.
-      for (let i = 0; i < 50 && (await remote.sh(`pidof ${bare} || true`)).trim() === ''; i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 50 && (await remote.sh(`pidof ${bare} || true`)).trim() === ''; i++)
+        await new Promise((r) => setTimeout(r, 100));
       expect((await remote.run(started)).status).toBe('ok');
       // without the process name the missing status action reads as "not running": it would start it again
-      expect((await remote.run(service({ name: 'started', service: bare, state: 'started' }), { check: true })).status).toBe('changed');
+      expect(
+        (await remote.run(service({ name: 'started', service: bare, state: 'started' }), { check: true })).status,
+      ).toBe('changed');
       const stopped = service({ name: 'stopped', service: bare, process: bare, state: 'stopped' });
       expect((await remote.run(stopped)).status).toBe('changed');
       expect(await remote.sh(`pidof ${bare} || echo none`)).toBe('none\n');

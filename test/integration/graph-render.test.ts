@@ -23,7 +23,13 @@ afterAll(() => scratch.remove());
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 function svgTexts(svg: string): string[] {
   return [...svg.matchAll(/<text\b[^>]*>([^<]*)<\/text>/g)].map((m) =>
-    m[1]!.replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (_, e: string) => (e.startsWith('#x') ? String.fromCodePoint(parseInt(e.slice(2), 16)) : e.startsWith('#') ? String.fromCodePoint(Number(e.slice(1))) : (ENTITIES[e] ?? `&${e};`))),
+    m[1]!.replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (_, e: string) =>
+      e.startsWith('#x')
+        ? String.fromCodePoint(parseInt(e.slice(2), 16))
+        : e.startsWith('#')
+          ? String.fromCodePoint(Number(e.slice(1)))
+          : (ENTITIES[e] ?? `&${e};`),
+    ),
   );
 }
 
@@ -37,9 +43,21 @@ function svgSize(svg: string): { width: number; height: number } {
 /** Headless Chromium with a fresh profile and nothing of its own on the network. */
 async function chromium(args: string[]) {
   const profile = mkdtempSync(join(scratch.dir, 'chromium-profile-'));
-  const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--hide-scrollbars', `--user-data-dir=${profile}`];
+  const flags = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--hide-scrollbars',
+    `--user-data-dir=${profile}`,
+  ];
   const result = await execa('chromium', [...flags, ...args], { reject: false, timeout: 90_000, stdin: 'ignore' });
-  if (result.exitCode !== 0) throw new Error(`chromium ${args.join(' ')} exited with ${result.exitCode}: ${String(result.stderr).slice(-2000)}`);
+  if (result.exitCode !== 0)
+    throw new Error(`chromium ${args.join(' ')} exited with ${result.exitCode}: ${String(result.stderr).slice(-2000)}`);
   return String(result.stdout);
 }
 
@@ -55,10 +73,14 @@ describe('lab:graph', () => {
     const out = join(scratch.dir, farm.name);
 
     it(`${farm.name}: writes the SVG and the DOT, every host and every network with its CIDR in the SVG's text`, async () => {
-      const run = await hafarm(['graph', '--out', out, '--lab', farm.file, '--state', join(out, 'no-state')], { cwd: scratch.dir });
+      const run = await hafarm(['graph', '--out', out, '--lab', farm.file, '--state', join(out, 'no-state')], {
+        cwd: scratch.dir,
+      });
       expect(run.stderr).toBe('');
       expect(run.exitCode).toBe(0);
-      expect(run.stdout).toBe(`${join(out, 'lab-graph.svg')} and lab-graph.dot beside it: lab "${lab.name}", ${lab.hosts.length} machines on 3 networks; VIP holder: unknown (lab not up)`);
+      expect(run.stdout).toBe(
+        `${join(out, 'lab-graph.svg')} and lab-graph.dot beside it: lab "${lab.name}", ${lab.hosts.length} machines on 3 networks; VIP holder: unknown (lab not up)`,
+      );
       expect(readFileSync(join(out, 'lab-graph.dot'), 'utf8')).toMatch(/^graph lab \{\n/);
       const svg = readFileSync(join(out, 'lab-graph.svg'), 'utf8');
       const texts = svgTexts(svg);
@@ -76,12 +98,19 @@ describe('lab:graph', () => {
       const size = svgSize(svg);
       // An <img> of an SVG that does not parse fires error and has no natural size.
       const page = join(out, 'page.html');
-      writeFileSync(page, `<!doctype html><title>waiting</title><img src="lab-graph.svg" onload="document.title='loaded '+this.naturalWidth+'x'+this.naturalHeight" onerror="document.title='error'">`);
+      writeFileSync(
+        page,
+        `<!doctype html><title>waiting</title><img src="lab-graph.svg" onload="document.title='loaded '+this.naturalWidth+'x'+this.naturalHeight" onerror="document.title='error'">`,
+      );
       const dom = await chromium(['--dump-dom', `file://${page}`]);
       expect(dom).toContain(`<title>loaded ${size.width}x${size.height}</title>`);
 
       const png = join(tmpdir(), `hafarm-graph-${farm.name}.png`);
-      await chromium([`--screenshot=${png}`, `--window-size=${size.width},${size.height}`, `file://${join(out, 'lab-graph.svg')}`]);
+      await chromium([
+        `--screenshot=${png}`,
+        `--window-size=${size.width},${size.height}`,
+        `file://${join(out, 'lab-graph.svg')}`,
+      ]);
       expect(statSync(png).size).toBeGreaterThan(20_000);
       const pixels = decodePng(readFileSync(png));
       expect([pixels.width, pixels.height]).toEqual([size.width, size.height]);
@@ -90,7 +119,8 @@ describe('lab:graph', () => {
       expect(white / all).toBeGreaterThan(0.3);
       expect(white / all).toBeLessThan(0.95);
       const boxes = { balancer: pixelsOf(pixels, COLOURS.balancer), web: pixelsOf(pixels, COLOURS.web) };
-      for (const fill of [COLOURS.heartbeat, COLOURS.network, COLOURS.vip]) expect(pixelsOf(pixels, fill)).toBeGreaterThan(2_000);
+      for (const fill of [COLOURS.heartbeat, COLOURS.network, COLOURS.vip])
+        expect(pixelsOf(pixels, fill)).toBeGreaterThan(2_000);
       expect(boxes.balancer).toBeGreaterThan(2_000);
       expect(boxes.web).toBeGreaterThan(2_000);
       drawn.set(farm.name, { svg, boxes });
@@ -110,19 +140,34 @@ describe('lab:graph', () => {
     const state = join(out, 'state');
     mkdirSync(state, { recursive: true });
     // A record as lab:up writes it, but no machine behind it: none can answer.
-    writeFileSync(join(state, 'lab-state.json'), `${JSON.stringify({ lab: 'four', definition: FOUR_WEB_LAB, provider: 'netns', created: 'now' })}\n`);
+    writeFileSync(
+      join(state, 'lab-state.json'),
+      `${JSON.stringify({ lab: 'four', definition: FOUR_WEB_LAB, provider: 'netns', created: 'now' })}\n`,
+    );
     const run = await hafarm(['graph', '--out', out, '--lab', FOUR_WEB_LAB, '--state', state], { cwd: scratch.dir });
     expect(run.exitCode).toBe(0);
-    expect(run.stdout).toContain(`VIP holder: unknown (not asked of haproxy1, haproxy2: lab "four" has no namespace machines yet`);
+    expect(run.stdout).toContain(
+      `VIP holder: unknown (not asked of haproxy1, haproxy2: lab "four" has no namespace machines yet`,
+    );
     expect(svgTexts(readFileSync(join(out, 'lab-graph.svg'), 'utf8')).join('\n')).toContain('netns: bridge hfour-mg');
-    const other = await hafarm(['graph', '--out', out, '--lab', FOUR_WEB_LAB, '--state', state, '--provider', 'libvirt'], { cwd: scratch.dir });
-    expect([other.exitCode, other.stderr.trim()]).toEqual([2, 'hafarm: --provider libvirt: lab "four" is up with the netns provider (leave --provider out)']);
+    const other = await hafarm(
+      ['graph', '--out', out, '--lab', FOUR_WEB_LAB, '--state', state, '--provider', 'libvirt'],
+      { cwd: scratch.dir },
+    );
+    expect([other.exitCode, other.stderr.trim()]).toEqual([
+      2,
+      'hafarm: --provider libvirt: lab "four" is up with the netns provider (leave --provider out)',
+    ]);
   });
 
-  it("lays out any value of the definition as text: Graphviz and the SVG get no markup from it", async () => {
+  it('lays out any value of the definition as text: Graphviz and the SVG get no markup from it', async () => {
     const lab = loadLab(TUTORIAL_LAB);
     const name = `a<b>"c'&\\N`;
-    const hostile: Lab = { ...lab, vip: { ...lab.vip, name: '</td></tr></table>> ]; evil [label="' }, hosts: lab.hosts.map((h, i) => (i === 0 ? { ...h, name } : h)) };
+    const hostile: Lab = {
+      ...lab,
+      vip: { ...lab.vip, name: '</td></tr></table>> ]; evil [label="' },
+      hosts: lab.hosts.map((h, i) => (i === 0 ? { ...h, name } : h)),
+    };
     const { svg } = await labPicture(hostile, { provider: 'netns', holding: NOT_UP });
     const texts = svgTexts(svg);
     expect(texts).toContain(name);

@@ -13,7 +13,10 @@ const scratch = scratchDir('haproxy-check');
 afterAll(() => scratch.remove());
 const tutorial = loadLab(TUTORIAL_LAB);
 const tutorialText = readFileSync(TUTORIAL_LAB, 'utf8');
-const withHaproxy = (change: Partial<typeof tutorial.haproxy>) => ({ ...tutorial, haproxy: { ...tutorial.haproxy, ...change } });
+const withHaproxy = (change: Partial<typeof tutorial.haproxy>) => ({
+  ...tutorial,
+  haproxy: { ...tutorial.haproxy, ...change },
+});
 
 describe('the real haproxy -c of this host', () => {
   const version = hostHaproxyVersion();
@@ -27,16 +30,33 @@ describe('the real haproxy -c of this host', () => {
   });
 
   it('places its alerts on the fields they came from (values the rules would have refused)', () => {
-    const lab = withHaproxy({ options: ['httpclose', 'nosuch'], timeouts: { connect: '5s', client: '25d', server: '50s' } });
+    const lab = withHaproxy({
+      options: ['httpclose', 'nosuch'],
+      timeouts: { connect: '5s', client: '25d', server: '50s' },
+    });
     expect(haproxySyntaxProblems(lab, version!)).toEqual([
-      { field: ['haproxy', 'timeouts', 'client'], problem: "haproxy -c: timer overflow in argument '25d' to 'timeout client' (maximum value is 2147483647 ms or ~24.8 days)", allowed: `what HAProxy ${version} accepts (haproxy -c on this host)` },
-      { field: ['haproxy', 'options', 1], problem: "haproxy -c: unknown option 'nosuch'.", allowed: `what HAProxy ${version} accepts (haproxy -c on this host)` },
+      {
+        field: ['haproxy', 'timeouts', 'client'],
+        problem:
+          "haproxy -c: timer overflow in argument '25d' to 'timeout client' (maximum value is 2147483647 ms or ~24.8 days)",
+        allowed: `what HAProxy ${version} accepts (haproxy -c on this host)`,
+      },
+      {
+        field: ['haproxy', 'options', 1],
+        problem: "haproxy -c: unknown option 'nosuch'.",
+        allowed: `what HAProxy ${version} accepts (haproxy -c on this host)`,
+      },
     ]);
   });
 
   it('reports a proxy-wide alert at the haproxy section', () => {
     const problems = haproxySyntaxProblems(withHaproxy({ options: ['transparent'] }), version!);
-    expect(problems).toEqual([expect.objectContaining({ field: ['haproxy'], problem: expect.stringMatching(/^haproxy -c: proxy 'web-cluster' cannot use both transparent and balance mode/) })]);
+    expect(problems).toEqual([
+      expect.objectContaining({
+        field: ['haproxy'],
+        problem: expect.stringMatching(/^haproxy -c: proxy 'web-cluster' cannot use both transparent and balance mode/),
+      }),
+    ]);
   });
 
   it('lab:validate says haproxy -c passed', async () => {
@@ -82,9 +102,14 @@ describe('a haproxy -c that refuses (stand-in)', () => {
 
 describe('an HAProxy older than the machines’ 2.6 on the host', () => {
   it('is not asked: its haproxy -c would refuse what the machines accept', async () => {
-    const { dir, env } = standIn('old', `[ "$1" = -v ] && { echo 'HAProxy version 2.4.22 2023/01/01'; exit 0; }\nexit 1`);
+    const { dir, env } = standIn(
+      'old',
+      `[ "$1" = -v ] && { echo 'HAProxy version 2.4.22 2023/01/01'; exit 0; }\nexit 1`,
+    );
     const result = await hafarm(['validate'], { cwd: dir, env });
     expect(result.exitCode).toBe(0);
-    expect(result.stdout).toContain('  haproxy.cfg: checked by rules only (no HAProxy 2.6 or newer on this host for haproxy -c)');
+    expect(result.stdout).toContain(
+      '  haproxy.cfg: checked by rules only (no HAProxy 2.6 or newer on this host for haproxy -c)',
+    );
   });
 });

@@ -62,7 +62,10 @@ async function quit(access: HolderAccess): Promise<void> {
 describe('the connection holder', () => {
   it('keeps one connection for commands one after another: the first opens it, the next ones find it', async () => {
     const holder = inProcessHolder('reuse');
-    const first = new HeldConnection(sshd.endpoint('h1', SUDO_USER), { ...holder.access, knownHostsFile: knownHostsFile() });
+    const first = new HeldConnection(sshd.endpoint('h1', SUDO_USER), {
+      ...holder.access,
+      knownHostsFile: knownHostsFile(),
+    });
     await first.connect();
     expect(first.opened).toBe(1);
     expect((await first.exec('echo "$(id -u) $0"')).stdout.trim()).toBe('0 sh');
@@ -71,7 +74,10 @@ describe('the connection holder', () => {
     first.close();
     const sessions = sshd.sessionPids().length;
 
-    const second = new HeldConnection(sshd.endpoint('h1', SUDO_USER), { ...holder.access, knownHostsFile: knownHostsFile() });
+    const second = new HeldConnection(sshd.endpoint('h1', SUDO_USER), {
+      ...holder.access,
+      knownHostsFile: knownHostsFile(),
+    });
     await second.connect();
     expect(second.opened).toBe(0);
     const bytes = await second.exec("printf 'a\\000b'; echo oops >&2; exit 3");
@@ -88,8 +94,14 @@ describe('the connection holder', () => {
 
   it('two commands at once on one machine each run in a shell of their own: neither waits for the other', async () => {
     const holder = inProcessHolder('together');
-    const slow = new HeldConnection(sshd.endpoint('h5', SUDO_USER), { ...holder.access, knownHostsFile: knownHostsFile() });
-    const quick = new HeldConnection(sshd.endpoint('h5', SUDO_USER), { ...holder.access, knownHostsFile: knownHostsFile() });
+    const slow = new HeldConnection(sshd.endpoint('h5', SUDO_USER), {
+      ...holder.access,
+      knownHostsFile: knownHostsFile(),
+    });
+    const quick = new HeldConnection(sshd.endpoint('h5', SUDO_USER), {
+      ...holder.access,
+      knownHostsFile: knownHostsFile(),
+    });
     await slow.connect();
     const sleeping = slow.exec('sleep 3; echo slept');
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -105,7 +117,10 @@ describe('the connection holder', () => {
     // the shells they left idle serve the next commands: no new session on the machine
     await new Promise((resolve) => setTimeout(resolve, 200));
     const sessions = sshd.sessionPids().length;
-    const next = new HeldConnection(sshd.endpoint('h5', SUDO_USER), { ...holder.access, knownHostsFile: knownHostsFile() });
+    const next = new HeldConnection(sshd.endpoint('h5', SUDO_USER), {
+      ...holder.access,
+      knownHostsFile: knownHostsFile(),
+    });
     await next.connect();
     expect((await next.exec('echo next')).stdout).toBe('next\n');
     expect(sshd.sessionPids().length).toBe(sessions);
@@ -116,7 +131,10 @@ describe('the connection holder', () => {
 
   it('a connection lost under a command is said so; connecting again makes a new one', async () => {
     const holder = inProcessHolder('lost');
-    const connection = new HeldConnection(sshd.endpoint('h2', SUDO_USER), { ...holder.access, knownHostsFile: knownHostsFile() });
+    const connection = new HeldConnection(sshd.endpoint('h2', SUDO_USER), {
+      ...holder.access,
+      knownHostsFile: knownHostsFile(),
+    });
     await connection.connect();
     const running = connection.exec('sleep 30');
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -132,14 +150,20 @@ describe('the connection holder', () => {
 
   it('a command over its time and a changed host key reach the command as the engine says them', async () => {
     const holder = inProcessHolder('errors');
-    const connection = new HeldConnection(sshd.endpoint('h3', SUDO_USER), { ...holder.access, knownHostsFile: join(scratch.dir, 'known_hosts-errors') });
+    const connection = new HeldConnection(sshd.endpoint('h3', SUDO_USER), {
+      ...holder.access,
+      knownHostsFile: join(scratch.dir, 'known_hosts-errors'),
+    });
     await connection.connect();
     await expect(connection.exec('sleep 5', { timeoutMs: 1_000 })).rejects.toBeInstanceOf(CommandTimedOut);
     connection.close();
     // the machine made again: its sessions gone, a new host key
     killSessions();
     await sshd.replaceHostKey();
-    const again = new HeldConnection(sshd.endpoint('h3', SUDO_USER), { ...holder.access, knownHostsFile: join(scratch.dir, 'known_hosts-errors') });
+    const again = new HeldConnection(sshd.endpoint('h3', SUDO_USER), {
+      ...holder.access,
+      knownHostsFile: join(scratch.dir, 'known_hosts-errors'),
+    });
     // the held connection is found dead and made again: the new key is refused
     await expect(again.connect()).rejects.toBeInstanceOf(HostKeyChanged);
     // and it holds nothing open, or the command could not exit
@@ -150,14 +174,20 @@ describe('the connection holder', () => {
 
   it('ends by itself after its idle time, and when its socket is removed', async () => {
     const idle = inProcessHolder('idle', 300);
-    const connection = new HeldConnection(sshd.endpoint('h4', SUDO_USER), { ...idle.access, knownHostsFile: knownHostsFile() });
+    const connection = new HeldConnection(sshd.endpoint('h4', SUDO_USER), {
+      ...idle.access,
+      knownHostsFile: knownHostsFile(),
+    });
     await connection.connect();
     connection.close();
     await idle.ended();
     expect(() => statSync(idle.socketPath)).toThrow();
 
     const removed = inProcessHolder('removed', 1_000);
-    const other = new HeldConnection(sshd.endpoint('h4', SUDO_USER), { ...removed.access, knownHostsFile: knownHostsFile() });
+    const other = new HeldConnection(sshd.endpoint('h4', SUDO_USER), {
+      ...removed.access,
+      knownHostsFile: knownHostsFile(),
+    });
     await other.connect();
     // a command still linked does not keep it: the lab's folder is gone
     const { rmSync } = await import('node:fs');
@@ -180,7 +210,10 @@ describe('the connection holder', () => {
         for (const line of chunk.toString().split('\n').filter(Boolean)) {
           const request = JSON.parse(line) as { id: number; op: string };
           socket.write(`${JSON.stringify({ id: request.id, ok: true, protocol: 1, build: 'an older one' })}\n`);
-          if (request.op === 'quit') (told = true), fake.close();
+          if (request.op === 'quit') {
+            told = true;
+            fake.close();
+          }
         }
       }),
     );

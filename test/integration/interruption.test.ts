@@ -20,7 +20,11 @@ console.log('cleaned up');
 `;
 
 function start() {
-  return execa(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', SCRIPT], { cwd: PROJECT_DIR, reject: false, stdin: 'ignore' });
+  return execa(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', SCRIPT], {
+    cwd: PROJECT_DIR,
+    reject: false,
+    stdin: 'ignore',
+  });
 }
 
 async function untilSaid(child: ReturnType<typeof start>, text: string): Promise<void> {

@@ -19,12 +19,47 @@ function caseDir(name: string, prepare: (dir: string) => void = () => {}): strin
 }
 
 const CASES = [
-  { name: '/dev/zero (Node aborted after a minute before)', lab: '/dev/zero', message: '/dev/zero:1:1: (file): is a character device, not a file (allowed: a regular file of at most 1 MiB; pass --lab FILE)' },
-  { name: 'a FIFO (hung forever before)', lab: 'lab.fifo', prepare: (dir: string) => execFileSync('mkfifo', [join(dir, 'lab.fifo')]), message: 'lab.fifo:1:1: (file): is a FIFO (named pipe), not a file' },
-  { name: 'a folder', lab: 'labs', prepare: (dir: string) => mkdirSync(join(dir, 'labs')), message: 'labs:1:1: (file): is a directory, not a file' },
-  { name: 'a 2 MiB file', lab: 'big.yaml', prepare: (dir: string) => writeFileSync(join(dir, 'big.yaml'), `${tutorial}${'#'.repeat(2 * 1024 * 1024)}\n`), message: /big\.yaml:1:1: \(file\): is \d+ bytes, too large for a lab definition/ },
-  { name: '40,000 keys (27 s before)', lab: 'keys.yaml', prepare: (dir: string) => writeFileSync(join(dir, 'keys.yaml'), `${tutorial}${Array.from({ length: 40_000 }, (_, i) => `k${i}: ${i}\n`).join('')}`), message: /keys\.yaml:\d+:\d+: \(file\): has more than 20000 words/ },
-  { name: 'Latin-1 bytes', lab: 'latin1.yaml', prepare: (dir: string) => writeFileSync(join(dir, 'latin1.yaml'), Buffer.from(tutorial.replace('name: swap', 'name: swáp'), 'latin1')), message: /latin1\.yaml:\d+:9: \(file\): byte \d+ \(0xe1\) is not UTF-8 \(allowed: a text file in UTF-8\)/ },
+  {
+    name: '/dev/zero (Node aborted after a minute before)',
+    lab: '/dev/zero',
+    message:
+      '/dev/zero:1:1: (file): is a character device, not a file (allowed: a regular file of at most 1 MiB; pass --lab FILE)',
+  },
+  {
+    name: 'a FIFO (hung forever before)',
+    lab: 'lab.fifo',
+    prepare: (dir: string) => execFileSync('mkfifo', [join(dir, 'lab.fifo')]),
+    message: 'lab.fifo:1:1: (file): is a FIFO (named pipe), not a file',
+  },
+  {
+    name: 'a folder',
+    lab: 'labs',
+    prepare: (dir: string) => mkdirSync(join(dir, 'labs')),
+    message: 'labs:1:1: (file): is a directory, not a file',
+  },
+  {
+    name: 'a 2 MiB file',
+    lab: 'big.yaml',
+    prepare: (dir: string) => writeFileSync(join(dir, 'big.yaml'), `${tutorial}${'#'.repeat(2 * 1024 * 1024)}\n`),
+    message: /big\.yaml:1:1: \(file\): is \d+ bytes, too large for a lab definition/,
+  },
+  {
+    name: '40,000 keys (27 s before)',
+    lab: 'keys.yaml',
+    prepare: (dir: string) =>
+      writeFileSync(
+        join(dir, 'keys.yaml'),
+        `${tutorial}${Array.from({ length: 40_000 }, (_, i) => `k${i}: ${i}\n`).join('')}`,
+      ),
+    message: /keys\.yaml:\d+:\d+: \(file\): has more than 20000 words/,
+  },
+  {
+    name: 'Latin-1 bytes',
+    lab: 'latin1.yaml',
+    prepare: (dir: string) =>
+      writeFileSync(join(dir, 'latin1.yaml'), Buffer.from(tutorial.replace('name: swap', 'name: swáp'), 'latin1')),
+    message: /latin1\.yaml:\d+:9: \(file\): byte \d+ \(0xe1\) is not UTF-8 \(allowed: a text file in UTF-8\)/,
+  },
 ];
 
 describe.each([

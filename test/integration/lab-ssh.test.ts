@@ -11,11 +11,15 @@ const { scratch, sshd } = sshdForTests('lab-ssh');
 
 function ssh(knownHosts: string) {
   const args = sshArgs(sshd().endpoint('haproxy1'), 'haproxy1', knownHosts, ['echo', 'inside']);
-  return spawnSync('ssh', ['-o', 'BatchMode=yes', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
+  return spawnSync('ssh', ['-o', 'BatchMode=yes', ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 30_000,
+  });
 }
 
 describe('lab:ssh', () => {
-  it("keeps one known_hosts file in a state folder named with a space, a quote and a %, and refuses a changed key", async () => {
+  it('keeps one known_hosts file in a state folder named with a space, a quote and a %, and refuses a changed key', async () => {
     const state = join(scratch.dir, `my "lab" 100%d`);
     mkdirSync(state);
     const knownHosts = join(state, 'known_hosts');

@@ -21,7 +21,10 @@ let port: number;
 beforeAll(async () => {
   sshd = await startSshd();
   site = createServer((request, response) => {
-    const answer = () => response.writeHead(200, { 'Content-Type': 'text/html' }).end(`<h1>Bienvenido a nginx! (web1) ${request.url}</h1>`);
+    const answer = () =>
+      response
+        .writeHead(200, { 'Content-Type': 'text/html' })
+        .end(`<h1>Bienvenido a nginx! (web1) ${request.url}</h1>`);
     if (request.url === '/slow') setTimeout(answer, 3000);
     else answer();
   });

@@ -14,7 +14,9 @@ const { scratch, sshd } = sshdForTests('log-window');
 let shell: MachineConnections;
 
 beforeAll(() => {
-  const provider = { sshEndpoints: async () => new Map<string, SshEndpoint>([['haproxy2', sshd().endpoint('haproxy2')]]) } as unknown as LabProvider;
+  const provider = {
+    sshEndpoints: async () => new Map<string, SshEndpoint>([['haproxy2', sshd().endpoint('haproxy2')]]),
+  } as unknown as LabProvider;
   shell = new MachineConnections(provider, new KnownHosts(join(scratch.dir, 'known_hosts')));
 });
 afterAll(() => shell?.closeAll());
@@ -22,9 +24,12 @@ afterAll(() => shell?.closeAll());
 const DEAD = 'heartbeat[812]: 2026/11/26_10:00:01 WARN: node haproxy1: is dead';
 
 describe("a log read within the check's window", () => {
-  it('gives only the lines written after the mark, never an older run\'s', async () => {
+  it("gives only the lines written after the mark, never an older run's", async () => {
     const log = join(scratch.dir, "ha log's; touch pwned");
-    writeFileSync(log, `${DEAD}\nheartbeat[812]: 2026/11/26_10:00:01 info: Taking over resource group IPaddr::192.168.1.100\n`);
+    writeFileSync(
+      log,
+      `${DEAD}\nheartbeat[812]: 2026/11/26_10:00:01 info: Taking over resource group IPaddr::192.168.1.100\n`,
+    );
     const mark = await markLog(shell, 'haproxy2', log);
     expect(await linesSince(shell, mark, 'node haproxy1: is dead|Taking over resource')).toEqual([]);
 
@@ -32,7 +37,9 @@ describe("a log read within the check's window", () => {
     appendFileSync(log, `heartbeat[812]: 2026/11/26_10:05:09 info: Link haproxy1:eth2 dead.\n${fresh}\n`);
     expect(await linesSince(shell, mark, 'node haproxy1: is dead|Taking over resource')).toEqual([fresh]);
     // The name was quoted: nothing ran.
-    expect((await shell.exec('haproxy2', `test -e ${join(scratch.dir, 'pwned')} && echo ran || echo safe`)).stdout.trim()).toBe('safe');
+    expect(
+      (await shell.exec('haproxy2', `test -e ${join(scratch.dir, 'pwned')} && echo ran || echo safe`)).stdout.trim(),
+    ).toBe('safe');
   }, 60_000);
 
   it('reads the whole file when it was rotated or truncated since the mark, and nothing when it is gone', async () => {

@@ -32,7 +32,14 @@ function labAtSshd(folder: string, unrecorded: string): OutsideLab {
   const keyFile = join(keys, 'id_ed25519');
   copyFileSync(sshd().clientKey, keyFile);
   const hostKey = readFileSync(join(sshd().dir, 'host_key.pub'), 'utf8').split(' ').slice(0, 2).join(' ');
-  writeFileSync(join(state, 'known_hosts'), lab.hosts.filter((h) => h.name !== unrecorded).map((h) => `${h.name} ${hostKey}\n`).join(''), { mode: 0o600 });
+  writeFileSync(
+    join(state, 'known_hosts'),
+    lab.hosts
+      .filter((h) => h.name !== unrecorded)
+      .map((h) => `${h.name} ${hostKey}\n`)
+      .join(''),
+    { mode: 0o600 },
+  );
   return outsideLabOf(lab, state, { address: () => sshd().address, port: sshd().port, keyFile });
 }
 
@@ -47,7 +54,9 @@ describe("lab:ssh-config's file with OpenSSH's ssh -F", () => {
     expect([inside.exitCode, inside.stdout, inside.stderr]).toEqual([0, 'inside', '']);
     const unrecorded = await ssh(config, 'web3', 'echo inside', scratch.dir);
     expect(unrecorded.exitCode).toBe(255);
-    expect(unrecorded.stderr).toMatch(/No ED25519 host key is known for web3 and you have requested strict checking\.\s+Host key verification failed\./);
+    expect(unrecorded.stderr).toMatch(
+      /No ED25519 host key is known for web3 and you have requested strict checking\.\s+Host key verification failed\./,
+    );
     expect(readFileSync(outside.knownHostsFile, 'utf8')).toBe(knownHosts);
     expect(readdirSync(scratch.dir).sort()).toEqual([KEY_FOLDER, KNOWN_HOSTS_FOLDER, 'home', 'ssh config'].sort());
   }, 60_000);
@@ -57,7 +66,15 @@ describe("lab:ssh-config's file with OpenSSH's ssh -F", () => {
     const config = join(scratch.dir, 'ssh config');
     writeFileSync(config, renderSshConfig(outside));
     const tests = join(scratch.dir, 'test_hosts.py');
-    writeFileSync(tests, ['def test_reached(host):', '    assert host.file("/etc/hostname").exists', '    assert host.run("echo inside").stdout.strip() == "inside"', ''].join('\n'));
+    writeFileSync(
+      tests,
+      [
+        'def test_reached(host):',
+        '    assert host.file("/etc/hostname").exists',
+        '    assert host.run("echo inside").stdout.strip() == "inside"',
+        '',
+      ].join('\n'),
+    );
     const run = await testinfra(tests, ['haproxy1', 'web1'], config, scratch.dir);
     expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
     expect(run.stdout).toMatch(/PASSED test_hosts\.py::test_reached\[ssh:\/\/haproxy1\]/);
@@ -69,43 +86,57 @@ describe("lab:ssh-config's file with OpenSSH's ssh -F", () => {
 });
 
 describe("lab:inventory's file with Ansible", () => {
-  it.each<InventoryFormat>(['yaml', 'ini'])('%s: reads back every value exactly, as the renderer wrote it', async (format) => {
-    const outside = outsideLabOf(withHostRenamed(lab, 'web2', 'on'), join(scratch.dir, KNOWN_HOSTS_FOLDER), { keyFile: join(scratch.dir, KEY_FOLDER, 'id_ed25519'), user: 'vagrant' });
-    const inventory = join(scratch.dir, `hosts.${format}`);
-    writeFileSync(inventory, renderInventory(outside, format));
-    const hostVars = await ansibleHostVars(inventory, scratch.dir);
-    expect(Object.keys(hostVars).sort()).toEqual(['haproxy1', 'haproxy2', 'on', 'web1', 'web3']);
-    expect(hostVars.haproxy1).toEqual({
-      ansible_host: '10.213.7.2',
-      ansible_port: 22,
-      ansible_user: 'vagrant',
-      ansible_become: true,
-      ansible_ssh_private_key_file: join(scratch.dir, KEY_FOLDER, 'id_ed25519'),
-      ansible_ssh_common_args: expect.stringContaining('-o StrictHostKeyChecking=yes'),
-      role: 'master',
-      lan_address: '192.168.1.101',
-      heartbeat_address: '10.100.100.1',
-      vip_address: '192.168.1.100',
-      vip_name: 'trabajoswap.com',
-      ha_stack: 'heartbeat',
-    });
-    expect(hostVars.on).toMatchObject({ role: 'web', lan_address: '192.168.1.104' });
-    expect(await ansibleGroups(inventory, scratch.dir)).toMatchObject({ balancers: ['haproxy1', 'haproxy2'], web: ['web1', 'on', 'web3'] });
-  });
+  it.each<InventoryFormat>(['yaml', 'ini'])(
+    '%s: reads back every value exactly, as the renderer wrote it',
+    async (format) => {
+      const outside = outsideLabOf(withHostRenamed(lab, 'web2', 'on'), join(scratch.dir, KNOWN_HOSTS_FOLDER), {
+        keyFile: join(scratch.dir, KEY_FOLDER, 'id_ed25519'),
+        user: 'vagrant',
+      });
+      const inventory = join(scratch.dir, `hosts.${format}`);
+      writeFileSync(inventory, renderInventory(outside, format));
+      const hostVars = await ansibleHostVars(inventory, scratch.dir);
+      expect(Object.keys(hostVars).sort()).toEqual(['haproxy1', 'haproxy2', 'on', 'web1', 'web3']);
+      expect(hostVars.haproxy1).toEqual({
+        ansible_host: '10.213.7.2',
+        ansible_port: 22,
+        ansible_user: 'vagrant',
+        ansible_become: true,
+        ansible_ssh_private_key_file: join(scratch.dir, KEY_FOLDER, 'id_ed25519'),
+        ansible_ssh_common_args: expect.stringContaining('-o StrictHostKeyChecking=yes'),
+        role: 'master',
+        lan_address: '192.168.1.101',
+        heartbeat_address: '10.100.100.1',
+        vip_address: '192.168.1.100',
+        vip_name: 'trabajoswap.com',
+        ha_stack: 'heartbeat',
+      });
+      expect(hostVars.on).toMatchObject({ role: 'web', lan_address: '192.168.1.104' });
+      expect(await ansibleGroups(inventory, scratch.dir)).toMatchObject({
+        balancers: ['haproxy1', 'haproxy2'],
+        web: ['web1', 'on', 'web3'],
+      });
+    },
+  );
 
-  it.each<InventoryFormat>(['yaml', 'ini'])('%s: ansible -m raw runs on the recorded machines and refuses the one whose key is not recorded', async (format) => {
-    const outside = labAtSshd(KNOWN_HOSTS_FOLDER, 'web3');
-    const inventory = join(scratch.dir, `hosts.${format}`);
-    writeFileSync(inventory, renderInventory(outside, format));
-    const all = await ansible(inventory, 'all', 'echo inside', scratch.dir);
-    // 4: some hosts were unreachable
-    expect(all.exitCode, `${all.stdout}\n${all.stderr}`).toBe(4);
-    const byHost = rawOutputByHost(all.stdout);
-    for (const host of ['haproxy1', 'haproxy2', 'web1', 'web2']) expect(byHost.get(host), host).toEqual({ status: 'CHANGED', output: 'inside' });
-    expect(byHost.get('web3')?.status).toBe('UNREACHABLE!');
-    expect(byHost.get('web3')?.output).toContain('Host key verification failed');
-    const balancers = await ansible(inventory, 'balancers', 'echo inside', scratch.dir);
-    expect(balancers.exitCode, balancers.stdout).toBe(0);
-    expect([...rawOutputByHost(balancers.stdout).keys()].sort()).toEqual(['haproxy1', 'haproxy2']);
-  }, 120_000);
+  it.each<InventoryFormat>(['yaml', 'ini'])(
+    '%s: ansible -m raw runs on the recorded machines and refuses the one whose key is not recorded',
+    async (format) => {
+      const outside = labAtSshd(KNOWN_HOSTS_FOLDER, 'web3');
+      const inventory = join(scratch.dir, `hosts.${format}`);
+      writeFileSync(inventory, renderInventory(outside, format));
+      const all = await ansible(inventory, 'all', 'echo inside', scratch.dir);
+      // 4: some hosts were unreachable
+      expect(all.exitCode, `${all.stdout}\n${all.stderr}`).toBe(4);
+      const byHost = rawOutputByHost(all.stdout);
+      for (const host of ['haproxy1', 'haproxy2', 'web1', 'web2'])
+        expect(byHost.get(host), host).toEqual({ status: 'CHANGED', output: 'inside' });
+      expect(byHost.get('web3')?.status).toBe('UNREACHABLE!');
+      expect(byHost.get('web3')?.output).toContain('Host key verification failed');
+      const balancers = await ansible(inventory, 'balancers', 'echo inside', scratch.dir);
+      expect(balancers.exitCode, balancers.stdout).toBe(0);
+      expect([...rawOutputByHost(balancers.stdout).keys()].sort()).toEqual(['haproxy1', 'haproxy2']);
+    },
+    120_000,
+  );
 });

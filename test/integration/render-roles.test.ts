@@ -16,7 +16,9 @@ afterAll(() => scratch.remove());
 interface Rendered {
   out: string;
   read(host: string, path: string): string;
-  manifest(host: string): Array<{ path: string; mode: string; owner: string; group: string; kind: string; step: string }>;
+  manifest(
+    host: string,
+  ): Array<{ path: string; mode: string; owner: string; group: string; kind: string; step: string }>;
   secrets(): { heartbeatAuthkey: string; statsPassword: string };
 }
 
@@ -83,8 +85,21 @@ describe.each([
 
   it('T5: ha.cf with the tutorial directives, bcast on the heartbeat interface, a node line per balancer', () => {
     for (const host of ['haproxy1', 'haproxy2']) {
-      const lines = r.read(host, '/etc/ha.d/ha.cf').split('\n').map((l) => l.replace(/\s+/g, ' '));
-      for (const directive of ['logfile /var/log/ha-log', 'debugfile /var/log/ha-debug', 'deadtime 5', 'warntime 10', 'initdead 15', 'bcast eth2', 'auto_failback on', 'node haproxy1', 'node haproxy2']) {
+      const lines = r
+        .read(host, '/etc/ha.d/ha.cf')
+        .split('\n')
+        .map((l) => l.replace(/\s+/g, ' '));
+      for (const directive of [
+        'logfile /var/log/ha-log',
+        'debugfile /var/log/ha-debug',
+        'deadtime 5',
+        'warntime 10',
+        'initdead 15',
+        'bcast eth2',
+        'auto_failback on',
+        'node haproxy1',
+        'node haproxy2',
+      ]) {
         expect(lines, directive).toContain(directive);
       }
       expect(lines.filter((l) => l.startsWith('node '))).toEqual(['node haproxy1', 'node haproxy2']);
@@ -98,13 +113,18 @@ describe.each([
       const authkeys = r.read(host, '/etc/ha.d/authkeys');
       expect(authkeys.split('\n').slice(0, 3)).toEqual(['auth 2', '1 crc', `2 sha1 ${key}`]);
       expect(authkeys).not.toMatch(/yourpasswordhere|HI!|Hello!/);
-      expect(r.manifest(host).find((f) => f.path === '/etc/ha.d/authkeys')).toMatchObject({ mode: '0600', owner: 'root', step: 'T6' });
+      expect(r.manifest(host).find((f) => f.path === '/etc/ha.d/authkeys')).toMatchObject({
+        mode: '0600',
+        owner: 'root',
+        step: 'T6',
+      });
       expect(statSync(join(r.out, host, '/etc/ha.d/authkeys')).mode & 0o777).toBe(0o600);
     }
   });
 
   it('T7: haresources names the master with IPaddr::VIP/prefix/LAN interface', () => {
-    for (const host of ['haproxy1', 'haproxy2']) expect(r.read(host, '/etc/ha.d/haresources')).toBe(`haproxy1 IPaddr::${vip}/24/eth1\n`);
+    for (const host of ['haproxy1', 'haproxy2'])
+      expect(r.read(host, '/etc/ha.d/haresources')).toBe(`haproxy1 IPaddr::${vip}/24/eth1\n`);
   });
 
   it('T8: haproxy.cfg with the tutorial directives written for HAProxy 2.6, one server per web host', () => {
@@ -112,11 +132,23 @@ describe.each([
     const lines = cfg.split('\n').map((l) => l.trim());
     expect(lines).toContain('listen web-cluster');
     expect(lines).toContain(`bind ${vip}:80`);
-    for (const d of ['mode http', 'stats enable', 'balance roundrobin', 'option httpclose', 'option forwardfor', 'cookie JSESSIONID prefix', 'timeout connect 5s', 'timeout client  50s', 'timeout server  50s']) {
+    for (const d of [
+      'mode http',
+      'stats enable',
+      'balance roundrobin',
+      'option httpclose',
+      'option forwardfor',
+      'cookie JSESSIONID prefix',
+      'timeout connect 5s',
+      'timeout client  50s',
+      'timeout server  50s',
+    ]) {
       expect(lines, d).toContain(d);
     }
     expect(lines).toContain(`stats auth admin:${r.secrets().statsPassword}`);
-    expect(lines.filter((l) => l.startsWith('server '))).toEqual(web.map((w, i) => `server ${w} ${lan[i + 2]}:80 cookie ${'ABCD'[i]} check`));
+    expect(lines.filter((l) => l.startsWith('server '))).toEqual(
+      web.map((w, i) => `server ${w} ${lan[i + 2]}:80 cookie ${'ABCD'[i]} check`),
+    );
     expect(cfg).not.toMatch(/contimeout|clitimeout|srvtimeout|listen web-cluster \d/);
     // Bare `check` lines: lab:verify's health-check window (lib/verify/health-checks.ts) relies on HAProxy's defaults.
     expect(cfg).not.toMatch(/\b(inter|fastinter|downinter|fall|rise)\s+\d|timeout\s+check|default-server/);
@@ -131,7 +163,10 @@ describe.each([
   });
 
   it('T9: ENABLED=1 where /etc/default/haproxy still reads it', () => {
-    expect(r.manifest('haproxy1').find((f) => f.path === '/etc/default/haproxy')).toMatchObject({ kind: 'line', step: 'T9' });
+    expect(r.manifest('haproxy1').find((f) => f.path === '/etc/default/haproxy')).toMatchObject({
+      kind: 'line',
+      step: 'T9',
+    });
     expect(r.read('haproxy1', '/etc/default/haproxy')).toBe('ENABLED=1\n');
   });
 
@@ -146,7 +181,10 @@ describe.each([
   it('T10: each web server serves its own page', () => {
     web.forEach((w) => {
       expect(r.read(w, `${DEBIAN_NGINX_ROOT}/index.html`)).toContain(`<h1>Bienvenido a nginx! (${w})</h1>`);
-      expect(r.manifest(w).find((f) => f.path === `${DEBIAN_NGINX_ROOT}/index.html`)).toMatchObject({ step: 'T10', mode: '0644' });
+      expect(r.manifest(w).find((f) => f.path === `${DEBIAN_NGINX_ROOT}/index.html`)).toMatchObject({
+        step: 'T10',
+        mode: '0644',
+      });
     });
   });
 });
@@ -172,9 +210,14 @@ describe('secrets', () => {
 
   it('are printed only when asked for', async () => {
     const r = await render(TUTORIAL_LAB, 'shown');
-    const plain = await hafarm(['status', '--lab', TUTORIAL_LAB, '--state', join(scratch.dir, 'shown-state')], { cwd: scratch.dir });
+    const plain = await hafarm(['status', '--lab', TUTORIAL_LAB, '--state', join(scratch.dir, 'shown-state')], {
+      cwd: scratch.dir,
+    });
     expect(plain.stdout).not.toContain(r.secrets().statsPassword);
-    const asked = await hafarm(['status', '--secrets', '--lab', TUTORIAL_LAB, '--state', join(scratch.dir, 'shown-state')], { cwd: scratch.dir });
+    const asked = await hafarm(
+      ['status', '--secrets', '--lab', TUTORIAL_LAB, '--state', join(scratch.dir, 'shown-state')],
+      { cwd: scratch.dir },
+    );
     expect(asked.stdout).toContain(`password ${r.secrets().statsPassword}`);
     expect(asked.stdout).toContain(r.secrets().heartbeatAuthkey);
   });
@@ -188,7 +231,9 @@ describe('ha.paths: a second path for Heartbeat (V8)', () => {
     for (const host of ['haproxy1', 'haproxy2']) {
       const lines = r.read(host, '/etc/ha.d/ha.cf').split('\n');
       expect(lines.filter((l) => l.startsWith('bcast'))).toEqual(['bcast         eth2 eth1']);
-      expect(lines).toContain('# ha.paths: Heartbeat broadcasts on each of these and declares a peer dead only when all are silent.');
+      expect(lines).toContain(
+        '# ha.paths: Heartbeat broadcasts on each of these and declares a peer dead only when all are silent.',
+      );
     }
   });
 });

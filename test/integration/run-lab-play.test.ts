@@ -18,12 +18,43 @@ describe('provisioning the lab', () => {
     const seen: string[] = [];
     const probe = (name: string): Role => ({
       name,
-      tasks: ({ host, secrets: s, facts }) => [{ name: `${name} on ${host.name}`, run: async () => (seen.push(`${host.name}:${name}:${host.role}:${s.statsPassword}:${facts.hostname ? 'facts' : ''}`), { status: 'ok' }) }],
+      tasks: ({ host, secrets: s, facts }) => [
+        {
+          name: `${name} on ${host.name}`,
+          run: async () => (
+            seen.push(`${host.name}:${name}:${host.role}:${s.statsPassword}:${facts.hostname ? 'facts' : ''}`),
+            { status: 'ok' }
+          ),
+        },
+      ],
     });
     const targets = new Map(lab.hosts.map((h) => [h.name, sshd().endpoint(h.name, SUDO_USER)]));
-    const options = { check: false, diff: false, limit: ['haproxy2', 'web1'], tags: [], forks: 2, knownHosts: new KnownHosts(join(scratch.dir, 'known_hosts')), secrets };
-    const outcome = await runLabPlay(lab, [{ hosts: 'all', roles: [probe('network')] }, { hosts: 'balancers', roles: [probe('heartbeat')] }, { hosts: 'web', roles: [probe('nginx')] }], targets, options, () => undefined);
+    const options = {
+      check: false,
+      diff: false,
+      limit: ['haproxy2', 'web1'],
+      tags: [],
+      forks: 2,
+      knownHosts: new KnownHosts(join(scratch.dir, 'known_hosts')),
+      secrets,
+    };
+    const outcome = await runLabPlay(
+      lab,
+      [
+        { hosts: 'all', roles: [probe('network')] },
+        { hosts: 'balancers', roles: [probe('heartbeat')] },
+        { hosts: 'web', roles: [probe('nginx')] },
+      ],
+      targets,
+      options,
+      () => undefined,
+    );
     expect([...outcome.recap.keys()]).toEqual(['haproxy2', 'web1']);
-    expect(seen.sort()).toEqual(['haproxy2:heartbeat:backup:Test123:facts', 'haproxy2:network:backup:Test123:facts', 'web1:network:web:Test123:facts', 'web1:nginx:web:Test123:facts']);
+    expect(seen.sort()).toEqual([
+      'haproxy2:heartbeat:backup:Test123:facts',
+      'haproxy2:network:backup:Test123:facts',
+      'web1:network:web:Test123:facts',
+      'web1:nginx:web:Test123:facts',
+    ]);
   });
 });

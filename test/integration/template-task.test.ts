@@ -37,7 +37,15 @@ describe.each([['root'], [SUDO_USER]])('the template task as %s', (user) => {
       name: 'rendered',
       path: `${dir}/Vagrantfile`,
       src: 'lib/providers/vagrant/templates/Vagrantfile.njk',
-      vars: { source: 'lab.yaml', lab: 'x', prefix: 'x-', box: 'debian/bookworm64', lan: { name: 'x-lan', cidr: '10.0.0.0/24' }, heartbeat: { name: 'x-hb', cidr: '10.1.0.0/24' }, machines: [] },
+      vars: {
+        source: 'lab.yaml',
+        lab: 'x',
+        prefix: 'x-',
+        box: 'debian/bookworm64',
+        lan: { name: 'x-lan', cidr: '10.0.0.0/24' },
+        heartbeat: { name: 'x-hb', cidr: '10.1.0.0/24' },
+        machines: [],
+      },
     });
     const run = await converge(remote, task);
     expect(run.first.status).toBe('changed');

@@ -15,7 +15,10 @@ function validate(dir: string, withVirtualBoxBlocks: boolean) {
 
 /** The tutorial's lab with its machines under QEMU's emulation on libvirt. */
 const EMULATED_LAB = join(scratch.dir, 'emulated.yaml');
-writeFileSync(EMULATED_LAB, readFileSync(TUTORIAL_LAB, 'utf8').replace('  cpus: 1\n', '  cpus: 1\n  libvirt_driver: qemu\n'));
+writeFileSync(
+  EMULATED_LAB,
+  readFileSync(TUTORIAL_LAB, 'utf8').replace('  cpus: 1\n', '  cpus: 1\n  libvirt_driver: qemu\n'),
+);
 
 describe.each([
   ['the tutorial lab', TUTORIAL_LAB, 5, 'tutorial'],
@@ -47,7 +50,10 @@ describe.each([
   it('is refused by vagrant validate once broken, so the check can fail', async () => {
     const broken = join(scratch.dir, `broken-${tag}`);
     mkdirSync(broken, { recursive: true });
-    writeFileSync(join(broken, 'Vagrantfile'), readFileSync(join(out, 'Vagrantfile'), 'utf8').replace('vb.memory', 'vb.memroy'));
+    writeFileSync(
+      join(broken, 'Vagrantfile'),
+      readFileSync(join(out, 'Vagrantfile'), 'utf8').replace('vb.memory', 'vb.memroy'),
+    );
     const result = await validate(broken, true);
     expect(result.exitCode).not.toBe(0);
     expect(result.stdout + result.stderr).toContain('memroy');
@@ -69,7 +75,9 @@ describe('the VirtualBox provider through the real vagrant CLI, before lab:up', 
     const path = process.env.PATH;
     process.env.PATH = vboxVersionOnlyPath(scratch.dir);
     try {
-      expect((await provider.status()).map((m) => `${m.host} ${m.state}`)).toEqual(['haproxy1', 'haproxy2', 'web1', 'web2', 'web3'].map((h) => `${h} not_created`));
+      expect((await provider.status()).map((m) => `${m.host} ${m.state}`)).toEqual(
+        ['haproxy1', 'haproxy2', 'web1', 'web2', 'web3'].map((h) => `${h} not_created`),
+      );
       expect((await provider.sshEndpoints()).size).toBe(0);
     } finally {
       process.env.PATH = path;

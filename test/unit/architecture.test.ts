@@ -18,8 +18,22 @@ const LAYERS: ReadonlyArray<readonly string[]> = [
   ['lib/lab', 'lib/engine', 'lib/packets'],
   ['lib/state', 'lib/render'],
   // the components' shared contracts, then the components, then what lists them
-  ['roles/component.ts', 'roles/ha-stack.ts', 'roles/role-context.ts', 'roles/lab-inventory.ts', 'roles/stack-removal.ts'],
-  ['roles/network', 'roles/hosts', 'roles/heartbeat', 'roles/keepalived', 'roles/haproxy', 'roles/nginx', 'roles/tools'],
+  [
+    'roles/component.ts',
+    'roles/ha-stack.ts',
+    'roles/role-context.ts',
+    'roles/lab-inventory.ts',
+    'roles/stack-removal.ts',
+  ],
+  [
+    'roles/network',
+    'roles/hosts',
+    'roles/heartbeat',
+    'roles/keepalived',
+    'roles/haproxy',
+    'roles/nginx',
+    'roles/tools',
+  ],
   ['roles/components.ts', 'roles/playbook.ts', 'roles/run-lab-play.ts', 'roles/render-lab.ts'],
   ['lib/providers'],
   ['lib/farm'],
@@ -34,7 +48,13 @@ const inside = (file: string, place: string) => file === place || file.startsWit
 const placeOf = (file: string) => LAYERS.flat().find((place) => inside(file, place));
 const layerOf = (file: string) => LAYERS.findIndex((row) => row.some((place) => inside(file, place)));
 
-const PRODUCT = [...sourceFiles('lib'), ...sourceFiles('roles'), ...sourceFiles('test/helpers'), ...sourceFiles('scripts'), 'Vagrantfile.ts'];
+const PRODUCT = [
+  ...sourceFiles('lib'),
+  ...sourceFiles('roles'),
+  ...sourceFiles('test/helpers'),
+  ...sourceFiles('scripts'),
+  'Vagrantfile.ts',
+];
 const COMPONENT_FOLDERS = LAYERS[4]!;
 
 describe('the layers', () => {
@@ -54,44 +74,79 @@ describe('the layers', () => {
           const [a, b] = [layerOf(file), layerOf(target)];
           // files of one row (the components' contracts, what lists them) may use each other; folders of one row are siblings
           const siblings = b === a && !(from.endsWith('.ts') && to.endsWith('.ts'));
-          return b > a ? [`${file} → ${target} (up)`] : siblings ? [`${file} → ${target} (sideways: ${from} and ${to} are siblings)`] : [];
+          return b > a
+            ? [`${file} → ${target} (up)`]
+            : siblings
+              ? [`${file} → ${target} (sideways: ${from} and ${to} are siblings)`]
+              : [];
         }),
     );
     expect(arrows).toEqual([]);
   });
 
   it('hold no import cycle, type imports counted', () => {
-    const graph = new Map(PRODUCT.map((file) => [file, projectImports(file).filter((target) => PRODUCT.includes(target))]));
+    const graph = new Map(
+      PRODUCT.map((file) => [file, projectImports(file).filter((target) => PRODUCT.includes(target))]),
+    );
     expect(cycles(graph)).toEqual([]);
   });
 
   it('are read by this test: an arrow of each kind is seen', () => {
     expect(projectImports('roles/playbook.ts')).toContain('roles/components.ts');
-    expect(projectImports('lib/farm/load-lab.ts')).toEqual(expect.arrayContaining(['lib/providers/registry.ts', 'roles/components.ts', 'lib/lab/load.ts']));
-    expect(cycles(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']]]))).toEqual(['a → b → c']);
+    expect(projectImports('lib/farm/load-lab.ts')).toEqual(
+      expect.arrayContaining(['lib/providers/registry.ts', 'roles/components.ts', 'lib/lab/load.ts']),
+    );
+    expect(
+      cycles(
+        new Map([
+          ['a', ['b']],
+          ['b', ['c']],
+          ['c', ['a']],
+          ['d', ['a']],
+        ]),
+      ),
+    ).toEqual(['a → b → c']);
   });
 });
 
 describe('the lowest layers', () => {
   it('name no component and no provider, not even in a type', () => {
-    const low = LAYERS.slice(0, 3).flat().flatMap((place) => (place.endsWith('.ts') ? [place] : sourceFiles(place)));
-    const names = /['"`](?:virtualbox|libvirt|netns|heartbeat|keepalived|haproxy|nginx)['"`]|\blab\.(?:haproxy|nginx|heartbeat|keepalived)\b|libvirtDriver/g;
+    const low = LAYERS.slice(0, 3)
+      .flat()
+      .flatMap((place) => (place.endsWith('.ts') ? [place] : sourceFiles(place)));
+    const names =
+      /['"`](?:virtualbox|libvirt|netns|heartbeat|keepalived|haproxy|nginx)['"`]|\blab\.(?:haproxy|nginx|heartbeat|keepalived)\b|libvirtDriver/g;
     // the heartbeat network is the lab's own (networks.heartbeat, ha.paths), not the Heartbeat component
-    const mentions = low.flatMap((file) => [...readFileSync(join(PROJECT_DIR, file), 'utf8').matchAll(names)].filter((m) => m[0] !== "'heartbeat'").map((m) => `${file}: ${m[0]}`));
+    const mentions = low.flatMap((file) =>
+      [...readFileSync(join(PROJECT_DIR, file), 'utf8').matchAll(names)]
+        .filter((m) => m[0] !== "'heartbeat'")
+        .map((m) => `${file}: ${m[0]}`),
+    );
     expect(mentions).toEqual([]);
   });
 });
 
 describe("the components' folders", () => {
   it('import no other component', () => {
-    const crossing = COMPONENT_FOLDERS.flatMap((folder) => importsInto(sourceFiles(folder), COMPONENT_FOLDERS.filter((other) => other !== folder)));
+    const crossing = COMPONENT_FOLDERS.flatMap((folder) =>
+      importsInto(
+        sourceFiles(folder),
+        COMPONENT_FOLDERS.filter((other) => other !== folder),
+      ),
+    );
     expect(crossing).toEqual([]);
   });
 
   it('each hold their templates beside their code, and no template is anywhere else', () => {
     const templates = (folder: string) => sourceFilesOf(folder, '.njk');
-    for (const folder of COMPONENT_FOLDERS) expect(templates(folder).every((file) => file.startsWith(`${folder}/templates/`)), folder).toBe(true);
-    expect([...templates('lib').filter((file) => !file.startsWith('lib/providers/')), ...templates('scripts')]).toEqual([]);
+    for (const folder of COMPONENT_FOLDERS)
+      expect(
+        templates(folder).every((file) => file.startsWith(`${folder}/templates/`)),
+        folder,
+      ).toBe(true);
+    expect([...templates('lib').filter((file) => !file.startsWith('lib/providers/')), ...templates('scripts')]).toEqual(
+      [],
+    );
   });
 });
 
@@ -103,13 +158,21 @@ describe('the checks', () => {
   });
 
   it('are imported only by their runner, which lists them', () => {
-    const others = PRODUCT.filter((file) => !file.startsWith('lib/verify/checks/') && file !== 'lib/verify/run-checks.ts');
+    const others = PRODUCT.filter(
+      (file) => !file.startsWith('lib/verify/checks/') && file !== 'lib/verify/run-checks.ts',
+    );
     expect(importsInto(others, ['lib/verify/checks'])).toEqual([]);
   });
 
   it("name no HA stack: they ask the lab's stack through the list", () => {
     expect(importsInto(CHECKS, ['roles/heartbeat', 'roles/keepalived'])).toEqual([]);
-    const mentions = CHECKS.flatMap((check) => [...readFileSync(join(PROJECT_DIR, check), 'utf8').matchAll(/\blab\.heartbeat\b|\blab\.keepalived\b|\.heartbeat\.(?:logfile|autoFailback|udpport|keepalive|deadtime)/g)].map((m) => `${check}: ${m[0]}`));
+    const mentions = CHECKS.flatMap((check) =>
+      [
+        ...readFileSync(join(PROJECT_DIR, check), 'utf8').matchAll(
+          /\blab\.heartbeat\b|\blab\.keepalived\b|\.heartbeat\.(?:logfile|autoFailback|udpport|keepalive|deadtime)/g,
+        ),
+      ].map((m) => `${check}: ${m[0]}`),
+    );
     expect(mentions).toEqual([]);
   });
 });

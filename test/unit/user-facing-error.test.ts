@@ -29,7 +29,19 @@ describe('errors the user can act on', () => {
       new HostCommandFailed('ip link failed'),
     ];
     expect(errors.filter((error) => !(error instanceof UserFacingError)).map((error) => error.name)).toEqual([]);
-    expect(errors.map((error) => error.name)).toEqual(['LabDefinitionError', 'PrerequisitesMissing', 'StateMismatch', 'StateDamaged', 'NotAStateFolder', 'UnsafeTemplateValue', 'NoUsableProvider', 'VagrantCommandFailed', 'UsageError', 'MachinesFailed', 'HostCommandFailed']);
+    expect(errors.map((error) => error.name)).toEqual([
+      'LabDefinitionError',
+      'PrerequisitesMissing',
+      'StateMismatch',
+      'StateDamaged',
+      'NotAStateFolder',
+      'UnsafeTemplateValue',
+      'NoUsableProvider',
+      'VagrantCommandFailed',
+      'UsageError',
+      'MachinesFailed',
+      'HostCommandFailed',
+    ]);
   });
 
   it('end a command with status 1, a usage error with 2', () => {

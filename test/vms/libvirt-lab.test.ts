@@ -19,7 +19,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBaseImage } from '../../lib/providers/netns/base-image.ts';
 import { PROJECT_DIR, TUTORIAL_LAB, scratchDir } from '../helpers/cli.ts';
 import { ensureTestBox, TEST_BOX } from '../helpers/libvirt-box.ts';
-import { claimHost, libvirtResources, prepareLibvirtHost, releaseHost, removeLibvirtLeftovers, removeMgmtNetwork, stopLibvirtDaemons, TEST_MGMT_NETWORK } from '../helpers/libvirt-host.ts';
+import {
+  claimHost,
+  libvirtResources,
+  prepareLibvirtHost,
+  releaseHost,
+  removeLibvirtLeftovers,
+  removeMgmtNetwork,
+  stopLibvirtDaemons,
+  TEST_MGMT_NETWORK,
+} from '../helpers/libvirt-host.ts';
 import { serveRepository, type RepoServer } from '../helpers/package-repo-server.ts';
 
 const LOG = '/tmp/hafarm-test-vms.log';
@@ -55,7 +64,13 @@ async function cli(args: string[], timeoutMs: number) {
   const full = [command!, '--lab', LAB.file, '--state', LAB.state, ...rest];
   log(`$ hafarm ${full.join(' ')}`);
   const start = Date.now();
-  const child = execa(process.execPath, [join(PROJECT_DIR, 'bin/hafarm.js'), ...full], { cwd: scratch.dir, reject: false, stdin: 'ignore', timeout: timeoutMs, all: true });
+  const child = execa(process.execPath, [join(PROJECT_DIR, 'bin/hafarm.js'), ...full], {
+    cwd: scratch.dir,
+    reject: false,
+    stdin: 'ignore',
+    timeout: timeoutMs,
+    all: true,
+  });
   child.all?.on('data', (chunk: Buffer) => appendFileSync(LOG, chunk));
   const result = await child;
   const seconds = (Date.now() - start) / 1000;
@@ -69,8 +84,14 @@ async function mustSucceed(args: string[], timeoutMs: number) {
   return result;
 }
 
-function recapOf(jsonLines: string): Record<string, { ok: number; changed: number; failed: number; unreachable: number }> {
-  const last = jsonLines.trim().split('\n').map((l) => JSON.parse(l) as { event: string; hosts?: never }).find((e) => e.event === 'recap');
+function recapOf(
+  jsonLines: string,
+): Record<string, { ok: number; changed: number; failed: number; unreachable: number }> {
+  const last = jsonLines
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { event: string; hosts?: never })
+    .find((e) => e.event === 'recap');
   return last!.hosts!;
 }
 
@@ -129,101 +150,185 @@ afterAll(async () => {
 }, 30 * MINUTE);
 
 describe('the tutorial farm on libvirt, real VMs under QEMU emulation', () => {
-  it('lab:up --provider libvirt boots the five machines, one at a time', async () => {
-    const up = await mustSucceed(['up', '--provider', 'libvirt'], 60 * MINUTE);
-    timings.up = up.seconds;
-    expect(up.stdout).toContain("the machines run under QEMU's software emulation (box.libvirt_driver: qemu), booted one at a time");
-    const status = await mustSucceed(['status'], 5 * MINUTE);
-    expect(status.stdout.match(/running/g)).toHaveLength(5);
-    expect(libvirtResources(PREFIX).domains.sort()).toEqual(HOSTS.map((h) => `${PREFIX}${h}`).sort());
-    // The test's package source: the repository on the management network, and nothing else.
-    for (const host of HOSTS) {
-      await mustSucceed(['exec', host, 'sh', '-c', `rm -f /etc/apt/sources.list.d/*; echo 'deb [trusted=yes] ${repo!.url} ./' > /etc/apt/sources.list`], 5 * MINUTE);
-    }
-  }, 70 * MINUTE);
+  it(
+    'lab:up --provider libvirt boots the five machines, one at a time',
+    async () => {
+      const up = await mustSucceed(['up', '--provider', 'libvirt'], 60 * MINUTE);
+      timings.up = up.seconds;
+      expect(up.stdout).toContain(
+        "the machines run under QEMU's software emulation (box.libvirt_driver: qemu), booted one at a time",
+      );
+      const status = await mustSucceed(['status'], 5 * MINUTE);
+      expect(status.stdout.match(/running/g)).toHaveLength(5);
+      expect(libvirtResources(PREFIX).domains.sort()).toEqual(HOSTS.map((h) => `${PREFIX}${h}`).sort());
+      // The test's package source: the repository on the management network, and nothing else.
+      for (const host of HOSTS) {
+        await mustSucceed(
+          [
+            'exec',
+            host,
+            'sh',
+            '-c',
+            `rm -f /etc/apt/sources.list.d/*; echo 'deb [trusted=yes] ${repo!.url} ./' > /etc/apt/sources.list`,
+          ],
+          5 * MINUTE,
+        );
+      }
+    },
+    70 * MINUTE,
+  );
 
-  it('lab:provision brings the farm up, and a second run changes nothing', async () => {
-    const first = await mustSucceed(['provision', '--json'], 60 * MINUTE);
-    timings.provision = first.seconds;
-    for (const [host, stats] of Object.entries(recapOf(first.stdout))) expect(stats, host).toMatchObject({ failed: 0, unreachable: 0 });
-    expect(first.stderr).toMatch(/^the farm serves: http:\/\/trabajoswap\.com\/ answers through haproxy1/m);
-    const second = await mustSucceed(['provision', '--json'], 30 * MINUTE);
-    timings.provisionAgain = second.seconds;
-    for (const [host, stats] of Object.entries(recapOf(second.stdout))) expect(stats, host).toMatchObject({ changed: 0, failed: 0, unreachable: 0 });
-  }, 95 * MINUTE);
+  it(
+    'lab:provision brings the farm up, and a second run changes nothing',
+    async () => {
+      const first = await mustSucceed(['provision', '--json'], 60 * MINUTE);
+      timings.provision = first.seconds;
+      for (const [host, stats] of Object.entries(recapOf(first.stdout)))
+        expect(stats, host).toMatchObject({ failed: 0, unreachable: 0 });
+      expect(first.stderr).toMatch(/^the farm serves: http:\/\/trabajoswap\.com\/ answers through haproxy1/m);
+      const second = await mustSucceed(['provision', '--json'], 30 * MINUTE);
+      timings.provisionAgain = second.seconds;
+      for (const [host, stats] of Object.entries(recapOf(second.stdout)))
+        expect(stats, host).toMatchObject({ changed: 0, failed: 0, unreachable: 0 });
+    },
+    95 * MINUTE,
+  );
 
-  it('lab:verify proves V1 to V7 from the lab\'s own client machine and leaves every machine running', async () => {
-    const result = await cli(['verify'], 60 * MINUTE);
-    timings.verify = result.seconds;
-    log(result.stdout.split('\n').filter((l) => /^(PASS|FAIL|HA stack|requests from|\d+ passed)/.test(l)).join('\n'));
-    expect(result.stdout).toMatch(/^HA stack: Heartbeat \(haresources/m);
-    expect(result.stdout).toMatch(/^requests from web3/m);
-    for (const id of ['V1', 'V2', 'V3', 'V4', 'V5', 'V6']) expect(result.stdout, result.stdout).toMatch(new RegExp(`^PASS ${id} `, 'm'));
-    expect(result.stdout).toContain('6 passed, 0 failed');
-    expect(result.exitCode).toBe(0);
-    expect((await mustSucceed(['status'], 5 * MINUTE)).stdout.match(/running/g)).toHaveLength(5);
-  }, 65 * MINUTE);
+  it(
+    "lab:verify proves V1 to V7 from the lab's own client machine and leaves every machine running",
+    async () => {
+      const result = await cli(['verify'], 60 * MINUTE);
+      timings.verify = result.seconds;
+      log(
+        result.stdout
+          .split('\n')
+          .filter((l) => /^(PASS|FAIL|HA stack|requests from|\d+ passed)/.test(l))
+          .join('\n'),
+      );
+      expect(result.stdout).toMatch(/^HA stack: Heartbeat \(haresources/m);
+      expect(result.stdout).toMatch(/^requests from web3/m);
+      for (const id of ['V1', 'V2', 'V3', 'V4', 'V5', 'V6'])
+        expect(result.stdout, result.stdout).toMatch(new RegExp(`^PASS ${id} `, 'm'));
+      expect(result.stdout).toContain('6 passed, 0 failed');
+      expect(result.exitCode).toBe(0);
+      expect((await mustSucceed(['status'], 5 * MINUTE)).stdout.match(/running/g)).toHaveLength(5);
+    },
+    65 * MINUTE,
+  );
 
-  it('lab:halt of the master moves the VIP to haproxy2, lab:start brings it back', async () => {
-    expect(await holdsVip('haproxy1')).toBe(true);
-    const halt = await mustSucceed(['halt', 'haproxy1'], 10 * MINUTE);
-    timings.halt = halt.seconds;
-    timings.vipToBackup = await waitFor('haproxy2 holds the VIP', () => holdsVip('haproxy2'), 2 * MINUTE);
-    const start = await mustSucceed(['start', 'haproxy1'], 15 * MINUTE);
-    timings.start = start.seconds;
-    timings.vipBack = await waitFor('haproxy1 holds the VIP again', () => holdsVip('haproxy1'), 5 * MINUTE);
-    await waitFor('haproxy2 released it', async () => !(await holdsVip('haproxy2')), 2 * MINUTE);
-    // Still there a while later: nothing of the power-on (vagrant's network configuration, on
-    // VirtualBox: issue 13 §2.1) removes the alias Heartbeat added.
-    await new Promise((r) => setTimeout(r, 30_000));
-    expect(await holdsVip('haproxy1')).toBe(true);
-    expect((await mustSucceed(['exec', 'web3', 'curl', '-s', '-m', '5', `http://${VIP}/`], 2 * MINUTE)).stdout).toMatch(/Bienvenido a nginx! \(web[123]\)/);
-  }, 40 * MINUTE);
+  it(
+    'lab:halt of the master moves the VIP to haproxy2, lab:start brings it back',
+    async () => {
+      expect(await holdsVip('haproxy1')).toBe(true);
+      const halt = await mustSucceed(['halt', 'haproxy1'], 10 * MINUTE);
+      timings.halt = halt.seconds;
+      timings.vipToBackup = await waitFor('haproxy2 holds the VIP', () => holdsVip('haproxy2'), 2 * MINUTE);
+      const start = await mustSucceed(['start', 'haproxy1'], 15 * MINUTE);
+      timings.start = start.seconds;
+      timings.vipBack = await waitFor('haproxy1 holds the VIP again', () => holdsVip('haproxy1'), 5 * MINUTE);
+      await waitFor('haproxy2 released it', async () => !(await holdsVip('haproxy2')), 2 * MINUTE);
+      // Still there a while later: nothing of the power-on (vagrant's network configuration, on
+      // VirtualBox: issue 13 §2.1) removes the alias Heartbeat added.
+      await new Promise((r) => setTimeout(r, 30_000));
+      expect(await holdsVip('haproxy1')).toBe(true);
+      expect(
+        (await mustSucceed(['exec', 'web3', 'curl', '-s', '-m', '5', `http://${VIP}/`], 2 * MINUTE)).stdout,
+      ).toMatch(/Bienvenido a nginx! \(web[123]\)/);
+    },
+    40 * MINUTE,
+  );
 
-  it('lab:link cuts haproxy2\'s heartbeat link (virsh domif-setlink: no carrier in the guest) and restores it', async () => {
-    expect((await mustSucceed(['link', 'haproxy2', 'heartbeat', 'down'], 5 * MINUTE)).stdout.trim()).toBe('haproxy2 heartbeat: down (cut) (not its normal state)');
-    expect((await mustSucceed(['exec', 'haproxy2', 'ip', '-br', 'link', 'show', 'eth2'], 2 * MINUTE)).stdout).toMatch(/NO-CARRIER/);
-    expect((await mustSucceed(['status'], 5 * MINUTE)).stdout).toContain('haproxy2 heartbeat: down (cut)');
-    const refused = await cli(['link', 'haproxy2', 'heartbeat', 'loss', '30%'], 5 * MINUTE);
-    expect(refused.stderr).toContain('hafarm does not degrade a libvirt link yet');
-    expect((await mustSucceed(['link', 'haproxy2', 'heartbeat', 'up'], 5 * MINUTE)).stdout.trim()).toBe('haproxy2 heartbeat: up');
-    expect((await mustSucceed(['exec', 'haproxy2', 'ip', '-br', 'link', 'show', 'eth2'], 2 * MINUTE)).stdout).not.toMatch(/NO-CARRIER/);
-    // The cut made two holders; once the link was back, both Heartbeats shut themselves down
-    // ("No working comm channels to write to", seen on this test's first run), leaving none: that
-    // is V8's to show (issue 16). lab:provision starts them again, and the master takes the VIP.
-    await mustSucceed(['provision'], 30 * MINUTE);
-    await waitFor('haproxy1 alone holds the VIP', async () => (await holdsVip('haproxy1')) && !(await holdsVip('haproxy2')), 5 * MINUTE);
-  }, 45 * MINUTE);
+  it(
+    "lab:link cuts haproxy2's heartbeat link (virsh domif-setlink: no carrier in the guest) and restores it",
+    async () => {
+      expect((await mustSucceed(['link', 'haproxy2', 'heartbeat', 'down'], 5 * MINUTE)).stdout.trim()).toBe(
+        'haproxy2 heartbeat: down (cut) (not its normal state)',
+      );
+      expect((await mustSucceed(['exec', 'haproxy2', 'ip', '-br', 'link', 'show', 'eth2'], 2 * MINUTE)).stdout).toMatch(
+        /NO-CARRIER/,
+      );
+      expect((await mustSucceed(['status'], 5 * MINUTE)).stdout).toContain('haproxy2 heartbeat: down (cut)');
+      const refused = await cli(['link', 'haproxy2', 'heartbeat', 'loss', '30%'], 5 * MINUTE);
+      expect(refused.stderr).toContain('hafarm does not degrade a libvirt link yet');
+      expect((await mustSucceed(['link', 'haproxy2', 'heartbeat', 'up'], 5 * MINUTE)).stdout.trim()).toBe(
+        'haproxy2 heartbeat: up',
+      );
+      expect(
+        (await mustSucceed(['exec', 'haproxy2', 'ip', '-br', 'link', 'show', 'eth2'], 2 * MINUTE)).stdout,
+      ).not.toMatch(/NO-CARRIER/);
+      // The cut made two holders; once the link was back, both Heartbeats shut themselves down
+      // ("No working comm channels to write to", seen on this test's first run), leaving none: that
+      // is V8's to show (issue 16). lab:provision starts them again, and the master takes the VIP.
+      await mustSucceed(['provision'], 30 * MINUTE);
+      await waitFor(
+        'haproxy1 alone holds the VIP',
+        async () => (await holdsVip('haproxy1')) && !(await holdsVip('haproxy2')),
+        5 * MINUTE,
+      );
+    },
+    45 * MINUTE,
+  );
 
-  it('lab:capture writes a pcap of the heartbeat network from inside haproxy2', async () => {
-    const out = join(scratch.dir, 'haproxy2-eth2.pcap');
-    await mustSucceed(['capture', 'haproxy2', 'eth2', '--duration', '5', '--out', out], 5 * MINUTE);
-    const read = execFileSync('tcpdump', ['-r', out, '-nn'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    expect(read).toMatch(/10\.100\.100\.1\.\d+ > 10\.100\.100\.255\.694: UDP/);
-    expect(read).toMatch(/10\.100\.100\.2\.\d+ > 10\.100\.100\.255\.694: UDP/);
-  }, 10 * MINUTE);
+  it(
+    'lab:capture writes a pcap of the heartbeat network from inside haproxy2',
+    async () => {
+      const out = join(scratch.dir, 'haproxy2-eth2.pcap');
+      await mustSucceed(['capture', 'haproxy2', 'eth2', '--duration', '5', '--out', out], 5 * MINUTE);
+      const read = execFileSync('tcpdump', ['-r', out, '-nn'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
+      expect(read).toMatch(/10\.100\.100\.1\.\d+ > 10\.100\.100\.255\.694: UDP/);
+      expect(read).toMatch(/10\.100\.100\.2\.\d+ > 10\.100\.100\.255\.694: UDP/);
+    },
+    10 * MINUTE,
+  );
 
-  it('switches to keepalived with lab:provision (Heartbeat taken off both balancers) and proves V4–V7 with it', async () => {
-    appendFileSync(LAB.file, '\nha:\n  stack: keepalived\n');
-    const switched = await mustSucceed(['provision', '--json'], 30 * MINUTE);
-    timings.switchToKeepalived = switched.seconds;
-    for (const [host, stats] of Object.entries(recapOf(switched.stdout))) expect(stats, host).toMatchObject({ failed: 0, unreachable: 0 });
-    for (const host of ['haproxy1', 'haproxy2']) {
-      const left = await mustSucceed(['exec', host, 'sh', '-c', "dpkg-query -W -f='${db:Status-Abbrev}' heartbeat 2>/dev/null | grep -q ^ii && echo heartbeat; pidof heartbeat >/dev/null && echo running; ls /etc/ha.d 2>/dev/null; pidof keepalived >/dev/null && echo keepalived; true"], 5 * MINUTE);
-      expect(left.stdout.trim(), host).toBe('keepalived');
-    }
-    const result = await cli(['verify', '--only', 'V4,V5,V6'], 40 * MINUTE);
-    timings.verifyKeepalived = result.seconds;
-    log(result.stdout.split('\n').filter((l) => /^(PASS|FAIL|HA stack|\d+ passed)/.test(l)).join('\n'));
-    expect(result.stdout).toMatch(/^HA stack: keepalived \(VRRPv2/m);
-    for (const id of ['V4', 'V5', 'V6']) expect(result.stdout, result.stdout).toMatch(new RegExp(`^PASS ${id} `, 'm'));
-    expect(result.stdout).toMatch(/Entering MASTER STATE/);
-    expect(result.exitCode).toBe(0);
-  }, 75 * MINUTE);
+  it(
+    'switches to keepalived with lab:provision (Heartbeat taken off both balancers) and proves V4–V7 with it',
+    async () => {
+      appendFileSync(LAB.file, '\nha:\n  stack: keepalived\n');
+      const switched = await mustSucceed(['provision', '--json'], 30 * MINUTE);
+      timings.switchToKeepalived = switched.seconds;
+      for (const [host, stats] of Object.entries(recapOf(switched.stdout)))
+        expect(stats, host).toMatchObject({ failed: 0, unreachable: 0 });
+      for (const host of ['haproxy1', 'haproxy2']) {
+        const left = await mustSucceed(
+          [
+            'exec',
+            host,
+            'sh',
+            '-c',
+            "dpkg-query -W -f='${db:Status-Abbrev}' heartbeat 2>/dev/null | grep -q ^ii && echo heartbeat; pidof heartbeat >/dev/null && echo running; ls /etc/ha.d 2>/dev/null; pidof keepalived >/dev/null && echo keepalived; true",
+          ],
+          5 * MINUTE,
+        );
+        expect(left.stdout.trim(), host).toBe('keepalived');
+      }
+      const result = await cli(['verify', '--only', 'V4,V5,V6'], 40 * MINUTE);
+      timings.verifyKeepalived = result.seconds;
+      log(
+        result.stdout
+          .split('\n')
+          .filter((l) => /^(PASS|FAIL|HA stack|\d+ passed)/.test(l))
+          .join('\n'),
+      );
+      expect(result.stdout).toMatch(/^HA stack: keepalived \(VRRPv2/m);
+      for (const id of ['V4', 'V5', 'V6'])
+        expect(result.stdout, result.stdout).toMatch(new RegExp(`^PASS ${id} `, 'm'));
+      expect(result.stdout).toMatch(/Entering MASTER STATE/);
+      expect(result.exitCode).toBe(0);
+    },
+    75 * MINUTE,
+  );
 
-  it('lab:destroy leaves no domain, network, volume, process or state folder of the lab', async () => {
-    const destroy = await mustSucceed(['destroy'], 15 * MINUTE);
-    timings.destroy = destroy.seconds;
-    expect(leftovers()).toEqual({ domains: [], networks: [], volumes: [], processes: [], stateFolder: false });
-  }, 20 * MINUTE);
+  it(
+    'lab:destroy leaves no domain, network, volume, process or state folder of the lab',
+    async () => {
+      const destroy = await mustSucceed(['destroy'], 15 * MINUTE);
+      timings.destroy = destroy.seconds;
+      expect(leftovers()).toEqual({ domains: [], networks: [], volumes: [], processes: [], stateFolder: false });
+    },
+    20 * MINUTE,
+  );
 });

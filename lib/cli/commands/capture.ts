@@ -22,19 +22,30 @@ export const captureCommand: Command = {
   usage: 'capture HOST IFACE [--duration S] [--out FILE] [--lab FILE] [--state DIR]',
   positionals: ['HOST', 'IFACE'],
   options: { ...LAB_OPTIONS, duration: { type: 'string' }, out: { type: 'string' } },
-  optionHelp: { '--duration S': 'stop after S seconds (default: at Ctrl-C)', '--out FILE': 'the pcap to write (default: <state>/captures/HOST-IFACE-<time>.pcap)', ...LAB_OPTION_HELP },
+  optionHelp: {
+    '--duration S': 'stop after S seconds (default: at Ctrl-C)',
+    '--out FILE': 'the pcap to write (default: <state>/captures/HOST-IFACE-<time>.pcap)',
+    ...LAB_OPTION_HELP,
+  },
   async run(args) {
     const context = labContext(args);
     const host = hostArgument(args, context.lab, 'npm run lab:capture -- HOST IFACE');
     const iface = args.positionals[1];
-    if (!iface) throw new UsageError('name an interface: npm run lab:capture -- HOST IFACE (eth1 is the LAN, eth2 the heartbeat network)');
+    if (!iface)
+      throw new UsageError(
+        'name an interface: npm run lab:capture -- HOST IFACE (eth1 is the LAN, eth2 the heartbeat network)',
+      );
     const duration = numberOption(args, 'duration', { what: 'seconds', fraction: true, min: 1, max: 86_400 });
     const out = stringOption(args, 'out');
     const outProblem = out === undefined ? undefined : pcapFileProblem(resolve(out));
-    if (outProblem) throw new UsageError(`--out ${resolve(out!)}: ${outProblem} (allowed: a file to write the pcap into)`);
+    if (outProblem)
+      throw new UsageError(`--out ${resolve(out!)}: ${outProblem} (allowed: a file to write the pcap into)`);
     const { state, provider } = upLab(context);
-    if (!(await provider.status()).some((m) => m.host === host && m.state === 'running')) throw new UsageError(`${host} is not running (npm run lab:start -- ${host})`);
-    const file = resolve(out ?? state.path('captures', `${host}-${iface}-${new Date().toISOString().replace(/[:.]/g, '-')}.pcap`));
+    if (!(await provider.status()).some((m) => m.host === host && m.state === 'running'))
+      throw new UsageError(`${host} is not running (npm run lab:start -- ${host})`);
+    const file = resolve(
+      out ?? state.path('captures', `${host}-${iface}-${new Date().toISOString().replace(/[:.]/g, '-')}.pcap`),
+    );
     // tcpdump inside the machine, over SSH: the same on every provider and every host OS.
     const shell = new MachineConnections(provider, new KnownHosts(state.path(KNOWN_HOSTS_FILE)));
     const capture = await startMachineCapture(await shell.connection(host), { iface, file }).catch((error: Error) => {
@@ -44,7 +55,10 @@ export const captureCommand: Command = {
     console.log(`capturing ${host} ${iface} into ${file}${duration ? ` for ${duration} s` : ' (Ctrl-C to stop)'}`);
     const interrupt = interruption();
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([interrupt.signal, ...(duration ? [new Promise((done) => (timer = setTimeout(done, duration * 1000)))] : [])]);
+    await Promise.race([
+      interrupt.signal,
+      ...(duration ? [new Promise((done) => (timer = setTimeout(done, duration * 1000)))] : []),
+    ]);
     clearTimeout(timer);
     interrupt.dispose();
     await capture.stop();

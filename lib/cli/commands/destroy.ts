@@ -10,7 +10,10 @@ import { LAB_OPTION_HELP, LAB_OPTIONS, labContext } from '../lab-options.ts';
 function givenProvider(args: ParsedCommandLine): ProviderName | undefined {
   const given = stringOption(args, 'provider');
   if (given === undefined) return undefined;
-  if (!(AUTO_ORDER as readonly string[]).includes(given)) throw new UsageError(`--provider: "${given}" is not allowed here (allowed: ${AUTO_ORDER.join(', ')}: the provider the lab was brought up with)`);
+  if (!(AUTO_ORDER as readonly string[]).includes(given))
+    throw new UsageError(
+      `--provider: "${given}" is not allowed here (allowed: ${AUTO_ORDER.join(', ')}: the provider the lab was brought up with)`,
+    );
   return given as ProviderName;
 }
 
@@ -32,13 +35,24 @@ function destroyingProvider(state: LabStateDir, lab: Lab, given: ProviderName | 
   const contents = state.contents();
   const record = contents.kind === 'folder' ? recordOf(state, lab, given) : undefined;
   if (record) {
-    if (given && given !== record.provider) throw new UsageError(`--provider: lab "${lab.name}" was brought up with ${record.provider} (its record in ${state.dir} says so); leave --provider out`);
+    if (given && given !== record.provider)
+      throw new UsageError(
+        `--provider: lab "${lab.name}" was brought up with ${record.provider} (its record in ${state.dir} says so); leave --provider out`,
+      );
     return record.provider;
   }
   if (contents.kind === 'absent' || given) return given;
-  if (contents.foreign.length > 0) throw new NotAStateFolder({ reason: 'foreign', dir: state.dir, foreign: contents.foreign, doing: 'destroy' });
+  if (contents.foreign.length > 0)
+    throw new NotAStateFolder({ reason: 'foreign', dir: state.dir, foreign: contents.foreign, doing: 'destroy' });
   const traces = contents.ours.filter((name) => state.layout.machineTraces.includes(name));
-  if (traces.length > 0) throw new NotAStateFolder({ reason: 'machines-without-record', dir: state.dir, traces, lab: lab.name, providers: state.layout.providers });
+  if (traces.length > 0)
+    throw new NotAStateFolder({
+      reason: 'machines-without-record',
+      dir: state.dir,
+      traces,
+      lab: lab.name,
+      providers: state.layout.providers,
+    });
   return undefined;
 }
 
@@ -60,10 +74,17 @@ export const destroyCommand: Command = {
     await provider?.destroy();
     const removal = state.removeOwnEntries();
     const what = provider ? `destroyed (${provider.name})` : 'nothing to destroy';
-    const files = removal.folder === 'removed' ? `${state.dir} removed` : removal.removed.length > 0 ? `removed ${listNames(removal.removed, 20)} from ${state.dir}` : `no state in ${state.dir}`;
+    const files =
+      removal.folder === 'removed'
+        ? `${state.dir} removed`
+        : removal.removed.length > 0
+          ? `removed ${listNames(removal.removed, 20)} from ${state.dir}`
+          : `no state in ${state.dir}`;
     console.log(`lab "${lab.name}": ${what}; ${files}`);
-    if (removal.kept.length > 0) console.log(`kept ${state.dir} and what hafarm did not make in it: ${listNames(removal.kept, 20)}`);
-    if (removal.folder === 'mount point') console.log(`kept the empty folder ${state.dir}: a file system is mounted on it`);
+    if (removal.kept.length > 0)
+      console.log(`kept ${state.dir} and what hafarm did not make in it: ${listNames(removal.kept, 20)}`);
+    if (removal.folder === 'mount point')
+      console.log(`kept the empty folder ${state.dir}: a file system is mounted on it`);
     const kept = provider?.keptAfterDestroy?.();
     if (kept) console.log(`kept: ${kept}`);
     return 0;

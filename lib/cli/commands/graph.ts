@@ -11,7 +11,14 @@ import { createProvider } from '../../providers/select-provider.ts';
 import { fileInTheWay } from '../../state/file-in-the-way.ts';
 import { MachineConnections } from '../../verify/transport/machine-connections.ts';
 import { stringOption, UsageError, type Command } from '../command.ts';
-import { LAB_OPTION_HELP, LAB_OPTIONS, labContext, PROVIDER_OPTION, providerChoice, type LabContext } from '../lab-options.ts';
+import {
+  LAB_OPTION_HELP,
+  LAB_OPTIONS,
+  labContext,
+  PROVIDER_OPTION,
+  providerChoice,
+  type LabContext,
+} from '../lab-options.ts';
 import { KNOWN_HOSTS_FILE } from './provision.ts';
 
 /** provider's choices: auto, then the registered providers */
@@ -20,16 +27,30 @@ const PROVIDER_CHOICES = (): string[] => [AUTO_PROVIDER, ...providerNames()];
 export const GRAPH_FILES = { svg: 'lab-graph.svg', dot: 'lab-graph.dot' } as const;
 
 /** The provider whose management network the picture names, and who holds the VIP when the lab is up. */
-async function labNow(context: LabContext, given: string | undefined, choice: ProviderChoice): Promise<{ provider: ProviderChoice; holding: VipHolding }> {
+async function labNow(
+  context: LabContext,
+  given: string | undefined,
+  choice: ProviderChoice,
+): Promise<{ provider: ProviderChoice; holding: VipHolding }> {
   const { lab, state } = context;
   const record = state.read();
   // Another lab's state is no reason to refuse a picture of this definition.
   if (!record) return { provider: choice, holding: NOT_UP };
-  if (record.lab !== lab.name) return { provider: choice, holding: { holders: [], unknown: `the state folder holds lab "${record.lab}"` } };
-  if (given !== undefined && given !== record.provider) throw new UsageError(`--provider ${given}: lab "${lab.name}" is up with the ${record.provider} provider (leave --provider out)`);
-  const connections = new MachineConnections(createProvider(record.provider, lab, state), new KnownHosts(state.path(KNOWN_HOSTS_FILE)));
+  if (record.lab !== lab.name)
+    return { provider: choice, holding: { holders: [], unknown: `the state folder holds lab "${record.lab}"` } };
+  if (given !== undefined && given !== record.provider)
+    throw new UsageError(
+      `--provider ${given}: lab "${lab.name}" is up with the ${record.provider} provider (leave --provider out)`,
+    );
+  const connections = new MachineConnections(
+    createProvider(record.provider, lab, state),
+    new KnownHosts(state.path(KNOWN_HOSTS_FILE)),
+  );
   try {
-    return { provider: record.provider, holding: await readVipHolding(lab, (host, command) => connections.exec(host, command)) };
+    return {
+      provider: record.provider,
+      holding: await readVipHolding(lab, (host, command) => connections.exec(host, command)),
+    };
   } finally {
     connections.closeAll();
   }
@@ -48,7 +69,10 @@ export const graphCommand: Command = {
   async run(args) {
     const dir = resolve(stringOption(args, 'out') ?? '.');
     const blocker = fileInTheWay(dir);
-    if (blocker) throw new UsageError(`--out ${dir}${blocker === dir ? '' : `: ${blocker}`} is a file, not a folder (allowed: a folder, created if needed)`);
+    if (blocker)
+      throw new UsageError(
+        `--out ${dir}${blocker === dir ? '' : `: ${blocker}`} is a file, not a folder (allowed: a folder, created if needed)`,
+      );
     const context = labContext(args);
     const given = stringOption(args, 'provider');
     const now = await labNow(context, given, providerChoice(args, context.lab));
@@ -56,7 +80,9 @@ export const graphCommand: Command = {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, GRAPH_FILES.svg), svg);
     writeFileSync(join(dir, GRAPH_FILES.dot), dot);
-    console.log(`${join(dir, GRAPH_FILES.svg)} and ${GRAPH_FILES.dot} beside it: lab "${context.lab.name}", ${context.lab.hosts.length} machines on 3 networks; ${describeHolding(now.holding)}`);
+    console.log(
+      `${join(dir, GRAPH_FILES.svg)} and ${GRAPH_FILES.dot} beside it: lab "${context.lab.name}", ${context.lab.hosts.length} machines on 3 networks; ${describeHolding(now.holding)}`,
+    );
     return 0;
   },
 };

@@ -6,16 +6,22 @@ import { noteOnStderr, outsideLab } from '../outside-machines.ts';
 
 function formatOption(given: string | undefined): InventoryFormat {
   if (given === undefined) return 'yaml';
-  if (!(INVENTORY_FORMATS as readonly string[]).includes(given)) throw new UsageError(`--format: "${given}" is not an inventory format (allowed: ${INVENTORY_FORMATS.join(', ')})`);
+  if (!(INVENTORY_FORMATS as readonly string[]).includes(given))
+    throw new UsageError(`--format: "${given}" is not an inventory format (allowed: ${INVENTORY_FORMATS.join(', ')})`);
   return given as InventoryFormat;
 }
 
 export const inventoryCommand: Command = {
   name: 'inventory',
-  summary: "an Ansible inventory of the running machines (groups balancers and web, each host's addresses as variables)",
+  summary:
+    "an Ansible inventory of the running machines (groups balancers and web, each host's addresses as variables)",
   usage: 'inventory [--format yaml|ini] [--out FILE] [--lab FILE] [--state DIR]',
   options: { ...LAB_OPTIONS, ...OUT_OPTION, format: { type: 'string' } },
-  optionHelp: { '--format FORMAT': `${INVENTORY_FORMATS.join(' | ')} (default: yaml)`, '--out FILE': 'write it into FILE (mode 600) instead of stdout', ...LAB_OPTION_HELP },
+  optionHelp: {
+    '--format FORMAT': `${INVENTORY_FORMATS.join(' | ')} (default: yaml)`,
+    '--out FILE': 'write it into FILE (mode 600) instead of stdout',
+    ...LAB_OPTION_HELP,
+  },
   async run(args) {
     const context = labContext(args);
     const format = formatOption(stringOption(args, 'format'));

@@ -19,17 +19,20 @@ export const DEFAULT_OPEN_PORT = 8080;
 
 export const openCommand: Command = {
   name: 'open',
-  summary: "the site and its statistics page in your own browser: a port on this host's loopback forwarded to the VIP through the lab, until Ctrl-C",
+  summary:
+    "the site and its statistics page in your own browser: a port on this host's loopback forwarded to the VIP through the lab, until Ctrl-C",
   usage: 'open [--port N] [--through HOST] [--lab FILE] [--state DIR]',
   options: { ...LAB_OPTIONS, port: { type: 'string' }, through: { type: 'string' } },
   optionHelp: {
     '--port N': `the port on 127.0.0.1 (default ${DEFAULT_OPEN_PORT}; 0 lets the system pick one)`,
-    '--through HOST': 'reach the VIP through this lab machine over SSH (what the Vagrant providers always do, through the last web server that lab:verify leaves on)',
+    '--through HOST':
+      'reach the VIP through this lab machine over SSH (what the Vagrant providers always do, through the last web server that lab:verify leaves on)',
     ...LAB_OPTION_HELP,
   },
   async run(args) {
     const definition = labContext(args);
-    const port = numberOption(args, 'port', { what: 'a TCP port', fraction: false, min: 0, max: 65535 }) ?? DEFAULT_OPEN_PORT;
+    const port =
+      numberOption(args, 'port', { what: 'a TCP port', fraction: false, min: 0, max: 65535 }) ?? DEFAULT_OPEN_PORT;
     const through = stringOption(args, 'through');
     const machine = through === undefined ? undefined : clientMachine(definition.lab, through);
     if (machine && 'problem' in machine) throw new UsageError(`--through: ${machine.problem}`);
@@ -46,16 +49,23 @@ export const openCommand: Command = {
     }
     let proxy;
     try {
-      proxy = await startSiteProxy(connector, { name: lab.vip.name, port: sitePort }, port, (line) => console.error(`lab:open: ${line}`));
+      proxy = await startSiteProxy(connector, { name: lab.vip.name, port: sitePort }, port, (line) =>
+        console.error(`lab:open: ${line}`),
+      );
     } catch (error) {
       await connector.close();
-      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new UsageError(`--port: ${port} is taken on 127.0.0.1 (choose another with --port, or 0 for any free one)`);
+      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+        throw new UsageError(
+          `--port: ${port} is taken on 127.0.0.1 (choose another with --port, or 0 for any free one)`,
+        );
       throw error;
     }
     const base = `http://127.0.0.1:${proxy.port}`;
     console.log(`lab:open: ${base}/ is ${lab.vip.name} (VIP ${vip}:${sitePort}), ${connector.describe}`);
     console.log(`  site:  ${base}/`);
-    console.log(`  stats: ${base}${lab.haproxy.stats.uri} (user ${lab.haproxy.stats.user}; its password: npm run lab:status -- --secrets)`);
+    console.log(
+      `  stats: ${base}${lab.haproxy.stats.uri} (user ${lab.haproxy.stats.user}; its password: npm run lab:status -- --secrets)`,
+    );
     console.log('Ctrl-C stops it.');
     const interrupt = interruption();
     await interrupt.signal;

@@ -2,7 +2,12 @@ import type { LabProvider } from '../../providers/provider.ts';
 import type { Command } from '../command.ts';
 import { hostArgument, LAB_OPTION_HELP, LAB_OPTIONS, labContext, upLab } from '../lab-options.ts';
 
-function powerCommand(name: 'halt' | 'start', summary: string, act: (provider: LabProvider, host: string) => Promise<void>, done: string): Command {
+function powerCommand(
+  name: 'halt' | 'start',
+  summary: string,
+  act: (provider: LabProvider, host: string) => Promise<void>,
+  done: string,
+): Command {
   return {
     name,
     summary,
@@ -21,5 +26,15 @@ function powerCommand(name: 'halt' | 'start', summary: string, act: (provider: L
   };
 }
 
-export const haltCommand = powerCommand('halt', 'power one machine off at once, as pulling its plug (V3, V4)', (p, h) => p.powerOff(h), 'powered off');
-export const startCommand = powerCommand('start', 'power one machine on again, with the same disk (V5)', (p, h) => p.powerOn(h), 'running');
+export const haltCommand = powerCommand(
+  'halt',
+  'power one machine off at once, as pulling its plug (V3, V4)',
+  (p, h) => p.powerOff(h),
+  'powered off',
+);
+export const startCommand = powerCommand(
+  'start',
+  'power one machine on again, with the same disk (V5)',
+  (p, h) => p.powerOn(h),
+  'running',
+);

@@ -27,7 +27,9 @@ const NO_SECRETS = Object.fromEntries(LAB_SECRETS.map((spec) => [spec.name, 'unu
 /** The tags --tags may name: those of the tasks the playbook gives the lab's hosts. */
 export function existingTags(lab: Lab): string[] {
   const contextOf = roleContexts(lab, NO_SECRETS);
-  return playbookTags(farmPlaybook(lab), labInventory(lab), (host) => contextOf(host, definitionFacts(lab, findHost(lab, host.name))));
+  return playbookTags(farmPlaybook(lab), labInventory(lab), (host) =>
+    contextOf(host, definitionFacts(lab, findHost(lab, host.name))),
+  );
 }
 
 /** --limit, --tags and --forks checked against the lab before anything connects. */
@@ -35,12 +37,16 @@ export function provisionSettings(args: ParsedCommandLine, lab: Lab) {
   const hostNames = lab.hosts.map((h) => h.name);
   const limit = listOption(args, 'limit', `host names of the lab: ${hostNames.join(', ')}`) ?? [];
   const unknown = limit.filter((name) => !hostNames.includes(name));
-  if (unknown.length > 0) throw new UsageError(`--limit: no host named ${unknown.join(', ')} in ${lab.file} (hosts: ${hostNames.join(', ')})`);
+  if (unknown.length > 0)
+    throw new UsageError(
+      `--limit: no host named ${unknown.join(', ')} in ${lab.file} (hosts: ${hostNames.join(', ')})`,
+    );
   // every role's tasks built for every host: only when there are tags to check
   const known = args.values.tags === undefined ? [] : existingTags(lab);
   const tags = listOption(args, 'tags', `tags of the lab's tasks: ${known.join(', ')}`) ?? [];
   const unknownTags = tags.filter((tag) => !known.includes(tag));
-  if (unknownTags.length > 0) throw new UsageError(`--tags: no task has the tag ${unknownTags.join(', ')} (tags: ${known.join(', ')})`);
+  if (unknownTags.length > 0)
+    throw new UsageError(`--tags: no task has the tag ${unknownTags.join(', ')} (tags: ${known.join(', ')})`);
   const forks = numberOption(args, 'forks', { what: 'a whole number', fraction: false, min: 1, max: 64 }) ?? 5;
   return {
     check: args.values.check === true,
@@ -58,7 +64,8 @@ export function provisionSettings(args: ParsedCommandLine, lab: Lab) {
 export const provisionCommand: Command = {
   name: 'provision',
   summary: "run the tutorial's steps (network, hosts, heartbeat, haproxy, nginx) as idempotent tasks over SSH",
-  usage: 'provision [--check] [--diff] [--limit HOST[,HOST]] [--tags TAG[,TAG]] [--verbose] [--json] [--profile] [--forks N] [--no-wait]',
+  usage:
+    'provision [--check] [--diff] [--limit HOST[,HOST]] [--tags TAG[,TAG]] [--verbose] [--json] [--profile] [--forks N] [--no-wait]',
   options: {
     ...LAB_OPTIONS,
     check: { type: 'boolean' },
@@ -75,12 +82,15 @@ export const provisionCommand: Command = {
     '--check': 'report what would change, change nothing',
     '--diff': 'show the before/after of every changed file',
     '--limit HOST[,HOST]': 'only these hosts',
-    '--tags TAG[,TAG]': 'only tasks with these tags: a role (network, hosts, heartbeat, haproxy, nginx, tools) or a step ID (T2…T11)',
+    '--tags TAG[,TAG]':
+      'only tasks with these tags: a role (network, hosts, heartbeat, haproxy, nginx, tools) or a step ID (T2…T11)',
     '--verbose': 'print every task result, ok ones too, as plain lines',
     '--json': 'one JSON object per task result on stdout, then the recap',
-    '--profile': 'after the recap, how long each task took on each host and each host in all, slowest first (with --json: one more object, "event": "profile", before the recap)',
+    '--profile':
+      'after the recap, how long each task took on each host and each host in all, slowest first (with --json: one more object, "event": "profile", before the recap)',
     '--forks N': 'how many hosts at once (default 5)',
-    '--no-wait': 'return as soon as the tasks are done, without waiting for the farm to serve (a full run waits by default)',
+    '--no-wait':
+      'return as soon as the tasks are done, without waiting for the farm to serve (a full run waits by default)',
     ...LAB_OPTION_HELP,
   },
   async run(args) {
@@ -97,7 +107,9 @@ export const provisionCommand: Command = {
       : process.stdout.isTTY && !settings.verbose
         ? new ListrReporter(hosts, reportOptions)
         : new PlainReporter(reportOptions);
-    const reporter = settings.profile ? new ProfilingReporter(shown, { json: settings.json, write: (line) => process.stdout.write(`${line}\n`) }) : shown;
+    const reporter = settings.profile
+      ? new ProfilingReporter(shown, { json: settings.json, write: (line) => process.stdout.write(`${line}\n`) })
+      : shown;
     const outcome = await runLabPlay(
       lab,
       farmPlaybook(lab),
@@ -110,13 +122,19 @@ export const provisionCommand: Command = {
     // A partial run (or a dry one) may not be meant to leave a serving farm: no wait.
     if (settings.check || !settings.wait || settings.limit.length > 0 || settings.tags.length > 0) return 0;
     const say = (line: string) => (settings.json ? console.error(line) : console.log(line));
-    say(`\nwaiting for the farm to serve ${lab.vip.name} (VIP ${lab.vip.address}; up to ${servingBoundMs(lab) / 1000} s: ${haStackOf(lab).startupReason(lab)})…`);
+    say(
+      `\nwaiting for the farm to serve ${lab.vip.name} (VIP ${lab.vip.address}; up to ${servingBoundMs(lab) / 1000} s: ${haStackOf(lab).startupReason(lab)})…`,
+    );
     const farm = await awaitFarm(lab, provider, knownHosts, state.path('report'));
     if (!farm.serves) {
-      console.error(`hafarm: provisioned, but the farm does not serve: ${farm.problem}. npm run lab:verify says what works and what does not.`);
+      console.error(
+        `hafarm: provisioned, but the farm does not serve: ${farm.problem}. npm run lab:verify says what works and what does not.`,
+      );
       return 1;
     }
-    say(`the farm serves: http://${lab.vip.name}${lab.haproxy.port === 80 ? '' : `:${lab.haproxy.port}`}/ answers through ${farm.holder} (${farm.seconds.toFixed(1)} s)`);
+    say(
+      `the farm serves: http://${lab.vip.name}${lab.haproxy.port === 80 ? '' : `:${lab.haproxy.port}`}/ answers through ${farm.holder} (${farm.seconds.toFixed(1)} s)`,
+    );
     return 0;
   },
 };

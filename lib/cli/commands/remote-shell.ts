@@ -21,19 +21,31 @@ async function endpointOf(args: Parameters<Command['run']>[0], usage: string) {
  * OpenSSH's arguments for an interactive root shell on one lab machine, its host key checked
  * against the lab's known_hosts. The Vagrant boxes log in as `vagrant`: root through `sudo -i`.
  */
-export function sshArgs(endpoint: SshEndpoint, host: string, knownHostsFile: string, remoteCommand: string[] = []): string[] {
+export function sshArgs(
+  endpoint: SshEndpoint,
+  host: string,
+  knownHostsFile: string,
+  remoteCommand: string[] = [],
+): string[] {
   const becomeRoot = remoteCommand.length === 0 && endpoint.user !== 'root';
   return [
     // sudo -i needs a terminal to be an interactive shell.
     ...(becomeRoot ? ['-t'] : []),
-    '-o', `IdentityFile=${sshPathValue(endpoint.privateKeyFile)}`,
-    '-o', 'IdentitiesOnly=yes',
-    '-o', `UserKnownHostsFile=${sshPathValue(knownHostsFile)}`,
+    '-o',
+    `IdentityFile=${sshPathValue(endpoint.privateKeyFile)}`,
+    '-o',
+    'IdentitiesOnly=yes',
+    '-o',
+    `UserKnownHostsFile=${sshPathValue(knownHostsFile)}`,
     // Plain names, as hafarm's own SSH engine reads and forgets them (Debian's ssh_config hashes them).
-    '-o', 'HashKnownHosts=no',
-    '-o', `HostKeyAlias=${host}`,
-    '-o', 'StrictHostKeyChecking=accept-new',
-    '-p', String(endpoint.port),
+    '-o',
+    'HashKnownHosts=no',
+    '-o',
+    `HostKeyAlias=${host}`,
+    '-o',
+    'StrictHostKeyChecking=accept-new',
+    '-p',
+    String(endpoint.port),
     `${endpoint.user}@${endpoint.address}`,
     ...(becomeRoot ? ['sudo', '-i'] : remoteCommand),
   ];
@@ -50,7 +62,9 @@ export const sshCommand: Command = {
     const { state, host, endpoint } = await endpointOf(args, 'npm run lab:ssh -- HOST');
     const child = spawn('ssh', sshArgs(endpoint, host, state.path(KNOWN_HOSTS_FILE)), { stdio: 'inherit' });
     return new Promise<number>((resolve, reject) => {
-      child.once('error', (error) => reject(new UsageError(`cannot run ssh (is OpenSSH's client installed?): ${error.message}`)));
+      child.once('error', (error) =>
+        reject(new UsageError(`cannot run ssh (is OpenSSH's client installed?): ${error.message}`)),
+      );
       child.once('exit', (code) => resolve(code ?? 1));
     });
   },
@@ -75,9 +89,12 @@ export const execCommand: Command = {
   optionHelp: LAB_OPTION_HELP,
   async run(args) {
     const commandLine = remoteCommandLine(args.positionals.slice(1));
-    if (args.positionals[0] !== undefined && !commandLine) throw new UsageError('name a command: npm run lab:exec -- HOST COMMAND...');
+    if (args.positionals[0] !== undefined && !commandLine)
+      throw new UsageError('name a command: npm run lab:exec -- HOST COMMAND...');
     const { state, endpoint } = await endpointOf(args, 'npm run lab:exec -- HOST COMMAND...');
-    const connection = (await connectionsFor(state, { knownHosts: new KnownHosts(state.path(KNOWN_HOSTS_FILE)) }))(endpoint);
+    const connection = (await connectionsFor(state, { knownHosts: new KnownHosts(state.path(KNOWN_HOSTS_FILE)) }))(
+      endpoint,
+    );
     await connection.connect();
     try {
       const result = await connection.exec(commandLine);

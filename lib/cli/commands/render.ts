@@ -12,7 +12,8 @@ export const MANIFEST = 'MANIFEST.json';
 
 export const renderCommand: Command = {
   name: 'render',
-  summary: 'write what the lab will put in place (Vagrantfile, every managed file of every host) into a folder, without creating any machine',
+  summary:
+    'write what the lab will put in place (Vagrantfile, every managed file of every host) into a folder, without creating any machine',
   usage: 'render --out DIR [--lab FILE] [--state DIR]',
   options: { ...LAB_OPTIONS, out: { type: 'string' } },
   optionHelp: {
@@ -25,7 +26,10 @@ export const renderCommand: Command = {
     if (!out) throw new UsageError('render needs --out DIR: the folder to write the rendered files into');
     const dir = resolve(out);
     const blocker = fileInTheWay(dir);
-    if (blocker) throw new UsageError(`--out ${dir}${blocker === dir ? '' : `: ${blocker}`} is a file, not a folder (allowed: a folder, created if needed)`);
+    if (blocker)
+      throw new UsageError(
+        `--out ${dir}${blocker === dir ? '' : `: ${blocker}`} is a file, not a folder (allowed: a folder, created if needed)`,
+      );
     const { lab, state } = labContext(args);
     state.check(lab);
     const { secrets, generated } = readSecrets(state);
@@ -43,11 +47,21 @@ export const renderCommand: Command = {
         writeFileSync(target, file.content, { mode: parseInt(file.mode, 8) & 0o777 });
         chmodSync(target, parseInt(file.mode, 8) & 0o777);
       }
-      const manifest = files.map(({ path, mode, owner, group, kind, step, role }) => ({ path, mode, owner, group, kind, step, role }));
+      const manifest = files.map(({ path, mode, owner, group, kind, step, role }) => ({
+        path,
+        mode,
+        owner,
+        group,
+        kind,
+        step,
+        role,
+      }));
       writeFileSync(join(dir, host.name, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
     }
     const count = hosts.reduce((sum, { files }) => sum + files.length, 0);
-    console.log(`${dir}: ${provided.map((f) => `${f.name} and `).join('')}${count} managed files of ${lab.hosts.length} hosts (lab "${lab.name}")`);
+    console.log(
+      `${dir}: ${provided.map((f) => `${f.name} and `).join('')}${count} managed files of ${lab.hosts.length} hosts (lab "${lab.name}")`,
+    );
     return 0;
   },
 };

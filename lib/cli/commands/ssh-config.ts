@@ -6,7 +6,8 @@ import { noteOnStderr, outsideLab } from '../outside-machines.ts';
 
 export const sshConfigCommand: Command = {
   name: 'ssh-config',
-  summary: "an OpenSSH client config of the running machines (ssh -F FILE HOST), host keys checked against the lab's known_hosts",
+  summary:
+    "an OpenSSH client config of the running machines (ssh -F FILE HOST), host keys checked against the lab's known_hosts",
   usage: 'ssh-config [--out FILE] [--lab FILE] [--state DIR]',
   options: { ...LAB_OPTIONS, ...OUT_OPTION },
   optionHelp: { '--out FILE': 'write it into FILE (mode 600) instead of stdout', ...LAB_OPTION_HELP },

@@ -11,7 +11,10 @@ export const statusCommand: Command = {
   summary: "each machine's state as the provider reports it; --secrets prints the lab's generated secrets",
   usage: 'status [--secrets] [--lab FILE] [--state DIR]',
   options: { ...LAB_OPTIONS, secrets: { type: 'boolean' } },
-  optionHelp: { '--secrets': "print the lab's stats password and HA stack key (they are never printed otherwise)", ...LAB_OPTION_HELP },
+  optionHelp: {
+    '--secrets': "print the lab's stats password and HA stack key (they are never printed otherwise)",
+    ...LAB_OPTION_HELP,
+  },
   async run(args) {
     const { lab, state } = labContext(args);
     const record = state.check(lab);
@@ -21,8 +24,11 @@ export const statusCommand: Command = {
         return 0;
       }
       const secrets = loadSecrets(state);
-      console.log(`stats page:     http://${lab.vip.name}${lab.haproxy.stats.uri}  user ${lab.haproxy.stats.user}  password ${secrets.statsPassword}`);
-      for (const spec of LAB_SECRETS.filter((s) => s.name !== 'statsPassword')) console.log(`${spec.describe}: ${secrets[spec.name]}`);
+      console.log(
+        `stats page:     http://${lab.vip.name}${lab.haproxy.stats.uri}  user ${lab.haproxy.stats.user}  password ${secrets.statsPassword}`,
+      );
+      for (const spec of LAB_SECRETS.filter((s) => s.name !== 'statsPassword'))
+        console.log(`${spec.describe}: ${secrets[spec.name]}`);
       return 0;
     }
     if (!record) {
@@ -33,7 +39,8 @@ export const statusCommand: Command = {
     const machines = await provider.status();
     const width = Math.max(...machines.map((m) => m.host.length), 4);
     console.log(`lab "${lab.name}" (${provider.name}, state in ${state.dir})`);
-    for (const m of machines) console.log(`  ${m.host.padEnd(width)}  ${m.state}${m.detail && m.detail !== m.state ? ` (${m.detail})` : ''}`);
+    for (const m of machines)
+      console.log(`  ${m.host.padEnd(width)}  ${m.state}${m.detail && m.detail !== m.state ? ` (${m.detail})` : ''}`);
     // A cut or degraded link is easily forgotten, and explains a farm that misbehaves.
     const links = await provider.links().catch((error: Error) => error);
     if (links instanceof Error) {

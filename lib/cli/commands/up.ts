@@ -1,6 +1,13 @@
 import { prepareHostFor, resolveProvider, requirePrerequisites } from '../../providers/select-provider.ts';
 import type { Command } from '../command.ts';
-import { LAB_OPTION_HELP, LAB_OPTIONS, PROVIDER_OPTION, PROVIDER_OPTION_HELP, checkedLabContext, providerChoice } from '../lab-options.ts';
+import {
+  LAB_OPTION_HELP,
+  LAB_OPTIONS,
+  PROVIDER_OPTION,
+  PROVIDER_OPTION_HELP,
+  checkedLabContext,
+  providerChoice,
+} from '../lab-options.ts';
 import { withMachineProgress } from '../machine-progress.ts';
 
 export const upCommand: Command = {
@@ -20,10 +27,16 @@ export const upCommand: Command = {
     const provider = await resolveProvider(providerChoice(args, lab), lab, state);
     await requirePrerequisites(provider);
     state.claim(lab, provider.name);
-    console.log(`lab "${lab.name}": bringing ${lab.hosts.length} machines up with ${provider.name} (state in ${state.dir})`);
+    console.log(
+      `lab "${lab.name}": bringing ${lab.hosts.length} machines up with ${provider.name} (state in ${state.dir})`,
+    );
     const notice = provider.upNotice?.();
     if (notice) console.log(notice);
-    await withMachineProgress(lab.hosts.map((h) => h.name), 'boot', (onEvent) => provider.up(onEvent));
+    await withMachineProgress(
+      lab.hosts.map((h) => h.name),
+      'boot',
+      (onEvent) => provider.up(onEvent),
+    );
     return 0;
   },
 };

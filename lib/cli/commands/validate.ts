@@ -6,7 +6,8 @@ import { LAB_OPTION_HELP, LAB_OPTIONS, checkedLabContext } from '../lab-options.
 
 export const validateCommand: Command = {
   name: 'validate',
-  summary: "check the lab definition (and its haproxy.cfg with the host's haproxy -c, where installed) and print what it describes; creates nothing",
+  summary:
+    "check the lab definition (and its haproxy.cfg with the host's haproxy -c, where installed) and print what it describes; creates nothing",
   usage: 'validate [--lab FILE]',
   options: LAB_OPTIONS,
   optionHelp: LAB_OPTION_HELP,
@@ -14,10 +15,20 @@ export const validateCommand: Command = {
     const { lab, haproxyCheck } = checkedLabContext(args);
     const { lan, heartbeat } = lab.networks;
     console.log(`${lab.file}: lab "${lab.name}" is valid`);
-    console.log(`  LAN ${formatCidr(lan.cidr)} (gateway ${lan.gateway}), heartbeat network ${formatCidr(heartbeat.cidr)}`);
+    console.log(
+      `  LAN ${formatCidr(lan.cidr)} (gateway ${lan.gateway}), heartbeat network ${formatCidr(heartbeat.cidr)}`,
+    );
     console.log(`  VIP ${lab.vip.address} (${lab.vip.name})`);
-    console.log(`  balancers: ${balancers(lab).map((h) => `${h.name} (${h.role})`).join(', ')}; HA stack: ${haStackOf(lab).describe(lab)}`);
-    console.log(`  web servers: ${webServers(lab).map((h) => h.name).join(', ')}`);
+    console.log(
+      `  balancers: ${balancers(lab)
+        .map((h) => `${h.name} (${h.role})`)
+        .join(', ')}; HA stack: ${haStackOf(lab).describe(lab)}`,
+    );
+    console.log(
+      `  web servers: ${webServers(lab)
+        .map((h) => h.name)
+        .join(', ')}`,
+    );
     console.log(`  haproxy.cfg: ${haproxyCheck}`);
     return 0;
   },

@@ -14,22 +14,30 @@ import { KNOWN_HOSTS_FILE } from './provision.ts';
 
 export const verifyCommand: Command = {
   name: 'verify',
-  summary: 'prove the farm does what the tutorial shows (V1 round robin, V2 stats page, V3 web server down, V4 failover, V5 failback, V6/V7 on the wire), and with --faults what broken links do (V8 split brain, V9 a lossy heartbeat link); leaves the lab as it found it',
+  summary:
+    'prove the farm does what the tutorial shows (V1 round robin, V2 stats page, V3 web server down, V4 failover, V5 failback, V6/V7 on the wire), and with --faults what broken links do (V8 split brain, V9 a lossy heartbeat link); leaves the lab as it found it',
   usage: 'verify [--only V1[,V4]] [--faults] [--from HOST] [--lab FILE] [--state DIR]',
   options: { ...LAB_OPTIONS, only: { type: 'string' }, faults: { type: 'boolean' }, from: { type: 'string' } },
   optionHelp: {
     '--only ID[,ID]': `run only these checks (${CHECKS.flatMap(checkIds).join(', ')})`,
-    '--faults': `also run the checks that break links, after the tutorial's (${CHECKS.filter((c) => c.onlyWhenAsked).map((c) => c.id).join(', ')}); they run only when asked, here or by --only`,
-    '--from HOST': 'send the requests from this lab machine and capture inside the machines, over SSH (what the Vagrant providers always do, from the last web server V3 leaves on)',
+    '--faults': `also run the checks that break links, after the tutorial's (${CHECKS.filter((c) => c.onlyWhenAsked)
+      .map((c) => c.id)
+      .join(', ')}); they run only when asked, here or by --only`,
+    '--from HOST':
+      'send the requests from this lab machine and capture inside the machines, over SSH (what the Vagrant providers always do, from the last web server V3 leaves on)',
     ...LAB_OPTION_HELP,
   },
   async run(args) {
     const definition = labContext(args);
-    const only = (listOption(args, 'only', `check IDs: ${CHECKS.map((c) => c.id).join(', ')}`) ?? []).map((id) => id.toUpperCase());
+    const only = (listOption(args, 'only', `check IDs: ${CHECKS.map((c) => c.id).join(', ')}`) ?? []).map((id) =>
+      id.toUpperCase(),
+    );
     const unknown = only.filter((id) => !CHECKS.some((c) => checkIds(c).includes(id)));
-    if (unknown.length > 0) throw new UsageError(`--only: no check ${unknown.join(', ')} (checks: ${CHECKS.map((c) => c.id).join(', ')})`);
+    if (unknown.length > 0)
+      throw new UsageError(`--only: no check ${unknown.join(', ')} (checks: ${CHECKS.map((c) => c.id).join(', ')})`);
     const faults = args.values.faults === true;
-    if (faults && only.length > 0) throw new UsageError('--faults and --only: give one of them (--only V8,V9 runs the link checks alone)');
+    if (faults && only.length > 0)
+      throw new UsageError('--faults and --only: give one of them (--only V8,V9 runs the link checks alone)');
     const from = stringOption(args, 'from');
     const fromMachine = from === undefined ? undefined : clientMachine(definition.lab, from);
     if (fromMachine && 'problem' in fromMachine) throw new UsageError(`--from: ${fromMachine.problem}`);
@@ -37,25 +45,46 @@ export const verifyCommand: Command = {
     const knownHosts = new KnownHosts(state.path(KNOWN_HOSTS_FILE));
     const reportDir = state.path('report');
     const vantage = chooseVantage(lab, provider, knownHosts, reportDir, from);
-    if ('problem' in vantage) throw new UsageError(`${from === undefined ? 'lab:verify' : '--from'}: ${vantage.problem}`);
+    if ('problem' in vantage)
+      throw new UsageError(`${from === undefined ? 'lab:verify' : '--from'}: ${vantage.problem}`);
     console.log(`HA stack: ${haStackOf(lab).describe(lab)}\n${vantage.describe}\n`);
     const machines = labMachines(provider, knownHosts);
     const interrupt = interruption();
-    void interrupt.signal.then((signal) => console.error(`\n${signal}: stopping the checks; powering on what they powered off and waiting for the farm to settle (${signal === 'SIGINT' ? 'Ctrl-C' : signal} again quits at once)…`));
-    const context = { lab, provider, client: vantage.client, machines, wire: vantage.wire, statsPassword: loadSecrets(state).statsPassword };
+    void interrupt.signal.then((signal) =>
+      console.error(
+        `\n${signal}: stopping the checks; powering on what they powered off and waiting for the farm to settle (${signal === 'SIGINT' ? 'Ctrl-C' : signal} again quits at once)…`,
+      ),
+    );
+    const context = {
+      lab,
+      provider,
+      client: vantage.client,
+      machines,
+      wire: vantage.wire,
+      statsPassword: loadSecrets(state).statsPassword,
+    };
     // Written after every check: a run that ends early keeps the checks that ran.
     const report = new RunReport(reportDir, lab, vantage.describe);
-    const { results, interruptedBy, restoreProblems } = await runChecks(context, only, (r) => {
-      console.log(`${r.passed ? 'PASS' : 'FAIL'} ${r.id} ${r.title}: ${r.summary}`);
-      for (const line of r.evidence) console.log(`     ${line}`);
-      report.add(r);
-    }, interrupt.signal, CHECKS, faults).finally(async () => {
+    const { results, interruptedBy, restoreProblems } = await runChecks(
+      context,
+      only,
+      (r) => {
+        console.log(`${r.passed ? 'PASS' : 'FAIL'} ${r.id} ${r.title}: ${r.summary}`);
+        for (const line of r.evidence) console.log(`     ${line}`);
+        report.add(r);
+      },
+      interrupt.signal,
+      CHECKS,
+      faults,
+    ).finally(async () => {
       interrupt.dispose();
       await vantage.close().catch(() => undefined);
     });
     const failed = results.filter((r) => !r.passed).length;
     const notes = [
-      ...(interruptedBy ? [`interrupted by ${interruptedBy}: the checks after these did not run; the lab was restored`] : []),
+      ...(interruptedBy
+        ? [`interrupted by ${interruptedBy}: the checks after these did not run; the lab was restored`]
+        : []),
       ...restoreProblems.map((p) => `not restored: ${p}`),
     ];
     // The picture at the top of the report: the lab as the run left it, settled again (drawn before
@@ -71,7 +100,9 @@ export const verifyCommand: Command = {
           .finally(() => machines.closeAll());
     console.log(`\nreport: ${report.finish(notes, topology)} (and summary.md beside it)`);
     for (const problem of restoreProblems) console.error(`hafarm: the lab is not as it was found: ${problem}`);
-    console.log(`${results.length - failed} passed, ${failed} failed${interruptedBy ? `, interrupted by ${interruptedBy}${restoreProblems.length === 0 ? ': the lab is as it was found' : ''}` : ''}`);
+    console.log(
+      `${results.length - failed} passed, ${failed} failed${interruptedBy ? `, interrupted by ${interruptedBy}${restoreProblems.length === 0 ? ': the lab is as it was found' : ''}` : ''}`,
+    );
     if (interruptedBy) {
       // The abandoned check may still wait on a timer: do not wait for it once output is out.
       setTimeout(() => process.exit(), 1000).unref();

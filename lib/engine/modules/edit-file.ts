@@ -19,10 +19,17 @@ async function editFile(ctx: TaskContext, spec: EditSpec, edit: (content: string
   const actual = await ctx.files.read(spec.path);
   if (actual.exists && actual.kind !== 'file') return failed(`${spec.path} is a ${actual.kind}, not a file`);
   const current = actual.exists ? (actual.content?.toString() ?? '') : '';
-  const attributes = actual.exists ? { mode: actual.mode, owner: actual.owner, group: actual.group } : { mode: spec.mode ?? '0644' };
+  const attributes = actual.exists
+    ? { mode: actual.mode, owner: actual.owner, group: actual.group }
+    : { mode: spec.mode ?? '0644' };
   const next = edit(current);
   if (!actual.exists && next === '') return ok();
-  return ensureFile(ctx, { path: spec.path, content: next, ...attributes, ...(spec.validate ? { validate: spec.validate } : {}) });
+  return ensureFile(ctx, {
+    path: spec.path,
+    content: next,
+    ...attributes,
+    ...(spec.validate ? { validate: spec.validate } : {}),
+  });
 }
 
 function managedPart(spec: EditSpec, kind: 'block' | 'line', content: string): ManagedFile {
@@ -48,7 +55,12 @@ export function lineInFile(spec: EditSpec & { line: string; regexp: RegExp; only
     tags: spec.tags,
     notify: spec.notify,
     paths: [spec.path],
-    run: (ctx) => editFile(ctx, spec, (content) => (spec.onlyIfPresent && !content.split('\n').some((l) => spec.regexp.test(l)) ? content : withLine(content, spec.line, spec.regexp))),
+    run: (ctx) =>
+      editFile(ctx, spec, (content) =>
+        spec.onlyIfPresent && !content.split('\n').some((l) => spec.regexp.test(l))
+          ? content
+          : withLine(content, spec.line, spec.regexp),
+      ),
     render: () => [managedPart(spec, 'line', `${spec.line}\n`)],
   };
 }

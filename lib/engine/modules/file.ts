@@ -45,7 +45,9 @@ export async function ensureFile(ctx: TaskContext, spec: FileContent): Promise<T
   if (actual.exists && actual.kind !== 'file') return failed(`${spec.path} exists and is a ${actual.kind}, not a file`);
   const before = actual.exists ? actual.content : undefined;
   const contentDiffers = !before || !before.equals(wanted);
-  const attributesDiffer = actual.exists && (actual.mode !== attributes.mode || actual.owner !== attributes.owner || actual.group !== attributes.group);
+  const attributesDiffer =
+    actual.exists &&
+    (actual.mode !== attributes.mode || actual.owner !== attributes.owner || actual.group !== attributes.group);
   if (!contentDiffers && !attributesDiffer) return ok();
 
   let diff: string | undefined;
@@ -55,10 +57,16 @@ export async function ensureFile(ctx: TaskContext, spec: FileContent): Promise<T
         ? `${spec.path}: content changed (secret, not shown)`
         : mask(fileDiff(spec.path, before?.toString(), wanted.toString()), spec.redact)
       : '';
-    const attributePart = actual.exists ? attributeDiff(spec.path, { mode: actual.mode, owner: actual.owner, group: actual.group }, { ...attributes }) : '';
+    const attributePart = actual.exists
+      ? attributeDiff(spec.path, { mode: actual.mode, owner: actual.owner, group: actual.group }, { ...attributes })
+      : '';
     diff = [contentPart, attributePart].filter(Boolean).join('\n');
   }
-  const what = !actual.exists ? `create ${spec.path}` : contentDiffers ? `update ${spec.path}` : `set mode/owner of ${spec.path}`;
+  const what = !actual.exists
+    ? `create ${spec.path}`
+    : contentDiffers
+      ? `update ${spec.path}`
+      : `set mode/owner of ${spec.path}`;
   if (ctx.check) return changed(`would ${what}`, diff);
   try {
     ctx.files.forget(spec.path);
@@ -72,5 +80,12 @@ export async function ensureFile(ctx: TaskContext, spec: FileContent): Promise<T
 }
 
 export function file(spec: FileSpec): Task {
-  return { name: spec.name, tags: spec.tags, notify: spec.notify, paths: [spec.path], run: (ctx) => ensureFile(ctx, spec), render: (ctx) => [renderFile(ctx, spec)] };
+  return {
+    name: spec.name,
+    tags: spec.tags,
+    notify: spec.notify,
+    paths: [spec.path],
+    run: (ctx) => ensureFile(ctx, spec),
+    render: (ctx) => [renderFile(ctx, spec)],
+  };
 }

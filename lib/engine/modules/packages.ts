@@ -18,7 +18,9 @@ const APT_TIMEOUT_MS = 900_000;
 const APT_OPTIONS = ['-y', '-q', '-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold'];
 
 async function refreshPackageFacts(ctx: TaskContext, names: string[]): Promise<void> {
-  const result = await ctx.remote.exec(`dpkg-query -W -f='\${Package}\\t\${db:Status-Abbrev}\\t\${Version}\\n' ${names.map((n) => command(n)).join(' ')} 2>/dev/null; true`);
+  const result = await ctx.remote.exec(
+    `dpkg-query -W -f='\${Package}\\t\${db:Status-Abbrev}\\t\${Version}\\n' ${names.map((n) => command(n)).join(' ')} 2>/dev/null; true`,
+  );
   for (const name of names) ctx.facts.packages.delete(name);
   for (const line of result.stdout.split('\n')) {
     const [name, status, version] = line.split('\t');
@@ -37,14 +39,19 @@ function tail(text: string): string {
 }
 
 function packageDiff(ctx: TaskContext, state: 'present' | 'absent', names: string[]): string | undefined {
-  return ctx.diff && names.length > 0 ? names.map((p) => `${state === 'present' ? '+' : '-'} package ${p}`).join('\n') : undefined;
+  return ctx.diff && names.length > 0
+    ? names.map((p) => `${state === 'present' ? '+' : '-'} package ${p}`).join('\n')
+    : undefined;
 }
 
 /** "installed haproxy (in the package transaction of "T4 install heartbeat")": a step whose packages an earlier step's transaction took. */
 function installedEarlier(ctx: TaskContext, spec: PackagesSpec): { names: string[]; note: string } {
   const names = spec.packages.filter((p) => ctx.run.installedBy.has(p) && ctx.run.installedBy.get(p) !== spec.name);
   const by = [...new Set(names.map((p) => ctx.run.installedBy.get(p)))];
-  return { names, note: names.length > 0 ? `${names.join(', ')} (in the package transaction of "${by.join('", "')}")` : '' };
+  return {
+    names,
+    note: names.length > 0 ? `${names.join(', ')} (in the package transaction of "${by.join('", "')}")` : '',
+  };
 }
 
 export function packages(spec: PackagesSpec): Task {
@@ -60,7 +67,10 @@ export function packages(spec: PackagesSpec): Task {
     async run(ctx) {
       const todo = spec.packages.filter((p) => ctx.facts.packages.has(p) === (state === 'absent'));
       const earlier = state === 'present' ? installedEarlier(ctx, spec) : { names: [], note: '' };
-      if (todo.length === 0) return earlier.names.length > 0 ? changed(`installed ${earlier.note}`, packageDiff(ctx, state, earlier.names)) : ok();
+      if (todo.length === 0)
+        return earlier.names.length > 0
+          ? changed(`installed ${earlier.note}`, packageDiff(ctx, state, earlier.names))
+          : ok();
       const verb = state === 'present' ? 'install' : spec.purge ? 'purge' : 'remove';
       if (ctx.check) return changed(`would ${verb} ${todo.join(', ')}`, packageDiff(ctx, state, todo));
       if (state === 'present' && !ctx.run.aptUpdated) {
@@ -69,12 +79,17 @@ export function packages(spec: PackagesSpec): Task {
         ctx.run.aptUpdated = true;
       }
       const apt = (names: string[]) => {
-        const args = state === 'present' ? ['install', ...APT_OPTIONS, ...(spec.installRecommends ? [] : ['--no-install-recommends']), ...names] : [verb, ...APT_OPTIONS, ...names];
+        const args =
+          state === 'present'
+            ? ['install', ...APT_OPTIONS, ...(spec.installRecommends ? [] : ['--no-install-recommends']), ...names]
+            : [verb, ...APT_OPTIONS, ...names];
         return ctx.remote.exec(command('apt-get', ...args), { timeoutMs: APT_TIMEOUT_MS });
       };
       // What the host's later steps install comes in the same transaction: apt reads its lists,
       // resolves and runs dpkg's triggers once per host, not once per step.
-      const ahead = batches ? [...ctx.run.packagesToInstall].filter((p) => !todo.includes(p) && !ctx.facts.packages.has(p)) : [];
+      const ahead = batches
+        ? [...ctx.run.packagesToInstall].filter((p) => !todo.includes(p) && !ctx.facts.packages.has(p))
+        : [];
       // apt-get's --autoremove would also take packages that were unneeded before: only those
       // that this purge left unneeded go with it.
       const unneededBefore = spec.purge ? await unneeded(ctx) : new Set<string>();
@@ -94,17 +109,28 @@ export function packages(spec: PackagesSpec): Task {
         }
       }
       const tookAhead = ahead.filter((p) => ctx.facts.packages.has(p));
-      if (state === 'present') for (const p of [...todo, ...tookAhead]) if (ctx.facts.packages.has(p)) ctx.run.installedBy.set(p, spec.name);
-      if (failure) return failed(`apt-get ${verb} ${todo.join(' ')} failed:\n${tail(failure.stderr || failure.stdout)}`);
+      if (state === 'present')
+        for (const p of [...todo, ...tookAhead]) if (ctx.facts.packages.has(p)) ctx.run.installedBy.set(p, spec.name);
+      if (failure)
+        return failed(`apt-get ${verb} ${todo.join(' ')} failed:\n${tail(failure.stderr || failure.stdout)}`);
       const orphans = spec.purge ? [...(await unneeded(ctx))].filter((p) => !unneededBefore.has(p)) : [];
       if (orphans.length > 0) {
-        const purged = await ctx.remote.exec(command('apt-get', 'purge', ...APT_OPTIONS, ...orphans), { timeoutMs: APT_TIMEOUT_MS });
-        if (purged.code !== 0) return failed(`apt-get purge ${orphans.join(' ')} (what only ${todo.join(', ')} needed) failed:\n${tail(purged.stderr || purged.stdout)}`);
+        const purged = await ctx.remote.exec(command('apt-get', 'purge', ...APT_OPTIONS, ...orphans), {
+          timeoutMs: APT_TIMEOUT_MS,
+        });
+        if (purged.code !== 0)
+          return failed(
+            `apt-get purge ${orphans.join(' ')} (what only ${todo.join(', ')} needed) failed:\n${tail(purged.stderr || purged.stdout)}`,
+          );
       }
       const also = orphans.length > 0 ? ` and what only they needed (${orphans.join(', ')})` : '';
-      const withAhead = tookAhead.length > 0 ? ` (one package transaction with ${tookAhead.join(', ')}, for the steps after it)` : '';
+      const withAhead =
+        tookAhead.length > 0 ? ` (one package transaction with ${tookAhead.join(', ')}, for the steps after it)` : '';
       const withEarlier = earlier.names.length > 0 ? `; ${earlier.note}` : '';
-      return changed(`${verb === 'install' ? 'installed' : verb === 'purge' ? 'purged' : 'removed'} ${todo.join(', ')}${also}${withAhead}${withEarlier}`, packageDiff(ctx, state, [...todo, ...earlier.names]));
+      return changed(
+        `${verb === 'install' ? 'installed' : verb === 'purge' ? 'purged' : 'removed'} ${todo.join(', ')}${also}${withAhead}${withEarlier}`,
+        packageDiff(ctx, state, [...todo, ...earlier.names]),
+      );
     },
   };
 }

@@ -12,8 +12,7 @@ export interface FileAttributes {
 }
 
 export type RemoteFileState =
-  | { exists: false }
-  | ({ exists: true; kind: 'file' | 'directory' | 'other'; content?: Buffer } & FileAttributes);
+  { exists: false } | ({ exists: true; kind: 'file' | 'directory' | 'other'; content?: Buffer } & FileAttributes);
 
 export type ExistingFile = Extract<RemoteFileState, { exists: true }>;
 
@@ -42,7 +41,11 @@ export function parseFileStates(paths: string[], output: Buffer): Map<string, Re
   const second = output.indexOf('\n@@\n', first + 3);
   if (first === -1 || second === -1) throw new Error('unreadable answer while reading file states');
   const flags = output.subarray(0, first).toString().split('\n');
-  const stats = output.subarray(first + 4, second).toString().split('\n').filter(Boolean);
+  const stats = output
+    .subarray(first + 4, second)
+    .toString()
+    .split('\n')
+    .filter(Boolean);
   let content = output.subarray(second + 4);
   const states = new Map<string, RemoteFileState>();
   let statIndex = 0;
@@ -51,7 +54,13 @@ export function parseFileStates(paths: string[], output: Buffer): Map<string, Re
     const [mode, owner, group, size, ...kindWords] = (stats[statIndex++] ?? '').split(' ');
     const kindText = kindWords.join(' ');
     const kind = kindText.startsWith('regular') ? 'file' : kindText === 'directory' ? 'directory' : 'other';
-    const state: RemoteFileState = { exists: true, kind, mode: normalizeMode(mode ?? '0'), owner: owner ?? '', group: group ?? '' };
+    const state: RemoteFileState = {
+      exists: true,
+      kind,
+      mode: normalizeMode(mode ?? '0'),
+      owner: owner ?? '',
+      group: group ?? '',
+    };
     if (kind === 'file') {
       const length = Number(size);
       state.content = Buffer.from(content.subarray(0, length));
@@ -98,23 +107,35 @@ export class ValidationFailed extends Error {
  * Replaces path with content. The validator command (with %s for the new file) runs on the new
  * content before it replaces the old; when it fails the old file stays and its output is thrown.
  */
-export async function writeRemoteFile(remote: Remote, path: string, content: Buffer, attributes: FileAttributes, validate?: string): Promise<void> {
+export async function writeRemoteFile(
+  remote: Remote,
+  path: string,
+  content: Buffer,
+  attributes: FileAttributes,
+  validate?: string,
+): Promise<void> {
   const staged = await remote.stage(content);
   const temp = `${dirname(path)}/.hafarm-new-${staged.slice(-12)}`;
   const steps = [
     `trap 'rm -f ${quote(staged)} ${quote(temp)}' EXIT`,
     command('install', '-o', attributes.owner, '-g', attributes.group, '-m', attributes.mode, staged, temp),
-    ...(validate ? [`{ ${validate.replaceAll('%s', quote(temp))}; } 2>&1 || { echo "@@validator-failed"; exit 3; }`] : []),
+    ...(validate
+      ? [`{ ${validate.replaceAll('%s', quote(temp))}; } 2>&1 || { echo "@@validator-failed"; exit 3; }`]
+      : []),
     command('mv', '-f', temp, path),
   ];
   const result = await remote.exec(steps.join(' && '));
   if (result.code === 3 && result.stdout.includes('@@validator-failed')) {
-    throw new ValidationFailed(`validator \`${validate}\` refused the new ${path}; the old file is kept:\n${result.stdout.replace('@@validator-failed', '').trim()}`);
+    throw new ValidationFailed(
+      `validator \`${validate}\` refused the new ${path}; the old file is kept:\n${result.stdout.replace('@@validator-failed', '').trim()}`,
+    );
   }
   if (result.code !== 0) throw new Error(`cannot write ${path}: ${(result.stderr || result.stdout).trim()}`);
 }
 
 export async function setAttributes(remote: Remote, path: string, attributes: FileAttributes): Promise<void> {
-  const result = await remote.exec(`${command('chown', `${attributes.owner}:${attributes.group}`, path)} && ${command('chmod', attributes.mode, path)}`);
+  const result = await remote.exec(
+    `${command('chown', `${attributes.owner}:${attributes.group}`, path)} && ${command('chmod', attributes.mode, path)}`,
+  );
   if (result.code !== 0) throw new Error(`cannot set owner and mode of ${path}: ${result.stderr.trim()}`);
 }

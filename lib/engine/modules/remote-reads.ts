@@ -13,7 +13,12 @@ interface Read {
 
 /** Each command in a subshell of its own, its stdout between two marks, its exit status after. */
 export function readsCommand(commands: string[], boundary: string): string {
-  return commands.map((cmd, i) => `printf '%s\\n' '${boundary}${i}'; ( ${cmd}\n) </dev/null 2>/dev/null; printf '\\n${boundary}${i}.%d\\n' "$?"`).join('; ');
+  return commands
+    .map(
+      (cmd, i) =>
+        `printf '%s\\n' '${boundary}${i}'; ( ${cmd}\n) </dev/null 2>/dev/null; printf '\\n${boundary}${i}.%d\\n' "$?"`,
+    )
+    .join('; ');
 }
 
 export function parseReads(commands: string[], boundary: string, output: Buffer): Map<string, Read> {
@@ -26,7 +31,10 @@ export function parseReads(commands: string[], boundary: string, output: Buffer)
     const to = from === -1 ? -1 : output.indexOf(end, from + start.length);
     if (to === -1) throw new Error('unreadable answer while reading the state');
     const newline = output.indexOf('\n', to + end.length);
-    reads.set(cmd, { stdout: Buffer.from(output.subarray(from + start.length, to)), code: Number(output.subarray(to + end.length, newline).toString()) });
+    reads.set(cmd, {
+      stdout: Buffer.from(output.subarray(from + start.length, to)),
+      code: Number(output.subarray(to + end.length, newline).toString()),
+    });
     at = newline;
   });
   return reads;

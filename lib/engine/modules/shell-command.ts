@@ -29,10 +29,14 @@ export function shellCommand(spec: CommandSpec): Task {
     async run(ctx): Promise<TaskResult> {
       if (spec.creates && (await ctx.files.read(spec.creates)).exists) return ok();
       if (spec.removes && !(await ctx.files.read(spec.removes)).exists) return ok();
-      if (ctx.check) return { status: 'skipped', message: `would run: ${spec.cmd} (commands do not run in check mode)` };
+      if (ctx.check)
+        return { status: 'skipped', message: `would run: ${spec.cmd} (commands do not run in check mode)` };
       const result = await ctx.remote.exec(spec.cmd, spec.timeoutMs ? { timeoutMs: spec.timeoutMs } : {});
       const isFailure = spec.failedWhen ? spec.failedWhen(result) : result.code !== 0;
-      if (isFailure) return failed(`exit ${result.code}: ${(result.stderr || result.stdout).trim().split('\n').slice(-8).join('\n')}`);
+      if (isFailure)
+        return failed(
+          `exit ${result.code}: ${(result.stderr || result.stdout).trim().split('\n').slice(-8).join('\n')}`,
+        );
       const isChange = spec.changedWhen ? spec.changedWhen(result) : true;
       return isChange ? changed(`ran: ${spec.cmd}`) : ok();
     },

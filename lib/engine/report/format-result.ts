@@ -10,7 +10,13 @@ export function formatResult(event: ResultEvent, options: ReportOptions): string
   const head = `${status}: [${event.host}] ${kind} : ${event.task}`;
   const showMessage = message && (status !== 'ok' || options.verbose);
   const lines = [showMessage ? `${head} — ${message.split('\n')[0]}` : head];
-  if (message && status === 'failed') lines.push(...message.split('\n').slice(1).map((l) => `    ${l}`));
+  if (message && status === 'failed')
+    lines.push(
+      ...message
+        .split('\n')
+        .slice(1)
+        .map((l) => `    ${l}`),
+    );
   if (diff && options.diff && status === 'changed') lines.push(...diff.split('\n').map((l) => `    ${l}`));
   return lines;
 }

@@ -15,7 +15,9 @@ export class JsonReporter implements PlayReporter {
   }
 
   finish(outcome: PlayOutcome): void {
-    const hosts = Object.fromEntries([...outcome.recap].map(([host, stats]) => [host, { ...stats, connections: outcome.connections.get(host) ?? 0 }]));
+    const hosts = Object.fromEntries(
+      [...outcome.recap].map(([host, stats]) => [host, { ...stats, connections: outcome.connections.get(host) ?? 0 }]),
+    );
     this.write(JSON.stringify({ event: 'recap', hosts }));
   }
 }

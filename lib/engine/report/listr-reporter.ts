@@ -48,8 +48,10 @@ export class ListrReporter implements PlayReporter {
   }
 
   onEvent(event: PlayEvent): void {
-    if (event.type === 'task-start') this.views.get(event.host)?.output?.(`${event.handler ? 'handler' : event.role} : ${event.task}`);
-    if (event.type === 'task-result' && isNotable(event, this.options)) this.notable.push(...formatResult(event, this.options));
+    if (event.type === 'task-start')
+      this.views.get(event.host)?.output?.(`${event.handler ? 'handler' : event.role} : ${event.task}`);
+    if (event.type === 'task-result' && isNotable(event, this.options))
+      this.notable.push(...formatResult(event, this.options));
     if (event.type === 'host-unreachable') this.notable.push(formatUnreachable(event));
     if (event.type === 'host-done') {
       const { stats } = event;
@@ -59,7 +61,8 @@ export class ListrReporter implements PlayReporter {
   }
 
   async finish(outcome: PlayOutcome): Promise<void> {
-    for (const host of this.views.keys()) this.settle(host, outcome.recap.get(host)?.unreachable ? new Error('unreachable') : undefined);
+    for (const host of this.views.keys())
+      this.settle(host, outcome.recap.get(host)?.unreachable ? new Error('unreachable') : undefined);
     await this.shown;
     if (this.notable.length > 0) console.log(['', ...this.notable].join('\n'));
     console.log(`\n${formatRecap(outcome.recap)}`);

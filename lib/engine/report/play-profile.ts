@@ -34,12 +34,26 @@ export class PlayProfiler {
         return;
       case 'task-start':
         // Until its first task, a host is connecting and gathering its facts.
-        if (!this.taskStart.has(event.host) && this.hostStart.has(event.host)) this.tasks.push({ host: event.host, role: 'facts', task: 'connect and gather facts', handler: false, seconds: (at - this.hostStart.get(event.host)!) / 1000 });
+        if (!this.taskStart.has(event.host) && this.hostStart.has(event.host))
+          this.tasks.push({
+            host: event.host,
+            role: 'facts',
+            task: 'connect and gather facts',
+            handler: false,
+            seconds: (at - this.hostStart.get(event.host)!) / 1000,
+          });
         this.taskStart.set(event.host, at);
         return;
       case 'task-result': {
         const started = this.taskStart.get(event.host);
-        if (started !== undefined) this.tasks.push({ host: event.host, role: event.role, task: event.task, handler: event.handler, seconds: (at - started) / 1000 });
+        if (started !== undefined)
+          this.tasks.push({
+            host: event.host,
+            role: event.role,
+            task: event.task,
+            handler: event.handler,
+            seconds: (at - started) / 1000,
+          });
         return;
       }
       case 'host-done': {

@@ -4,7 +4,14 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
-import { CommandTimedOut, ConnectionLost, HostUnreachable, type ExecOptions, type ExecResult, type Remote } from '../remote.ts';
+import {
+  CommandTimedOut,
+  ConnectionLost,
+  HostUnreachable,
+  type ExecOptions,
+  type ExecResult,
+  type Remote,
+} from '../remote.ts';
 import { HostKeyChanged, type KnownHosts } from './known-hosts.ts';
 import { quote } from './shell-quote.ts';
 import type { SshTarget } from './ssh-target.ts';
@@ -61,7 +68,15 @@ class Shell implements ShellSession {
     const parser = new FrameParser(boundary);
     const entry = this.user === 'root' ? 'exec sh -s' : 'exec sudo -n sh -s';
     return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new HostUnreachable(`${this.host}: the remote shell did not start within ${SHELL_START_TIMEOUT_MS / 1000}s`)), SHELL_START_TIMEOUT_MS);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new HostUnreachable(
+              `${this.host}: the remote shell did not start within ${SHELL_START_TIMEOUT_MS / 1000}s`,
+            ),
+          ),
+        SHELL_START_TIMEOUT_MS,
+      );
       client.exec(entry, (error, channel) => {
         if (error) {
           clearTimeout(timer);
@@ -86,7 +101,9 @@ class Shell implements ShellSession {
           clearTimeout(timer);
           const said = Buffer.concat(stderr).toString().trim();
           if (!parser.ready) {
-            const hint = /password is required|sudo/.test(said) ? ` (hafarm needs passwordless sudo for ${this.user})` : '';
+            const hint = /password is required|sudo/.test(said)
+              ? ` (hafarm needs passwordless sudo for ${this.user})`
+              : '';
             reject(new HostUnreachable(`${this.host}: the remote shell did not start: ${said || 'no message'}${hint}`));
           }
           const why = `the remote shell ended${said ? `: ${said.split('\n').pop()}` : ''}`;
@@ -142,8 +159,15 @@ class Shell implements ShellSession {
       this.pending.set(id, {
         resolve: (frame) => {
           clearTimeout(timer);
-          if (frame.code === TIMEOUT_EXIT) reject(new CommandTimedOut(`${this.host}: command timed out after ${seconds}s: ${shown}`));
-          else resolve({ code: frame.code, stdout: frame.stdout.toString(), stderr: frame.stderr.toString(), stdoutBytes: frame.stdout });
+          if (frame.code === TIMEOUT_EXIT)
+            reject(new CommandTimedOut(`${this.host}: command timed out after ${seconds}s: ${shown}`));
+          else
+            resolve({
+              code: frame.code,
+              stdout: frame.stdout.toString(),
+              stderr: frame.stderr.toString(),
+              stdoutBytes: frame.stdout,
+            });
         },
         reject: (error) => {
           clearTimeout(timer);
@@ -208,7 +232,9 @@ export class SshConnection implements Remote {
     }).catch((error: Error) => {
       client.end();
       if (error instanceof HostKeyChanged) throw error;
-      throw new HostUnreachable(`${this.target.host}: cannot connect to ${this.target.user}@${this.target.address}:${this.target.port}: ${error.message}`);
+      throw new HostUnreachable(
+        `${this.target.host}: cannot connect to ${this.target.user}@${this.target.address}:${this.target.port}: ${error.message}`,
+      );
     });
     client.setNoDelay(true);
     client.on('error', () => undefined);
@@ -276,7 +302,9 @@ export class SshConnection implements Remote {
     if (!client) return Promise.reject(new ConnectionLost(`${this.host}: not connected`));
     const asRoot = this.target.user === 'root' ? command : `sudo -n sh -c ${quote(command)}`;
     return new Promise((resolve, reject) =>
-      client.exec(asRoot, (error, channel) => (error ? reject(new ConnectionLost(`${this.host}: cannot open a session: ${error.message}`)) : resolve(channel))),
+      client.exec(asRoot, (error, channel) =>
+        error ? reject(new ConnectionLost(`${this.host}: cannot open a session: ${error.message}`)) : resolve(channel),
+      ),
     );
   }
 
@@ -288,7 +316,11 @@ export class SshConnection implements Remote {
     const client = this.client;
     if (!client) return Promise.reject(new ConnectionLost(`${this.host}: not connected`));
     return new Promise((resolve, reject) =>
-      client.forwardOut('127.0.0.1', 0, address, port, (error, channel) => (error ? reject(new ConnectionLost(`${this.host}: cannot reach ${address}:${port}: ${error.message}`)) : resolve(channel))),
+      client.forwardOut('127.0.0.1', 0, address, port, (error, channel) =>
+        error
+          ? reject(new ConnectionLost(`${this.host}: cannot reach ${address}:${port}: ${error.message}`))
+          : resolve(channel),
+      ),
     );
   }
 
@@ -296,7 +328,9 @@ export class SshConnection implements Remote {
     const client = this.client;
     if (!client) return Promise.reject(new ConnectionLost(`${this.host}: not connected`));
     this.sftpSession ??= new Promise<SFTPWrapper>((resolve, reject) =>
-      client.sftp((error, sftp) => (error ? reject(new ConnectionLost(`${this.host}: sftp: ${error.message}`)) : resolve(sftp))),
+      client.sftp((error, sftp) =>
+        error ? reject(new ConnectionLost(`${this.host}: sftp: ${error.message}`)) : resolve(sftp),
+      ),
     );
     return this.sftpSession;
   }
@@ -305,7 +339,9 @@ export class SshConnection implements Remote {
     const sftp = await this.sftp();
     const path = `/tmp/.hafarm-stage-${randomBytes(6).toString('hex')}`;
     await new Promise<void>((resolve, reject) =>
-      sftp.writeFile(path, content, { mode: 0o600 }, (error) => (error ? reject(new ConnectionLost(`${this.host}: sftp write: ${error.message}`)) : resolve())),
+      sftp.writeFile(path, content, { mode: 0o600 }, (error) =>
+        error ? reject(new ConnectionLost(`${this.host}: sftp write: ${error.message}`)) : resolve(),
+      ),
     );
     return path;
   }

@@ -16,7 +16,18 @@ import { run } from './host-command.ts';
  * insserv orders the boot scripts by their dependencies, as on a Debian with sysvinit (keepalived
  * after the syslog daemon that keeps its lines).
  */
-export const BASE_PACKAGES = ['apt', 'openssh-server', 'iproute2', 'procps', 'curl', 'net-tools', 'tini', 'sysvinit-utils', 'init-system-helpers', 'insserv'];
+export const BASE_PACKAGES = [
+  'apt',
+  'openssh-server',
+  'iproute2',
+  'procps',
+  'curl',
+  'net-tools',
+  'tini',
+  'sysvinit-utils',
+  'init-system-helpers',
+  'insserv',
+];
 /**
  * Boot scripts for services of the roles that Debian 12 ships only as systemd units: a namespace
  * machine starts its services from /etc/init.d. Each is inert until its package is installed.
@@ -67,17 +78,31 @@ async function buildRepo(dir: string, packages: string[], progress: (text: strin
   mkdirSync(join(work, 'debs', 'partial'), { recursive: true });
   writeFileSync(join(work, 'empty-status'), '');
   progress(`downloading ${packages.length} packages and their dependencies with the host's apt`);
-  await run('apt-get', [
-    '-q', '-y',
-    '-o', `Dir::State::status=${join(work, 'empty-status')}`,
-    '-o', `Dir::Cache::archives=${join(work, 'debs')}`,
-    '-o', 'Debug::NoLocking=1',
-    '-o', 'APT::Install-Recommends=false',
-    'install', '--download-only', ...packages,
-  ], { timeoutMs: 900_000 });
+  await run(
+    'apt-get',
+    [
+      '-q',
+      '-y',
+      '-o',
+      `Dir::State::status=${join(work, 'empty-status')}`,
+      '-o',
+      `Dir::Cache::archives=${join(work, 'debs')}`,
+      '-o',
+      'Debug::NoLocking=1',
+      '-o',
+      'APT::Install-Recommends=false',
+      'install',
+      '--download-only',
+      ...packages,
+    ],
+    { timeoutMs: 900_000 },
+  );
   rmSync(join(work, 'debs', 'partial'), { recursive: true, force: true });
   progress('indexing the local repository');
-  await run('sh', ['-c', `cd ${quote(join(work, 'debs'))} && apt-ftparchive packages . > Packages && apt-ftparchive -o APT::FTPArchive::Release::Suite=bookworm -o APT::FTPArchive::Release::Codename=bookworm release . > Release`]);
+  await run('sh', [
+    '-c',
+    `cd ${quote(join(work, 'debs'))} && apt-ftparchive packages . > Packages && apt-ftparchive -o APT::FTPArchive::Release::Suite=bookworm -o APT::FTPArchive::Release::Codename=bookworm release . > Release`,
+  ]);
   renameSync(work, dir);
 }
 
@@ -85,16 +110,35 @@ async function buildRootfs(dir: string, repo: string, progress: (text: string) =
   const work = `${dir}.partial`;
   rmSync(work, { recursive: true, force: true });
   progress('building the base root filesystem with mmdebstrap (about 20 s)');
-  await run('mmdebstrap', ['--mode=root', '--variant=minbase', '--quiet', `--include=${BASE_PACKAGES.join(',')}`, 'bookworm', work, `deb [trusted=yes] copy://${join(repo, 'debs')} ./`], { timeoutMs: 900_000 });
+  await run(
+    'mmdebstrap',
+    [
+      '--mode=root',
+      '--variant=minbase',
+      '--quiet',
+      `--include=${BASE_PACKAGES.join(',')}`,
+      'bookworm',
+      work,
+      `deb [trusted=yes] copy://${join(repo, 'debs')} ./`,
+    ],
+    { timeoutMs: 900_000 },
+  );
   // Each machine makes its own SSH host keys at first boot.
-  for (const file of readdirSync(join(work, 'etc/ssh'))) if (file.startsWith('ssh_host_')) unlinkSync(join(work, 'etc/ssh', file));
+  for (const file of readdirSync(join(work, 'etc/ssh')))
+    if (file.startsWith('ssh_host_')) unlinkSync(join(work, 'etc/ssh', file));
   // apt inside a machine reads the repository bind-mounted at /hafarm-repo.
   writeFileSync(join(work, 'etc/apt/sources.list'), 'deb [trusted=yes] file:/hafarm-repo ./\n');
-  for (const file of readdirSync(join(work, 'etc/apt/sources.list.d'))) unlinkSync(join(work, 'etc/apt/sources.list.d', file));
+  for (const file of readdirSync(join(work, 'etc/apt/sources.list.d')))
+    unlinkSync(join(work, 'etc/apt/sources.list.d', file));
   mkdirSync(join(work, 'hafarm-repo'), { recursive: true });
   mkdirSync(join(work, 'usr/local/sbin'), { recursive: true });
-  writeFileSync(join(work, 'usr/local/sbin/hafarm-init'), renderTemplate('lib/providers/netns/templates/hafarm-init.njk', {}), { mode: 0o755 });
-  for (const [name, template] of Object.entries(INIT_SCRIPTS)) writeFileSync(join(work, 'etc/init.d', name), renderTemplate(template, {}), { mode: 0o755 });
+  writeFileSync(
+    join(work, 'usr/local/sbin/hafarm-init'),
+    renderTemplate('lib/providers/netns/templates/hafarm-init.njk', {}),
+    { mode: 0o755 },
+  );
+  for (const [name, template] of Object.entries(INIT_SCRIPTS))
+    writeFileSync(join(work, 'etc/init.d', name), renderTemplate(template, {}), { mode: 0o755 });
   renameSync(work, dir);
 }
 
@@ -108,7 +152,10 @@ export async function ensureBaseImage(progress: (text: string) => void): Promise
     const packages = [...new Set([...(await requiredPackages()), ...BASE_PACKAGES, ...ROLE_PACKAGES])].sort();
     await buildRepo(repo, packages, progress);
   }
-  const init = [renderTemplate('lib/providers/netns/templates/hafarm-init.njk', {}), ...Object.values(INIT_SCRIPTS).map((template) => renderTemplate(template, {}))];
+  const init = [
+    renderTemplate('lib/providers/netns/templates/hafarm-init.njk', {}),
+    ...Object.values(INIT_SCRIPTS).map((template) => renderTemplate(template, {})),
+  ];
   const rootfs = join(root, `rootfs-${key({ repo, BASE_PACKAGES, init, RECIPE })}`);
   if (!existsSync(rootfs)) await buildRootfs(rootfs, repo, progress);
   return { repo: join(repo, 'debs'), rootfs };

@@ -18,17 +18,29 @@ export function checkNetnsDefinition(r: FieldReader, lab: Lab): void {
   for (const name of ['lan', 'heartbeat'] as const) {
     const { cidr } = lab.networks[name];
     if (contains(cidr, NETNS_MANAGEMENT_RANGE)) {
-      r.reportField(['networks', name, 'cidr'], `${formatCidr(cidr)} covers 10.213.0.0/16, where the namespace provider puts its management network`, 'a network that leaves 10.213.0.0/16 free');
+      r.reportField(
+        ['networks', name, 'cidr'],
+        `${formatCidr(cidr)} covers 10.213.0.0/16, where the namespace provider puts its management network`,
+        'a network that leaves 10.213.0.0/16 free',
+      );
     }
   }
   if (lab.hosts.length > MAX_HOSTS) {
-    r.reportField(['hosts'], `${lab.hosts.length} hosts are more than a lab can have`, `at most ${MAX_HOSTS} hosts: the namespace provider numbers their management addresses from .10 to .254 of one /24`);
+    r.reportField(
+      ['hosts'],
+      `${lab.hosts.length} hosts are more than a lab can have`,
+      `at most ${MAX_HOSTS} hosts: the namespace provider numbers their management addresses from .10 to .254 of one /24`,
+    );
   }
   // The LAN client goes on the highest address left free.
   const { lan } = lab.networks;
   const lanRoom = 2 ** (32 - lan.cidr.prefix) - 2;
   const lanTaken = lab.hosts.length + 2;
   if (lanTaken >= lanRoom) {
-    r.reportField(['networks', 'lan', 'cidr'], `${formatCidr(lan.cidr)} has ${lanRoom} host addresses: the gateway, the VIP and ${lab.hosts.length} hosts leave none for the namespace provider's LAN client`, `a LAN with at least ${lanTaken + 1} host addresses`);
+    r.reportField(
+      ['networks', 'lan', 'cidr'],
+      `${formatCidr(lan.cidr)} has ${lanRoom} host addresses: the gateway, the VIP and ${lab.hosts.length} hosts leave none for the namespace provider's LAN client`,
+      `a LAN with at least ${lanTaken + 1} host addresses`,
+    );
   }
 }

@@ -20,12 +20,22 @@ interface Outcome {
 
 function execute(command: string, args: string[], options: { input?: string; timeoutMs: number }): Promise<Outcome> {
   return new Promise((resolve) => {
-    const child = execFile(command, args, { encoding: 'utf8', timeout: options.timeoutMs, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (!error) return resolve({ exitCode: 0, stdout, stderr });
-      const exitCode = typeof error.code === 'number' ? error.code : undefined;
-      const why = error.code === 'ENOENT' ? `${command} is not installed` : error.killed ? `ended after ${options.timeoutMs} ms (${error.signal ?? 'timeout'})` : undefined;
-      resolve({ exitCode, stdout, stderr, ...(why ? { error: why } : {}) });
-    });
+    const child = execFile(
+      command,
+      args,
+      { encoding: 'utf8', timeout: options.timeoutMs, maxBuffer: 256 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (!error) return resolve({ exitCode: 0, stdout, stderr });
+        const exitCode = typeof error.code === 'number' ? error.code : undefined;
+        const why =
+          error.code === 'ENOENT'
+            ? `${command} is not installed`
+            : error.killed
+              ? `ended after ${options.timeoutMs} ms (${error.signal ?? 'timeout'})`
+              : undefined;
+        resolve({ exitCode, stdout, stderr, ...(why ? { error: why } : {}) });
+      },
+    );
     // stdin is closed at once unless there is input: no command waits on the terminal (one
     // that exits before reading it must not end hafarm with EPIPE)
     child.stdin?.on('error', () => undefined);
@@ -34,10 +44,19 @@ function execute(command: string, args: string[], options: { input?: string; tim
 }
 
 /** Its output, the final newline taken off; HostCommandFailed when it exits other than 0. */
-export async function run(command: HostTool, args: string[], options: { input?: string; timeoutMs?: number } = {}): Promise<string> {
-  const result = await execute(command, args, { timeoutMs: options.timeoutMs ?? 60_000, ...(options.input !== undefined ? { input: options.input } : {}) });
+export async function run(
+  command: HostTool,
+  args: string[],
+  options: { input?: string; timeoutMs?: number } = {},
+): Promise<string> {
+  const result = await execute(command, args, {
+    timeoutMs: options.timeoutMs ?? 60_000,
+    ...(options.input !== undefined ? { input: options.input } : {}),
+  });
   if (result.exitCode !== 0) {
-    throw new HostCommandFailed(`${command} ${args.join(' ')} failed (${result.error ?? `exit ${result.exitCode}`}): ${(result.stderr || result.stdout).trim()}`);
+    throw new HostCommandFailed(
+      `${command} ${args.join(' ')} failed (${result.error ?? `exit ${result.exitCode}`}): ${(result.stderr || result.stdout).trim()}`,
+    );
   }
   return result.stdout.replace(/\r?\n$/, '');
 }

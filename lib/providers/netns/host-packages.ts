@@ -13,7 +13,10 @@ export async function installHostPackages(say: (line: string) => void): Promise<
   say(`preparing this host for the namespace provider: installing ${missing.join(' ')} with apt-get`);
   const env = { DEBIAN_FRONTEND: 'noninteractive' };
   const { execa } = await import('execa');
-  for (const args of [['update', '-q'], ['install', '-y', '-q', '--no-install-recommends', ...missing]]) {
+  for (const args of [
+    ['update', '-q'],
+    ['install', '-y', '-q', '--no-install-recommends', ...missing],
+  ]) {
     const result = await execa(hostTool('apt-get'), args, { stdio: 'inherit', env, reject: false });
     if (result.exitCode !== 0) {
       const howToGet = `apt-get ${args.join(' ')} failed (exit ${result.exitCode ?? result.signal}; its output is above): fix what it says and run lab:up again`;

@@ -25,7 +25,20 @@ const MARK = 'hafarm-link';
 /** The iptables rules (without -A/-D) that drop `percent` of a link's packets, each way. */
 export function lossRules(inside: string, percent: number): string[][] {
   const probability = (percent / 100).toFixed(4);
-  const drop = ['-m', 'statistic', '--mode', 'random', '--probability', probability, '-m', 'comment', '--comment', MARK, '-j', 'DROP'];
+  const drop = [
+    '-m',
+    'statistic',
+    '--mode',
+    'random',
+    '--probability',
+    probability,
+    '-m',
+    'comment',
+    '--comment',
+    MARK,
+    '-j',
+    'DROP',
+  ];
   return [
     ['INPUT', '-i', inside, ...drop],
     ['OUTPUT', '-o', inside, ...drop],
@@ -34,7 +47,9 @@ export function lossRules(inside: string, percent: number): string[][] {
 
 /** The loss in percent that `iptables -S` shows for a link (0 when none). */
 export function lossOf(rules: string, inside: string): number {
-  const line = rules.split('\n').find((l) => l.startsWith('-A INPUT ') && l.includes(` -i ${inside} `) && l.includes(MARK));
+  const line = rules
+    .split('\n')
+    .find((l) => l.startsWith('-A INPUT ') && l.includes(` -i ${inside} `) && l.includes(MARK));
   const probability = line && /--probability (\d+(?:\.\d+)?)/.exec(line)?.[1];
   return probability ? Math.round(Number(probability) * 1000) / 10 : 0;
 }
@@ -59,8 +74,16 @@ function iptables(ends: LinkEnds, args: string[]): Promise<string> {
 
 async function setLoss(ends: LinkEnds, percent: number): Promise<void> {
   const current = await iptables(ends, ['-S']);
-  for (const line of current.split('\n').filter((l) => l.includes(MARK) && (l.includes(` -i ${ends.inside} `) || l.includes(` -o ${ends.inside} `)))) {
-    await iptables(ends, ['-D', ...line.replace(/^-A /, '').split(' ').map((word) => word.replace(/^"(.*)"$/, '$1'))]);
+  for (const line of current
+    .split('\n')
+    .filter((l) => l.includes(MARK) && (l.includes(` -i ${ends.inside} `) || l.includes(` -o ${ends.inside} `)))) {
+    await iptables(ends, [
+      '-D',
+      ...line
+        .replace(/^-A /, '')
+        .split(' ')
+        .map((word) => word.replace(/^"(.*)"$/, '$1')),
+    ]);
   }
   if (percent > 0) for (const rule of lossRules(ends.inside, percent)) await iptables(ends, ['-A', ...rule]);
 }
@@ -72,12 +95,16 @@ async function setDelay(ends: LinkEnds, ms: number): Promise<void> {
       await inMachine(ends, 'tc', ['qdisc', 'replace', 'dev', ends.inside, 'root', 'netem', 'delay', `${ms}ms`]);
       await run('tc', ['qdisc', 'replace', 'dev', ends.hostEnd, 'root', 'netem', 'delay', `${ms}ms`]);
     } else {
-      if (delayOf(await inMachine(ends, 'tc', ['qdisc', 'show', 'dev', ends.inside])) > 0) await inMachine(ends, 'tc', ['qdisc', 'del', 'dev', ends.inside, 'root']);
-      if (delayOf(await run('tc', ['qdisc', 'show', 'dev', ends.hostEnd])) > 0) await run('tc', ['qdisc', 'del', 'dev', ends.hostEnd, 'root']);
+      if (delayOf(await inMachine(ends, 'tc', ['qdisc', 'show', 'dev', ends.inside])) > 0)
+        await inMachine(ends, 'tc', ['qdisc', 'del', 'dev', ends.inside, 'root']);
+      if (delayOf(await run('tc', ['qdisc', 'show', 'dev', ends.hostEnd])) > 0)
+        await run('tc', ['qdisc', 'del', 'dev', ends.hostEnd, 'root']);
     }
   } catch (error) {
     if (error instanceof HostCommandFailed && /qdisc kind is unknown/.test(error.message)) {
-      throw new LinkChangeUnsupported(`delay: this host's kernel has no netem (the sch_netem module), which holds the packets; load it (modprobe sch_netem) or degrade the link with loss only, which needs none`);
+      throw new LinkChangeUnsupported(
+        `delay: this host's kernel has no netem (the sch_netem module), which holds the packets; load it (modprobe sch_netem) or degrade the link with loss only, which needs none`,
+      );
     }
     throw error;
   }
@@ -101,10 +128,15 @@ export async function changeLink(ends: LinkEnds, change: LinkChange): Promise<vo
 
 /** The links as they are now: one read of the host's links, and of each machine's rules, for all of them. */
 export async function readLinks(all: LinkEnds[]): Promise<LinkState[]> {
-  const hostLinks = JSON.parse((await run('ip', ['-j', 'link', 'show'])) || '[]') as Array<{ ifname: string; flags: string[] }>;
+  const hostLinks = JSON.parse((await run('ip', ['-j', 'link', 'show'])) || '[]') as Array<{
+    ifname: string;
+    flags: string[];
+  }>;
   const qdiscs = (await run('tc', ['qdisc', 'show'])).split('\n');
   const machines = [...new Map(all.map((ends) => [ends.namespace, ends])).values()];
-  const rules = new Map(await Promise.all(machines.map(async (ends) => [ends.namespace, await iptables(ends, ['-S'])] as const)));
+  const rules = new Map(
+    await Promise.all(machines.map(async (ends) => [ends.namespace, await iptables(ends, ['-S'])] as const)),
+  );
   return all.map((ends) => ({
     host: ends.host,
     network: ends.network,

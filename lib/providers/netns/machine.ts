@@ -3,7 +3,17 @@
 // process of the machine at once, and deleting its network namespace takes its interfaces
 // (and a VIP it held) away, as pulling a VM's plug would.
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { attempt, run } from './host-command.ts';
@@ -95,20 +105,32 @@ export class NetnsMachine {
   }
 
   private async isMounted(): Promise<boolean> {
-    return readFileSync('/proc/self/mounts', 'utf8').split('\n').some((line) => line.split(' ')[1] === this.root);
+    return readFileSync('/proc/self/mounts', 'utf8')
+      .split('\n')
+      .some((line) => line.split(' ')[1] === this.root);
   }
 
   async powerOn(): Promise<void> {
     if (this.isRunning()) return;
     await this.cleanUp();
     for (const sub of ['upper', 'work', 'root']) mkdirSync(join(this.spec.dir, sub), { recursive: true });
-    await run('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${this.spec.base},upperdir=${join(this.spec.dir, 'upper')},workdir=${join(this.spec.dir, 'work')}`, this.root]);
+    await run('mount', [
+      '-t',
+      'overlay',
+      'overlay',
+      '-o',
+      `lowerdir=${this.spec.base},upperdir=${join(this.spec.dir, 'upper')},workdir=${join(this.spec.dir, 'work')}`,
+      this.root,
+    ]);
     mkdirSync(join(this.root, 'root/.ssh'), { recursive: true, mode: 0o700 });
     writeFileSync(join(this.root, 'root/.ssh/authorized_keys'), this.spec.authorizedKey, { mode: 0o600 });
     writeFileSync(join(this.root, 'etc/hostname'), `${this.spec.host}\n`);
     const hosts = join(this.root, 'etc/hosts');
     if (!existsSync(hosts) || !readFileSync(hosts, 'utf8').includes(`127.0.1.1\t${this.spec.host}`)) {
-      writeFileSync(hosts, `127.0.0.1\tlocalhost\n127.0.1.1\t${this.spec.host}\n::1\tlocalhost ip6-localhost ip6-loopback\n`);
+      writeFileSync(
+        hosts,
+        `127.0.0.1\tlocalhost\n127.0.1.1\t${this.spec.host}\n::1\tlocalhost ip6-localhost ip6-loopback\n`,
+      );
     }
     await ensureNamespace(this.spec.namespace);
     for (const p of this.spec.plugs) await plug(this.spec.namespace, p);
@@ -117,11 +139,35 @@ export class NetnsMachine {
 
   private async launch(): Promise<void> {
     const log = openSync(join(this.spec.dir, 'console.log'), 'a');
-    const child = spawn(hostTool('ip'), ['netns', 'exec', this.spec.namespace, 'unshare', '--fork', '--pid', '--mount', '--uts', '--ipc', '--propagation', 'private', 'sh', '-c', LAUNCH], {
-      detached: true,
-      stdio: ['ignore', log, log],
-      env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', HAFARM_ROOT: this.root, HAFARM_REPO: this.spec.repo, HAFARM_HOST: this.spec.host },
-    });
+    const child = spawn(
+      hostTool('ip'),
+      [
+        'netns',
+        'exec',
+        this.spec.namespace,
+        'unshare',
+        '--fork',
+        '--pid',
+        '--mount',
+        '--uts',
+        '--ipc',
+        '--propagation',
+        'private',
+        'sh',
+        '-c',
+        LAUNCH,
+      ],
+      {
+        detached: true,
+        stdio: ['ignore', log, log],
+        env: {
+          PATH: '/usr/sbin:/usr/bin:/sbin:/bin',
+          HAFARM_ROOT: this.root,
+          HAFARM_REPO: this.spec.repo,
+          HAFARM_HOST: this.spec.host,
+        },
+      },
+    );
     closeSync(log);
     child.unref();
     const unsharePid = child.pid!;
@@ -159,10 +205,15 @@ export class NetnsMachine {
         });
       });
       if (banner) return;
-      if (!this.isRunning()) throw new Error(`${this.spec.host}: the machine stopped while booting; see ${join(this.spec.dir, 'console.log')}`);
+      if (!this.isRunning())
+        throw new Error(
+          `${this.spec.host}: the machine stopped while booting; see ${join(this.spec.dir, 'console.log')}`,
+        );
       await new Promise((r) => setTimeout(r, 50));
     }
-    throw new Error(`${this.spec.host}: sshd did not answer on ${this.spec.sshAddress}:22 within ${timeoutMs / 1000} s`);
+    throw new Error(
+      `${this.spec.host}: sshd did not answer on ${this.spec.sshAddress}:22 within ${timeoutMs / 1000} s`,
+    );
   }
 
   /** Pulls the plug: SIGKILL to PID 1, then the machine's mounts and network namespace go. */
@@ -183,7 +234,9 @@ export class NetnsMachine {
     if (await this.isMounted()) {
       if (!(await attempt('umount', [this.root]))) await run('umount', ['-l', this.root]);
     }
-    const links = new Set((JSON.parse((await run('ip', ['-j', 'link', 'show'])) || '[]') as Array<{ ifname: string }>).map((l) => l.ifname));
+    const links = new Set(
+      (JSON.parse((await run('ip', ['-j', 'link', 'show'])) || '[]') as Array<{ ifname: string }>).map((l) => l.ifname),
+    );
     for (const p of this.spec.plugs) if (links.has(p.hostEnd)) await attempt('ip', ['link', 'del', p.hostEnd]);
     rmSync(this.pidFile, { force: true });
   }

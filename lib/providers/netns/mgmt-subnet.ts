@@ -27,6 +27,9 @@ export function routeNetworks(ipJson: string): Cidr[] {
 export function chooseMgmtSubnet(lab: Lab, taken: Cidr[]): Cidr {
   const avoid = [...taken, lab.networks.lan.cidr, lab.networks.heartbeat.cidr];
   const free = mgmtCandidates(lab).find((candidate) => !avoid.some((t) => overlaps(candidate, t)));
-  if (!free) throw new Error('no free /24 in 10.213.0.0/16 for the management network: every one clashes with a route of this host');
+  if (!free)
+    throw new Error(
+      'no free /24 in 10.213.0.0/16 for the management network: every one clashes with a route of this host',
+    );
   return free;
 }

@@ -9,7 +9,19 @@ import type { LabStateDir } from '../../state/lab-state.ts';
 import { nested, readStateJson, requireShape, text, wholeNumber } from '../../state/state-json.ts';
 import { StateDamaged } from '../../state/state-problems.ts';
 import { UserFacingError } from '../../user-facing-error.ts';
-import { LINK_NETWORKS, type HostVantage, type LabProvider, type LinkChange, type LinkNetwork, type LinkState, type MachineEvent, type MachineStatus, type MissingPrerequisite, type ProviderRegistration, type SshEndpoint } from '../provider.ts';
+import {
+  LINK_NETWORKS,
+  type HostVantage,
+  type LabProvider,
+  type LinkChange,
+  type LinkNetwork,
+  type LinkState,
+  type MachineEvent,
+  type MachineStatus,
+  type MissingPrerequisite,
+  type ProviderRegistration,
+  type SshEndpoint,
+} from '../provider.ts';
 import { cacheBytes, cacheDir, ensureBaseImage, type BaseImage } from './base-image.ts';
 import { changeLink, readLinks, type LinkEnds } from './links.ts';
 import { attempt, run } from './host-command.ts';
@@ -18,7 +30,17 @@ import { NetnsMachine } from './machine.ts';
 import { chooseMgmtSubnet, routeNetworks } from './mgmt-subnet.ts';
 import { netnsNames, type NetnsNames } from './names.ts';
 import { netnsMissing } from './prerequisites.ts';
-import { ensureBridge, ensureNamespace, labResources, mgmtHostAddress, mgmtMachineAddress, plug, removeNamespace, stableMac, type Plug } from './wiring.ts';
+import {
+  ensureBridge,
+  ensureNamespace,
+  labResources,
+  mgmtHostAddress,
+  mgmtMachineAddress,
+  plug,
+  removeNamespace,
+  stableMac,
+  type Plug,
+} from './wiring.ts';
 
 interface NetnsState {
   mgmt: Cidr;
@@ -30,8 +52,14 @@ const STATE_FILE = 'netns.json';
 // The paths go into overlayfs's mount options, where "," and ":" separate options and layers.
 const MOUNT_PATH = /^\/[^,:\x00-\x1f\x7f]{1,1000}$/;
 const NETNS_STATE_FIELDS = {
-  mgmt: nested({ network: text(/^10\.213\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.0$/, 'a network of 10.213.0.0/16 ending in .0'), prefix: wholeNumber(24, 24) }),
-  base: nested({ repo: text(MOUNT_PATH, 'an absolute path without "," or ":"'), rootfs: text(MOUNT_PATH, 'an absolute path without "," or ":"') }),
+  mgmt: nested({
+    network: text(/^10\.213\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.0$/, 'a network of 10.213.0.0/16 ending in .0'),
+    prefix: wholeNumber(24, 24),
+  }),
+  base: nested({
+    repo: text(MOUNT_PATH, 'an absolute path without "," or ":"'),
+    rootfs: text(MOUNT_PATH, 'an absolute path without "," or ":"'),
+  }),
 };
 const NETNS_STATE_REMEDY =
   "it records the namespace machines' management subnet and base image. Run lab:destroy (it finds the lab's machines by their names without this file), then lab:up";
@@ -78,7 +106,9 @@ export class NetnsProvider implements LabProvider {
   private readState(): NetnsState | undefined {
     const file = this.state.path(STATE_FILE);
     const value = readStateJson(file, NETNS_STATE_REMEDY);
-    return value === undefined ? undefined : requireShape<NetnsState>(file, value, NETNS_STATE_FIELDS, NETNS_STATE_REMEDY);
+    return value === undefined
+      ? undefined
+      : requireShape<NetnsState>(file, value, NETNS_STATE_FIELDS, NETNS_STATE_REMEDY);
   }
 
   private readSoundState(): NetnsState | undefined {
@@ -102,7 +132,17 @@ export class NetnsProvider implements LabProvider {
     writeFileSync(this.state.path(STATE_FILE), `${JSON.stringify(state, null, 2)}\n`);
     if (!existsSync(this.keyFile)) {
       mkdirSync(this.state.path('ssh'), { recursive: true, mode: 0o700 });
-      await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `hafarm lab ${this.lab.name}`, '-f', this.keyFile]);
+      await run('ssh-keygen', [
+        '-q',
+        '-t',
+        'ed25519',
+        '-N',
+        '',
+        '-C',
+        `hafarm lab ${this.lab.name}`,
+        '-f',
+        this.keyFile,
+      ]);
     }
     return state;
   }
@@ -111,7 +151,13 @@ export class NetnsProvider implements LabProvider {
     const host = findHost(this.lab, hostName);
     const index = this.lab.hosts.indexOf(host);
     const { lan, heartbeat } = this.lab.networks;
-    const plugOf = (n: number, network: 'mgmt' | 'lan' | 'heartbeat', inside: string, address: string, cidr: Cidr): Plug => ({
+    const plugOf = (
+      n: number,
+      network: 'mgmt' | 'lan' | 'heartbeat',
+      inside: string,
+      address: string,
+      cidr: Cidr,
+    ): Plug => ({
       hostEnd: this.names.veth(index, n),
       bridge: this.names.bridge(network),
       inside,
@@ -119,7 +165,10 @@ export class NetnsProvider implements LabProvider {
       cidr,
       mac: stableMac(this.lab.name, host.name, inside),
     });
-    const plugs = [plugOf(0, 'mgmt', 'eth0', mgmtMachineAddress(state.mgmt, index), state.mgmt), plugOf(1, 'lan', lan.interface, host.lan, lan.cidr)];
+    const plugs = [
+      plugOf(0, 'mgmt', 'eth0', mgmtMachineAddress(state.mgmt, index), state.mgmt),
+      plugOf(1, 'lan', lan.interface, host.lan, lan.cidr),
+    ];
     if (host.heartbeat) plugs.push(plugOf(2, 'heartbeat', heartbeat.interface, host.heartbeat, heartbeat.cidr));
     return new NetnsMachine({
       host: host.name,
@@ -135,7 +184,10 @@ export class NetnsProvider implements LabProvider {
 
   private requireState(): NetnsState {
     const state = this.readState();
-    if (!state) throw new Error(`lab "${this.lab.name}" has no namespace machines yet (no ${STATE_FILE} in ${this.state.dir}); run lab:up`);
+    if (!state)
+      throw new Error(
+        `lab "${this.lab.name}" has no namespace machines yet (no ${STATE_FILE} in ${this.state.dir}); run lab:up`,
+      );
     return state;
   }
 
@@ -151,7 +203,14 @@ export class NetnsProvider implements LabProvider {
     const shown = await run('ip', ['-n', ns, '-o', 'link', 'show']);
     if (!shown.includes(` ${this.lab.networks.lan.interface}@`)) {
       const inside = this.lab.networks.lan.interface;
-      await plug(ns, { hostEnd: this.names.clientVeth, bridge: this.names.bridge('lan'), inside, address: clientAddress(this.lab), cidr: this.lab.networks.lan.cidr, mac: stableMac(this.lab.name, 'client', inside) });
+      await plug(ns, {
+        hostEnd: this.names.clientVeth,
+        bridge: this.names.bridge('lan'),
+        inside,
+        address: clientAddress(this.lab),
+        cidr: this.lab.networks.lan.cidr,
+        mac: stableMac(this.lab.name, 'client', inside),
+      });
     }
   }
 
@@ -217,8 +276,15 @@ export class NetnsProvider implements LabProvider {
     return this.lab.hosts.map((host) => {
       if (!state) return { host: host.name, state: 'not_created', detail: 'not created' };
       const machine = this.machine(host.name, state);
-      if (machine.isRunning()) return { host: host.name, state: 'running', detail: `pid ${machine.pid1()}, ssh ${mgmtMachineAddress(state.mgmt, this.lab.hosts.indexOf(host))}` };
-      return machine.exists() ? { host: host.name, state: 'poweroff', detail: 'powered off' } : { host: host.name, state: 'not_created', detail: 'not created' };
+      if (machine.isRunning())
+        return {
+          host: host.name,
+          state: 'running',
+          detail: `pid ${machine.pid1()}, ssh ${mgmtMachineAddress(state.mgmt, this.lab.hosts.indexOf(host))}`,
+        };
+      return machine.exists()
+        ? { host: host.name, state: 'poweroff', detail: 'powered off' }
+        : { host: host.name, state: 'not_created', detail: 'not created' };
     });
   }
 
@@ -227,7 +293,13 @@ export class NetnsProvider implements LabProvider {
     const endpoints = new Map<string, SshEndpoint>();
     this.lab.hosts.forEach((host, index) => {
       if (this.machine(host.name, state).isRunning()) {
-        endpoints.set(host.name, { host: host.name, address: mgmtMachineAddress(state.mgmt, index), port: 22, user: 'root', privateKeyFile: this.keyFile });
+        endpoints.set(host.name, {
+          host: host.name,
+          address: mgmtMachineAddress(state.mgmt, index),
+          port: 22,
+          user: 'root',
+          privateKeyFile: this.keyFile,
+        });
       }
     });
     return endpoints;
@@ -236,8 +308,12 @@ export class NetnsProvider implements LabProvider {
   /** A running machine's link to a network: the veth's host end and the interface inside (the plugs of machine()). */
   private linkEnds(hostName: string, network: LinkNetwork): LinkEnds {
     const host = findHost(this.lab, hostName);
-    if (network === 'heartbeat' && !host.heartbeat) throw new UserFacingError(`${host.name} is not on the heartbeat network: only the balancers are`);
-    if (!this.machine(host.name, this.requireState()).isRunning()) throw new UserFacingError(`${host.name} is not running (npm run lab:start -- ${host.name}): its links exist only while it runs`);
+    if (network === 'heartbeat' && !host.heartbeat)
+      throw new UserFacingError(`${host.name} is not on the heartbeat network: only the balancers are`);
+    if (!this.machine(host.name, this.requireState()).isRunning())
+      throw new UserFacingError(
+        `${host.name} is not running (npm run lab:start -- ${host.name}): its links exist only while it runs`,
+      );
     return {
       host: host.name,
       network,
@@ -255,7 +331,9 @@ export class NetnsProvider implements LabProvider {
     const state = this.readState();
     if (!state) return [];
     const running = this.lab.hosts.filter((h) => this.machine(h.name, state).isRunning());
-    const ends = running.flatMap((h) => LINK_NETWORKS.filter((n) => n === 'lan' || h.heartbeat).map((n) => this.linkEnds(h.name, n)));
+    const ends = running.flatMap((h) =>
+      LINK_NETWORKS.filter((n) => n === 'lan' || h.heartbeat).map((n) => this.linkEnds(h.name, n)),
+    );
     return readLinks(ends);
   }
 

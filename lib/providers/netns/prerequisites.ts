@@ -27,13 +27,29 @@ export function missingHostPackages(): string[] {
 
 export async function netnsMissing(): Promise<MissingPrerequisite[]> {
   if (process.platform !== 'linux') {
-    return [{ what: `Linux (this is ${process.platform})`, howToGet: 'The namespace provider makes machines of Linux namespaces; on macOS and Windows use --provider virtualbox.' }];
+    return [
+      {
+        what: `Linux (this is ${process.platform})`,
+        howToGet:
+          'The namespace provider makes machines of Linux namespaces; on macOS and Windows use --provider virtualbox.',
+      },
+    ];
   }
   const missing: MissingPrerequisite[] = [];
-  if (process.getuid?.() !== 0) missing.push({ what: 'root', howToGet: 'Namespaces, bridges and mounts need root: run the command as root (sudo -E npm run lab:up).' });
-  if (!readFileSync('/proc/filesystems', 'utf8').includes('overlay')) missing.push({ what: 'overlayfs in the kernel', howToGet: 'modprobe overlay' });
-  if (!existsSync('/proc/self/ns/net')) missing.push({ what: 'network namespaces in the kernel', howToGet: 'a kernel built with CONFIG_NET_NS' });
+  if (process.getuid?.() !== 0)
+    missing.push({
+      what: 'root',
+      howToGet: 'Namespaces, bridges and mounts need root: run the command as root (sudo -E npm run lab:up).',
+    });
+  if (!readFileSync('/proc/filesystems', 'utf8').includes('overlay'))
+    missing.push({ what: 'overlayfs in the kernel', howToGet: 'modprobe overlay' });
+  if (!existsSync('/proc/self/ns/net'))
+    missing.push({ what: 'network namespaces in the kernel', howToGet: 'a kernel built with CONFIG_NET_NS' });
   const packages = missingHostPackages();
-  if (packages.length > 0) missing.push({ what: `host packages: ${packages.join(', ')}`, howToGet: `apt-get install ${packages.join(' ')} (lab:up installs them for you on Debian and Ubuntu, as root)` });
+  if (packages.length > 0)
+    missing.push({
+      what: `host packages: ${packages.join(', ')}`,
+      howToGet: `apt-get install ${packages.join(' ')} (lab:up installs them for you on Debian and Ubuntu, as root)`,
+    });
   return missing;
 }

@@ -18,7 +18,8 @@ export async function ensureBridge(name: string, hostAddress?: { address: string
   }
   if (hostAddress) {
     const shown = await run('ip', ['-o', '-4', 'addr', 'show', 'dev', name]);
-    if (!shown.includes(` ${hostAddress.address}/`)) await run('ip', ['addr', 'add', `${hostAddress.address}/${hostAddress.prefix}`, 'dev', name]);
+    if (!shown.includes(` ${hostAddress.address}/`))
+      await run('ip', ['addr', 'add', `${hostAddress.address}/${hostAddress.prefix}`, 'dev', name]);
   }
   await run('ip', ['link', 'set', name, 'up']);
 }
@@ -56,7 +57,17 @@ export async function plug(namespace: string, p: Plug): Promise<void> {
   await run('ip', ['link', 'set', p.hostEnd, 'master', p.bridge]);
   await run('ip', ['link', 'set', p.hostEnd, 'up']);
   await run('ip', ['-n', namespace, 'link', 'set', p.inside, 'address', p.mac]);
-  await run('ip', ['-n', namespace, 'addr', 'add', `${p.address}/${p.cidr.prefix}`, 'brd', broadcast(p.cidr), 'dev', p.inside]);
+  await run('ip', [
+    '-n',
+    namespace,
+    'addr',
+    'add',
+    `${p.address}/${p.cidr.prefix}`,
+    'brd',
+    broadcast(p.cidr),
+    'dev',
+    p.inside,
+  ]);
   await run('ip', ['-n', namespace, 'link', 'set', p.inside, 'up']);
 }
 
@@ -68,7 +79,10 @@ export async function ensureNamespace(name: string): Promise<void> {
 
 /** Every namespace and host link of the lab, found by prefix (also after a crash). */
 export async function labResources(names: NetnsNames): Promise<{ namespaces: string[]; links: string[] }> {
-  const namespaces = (await run('ip', ['netns', 'list'])).split('\n').map((l) => l.split(' ')[0] ?? '').filter((n) => n.startsWith(names.nsPrefix));
+  const namespaces = (await run('ip', ['netns', 'list']))
+    .split('\n')
+    .map((l) => l.split(' ')[0] ?? '')
+    .filter((n) => n.startsWith(names.nsPrefix));
   const links = (JSON.parse((await run('ip', ['-j', 'link', 'show'])) || '[]') as Array<{ ifname: string }>)
     .map((l) => l.ifname)
     .filter((n) => n.startsWith(names.linkPrefix));

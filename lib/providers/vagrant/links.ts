@@ -13,9 +13,12 @@ export function virtualboxAdapter(network: LinkNetwork): number {
 
 /** `VBoxManage` arguments that cut or restore a link; LinkChangeUnsupported for loss and delay. */
 export function virtualboxLinkArgs(vm: string, network: LinkNetwork, change: LinkChange): string[] | undefined {
-  if (change.kind === 'down' || change.kind === 'up') return ['controlvm', vm, `setlinkstate${virtualboxAdapter(network)}`, change.kind === 'up' ? 'on' : 'off'];
+  if (change.kind === 'down' || change.kind === 'up')
+    return ['controlvm', vm, `setlinkstate${virtualboxAdapter(network)}`, change.kind === 'up' ? 'on' : 'off'];
   if (change.kind === 'clear') return undefined;
-  throw new LinkChangeUnsupported(`${change.kind}: VirtualBox cannot drop or delay the packets of a virtual adapter (it has only the cable, connected or not); cut the link with down, or run the lab on the libvirt or netns provider`);
+  throw new LinkChangeUnsupported(
+    `${change.kind}: VirtualBox cannot drop or delay the packets of a virtual adapter (it has only the cable, connected or not); cut the link with down, or run the lab on the libvirt or netns provider`,
+  );
 }
 
 /** Whether `VBoxManage showvminfo VM --machinereadable` says the adapter's cable is connected. */
@@ -35,9 +38,12 @@ export function libvirtInterfaceOn(domiflist: string, networkName: string): stri
 
 /** `virsh` arguments that cut or restore a link; LinkChangeUnsupported for loss and delay. */
 export function libvirtLinkArgs(domain: string, iface: string, change: LinkChange): string[] | undefined {
-  if (change.kind === 'down' || change.kind === 'up') return ['--connect', 'qemu:///system', 'domif-setlink', domain, iface, change.kind];
+  if (change.kind === 'down' || change.kind === 'up')
+    return ['--connect', 'qemu:///system', 'domif-setlink', domain, iface, change.kind];
   if (change.kind === 'clear') return undefined;
-  throw new LinkChangeUnsupported(`${change.kind}: hafarm does not degrade a libvirt link yet (it would set netem on the host side of the machine's interface); cut it with down, or run the lab on the netns provider`);
+  throw new LinkChangeUnsupported(
+    `${change.kind}: hafarm does not degrade a libvirt link yet (it would set netem on the host side of the machine's interface); cut it with down, or run the lab on the netns provider`,
+  );
 }
 
 /** Whether `virsh domif-getlink DOMAIN IFACE` says the link is up ("vnet3 up"). */

@@ -33,7 +33,9 @@ const MIN_VAGRANT = '2.3.0';
 
 function vagrantMissing(version: string | undefined): MissingPrerequisite[] {
   if (!version) return [{ what: 'vagrant (not found on PATH)', howToGet: INSTALL_VAGRANT }];
-  return atLeast(version, MIN_VAGRANT) ? [] : [{ what: `Vagrant ${MIN_VAGRANT} or later (this is ${version})`, howToGet: INSTALL_VAGRANT }];
+  return atLeast(version, MIN_VAGRANT)
+    ? []
+    : [{ what: `Vagrant ${MIN_VAGRANT} or later (this is ${version})`, howToGet: INSTALL_VAGRANT }];
 }
 
 /**
@@ -62,7 +64,10 @@ export function architectureProblem(box: string, arch: string = process.arch): s
 }
 
 /** VBoxManage is often not on PATH on Windows and macOS; look where VirtualBox installs it. */
-export function vboxManageCandidates(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string[] {
+export function vboxManageCandidates(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string[] {
   const candidates = ['VBoxManage'];
   const path = platform === 'win32' ? win32 : posix;
   for (const dir of [env.VBOX_MSI_INSTALL_PATH, env.VBOX_INSTALL_PATH]) {
@@ -88,16 +93,21 @@ export async function virtualboxMissing(box: string): Promise<MissingPrerequisit
       what: 'VirtualBox (VBoxManage does not answer)',
       howToGet:
         'Install VirtualBox 7: macOS `brew install --cask virtualbox`, Windows `winget install Oracle.VirtualBox`, ' +
-        'Linux: Oracle\'s packages (Debian 12 ships none). Without VirtualBox use --provider libvirt.',
+        "Linux: Oracle's packages (Debian 12 ships none). Without VirtualBox use --provider libvirt.",
     });
   }
   const pairing = vagrant && vboxVersion ? pairingProblem(vagrant, vboxVersion) : undefined;
-  if (pairing) missing.push({ what: pairing, howToGet: `${INSTALL_VAGRANT} (the current release drives every VirtualBox 7.x up to 7.2), or a VirtualBox that this Vagrant drives.` });
+  if (pairing)
+    missing.push({
+      what: pairing,
+      howToGet: `${INSTALL_VAGRANT} (the current release drives every VirtualBox 7.x up to 7.2), or a VirtualBox that this Vagrant drives.`,
+    });
   const arch = architectureProblem(box);
   if (arch) {
     missing.push({
       what: arch,
-      howToGet: 'Set box.name in the lab definition to a Debian 12 box published for arm64 and VirtualBox (Vagrant 2.4 or later picks the architecture that matches), or run the lab on a Linux host (--provider libvirt or netns).',
+      howToGet:
+        'Set box.name in the lab definition to a Debian 12 box published for arm64 and VirtualBox (Vagrant 2.4 or later picks the architecture that matches), or run the lab on a Linux host (--provider libvirt or netns).',
     });
   }
   return missing;
@@ -110,7 +120,8 @@ export async function libvirtMissing(): Promise<MissingPrerequisite[]> {
     if (!plugins.includes('vagrant-libvirt')) {
       missing.push({
         what: 'the vagrant-libvirt plugin',
-        howToGet: 'Debian/Ubuntu: `apt-get install vagrant-libvirt`; elsewhere `vagrant plugin install vagrant-libvirt`.',
+        howToGet:
+          'Debian/Ubuntu: `apt-get install vagrant-libvirt`; elsewhere `vagrant plugin install vagrant-libvirt`.',
       });
     }
   }

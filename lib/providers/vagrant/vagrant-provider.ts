@@ -7,8 +7,25 @@ import { LIBVIRT_DRIVER_FIELD } from './libvirt-driver.ts';
 import type { LabStateDir } from '../../state/lab-state.ts';
 import { UserFacingError } from '../../user-facing-error.ts';
 import { findHost } from '../../lab/model.ts';
-import { LINK_NETWORKS, type LabProvider, type LinkChange, type LinkNetwork, type LinkState, type MachineEvent, type MachineStatus, type MissingPrerequisite, type ProviderRegistration, type SshEndpoint } from '../provider.ts';
-import { libvirtInterfaceOn, libvirtLinkArgs, libvirtLinkUp, virtualboxCableConnected, virtualboxLinkArgs } from './links.ts';
+import {
+  LINK_NETWORKS,
+  type LabProvider,
+  type LinkChange,
+  type LinkNetwork,
+  type LinkState,
+  type MachineEvent,
+  type MachineStatus,
+  type MissingPrerequisite,
+  type ProviderRegistration,
+  type SshEndpoint,
+} from '../provider.ts';
+import {
+  libvirtInterfaceOn,
+  libvirtLinkArgs,
+  libvirtLinkUp,
+  virtualboxCableConnected,
+  virtualboxLinkArgs,
+} from './links.ts';
 import { errorExitMessage, parseMachineReadable, parseMachineReadableLine, parseStatus } from './machine-readable.ts';
 import { libvirtMissing, vboxManageCandidates, virtualboxMissing } from './prerequisites.ts';
 import { parseSshConfig } from './ssh-config.ts';
@@ -63,7 +80,9 @@ export class VagrantProvider implements LabProvider {
     const result = await execa('vagrant', [...args, '--machine-readable'], this.options());
     const output = String(result.stdout);
     if (result.exitCode !== 0) {
-      const message = errorExitMessage(parseMachineReadable(output)) ?? (String(result.stderr).trim() || `exit code ${result.exitCode}`);
+      const message =
+        errorExitMessage(parseMachineReadable(output)) ??
+        (String(result.stderr).trim() || `exit code ${result.exitCode}`);
       throw new VagrantCommandFailed(`vagrant ${args.join(' ')} failed: ${message}`);
     }
     return output;
@@ -76,7 +95,11 @@ export class VagrantProvider implements LabProvider {
   async up(onEvent: (event: MachineEvent) => void): Promise<void> {
     const { execa } = await import('execa');
     this.writeVagrantfile();
-    const child = execa('vagrant', [...vagrantUpArgs(this.name, this.lab), '--machine-readable'], { ...this.options(), lines: false, buffer: true });
+    const child = execa('vagrant', [...vagrantUpArgs(this.name, this.lab), '--machine-readable'], {
+      ...this.options(),
+      lines: false,
+      buffer: true,
+    });
     const hosts = new Set(this.lab.hosts.map((h) => h.name));
     let pending = '';
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -86,13 +109,16 @@ export class VagrantProvider implements LabProvider {
       for (const line of lines) {
         const parsed = parseMachineReadableLine(line);
         if (!parsed || !hosts.has(parsed.target)) continue;
-        if (parsed.type === 'ui' && parsed.data[1]) onEvent({ host: parsed.target, kind: 'progress', text: parsed.data[1].split('\n')[0]! });
-        if (parsed.type === 'action' && parsed.data.join(':').startsWith('up:end')) onEvent({ host: parsed.target, kind: 'done' });
+        if (parsed.type === 'ui' && parsed.data[1])
+          onEvent({ host: parsed.target, kind: 'progress', text: parsed.data[1].split('\n')[0]! });
+        if (parsed.type === 'action' && parsed.data.join(':').startsWith('up:end'))
+          onEvent({ host: parsed.target, kind: 'done' });
       }
     });
     const result = await child;
     if (result.exitCode !== 0) {
-      const message = errorExitMessage(parseMachineReadable(String(result.stdout))) ?? `vagrant up exited with ${result.exitCode}`;
+      const message =
+        errorExitMessage(parseMachineReadable(String(result.stdout))) ?? `vagrant up exited with ${result.exitCode}`;
       throw new VagrantCommandFailed(message);
     }
   }
@@ -119,7 +145,10 @@ export class VagrantProvider implements LabProvider {
   private async hypervisor(program: string, args: string[]): Promise<string> {
     const { execa } = await import('execa');
     const result = await execa(program, args, { reject: false, stdin: 'ignore' });
-    if (result.exitCode !== 0) throw new VagrantCommandFailed(`${program} ${args.join(' ')} failed: ${String(result.stderr || result.stdout).trim() || `exit code ${result.exitCode}`}`);
+    if (result.exitCode !== 0)
+      throw new VagrantCommandFailed(
+        `${program} ${args.join(' ')} failed: ${String(result.stderr || result.stdout).trim() || `exit code ${result.exitCode}`}`,
+      );
     return String(result.stdout);
   }
 
@@ -129,7 +158,10 @@ export class VagrantProvider implements LabProvider {
 
   private async running(host: string): Promise<string> {
     const name = findHost(this.lab, host).name;
-    if ((await this.status()).find((m) => m.host === name)?.state !== 'running') throw new UserFacingError(`${name} is not running (npm run lab:start -- ${name}): its links can be changed only while it runs`);
+    if ((await this.status()).find((m) => m.host === name)?.state !== 'running')
+      throw new UserFacingError(
+        `${name} is not running (npm run lab:start -- ${name}): its links can be changed only while it runs`,
+      );
     return vagrantMachineName(this.lab, name);
   }
 
@@ -146,14 +178,19 @@ export class VagrantProvider implements LabProvider {
   }
 
   async setLink(host: string, network: LinkNetwork, change: LinkChange): Promise<void> {
-    if (network === 'heartbeat' && !findHost(this.lab, host).heartbeat) throw new UserFacingError(`${host} is not on the heartbeat network: only the balancers are`);
+    if (network === 'heartbeat' && !findHost(this.lab, host).heartbeat)
+      throw new UserFacingError(`${host} is not on the heartbeat network: only the balancers are`);
     const machine = await this.running(host);
     if (this.name === 'virtualbox') {
       const args = virtualboxLinkArgs(machine, network, change);
       if (args) await this.hypervisor(this.vboxManage(), args);
       return;
     }
-    const args = libvirtLinkArgs(machine, this.libvirtInterface(machine, await this.domiflist(machine), network), change);
+    const args = libvirtLinkArgs(
+      machine,
+      this.libvirtInterface(machine, await this.domiflist(machine), network),
+      change,
+    );
     if (args) await this.hypervisor('virsh', args);
   }
 
@@ -163,11 +200,22 @@ export class VagrantProvider implements LabProvider {
     for (const host of running) {
       const machine = vagrantMachineName(this.lab, host.name);
       // One read per machine: VirtualBox's settings, or the domain's interfaces.
-      const info = await (this.name === 'virtualbox' ? this.hypervisor(this.vboxManage(), ['showvminfo', machine, '--machinereadable']) : this.domiflist(machine));
+      const info = await (this.name === 'virtualbox'
+        ? this.hypervisor(this.vboxManage(), ['showvminfo', machine, '--machinereadable'])
+        : this.domiflist(machine));
       for (const network of LINK_NETWORKS.filter((n) => n === 'lan' || host.heartbeat)) {
-        const up = this.name === 'virtualbox'
-          ? virtualboxCableConnected(info, network)
-          : libvirtLinkUp(await this.hypervisor('virsh', ['--connect', 'qemu:///system', 'domif-getlink', machine, this.libvirtInterface(machine, info, network)]));
+        const up =
+          this.name === 'virtualbox'
+            ? virtualboxCableConnected(info, network)
+            : libvirtLinkUp(
+                await this.hypervisor('virsh', [
+                  '--connect',
+                  'qemu:///system',
+                  'domif-getlink',
+                  machine,
+                  this.libvirtInterface(machine, info, network),
+                ]),
+              );
         states.push({ host: host.name, network, up, lossPercent: 0, delayMs: 0 });
       }
     }
@@ -183,7 +231,8 @@ export class VagrantProvider implements LabProvider {
     const running = (await this.status()).filter((m) => m.state === 'running').map((m) => m.host);
     if (running.length === 0) return new Map();
     const some = await execa('vagrant', ['ssh-config', ...running], this.options());
-    if (some.exitCode !== 0) throw new VagrantCommandFailed(`vagrant ssh-config ${running.join(' ')} failed: ${String(some.stderr).trim()}`);
+    if (some.exitCode !== 0)
+      throw new VagrantCommandFailed(`vagrant ssh-config ${running.join(' ')} failed: ${String(some.stderr).trim()}`);
     return parseSshConfig(String(some.stdout));
   }
 }
@@ -202,7 +251,12 @@ export const virtualboxRegistration: ProviderRegistration = {
   managementNetwork: () => "VirtualBox's NAT, 10.0.2.15 on each machine, SSH forwarded from 127.0.0.1",
   stateEntries: VAGRANT_STATE,
   machineTraces: ['.vagrant'],
-  reservedRanges: [{ range: { network: '10.0.2.0', prefix: 24 }, what: "VirtualBox's NAT network (10.0.2.0/24, adapter 1 of every machine)" }],
+  reservedRanges: [
+    {
+      range: { network: '10.0.2.0', prefix: 24 },
+      what: "VirtualBox's NAT network (10.0.2.0/24, adapter 1 of every machine)",
+    },
+  ],
 };
 export const libvirtRegistration: ProviderRegistration = {
   name: 'libvirt',
@@ -212,5 +266,10 @@ export const libvirtRegistration: ProviderRegistration = {
   stateEntries: VAGRANT_STATE,
   machineTraces: ['.vagrant'],
   boxFields: [LIBVIRT_DRIVER_FIELD],
-  reservedRanges: [{ range: { network: '192.168.121.0', prefix: 24 }, what: "vagrant-libvirt's management network (192.168.121.0/24)" }],
+  reservedRanges: [
+    {
+      range: { network: '192.168.121.0', prefix: 24 },
+      what: "vagrant-libvirt's management network (192.168.121.0/24)",
+    },
+  ],
 };

@@ -7,7 +7,12 @@ import { masterBalancer, webServers, type Lab } from '../../lab/model.ts';
 import { type BalanceAlgorithm } from '../../../roles/haproxy/haproxy-settings.ts';
 import { backendServers } from '../../../roles/haproxy/haproxy-role.ts';
 import { sessionCookieValue } from '../../../roles/nginx/web-answer.ts';
-import { expectedAnswers, judgeAnswers, type Expectation, type Verdict } from '../../../roles/haproxy/balance-expectations.ts';
+import {
+  expectedAnswers,
+  judgeAnswers,
+  type Expectation,
+  type Verdict,
+} from '../../../roles/haproxy/balance-expectations.ts';
 import type { Check, VerifyContext } from '../check.ts';
 import { cookieProblem, cookieValueFor, type CookieServer } from '../../../roles/haproxy/cookie-persistence.ts';
 import { upDeadlineMs } from '../../../roles/haproxy/health-check-windows.ts';
@@ -26,7 +31,11 @@ interface Proof {
   problem?: string;
 }
 
-const TITLES: Record<BalanceAlgorithm, string> = { roundrobin: 'round robin', leastconn: 'least connections', source: 'source hash' };
+const TITLES: Record<BalanceAlgorithm, string> = {
+  roundrobin: 'round robin',
+  leastconn: 'least connections',
+  source: 'source hash',
+};
 
 /** The longest a held request stays open if nothing releases it; V1 releases it once its requests are answered. */
 const HOLD_SECONDS = 60;
@@ -61,7 +70,11 @@ async function idleProof(farm: Farm, serverOf: PageServer, notUp: string[]): Pro
     return { summary: '', evidence, problem: `${what}: ${answers.join(' ')} (${verdict.expected})${stats}` };
   }
   // The server the pattern gives next: the one V1 then keeps busy.
-  return { summary: `${answers.length} requests answered by ${inOrder(expectation, verdict)}`, evidence, next: verdict.servers[0]! };
+  return {
+    summary: `${answers.length} requests answered by ${inOrder(expectation, verdict)}`,
+    evidence,
+    next: verdict.servers[0]!,
+  };
 }
 
 /** Requests while `busy` has a connection held open: leastconn avoids it, roundrobin and source do not. */
@@ -73,17 +86,36 @@ async function busyProof(farm: Farm, serverOf: PageServer, busy: string): Promis
   const held = await farm.client.hold({ cookie: `${name}=${cookieValueFor(mode, target)}`, seconds: HOLD_SECONDS });
   try {
     let sessions = '?';
-    const open = await waitUntil(async () => Number((sessions = (await webServerStats(farm))?.get(busy)?.scur ?? '?')) >= 1, 3000, 100);
-    if (open === undefined) return { summary: '', evidence: [], problem: `a request held open to ${busy} (by its cookie) left it no connection open (HAProxy's stats: ${sessions} current sessions)` };
+    const open = await waitUntil(
+      async () => Number((sessions = (await webServerStats(farm))?.get(busy)?.scur ?? '?')) >= 1,
+      3000,
+      100,
+    );
+    if (open === undefined)
+      return {
+        summary: '',
+        evidence: [],
+        problem: `a request held open to ${busy} (by its cookie) left it no connection open (HAProxy's stats: ${sessions} current sessions)`,
+      };
     const answers = (await sequential(farm, web.length * 2)).map((a) => describeAnswer(serverOf, a));
     // The answers prove something only if the server was busy all along.
     const still = (await webServerStats(farm))?.get(busy)?.scur ?? '?';
-    if (!(Number(still) >= 1)) return { summary: '', evidence: [`answers: ${answers.join(' ')}`], problem: `the request held open to ${busy} ended before the ${answers.length} requests beside it were answered (HAProxy's stats: ${still} current sessions; HAProxy ends it after timeout client ${lab.haproxy.timeouts.client})` };
+    if (!(Number(still) >= 1))
+      return {
+        summary: '',
+        evidence: [`answers: ${answers.join(' ')}`],
+        problem: `the request held open to ${busy} ended before the ${answers.length} requests beside it were answered (HAProxy's stats: ${still} current sessions; HAProxy ends it after timeout client ${lab.haproxy.timeouts.client})`,
+      };
     const expectation = expectedAnswers(lab.haproxy.balance, web, busy);
     const verdict = judgeAnswers(expectation, answers);
     const evidence = [`${busy} busy (${sessions} connection held open); answers: ${answers.join(' ')}`];
     const busyText = `with ${busy} busy (a request held open)`;
-    if (!verdict.ok) return { summary: '', evidence, problem: `${busyText}: ${answers.join(' ')} (${verdict.expected}: balance ${lab.haproxy.balance})` };
+    if (!verdict.ok)
+      return {
+        summary: '',
+        evidence,
+        problem: `${busyText}: ${answers.join(' ')} (${verdict.expected}: balance ${lab.haproxy.balance})`,
+      };
     const summary: Record<BalanceAlgorithm, string> = {
       roundrobin: `${busyText} ${answers.length} requests still went to ${inOrder(expectation, verdict)}`,
       leastconn: `${busyText} ${answers.length} requests went to ${inOrder(expectation, verdict)}, none to ${busy}`,
@@ -102,8 +134,15 @@ async function cookieProof(farm: Farm, serverOf: PageServer): Promise<Proof> {
   const servers = cookieServers(lab);
   const first = await farm.client.get();
   const firstServer = first?.status === 200 ? serverOf(first.body) : undefined;
-  const evidence = [`first answer: ${describeAnswer(serverOf, first)}, Set-Cookie: ${first?.setCookies.join(' | ') || 'none'}`];
-  if (!first || !firstServer) return { summary: '', evidence, problem: `the request without a cookie was answered by ${describeAnswer(serverOf, first)}` };
+  const evidence = [
+    `first answer: ${describeAnswer(serverOf, first)}, Set-Cookie: ${first?.setCookies.join(' | ') || 'none'}`,
+  ];
+  if (!first || !firstServer)
+    return {
+      summary: '',
+      evidence,
+      problem: `the request without a cookie was answered by ${describeAnswer(serverOf, first)}`,
+    };
   const owner = servers.find((s) => s.name === firstServer)!;
   const firstProblem = cookieProblem(mode, name, owner, first.setCookies, false);
   if (firstProblem) return { summary: '', evidence, problem: firstProblem };
@@ -115,8 +154,11 @@ async function cookieProof(farm: Farm, serverOf: PageServer): Promise<Proof> {
     const answers = await sequential(farm, 2, cookie);
     count += answers.length;
     const went = answers.map((a) => describeAnswer(serverOf, a));
-    evidence.push(`with ${cookie}: ${went.join(' ')}; Set-Cookie: ${answers.map((a) => a?.setCookies.join(' | ') || 'none').join(', ')}`);
-    if (went.some((w) => w !== server.name)) problems.push(`with ${cookie} the requests went to ${went.join(' ')} instead of staying on ${server.name}`);
+    evidence.push(
+      `with ${cookie}: ${went.join(' ')}; Set-Cookie: ${answers.map((a) => a?.setCookies.join(' | ') || 'none').join(', ')}`,
+    );
+    if (went.some((w) => w !== server.name))
+      problems.push(`with ${cookie} the requests went to ${went.join(' ')} instead of staying on ${server.name}`);
     for (const answer of answers) {
       const problem = answer ? cookieProblem(mode, name, server, answer.setCookies, true) : undefined;
       if (problem && !problems.includes(problem)) problems.push(problem);
@@ -124,7 +166,10 @@ async function cookieProof(farm: Farm, serverOf: PageServer): Promise<Proof> {
   }
   if (problems.length > 0) return { summary: '', evidence, problem: problems.join('; ') };
   const kept = mode === 'insert' ? ' and were given no new cookie' : '';
-  return { summary: `cookie ${name} ${mode}: ${firstServer}'s first answer set ${name}=${cookieValueFor(mode, owner)}, and with each server's cookie all ${count} requests stayed on that server${kept}`, evidence };
+  return {
+    summary: `cookie ${name} ${mode}: ${firstServer}'s first answer set ${name}=${cookieValueFor(mode, owner)}, and with each server's cookie all ${count} requests stayed on that server${kept}`,
+    evidence,
+  };
 }
 
 /**
@@ -132,7 +177,10 @@ async function cookieProof(farm: Farm, serverOf: PageServer): Promise<Proof> {
  * nothing about a busy server, nor about cookies. `notUp`: HAProxy's stats of servers not UP,
  * quoted when the answers are not what the algorithm gives.
  */
-export async function proveBalancing(farm: Farm, notUp: string[] = []): Promise<{ passed: boolean; summary: string; evidence: string[] }> {
+export async function proveBalancing(
+  farm: Farm,
+  notUp: string[] = [],
+): Promise<{ passed: boolean; summary: string; evidence: string[] }> {
   const serverOf = pageServer(farm.lab);
   const idle = await idleProof(farm, serverOf, notUp);
   const proofs: Proof[] = [idle];
@@ -155,7 +203,12 @@ export const balancingCheck: Check = {
     // Each balancer counts its own turn: the VIP must not move while the requests go out. The
     // run waited for the farm to settle before the first check; this only confirms it.
     const holder = await waitSettled(ctx, 5_000);
-    if (holder === undefined) return { passed: false, summary: `the farm has not settled: ${lab.vip.name} (${lab.vip.address}) does not answer from ${haStackOf(lab).failsBack(lab) ? masterBalancer(lab).name : 'a balancer'}`, evidence: [] };
+    if (holder === undefined)
+      return {
+        passed: false,
+        summary: `the farm has not settled: ${lab.vip.name} (${lab.vip.address}) does not answer from ${haStackOf(lab).failsBack(lab) ? masterBalancer(lab).name : 'a balancer'}`,
+        evidence: [],
+      };
     // A web server that just started again (provision repaired it) is UP after HAProxy's rise checks.
     let notUp: string[] = [];
     await waitUntil(async () => (notUp = await serversNotUp(ctx)).length === 0, upDeadlineMs(lab.haproxy.check), 500);

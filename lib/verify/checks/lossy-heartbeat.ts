@@ -8,10 +8,27 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { haStackOf } from '../../../roles/components.ts';
 import { balancers, type Lab } from '../../lab/model.ts';
 import type { Check } from '../check.ts';
-import { balancerMacs, brokenBalancer, healByRestart, heartbeatLoss, markBalancerLogs, notReady, peerEvidence, waitHealed } from '../link-fault.ts';
+import {
+  balancerMacs,
+  brokenBalancer,
+  healByRestart,
+  heartbeatLoss,
+  markBalancerLogs,
+  notReady,
+  peerEvidence,
+  waitHealed,
+} from '../link-fault.ts';
 import { pageServer } from '../../../roles/nginx/page-server.ts';
 import { markPower, underLoad, type TimelineEvent } from '../steady-load.ts';
-import { holderLanes, perBalancer, splitSpans, takeovers, throughBalancers, vacantSpans, type VipReading } from '../vip-history.ts';
+import {
+  holderLanes,
+  perBalancer,
+  splitSpans,
+  takeovers,
+  throughBalancers,
+  vacantSpans,
+  type VipReading,
+} from '../vip-history.ts';
 import { watchVip } from '../vip-watch.ts';
 
 /** The shares of packets lost, one after the other. */
@@ -41,7 +58,12 @@ export interface LossOutcome {
 
 export function describeOutcome(o: LossOutcome, seconds: number): string {
   const moves = `${o.moves} VIP move${o.moves === 1 ? '' : 's'}`;
-  const held = [o.splitSeconds > 0 ? `two holders ${o.splitSeconds.toFixed(1)} s` : '', o.vacantSeconds > 0 ? `no holder ${o.vacantSeconds.toFixed(1)} s` : ''].filter(Boolean).join(', ');
+  const held = [
+    o.splitSeconds > 0 ? `two holders ${o.splitSeconds.toFixed(1)} s` : '',
+    o.vacantSeconds > 0 ? `no holder ${o.vacantSeconds.toFixed(1)} s` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
   return `${o.percent}% loss for ${seconds} s: ${moves}${held ? ` (${held})` : ''}, ${o.failed} of ${o.total} requests failed${o.restart ? ', not healed by itself' : ''}`;
 }
 
@@ -65,13 +87,25 @@ export const lossyHeartbeatCheck: Check = {
       run = await underLoad(ctx.client, pageServer(lab), {}, async (load) => {
         const watch = watchVip(ctx, load.now);
         const events: TimelineEvent[] = [];
-        const windows: Array<{ percent: number; from: number; to: number; shown?: number; healed?: { host: string; since: number }; cleared: number; restart?: string }> = [];
+        const windows: Array<{
+          percent: number;
+          from: number;
+          to: number;
+          shown?: number;
+          healed?: { host: string; since: number };
+          cleared: number;
+          restart?: string;
+        }> = [];
         try {
           await sleep(2000);
           for (const percent of LOSS_SETTINGS) {
-            const began = await markPower(load, `${percent}% loss on ${broken.name}'s heartbeat link`, () => loss.set(percent));
+            const began = await markPower(load, `${percent}% loss on ${broken.name}'s heartbeat link`, () =>
+              loss.set(percent),
+            );
             events.push(began);
-            const shown = (await ctx.provider.links()).find((l) => l.host === broken.name && l.network === 'heartbeat')?.lossPercent;
+            const shown = (await ctx.provider.links()).find(
+              (l) => l.host === broken.name && l.network === 'heartbeat',
+            )?.lossPercent;
             await sleep(Math.max(0, seconds * 1000 - (load.now() - began.at) * 1000));
             const cleared = await markPower(load, 'loss cleared', () => loss.set(0));
             events.push(cleared);
@@ -79,8 +113,20 @@ export const lossyHeartbeatCheck: Check = {
             // A stack that stays split after the loss is a finding of V9, and the farm is put back for the next setting.
             const restart = byItself ? undefined : await healByRestart(ctx, broken, load, watch.readings);
             const healed = byItself ?? restart?.healed;
-            if (healed) events.push({ at: healed.since, label: `${healed.host} alone holds the VIP${restart ? ` (${stack.title} restarted on ${broken.name})` : ''}` });
-            windows.push({ percent, from: began.at, to: load.now(), cleared: cleared.at, ...(shown !== undefined ? { shown } : {}), ...(healed ? { healed } : {}), ...(restart ? { restart: restart.said } : {}) });
+            if (healed)
+              events.push({
+                at: healed.since,
+                label: `${healed.host} alone holds the VIP${restart ? ` (${stack.title} restarted on ${broken.name})` : ''}`,
+              });
+            windows.push({
+              percent,
+              from: began.at,
+              to: load.now(),
+              cleared: cleared.at,
+              ...(shown !== undefined ? { shown } : {}),
+              ...(healed ? { healed } : {}),
+              ...(restart ? { restart: restart.said } : {}),
+            });
             if (!healed) break;
           }
           return { events, windows, readings: await watch.stop() };
@@ -113,19 +159,37 @@ export const lossyHeartbeatCheck: Check = {
     });
     const problems: string[] = [];
     for (const o of outcomes) {
-      if (o.shown !== o.percent) problems.push(`${broken.name}'s heartbeat link showed ${o.shown ?? 'no'}% loss where ${o.percent}% was set`);
-      if (!o.healed) problems.push(`after ${o.percent}% loss no single holder, even after ${stack.title} was restarted on ${broken.name}`);
+      if (o.shown !== o.percent)
+        problems.push(`${broken.name}'s heartbeat link showed ${o.shown ?? 'no'}% loss where ${o.percent}% was set`);
+      if (!o.healed)
+        problems.push(
+          `after ${o.percent}% loss no single holder, even after ${stack.title} was restarted on ${broken.name}`,
+        );
     }
     const figures = outcomes.map((o) => describeOutcome(o, seconds));
     return {
       passed: problems.length === 0,
-      summary: problems.length > 0 ? problems.join('; ') : `${figures.join('; ')} (${stack.title}, detection ${stack.detectionSeconds(lab).toFixed(1)} s)`,
+      summary:
+        problems.length > 0
+          ? problems.join('; ')
+          : `${figures.join('; ')} (${stack.title}, detection ${stack.detectionSeconds(lab).toFixed(1)} s)`,
       evidence: [
         `${broken.name}'s heartbeat link dropped each share of its packets each way, ${seconds} s per setting, under a request every 100 ms`,
-        ...outcomes.map((o) => `${describeOutcome(o, seconds)} (${o.through}); ${o.healed ? `${o.healed.host} alone held the VIP ${o.healed.seconds.toFixed(1)} s after the loss was cleared` : 'not healed'}${o.restart ? ` (${o.restart})` : ''}`),
+        ...outcomes.map(
+          (o) =>
+            `${describeOutcome(o, seconds)} (${o.through}); ${o.healed ? `${o.healed.host} alone held the VIP ${o.healed.seconds.toFixed(1)} s after the loss was cleared` : 'not healed'}${o.restart ? ` (${o.restart})` : ''}`,
+        ),
         ...(await peerEvidence(ctx, marks, 12)),
       ],
-      timeline: { samples, events, lanes: holderLanes(readings, balancers(lab).map((h) => h.name), end) },
+      timeline: {
+        samples,
+        events,
+        lanes: holderLanes(
+          readings,
+          balancers(lab).map((h) => h.name),
+          end,
+        ),
+      },
     };
   },
 };

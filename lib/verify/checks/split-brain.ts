@@ -13,7 +13,17 @@ import { haStackOf } from '../../../roles/components.ts';
 import { hasSecondPath } from '../../lab/ha-section.ts';
 import { balancers, masterBalancer, type Lab } from '../../lab/model.ts';
 import type { Check } from '../check.ts';
-import { balancerMacs, brokenBalancer, healByRestart, healTimeoutSeconds, heartbeatLoss, markBalancerLogs, notReady, peerEvidence, waitHealed } from '../link-fault.ts';
+import {
+  balancerMacs,
+  brokenBalancer,
+  healByRestart,
+  healTimeoutSeconds,
+  heartbeatLoss,
+  markBalancerLogs,
+  notReady,
+  peerEvidence,
+  waitHealed,
+} from '../link-fault.ts';
 import { pageServer } from '../../../roles/nginx/page-server.ts';
 import { markPower, underLoad, waitUntil, type TimelineEvent } from '../steady-load.ts';
 import { holderLanes, perBalancer, splitSpans, throughBalancers, vacantSpans } from '../vip-history.ts';
@@ -30,8 +40,11 @@ const SPLIT_HELD_MS = 5000;
 
 export const splitBrainCheck: Check = {
   id: 'V8',
-  title: 'split brain: the backup\'s heartbeat link silenced while both balancers run',
-  titleFor: (lab) => (hasSecondPath(lab) ? `split brain avoided: the backup's heartbeat link silenced, a second path (${lab.ha.paths.join(', ')}) left` : splitBrainCheck.title),
+  title: "split brain: the backup's heartbeat link silenced while both balancers run",
+  titleFor: (lab) =>
+    hasSecondPath(lab)
+      ? `split brain avoided: the backup's heartbeat link silenced, a second path (${lab.ha.paths.join(', ')}) left`
+      : splitBrainCheck.title,
   onlyWhenAsked: true,
   changesLinks: true,
   async run(ctx) {
@@ -61,11 +74,15 @@ export const splitBrainCheck: Check = {
           const cut = await markPower(load, `${broken.name}'s heartbeat link silenced`, () => loss.set(100));
           events.push(cut);
           let splitAt: number | undefined;
-          await waitUntil(async () => {
-            const last = watch.readings[watch.readings.length - 1];
-            if (last && last.at > cut.at && last.holders.length >= 2) splitAt = last.at;
-            return splitAt !== undefined || load.now() - cut.at >= windowSeconds;
-          }, (windowSeconds + 5) * 1000, 100);
+          await waitUntil(
+            async () => {
+              const last = watch.readings[watch.readings.length - 1];
+              if (last && last.at > cut.at && last.holders.length >= 2) splitAt = last.at;
+              return splitAt !== undefined || load.now() - cut.at >= windowSeconds;
+            },
+            (windowSeconds + 5) * 1000,
+            100,
+          );
           if (splitAt !== undefined) {
             events.push({ at: splitAt, label: 'two holders' });
             // The client forgets where the VIP is: its next request asks the LAN, and every holder answers.
@@ -78,7 +95,11 @@ export const splitBrainCheck: Check = {
           if (healed) events.push({ at: healed.since, label: `${healed.host} alone holds the VIP` });
           // Not healed by itself: V8 fails, and the farm is put back as it was found all the same.
           const restart = healed ? undefined : await healByRestart(ctx, broken, load, watch.readings);
-          if (restart?.healed) events.push({ at: restart.healed.since, label: `${restart.healed.host} alone holds the VIP (${stack.title} restarted on ${broken.name})` });
+          if (restart?.healed)
+            events.push({
+              at: restart.healed.since,
+              label: `${restart.healed.host} alone holds the VIP (${stack.title} restarted on ${broken.name})`,
+            });
           await sleep(1000);
           return { events, cut, splitAt, restored, healed, restart, epoch, readings: await watch.stop() };
         } finally {
@@ -92,25 +113,48 @@ export const splitBrainCheck: Check = {
     const { events, cut, splitAt, restored, healed, restart, epoch, readings } = run;
     const end = run.all[run.all.length - 1]?.at ?? restored.at;
     const samples = throughBalancers(run.all, readings, macs);
-    const timeline = { samples, events, lanes: holderLanes(readings, balancers(lab).map((h) => h.name), end) };
+    const timeline = {
+      samples,
+      events,
+      lanes: holderLanes(
+        readings,
+        balancers(lab).map((h) => h.name),
+        end,
+      ),
+    };
     const during = samples.filter((s) => s.at >= cut.at && s.at < restored.at);
     const healing = samples.filter((s) => s.at >= restored.at && (!healed || s.at < healed.since));
-    const split = splitSpans(readings.filter((r) => r.at >= cut.at), end);
-    const vacant = vacantSpans(readings.filter((r) => r.at >= restored.at), end);
+    const split = splitSpans(
+      readings.filter((r) => r.at >= cut.at),
+      end,
+    );
+    const vacant = vacantSpans(
+      readings.filter((r) => r.at >= restored.at),
+      end,
+    );
     // ARP from the VIP, while the link was silent: who said "the VIP is at my MAC".
-    const claims = macsClaiming((await capture.packets()).filter((p) => p.time - epoch >= cut.at && p.time - epoch < restored.at), lab.vip.address);
+    const claims = macsClaiming(
+      (await capture.packets()).filter((p) => p.time - epoch >= cut.at && p.time - epoch < restored.at),
+      lab.vip.address,
+    );
     const claimants = [...claims].map(([mac, n]) => `${macs.get(mac) ?? mac} (${mac}) ${n}`);
     const held = readings.filter((r) => r.at >= cut.at && r.at < restored.at);
     const masterKept = held.every((r) => r.holders.includes(master));
-    const healedSay = healed === undefined
-      ? `no single holder within ${healTimeoutSeconds(lab)} s of the link being whole`
-      : healed.since <= restored.at
-        ? `${healed.host} still the only holder once the link was whole`
-        : `${healed.host} alone holds the VIP ${(healed.since - restored.at).toFixed(1)} s after the link was whole${vacant.seconds > 0 ? `, after ${vacant.seconds.toFixed(1)} s with no holder at all` : ''}`;
-    const healingSay = healing.length > 0 ? `, ${healing.filter((s) => !s.ok).length} of ${healing.length} requests failed until then` : '';
+    const healedSay =
+      healed === undefined
+        ? `no single holder within ${healTimeoutSeconds(lab)} s of the link being whole`
+        : healed.since <= restored.at
+          ? `${healed.host} still the only holder once the link was whole`
+          : `${healed.host} alone holds the VIP ${(healed.since - restored.at).toFixed(1)} s after the link was whole${vacant.seconds > 0 ? `, after ${vacant.seconds.toFixed(1)} s with no holder at all` : ''}`;
+    const healingSay =
+      healing.length > 0
+        ? `, ${healing.filter((s) => !s.ok).length} of ${healing.length} requests failed until then`
+        : '';
     const evidence = [
       `${variant}: ${stack.title} ${twoPaths ? `speaks on ${lab.ha.paths.join(' and ')}` : 'speaks on the heartbeat network only'}; ${broken.name}'s heartbeat link: every packet dropped each way, its carrier kept`,
-      splitAt !== undefined ? `two holders ${(splitAt - cut.at).toFixed(1)} s after the link went silent, for ${split.seconds.toFixed(1)} s in all` : `never two holders in the ${windowSeconds} s after the link went silent${masterKept ? `: ${master} held the VIP throughout` : ''}`,
+      splitAt !== undefined
+        ? `two holders ${(splitAt - cut.at).toFixed(1)} s after the link went silent, for ${split.seconds.toFixed(1)} s in all`
+        : `never two holders in the ${windowSeconds} s after the link went silent${masterKept ? `: ${master} held the VIP throughout` : ''}`,
       `ARP from ${lab.vip.address} on the LAN while the link was silent: ${claimants.join(', ') || 'none'} (pcap: ${lanFile})`,
       `requests while the link was silent: ${during.length}, ${perBalancer(during)}`,
       `${healedSay}${healingSay}`,
@@ -119,11 +163,20 @@ export const splitBrainCheck: Check = {
     ];
     const problems: string[] = [];
     if (twoPaths) {
-      if (splitAt !== undefined) problems.push(`two balancers held the VIP ${(splitAt - cut.at).toFixed(1)} s after ${broken.name}'s heartbeat link went silent, though ${lab.ha.paths.join(' and ')} both carry ${stack.title}`);
+      if (splitAt !== undefined)
+        problems.push(
+          `two balancers held the VIP ${(splitAt - cut.at).toFixed(1)} s after ${broken.name}'s heartbeat link went silent, though ${lab.ha.paths.join(' and ')} both carry ${stack.title}`,
+        );
       else if (!masterKept) problems.push(`${master} lost the VIP while ${broken.name}'s heartbeat link was silent`);
     } else {
-      if (splitAt === undefined) problems.push(`${broken.name} never took the VIP within ${windowSeconds} s of its heartbeat link going silent (${stack.title} detects a silent peer in ${stack.detectionSeconds(lab).toFixed(1)} s)`);
-      else if (claims.size < 2) problems.push(`two balancers held the VIP, but ARP on the LAN named ${claims.size === 0 ? 'no MAC' : 'one MAC'} for it (${claimants.join(', ') || 'none'})`);
+      if (splitAt === undefined)
+        problems.push(
+          `${broken.name} never took the VIP within ${windowSeconds} s of its heartbeat link going silent (${stack.title} detects a silent peer in ${stack.detectionSeconds(lab).toFixed(1)} s)`,
+        );
+      else if (claims.size < 2)
+        problems.push(
+          `two balancers held the VIP, but ARP on the LAN named ${claims.size === 0 ? 'no MAC' : 'one MAC'} for it (${claimants.join(', ') || 'none'})`,
+        );
     }
     if (!healed) problems.push(healedSay);
     const summary =

@@ -14,16 +14,30 @@ export const statsPageCheck: Check = {
     const authorized = await client.get({ path: uri, auth: `${lab.haproxy.stats.user}:${statsPassword}` });
     const servers = serverStatuses(lab, (await webServerStats(ctx)) ?? new Map());
     const problems = [
-      ...(anonymous?.status === 401 ? [] : [`without credentials: ${anonymous ? `status ${anonymous.status}` : 'no answer'} (expected 401)`]),
-      ...(authorized?.status === 200 ? [] : [`with credentials: ${authorized ? `status ${authorized.status}` : 'no answer'} (expected 200)`]),
+      ...(anonymous?.status === 401
+        ? []
+        : [`without credentials: ${anonymous ? `status ${anonymous.status}` : 'no answer'} (expected 401)`]),
+      ...(authorized?.status === 200
+        ? []
+        : [`with credentials: ${authorized ? `status ${authorized.status}` : 'no answer'} (expected 200)`]),
       ...notUp(servers),
     ];
-    const snapshot = await statsSnapshot(ctx, notUp(servers).length === 0 ? 'every web server UP' : `not every web server UP (${notUp(servers).join(', ')})`);
+    const snapshot = await statsSnapshot(
+      ctx,
+      notUp(servers).length === 0 ? 'every web server UP' : `not every web server UP (${notUp(servers).join(', ')})`,
+    );
     return {
       ...(snapshot ? { snapshots: [snapshot] } : {}),
       passed: problems.length === 0,
-      summary: problems.length === 0 ? `401 without credentials, 200 with them; ${servers.map((s) => `${s.name} ${s.status}`).join(', ')}` : problems.join('; '),
-      evidence: [`GET ${uri}: ${anonymous?.status ?? 'no answer'}`, `GET ${uri} as ${lab.haproxy.stats.user}: ${authorized?.status ?? 'no answer'}`, ...servers.map((s) => `${s.name}: ${s.status}`)],
+      summary:
+        problems.length === 0
+          ? `401 without credentials, 200 with them; ${servers.map((s) => `${s.name} ${s.status}`).join(', ')}`
+          : problems.join('; '),
+      evidence: [
+        `GET ${uri}: ${anonymous?.status ?? 'no answer'}`,
+        `GET ${uri} as ${lab.haproxy.stats.user}: ${authorized?.status ?? 'no answer'}`,
+        ...servers.map((s) => `${s.name}: ${s.status}`),
+      ],
     };
   },
 };

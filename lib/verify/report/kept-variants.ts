@@ -24,7 +24,13 @@ const KEPT = 'kept';
 
 /** A file name of the variant's words: lowercase letters, digits and "-". */
 export function variantSlug(variant: string): string {
-  return variant.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'default';
+  return (
+    variant
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 60) || 'default'
+  );
 }
 
 /** A kept run read back, or undefined when the file is not one (edited, damaged): only plain data of the right shape is shown. */
@@ -38,8 +44,17 @@ export function keptRunOf(text: string): KeptRun | undefined {
   const v = value as Record<string, unknown>;
   const strings = ['id', 'title', 'variant', 'summary', 'when'].every((k) => typeof v[k] === 'string');
   if (!strings || typeof v.passed !== 'boolean' || !/^V\d+$/.test(v.id as string)) return undefined;
-  if (v.timeline !== undefined && (typeof v.timeline !== 'string' || !/^kept\/V\d+-[a-z0-9-]+\.svg$/.test(v.timeline))) return undefined;
-  return { id: v.id as string, title: v.title as string, variant: v.variant as string, passed: v.passed, summary: v.summary as string, when: v.when as string, ...(v.timeline ? { timeline: v.timeline as string } : {}) };
+  if (v.timeline !== undefined && (typeof v.timeline !== 'string' || !/^kept\/V\d+-[a-z0-9-]+\.svg$/.test(v.timeline)))
+    return undefined;
+  return {
+    id: v.id as string,
+    title: v.title as string,
+    variant: v.variant as string,
+    passed: v.passed,
+    summary: v.summary as string,
+    when: v.when as string,
+    ...(v.timeline ? { timeline: v.timeline as string } : {}),
+  };
 }
 
 /** Keeps this run's results that have a variant; returns every kept run, by check and variant. */
@@ -51,7 +66,15 @@ export function keepVariants(dir: string, results: CheckResult[], when: Date): K
     const name = `${r.id}-${variantSlug(r.variant!)}`;
     const timeline = r.timeline ? `${KEPT}/${name}.svg` : undefined;
     if (r.timeline) writeOwnFile(join(dir, timeline!), timelineSvg(`${r.id} ${r.title}`, r.timeline));
-    const kept: KeptRun = { id: r.id, title: r.title, variant: r.variant!, passed: r.passed, summary: r.summary, when: when.toISOString(), ...(timeline ? { timeline } : {}) };
+    const kept: KeptRun = {
+      id: r.id,
+      title: r.title,
+      variant: r.variant!,
+      passed: r.passed,
+      summary: r.summary,
+      when: when.toISOString(),
+      ...(timeline ? { timeline } : {}),
+    };
     writeOwnFile(join(folder, `${name}.json`), `${JSON.stringify(kept, null, 2)}\n`);
   }
   let files: string[];

@@ -15,12 +15,20 @@ export function packetChartSvg(chart: PacketChart, width = 760): string {
   const span = Math.max(1, chart.seconds);
   const x = (s: number) => left + (Math.min(Math.max(s, 0), span) / span) * (width - left - right);
   const shaded = chart.spans
-    .map((s) => `<rect x="${x(s.from).toFixed(1)}" y="${top - 4}" width="${Math.max(1, x(s.to) - x(s.from)).toFixed(1)}" height="${rowsHeight + 4}" fill="#f6e3c4"><title>${escape(s.label)}: ${s.from.toFixed(1)}–${s.to.toFixed(1)} s</title></rect><text x="${((x(s.from) + x(s.to)) / 2).toFixed(1)}" y="${top - 8}" font-size="10" text-anchor="middle" fill="#8a5a00">${escape(s.label)}</text>`)
+    .map(
+      (s) =>
+        `<rect x="${x(s.from).toFixed(1)}" y="${top - 4}" width="${Math.max(1, x(s.to) - x(s.from)).toFixed(1)}" height="${rowsHeight + 4}" fill="#f6e3c4"><title>${escape(s.label)}: ${s.from.toFixed(1)}–${s.to.toFixed(1)} s</title></rect><text x="${((x(s.from) + x(s.to)) / 2).toFixed(1)}" y="${top - 8}" font-size="10" text-anchor="middle" fill="#8a5a00">${escape(s.label)}</text>`,
+    )
     .join('\n  ');
   const rows = chart.series
     .map((series, i) => {
       const y = top + i * ROW;
-      const ticks = series.times.map((t) => `<line x1="${x(t).toFixed(1)}" y1="${y + 6}" x2="${x(t).toFixed(1)}" y2="${y + ROW - 8}" stroke="#2e6db0" stroke-width="1.5"/>`).join('');
+      const ticks = series.times
+        .map(
+          (t) =>
+            `<line x1="${x(t).toFixed(1)}" y1="${y + 6}" x2="${x(t).toFixed(1)}" y2="${y + ROW - 8}" stroke="#2e6db0" stroke-width="1.5"/>`,
+        )
+        .join('');
       return `<text x="${left - 6}" y="${y + ROW / 2 + 3}" font-size="11" text-anchor="end">${escape(series.label)}</text><line x1="${left}" y1="${y + ROW - 4}" x2="${width - right}" y2="${y + ROW - 4}" stroke="#ddd"/>${ticks}<text x="${width - right}" y="${y + 10}" font-size="9" text-anchor="end" fill="#666">${series.times.length} packets</text>`;
     })
     .join('\n  ');

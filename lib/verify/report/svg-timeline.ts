@@ -21,12 +21,15 @@ export function timelineSvg(title: string, timeline: Timeline, width = 760): str
     .map((s) => {
       const w = Math.max(1, x(s.at + s.took) - x(s.at) - 0.5);
       const via = s.via ? ` through ${escape(s.via)}` : '';
-      const what = s.ok ? `answered by ${escape(s.server ?? '?')}${via} in ${s.took.toFixed(2)} s` : `no answer within ${s.took.toFixed(2)} s${via}`;
+      const what = s.ok
+        ? `answered by ${escape(s.server ?? '?')}${via} in ${s.took.toFixed(2)} s`
+        : `no answer within ${s.took.toFixed(2)} s${via}`;
       return `<rect x="${x(s.at).toFixed(1)}" y="${top}" width="${w.toFixed(1)}" height="${barHeight}" fill="${color(s)}"><title>${s.at.toFixed(2)} s: ${what}</title></rect>`;
     })
     .join('\n  ');
   // Later marks say how long after the first they came: the figure the check's summary gives.
-  const when = (e: Timeline['events'][number], i: number) => (i === 0 ? `${e.at.toFixed(1)} s` : `+${(e.at - timeline.events[0]!.at).toFixed(1)} s`);
+  const when = (e: Timeline['events'][number], i: number) =>
+    i === 0 ? `${e.at.toFixed(1)} s` : `+${(e.at - timeline.events[0]!.at).toFixed(1)} s`;
   const events = timeline.events
     .map((e, i) => {
       const ex = x(e.at).toFixed(1);
@@ -37,14 +40,19 @@ export function timelineSvg(title: string, timeline: Timeline, width = 760): str
     .join('\n  ');
   const ticks = Array.from({ length: Math.floor(last) + 1 }, (_, s) => s)
     .filter((s) => last < 30 || s % 5 === 0)
-    .map((s) => `<text x="${x(s).toFixed(1)}" y="${top - 10}" font-size="9" fill="#666" text-anchor="middle">${s}</text>`)
+    .map(
+      (s) => `<text x="${x(s).toFixed(1)}" y="${top - 10}" font-size="9" fill="#666" text-anchor="middle">${s}</text>`,
+    )
     .join('\n  ');
   // One row per lane, a bar where it held: two rows with bars above one moment are a split brain.
   const laneRows = lanes
     .map((lane, i) => {
       const y = laneTop + i * LANE_HEIGHT;
       const spans = lane.spans
-        .map(([from, to]) => `<rect x="${x(from).toFixed(1)}" y="${y}" width="${Math.max(1, x(to) - x(from)).toFixed(1)}" height="${LANE_HEIGHT - 6}" fill="#8fb3e0"><title>${escape(lane.label)}: ${from.toFixed(1)}–${to.toFixed(1)} s</title></rect>`)
+        .map(
+          ([from, to]) =>
+            `<rect x="${x(from).toFixed(1)}" y="${y}" width="${Math.max(1, x(to) - x(from)).toFixed(1)}" height="${LANE_HEIGHT - 6}" fill="#8fb3e0"><title>${escape(lane.label)}: ${from.toFixed(1)}–${to.toFixed(1)} s</title></rect>`,
+        )
         .join('');
       const row = `<rect x="${left}" y="${y}" width="${width - left - right}" height="${LANE_HEIGHT - 6}" fill="#eef1f5"/>`;
       return `${row}${spans}<text x="${left + 3}" y="${y + 9}" font-size="9.5" fill="#111">${escape(lane.label)}</text>`;

@@ -51,7 +51,9 @@ export function summaryMarkdown(lab: Lab, results: CheckResult[], run: ReportRun
     ...run.notes.flatMap((n) => [`**${n}**`, '']),
     '| check | verdict | figures |',
     '|---|---|---|',
-    ...results.map((r) => `| ${r.id} ${r.title} | ${r.passed ? 'PASS' : 'FAIL'} | ${r.summary.replace(/\|/g, '\\|')} |`),
+    ...results.map(
+      (r) => `| ${r.id} ${r.title} | ${r.passed ? 'PASS' : 'FAIL'} | ${r.summary.replace(/\|/g, '\\|')} |`,
+    ),
     '',
     ...results.flatMap((r) => [
       `## ${r.id} ${r.title}`,
@@ -59,7 +61,10 @@ export function summaryMarkdown(lab: Lab, results: CheckResult[], run: ReportRun
       ...r.evidence.map((e) => `- ${e}`),
       ...(r.timeline ? ['', `![timeline](timeline-${r.id}.svg)`] : []),
       ...(r.packetChart ? ['', `![packets](packets-${r.id}.svg)`] : []),
-      ...(r.snapshots ?? []).map((snap, i) => `- HAProxy's statistics page, ${snap.label} (${snap.takenAt}): [HTML](${snapshotFiles(r.id, i).html}), [CSV](${snapshotFiles(r.id, i).csv})`),
+      ...(r.snapshots ?? []).map(
+        (snap, i) =>
+          `- HAProxy's statistics page, ${snap.label} (${snap.takenAt}): [HTML](${snapshotFiles(r.id, i).html}), [CSV](${snapshotFiles(r.id, i).csv})`,
+      ),
       '',
     ]),
     ...keptById(run).flatMap(([id, kept]) => [
@@ -67,7 +72,10 @@ export function summaryMarkdown(lab: Lab, results: CheckResult[], run: ReportRun
       '',
       '| definition | when | verdict | figures |',
       '|---|---|---|---|',
-      ...kept.map((k) => `| ${k.variant.replace(/\|/g, '\\|')} | ${k.when} | ${k.passed ? 'PASS' : 'FAIL'} | ${k.summary.replace(/\|/g, '\\|')} |`),
+      ...kept.map(
+        (k) =>
+          `| ${k.variant.replace(/\|/g, '\\|')} | ${k.when} | ${k.passed ? 'PASS' : 'FAIL'} | ${k.summary.replace(/\|/g, '\\|')} |`,
+      ),
       '',
       ...kept.filter((k) => k.timeline).map((k) => `![${id}, ${k.variant}](${k.timeline})`),
       '',
@@ -80,7 +88,10 @@ export function reportHtml(lab: Lab, results: CheckResult[], run: ReportRun): st
   const failed = results.filter((r) => !r.passed).length;
   const { pcaps } = run;
   const rows = results
-    .map((r) => `<tr class="${r.passed ? 'pass' : 'fail'}"><td>${r.id}</td><td>${escape(r.title)}</td><td>${r.passed ? 'PASS' : 'FAIL'}</td><td>${escape(r.summary)}</td></tr>`)
+    .map(
+      (r) =>
+        `<tr class="${r.passed ? 'pass' : 'fail'}"><td>${r.id}</td><td>${escape(r.title)}</td><td>${r.passed ? 'PASS' : 'FAIL'}</td><td>${escape(r.summary)}</td></tr>`,
+    )
     .join('\n');
   const sections = results
     .map(
@@ -110,7 +121,13 @@ ${keptById(run)
 <table><tr><th>definition</th><th>when</th><th>verdict</th><th>figures</th></tr>
 ${kept.map((k) => `<tr class="${k.passed ? 'pass' : 'fail'}"><td>${escape(k.variant)}</td><td>${escape(k.when)}</td><td>${k.passed ? 'PASS' : 'FAIL'}</td><td>${escape(k.summary)}</td></tr>`).join('\n')}
 </table>
-${kept.filter((k) => k.timeline).map((k) => `<figure><img src="${escape(k.timeline!)}" alt="${escape(`${id}, ${k.variant}`)}"><figcaption>${escape(k.variant)}</figcaption></figure>`).join('\n')}
+${kept
+  .filter((k) => k.timeline)
+  .map(
+    (k) =>
+      `<figure><img src="${escape(k.timeline!)}" alt="${escape(`${id}, ${k.variant}`)}"><figcaption>${escape(k.variant)}</figcaption></figure>`,
+  )
+  .join('\n')}
 </section>`,
   )
   .join('\n')}
@@ -123,7 +140,15 @@ ${pcaps.length > 0 ? `<section><h2>Captures</h2><ul>${pcaps.map((p) => `<li><a h
  * Writes the report files; returns the path of index.html. Called after every check, so that a
  * run that ends early (a crash, a kill) still leaves the checks that ran.
  */
-export function writeReport(dir: string, lab: Lab, results: CheckResult[], vantage: string, notes: string[] = [], when = new Date(), topology?: string): string {
+export function writeReport(
+  dir: string,
+  lab: Lab,
+  results: CheckResult[],
+  vantage: string,
+  notes: string[] = [],
+  when = new Date(),
+  topology?: string,
+): string {
   ownFolder(dir);
   if (topology !== undefined) writeOwnFile(join(dir, 'topology.svg'), topology);
   for (const r of results) {
@@ -157,7 +182,14 @@ export class RunReport {
 
   add(result: CheckResult): void {
     this.results.push(result);
-    writeReport(this.dir, this.lab, this.results, this.vantage, ['still running: the checks after these had not ended when this report was written'], this.started);
+    writeReport(
+      this.dir,
+      this.lab,
+      this.results,
+      this.vantage,
+      ['still running: the checks after these had not ended when this report was written'],
+      this.started,
+    );
   }
 
   /** The final report, with the picture of the lab as the run left it (SVG) at the top; returns the path of index.html. */

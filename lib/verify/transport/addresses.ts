@@ -28,7 +28,11 @@ export async function holderOf(machines: Reach, hosts: string[], address: string
 }
 
 /** The name of the machine's interface that carries an address (eth1, or enp0s8 on some boxes). */
-export async function interfaceWith(machines: Pick<MachineConnections, 'exec'>, host: string, address: string): Promise<string> {
+export async function interfaceWith(
+  machines: Pick<MachineConnections, 'exec'>,
+  host: string,
+  address: string,
+): Promise<string> {
   const result = await machines.exec(host, `ip -o -4 addr show to ${quote(`${address}/32`)}`);
   const iface = result.stdout.trim().split(/\s+/)[1]?.split('@')[0];
   if (!iface) throw new Error(`${host} has no interface with ${address}`);
@@ -36,7 +40,11 @@ export async function interfaceWith(machines: Pick<MachineConnections, 'exec'>, 
 }
 
 /** The MAC address of the machine's interface that carries an address: what its ARP answers say. */
-export async function macWith(machines: Pick<MachineConnections, 'exec'>, host: string, address: string): Promise<string> {
+export async function macWith(
+  machines: Pick<MachineConnections, 'exec'>,
+  host: string,
+  address: string,
+): Promise<string> {
   const iface = await interfaceWith(machines, host, address);
   return (await machines.exec(host, `cat /sys/class/net/${quote(iface)}/address`)).stdout.trim();
 }

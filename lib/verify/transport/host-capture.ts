@@ -31,7 +31,11 @@ export function tcpdumpArgs(iface: string, out: string, filter?: string): string
 }
 
 /** Starts tcpdump on an interface of this host: a bridge of the namespace provider. */
-export async function startHostCapture(options: { iface: string; file: string; filter?: string }): Promise<RunningCapture> {
+export async function startHostCapture(options: {
+  iface: string;
+  file: string;
+  filter?: string;
+}): Promise<RunningCapture> {
   // tcpdump -w follows a link: none may stand where the pcap goes.
   claimOwnFile(options.file);
   const argv = tcpdumpArgs(options.iface, options.file, options.filter);
@@ -39,11 +43,21 @@ export async function startHostCapture(options: { iface: string; file: string; f
   let said = '';
   let failed: Error | undefined;
   // Without a listener a spawn error (no tcpdump on this host) would end the whole process.
-  child.once('error', (error: NodeJS.ErrnoException) => (failed = error.code === 'ENOENT' ? new Error(`this host has no tcpdump, which the captures on the lab's bridges need: lab:up installs it, or apt-get install ${HOST_TOOLS.tcpdump}`) : error));
+  child.once(
+    'error',
+    (error: NodeJS.ErrnoException) =>
+      (failed =
+        error.code === 'ENOENT'
+          ? new Error(
+              `this host has no tcpdump, which the captures on the lab's bridges need: lab:up installs it, or apt-get install ${HOST_TOOLS.tcpdump}`,
+            )
+          : error),
+  );
   child.stderr?.on('data', (chunk: Buffer) => (said += chunk.toString()));
   // tcpdump says "listening on …" once it captures.
   const deadline = Date.now() + 5000;
-  while (!said.includes('listening on') && child.exitCode === null && !failed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  while (!said.includes('listening on') && child.exitCode === null && !failed && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 20));
   if (failed) throw failed;
   if (child.exitCode !== null || !said.includes('listening on')) {
     child.kill('SIGKILL');

@@ -53,12 +53,16 @@ export function neighbourMac(json: string): string | undefined {
   } catch {
     return undefined;
   }
-  return entries.find((e) => e.lladdr && !(e.state ?? []).some((s) => s === 'FAILED' || s === 'INCOMPLETE'))?.lladdr?.toLowerCase();
+  return entries
+    .find((e) => e.lladdr && !(e.state ?? []).some((s) => s === 'FAILED' || s === 'INCOMPLETE'))
+    ?.lladdr?.toLowerCase();
 }
 
 /** The client's `ip` commands on its ARP entry for the VIP. */
 function neighbourArgs(lab: Lab, action: 'show' | 'flush'): string[] {
-  return action === 'show' ? [hostTool('ip'), '-j', 'neigh', 'show', lab.vip.address] : [hostTool('ip'), 'neigh', 'flush', 'to', lab.vip.address];
+  return action === 'show'
+    ? [hostTool('ip'), '-j', 'neigh', 'show', lab.vip.address]
+    : [hostTool('ip'), 'neigh', 'flush', 'to', lab.vip.address];
 }
 
 /** Splits curl's `-D -` output (headers, blank line, body) into an answer. */
@@ -101,7 +105,10 @@ export function curlArgs(lab: Lab, options: RequestOptions): string[] {
  * http-buffer-request` HAProxy picks a server only once its buffer is full or the body is whole.
  */
 export function heldRequest(lab: Lab, cookie: string): { head: string[]; bodyBytes: number } {
-  return { head: ['POST / HTTP/1.1', `Host: ${lab.vip.name}`, `Cookie: ${cookie}`, 'Content-Length: 1000000', ''], bodyBytes: 32 * 1024 };
+  return {
+    head: ['POST / HTTP/1.1', `Host: ${lab.vip.name}`, `Cookie: ${cookie}`, 'Content-Length: 1000000', ''],
+    bodyBytes: 32 * 1024,
+  };
 }
 
 /**
@@ -109,7 +116,15 @@ export function heldRequest(lab: Lab, cookie: string): { head: string[]; bodyByt
  * keeps the connection open (whatever the server answers) until -m seconds have passed.
  */
 export function holdCurlArgs(lab: Lab, seconds: number): string[] {
-  return [hostTool('curl'), '-s', '-o', '/dev/null', '-m', String(seconds), `telnet://${lab.vip.address}:${lab.haproxy.port}`];
+  return [
+    hostTool('curl'),
+    '-s',
+    '-o',
+    '/dev/null',
+    '-m',
+    String(seconds),
+    `telnet://${lab.vip.address}:${lab.haproxy.port}`,
+  ];
 }
 
 /** The namespace provider's client namespace, sitting on the LAN. */
@@ -122,10 +137,21 @@ export class NamespaceLanClient implements LanClient {
   async get(options: RequestOptions = {}): Promise<HttpAnswer | undefined> {
     const { execa } = await import('execa');
     // The body byte for byte, its last newline too: V1 tells a server by its whole page.
-    const result = await execa(hostTool('ip'), ['netns', 'exec', this.namespace, ...curlArgs(this.lab, options)], { reject: false, timeout: (options.timeoutMs ?? 2000) + 5000, stdin: 'ignore', stripFinalNewline: false });
+    const result = await execa(hostTool('ip'), ['netns', 'exec', this.namespace, ...curlArgs(this.lab, options)], {
+      reject: false,
+      timeout: (options.timeoutMs ?? 2000) + 5000,
+      stdin: 'ignore',
+      stripFinalNewline: false,
+    });
     // A program missing on this host is not a farm that does not answer.
-    const missing = (result as { code?: string }).code === 'ENOENT' ? 'ip' : /exec of "([^"]+)" failed: No such file/.exec(String(result.stderr))?.[1];
-    if (missing) throw new Error(`this host has no ${missing}, which the requests from the client namespace need: lab:up installs it, or apt-get install ${HOST_TOOLS[missing as HostTool] ?? missing}`);
+    const missing =
+      (result as { code?: string }).code === 'ENOENT'
+        ? 'ip'
+        : /exec of "([^"]+)" failed: No such file/.exec(String(result.stderr))?.[1];
+    if (missing)
+      throw new Error(
+        `this host has no ${missing}, which the requests from the client namespace need: lab:up installs it, or apt-get install ${HOST_TOOLS[missing as HostTool] ?? missing}`,
+      );
     return result.exitCode === 0 ? parseHttpAnswer(String(result.stdout)) : undefined;
   }
 
@@ -139,7 +165,11 @@ export class NamespaceLanClient implements LanClient {
 
   private async ip(action: 'show' | 'flush'): Promise<string> {
     const { execa } = await import('execa');
-    const result = await execa(hostTool('ip'), ['netns', 'exec', this.namespace, ...neighbourArgs(this.lab, action)], { reject: false, timeout: 5000, stdin: 'ignore' });
+    const result = await execa(hostTool('ip'), ['netns', 'exec', this.namespace, ...neighbourArgs(this.lab, action)], {
+      reject: false,
+      timeout: 5000,
+      stdin: 'ignore',
+    });
     return String(result.stdout);
   }
 
@@ -147,7 +177,11 @@ export class NamespaceLanClient implements LanClient {
     const { execa } = await import('execa');
     const { head, bodyBytes } = heldRequest(this.lab, cookie);
     const input = Buffer.concat([Buffer.from(head.map((line) => `${line}\r\n`).join('')), Buffer.alloc(bodyBytes)]);
-    const curl = execa(hostTool('ip'), ['netns', 'exec', this.namespace, ...holdCurlArgs(this.lab, seconds)], { input, reject: false, timeout: seconds * 1000 + 5000 });
+    const curl = execa(hostTool('ip'), ['netns', 'exec', this.namespace, ...holdCurlArgs(this.lab, seconds)], {
+      input,
+      reject: false,
+      timeout: seconds * 1000 + 5000,
+    });
     return {
       async release() {
         // `ip netns exec` runs curl in its own process: this ends the request it made.
@@ -178,9 +212,12 @@ export class MachineLanClient implements LanClient {
     const shell = this.idle.pop() ?? this.open();
     try {
       const timeoutMs = (options.timeoutMs ?? 2000) + 5000;
-      const result = await shell.exec(this.host, command(...curlArgs(this.lab, options)), { timeoutMs }).catch(() => undefined);
+      const result = await shell
+        .exec(this.host, command(...curlArgs(this.lab, options)), { timeoutMs })
+        .catch(() => undefined);
       // 127: the shell found no curl — a lab provisioned before the tools role, not a farm failure.
-      if (result?.code === 127) throw new Error(`${this.host} has no curl: npm run lab:provision installs it (role tools)`);
+      if (result?.code === 127)
+        throw new Error(`${this.host} has no curl: npm run lab:provision installs it (role tools)`);
       return result?.code === 0 ? parseHttpAnswer(result.stdout) : undefined;
     } finally {
       this.idle.push(shell);
@@ -198,7 +235,13 @@ export class MachineLanClient implements LanClient {
   private async ip(action: 'show' | 'flush'): Promise<string> {
     const shell = this.idle.pop() ?? this.open();
     try {
-      return (await shell.exec(this.host, command(...neighbourArgs(this.lab, action)), { timeoutMs: 10_000 }).catch(() => undefined))?.stdout ?? '';
+      return (
+        (
+          await shell
+            .exec(this.host, command(...neighbourArgs(this.lab, action)), { timeoutMs: 10_000 })
+            .catch(() => undefined)
+        )?.stdout ?? ''
+      );
     } finally {
       this.idle.push(shell);
     }

@@ -30,14 +30,20 @@ export async function clockOffset(connection: SshConnection): Promise<number> {
   return remote - (before + after) / 2000;
 }
 
-export async function startMachineCapture(connection: SshConnection, options: { iface: string; file: string; filter?: string }): Promise<RunningCapture> {
+export async function startMachineCapture(
+  connection: SshConnection,
+  options: { iface: string; file: string; filter?: string },
+): Promise<RunningCapture> {
   const where = `${connection.host} ${options.iface}`;
-  if ((await connection.exec('command -v tcpdump')).code !== 0) throw new Error(`${connection.host} has no tcpdump: npm run lab:provision installs it (role tools)`);
+  if ((await connection.exec('command -v tcpdump')).code !== 0)
+    throw new Error(`${connection.host} has no tcpdump: npm run lab:provision installs it (role tools)`);
   const offset = await clockOffset(connection);
   claimOwnFile(options.file);
   const out = createWriteStream('', { fd: openSync(options.file, OWN_FILE_FLAGS, 0o644) });
   // The shell says its PID, then becomes tcpdump: stop() ends exactly that process.
-  const channel = await connection.channel(`echo $$ >&2; exec ${command(...tcpdumpArgs(options.iface, '-', options.filter))}`);
+  const channel = await connection.channel(
+    `echo $$ >&2; exec ${command(...tcpdumpArgs(options.iface, '-', options.filter))}`,
+  );
   let said = '';
   let closed = false;
   channel.stderr.on('data', (chunk: Buffer) => (said += chunk.toString()));
@@ -56,7 +62,11 @@ export async function startMachineCapture(connection: SshConnection, options: { 
   if (!said.includes('listening on') || !pid) {
     channel.close();
     await atMost(ended, STOP_TIMEOUT_MS);
-    const why = said.split('\n').filter((l) => l.trim() && !/^\d+$/.test(l)).join(' ').trim();
+    const why = said
+      .split('\n')
+      .filter((l) => l.trim() && !/^\d+$/.test(l))
+      .join(' ')
+      .trim();
     throw new Error(`tcpdump on ${where} did not start: ${why || 'no message'}`);
   }
   return {

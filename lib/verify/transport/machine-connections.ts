@@ -23,7 +23,8 @@ export class MachineConnections {
     const open = this.connections.get(host);
     if (open) return open;
     if (this.off.has(host)) throw new Error(`${host} is powered off`);
-    if (!this.endpoints.has(host)) for (const [name, endpoint] of await this.provider.sshEndpoints()) this.endpoints.set(name, endpoint);
+    if (!this.endpoints.has(host))
+      for (const [name, endpoint] of await this.provider.sshEndpoints()) this.endpoints.set(name, endpoint);
     const endpoint = this.endpoints.get(host);
     if (!endpoint) throw new Error(`${host} is not running`);
     const connection = new SshConnection(endpoint, { knownHosts: this.knownHosts, commandTimeoutMs: 30_000 });

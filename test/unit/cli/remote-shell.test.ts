@@ -15,13 +15,32 @@ describe('the command line lab:exec sends', () => {
 });
 
 describe("lab:ssh's OpenSSH arguments", () => {
-  const endpoint = (user: string) => ({ host: 'web1', address: '127.0.0.1', port: 2222, user, privateKeyFile: '/state dir/key' });
+  const endpoint = (user: string) => ({
+    host: 'web1',
+    address: '127.0.0.1',
+    port: 2222,
+    user,
+    privateKeyFile: '/state dir/key',
+  });
 
   it('quote the files for OpenSSH, check the key under the machine name, and give root a root shell as it is', async () => {
     const { sshArgs } = await import('../../../lib/cli/commands/remote-shell.ts');
     expect(sshArgs(endpoint('root'), 'web1', '/my "lab" 100%/known_hosts')).toEqual([
-      '-o', 'IdentityFile="/state dir/key"', '-o', 'IdentitiesOnly=yes', '-o', 'UserKnownHostsFile="/my \\"lab\\" 100%%/known_hosts"',
-      '-o', 'HashKnownHosts=no', '-o', 'HostKeyAlias=web1', '-o', 'StrictHostKeyChecking=accept-new', '-p', '2222', 'root@127.0.0.1',
+      '-o',
+      'IdentityFile="/state dir/key"',
+      '-o',
+      'IdentitiesOnly=yes',
+      '-o',
+      'UserKnownHostsFile="/my \\"lab\\" 100%%/known_hosts"',
+      '-o',
+      'HashKnownHosts=no',
+      '-o',
+      'HostKeyAlias=web1',
+      '-o',
+      'StrictHostKeyChecking=accept-new',
+      '-p',
+      '2222',
+      'root@127.0.0.1',
     ]);
   });
 

@@ -22,8 +22,14 @@ describe('reporting an error', () => {
     class SomethingNew extends UserFacingError {
       override name = 'SomethingNew';
     }
-    expect(printed(new SomethingNew('the host lacks tcpdump'))).toEqual({ status: 1, text: 'hafarm: the host lacks tcpdump' });
-    expect(printed(new UsageError('--forks: a whole number'))).toEqual({ status: 2, text: 'hafarm: --forks: a whole number' });
+    expect(printed(new SomethingNew('the host lacks tcpdump'))).toEqual({
+      status: 1,
+      text: 'hafarm: the host lacks tcpdump',
+    });
+    expect(printed(new UsageError('--forks: a whole number'))).toEqual({
+      status: 2,
+      text: 'hafarm: --forks: a whole number',
+    });
   });
 
   it('prints what the user typed, quoted in a message, with its control characters as escapes: none reaches the terminal', () => {

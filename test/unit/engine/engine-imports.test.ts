@@ -12,6 +12,8 @@ describe('the engine', () => {
 
   it('is read by this test: its files import each other, so the imports are found', () => {
     expect(projectImports('lib/engine/run-play.ts')).toContain('lib/engine/role.ts');
-    expect(importsInto(['lib/render/template-task.ts'], ['lib/engine'])).toContain('lib/render/template-task.ts → lib/engine/modules/file.ts');
+    expect(importsInto(['lib/render/template-task.ts'], ['lib/engine'])).toContain(
+      'lib/render/template-task.ts → lib/engine/modules/file.ts',
+    );
   });
 });

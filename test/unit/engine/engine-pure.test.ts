@@ -24,7 +24,11 @@ describe('shell quoting', () => {
 describe('persistent shell framing', () => {
   it('runs commands in a real sh and cuts the answers apart, whatever they print', () => {
     const boundary = '@@hafarm-test';
-    const script = shellPreamble(boundary) + runLine(1, 5, 'printf "no newline"; echo err >&2') + runLine(2, 5, `printf '${boundary} 9 out\\n'; exit 7`) + runLine(3, 5, 'head -c 3 /dev/zero');
+    const script =
+      shellPreamble(boundary) +
+      runLine(1, 5, 'printf "no newline"; echo err >&2') +
+      runLine(2, 5, `printf '${boundary} 9 out\\n'; exit 7`) +
+      runLine(3, 5, 'head -c 3 /dev/zero');
     const output = execFileSync('sh', ['-s'], { input: script });
     const parser = new FrameParser(boundary);
     // Fed a byte at a time, as a slow link would deliver it.
@@ -57,7 +61,9 @@ describe('text edits', () => {
   it('sets one line: replaces the match, drops duplicates, appends when absent', () => {
     expect(withLine('ENABLED=0\nOTHER=1\n', 'ENABLED=1', /^ENABLED=/)).toBe('ENABLED=1\nOTHER=1\n');
     expect(withLine('ENABLED=0\nENABLED=0\n', 'ENABLED=1', /^ENABLED=/)).toBe('ENABLED=1\n');
-    expect(withLine('', 'net.ipv4.ip_nonlocal_bind = 1', /^net\.ipv4\.ip_nonlocal_bind\s*=/)).toBe('net.ipv4.ip_nonlocal_bind = 1\n');
+    expect(withLine('', 'net.ipv4.ip_nonlocal_bind = 1', /^net\.ipv4\.ip_nonlocal_bind\s*=/)).toBe(
+      'net.ipv4.ip_nonlocal_bind = 1\n',
+    );
     expect(withLine('A=1', 'B=2', /^B=/)).toBe('A=1\nB=2\n');
   });
 
@@ -81,7 +87,14 @@ describe('facts', () => {
     '@@interfaces',
     JSON.stringify([
       { ifname: 'lo', address: '00:00:00:00:00:00', addr_info: [{ family: 'inet', local: '127.0.0.1', prefixlen: 8 }] },
-      { ifname: 'enp0s9', address: '08:00:27:aa:bb:cc', addr_info: [{ family: 'inet', local: '10.100.100.1', prefixlen: 24, broadcast: '10.100.100.255' }, { family: 'inet6', local: 'fe80::1', prefixlen: 64 }] },
+      {
+        ifname: 'enp0s9',
+        address: '08:00:27:aa:bb:cc',
+        addr_info: [
+          { family: 'inet', local: '10.100.100.1', prefixlen: 24, broadcast: '10.100.100.255' },
+          { family: 'inet6', local: 'fe80::1', prefixlen: 64 },
+        ],
+      },
     ]),
     '@@packages',
     'heartbeat\tii \t1:3.0.6-13+b2',
@@ -95,7 +108,11 @@ describe('facts', () => {
     expect(facts.os).toEqual({ id: 'debian', versionId: '12', prettyName: 'Debian GNU/Linux 12 (bookworm)' });
     expect(facts.init).toBe('sysv');
     expect(facts.hostname).toBe('haproxy1');
-    expect(facts.interfaces[1]).toEqual({ name: 'enp0s9', mac: '08:00:27:aa:bb:cc', addresses: [{ address: '10.100.100.1', prefix: 24, broadcast: '10.100.100.255' }] });
+    expect(facts.interfaces[1]).toEqual({
+      name: 'enp0s9',
+      mac: '08:00:27:aa:bb:cc',
+      addresses: [{ address: '10.100.100.1', prefix: 24, broadcast: '10.100.100.255' }],
+    });
     expect([...facts.packages.keys()]).toEqual(['heartbeat', 'libc6']);
   });
 
@@ -110,7 +127,10 @@ describe('recap', () => {
     const web1 = emptyStats();
     for (const status of ['ok', 'changed', 'changed', 'skipped'] as const) count(web1, status);
     const haproxy1 = { ...emptyStats(), unreachable: 1 };
-    const recap = new Map([['haproxy1', haproxy1], ['web1', web1]]);
+    const recap = new Map([
+      ['haproxy1', haproxy1],
+      ['web1', web1],
+    ]);
     expect(formatRecap(recap).split('\n')).toEqual([
       'PLAY RECAP',
       'haproxy1   : ok=0     changed=0   unreachable=1   failed=0   skipped=0',
@@ -133,21 +153,57 @@ describe('file states read in one command', () => {
     writeFileSync(join(dir, 'binary'), Buffer.from([0, 10, 64, 64, 10, 255]));
     chmodSync(join(dir, 'binary'), 0o600);
     mkdirSync(join(dir, 'a dir'));
-    const paths = [join(dir, 'missing'), join(dir, 'text'), join(dir, 'a dir'), join(dir, 'empty'), join(dir, 'binary')];
+    const paths = [
+      join(dir, 'missing'),
+      join(dir, 'text'),
+      join(dir, 'a dir'),
+      join(dir, 'empty'),
+      join(dir, 'binary'),
+    ];
     const states = parseFileStates(paths, execFileSync('sh', ['-c', fileStatesCommand(paths)]));
     expect(states.get(paths[0]!)).toEqual({ exists: false });
-    expect(states.get(paths[1]!)).toMatchObject({ exists: true, kind: 'file', mode: '0644', content: Buffer.from('line one\n@@\nline three\n') });
+    expect(states.get(paths[1]!)).toMatchObject({
+      exists: true,
+      kind: 'file',
+      mode: '0644',
+      content: Buffer.from('line one\n@@\nline three\n'),
+    });
     expect(states.get(paths[2]!)).toMatchObject({ exists: true, kind: 'directory' });
     expect(states.get(paths[3]!)).toMatchObject({ kind: 'file', content: Buffer.alloc(0) });
-    expect(states.get(paths[4]!)).toMatchObject({ kind: 'file', mode: '0600', content: Buffer.from([0, 10, 64, 64, 10, 255]) });
+    expect(states.get(paths[4]!)).toMatchObject({
+      kind: 'file',
+      mode: '0600',
+      content: Buffer.from([0, 10, 64, 64, 10, 255]),
+    });
     const none = [join(dir, 'x'), join(dir, 'y')];
-    expect([...parseFileStates(none, execFileSync('sh', ['-c', fileStatesCommand(none)])).values()]).toEqual([{ exists: false }, { exists: false }]);
+    expect([...parseFileStates(none, execFileSync('sh', ['-c', fileStatesCommand(none)])).values()]).toEqual([
+      { exists: false },
+      { exists: false },
+    ]);
     execFileSync('rm', ['-rf', dir]);
   });
 });
 
 describe('the tags --tags may name', () => {
   it("are the roles' names and the step IDs of their tasks", () => {
-    expect(existingTags(loadLab(TUTORIAL_LAB)).sort()).toEqual(['T10', 'T11', 'T2', 'T3', 'T4', 'T5', 'T6', 'T7', 'T8', 'T9', 'haproxy', 'heartbeat', 'hosts', 'network', 'nginx', 'remove-keepalived', 'tools']);
+    expect(existingTags(loadLab(TUTORIAL_LAB)).sort()).toEqual([
+      'T10',
+      'T11',
+      'T2',
+      'T3',
+      'T4',
+      'T5',
+      'T6',
+      'T7',
+      'T8',
+      'T9',
+      'haproxy',
+      'heartbeat',
+      'hosts',
+      'network',
+      'nginx',
+      'remove-keepalived',
+      'tools',
+    ]);
   });
 });

@@ -12,11 +12,40 @@ const STORY: Array<[number, PlayEvent]> = [
   [40, { type: 'task-start', host: 'web1', role: 'nginx', task: 'T10 install nginx', handler: false }],
   [90, { type: 'task-start', host: 'haproxy1', role: 'heartbeat', task: 'T4 install heartbeat', handler: false }],
   [1040, { type: 'task-result', host: 'web1', role: 'nginx', task: 'T10 install nginx', handler: false, result: ok }],
-  [3090, { type: 'task-result', host: 'haproxy1', role: 'heartbeat', task: 'T4 install heartbeat', handler: false, result: ok }],
+  [
+    3090,
+    {
+      type: 'task-result',
+      host: 'haproxy1',
+      role: 'heartbeat',
+      task: 'T4 install heartbeat',
+      handler: false,
+      result: ok,
+    },
+  ],
   [3100, { type: 'task-start', host: 'haproxy1', role: 'heartbeat', task: 'restart heartbeat', handler: true }],
-  [3600, { type: 'task-result', host: 'haproxy1', role: 'heartbeat', task: 'restart heartbeat', handler: true, result: ok }],
-  [1100, { type: 'host-done', host: 'web1', stats: { ok: 1, changed: 0, failed: 0, skipped: 0, unreachable: 0 }, connections: 1 } as PlayEvent],
-  [3650, { type: 'host-done', host: 'haproxy1', stats: { ok: 2, changed: 0, failed: 0, skipped: 0, unreachable: 0 }, connections: 1 } as PlayEvent],
+  [
+    3600,
+    { type: 'task-result', host: 'haproxy1', role: 'heartbeat', task: 'restart heartbeat', handler: true, result: ok },
+  ],
+  [
+    1100,
+    {
+      type: 'host-done',
+      host: 'web1',
+      stats: { ok: 1, changed: 0, failed: 0, skipped: 0, unreachable: 0 },
+      connections: 1,
+    } as PlayEvent,
+  ],
+  [
+    3650,
+    {
+      type: 'host-done',
+      host: 'haproxy1',
+      stats: { ok: 2, changed: 0, failed: 0, skipped: 0, unreachable: 0 },
+      connections: 1,
+    } as PlayEvent,
+  ],
 ];
 
 function profiled() {
@@ -39,10 +68,13 @@ describe('the profile of a play', () => {
       'haproxy1 connect and gather facts 0.09',
       'web1 connect and gather facts 0.04',
     ]);
-    expect(profile.hosts).toEqual([{ host: 'haproxy1', seconds: 3.65 }, { host: 'web1', seconds: 1.1 }]);
+    expect(profile.hosts).toEqual([
+      { host: 'haproxy1', seconds: 3.65 },
+      { host: 'web1', seconds: 1.1 },
+    ]);
   });
 
-  it('prints as Ansible\'s profile_tasks does: a line per task with its seconds, handlers named so, then the hosts', () => {
+  it("prints as Ansible's profile_tasks does: a line per task with its seconds, handlers named so, then the hosts", () => {
     const lines = formatProfile(profiled(), 3);
     expect(lines[1]).toBe('PROFILE (slowest first; 3 of 5 tasks)');
     expect(lines[2]).toMatch(/^haproxy1 {2}heartbeat : T4 install heartbeat +3\.00 s$/);
@@ -59,7 +91,11 @@ describe('the profile of a play', () => {
       await reporter.finish({ recap: new Map(), connections: new Map() });
       if (json) {
         expect(written).toHaveLength(2);
-        expect(JSON.parse(written[0]!)).toMatchObject({ event: 'profile', tasks: expect.any(Array), hosts: expect.any(Array) });
+        expect(JSON.parse(written[0]!)).toMatchObject({
+          event: 'profile',
+          tasks: expect.any(Array),
+          hosts: expect.any(Array),
+        });
         expect(written[1]).toBe('RECAP');
       } else {
         expect(written[0]).toBe('RECAP');

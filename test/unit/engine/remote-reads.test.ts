@@ -30,7 +30,15 @@ function localRemote(): Remote & { commands: string[] } {
 
 describe('reads in one command', () => {
   it("keeps each command's stdout byte for byte and its exit status", () => {
-    const commands = ["printf 'no newline'", 'echo two; echo lines', "printf 'a\\000b\\n'", 'echo out; echo err >&2; exit 3', 'true && echo and || echo or # a comment', 'cat', 'printf ""'];
+    const commands = [
+      "printf 'no newline'",
+      'echo two; echo lines',
+      "printf 'a\\000b\\n'",
+      'echo out; echo err >&2; exit 3',
+      'true && echo and || echo or # a comment',
+      'cat',
+      'printf ""',
+    ];
     const boundary = '@@test-';
     const reads = parseReads(commands, boundary, sh(readsCommand(commands, boundary)));
     expect(reads.get("printf 'no newline'")).toEqual({ code: 0, stdout: Buffer.from('no newline') });

@@ -9,9 +9,11 @@ import { loadLab } from '../../../lib/farm/load-lab.ts';
 import { balancers, webServers, type Lab } from '../../../lib/lab/model.ts';
 import { FOUR_WEB_LAB, KEEPALIVED_THREE_LAB, TUTORIAL_LAB } from '../../helpers/cli.ts';
 
-const count = (text: string, pattern: RegExp): number => text.match(new RegExp(pattern.source, `${pattern.flags}g`))?.length ?? 0;
+const count = (text: string, pattern: RegExp): number =>
+  text.match(new RegExp(pattern.source, `${pattern.flags}g`))?.length ?? 0;
 const hostNodes = (dot: string): number => count(dot, /^ {2}host_\d+ \[/m);
-const edgesTo = (dot: string, node: string): number => count(dot, new RegExp(`^ {2}(host_\\d+ -- ${node}|${node} -- host_\\d+) `, 'm'));
+const edgesTo = (dot: string, node: string): number =>
+  count(dot, new RegExp(`^ {2}(host_\\d+ -- ${node}|${node} -- host_\\d+) `, 'm'));
 
 describe('topologyDot', () => {
   for (const file of [TUTORIAL_LAB, FOUR_WEB_LAB, KEEPALIVED_THREE_LAB]) {
@@ -72,7 +74,7 @@ describe('topologyDot', () => {
   it('names the management network of the provider', () => {
     const lab = loadLab(TUTORIAL_LAB);
     expect(topologyDot(lab, { provider: 'netns', holding: NOT_UP })).toContain('netns: bridge hswap-mg');
-    expect(topologyDot(lab, { provider: 'virtualbox', holding: NOT_UP })).toContain("VirtualBox&#39;s NAT");
+    expect(topologyDot(lab, { provider: 'virtualbox', holding: NOT_UP })).toContain('VirtualBox&#39;s NAT');
     expect(topologyDot(lab, { provider: 'libvirt', holding: NOT_UP })).toContain('vagrant-libvirt');
     const auto = topologyDot(lab, { provider: 'auto', holding: NOT_UP });
     for (const word of ['netns:', 'virtualbox:', 'libvirt:']) expect(auto).toContain(word);
@@ -80,7 +82,9 @@ describe('topologyDot', () => {
 
   it('says when the LAN is also a path of the HA stack', () => {
     const lab = loadLab(TUTORIAL_LAB);
-    expect(topologyDot({ ...lab, ha: { ...lab.ha, paths: ['heartbeat', 'lan'] } }, { provider: 'netns', holding: NOT_UP })).toContain('also a path of Heartbeat (ha.paths)');
+    expect(
+      topologyDot({ ...lab, ha: { ...lab.ha, paths: ['heartbeat', 'lan'] } }, { provider: 'netns', holding: NOT_UP }),
+    ).toContain('also a path of Heartbeat (ha.paths)');
     expect(topologyDot(lab, { provider: 'netns', holding: NOT_UP })).not.toContain('ha.paths');
   });
 
@@ -94,13 +98,18 @@ describe('topologyDot', () => {
       networks: { ...lab.networks, lan: { ...lab.networks.lan, interface: 'e<i>' } },
     };
     const dot = topologyDot(hostile, { provider: 'netns', holding: { holders: [`a<b>"c'&\\N\n`] } });
-    for (const raw of ['x"y', '</td></tr></table>> ]', 'evil [label="', 'a<b>', 'e<i>', '\n\n']) expect(dot).not.toContain(raw);
+    for (const raw of ['x"y', '</td></tr></table>> ]', 'evil [label="', 'a<b>', 'e<i>', '\n\n'])
+      expect(dot).not.toContain(raw);
     expect(dot).toContain('x&quot;y\\\\');
     expect(dot).toContain('&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;&gt; ]; evil [label=&quot;');
     // A backslash doubled: Graphviz would read \N as the node's ID.
     expect(dot).toContain('a&lt;b&gt;&quot;c&#39;&amp;\\\\N\uFFFD');
     expect(dot).toContain('e&lt;i&gt; 192.168.1.101');
     // Every line of the graph is one statement: nothing the definition said broke one in two.
-    expect(dot.split('\n').filter((l) => l.startsWith('  ') && !/^ {2}(\{ rank=same; .*\}|\w+ \[.*\];|\w+ -- \w+ \[.*\];)$/.test(l))).toEqual([]);
+    expect(
+      dot
+        .split('\n')
+        .filter((l) => l.startsWith('  ') && !/^ {2}(\{ rank=same; .*\}|\w+ \[.*\];|\w+ -- \w+ \[.*\];)$/.test(l)),
+    ).toEqual([]);
   });
 });

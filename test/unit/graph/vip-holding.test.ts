@@ -8,7 +8,8 @@ const lab = loadLab(KEEPALIVED_THREE_LAB);
 const IP = (extra: string) =>
   `1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever\n2: eth1    inet 192.168.1.102/24 brd 192.168.1.255 scope global eth1\\       valid_lft forever\n${extra}`;
 const WITH_VIP = IP('2: eth1    inet 192.168.1.100/24 scope global secondary eth1\\       valid_lft forever\n');
-const answer = (stdout: string, code = 0) => Promise.resolve({ code, stdout, stderr: '', stdoutBytes: Buffer.from(stdout) });
+const answer = (stdout: string, code = 0) =>
+  Promise.resolve({ code, stdout, stderr: '', stdoutBytes: Buffer.from(stdout) });
 
 describe('showsAddress', () => {
   it('finds the address itself, not one it is the start of', () => {
@@ -29,12 +30,24 @@ describe('readVipHolding', () => {
     expect(describeHolding(holding)).toBe('VIP holders: haproxy1 and haproxy3 (split brain)');
   });
   it('says none when every balancer answered without it, unknown when one did not answer', async () => {
-    expect(describeHolding(await readVipHolding(lab, () => answer(IP(''))))).toBe('VIP holder: none (no balancer has it)');
-    const holding = await readVipHolding(lab, (host) => (host === 'haproxy2' ? Promise.reject(new Error('haproxy2 is not running')) : host === 'haproxy3' ? answer('', 127) : answer(IP(''))));
-    expect(describeHolding(holding)).toBe('VIP holder: unknown (not asked of haproxy2: haproxy2 is not running; haproxy3: ip exited with 127)');
+    expect(describeHolding(await readVipHolding(lab, () => answer(IP(''))))).toBe(
+      'VIP holder: none (no balancer has it)',
+    );
+    const holding = await readVipHolding(lab, (host) =>
+      host === 'haproxy2'
+        ? Promise.reject(new Error('haproxy2 is not running'))
+        : host === 'haproxy3'
+          ? answer('', 127)
+          : answer(IP('')),
+    );
+    expect(describeHolding(holding)).toBe(
+      'VIP holder: unknown (not asked of haproxy2: haproxy2 is not running; haproxy3: ip exited with 127)',
+    );
   });
   it('names together the balancers that failed alike', async () => {
-    const holding = await readVipHolding(lab, (host) => (host === 'haproxy3' ? answer(WITH_VIP) : Promise.reject(new Error('not running'))));
+    const holding = await readVipHolding(lab, (host) =>
+      host === 'haproxy3' ? answer(WITH_VIP) : Promise.reject(new Error('not running')),
+    );
     expect(describeHolding(holding)).toBe('VIP holder: haproxy3 (not asked of haproxy1, haproxy2: not running)');
   });
   it('does not wait past its bound on a balancer that never answers', async () => {

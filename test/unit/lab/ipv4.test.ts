@@ -1,12 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { broadcast, formatCidr, isHostOf, isIpv4, netmask, overlaps, parseCidr, type Cidr } from '../../../lib/lab/ipv4.ts';
+import {
+  broadcast,
+  formatCidr,
+  isHostOf,
+  isIpv4,
+  netmask,
+  overlaps,
+  parseCidr,
+  type Cidr,
+} from '../../../lib/lab/ipv4.ts';
 
 const cidr = (text: string) => parseCidr(text) as Cidr;
 
 describe('ipv4', () => {
   it('accepts dotted quads and refuses anything else', () => {
     expect(isIpv4('192.168.1.100')).toBe(true);
-    for (const bad of ['192.168.1', '192.168.1.256', '01.2.3.4', 'a.b.c.d', '1.2.3.4.5', '']) expect(isIpv4(bad)).toBe(false);
+    for (const bad of ['192.168.1', '192.168.1.256', '01.2.3.4', 'a.b.c.d', '1.2.3.4.5', ''])
+      expect(isIpv4(bad)).toBe(false);
   });
 
   it('parses networks and says what is allowed when it cannot', () => {

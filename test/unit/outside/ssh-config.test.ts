@@ -11,9 +11,15 @@ import { outsideLabOf } from '../../helpers/outside-lab.ts';
 const lab = loadLab(TUTORIAL_LAB);
 
 describe("lab:ssh-config's file", () => {
-  it('has one block per machine, named as in the definition, in its order, with the lab\'s key and known_hosts', () => {
+  it("has one block per machine, named as in the definition, in its order, with the lab's key and known_hosts", () => {
     const config = renderSshConfig(outsideLabOf(lab, '/srv/labs/swap'));
-    expect([...config.matchAll(/^Host (\S+)$/gm)].map((m) => m[1])).toEqual(['haproxy1', 'haproxy2', 'web1', 'web2', 'web3']);
+    expect([...config.matchAll(/^Host (\S+)$/gm)].map((m) => m[1])).toEqual([
+      'haproxy1',
+      'haproxy2',
+      'web1',
+      'web2',
+      'web3',
+    ]);
     expect(config.split('\n\n')[2]).toBe(
       [
         'Host haproxy2',
@@ -50,11 +56,31 @@ describe("lab:ssh-config's file", () => {
   });
 
   it.each([
-    ['a line break in the state folder', { state: '/a\nProxyCommand evil' }, 'the lab: the known_hosts file "/a\\nProxyCommand evil/known_hosts" cannot go into a config file (allowed: an absolute path without control characters; pass another --state folder)'],
-    ['a relative key file', { keyFile: 'key' }, 'haproxy1: the private key file "key" cannot go into a config file (allowed: an absolute path'],
-    ['a user with a space', { user: 'root x' }, 'haproxy1: the SSH user "root x" cannot go into a config file (allowed: a login name'],
-    ['an address with a space', { address: () => '10.0.0.1 -oProxyCommand=x' }, 'haproxy1: the SSH address "10.0.0.1 -oProxyCommand=x" cannot go into a config file (allowed: an IP address or a DNS name)'],
-    ['port 0', { port: 0 }, 'haproxy1: the SSH port "0" cannot go into a config file (allowed: a whole number from 1 to 65535)'],
+    [
+      'a line break in the state folder',
+      { state: '/a\nProxyCommand evil' },
+      'the lab: the known_hosts file "/a\\nProxyCommand evil/known_hosts" cannot go into a config file (allowed: an absolute path without control characters; pass another --state folder)',
+    ],
+    [
+      'a relative key file',
+      { keyFile: 'key' },
+      'haproxy1: the private key file "key" cannot go into a config file (allowed: an absolute path',
+    ],
+    [
+      'a user with a space',
+      { user: 'root x' },
+      'haproxy1: the SSH user "root x" cannot go into a config file (allowed: a login name',
+    ],
+    [
+      'an address with a space',
+      { address: () => '10.0.0.1 -oProxyCommand=x' },
+      'haproxy1: the SSH address "10.0.0.1 -oProxyCommand=x" cannot go into a config file (allowed: an IP address or a DNS name)',
+    ],
+    [
+      'port 0',
+      { port: 0 },
+      'haproxy1: the SSH port "0" cannot go into a config file (allowed: a whole number from 1 to 65535)',
+    ],
   ])('refuses %s, naming it', (_what, change, message) => {
     const { state, ...options } = { state: '/s', ...change };
     expect(() => renderSshConfig(outsideLabOf(lab, state, options))).toThrow(ConfigValueRefused);
@@ -64,6 +90,8 @@ describe("lab:ssh-config's file", () => {
   it('refuses an endpoint that belongs to another host', () => {
     const outside = outsideLabOf(lab, '/s');
     outside.machines[1] = { ...outside.machines[1]!, endpoint: { ...outside.machines[1]!.endpoint, host: 'web1' } };
-    expect(() => renderSshConfig(outside)).toThrow('haproxy2: the SSH endpoint of another host "web1" cannot go into a config file');
+    expect(() => renderSshConfig(outside)).toThrow(
+      'haproxy2: the SSH endpoint of another host "web1" cannot go into a config file',
+    );
   });
 });

@@ -34,7 +34,9 @@ describe('the namespace provider', () => {
       expect(provider.keptAfterDestroy?.()).toBeUndefined();
       mkdirSync(join(home, 'hafarm', 'rootfs-x'), { recursive: true });
       writeFileSync(join(home, 'hafarm', 'rootfs-x', 'big'), Buffer.alloc(3 * 2 ** 20, 1));
-      expect(provider.keptAfterDestroy?.()).toBe(`the base images in ${join(home, 'hafarm')} (3 MiB), shared by every netns lab of this host; delete that folder once none is left`);
+      expect(provider.keptAfterDestroy?.()).toBe(
+        `the base images in ${join(home, 'hafarm')} (3 MiB), shared by every netns lab of this host; delete that folder once none is left`,
+      );
     } finally {
       rmSync(home, { recursive: true, force: true });
     }
@@ -59,7 +61,9 @@ describe('the Vagrant providers', () => {
 
   it('say before up that machines under QEMU emulation boot slowly, on libvirt with box.libvirt_driver: qemu only', () => {
     const emulated = { ...lab, box: { ...lab.box, libvirtDriver: 'qemu' as const } };
-    expect(createProvider('libvirt', emulated, state).upNotice?.()).toBe("the machines run under QEMU's software emulation (box.libvirt_driver: qemu), booted one at a time: minutes per machine");
+    expect(createProvider('libvirt', emulated, state).upNotice?.()).toBe(
+      "the machines run under QEMU's software emulation (box.libvirt_driver: qemu), booted one at a time: minutes per machine",
+    );
     expect(createProvider('libvirt', lab, state).upNotice?.()).toBeUndefined();
     expect(createProvider('virtualbox', emulated, state).upNotice?.()).toBeUndefined();
   });

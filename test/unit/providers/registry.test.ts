@@ -22,7 +22,7 @@ describe('the provider registry', () => {
     for (const name of AUTO_ORDER) expect(createProvider(name, lab, state).name).toBe(name);
   });
 
-  it("gives lab:render the Vagrantfile once, though VirtualBox and libvirt both write it", () => {
+  it('gives lab:render the Vagrantfile once, though VirtualBox and libvirt both write it', () => {
     expect(providerFiles(lab)).toEqual([{ name: 'Vagrantfile', content: renderVagrantfile(lab) }]);
   });
 });

@@ -5,19 +5,36 @@ import type { LabProvider, MissingPrerequisite } from '../../../lib/providers/pr
 import { autoToPrepare } from '../../../lib/providers/select-provider.ts';
 
 function fake(name: string, missing: MissingPrerequisite[], canPrepare: boolean): LabProvider {
-  return { name, missingPrerequisites: async () => missing, ...(canPrepare ? { prepareHost: async () => undefined } : {}) } as unknown as LabProvider;
+  return {
+    name,
+    missingPrerequisites: async () => missing,
+    ...(canPrepare ? { prepareHost: async () => undefined } : {}),
+  } as unknown as LabProvider;
 }
 
 const lacking = [{ what: 'something', howToGet: 'install it' }];
 
 describe('auto, before lab:up', () => {
   it('prepares nothing when a provider is usable as the host stands', async () => {
-    expect(await autoToPrepare([fake('virtualbox', lacking, false), fake('libvirt', [], false), fake('netns', lacking, true)])).toBeUndefined();
+    expect(
+      await autoToPrepare([
+        fake('virtualbox', lacking, false),
+        fake('libvirt', [], false),
+        fake('netns', lacking, true),
+      ]),
+    ).toBeUndefined();
   });
 
   it('prepares the first provider in order that knows how, when none is usable', async () => {
     const netns = fake('netns', lacking, true);
-    expect(await autoToPrepare([fake('virtualbox', lacking, false), fake('libvirt', lacking, false), netns, fake('later', lacking, true)])).toBe(netns);
+    expect(
+      await autoToPrepare([
+        fake('virtualbox', lacking, false),
+        fake('libvirt', lacking, false),
+        netns,
+        fake('later', lacking, true),
+      ]),
+    ).toBe(netns);
     expect(await autoToPrepare([fake('virtualbox', lacking, false)])).toBeUndefined();
   });
 });

@@ -20,7 +20,12 @@ describe("the lab's inventory", () => {
   });
 
   it("gives the tutorial's roles by kind of host, in the tutorial's order", () => {
-    const roles = Object.fromEntries(labInventory(loadLab(TUTORIAL_LAB)).map((host) => [host.name, rolesFor(farmPlaybook(loadLab(TUTORIAL_LAB)), host).map((r) => r.name)]));
+    const roles = Object.fromEntries(
+      labInventory(loadLab(TUTORIAL_LAB)).map((host) => [
+        host.name,
+        rolesFor(farmPlaybook(loadLab(TUTORIAL_LAB)), host).map((r) => r.name),
+      ]),
+    );
     // keepalived comes off a balancer before Heartbeat starts on any (a lab may switch stacks)
     expect(roles.haproxy1).toEqual(['network', 'hosts', 'remove-keepalived', 'heartbeat', 'haproxy', 'tools']);
     expect(roles.haproxy2).toEqual(roles.haproxy1);

@@ -20,23 +20,27 @@ describe('own files', () => {
     expect(readFileSync(file, 'utf8')).toBe('two');
   });
 
-  it('are never written through a link at the file\'s place, which is named in the refusal', () => {
+  it("are never written through a link at the file's place, which is named in the refusal", () => {
     const target = join(dir, 'precious');
     writeFileSync(target, 'keep me');
     const report = join(dir, 'report');
     mkdirSync(report);
     symlinkSync(target, join(report, 'summary.md'));
     expect(() => writeOwnFile(join(report, 'summary.md'), 'x')).toThrow(LinkInTheWay);
-    expect(() => claimOwnFile(join(report, 'summary.md'))).toThrow(`${join(report, 'summary.md')} is a symbolic link where hafarm writes a file of its own`);
+    expect(() => claimOwnFile(join(report, 'summary.md'))).toThrow(
+      `${join(report, 'summary.md')} is a symbolic link where hafarm writes a file of its own`,
+    );
     expect(readFileSync(target, 'utf8')).toBe('keep me');
   });
 
-  it('refuse a report folder that is a link, and lab:verify\'s report writes nothing through it', () => {
+  it("refuse a report folder that is a link, and lab:verify's report writes nothing through it", () => {
     const elsewhere = join(dir, 'elsewhere');
     mkdirSync(elsewhere);
     const report = join(dir, 'state-report');
     symlinkSync(elsewhere, report);
-    expect(() => writeReport(report, loadLab(TUTORIAL_LAB), [], 'from nowhere')).toThrow(`${report} is a symbolic link where hafarm writes a folder of its own`);
+    expect(() => writeReport(report, loadLab(TUTORIAL_LAB), [], 'from nowhere')).toThrow(
+      `${report} is a symbolic link where hafarm writes a folder of its own`,
+    );
     expect(() => writeOwnFile(join(report, 'index.html'), 'x')).toThrow(LinkInTheWay);
     expect(readFileSync(join(dir, 'new', 'index.html'), 'utf8')).toBe('two');
     expect(() => readFileSync(join(elsewhere, 'index.html'))).toThrow();

@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import type { LinkState } from '../../../lib/providers/provider.ts';
 import { changesBack } from '../../../lib/verify/link-restore.ts';
 
-const link = (host: string, over: Partial<LinkState> = {}): LinkState => ({ host, network: 'heartbeat', up: true, lossPercent: 0, delayMs: 0, ...over });
+const link = (host: string, over: Partial<LinkState> = {}): LinkState => ({
+  host,
+  network: 'heartbeat',
+  up: true,
+  lossPercent: 0,
+  delayMs: 0,
+  ...over,
+});
 
 describe('changesBack', () => {
   it('undoes a cut, a loss and a delay, back to what each link was', () => {
@@ -17,6 +24,11 @@ describe('changesBack', () => {
   });
 
   it('changes nothing that is as it was, nor a link it did not know before (a machine powered on since)', () => {
-    expect(changesBack([link('haproxy1', { up: false })], [link('haproxy1', { up: false }), link('web1', { network: 'lan', up: false })])).toEqual([]);
+    expect(
+      changesBack(
+        [link('haproxy1', { up: false })],
+        [link('haproxy1', { up: false }), link('web1', { network: 'lan', up: false })],
+      ),
+    ).toEqual([]);
   });
 });

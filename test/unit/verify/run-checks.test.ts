@@ -15,7 +15,11 @@ import { TUTORIAL_LAB, scratchDir } from '../../helpers/cli.ts';
 function memoryLab() {
   const lab = loadLab(TUTORIAL_LAB);
   const on = new Map(lab.hosts.map((h) => [h.name, true]));
-  const links: LinkState[] = lab.hosts.flatMap((h) => (['lan', 'heartbeat'] as const).filter((n) => n === 'lan' || h.heartbeat).map((network) => ({ host: h.name, network, up: true, lossPercent: 0, delayMs: 0 })));
+  const links: LinkState[] = lab.hosts.flatMap((h) =>
+    (['lan', 'heartbeat'] as const)
+      .filter((n) => n === 'lan' || h.heartbeat)
+      .map((network) => ({ host: h.name, network, up: true, lossPercent: 0, delayMs: 0 })),
+  );
   const provider: Pick<LabProvider, 'status' | 'powerOn' | 'powerOff' | 'links' | 'setLink'> = {
     async status(): Promise<MachineStatus[]> {
       return [...on].map(([host, running]) => ({ host, state: running ? 'running' : 'poweroff', detail: '' }));
@@ -52,7 +56,12 @@ function memoryLab() {
   const ctx = {
     lab,
     provider: provider as LabProvider,
-    client: { get: async () => ({ status: 200, headers: {}, setCookies: [], body: 'Bienvenido a nginx! (web1)' }), hold: async () => ({ release: async () => undefined }), vipMac: async () => undefined, forgetVipMac: async () => undefined },
+    client: {
+      get: async () => ({ status: 200, headers: {}, setCookies: [], body: 'Bienvenido a nginx! (web1)' }),
+      hold: async () => ({ release: async () => undefined }),
+      vipMac: async () => undefined,
+      forgetVipMac: async () => undefined,
+    },
     machines,
     statsPassword: 'x',
     wire: { reportDir: '/nonexistent', capture: () => Promise.reject(new Error('no captures here')) },
@@ -87,10 +96,16 @@ describe('a check that throws', () => {
     const reportDir = join(scratch.dir, 'report');
     const report = new RunReport(reportDir, ctx.lab, 'memory');
     const reportsAfterEach: string[] = [];
-    const run = await runChecks(ctx, [], (r) => {
-      report.add(r);
-      reportsAfterEach.push(readFileSync(join(reportDir, 'summary.md'), 'utf8'));
-    }, undefined, [passing('V1'), breaking, passing('V3', async () => void (web2WhenV3Began = on.get('web2')))]);
+    const run = await runChecks(
+      ctx,
+      [],
+      (r) => {
+        report.add(r);
+        reportsAfterEach.push(readFileSync(join(reportDir, 'summary.md'), 'utf8'));
+      },
+      undefined,
+      [passing('V1'), breaking, passing('V3', async () => void (web2WhenV3Began = on.get('web2')))],
+    );
 
     expect(run.results.map((r) => `${r.passed ? 'PASS' : 'FAIL'} ${r.id}`)).toEqual(['PASS V1', 'FAIL V2', 'PASS V3']);
     expect(run.results[1]!.summary).toBe('the check could not run: this host has no tcpdump');
@@ -109,9 +124,16 @@ describe('a check that throws', () => {
 
   it('that cannot be restored after is said as such, with the machine and the reason', async () => {
     const { ctx } = memoryLab();
-    const stuck = { ...ctx, machines: { ...ctx.machines, restore: () => Promise.reject(new Error('vagrant up failed')) } };
+    const stuck = {
+      ...ctx,
+      machines: { ...ctx.machines, restore: () => Promise.reject(new Error('vagrant up failed')) },
+    };
     const run = await runChecks(stuck, [], () => undefined, undefined, [
-      { id: 'V4', title: 'powers off', run: async (c) => (await c.machines.powerOff('haproxy1'), { passed: true, summary: '', evidence: [] }) },
+      {
+        id: 'V4',
+        title: 'powers off',
+        run: async (c) => (await c.machines.powerOff('haproxy1'), { passed: true, summary: '', evidence: [] }),
+      },
     ]);
     expect(run.results.map((r) => r.passed)).toEqual([true]);
     expect(run.restoreProblems).toEqual(['haproxy1 could not be powered on again: vagrant up failed']);
@@ -132,12 +154,15 @@ describe('checks that break links (V8, V9)', () => {
     },
   });
 
-  it('run only when asked: by --only, or with the tutorial\'s checks by --faults', async () => {
+  it("run only when asked: by --only, or with the tutorial's checks by --faults", async () => {
     const { ctx } = memoryLab();
     const checks = [passing('V1'), cutting('V8')];
     expect((await runChecks(ctx, [], () => undefined, undefined, checks)).results.map((r) => r.id)).toEqual(['V1']);
     expect((await runChecks(ctx, ['V8'], () => undefined, undefined, checks)).results.map((r) => r.id)).toEqual(['V8']);
-    expect((await runChecks(ctx, [], () => undefined, undefined, checks, true)).results.map((r) => r.id)).toEqual(['V1', 'V8']);
+    expect((await runChecks(ctx, [], () => undefined, undefined, checks, true)).results.map((r) => r.id)).toEqual([
+      'V1',
+      'V8',
+    ]);
   });
 
   it('leave every link as it was, after the check and after a check that threw midway', async () => {
@@ -150,7 +175,13 @@ describe('checks that break links (V8, V9)', () => {
       cutting('V8', async () => {
         throw new Error('no tcpdump');
       }),
-      { ...cutting('V9'), run: async (c) => ((linksWhenV9Began = JSON.stringify(await c.provider.links())), { passed: true, summary: '', evidence: [] }) },
+      {
+        ...cutting('V9'),
+        run: async (c) => (
+          (linksWhenV9Began = JSON.stringify(await c.provider.links())),
+          { passed: true, summary: '', evidence: [] }
+        ),
+      },
     ]);
     expect(run.results.map((r) => `${r.passed ? 'PASS' : 'FAIL'} ${r.id}`)).toEqual(['FAIL V8', 'PASS V9']);
     expect(linksWhenV9Began).toBe(before);
@@ -172,7 +203,10 @@ describe('checks that break links (V8, V9)', () => {
         await c.provider.setLink('haproxy2', 'heartbeat', { kind: 'loss', percent: 30 });
         interrupt('SIGINT');
         await new Promise((r) => setTimeout(r, 50));
-        late = c.provider.setLink('haproxy2', 'heartbeat', { kind: 'loss', percent: 60 }).then(() => 'changed', (error: Error) => error.message);
+        late = c.provider.setLink('haproxy2', 'heartbeat', { kind: 'loss', percent: 60 }).then(
+          () => 'changed',
+          (error: Error) => error.message,
+        );
         return new Promise<never>(() => undefined);
       },
     };
@@ -188,7 +222,9 @@ describe('checks that break links (V8, V9)', () => {
     const before = JSON.stringify(links);
     let interrupt: (signal: string) => void = () => undefined;
     const interrupted = new Promise<string>((resolve) => (interrupt = resolve));
-    const run = await runChecks(ctx, ['V8'], () => undefined, interrupted, [cutting('V8', () => (interrupt('SIGINT'), new Promise<never>(() => undefined)))]);
+    const run = await runChecks(ctx, ['V8'], () => undefined, interrupted, [
+      cutting('V8', () => (interrupt('SIGINT'), new Promise<never>(() => undefined))),
+    ]);
     expect(run.interruptedBy).toBe('SIGINT');
     expect(JSON.stringify(links)).toBe(before);
   });
@@ -201,6 +237,8 @@ describe('checks that break links (V8, V9)', () => {
     };
     const stuck = { ...ctx, provider: { ...ctx.provider, setLink } as LabProvider };
     const run = await runChecks(stuck, ['V8'], () => undefined, undefined, [cutting('V8')]);
-    expect(run.restoreProblems).toEqual(["haproxy2's heartbeat link could not be put back (loss): iptables: not found"]);
+    expect(run.restoreProblems).toEqual([
+      "haproxy2's heartbeat link could not be put back (loss): iptables: not found",
+    ]);
   });
 });

@@ -17,7 +17,6 @@ describe('outages', () => {
   });
 });
 
-
 describe('a power operation on the timeline', () => {
   it('is marked when the command returned, and says how long the command took when that was long (Vagrant)', async () => {
     const { markPower } = await import('../../../lib/verify/steady-load.ts');

@@ -19,8 +19,12 @@ describe('the vantage', () => {
     const chosen = chooseVantage(lab, offering, known, '/r');
     expect(describeOf(chosen)).toBe("requests from the client namespace ns-on-lan, captures on the host's bridges");
     if (!('problem' in chosen)) await chosen.close();
-    expect(describeOf(chooseVantage(lab, offering, known, '/r', 'web1'))).toBe('requests from web1, captures inside web1 (LAN) and haproxy2 (heartbeat network)');
-    expect(describeOf(chooseVantage(lab, offeringNone, known, '/r'))).toBe('requests from web3, captures inside web3 (LAN) and haproxy2 (heartbeat network)');
+    expect(describeOf(chooseVantage(lab, offering, known, '/r', 'web1'))).toBe(
+      'requests from web1, captures inside web1 (LAN) and haproxy2 (heartbeat network)',
+    );
+    expect(describeOf(chooseVantage(lab, offeringNone, known, '/r'))).toBe(
+      'requests from web3, captures inside web3 (LAN) and haproxy2 (heartbeat network)',
+    );
   });
 });
 
@@ -33,13 +37,19 @@ describe('the LAN client on the Vagrant providers', () => {
     expect(clientMachine(lab, 'web1')).toEqual({ host: 'web1' });
     expect(clientMachine(lab, 'web2')).toEqual({ problem: 'web2 is the web server V3 powers off' });
     expect(clientMachine(lab, 'haproxy2')).toMatchObject({ problem: expect.stringMatching(/^haproxy2 is a balancer/) });
-    expect(clientMachine(lab, 'web9')).toMatchObject({ problem: expect.stringMatching(/^no host named "web9" in .*lab\.yaml \(hosts: haproxy1, haproxy2, web1, web2, web3\)/) });
+    expect(clientMachine(lab, 'web9')).toMatchObject({
+      problem: expect.stringMatching(
+        /^no host named "web9" in .*lab\.yaml \(hosts: haproxy1, haproxy2, web1, web2, web3\)/,
+      ),
+    });
     expect(captureMachine(lab, 'lan', 'web3')).toBe('web3');
     expect(captureMachine(lab, 'heartbeat', 'web3')).toBe('haproxy2');
     const twoWeb = { ...lab, hosts: lab.hosts.filter((h) => h.name !== 'web3') };
     expect(clientMachine(twoWeb)).toEqual({ host: 'web1' });
     const oneWeb = { ...lab, hosts: lab.hosts.filter((h) => h.name !== 'web3' && h.name !== 'web2') };
-    expect(clientMachine(oneWeb)).toMatchObject({ problem: expect.stringMatching(/web1, the only one, is the one V3 powers off/) });
+    expect(clientMachine(oneWeb)).toMatchObject({
+      problem: expect.stringMatching(/web1, the only one, is the one V3 powers off/),
+    });
   });
 
   it('is the client namespace on the namespace provider unless --from names a machine', async () => {
@@ -53,9 +63,17 @@ describe('the LAN client on the Vagrant providers', () => {
     const state = labStateDir('/nonexistent/state');
     const known = new KnownHosts('/nonexistent/known_hosts');
     const describe = (v: ReturnType<typeof chooseVantage>) => ('problem' in v ? v.problem : v.describe);
-    expect(describe(chooseVantage(lab, new NetnsProvider(lab, state), known, '/r'))).toMatch(/^requests from the client namespace hf-swap-client, captures on the host's bridges$/);
-    expect(describe(chooseVantage(lab, new NetnsProvider(lab, state), known, '/r', 'web1'))).toBe('requests from web1, captures inside web1 (LAN) and haproxy2 (heartbeat network)');
-    expect(describe(chooseVantage(lab, new VagrantProvider('virtualbox', lab, state), known, '/r'))).toBe('requests from web3, captures inside web3 (LAN) and haproxy2 (heartbeat network)');
-    expect(describe(chooseVantage(lab, new VagrantProvider('libvirt', lab, state), known, '/r', 'haproxy1'))).toMatch(/^haproxy1 is a balancer/);
+    expect(describe(chooseVantage(lab, new NetnsProvider(lab, state), known, '/r'))).toMatch(
+      /^requests from the client namespace hf-swap-client, captures on the host's bridges$/,
+    );
+    expect(describe(chooseVantage(lab, new NetnsProvider(lab, state), known, '/r', 'web1'))).toBe(
+      'requests from web1, captures inside web1 (LAN) and haproxy2 (heartbeat network)',
+    );
+    expect(describe(chooseVantage(lab, new VagrantProvider('virtualbox', lab, state), known, '/r'))).toBe(
+      'requests from web3, captures inside web3 (LAN) and haproxy2 (heartbeat network)',
+    );
+    expect(describe(chooseVantage(lab, new VagrantProvider('libvirt', lab, state), known, '/r', 'haproxy1'))).toMatch(
+      /^haproxy1 is a balancer/,
+    );
   });
 });

@@ -2,9 +2,24 @@
 // uses, its commands sent over the holder's socket. `opened` counts only the handshakes the
 // holder made for it: none when the connection was held already.
 import { createConnection, type Socket } from 'node:net';
-import { ConnectionLost, HostUnreachable, type ExecOptions, type ExecResult, type HostConnection } from '../../remote.ts';
+import {
+  ConnectionLost,
+  HostUnreachable,
+  type ExecOptions,
+  type ExecResult,
+  type HostConnection,
+} from '../../remote.ts';
 import type { SshTarget } from '../ssh-target.ts';
-import { encodeMessage, errorFromWire, HOLDER_BUILD, HOLDER_PROTOCOL, MessageReader, type HeldTarget, type HolderReply, type HolderRequest } from './holder-wire.ts';
+import {
+  encodeMessage,
+  errorFromWire,
+  HOLDER_BUILD,
+  HOLDER_PROTOCOL,
+  MessageReader,
+  type HeldTarget,
+  type HolderReply,
+  type HolderRequest,
+} from './holder-wire.ts';
 
 export interface HolderAccess {
   socketPath: string;
@@ -103,11 +118,12 @@ export async function linkToHolder(access: HolderAccess, host: string): Promise<
     let socket = await socketTo(access.socketPath).catch(() => undefined);
     if (!socket) {
       const started = access.startHolder();
-      for (const since = Date.now(); !socket && !started.gaveUp() && Date.now() - since < START_MS; ) {
+      for (const since = Date.now(); !socket && !started.gaveUp() && Date.now() - since < START_MS;) {
         await new Promise((resolve) => setTimeout(resolve, 25));
         socket = await socketTo(access.socketPath).catch(() => undefined);
       }
-      if (!socket) throw new HostUnreachable(`${host}: the connection holder did not start (socket ${access.socketPath})`);
+      if (!socket)
+        throw new HostUnreachable(`${host}: the connection holder did not start (socket ${access.socketPath})`);
     }
     const link = new HolderLink(socket, host);
     const hello = await link.request({ op: 'hello' }, 5_000);
@@ -116,7 +132,9 @@ export async function linkToHolder(access: HolderAccess, host: string): Promise<
     link.close();
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new HostUnreachable(`${host}: the connection holder on ${access.socketPath} is of another build and did not quit`);
+  throw new HostUnreachable(
+    `${host}: the connection holder on ${access.socketPath} is of another build and did not quit`,
+  );
 }
 
 export class HeldConnection implements HostConnection {
@@ -137,7 +155,11 @@ export class HeldConnection implements HostConnection {
   }
 
   private held(): HeldTarget {
-    return { ...this.target, knownHostsFile: this.options.knownHostsFile, ...(this.options.connectTimeoutMs ? { connectTimeoutMs: this.options.connectTimeoutMs } : {}) };
+    return {
+      ...this.target,
+      knownHostsFile: this.options.knownHostsFile,
+      ...(this.options.connectTimeoutMs ? { connectTimeoutMs: this.options.connectTimeoutMs } : {}),
+    };
   }
 
   private now(): HolderLink {
@@ -149,7 +171,10 @@ export class HeldConnection implements HostConnection {
   async connect(): Promise<void> {
     try {
       if (!this.link || this.link.closed) this.link = await linkToHolder(this.options, this.host);
-      const reply = await this.link.request({ op: 'connect', target: this.held() }, (this.options.connectTimeoutMs ?? 20_000) + 20_000 + GRACE_MS);
+      const reply = await this.link.request(
+        { op: 'connect', target: this.held() },
+        (this.options.connectTimeoutMs ?? 20_000) + 20_000 + GRACE_MS,
+      );
       if (reply.opened) this.opened += 1;
     } catch (error) {
       this.close();
@@ -159,13 +184,24 @@ export class HeldConnection implements HostConnection {
 
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     const timeoutMs = options.timeoutMs ?? this.options.commandTimeoutMs ?? 300_000;
-    const reply = await this.now().request({ op: 'exec', target: this.held(), command, timeoutMs }, timeoutMs + GRACE_MS);
+    const reply = await this.now().request(
+      { op: 'exec', target: this.held(), command, timeoutMs },
+      timeoutMs + GRACE_MS,
+    );
     const stdoutBytes = Buffer.from(reply.stdout ?? '', 'base64');
-    return { code: reply.code ?? -1, stdout: stdoutBytes.toString(), stderr: Buffer.from(reply.stderr ?? '', 'base64').toString(), stdoutBytes };
+    return {
+      code: reply.code ?? -1,
+      stdout: stdoutBytes.toString(),
+      stderr: Buffer.from(reply.stderr ?? '', 'base64').toString(),
+      stdoutBytes,
+    };
   }
 
   async stage(content: Buffer): Promise<string> {
-    const reply = await this.now().request({ op: 'stage', target: this.held(), content: content.toString('base64') }, 120_000);
+    const reply = await this.now().request(
+      { op: 'stage', target: this.held(), content: content.toString('base64') },
+      120_000,
+    );
     return reply.path ?? '';
   }
 

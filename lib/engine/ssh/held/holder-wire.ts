@@ -35,12 +35,30 @@ export type HolderRequest =
 export type WireErrorKind = 'ConnectionLost' | 'CommandTimedOut' | 'HostUnreachable' | 'HostKeyChanged' | 'Error';
 
 export type HolderReply =
-  | { id: number; ok: true; protocol?: number; build?: string; pid?: number; opened?: boolean; code?: number; stdout?: string; stderr?: string; path?: string }
+  | {
+      id: number;
+      ok: true;
+      protocol?: number;
+      build?: string;
+      pid?: number;
+      opened?: boolean;
+      code?: number;
+      stdout?: string;
+      stderr?: string;
+      path?: string;
+    }
   | { id: number; ok: false; error: { kind: WireErrorKind; message: string } };
 
 /** One connection per distinct way in: the same machine under another key file is another one. */
 export function targetKey(target: HeldTarget): string {
-  return JSON.stringify([target.host, target.user, target.address, target.port, target.privateKeyFile, target.knownHostsFile]);
+  return JSON.stringify([
+    target.host,
+    target.user,
+    target.address,
+    target.port,
+    target.privateKeyFile,
+    target.knownHostsFile,
+  ]);
 }
 
 export function encodeMessage(message: HolderRequest | HolderReply): string {
@@ -62,7 +80,13 @@ export class MessageReader<T> {
   }
 }
 
-const KINDS: Record<WireErrorKind, new (message: string) => Error> = { ConnectionLost, CommandTimedOut, HostUnreachable, HostKeyChanged, Error };
+const KINDS: Record<WireErrorKind, new (message: string) => Error> = {
+  ConnectionLost,
+  CommandTimedOut,
+  HostUnreachable,
+  HostKeyChanged,
+  Error,
+};
 
 export function errorToWire(error: unknown): { kind: WireErrorKind; message: string } {
   const name = error instanceof Error ? error.name : 'Error';

@@ -9,7 +9,17 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import { ConnectionLost } from '../../remote.ts';
 import { KnownHosts } from '../known-hosts.ts';
 import { SshConnection, type ShellSession } from '../ssh-connection.ts';
-import { encodeMessage, errorToWire, HOLDER_BUILD, HOLDER_PROTOCOL, MessageReader, targetKey, type HeldTarget, type HolderReply, type HolderRequest } from './holder-wire.ts';
+import {
+  encodeMessage,
+  errorToWire,
+  HOLDER_BUILD,
+  HOLDER_PROTOCOL,
+  MessageReader,
+  targetKey,
+  type HeldTarget,
+  type HolderReply,
+  type HolderRequest,
+} from './holder-wire.ts';
 
 export interface HolderOptions {
   socketPath: string;
@@ -119,7 +129,11 @@ class Holder {
       this.lastRequest = Date.now();
       // its idle shells are kept for the next command; a busy one (Ctrl-C) is closed: it ends once
       // its current command has, as when a command's own connection dropped
-      for (const [key, shell] of this.shells.get(socket) ?? []) void shell.then((s) => this.release(key, s), () => undefined);
+      for (const [key, shell] of this.shells.get(socket) ?? [])
+        void shell.then(
+          (s) => this.release(key, s),
+          () => undefined,
+        );
       this.shells.delete(socket);
     });
     socket.on('error', () => undefined);
@@ -137,7 +151,10 @@ class Holder {
     if (request.op === 'quit') this.quit();
   }
 
-  private async perform(socket: Socket, request: HolderRequest): Promise<Omit<Extract<HolderReply, { ok: true }>, 'id' | 'ok'>> {
+  private async perform(
+    socket: Socket,
+    request: HolderRequest,
+  ): Promise<Omit<Extract<HolderReply, { ok: true }>, 'id' | 'ok'>> {
     switch (request.op) {
       case 'hello':
       case 'quit':
@@ -147,7 +164,11 @@ class Holder {
       case 'exec': {
         const shell = await this.shellFor(socket, request.target);
         const result = await shell.exec(request.command, { timeoutMs: request.timeoutMs });
-        return { code: result.code, stdout: result.stdoutBytes.toString('base64'), stderr: Buffer.from(result.stderr).toString('base64') };
+        return {
+          code: result.code,
+          stdout: result.stdoutBytes.toString('base64'),
+          stderr: Buffer.from(result.stderr).toString('base64'),
+        };
       }
       case 'stage': {
         const connection = this.held(request.target);
@@ -207,12 +228,18 @@ class Holder {
     }
   }
 
-  private async ensureConnection(target: HeldTarget, key: string): Promise<{ connection: SshConnection; opened: boolean }> {
+  private async ensureConnection(
+    target: HeldTarget,
+    key: string,
+  ): Promise<{ connection: SshConnection; opened: boolean }> {
     const held = this.connections.get(key);
     if (held?.connected && (await this.alive(held))) return { connection: held, opened: false };
     held?.close();
     this.connections.delete(key);
-    const connection = new SshConnection(target, { knownHosts: new KnownHosts(target.knownHostsFile), ...(target.connectTimeoutMs ? { connectTimeoutMs: target.connectTimeoutMs } : {}) });
+    const connection = new SshConnection(target, {
+      knownHosts: new KnownHosts(target.knownHostsFile),
+      ...(target.connectTimeoutMs ? { connectTimeoutMs: target.connectTimeoutMs } : {}),
+    });
     await connection.connect();
     if (this.quitting) {
       connection.close();

@@ -16,7 +16,9 @@ describe('lab:link', () => {
   });
 
   it('refuses anything else, saying what is allowed', () => {
-    expect(() => parseLinkChange(['cut'])).toThrow('"cut" is not an action (allowed: down, up, loss N%, delay Nms, clear)');
+    expect(() => parseLinkChange(['cut'])).toThrow(
+      '"cut" is not an action (allowed: down, up, loss N%, delay Nms, clear)',
+    );
     expect(() => parseLinkChange(['loss', '30'])).toThrow('allowed: from 0.1% to 100%');
     expect(() => parseLinkChange(['loss', '0%'])).toThrow(UsageError);
     expect(() => parseLinkChange(['loss', '101%'])).toThrow(UsageError);
@@ -26,7 +28,11 @@ describe('lab:link', () => {
   });
 
   it('says a link in words, and when it is not in its normal state', () => {
-    expect(describeLink({ host: 'haproxy2', network: 'heartbeat', up: true, lossPercent: 0, delayMs: 0 })).toBe('haproxy2 heartbeat: up');
-    expect(describeLink({ host: 'haproxy2', network: 'heartbeat', up: false, lossPercent: 30, delayMs: 200 })).toBe('haproxy2 heartbeat: down (cut), 30% loss, 200 ms delay (not its normal state)');
+    expect(describeLink({ host: 'haproxy2', network: 'heartbeat', up: true, lossPercent: 0, delayMs: 0 })).toBe(
+      'haproxy2 heartbeat: up',
+    );
+    expect(describeLink({ host: 'haproxy2', network: 'heartbeat', up: false, lossPercent: 30, delayMs: 200 })).toBe(
+      'haproxy2 heartbeat: down (cut), 30% loss, 200 ms delay (not its normal state)',
+    );
   });
 });

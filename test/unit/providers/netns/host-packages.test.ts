@@ -21,10 +21,14 @@ describe("the namespace provider's host packages", () => {
     try {
       const failure = await installHostPackages((line) => said.push(line)).catch((error: unknown) => error);
       expect(failure).toBeInstanceOf(PrerequisitesMissing);
-      expect((failure as Error).message).toMatch(/^The netns provider cannot run on this host\. Missing:\n {2}- host packages: .*iproute2.*\n {4}apt-get update -q failed/);
+      expect((failure as Error).message).toMatch(
+        /^The netns provider cannot run on this host\. Missing:\n {2}- host packages: .*iproute2.*\n {4}apt-get update -q failed/,
+      );
     } finally {
       process.env.PATH = path;
     }
-    expect(said).toEqual([expect.stringMatching(/^preparing this host for the namespace provider: installing .*tcpdump.* with apt-get$/)]);
+    expect(said).toEqual([
+      expect.stringMatching(/^preparing this host for the namespace provider: installing .*tcpdump.* with apt-get$/),
+    ]);
   });
 });

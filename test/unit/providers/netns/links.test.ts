@@ -7,8 +7,40 @@ import { delayOf, lossOf, lossRules } from '../../../../lib/providers/netns/link
 describe('a namespace machine link degraded', () => {
   it('drops a share of the packets each way: in on the interface, out of it', () => {
     expect(lossRules('eth2', 30)).toEqual([
-      ['INPUT', '-i', 'eth2', '-m', 'statistic', '--mode', 'random', '--probability', '0.3000', '-m', 'comment', '--comment', 'hafarm-link', '-j', 'DROP'],
-      ['OUTPUT', '-o', 'eth2', '-m', 'statistic', '--mode', 'random', '--probability', '0.3000', '-m', 'comment', '--comment', 'hafarm-link', '-j', 'DROP'],
+      [
+        'INPUT',
+        '-i',
+        'eth2',
+        '-m',
+        'statistic',
+        '--mode',
+        'random',
+        '--probability',
+        '0.3000',
+        '-m',
+        'comment',
+        '--comment',
+        'hafarm-link',
+        '-j',
+        'DROP',
+      ],
+      [
+        'OUTPUT',
+        '-o',
+        'eth2',
+        '-m',
+        'statistic',
+        '--mode',
+        'random',
+        '--probability',
+        '0.3000',
+        '-m',
+        'comment',
+        '--comment',
+        'hafarm-link',
+        '-j',
+        'DROP',
+      ],
     ]);
   });
 
@@ -24,7 +56,7 @@ describe('a namespace machine link degraded', () => {
     expect(lossOf('-P INPUT ACCEPT', 'eth2')).toBe(0);
   });
 
-  it('reads netem\'s delay back as tc prints it', () => {
+  it("reads netem's delay back as tc prints it", () => {
     expect(delayOf('qdisc netem 8001: root refcnt 2 limit 1000 delay 200ms')).toBe(200);
     expect(delayOf('qdisc netem 8001: root refcnt 2 limit 1000 delay 1.5s')).toBe(1500);
     expect(delayOf('qdisc netem 8001: root refcnt 2 limit 1000 delay 500us')).toBe(0.5);

@@ -12,12 +12,19 @@ import { TUTORIAL_LAB } from '../../../helpers/cli.ts';
 import { readFileSync } from 'node:fs';
 
 const tutorial = loadLab(TUTORIAL_LAB);
-const named = (name: string) => parseLab(readFileSync(TUTORIAL_LAB, 'utf8').replace(/^name: \w+$/m, `name: ${name}`), '/x/lab.yaml');
+const named = (name: string) =>
+  parseLab(readFileSync(TUTORIAL_LAB, 'utf8').replace(/^name: \w+$/m, `name: ${name}`), '/x/lab.yaml');
 
 describe('resource names', () => {
   it('fit the 15 characters of an interface name, for the longest lab name and many hosts', () => {
     const names = netnsNames(named('abcdefgh'));
-    for (const link of [names.bridge('lan'), names.bridge('heartbeat'), names.bridge('mgmt'), names.veth(MAX_HOSTS - 1, 2), names.clientVeth]) {
+    for (const link of [
+      names.bridge('lan'),
+      names.bridge('heartbeat'),
+      names.bridge('mgmt'),
+      names.veth(MAX_HOSTS - 1, 2),
+      names.clientVeth,
+    ]) {
       expect(link.length, link).toBeLessThanOrEqual(15);
       expect(link.startsWith(names.linkPrefix)).toBe(true);
     }
@@ -26,7 +33,8 @@ describe('resource names', () => {
   it('never let one lab’s prefix match another lab’s resources', () => {
     const swap = netnsNames(named('swap'));
     const swap2 = netnsNames(named('swap2'));
-    for (const resource of [swap2.bridge('lan'), swap2.veth(0, 1), swap2.clientVeth]) expect(resource.startsWith(swap.linkPrefix)).toBe(false);
+    for (const resource of [swap2.bridge('lan'), swap2.veth(0, 1), swap2.clientVeth])
+      expect(resource.startsWith(swap.linkPrefix)).toBe(false);
     expect(swap2.namespace('web1').startsWith(swap.nsPrefix)).toBe(false);
     expect(swap.namespace('web1')).toBe('hf-swap-web1');
   });
@@ -34,7 +42,9 @@ describe('resource names', () => {
 
 describe('management subnet', () => {
   it('reads the host routes and avoids them and the lab networks', () => {
-    const routes = routeNetworks(JSON.stringify([{ dst: 'default' }, { dst: '10.213.0.0/16' }, { dst: '192.168.1.0/24' }, { dst: '10.0.0.5' }]));
+    const routes = routeNetworks(
+      JSON.stringify([{ dst: 'default' }, { dst: '10.213.0.0/16' }, { dst: '192.168.1.0/24' }, { dst: '10.0.0.5' }]),
+    );
     expect(routes.map(formatCidr)).toEqual(['10.213.0.0/16', '192.168.1.0/24', '10.0.0.5/32']);
     expect(() => chooseMgmtSubnet(tutorial, routes)).toThrow(/no free \/24/);
     const some = routeNetworks(JSON.stringify([{ dst: '10.213.0.0/17' }]));

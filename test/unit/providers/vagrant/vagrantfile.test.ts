@@ -16,17 +16,26 @@ function machineBlock(vagrantfile: string, host: string): string {
 }
 
 function networksOf(block: string): Array<{ ip: string; intnet: string; libvirt: string }> {
-  return [...block.matchAll(/private_network, ip: '([\d.]+)', netmask: '[\d.]+', auto_config: false,\s+virtualbox__intnet: '([^']+)',\s+libvirt__network_name: '([^']+)', libvirt__dhcp_enabled: false, libvirt__forward_mode: 'veryisolated'/g)].map(
-    (m) => ({ ip: m[1]!, intnet: m[2]!, libvirt: m[3]! }),
-  );
+  return [
+    ...block.matchAll(
+      /private_network, ip: '([\d.]+)', netmask: '[\d.]+', auto_config: false,\s+virtualbox__intnet: '([^']+)',\s+libvirt__network_name: '([^']+)', libvirt__dhcp_enabled: false, libvirt__forward_mode: 'veryisolated'/g,
+    ),
+  ].map((m) => ({ ip: m[1]!, intnet: m[2]!, libvirt: m[3]! }));
 }
 
 describe('Vagrantfile (T1)', () => {
   const text = renderVagrantfile(tutorial);
 
   it('defines exactly the five machines of the tutorial, with their hostnames', () => {
-    expect([...text.matchAll(/config\.vm\.define '([^']+)'/g)].map((m) => m[1])).toEqual(['haproxy1', 'haproxy2', 'web1', 'web2', 'web3']);
-    for (const host of tutorial.hosts) expect(machineBlock(text, host.name)).toContain(`node.vm.hostname = '${host.name}'`);
+    expect([...text.matchAll(/config\.vm\.define '([^']+)'/g)].map((m) => m[1])).toEqual([
+      'haproxy1',
+      'haproxy2',
+      'web1',
+      'web2',
+      'web3',
+    ]);
+    for (const host of tutorial.hosts)
+      expect(machineBlock(text, host.name)).toContain(`node.vm.hostname = '${host.name}'`);
   });
 
   it('puts balancers on the LAN then the heartbeat network, web servers on the LAN only', () => {
@@ -38,7 +47,11 @@ describe('Vagrantfile (T1)', () => {
       { ip: '192.168.1.102', intnet: 'swap-lan', libvirt: 'swap-lan' },
       { ip: '10.100.100.2', intnet: 'swap-hb', libvirt: 'swap-hb' },
     ]);
-    for (const [host, ip] of [['web1', '192.168.1.103'], ['web2', '192.168.1.104'], ['web3', '192.168.1.105']] as const) {
+    for (const [host, ip] of [
+      ['web1', '192.168.1.103'],
+      ['web2', '192.168.1.104'],
+      ['web3', '192.168.1.105'],
+    ] as const) {
       expect(networksOf(machineBlock(text, host))).toEqual([{ ip, intnet: 'swap-lan', libvirt: 'swap-lan' }]);
     }
   });
@@ -65,12 +78,15 @@ describe('Vagrantfile (T1)', () => {
     expect(text).not.toMatch(/lv\.driver|lv\.cpu_mode/);
   });
 
-  it('runs every machine under QEMU\'s emulation with box.libvirt_driver: qemu, in the libvirt blocks only', () => {
+  it("runs every machine under QEMU's emulation with box.libvirt_driver: qemu, in the libvirt blocks only", () => {
     const emulated = renderVagrantfile({ ...tutorial, box: { ...tutorial.box, libvirtDriver: 'qemu' } });
     for (const host of tutorial.hosts) {
       const block = machineBlock(emulated, host.name);
       const libvirt = block.slice(block.indexOf('node.vm.provider :libvirt'));
-      const virtualbox = block.slice(block.indexOf('node.vm.provider :virtualbox'), block.indexOf('node.vm.provider :libvirt'));
+      const virtualbox = block.slice(
+        block.indexOf('node.vm.provider :virtualbox'),
+        block.indexOf('node.vm.provider :libvirt'),
+      );
       expect(libvirt).toMatch(/lv\.driver = 'qemu'\s+lv\.cpu_mode = 'custom'\s+lv\.cpu_model = 'qemu64'\s+end/);
       expect(virtualbox).not.toMatch(/driver|cpu_mode|qemu/);
     }
@@ -79,9 +95,22 @@ describe('Vagrantfile (T1)', () => {
 
   it('renders another farm with no code change', () => {
     const other = renderVagrantfile(fourWeb);
-    expect([...other.matchAll(/config\.vm\.define '([^']+)'/g)].map((m) => m[1])).toEqual(['haproxy1', 'haproxy2', 'web1', 'web2', 'web3', 'web4']);
-    expect(networksOf(machineBlock(other, 'web4'))).toEqual([{ ip: '172.20.0.106', intnet: 'four-lan', libvirt: 'four-lan' }]);
-    expect(networksOf(machineBlock(other, 'haproxy2'))[1]).toEqual({ ip: '10.200.0.2', intnet: 'four-hb', libvirt: 'four-hb' });
+    expect([...other.matchAll(/config\.vm\.define '([^']+)'/g)].map((m) => m[1])).toEqual([
+      'haproxy1',
+      'haproxy2',
+      'web1',
+      'web2',
+      'web3',
+      'web4',
+    ]);
+    expect(networksOf(machineBlock(other, 'web4'))).toEqual([
+      { ip: '172.20.0.106', intnet: 'four-lan', libvirt: 'four-lan' },
+    ]);
+    expect(networksOf(machineBlock(other, 'haproxy2'))[1]).toEqual({
+      ip: '10.200.0.2',
+      intnet: 'four-hb',
+      libvirt: 'four-hb',
+    });
     expect(other).not.toContain('192.168.1.');
   });
 });

@@ -40,7 +40,7 @@ describe('judging the answers', () => {
     source: seq('web2 web2 web2 web2 web2 web2'),
   } as const;
 
-  it('passes each algorithm on its own answers and fails it on the others\'', () => {
+  it("passes each algorithm on its own answers and fails it on the others'", () => {
     for (const [algorithm, answers] of Object.entries(busyAnswers)) {
       for (const configured of ['roundrobin', 'leastconn', 'source'] as const) {
         const verdict = judgeAnswers(expectedAnswers(configured, web, 'web2'), answers);
@@ -50,11 +50,26 @@ describe('judging the answers', () => {
   });
 
   it('says the servers in the order they answered, or what was expected', () => {
-    expect(judgeAnswers(expectedAnswers('leastconn', web, 'web2'), seq('web3 web1 web3 web1'))).toEqual({ ok: true, servers: ['web3', 'web1'] });
-    expect(judgeAnswers(expectedAnswers('roundrobin', web), seq('web1 web2 web1 web2 web1 web2'))).toEqual({ ok: false, expected: 'expected web1, web2, web3 each once in every 3 requests, in the same order' });
-    expect(judgeAnswers(expectedAnswers('source', web), seq('web3 web3 web3'))).toEqual({ ok: true, servers: ['web3'] });
-    expect(judgeAnswers(expectedAnswers('source', web), seq('web3 web1 web3'))).toEqual({ ok: false, expected: 'expected every request on one server of web1, web2, web3' });
-    expect(judgeAnswers(expectedAnswers('source', web, 'web2'), seq('web3 web3'))).toEqual({ ok: false, expected: 'expected every request on web2' });
+    expect(judgeAnswers(expectedAnswers('leastconn', web, 'web2'), seq('web3 web1 web3 web1'))).toEqual({
+      ok: true,
+      servers: ['web3', 'web1'],
+    });
+    expect(judgeAnswers(expectedAnswers('roundrobin', web), seq('web1 web2 web1 web2 web1 web2'))).toEqual({
+      ok: false,
+      expected: 'expected web1, web2, web3 each once in every 3 requests, in the same order',
+    });
+    expect(judgeAnswers(expectedAnswers('source', web), seq('web3 web3 web3'))).toEqual({
+      ok: true,
+      servers: ['web3'],
+    });
+    expect(judgeAnswers(expectedAnswers('source', web), seq('web3 web1 web3'))).toEqual({
+      ok: false,
+      expected: 'expected every request on one server of web1, web2, web3',
+    });
+    expect(judgeAnswers(expectedAnswers('source', web, 'web2'), seq('web3 web3'))).toEqual({
+      ok: false,
+      expected: 'expected every request on web2',
+    });
     // A failed request is no server.
     expect(judgeAnswers(expectedAnswers('source', web), seq('no-answer no-answer')).ok).toBe(false);
     expect(judgeAnswers(expectedAnswers('source', web), []).ok).toBe(false);

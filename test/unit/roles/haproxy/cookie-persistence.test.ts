@@ -2,7 +2,13 @@
 // headers the real HAProxy 2.6 sent in each mode, and that each mode's headers fail the others'.
 import { describe, expect, it } from 'vitest';
 import { COOKIE_MODES } from '../../../../roles/haproxy/haproxy-settings.ts';
-import { cookieProblem, cookieValueFor, cookieValues, expectedCookie, type CookieServer } from '../../../../roles/haproxy/cookie-persistence.ts';
+import {
+  cookieProblem,
+  cookieValueFor,
+  cookieValues,
+  expectedCookie,
+  type CookieServer,
+} from '../../../../roles/haproxy/cookie-persistence.ts';
 
 const web1: CookieServer = { name: 'web1', label: 'A', session: 'web1-session' };
 
@@ -15,14 +21,16 @@ const SEEN = {
 
 describe('Set-Cookie headers', () => {
   it('give the values of one cookie name, every header, attributes left out', () => {
-    expect(cookieValues(['JSESSIONID=A~web1-session; Path=/', 'other=1', 'JSESSIONID=A; path=/'], 'JSESSIONID')).toEqual(['A~web1-session', 'A']);
+    expect(
+      cookieValues(['JSESSIONID=A~web1-session; Path=/', 'other=1', 'JSESSIONID=A; path=/'], 'JSESSIONID'),
+    ).toEqual(['A~web1-session', 'A']);
     expect(cookieValues(['JSESSIONID2=A', 'XJSESSIONID=B', 'JSESSIONID'], 'JSESSIONID')).toEqual([]);
     expect(cookieValues([' JSESSIONID = B ;Path=/'], 'JSESSIONID')).toEqual(['B']);
   });
 });
 
 describe('the cookie of each mode', () => {
-  it('is the label with the server\'s own value in prefix mode, the label alone otherwise', () => {
+  it("is the label with the server's own value in prefix mode, the label alone otherwise", () => {
     expect(cookieValueFor('prefix', web1)).toBe('A~web1-session');
     expect(cookieValueFor('insert', web1)).toBe('A');
     expect(cookieValueFor('rewrite', web1)).toBe('A');
@@ -35,20 +43,33 @@ describe('the cookie of each mode', () => {
     expect(expectedCookie('insert', web1, true)).toBeUndefined();
   });
 
-  it('passes each mode on what HAProxy sent in that mode, and fails it on every other mode\'s answers', () => {
+  it("passes each mode on what HAProxy sent in that mode, and fails it on every other mode's answers", () => {
     for (const configured of COOKIE_MODES) {
       for (const actual of COOKIE_MODES) {
-        const problems = [cookieProblem(configured, 'JSESSIONID', web1, [...SEEN[actual].first], false), cookieProblem(configured, 'JSESSIONID', web1, [...SEEN[actual].holding], true)].filter(Boolean);
-        expect(problems.length === 0, `${configured} judging ${actual}: ${problems.join('; ')}`).toBe(configured === actual);
+        const problems = [
+          cookieProblem(configured, 'JSESSIONID', web1, [...SEEN[actual].first], false),
+          cookieProblem(configured, 'JSESSIONID', web1, [...SEEN[actual].holding], true),
+        ].filter(Boolean);
+        expect(problems.length === 0, `${configured} judging ${actual}: ${problems.join('; ')}`).toBe(
+          configured === actual,
+        );
       }
     }
   });
 
   it('says what came and what the mode gives', () => {
-    expect(cookieProblem('insert', 'JSESSIONID', web1, ['JSESSIONID=A~web1-session; Path=/'], false)).toBe("web1 answered with JSESSIONID=A~web1-session (expected JSESSIONID=A: cookie insert: HAProxy sets its own cookie and removes the server's)");
-    expect(cookieProblem('insert', 'JSESSIONID', web1, ['JSESSIONID=A; Path=/'], true)).toBe("web1 answered a client holding its cookie with JSESSIONID=A (expected none: with cookie insert HAProxy sets its cookie only for a client without a valid one, and removes the server's)");
-    expect(cookieProblem('prefix', 'JSESSIONID', web1, [], false)).toBe("web1 answered with no JSESSIONID cookie (expected JSESSIONID=A~web1-session: cookie prefix: HAProxy prefixes the server's own cookie with its label)");
+    expect(cookieProblem('insert', 'JSESSIONID', web1, ['JSESSIONID=A~web1-session; Path=/'], false)).toBe(
+      "web1 answered with JSESSIONID=A~web1-session (expected JSESSIONID=A: cookie insert: HAProxy sets its own cookie and removes the server's)",
+    );
+    expect(cookieProblem('insert', 'JSESSIONID', web1, ['JSESSIONID=A; Path=/'], true)).toBe(
+      "web1 answered a client holding its cookie with JSESSIONID=A (expected none: with cookie insert HAProxy sets its cookie only for a client without a valid one, and removes the server's)",
+    );
+    expect(cookieProblem('prefix', 'JSESSIONID', web1, [], false)).toBe(
+      "web1 answered with no JSESSIONID cookie (expected JSESSIONID=A~web1-session: cookie prefix: HAProxy prefixes the server's own cookie with its label)",
+    );
     // The server's cookie and HAProxy's side by side (insert with `preserve`): two cookies are one too many.
-    expect(cookieProblem('insert', 'JSESSIONID', web1, ['JSESSIONID=web1-session; Path=/', 'JSESSIONID=A; path=/'], false)).toMatch(/with JSESSIONID=web1-session and JSESSIONID=A \(expected JSESSIONID=A:/);
+    expect(
+      cookieProblem('insert', 'JSESSIONID', web1, ['JSESSIONID=web1-session; Path=/', 'JSESSIONID=A; path=/'], false),
+    ).toMatch(/with JSESSIONID=web1-session and JSESSIONID=A \(expected JSESSIONID=A:/);
   });
 });

@@ -11,7 +11,8 @@ const lab = loadLab(TUTORIAL_LAB);
 const config = renderTemplate('roles/haproxy/templates/haproxy.cfg.njk', haproxyConfigVars(lab, 'pw'));
 const lineOf = (start: string) => config.split('\n').findIndex((l) => l.trim().startsWith(start)) + 1;
 const alert = (text: string) => `[ALERT]    (7) : config : ${text}`;
-const problems = (...alerts: string[]) => alertsToProblems(lab, config, ['[NOTICE]   (7) : haproxy version is 2.6.12', ...alerts].join('\n'), '2.6.12');
+const problems = (...alerts: string[]) =>
+  alertsToProblems(lab, config, ['[NOTICE]   (7) : haproxy version is 2.6.12', ...alerts].join('\n'), '2.6.12');
 
 describe('haproxy -c alerts as definition problems', () => {
   it.each([
@@ -25,15 +26,33 @@ describe('haproxy -c alerts as definition problems', () => {
     ['cookie', ['haproxy', 'cookie', 'name']],
     ['server web2', ['hosts', 3]],
   ])('an alert on the "%s" line goes to %j', (start, field) => {
-    expect(problems(alert(`parsing [/tmp/x/haproxy.cfg:${lineOf(start)}] : something is wrong.`))).toEqual([{ field, problem: 'haproxy -c: something is wrong.', allowed: 'what HAProxy 2.6.12 accepts (haproxy -c on this host)' }]);
+    expect(problems(alert(`parsing [/tmp/x/haproxy.cfg:${lineOf(start)}] : something is wrong.`))).toEqual([
+      {
+        field,
+        problem: 'haproxy -c: something is wrong.',
+        allowed: 'what HAProxy 2.6.12 accepts (haproxy -c on this host)',
+      },
+    ]);
   });
 
   it("leaves out alerts on the template's own lines (the host's HAProxy installed differently) and the summaries", () => {
-    expect(problems(alert(`parsing [/tmp/x/haproxy.cfg:${lineOf('errorfile 400')}] : error opening file.`), alert('Error(s) found in configuration file : /tmp/x/haproxy.cfg'), alert('Fatal errors found in configuration.'))).toEqual([]);
+    expect(
+      problems(
+        alert(`parsing [/tmp/x/haproxy.cfg:${lineOf('errorfile 400')}] : error opening file.`),
+        alert('Error(s) found in configuration file : /tmp/x/haproxy.cfg'),
+        alert('Fatal errors found in configuration.'),
+      ),
+    ).toEqual([]);
     expect(problems(alert(`parsing [/tmp/x/haproxy.cfg:${lineOf('option  httplog')}] : no.`))).toEqual([]);
   });
 
   it('puts an alert on the proxy as a whole at the haproxy section', () => {
-    expect(problems(alert("Proxy 'web-cluster' : something about the proxy."))).toEqual([{ field: ['haproxy'], problem: "haproxy -c: Proxy 'web-cluster' : something about the proxy.", allowed: 'what HAProxy 2.6.12 accepts (haproxy -c on this host)' }]);
+    expect(problems(alert("Proxy 'web-cluster' : something about the proxy."))).toEqual([
+      {
+        field: ['haproxy'],
+        problem: "haproxy -c: Proxy 'web-cluster' : something about the proxy.",
+        allowed: 'what HAProxy 2.6.12 accepts (haproxy -c on this host)',
+      },
+    ]);
   });
 });

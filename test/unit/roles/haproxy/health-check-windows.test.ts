@@ -3,7 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import { HAPROXY_CHECK_DEFAULTS } from '../../../../roles/haproxy/health-check.ts';
 import { loadLab } from '../../../../lib/farm/load-lab.ts';
-import { describeDownDeadline, downDeadlineMs, downWindowMs, upDeadlineMs } from '../../../../roles/haproxy/health-check-windows.ts';
+import {
+  describeDownDeadline,
+  downDeadlineMs,
+  downWindowMs,
+  upDeadlineMs,
+} from '../../../../roles/haproxy/health-check-windows.ts';
 import { TUTORIAL_LAB } from '../../../helpers/cli.ts';
 
 describe("HAProxy's health-check window", () => {
@@ -13,15 +18,19 @@ describe("HAProxy's health-check window", () => {
     expect(downWindowMs(HAPROXY_CHECK_DEFAULTS)).toBe(12_000);
     expect(downDeadlineMs(HAPROXY_CHECK_DEFAULTS)).toBe(14_000);
     expect(upDeadlineMs(HAPROXY_CHECK_DEFAULTS)).toBe(8_000);
-    expect(describeDownDeadline(HAPROXY_CHECK_DEFAULTS)).toBe("14 s: HAProxy's health-check window of 12 s (fall 3 checks, each failing after inter 2 s and 2 s apart) + 2 s to see it");
+    expect(describeDownDeadline(HAPROXY_CHECK_DEFAULTS)).toBe(
+      "14 s: HAProxy's health-check window of 12 s (fall 3 checks, each failing after inter 2 s and 2 s apart) + 2 s to see it",
+    );
   });
 
-  it('follows the settings a definition gives, in any of HAProxy\'s time units', () => {
+  it("follows the settings a definition gives, in any of HAProxy's time units", () => {
     const quick = { inter: '500ms', fall: 2, rise: 4 };
     expect(downWindowMs(quick)).toBe(2_000);
     expect(downDeadlineMs(quick)).toBe(4_000);
     expect(upDeadlineMs(quick)).toBe(4_500);
-    expect(describeDownDeadline(quick)).toBe("4 s: HAProxy's health-check window of 2 s (fall 2 checks, each failing after inter 0.5 s and 0.5 s apart) + 2 s to see it");
+    expect(describeDownDeadline(quick)).toBe(
+      "4 s: HAProxy's health-check window of 2 s (fall 2 checks, each failing after inter 0.5 s and 0.5 s apart) + 2 s to see it",
+    );
     const slow = { inter: '3s', fall: 5, rise: 1 };
     expect(downWindowMs(slow)).toBe(30_000);
     expect(upDeadlineMs(slow)).toBe(8_000);

@@ -11,11 +11,17 @@ import type { Packet } from '../../../../lib/packets/pcap.ts';
 const lab = loadLab(new URL('../../../../lab.yaml', import.meta.url).pathname);
 
 function udp(src: string, dst: string, dstPort: number, time = 0): Packet {
-  return { time, srcMac: '52:54:00:00:00:01', dstMac: 'ff:ff:ff:ff:ff:ff', ipv4: { src, dst, protocol: 17, ttl: 64, payload: Buffer.alloc(0) }, udp: { srcPort: 40000, dstPort, length: 100 } };
+  return {
+    time,
+    srcMac: '52:54:00:00:00:01',
+    dstMac: 'ff:ff:ff:ff:ff:ff',
+    ipv4: { src, dst, protocol: 17, ttl: 64, payload: Buffer.alloc(0) },
+    udp: { srcPort: 40000, dstPort, length: 100 },
+  };
 }
 
 describe('the Heartbeat stack', () => {
-  it('is the one list\'s default, and the tutorial lab runs it', () => {
+  it("is the one list's default, and the tutorial lab runs it", () => {
     expect(HA_STACKS).toContain(heartbeatStack);
     expect(haStackOf(lab)).toBe(heartbeatStack);
   });
@@ -29,11 +35,16 @@ describe('the Heartbeat stack', () => {
     expect(heartbeatStack.announcements.intervalSeconds(lab)).toBe(1);
   });
 
-  it('finds a member\'s announcements: UDP broadcasts to its port from its heartbeat address', () => {
+  it("finds a member's announcements: UDP broadcasts to its port from its heartbeat address", () => {
     const said = heartbeatStack.announcements;
     expect(said.captureFilter(lab)).toBe('udp port 694');
     expect(said.describe(lab)).toBe('UDP broadcasts to 10.100.100.255:694');
-    const packets = [udp('10.100.100.1', '10.100.100.255', 694), udp('10.100.100.2', '10.100.100.255', 694), udp('10.100.100.1', '10.100.100.255', 695), udp('10.100.100.1', '10.100.100.2', 694)];
+    const packets = [
+      udp('10.100.100.1', '10.100.100.255', 694),
+      udp('10.100.100.2', '10.100.100.255', 694),
+      udp('10.100.100.1', '10.100.100.255', 695),
+      udp('10.100.100.1', '10.100.100.2', 694),
+    ];
     expect(said.from(packets, findHost(lab, 'haproxy1'), lab)).toEqual([packets[0]]);
     expect(said.from(packets, findHost(lab, 'haproxy2'), lab)).toEqual([packets[1]]);
     // a web server is no member: it has no heartbeat address
@@ -57,7 +68,9 @@ describe('the Heartbeat stack', () => {
     expect(value).toMatch(/^[0-9a-f]{48}$/);
     expect(authkey!.generate()).not.toBe(value);
     expect(shapeProblems({ heartbeatAuthkey: value }, { heartbeatAuthkey: authkey!.check })).toEqual([]);
-    expect(shapeProblems({ heartbeatAuthkey: `${value}\n1 crc` }, { heartbeatAuthkey: authkey!.check })).toHaveLength(1);
+    expect(shapeProblems({ heartbeatAuthkey: `${value}\n1 crc` }, { heartbeatAuthkey: authkey!.check })).toHaveLength(
+      1,
+    );
   });
 
   it('lists the packages its role installs', () => {

@@ -24,7 +24,10 @@ describe('the page a web server serves', () => {
   });
 
   it('is told apart for any page text with {host}, even when one host name starts another', () => {
-    const text = TUTORIAL.replace('"Bienvenido a nginx! ({host})"', '"Hello from {host}"').replace('- name: web2', '- name: web10');
+    const text = TUTORIAL.replace('"Bienvenido a nginx! ({host})"', '"Hello from {host}"').replace(
+      '- name: web2',
+      '- name: web10',
+    );
     const lab = parseLab(text, '/labs/hello.yaml');
     const serverOf = pageServer(lab);
     expect(pageHtml(lab, 'web10')).toContain('<h1>Hello from web10</h1>');
@@ -35,7 +38,10 @@ describe('the page a web server serves', () => {
   });
 
   it('is matched as nginx serves it, HTML escaped', () => {
-    const lab = parseLab(TUTORIAL.replace('"Bienvenido a nginx! ({host})"', '"<b>{host}</b> & \'{host}\'"'), '/labs/html.yaml');
+    const lab = parseLab(
+      TUTORIAL.replace('"Bienvenido a nginx! ({host})"', '"<b>{host}</b> & \'{host}\'"'),
+      '/labs/html.yaml',
+    );
     expect(pageHtml(lab, 'web1')).toContain('<h1>&lt;b&gt;web1&lt;/b&gt; &amp; &#39;web1&#39;</h1>');
     expect(pageServer(lab)(pageHtml(lab, 'web1'))).toBe('web1');
   });
@@ -47,10 +53,17 @@ describe('an answer in the evidence', () => {
     expect(describeAnswer(serverOf, ok(pageHtml(tutorial, 'web1')))).toBe('web1');
     expect(describeAnswer(serverOf, undefined)).toBe('no answer');
     expect(describeAnswer(serverOf, { ...ok(''), status: 503 })).toBe('status 503');
-    expect(describeAnswer(serverOf, ok('<html><body><h1>Edited by hand on web2</h1></body></html>'))).toBe('a page of no web server ("Edited by hand on web2")');
-    expect(describeAnswer(serverOf, ok(`<p>${'x'.repeat(60)}</p>`))).toBe(`a page of no web server ("${'x'.repeat(40)}…")`);
+    expect(describeAnswer(serverOf, ok('<html><body><h1>Edited by hand on web2</h1></body></html>'))).toBe(
+      'a page of no web server ("Edited by hand on web2")',
+    );
+    expect(describeAnswer(serverOf, ok(`<p>${'x'.repeat(60)}</p>`))).toBe(
+      `a page of no web server ("${'x'.repeat(40)}…")`,
+    );
     // The text a browser shows of the body: not the title, entities decoded.
-    const edited = pageHtml(tutorial, 'web3').replace('Bienvenido a nginx! (web3)</h1>', 'Adi&oacute;s &lt;web3&gt; &amp; co</h1>');
+    const edited = pageHtml(tutorial, 'web3').replace(
+      'Bienvenido a nginx! (web3)</h1>',
+      'Adi&oacute;s &lt;web3&gt; &amp; co</h1>',
+    );
     expect(describeAnswer(serverOf, ok(edited))).toBe('a page of no web server ("Adi&oacute;s <web3> & co")');
   });
 });

@@ -20,7 +20,10 @@ describe('the bench probe figures', () => {
   });
 
   it('counts the failed requests sent in a window', () => {
-    expect(lostIn([at(5, false), at(10, true), at(15, false), at(20, true), at(30, false)], 10, 30)).toEqual({ failed: 1, total: 3 });
+    expect(lostIn([at(5, false), at(10, true), at(15, false), at(20, true), at(30, false)], 10, 30)).toEqual({
+      failed: 1,
+      total: 3,
+    });
   });
 
   it('prints min / median / max', () => {

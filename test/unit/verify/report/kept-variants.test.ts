@@ -20,7 +20,11 @@ const v8 = (variant: string, passed: boolean, summary: string): CheckResult => (
   summary,
   evidence: [],
   variant,
-  timeline: { samples: [{ at: 0, took: 0.01, ok: true, via: 'haproxy2' }], events: [], lanes: [{ label: 'haproxy2 holds the VIP', spans: [[1, 4]] }] },
+  timeline: {
+    samples: [{ at: 0, took: 0.01, ok: true, via: 'haproxy2' }],
+    events: [],
+    lanes: [{ label: 'haproxy2 holds the VIP', spans: [[1, 4]] }],
+  },
 });
 
 describe('runs of one check under different definitions', () => {
@@ -28,28 +32,75 @@ describe('runs of one check under different definitions', () => {
 
   it('are kept per variant and shown side by side, each with its timeline, the later run of a variant replacing the earlier', () => {
     const dir = join(scratch.dir, 'report');
-    writeReport(dir, lab, [v8('one heartbeat path', true, 'split brain: <two> holders')], 'memory', [], new Date('2026-01-01T00:00:00Z'));
-    writeReport(dir, lab, [v8('heartbeat paths: heartbeat, lan', true, 'one holder throughout')], 'memory', [], new Date('2026-01-02T00:00:00Z'));
+    writeReport(
+      dir,
+      lab,
+      [v8('one heartbeat path', true, 'split brain: <two> holders')],
+      'memory',
+      [],
+      new Date('2026-01-01T00:00:00Z'),
+    );
+    writeReport(
+      dir,
+      lab,
+      [v8('heartbeat paths: heartbeat, lan', true, 'one holder throughout')],
+      'memory',
+      [],
+      new Date('2026-01-02T00:00:00Z'),
+    );
     writeReport(dir, lab, [v8('one heartbeat path', false, 'again')], 'memory', [], new Date('2026-01-03T00:00:00Z'));
     const html = readFileSync(join(dir, 'index.html'), 'utf8');
     const section = html.slice(html.indexOf('V8 side by side'));
-    expect(section).toContain('<td>heartbeat paths: heartbeat, lan</td><td>2026-01-02T00:00:00.000Z</td><td>PASS</td><td>one holder throughout</td>');
-    expect(section).toContain('<td>one heartbeat path</td><td>2026-01-03T00:00:00.000Z</td><td>FAIL</td><td>again</td>');
+    expect(section).toContain(
+      '<td>heartbeat paths: heartbeat, lan</td><td>2026-01-02T00:00:00.000Z</td><td>PASS</td><td>one holder throughout</td>',
+    );
+    expect(section).toContain(
+      '<td>one heartbeat path</td><td>2026-01-03T00:00:00.000Z</td><td>FAIL</td><td>again</td>',
+    );
     expect(section).not.toContain('&lt;two&gt;');
     expect(section).toContain('<img src="kept/V8-heartbeat-paths-heartbeat-lan.svg"');
     expect(readFileSync(join(dir, 'kept', 'V8-one-heartbeat-path.svg'), 'utf8')).toContain('haproxy2 holds the VIP');
-    expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toContain('| heartbeat paths: heartbeat, lan | 2026-01-02T00:00:00.000Z | PASS | one holder throughout |');
+    expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toContain(
+      '| heartbeat paths: heartbeat, lan | 2026-01-02T00:00:00.000Z | PASS | one holder throughout |',
+    );
   });
 
   it('show nothing of a kept file that is not a kept run: damaged, of another shape, or naming a timeline outside the folder', () => {
     const dir = join(scratch.dir, 'damaged');
     writeReport(dir, lab, [v8('one heartbeat path', true, 'fine')], 'memory');
-    writeFileSync(join(dir, 'kept', 'V8-x.json'), '{"id":"V8","title":"t","variant":"<script>","passed":"yes","summary":"s","when":"w"}');
+    writeFileSync(
+      join(dir, 'kept', 'V8-x.json'),
+      '{"id":"V8","title":"t","variant":"<script>","passed":"yes","summary":"s","when":"w"}',
+    );
     writeFileSync(join(dir, 'kept', 'V8-y.json'), 'not json');
     writeReport(dir, lab, [], 'memory');
     expect(readFileSync(join(dir, 'index.html'), 'utf8')).not.toContain('script');
-    expect(keptRunOf(JSON.stringify({ id: 'V8', title: 't', variant: 'v', passed: true, summary: 's', when: 'w', timeline: '../../etc/x.svg' }))).toBeUndefined();
-    expect(keptRunOf(JSON.stringify({ id: 'V8', title: 't', variant: 'v', passed: true, summary: 's', when: 'w', timeline: 'kept/V8-a.svg' }))).toMatchObject({ timeline: 'kept/V8-a.svg' });
+    expect(
+      keptRunOf(
+        JSON.stringify({
+          id: 'V8',
+          title: 't',
+          variant: 'v',
+          passed: true,
+          summary: 's',
+          when: 'w',
+          timeline: '../../etc/x.svg',
+        }),
+      ),
+    ).toBeUndefined();
+    expect(
+      keptRunOf(
+        JSON.stringify({
+          id: 'V8',
+          title: 't',
+          variant: 'v',
+          passed: true,
+          summary: 's',
+          when: 'w',
+          timeline: 'kept/V8-a.svg',
+        }),
+      ),
+    ).toMatchObject({ timeline: 'kept/V8-a.svg' });
   });
 
   it('are named by their variant in letters, digits and "-" only', () => {

@@ -30,13 +30,28 @@ describe('report', () => {
     const { loadLab } = await import('../../../../lib/farm/load-lab.ts');
     const lab = loadLab(new URL('../../../../lab.yaml', import.meta.url).pathname);
     const results = [
-      { id: 'V1', title: 'round robin', passed: true, summary: '9 requests in turn', evidence: ['answers: web1 web2 web3'] },
-      { id: 'V4', title: 'master balancer fails', passed: false, summary: 'no standby <took> it', evidence: [], timeline: { samples: [], events: [] } },
+      {
+        id: 'V1',
+        title: 'round robin',
+        passed: true,
+        summary: '9 requests in turn',
+        evidence: ['answers: web1 web2 web3'],
+      },
+      {
+        id: 'V4',
+        title: 'master balancer fails',
+        passed: false,
+        summary: 'no standby <took> it',
+        evidence: [],
+        timeline: { samples: [], events: [] },
+      },
     ];
     const vantage = 'requests from web3, captures inside web3 (LAN) and haproxy2 (heartbeat network)';
     const html = reportHtml(lab, results, { when: new Date(0), vantage, pcaps: ['heartbeat.pcap'], notes: [] });
     expect(html).toContain('1 passed, 1 failed');
-    expect(html).toContain(`(trabajoswap.com) kept by Heartbeat (haresources; a keepalive every 1 s, deadtime 5 s, 2 nodes); ${vantage}.</p>`);
+    expect(html).toContain(
+      `(trabajoswap.com) kept by Heartbeat (haresources; a keepalive every 1 s, deadtime 5 s, 2 nodes); ${vantage}.</p>`,
+    );
     expect(html).toContain('no standby &lt;took&gt; it');
     expect(html).toContain('<img src="timeline-V4.svg"');
     expect(html).toContain('<a href="heartbeat.pcap">');

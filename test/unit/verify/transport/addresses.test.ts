@@ -12,7 +12,11 @@ function machines(addresses: Record<string, string>, off: string[] = []) {
       commands.push(command);
       if (!(host in addresses)) throw new Error(`${host} does not answer`);
       const line = `3: eth1    inet ${addresses[host]}/24 scope global eth1`;
-      const answer = command.startsWith('ip -o -4 addr show to') ? (command.endsWith(` ${addresses[host]}/32`) ? line : '') : String(command.includes(`' ${addresses[host]}/'`) ? 1 : 0);
+      const answer = command.startsWith('ip -o -4 addr show to')
+        ? command.endsWith(` ${addresses[host]}/32`)
+          ? line
+          : ''
+        : String(command.includes(`' ${addresses[host]}/'`) ? 1 : 0);
       return { code: 0, stdout: `${answer}\n`, stderr: '', stdoutBytes: Buffer.from(answer) };
     },
   };
@@ -38,7 +42,7 @@ describe('addresses', () => {
     expect(m.commands).toHaveLength(1);
   });
 
-  it("names the interface that carries an address, and says when none does", async () => {
+  it('names the interface that carries an address, and says when none does', async () => {
     const m = machines({ web3: '192.168.1.105' });
     expect(await interfaceWith(m, 'web3', '192.168.1.105')).toBe('eth1');
     await expect(interfaceWith(m, 'web3', '192.168.1.9')).rejects.toThrow('web3 has no interface with 192.168.1.9');
