@@ -30,9 +30,6 @@ export interface StateLayout {
   machineTraces: readonly string[];
 }
 
-/** A layout with hafarm's own entries and no provider's: for code that reads the record alone. */
-export const BARE_LAYOUT: StateLayout = { providers: [], entries: HAFARM_ENTRIES, machineTraces: [] };
-
 export function isStateEntry(layout: StateLayout, name: string): boolean {
   return Object.hasOwn(layout.entries, name);
 }
