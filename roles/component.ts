@@ -4,9 +4,39 @@
 // lab:verify expects of it and how its evidence is read. roles/components.ts lists them in the
 // tutorial's order; nothing below roles/ knows any of them.
 import type { DefinitionSection } from '../lib/lab/definition-parts.ts';
+import type { FieldProblem } from '../lib/lab/load.ts';
+import type { Host, Lab } from '../lib/lab/model.ts';
 import type { SecretSpec } from '../lib/state/secret-spec.ts';
 import type { FarmGroup } from './lab-inventory.ts';
 import type { Role } from './role-context.ts';
+
+/** A file a component's role writes on one machine, as lab:render renders it. */
+export interface RenderedConfig {
+  host: Host;
+  path: string;
+  content: string;
+}
+
+/**
+ * The host's own program that judges the files a component's role writes (haproxy -c,
+ * keepalived -t, nginx -t), run by lab:validate, lab:up and lab on the files rendered from the
+ * definition (roles/components.ts), in a folder of its own: never the host's configuration, never
+ * a daemon started. Where the program is missing or older than the machines', the definition is
+ * checked by its rules only, and lab:validate says so.
+ */
+export interface ConfigValidator {
+  /** what it judges, as lab:validate names it: "haproxy.cfg" */
+  files: string;
+  /** how, as lab:validate names it: "haproxy -c" */
+  command: string;
+  /** the program's name, "HAProxy", and the oldest version that judges as the machines' would, "2.6" */
+  program: string;
+  oldest: string;
+  /** the host's version ("2.6.12") when it is installed and not older than `oldest`, else undefined */
+  hostVersion(): string | undefined;
+  /** what the program refuses in the rendered files, each problem at the definition's field it came from */
+  problems(lab: Lab, files: readonly RenderedConfig[], version: string): FieldProblem[];
+}
 
 export interface Component {
   /** its folder under roles/ */
@@ -24,4 +54,6 @@ export interface Component {
   section?: DefinitionSection;
   /** generated once per lab, kept in its state folder (mode 600), printed only on request */
   secrets?: readonly SecretSpec[];
+  /** the host's own check of the files its role writes, where the host has the program */
+  validator?: ConfigValidator;
 }

@@ -3,10 +3,12 @@
 // the namespace base image's packages all come from this list. The HA stacks are alternatives
 // (ha.stack picks one; the first is the tutorial's); the namespace provider's local repository
 // holds every stack's packages, so a lab can switch stacks without a route out.
-import type { Lab } from '../lib/lab/model.ts';
+import type { Host, Lab } from '../lib/lab/model.ts';
 import type { DefinitionSection } from '../lib/lab/definition-parts.ts';
-import type { SecretSpec } from '../lib/state/secret-spec.ts';
+import type { LabRule } from '../lib/lab/load.ts';
+import type { LabSecrets, SecretSpec } from '../lib/state/secret-spec.ts';
 import type { Component } from './component.ts';
+import { renderHost, type RenderedFile } from './render-lab.ts';
 import { isHaStack, type HaStack } from './ha-stack.ts';
 import { haproxyComponent } from './haproxy/haproxy-component.ts';
 import { heartbeatStack } from './heartbeat/heartbeat-stack.ts';
@@ -54,6 +56,62 @@ export function definitionSections(): DefinitionSection[] {
 /** Every secret a lab has, in the order secrets.json lists them: the components' order. */
 export function labSecretSpecs(): SecretSpec[] {
   return COMPONENTS.flatMap((component) => component.secrets ?? []);
+}
+
+/** The components a lab runs: all but the HA stacks it does not use. */
+export function componentsInUse(lab: Lab): Component[] {
+  return COMPONENTS.filter((component) => !isHaStack(component) || component.name === lab.ha.stack);
+}
+
+/** What one validator said of a lab's files, for lab:validate: "haproxy.cfg", "passes haproxy -c (HAProxy 2.6.12 on this host)". */
+export interface HostCheck {
+  files: string;
+  says: string;
+}
+
+/** Secrets of the right shape: the real ones live in the state folder, which the definition's checks never read. */
+function standInSecrets(): LabSecrets {
+  return Object.fromEntries(labSecretSpecs().map((spec) => [spec.name, spec.generate()])) as LabSecrets;
+}
+
+/**
+ * The host's own validators (Component.validator) of the files the components the lab runs
+ * write, as one rule for the definition's loader: each judges its role's files as lab:render
+ * renders them, where the host has its program; `checks` then says what each did.
+ */
+export function hostConfigChecks(): { rule: LabRule; checks: HostCheck[] } {
+  const checks: HostCheck[] = [];
+  const rule: LabRule = (lab) => {
+    checks.length = 0;
+    const validated = componentsInUse(lab).flatMap((component) =>
+      component.validator ? [{ component, validator: component.validator }] : [],
+    );
+    const playbook = validated.map(({ component }) => ({ hosts: component.hosts, roles: [component.role] }));
+    let rendered: Array<RenderedFile & { host: Host }> | undefined;
+    const secrets = standInSecrets();
+    return validated.flatMap(({ component, validator }) => {
+      const version = validator.hostVersion();
+      if (version === undefined) {
+        checks.push({
+          files: validator.files,
+          says: `checked by rules only (no ${validator.program} ${validator.oldest} or newer on this host for ${validator.command})`,
+        });
+        return [];
+      }
+      rendered ??= lab.hosts.flatMap((host) =>
+        renderHost(lab, host, playbook, secrets).map((file) => ({ ...file, host })),
+      );
+      const files = rendered.filter((file) => file.role === component.role.name);
+      const problems = validator.problems(lab, files, version);
+      const verdict = problems.length === 0 ? 'passes' : 'is refused by';
+      checks.push({
+        files: validator.files,
+        says: `${verdict} ${validator.command} (${validator.program} ${version} on this host)`,
+      });
+      return problems;
+    });
+  };
+  return { rule, checks };
 }
 
 /** Every package any component's role installs (any HA stack's included), each once. */

@@ -3,7 +3,7 @@
 import { providerNames } from '../providers/registry.ts';
 import { DEFAULT_LAB_FILE, type LabRule } from '../lab/load.ts';
 import { loadLab } from '../farm/load-lab.ts';
-import { haproxySyntaxProblems, hostHaproxyVersion } from '../../roles/haproxy/haproxy-syntax-check.ts';
+import { hostConfigChecks, type HostCheck } from '../../roles/components.ts';
 import { AUTO_PROVIDER, type Lab, type ProviderChoice } from '../lab/model.ts';
 import { createProvider } from '../providers/select-provider.ts';
 import type { LabProvider } from '../providers/provider.ts';
@@ -44,15 +44,18 @@ export function labContext(args: ParsedCommandLine, rules: readonly LabRule[] = 
 
 /**
  * For commands that create machines or judge the definition: the lab also checked by the host's
- * own haproxy -c where a recent enough HAProxy is installed. `haproxyCheck` says which it was.
+ * own validators of its components' files (haproxy -c, keepalived -t, nginx -t) where they are
+ * installed. `hostChecks` says what each did; `haproxyCheck` is haproxy -c's, then the others',
+ * one per line, as lab:validate prints it after "haproxy.cfg: ".
  */
-export function checkedLabContext(args: ParsedCommandLine): LabContext & { haproxyCheck: string } {
-  const version = hostHaproxyVersion();
-  const context = labContext(args, version ? [(lab) => haproxySyntaxProblems(lab, version)] : []);
-  const haproxyCheck = version
-    ? `passes haproxy -c (HAProxy ${version} on this host)`
-    : 'checked by rules only (no HAProxy 2.6 or newer on this host for haproxy -c)';
-  return { ...context, haproxyCheck };
+export function checkedLabContext(
+  args: ParsedCommandLine,
+): LabContext & { haproxyCheck: string; hostChecks: HostCheck[] } {
+  const { rule, checks } = hostConfigChecks();
+  const context = labContext(args, [rule]);
+  const haproxy = checks.find((check) => check.files === 'haproxy.cfg');
+  const others = checks.filter((check) => check !== haproxy).map((check) => `\n  ${check.files}: ${check.says}`);
+  return { ...context, haproxyCheck: `${haproxy?.says ?? 'not checked'}${others.join('')}`, hostChecks: checks };
 }
 
 export function providerChoice(args: ParsedCommandLine, lab: Lab): ProviderChoice {

@@ -5,7 +5,7 @@ import { resolve, relative } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { LabDefinitionError } from './definition-error.ts';
 import { readDefinitionFile } from './definition-file.ts';
-import { textBoundProblem } from './text-bounds.ts';
+import { MAX_BLOCK_DEPTH, MAX_FLOW_DEPTH, textBoundProblem } from './text-bounds.ts';
 import { bytePosition, invalidUtf8Offset } from './utf8.ts';
 import { FieldReader, type FieldPath } from './yaml-fields.ts';
 import { yamlShapeProblems } from './yaml-shape.ts';
@@ -37,7 +37,6 @@ export function parseDefinition(
   rules: readonly LabRule[] = [],
 ): Lab {
   const shown = displayName(file);
-  const lines = new LineCounter();
   const bound = textBoundProblem(text);
   if (bound) {
     throw new LabDefinitionError([
@@ -51,10 +50,59 @@ export function parseDefinition(
       },
     ]);
   }
+  let read: { reader: FieldReader; lab: Lab | undefined };
+  try {
+    read = readBounded(text, file, shown, parts);
+  } catch (error) {
+    // The bounds above keep the parser within its stack; should some shape still exhaust it (or
+    // any other limit of the parser's), the user reads what happened in one line that names the
+    // file, never a stack trace.
+    if (error instanceof RangeError) throw parserLimit(shown, error.message);
+    throw error;
+  }
+  const { reader, lab } = read;
+  if (lab && reader.issues.length === 0) {
+    for (const rule of rules) for (const p of rule(lab)) reader.reportField(p.field, p.problem, p.allowed);
+  }
+  if (!lab || reader.issues.length > 0) throw new LabDefinitionError(reader.issues);
+  return lab;
+}
+
+const STACK_EXHAUSTED = /maximum call stack size exceeded/i;
+
+function parserLimit(file: string, message: string, at = { line: 1, column: 1 }): LabDefinitionError {
+  const first = message.split('\n')[0]!;
+  return new LabDefinitionError([
+    {
+      file,
+      ...at,
+      field: '(file)',
+      problem: STACK_EXHAUSTED.test(first)
+        ? `is nested too deeply for the YAML parser (${first})`
+        : `is beyond what the YAML parser can read (${first})`,
+      allowed: `a lab definition nested at most ${MAX_BLOCK_DEPTH} levels by indentation and ${MAX_FLOW_DEPTH} by "[" or "{" (the tutorial's is 4 deep)`,
+    },
+  ]);
+}
+
+/** The document read and checked by the rules of the definition; the caller's rules come after. */
+function readBounded(
+  text: string,
+  file: string,
+  shown: string,
+  parts: DefinitionParts,
+): { reader: FieldReader; lab: Lab | undefined } {
+  const lines = new LineCounter();
   // uniqueKeys off: the yaml library's duplicate-key check is quadratic (40,000 keys took 20 s);
   // FieldReader.map finds duplicate keys in one pass instead.
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
   if (doc.errors.length > 0) {
+    // the parser reports its own stack running out as a syntax error, at wherever it was
+    const exhausted = doc.errors.find((e) => STACK_EXHAUSTED.test(e.message));
+    if (exhausted) {
+      const { line, col } = lines.linePos(exhausted.pos[0]);
+      throw parserLimit(shown, exhausted.message, { line, column: col });
+    }
     throw new LabDefinitionError(
       doc.errors.map((e) => {
         const { line, col } = lines.linePos(e.pos[0]);
@@ -74,11 +122,7 @@ export function parseDefinition(
   if (reader.issues.length > 0) throw new LabDefinitionError(reader.issues);
   const lab = readDefinition(reader, doc, resolve(file), parts);
   if (lab) checkDefinition(reader, lab, parts);
-  if (lab && reader.issues.length === 0) {
-    for (const rule of rules) for (const p of rule(lab)) reader.reportField(p.field, p.problem, p.allowed);
-  }
-  if (!lab || reader.issues.length > 0) throw new LabDefinitionError(reader.issues);
-  return lab;
+  return { reader, lab };
 }
 
 function fileProblem(file: string, problem: string, allowed: string, at = { line: 1, column: 1 }): LabDefinitionError {

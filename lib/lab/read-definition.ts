@@ -2,21 +2,21 @@
 // each component's section is read by the section it hands in (DefinitionParts). Rules that
 // relate several fields live in check-definition.ts.
 import type { Document, Node } from 'yaml';
-import type { BoxField, DefinitionParts } from './definition-parts.ts';
+import { farmFacts, type BoxField, type DefinitionParts } from './definition-parts.ts';
 import type { FieldPath, FieldReader } from './yaml-fields.ts';
 import { AUTO_PROVIDER, HOST_ROLES, type Host, type Lab } from './model.ts';
-import { address, cidr, notReserved, pattern, PATTERNS } from './field-values.ts';
+import { address, cidr, hostName, notReserved, pattern, PATTERNS } from './field-values.ts';
 import { RESERVED_HOST_NAMES, RESERVED_INTERFACES } from './reserved-names.ts';
 import { readHaSection } from './ha-section.ts';
 
 type Reader = FieldReader;
 
-function hostName(r: Reader, path: FieldPath, node: unknown): string | undefined {
+function machineName(r: Reader, path: FieldPath, node: unknown): string | undefined {
   return notReserved(
     r,
     path,
     node,
-    pattern(r, path, node, PATTERNS.hostname),
+    hostName(r, path, node, PATTERNS.hostname),
     RESERVED_HOST_NAMES,
     `another name than ${[...RESERVED_HOST_NAMES.keys()].join(', ')}`,
   );
@@ -27,7 +27,7 @@ function siteName(r: Reader, path: FieldPath, node: unknown): string | undefined
     r,
     path,
     node,
-    pattern(r, path, node, PATTERNS.dnsName),
+    hostName(r, path, node, PATTERNS.dnsName),
     RESERVED_HOST_NAMES,
     "the site's own DNS name, such as trabajoswap.com",
   );
@@ -49,7 +49,7 @@ function readHost(r: Reader, path: FieldPath, node: Node, box: { memory?: number
   if (!map) return {};
   const get = (key: string) => r.child(map, key);
   const host: Partial<Host> = {
-    name: hostName(r, [...path, 'name'], get('name')),
+    name: machineName(r, [...path, 'name'], get('name')),
     role: r.oneOf([...path, 'role'], get('role'), HOST_ROLES),
     lan: address(r, [...path, 'lan'], get('lan')),
     memory: map.has('memory') ? r.int([...path, 'memory'], get('memory'), 128, 65536) : box.memory,
@@ -119,10 +119,11 @@ export function readDefinition(r: Reader, doc: Document, file: string, parts: De
   // The HA stack, and each component's section: a stack's is checked whichever stack runs, so
   // that switching is one word of ha.stack.
   const ha = readHaSection(r, at('ha'), root.has('ha'), parts.haStacks);
+  const farm = farmFacts(parts.sections);
   const sections = Object.fromEntries(
     parts.sections.map((section) => [
       section.key,
-      root.has(section.key) ? section.read(r, at(section.key)) : { ...section.defaults },
+      root.has(section.key) ? section.read(r, at(section.key), farm) : { ...section.defaults },
     ]),
   );
 

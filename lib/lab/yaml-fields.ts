@@ -2,6 +2,7 @@
 // names file, line, column and field. Readers return undefined after recording an issue.
 import { isMap, isScalar, isSeq, type LineCounter, type Node, type YAMLMap, type Pair } from 'yaml';
 import type { DefinitionIssue } from './definition-error.ts';
+import { decimalPlaces } from './decimal.ts';
 import { quoted } from './printable.ts';
 
 export type FieldPath = ReadonlyArray<string | number>;
@@ -104,13 +105,25 @@ export class FieldReader {
     return this.ok(path, node, node.value);
   }
 
-  /** Any number, fractions included, within bounds. */
-  number(path: FieldPath, node: unknown, min: number, max: number): number | undefined {
+  /**
+   * A number within bounds with at most `places` decimal places. Every fractional number of the
+   * definition is read here, so that each is written into a daemon's file as the decimal it is
+   * (decimal.ts): 0.30000000000000004 (what 0.1 + 0.2 gives) is refused, not passed to keepalived.
+   */
+  number(path: FieldPath, node: unknown, min: number, max: number, places: number): number | undefined {
+    const allowed = `${min} to ${max}, at most ${places} decimal place${places === 1 ? '' : 's'}`;
     if (!isScalar(node) || typeof node.value !== 'number' || !Number.isFinite(node.value)) {
-      return this.report(path, node as Node, 'must be a number', `${min} to ${max}`);
+      return this.report(path, node as Node, 'must be a number', allowed);
     }
-    if (node.value < min || node.value > max)
-      return this.report(path, node, `${node.value} is out of range`, `${min} to ${max}`);
+    if (node.value < min || node.value > max) return this.report(path, node, `${node.value} is out of range`, allowed);
+    const written = decimalPlaces(node.value);
+    if (written > places)
+      return this.report(
+        path,
+        node,
+        `${node.value} has ${written} decimal places, more than the ${places} it is written with`,
+        allowed,
+      );
     return this.ok(path, node, node.value);
   }
 

@@ -1,9 +1,11 @@
 // What of YAML a lab definition may use, checked on the parsed document before any field is
 // read: a bounded number of nodes and nesting (so that the readers after stay fast), no aliases
-// or anchors (a field reader would see the alias, not its value, and call its type wrong) and no
-// tags (values are read as written).
+// or anchors (a field reader would see the alias, not its value, and call its type wrong), no
+// tags (values are read as written), and text of whole Unicode characters: every key and value
+// of the document passes here, so a "\ud800" escape is refused in any field, known or not.
 import { isAlias, isCollection, isNode, isPair, isScalar, isSeq, visit, type Document, type Node } from 'yaml';
 import type { FieldPath } from './yaml-fields.ts';
+import { isWellFormed } from './printable.ts';
 
 /** The largest lab allowed has about 3,000 nodes, nested 3 deep. */
 export const MAX_DEFINITION_NODES = 10_000;
@@ -56,6 +58,14 @@ function refusal(node: Node, ancestors: readonly unknown[], nodes: number): Refu
       allowed: 'a plain value without a "!" tag',
       stop: false,
     };
+  if (isScalar(node) && typeof node.value === 'string' && !isWellFormed(node.value)) {
+    const lone = /\p{Cs}/u.exec(node.value)![0].charCodeAt(0).toString(16);
+    return {
+      problem: `holds a lone UTF-16 surrogate (\\u${lone}, from a "\\u" escape): written to a file it becomes U+FFFD, so what the farm serves or writes would never match the definition`,
+      allowed: 'whole Unicode characters: a surrogate pair such as "\\ud83d\\ude00", or "\\U0001F600"',
+      stop: false,
+    };
+  }
   return undefined;
 }
 

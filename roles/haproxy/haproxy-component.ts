@@ -6,6 +6,7 @@ import { text } from '../../lib/state/state-json.ts';
 import type { Component } from '../component.ts';
 import { HAPROXY_PACKAGES, haproxyRole } from './haproxy-role.ts';
 import { haproxySection } from './haproxy-section.ts';
+import { haproxyValidator } from './haproxy-syntax-check.ts';
 
 /** T8: the HAProxy stats page's password, the farm's own. */
 export const STATS_PASSWORD: SecretSpec = {
@@ -29,4 +30,5 @@ export const haproxyComponent: Component = {
   packages: HAPROXY_PACKAGES,
   section: haproxySection,
   secrets: [STATS_PASSWORD],
+  validator: haproxyValidator,
 };

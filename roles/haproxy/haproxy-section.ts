@@ -1,9 +1,10 @@
 // Reading and checking the `haproxy:` section of lab.yaml (T8): each field's shape, then the rules
 // lab:verify's windows put on the health checks and the client timeout.
 import type { Node } from 'yaml';
-import type { DefinitionSection } from '../../lib/lab/definition-parts.ts';
+import type { DefinitionSection, FarmFacts } from '../../lib/lab/definition-parts.ts';
 import { notReserved, pattern, PATTERNS } from '../../lib/lab/field-values.ts';
 import type { Lab } from '../../lib/lab/model.ts';
+import { quoted } from '../../lib/lab/printable.ts';
 import { RESERVED_PORTS } from '../../lib/lab/reserved-names.ts';
 import type { FieldPath, FieldReader } from '../../lib/lab/yaml-fields.ts';
 import { HAPROXY_OPTIONS } from './haproxy-options.ts';
@@ -23,6 +24,36 @@ export const MIN_CLIENT_TIMEOUT_MS = 10_000;
 
 function port(r: FieldReader, path: FieldPath, node: unknown): number | undefined {
   return notReserved(r, path, node, r.int(path, node, 1, 65535), RESERVED_PORTS, 'a free TCP port such as 80');
+}
+
+/**
+ * HAProxy answers with its statistics page every GET, HEAD or POST whose URI (path and query)
+ * begins with `stats uri` (its configuration manual: "stats uri <prefix>"; http_stats_check_uri
+ * compares that many bytes): "/" would put the page over the whole site, "/i" over /index.html.
+ */
+const STATS_URI_ALLOWED =
+  'a path of its own that begins no page of the site, such as /haproxy?stats (the tutorial\'s): not "/", no empty, "." or ".." part';
+
+function statsUri(r: FieldReader, path: FieldPath, node: unknown, farm: FarmFacts): string | undefined {
+  const uri = pattern(r, path, node, PATTERNS.uri);
+  if (uri === undefined) return undefined;
+  const refuse = (problem: string) =>
+    r.report(path, node as Node, problem, `${STATS_URI_ALLOWED}; the site serves ${farm.sitePaths.join(', ')}`);
+  if (uri === '/')
+    return refuse(
+      '"/" begins every request: HAProxy would answer all of them with its statistics page (stats uri matches by prefix), so the site would never be served',
+    );
+  const [uriPath = '', query] = uri.split('?');
+  if (uriPath.includes('//') || /\/\.\.?(\/|$)/.test(uriPath))
+    return refuse(
+      `${quoted(uri)} has an empty, "." or ".." part in its path: browsers and nginx rewrite such a path, so the page would not be where the URI says`,
+    );
+  const page = farm.sitePaths.find((sitePath) => sitePath.startsWith(uriPath));
+  if (page === undefined) return uri;
+  const which = query === undefined ? 'every request' : `the requests with a query that begins "?${query}"`;
+  return refuse(
+    `${quoted(uri)} begins ${which} for ${page}, a page of the site: HAProxy answers every request that begins with its stats uri with the statistics page, so that page would never be served`,
+  );
 }
 
 function haproxyTime(r: FieldReader, path: FieldPath, node: unknown): string | undefined {
@@ -63,7 +94,7 @@ function healthCheck(r: FieldReader, node: unknown): Partial<HealthCheckSettings
   return { inter, fall: countOf('fall'), rise: countOf('rise') };
 }
 
-function readHaproxy(r: FieldReader, node: unknown): HaproxySettings | undefined {
+function readHaproxy(r: FieldReader, node: unknown, farm: FarmFacts): HaproxySettings | undefined {
   const hap = r.map(
     ['haproxy'],
     node,
@@ -86,7 +117,7 @@ function readHaproxy(r: FieldReader, node: unknown): HaproxySettings | undefined
     },
     check: hap.has('check') ? healthCheck(r, r.child(hap, 'check')) : { ...HAPROXY_CHECK_DEFAULTS },
     stats: stats && {
-      uri: pattern(r, ['haproxy', 'stats', 'uri'], r.child(stats, 'uri'), PATTERNS.uri),
+      uri: statsUri(r, ['haproxy', 'stats', 'uri'], r.child(stats, 'uri'), farm),
       user: pattern(r, ['haproxy', 'stats', 'user'], r.child(stats, 'user'), PATTERNS.token),
     },
     timeouts: timeouts && {

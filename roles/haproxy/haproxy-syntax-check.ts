@@ -1,7 +1,8 @@
 // The host's own `haproxy -c` on the haproxy.cfg a definition renders, where HAProxy is installed:
 // what the definition's rules cannot foresee is refused before anything is created, each alert
-// placed at the field its line came from. Run by lab:validate, lab:up and lab; never by plain
-// parsing, so the unit tests stay fast and a host without HAProxy still works (rules only).
+// placed at the field its line came from. HAProxy's validator (roles/component.ts), run by
+// lab:validate, lab:up and lab; never by plain parsing, so the unit tests stay fast and a host
+// without HAProxy still works (rules only).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import { haproxyConfigVars } from './haproxy-role.ts';
 import type { FieldProblem } from '../../lib/lab/load.ts';
 import type { Lab } from '../../lib/lab/model.ts';
+import type { ConfigValidator, RenderedConfig } from '../component.ts';
 import type { FieldPath } from '../../lib/lab/yaml-fields.ts';
 import { renderTemplate } from '../../lib/render/templates.ts';
 
@@ -16,6 +18,8 @@ import { renderTemplate } from '../../lib/render/templates.ts';
 const MACHINE_HAPROXY: readonly [number, number] = [2, 6];
 /** Stands for the lab's stats password, which lives in the state folder, not the definition. */
 const PASSWORD_STANDIN = 'hafarmcheck';
+/** Where the haproxy role writes it. */
+const HAPROXY_CFG = '/etc/haproxy/haproxy.cfg';
 
 /** The host's HAProxy version when it can judge the machines' haproxy.cfg, else undefined. */
 export function hostHaproxyVersion(): string | undefined {
@@ -67,13 +71,21 @@ export function alertsToProblems(lab: Lab, config: string, output: string, versi
   });
 }
 
-export function haproxySyntaxProblems(lab: Lab, version: string): FieldProblem[] {
+/** haproxy -c on one haproxy.cfg, in a folder of its own. */
+export function haproxyConfigProblems(lab: Lab, config: string, version: string): FieldProblem[] {
   const dir = mkdtempSync(join(tmpdir(), 'hafarm-haproxy-c-'));
   try {
     const file = join(dir, 'haproxy.cfg');
-    const config = renderTemplate('roles/haproxy/templates/haproxy.cfg.njk', haproxyConfigVars(lab, PASSWORD_STANDIN));
-    writeFileSync(file, config);
+    writeFileSync(file, config, { mode: 0o600 });
     const result = spawnSync('haproxy', ['-c', '-f', file], { encoding: 'utf8', timeout: 30_000 });
+    if (result.error)
+      return [
+        {
+          field: ['haproxy'],
+          problem: `haproxy -c could not run: ${result.error.message}`,
+          allowed: 'a host whose haproxy -c answers',
+        },
+      ];
     return result.status === 0
       ? []
       : alertsToProblems(lab, config, `${result.stdout ?? ''}${result.stderr ?? ''}`, version);
@@ -81,3 +93,26 @@ export function haproxySyntaxProblems(lab: Lab, version: string): FieldProblem[]
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** haproxy -c on the haproxy.cfg the definition renders (the stats password a stand-in). */
+export function haproxySyntaxProblems(lab: Lab, version: string): FieldProblem[] {
+  const config = renderTemplate('roles/haproxy/templates/haproxy.cfg.njk', haproxyConfigVars(lab, PASSWORD_STANDIN));
+  return haproxyConfigProblems(lab, config, version);
+}
+
+/** The first of each distinct file: the balancers' haproxy.cfg are one file. */
+function distinct(files: readonly RenderedConfig[], path: string): RenderedConfig[] {
+  const contents = new Map<string, RenderedConfig>();
+  for (const file of files) if (file.path === path && !contents.has(file.content)) contents.set(file.content, file);
+  return [...contents.values()];
+}
+
+export const haproxyValidator: ConfigValidator = {
+  files: 'haproxy.cfg',
+  command: 'haproxy -c',
+  program: 'HAProxy',
+  oldest: MACHINE_HAPROXY.join('.'),
+  hostVersion: hostHaproxyVersion,
+  problems: (lab, files, version) =>
+    distinct(files, HAPROXY_CFG).flatMap((file) => haproxyConfigProblems(lab, file.content, version)),
+};

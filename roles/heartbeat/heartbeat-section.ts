@@ -1,6 +1,7 @@
 // The `heartbeat:` section of the lab definition: ha.cf's settings (T5). Absent, the tutorial's
 // values hold; present, it is checked even while the lab runs another stack, so that switching
 // back is one word.
+import type { FarmFacts } from '../../lib/lab/definition-parts.ts';
 import type { FieldPath, FieldReader } from '../../lib/lab/yaml-fields.ts';
 import { logFile } from '../../lib/lab/field-values.ts';
 
@@ -29,7 +30,7 @@ export const HEARTBEAT_DEFAULTS: Readonly<HeartbeatSettings> = {
 
 const KEYS = ['deadtime', 'warntime', 'initdead', 'keepalive', 'udpport', 'auto_failback', 'logfile', 'debugfile'];
 
-export function readHeartbeatSettings(r: FieldReader, node: unknown): HeartbeatSettings | undefined {
+export function readHeartbeatSettings(r: FieldReader, node: unknown, farm: FarmFacts): HeartbeatSettings | undefined {
   const path: FieldPath = ['heartbeat'];
   const map = r.map(path, node, KEYS);
   if (!map) return undefined;
@@ -41,8 +42,8 @@ export function readHeartbeatSettings(r: FieldReader, node: unknown): HeartbeatS
     keepalive: r.int([...path, 'keepalive'], at('keepalive'), 1, 60),
     udpport: r.int([...path, 'udpport'], at('udpport'), 1, 65535),
     autoFailback: r.bool([...path, 'auto_failback'], at('auto_failback')),
-    logfile: logFile(r, [...path, 'logfile'], at('logfile')),
-    debugfile: logFile(r, [...path, 'debugfile'], at('debugfile')),
+    logfile: logFile(r, [...path, 'logfile'], at('logfile'), farm),
+    debugfile: logFile(r, [...path, 'debugfile'], at('debugfile'), farm),
   };
   if (Object.values(settings).some((v) => v === undefined)) return undefined;
   const hb = settings as HeartbeatSettings;

@@ -17,6 +17,7 @@ import {
   VRRP_INSTANCE,
   keepalivedRole,
 } from './keepalived-role.ts';
+import { keepalivedValidator } from './keepalived-config-check.ts';
 import { KEEPALIVED_DEFAULTS, readKeepalivedSettings } from './keepalived-section.ts';
 import { VRRP_GROUP, vrrpAdvertsFrom } from './vrrp-packets.ts';
 
@@ -84,6 +85,7 @@ export const keepalivedStack: HaStack = {
       describe: 'keepalived VRRPv2 password (auth_pass in /etc/keepalived/keepalived.conf; VRRPv3 has none)',
     },
   ],
+  validator: keepalivedValidator,
   failsBack: (lab) => lab.keepalived.preempt,
   // HAProxy seen running CHECK_RISE times, then a master-down interval with no master, then a
   // second or so for the gratuitous ARPs and a slow start.

@@ -1,6 +1,7 @@
 // nginx (T10): the web servers, each serving its own page of the definition.
 import type { Component } from '../component.ts';
 import { NGINX_PACKAGES, nginxRole } from './nginx-role.ts';
+import { nginxValidator } from './nginx-config-check.ts';
 import { nginxSection } from './nginx-section.ts';
 
 export const nginxComponent: Component = {
@@ -11,4 +12,5 @@ export const nginxComponent: Component = {
   role: nginxRole,
   packages: NGINX_PACKAGES,
   section: nginxSection,
+  validator: nginxValidator,
 };

@@ -31,4 +31,17 @@ function readNginx(r: FieldReader, node: unknown): NginxSettings | undefined {
   return map && ({ page: page(r, ['nginx', 'page'], r.child(map, 'page')) } as NginxSettings);
 }
 
-export const nginxSection: DefinitionSection = { key: 'nginx', read: readNginx };
+/**
+ * What the web servers answer with a page: "/" and the index.html the nginx role writes, in the
+ * root Debian's nginx serves, where the package's own index.nginx-debian.html sits too. HAProxy's
+ * statistics page must not be put over any of them (haproxy-section.ts).
+ */
+export const SITE_PATHS: readonly string[] = ['/', '/index.html', '/index.nginx-debian.html'];
+
+export const nginxSection: DefinitionSection = {
+  key: 'nginx',
+  read: readNginx,
+  sitePaths: SITE_PATHS,
+  // Debian's nginx package makes it; the namespace machines have every component's packages
+  logFolders: [{ path: '/var/log/nginx', whose: "nginx's, on the web servers" }],
+};

@@ -1,9 +1,14 @@
 // HAProxy values checked before anything is created (issue 18, item 6): every option word the
 // definition allows passes the real haproxy -c; haproxy -c's alerts land on the definition's
 // fields; lab:validate and lab:up run it (a stand-in haproxy shows the wiring).
+import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { waitUntil } from '../../lib/verify/steady-load.ts';
+import { SITE_PATHS } from '../../roles/nginx/nginx-section.ts';
 import { HAPROXY_OPTIONS } from '../../roles/haproxy/haproxy-options.ts';
 import { loadLab } from '../../lib/farm/load-lab.ts';
 import { haproxySyntaxProblems, hostHaproxyVersion } from '../../roles/haproxy/haproxy-syntax-check.ts';
@@ -111,5 +116,56 @@ describe('an HAProxy older than the machines’ 2.6 on the host', () => {
     expect(result.stdout).toContain(
       '  haproxy.cfg: checked by rules only (no HAProxy 2.6 or newer on this host for haproxy -c)',
     );
+  });
+});
+
+/** A free port on loopback. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** The status and whether the body is HAProxy's statistics page; undefined while nothing listens. */
+function request(port: number, path: string): Promise<{ status: number; stats: boolean } | undefined> {
+  return new Promise((resolve) => {
+    const req = get({ host: '127.0.0.1', port, path }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      // the HTML page, or its CSV export (";csv")
+      const stats = () => body.includes('Statistics Report') || body.startsWith('# pxname,');
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, stats: stats() }));
+    });
+    req.on('error', () => resolve(undefined));
+  });
+}
+
+describe('stats uri matches by prefix (the real HAProxy): why the definition keeps it off the site', () => {
+  it.each([
+    ['/i', ['/index.html', '/i', '/index.nginx-debian.html'], ['/', '/haproxy?stats']],
+    ['/', ['/', '/index.html', '/anything'], []],
+    ['/?stats', ['/?stats', '/?statsx'], ['/', '/index.html']],
+    ['/haproxy?stats', ['/haproxy?stats', '/haproxy?stats;csv'], SITE_PATHS],
+  ])('stats uri %s answers %j with the statistics page, not %j', async (uri, shadowed, served) => {
+    const port = await freePort();
+    const file = join(scratch.dir, `prefix-${port}.cfg`);
+    // the one server is a closed port: any request not for the statistics page gets HAProxy's 503
+    writeFileSync(
+      file,
+      `defaults\n  mode http\n  retries 0\n  timeout connect 1s\n  timeout client 5s\n  timeout server 5s\nlisten site\n  bind 127.0.0.1:${port}\n  stats enable\n  stats uri ${uri}\n  server web1 127.0.0.1:1\n`,
+    );
+    const haproxy = spawn('haproxy', ['-db', '-f', file], { stdio: 'ignore' });
+    try {
+      expect(
+        await waitUntil(async () => (await request(port, '/haproxy?stats')) !== undefined, 10_000, 50),
+      ).toBeDefined();
+      for (const path of shadowed) expect(await request(port, path), path).toEqual({ status: 200, stats: true });
+      for (const path of served) expect(await request(port, path), path).toEqual({ status: 503, stats: false });
+    } finally {
+      haproxy.kill('SIGTERM');
+    }
   });
 });

@@ -157,3 +157,52 @@ describe('secrets holding a newline (state folder edited by hand)', () => {
     ).toBeGreaterThan(0);
   });
 });
+
+describe('values the farm or its daemons would refuse (issue 27, class 6), through the real CLI', () => {
+  const tutorial = readFileSync(TUTORIAL_LAB, 'utf8');
+  const refused = async (name: string, text: string) => {
+    const lab = join(scratch.dir, `daemons-${name}`);
+    mkdirSync(lab);
+    writeFileSync(join(lab, 'lab.yaml'), text);
+    const result = await hafarm(['validate'], { cwd: lab });
+    expect(result.exitCode).toBe(1);
+    expect(existsSync(join(lab, '.lab'))).toBe(false);
+    return result.stderr.split('\n');
+  };
+  const lineOf = (text: string, needle: string) => text.slice(0, text.indexOf(needle)).split('\n').length;
+
+  it('lab:validate lists every such value at once, each at its line with what is allowed', async () => {
+    const text = `${tutorial
+      .replace('uri: /haproxy?stats', 'uri: /i')
+      .replace('name: trabajoswap.com', 'name: 10.0.0.1')
+      .replace(
+        'logfile: /var/log/ha-log',
+        'logfile: /var/log/journal',
+      )}ha:\n  stack: keepalived\nkeepalived:\n  version: 3\n  advert_int: ${0.1 + 0.2}\n  logfile: /var/log/\n`;
+    const lines = await refused('all', text);
+    expect(lines[0]).toBe('hafarm: lab.yaml: the lab definition has 5 problems; nothing was created.');
+    expect(lines.slice(1).sort()).toEqual(
+      [
+        `  lab.yaml:${lineOf(text, 'name: 10.0.0.1')}:9: vip.name: "10.0.0.1" is an IPv4 address (as the resolver reads numbers joined by dots), not a name (allowed: a DNS name such as trabajoswap.com: lowercase letters, digits and "-" in labels joined by dots, the last label not all digits, never an IPv4 address)`,
+        `  lab.yaml:${lineOf(text, 'logfile: /var/log/journal')}:12: heartbeat.logfile: "/var/log/journal" is a folder (systemd-journald's), not a file (allowed: a file directly in /var/log/, its name of letters, digits, ".", "_" and "-", not a folder, link or binary record the machines have there, such as /var/log/ha-log)`,
+        `  lab.yaml:${lineOf(text, 'uri: /i')}:10: haproxy.stats.uri: "/i" begins every request for /index.html, a page of the site: HAProxy answers every request that begins with its stats uri with the statistics page, so that page would never be served (allowed: a path of its own that begins no page of the site, such as /haproxy?stats (the tutorial's): not "/", no empty, "." or ".." part; the site serves /, /index.html, /index.nginx-debian.html)`,
+        `  lab.yaml:${lineOf(text, 'advert_int: 0.3')}:15: keepalived.advert_int: 0.30000000000000004 has 17 decimal places, more than the 2 it is written with (allowed: 0.01 to 255, at most 2 decimal places)`,
+        `  lab.yaml:${lineOf(text, 'logfile: /var/log/\n')}:12: keepalived.logfile: "/var/log/" ends with "/": it names a folder, not a file (allowed: a file directly in /var/log/, its name of letters, digits, ".", "_" and "-", not a folder, link or binary record the machines have there, such as /var/log/ha-log)`,
+      ].sort(),
+    );
+  });
+
+  it.each([
+    ['the page', tutorial.replace('"Bienvenido a nginx! ({host})"', '"Bienvenido \\ud800 ({host})"'), 'nginx.page'],
+    ['the site name', tutorial.replace('name: trabajoswap.com', 'name: "trabajo\\udc00.com"'), 'vip.name'],
+    ['the stats URI', tutorial.replace('uri: /haproxy?stats', 'uri: "/haproxy?\\ud83d"'), 'haproxy.stats.uri'],
+  ])('a lone surrogate in %s is refused (it was written as U+FFFD before)', async (name, text, field) => {
+    const lines = await refused(`surrogate-${name.replace(/\W+/g, '-')}`, text);
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(
+      new RegExp(
+        `^ {2}lab\\.yaml:\\d+:\\d+: ${field.replace(/\./g, '\\.')}: holds a lone UTF-16 surrogate \\(\\\\u[0-9a-f]{4}, from a "\\\\u" escape\\)`,
+      ),
+    );
+  });
+});

@@ -1,5 +1,6 @@
-// Special and unbounded definition files through the real CLI (issue 18, item 5): each is refused
-// at once with one clear message, nothing is created, Node neither hangs nor aborts.
+// Special and unbounded definition files through the real CLI (issue 18, item 5; issue 27,
+// class 8): each is refused at once with one clear message, nothing is created, Node neither
+// hangs nor aborts.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -52,6 +53,30 @@ const CASES = [
         `${tutorial}${Array.from({ length: 40_000 }, (_, i) => `k${i}: ${i}\n`).join('')}`,
       ),
     message: /keys\.yaml:\d+:\d+: \(file\): has more than 20000 words/,
+  },
+  // issue 27, class 8: the parser's limits
+  {
+    name: 'CR-only line endings (a message that named neither file nor line before)',
+    lab: 'mac.yaml',
+    prepare: (dir: string) => writeFileSync(join(dir, 'mac.yaml'), tutorial.replace(/\n/g, '\r')),
+    message: `mac.yaml:1:${tutorial.indexOf('\n') + 1}: (file): line 1 ends with a carriage return (CR) that no line feed (LF) follows: CR-only line endings (classic Mac OS), which would make every position in a message wrong (allowed: lines ending in LF (Linux, macOS) or CRLF (Windows))`,
+  },
+  {
+    name: 'a mapping nested 1,000 deep by indentation ("Maximum call stack size exceeded" before)',
+    lab: 'deep.yaml',
+    prepare: (dir: string) =>
+      writeFileSync(
+        join(dir, 'deep.yaml'),
+        `${tutorial}x:\n${Array.from({ length: 1000 }, (_, i) => `${' '.repeat(i + 1)}k${i}:`).join('\n')} 1\n`,
+      ),
+    message:
+      /deep\.yaml:\d+:33: \(file\): nests blocks more than 32 levels deep by indentation \(allowed: at most 32 levels/,
+  },
+  {
+    name: '"- " 5,000 times on one line',
+    lab: 'dashes.yaml',
+    prepare: (dir: string) => writeFileSync(join(dir, 'dashes.yaml'), `${tutorial}x:\n${'- '.repeat(5000)}1\n`),
+    message: /dashes\.yaml:\d+:\d+: \(file\): nests blocks more than 32 levels deep by indentation/,
   },
   {
     name: 'Latin-1 bytes',

@@ -418,7 +418,7 @@ const BAD: BadCase[] = [
     name: 'logfile with shell syntax',
     edit: (t) => t.replace('logfile: /var/log/ha-log', 'logfile: "/var/log/ha-log;touch${IFS}/tmp/x;#"'),
     field: 'heartbeat.logfile',
-    problem: /is not valid/,
+    problem: /is not directly in \/var\/log\//,
     allowed: /a file directly in \/var\/log\//,
     at: 'logfile: "/var',
   },
@@ -426,31 +426,31 @@ const BAD: BadCase[] = [
     name: 'logfile climbing out of /',
     edit: (t) => t.replace('logfile: /var/log/ha-log', 'logfile: /../../etc/passwd'),
     field: 'heartbeat.logfile',
-    problem: /"\/\.\.\/\.\.\/etc\/passwd" is not valid/,
+    problem: /"\/\.\.\/\.\.\/etc\/passwd" has an empty, "\." or "\.\." part/,
   },
   {
     name: 'logfile climbing out of /var/log',
     edit: (t) => t.replace('logfile: /var/log/ha-log', 'logfile: /var/log/../../etc/passwd'),
     field: 'heartbeat.logfile',
-    problem: /is not valid/,
+    problem: /has an empty, "\." or "\.\." part/,
   },
   {
     name: 'logfile on a device',
     edit: (t) => t.replace('logfile: /var/log/ha-log', 'logfile: /dev/sda'),
     field: 'heartbeat.logfile',
-    problem: /"\/dev\/sda" is not valid/,
+    problem: /"\/dev\/sda" is in \/dev, where the kernel's and devices' files are/,
   },
   {
     name: 'logfile in a folder Heartbeat would not create',
     edit: (t) => t.replace('logfile: /var/log/ha-log', 'logfile: /var/log/ha/log'),
     field: 'heartbeat.logfile',
-    problem: /is not valid/,
+    problem: /is not directly in \/var\/log\/ \(Heartbeat creates the file, not its folder\)/,
   },
   {
     name: 'logfile on a binary login record',
     edit: (t) => t.replace('logfile: /var/log/ha-log', 'logfile: /var/log/wtmp'),
     field: 'heartbeat.logfile',
-    problem: /"\/var\/log\/wtmp" is reserved: a binary login record/,
+    problem: /"\/var\/log\/wtmp" is a binary login record, not a text log/,
   },
   {
     name: 'debugfile with a space',
@@ -887,6 +887,11 @@ describe('unbounded input is refused quickly, before the YAML parser works on it
     {
       name: '"? " nested 400 deep on 20 lines',
       text: `${TUTORIAL}${lines(20, () => '? '.repeat(400))}`,
+      problem: /nests blocks more than 32 levels deep by indentation/,
+    },
+    {
+      name: 'a mapping nested 12 deep: more than a lab has, within what the parser takes',
+      text: `${TUTORIAL}${lines(12, (i) => `${' '.repeat(i)}k${i}:`)} 1`,
       problem: /nested more than 8 levels deep/,
     },
   ])('$name', ({ text, problem }) => {
