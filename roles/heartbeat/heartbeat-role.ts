@@ -1,10 +1,13 @@
 // T4–T7 and T11: Heartbeat on the balancers, broadcasting on the heartbeat interface (found by its
-// address), the VIP as its one resource, restarted once when any of its files changes.
+// address), the VIP as its one resource, restarted once when any of its files changes. Its log
+// files are checked on the machine first: Heartbeat logs nothing, and says nothing, into a
+// directory or through a symbolic link.
 import { basename } from 'node:path';
 import { file } from '../../lib/engine/modules/file.ts';
 import { packages } from '../../lib/engine/modules/packages.ts';
 import { service } from '../../lib/engine/modules/service.ts';
 import { template } from '../../lib/render/template-task.ts';
+import { logFileCheck } from '../ha-stack.ts';
 import { type Role, heartbeatInterface, lanInterface } from '../role-context.ts';
 import { balancers, masterBalancer } from '../../lib/lab/model.ts';
 import { renderTemplate } from '../../lib/render/templates.ts';
@@ -24,6 +27,15 @@ export const HEARTBEAT_PACKAGES = ['heartbeat', 'net-tools'];
 export const heartbeatRole: Role = {
   name: 'heartbeat',
   tasks: (ctx) => [
+    ...(['logfile', 'debugfile'] as const).map((key) =>
+      logFileCheck({
+        name: `T5 heartbeat.${key} ${ctx.lab.heartbeat[key]}: a file, not a directory or a symbolic link`,
+        field: `heartbeat.${key}`,
+        path: ctx.lab.heartbeat[key],
+        daemon: 'Heartbeat',
+        tags: ['T5'],
+      }),
+    ),
     packages({ name: 'T4 install heartbeat', packages: HEARTBEAT_PACKAGES, tags: ['T4'] }),
     template({
       name: 'T5 /etc/ha.d/ha.cf',

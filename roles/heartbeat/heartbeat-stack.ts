@@ -6,6 +6,7 @@ import { text } from '../../lib/state/state-json.ts';
 import { balancers } from '../../lib/lab/model.ts';
 import type { HaStack } from '../ha-stack.ts';
 import { stackRemoval } from '../stack-removal.ts';
+import { heartbeatMembers } from './heartbeat-members.ts';
 import { heartbeatsFrom } from './heartbeat-packets.ts';
 import { HEARTBEAT_AUTHKEY, HEARTBEAT_FILES, HEARTBEAT_PACKAGES, heartbeatRole } from './heartbeat-role.ts';
 import { HEARTBEAT_DEFAULTS, readHeartbeatSettings } from './heartbeat-section.ts';
@@ -82,4 +83,5 @@ export const heartbeatStack: HaStack = {
     intervalSeconds: (lab) => lab.heartbeat.keepalive,
     describe: (lab) => `UDP broadcasts to ${broadcast(lab.networks.heartbeat.cidr)}:${lab.heartbeat.udpport}`,
   },
+  members: heartbeatMembers,
 };

@@ -1,10 +1,13 @@
 // The tutorial's steps done with keepalived instead of Heartbeat: T4 installs it (with rsyslog,
 // which keeps its lines in a file of their own), T5–T7 are one keepalived.conf (members, secret
 // and the VIP as a VRRP instance), T11 starts it. A changed file reloads or restarts what reads it.
+// Its log file is checked on the machine first: rsyslog writes nothing into a directory, and a
+// symbolic link would have it write elsewhere.
 import { basename } from 'node:path';
 import { packages } from '../../lib/engine/modules/packages.ts';
 import { service } from '../../lib/engine/modules/service.ts';
 import { template } from '../../lib/render/template-task.ts';
+import { logFileCheck } from '../ha-stack.ts';
 import { type Role, type RoleContext, heartbeatInterface, lanInterface } from '../role-context.ts';
 import { balancers, type Host, type Lab } from '../../lib/lab/model.ts';
 import { secretValue } from '../../lib/state/secret-spec.ts';
@@ -67,6 +70,13 @@ export function keepalivedConfigVars(ctx: RoleContext) {
 export const keepalivedRole: Role = {
   name: 'keepalived',
   tasks: (ctx) => [
+    logFileCheck({
+      name: `T4 keepalived.logfile ${ctx.lab.keepalived.logfile}: a file, not a directory or a symbolic link`,
+      field: 'keepalived.logfile',
+      path: ctx.lab.keepalived.logfile,
+      daemon: 'keepalived (through rsyslog)',
+      tags: ['T4'],
+    }),
     packages({ name: 'T4 install keepalived and rsyslog', packages: KEEPALIVED_PACKAGES, tags: ['T4'] }),
     template({
       name: `T4 ${KEEPALIVED_SYSLOG_RULE} (keepalived's lines in ${ctx.lab.keepalived.logfile})`,

@@ -57,4 +57,34 @@ describe('provisioning the lab', () => {
       'web1:nginx:web:Test123:facts',
     ]);
   });
+
+  it("reads the HA stack after the play only when the play holds the lab's stack: never for another playbook", async () => {
+    const lab = loadLab(TUTORIAL_LAB);
+    const events: string[] = [];
+    const outcome = await runLabPlay(
+      lab,
+      [
+        {
+          hosts: 'balancers',
+          roles: [
+            { name: 'probe', tasks: () => [{ name: 'probe', run: () => Promise.resolve({ status: 'ok' as const }) }] },
+          ],
+        },
+      ],
+      new Map(lab.hosts.map((h) => [h.name, sshd().endpoint(h.name, SUDO_USER)])),
+      {
+        check: false,
+        diff: false,
+        limit: [],
+        tags: [],
+        forks: 2,
+        knownHosts: new KnownHosts(join(scratch.dir, 'known_hosts_wait')),
+        secrets: { heartbeatAuthkey: 'a'.repeat(48), statsPassword: 'Test123' },
+        wait: true,
+      },
+      (event) => (event.type === 'task-result' ? events.push(`${event.host} ${event.role} ${event.task}`) : undefined),
+    );
+    expect(events.sort()).toEqual(['haproxy1 probe probe', 'haproxy2 probe probe']);
+    expect(outcome.recap.get('haproxy1')).toMatchObject({ ok: 1, failed: 0 });
+  });
 });
