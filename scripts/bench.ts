@@ -7,25 +7,24 @@
 // it, memory per balancer, failover and failback as a client on the LAN sees them (min / median
 // / max over the rounds) and the requests lost during failback; the fast profile also runs under
 // steady load for --soak minutes, counting transitions nobody asked for. Asserts nothing.
-// Uses a lab of its own (name "bench"), removed at the end; the user's labs are not touched.
+// Uses a lab of its own (name "bench"), removed at the end, and at Ctrl-C, SIGTERM or the end of
+// the npm run that started it (scripts/bench/bench-stop.ts); the user's labs are not touched.
 // What differs between providers (host preparation, cache, memory, probe) is in scripts/bench/.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { farmPlaybook } from '../roles/playbook.ts';
 import { runLabPlay } from '../roles/run-lab-play.ts';
-import { KnownHosts } from '../lib/engine/ssh/known-hosts.ts';
 import { haStackOf } from '../roles/components.ts';
 import { loadLab } from '../lib/farm/load-lab.ts';
 import { balancers, masterBalancer, type Lab } from '../lib/lab/model.ts';
-import { createProvider, requirePrerequisites } from '../lib/providers/select-provider.ts';
+import { requirePrerequisites } from '../lib/providers/select-provider.ts';
 import { loadSecrets } from '../lib/farm/lab-secrets.ts';
-import { labStateDir } from '../lib/farm/lab-state-dir.ts';
 import { linesSince, markLog } from '../lib/verify/log-window.ts';
-import { labMachines } from '../lib/verify/transport/lab-machines.ts';
 import { chooseVantage } from '../lib/verify/vantage.ts';
 import type { BenchHost } from './bench/bench-host.ts';
+import { benchLab, TUTORIAL_LAB } from './bench/bench-lab.ts';
+import { benchInChild, benchStop } from './bench/bench-stop.ts';
 import { STACK_PROFILES, type StackProfile } from './bench/stack-profiles.ts';
 import { measureFirstProvision, measureTypedCommands } from './bench/typed-commands.ts';
 import { releaseHeldConnections } from '../lib/cli/held-connections.ts';
@@ -42,6 +41,9 @@ import {
 } from './bench/vip-probe.ts';
 import { libvirtBenchHost } from './bench/libvirt-bench-host.ts';
 import { netnsBenchHost } from './bench/netns-bench-host.ts';
+
+// The bench runs in a child process of its own (bench-stop.ts): this one only passes signals on.
+if (benchInChild(import.meta.url)) await new Promise<never>(() => undefined);
 
 const HOSTS: Record<string, () => BenchHost> = { netns: netnsBenchHost, libvirt: libvirtBenchHost };
 
@@ -79,15 +81,13 @@ if (!(Number.isFinite(soakMinutes) && soakMinutes >= 0 && soakMinutes <= 120)) {
   process.exit(2);
 }
 
-const work = mkdtempSync(join(tmpdir(), 'hafarm-bench-'));
+const stop = benchStop('bench');
 const host = HOSTS[providerName]!();
-const labFile = join(work, 'lab.yaml');
-writeFileSync(labFile, host.labText(readFileSync(new URL('../lab.yaml', import.meta.url), 'utf8')));
-const lab = loadLab(labFile);
-const state = labStateDir(join(work, 'state'));
-const provider = createProvider(providerName as 'netns' | 'libvirt', lab, state);
-const knownHosts = new KnownHosts(state.path('known_hosts'));
-const shell = labMachines(provider, knownHosts);
+const { work, labFile, lab, state, provider, knownHosts, shell, cleanUp } = benchLab(
+  host,
+  providerName as 'netns' | 'libvirt',
+  stop,
+);
 const master = masterBalancer(lab).name;
 const hostNames = lab.hosts.map((h) => h.name);
 
@@ -109,7 +109,7 @@ async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<
   const start = performance.now();
   while (performance.now() - start < timeoutMs) {
     if (await check()) return (performance.now() - start) / 1000;
-    await new Promise((r) => setTimeout(r, 50));
+    await stop.sleep(50);
   }
   throw new Error(`not within ${timeoutMs / 1000} s`);
 }
@@ -127,10 +127,7 @@ async function provision(model: Lab): Promise<[number, number]> {
 
 /** The bench's lab running one stack profile: the tutorial's definition and the profile's lines. */
 function profileLab(profile: StackProfile): Lab {
-  writeFileSync(
-    labFile,
-    `${host.labText(readFileSync(new URL('../lab.yaml', import.meta.url), 'utf8')).trimEnd()}\n${profile.definition}`,
-  );
+  writeFileSync(labFile, `${host.labText(readFileSync(TUTORIAL_LAB, 'utf8')).trimEnd()}\n${profile.definition}`);
   return loadLab(labFile);
 }
 
@@ -186,7 +183,7 @@ async function measureStack(
       const [off] = await seconds(() => shell.powerOff(master));
       await until(async () => probe.samples.some((s) => s.sent > offAt + off * 1000 && s.ok), 300_000);
       // the requests sent before that answer, and left unanswered, end only at their timeout
-      await new Promise((r) => setTimeout(r, PROBE_TIMEOUT_MS + 100));
+      await stop.sleep(PROBE_TIMEOUT_MS + 100);
       figures.failovers.push(outageSeconds(probe.samples, offAt)!);
       figures.powerOff.push(off);
       const onAt = epochMs();
@@ -195,14 +192,14 @@ async function measureStack(
       figures.failbacks.push(back);
       // the requests sent until a second after the master serves again (the wait lets the last
       // of them end at their timeout): none should be lost
-      await new Promise((r) => setTimeout(r, 2000));
+      await stop.sleep(2000);
       const lost = lostIn(probe.samples, onAt, onAt + (back + 1) * 1000);
       figures.lost.failed += lost.failed;
       figures.lost.total += lost.total;
     } finally {
       await probe.stop();
     }
-    await new Promise((r) => setTimeout(r, rest));
+    await stop.sleep(rest);
   }
   if (profile.soak && soakMinutes > 0) figures.soak = await soak(model, probeOf);
   return figures;
@@ -215,7 +212,7 @@ async function soak(model: Lab, probeOf: () => VipProbe): Promise<string> {
   log(`steady load for ${soakMinutes} min`);
   const probe = probeOf();
   try {
-    await new Promise((r) => setTimeout(r, soakMinutes * 60_000));
+    await stop.sleep(soakMinutes * 60_000);
   } finally {
     await probe.stop();
   }
@@ -324,20 +321,4 @@ function printStacks(all: StackFigures[]): void {
   for (const [what, value] of rows) console.log(`| ${what} | ${all.map(value).join(' | ')} |`);
 }
 
-main()
-  .catch((error: unknown) => {
-    console.error(`bench failed: ${(error as Error).message}`);
-    process.exitCode = 1;
-  })
-  .finally(async () => {
-    shell.closeAll();
-    await releaseHeldConnections(state).catch(() => undefined);
-    await provider
-      .destroy()
-      .catch((error: unknown) => console.error(`bench: destroying its lab failed: ${(error as Error).message}`));
-    await host
-      .cleanup(log)
-      .catch((error: unknown) => console.error(`bench: cleaning up failed: ${(error as Error).message}`));
-    state.removeOwnEntries();
-    rmSync(work, { recursive: true, force: true });
-  });
+await stop.run(main, () => cleanUp(log));

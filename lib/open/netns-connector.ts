@@ -25,7 +25,17 @@ export async function netnsConnector(namespace: string, address: string, port: n
   );
   let said = '';
   child.stderr.on('data', (chunk: Buffer) => (said += chunk.toString()));
+  let closing = false;
+  const lost = new Promise<string>((resolve) =>
+    child.once('exit', (code, signal) => {
+      if (!closing)
+        resolve(
+          `the forwarder in the client namespace ${namespace} ended (${signal ?? `exit ${code}`})${said.trim() ? `: ${said.trim()}` : ''}`,
+        );
+    }),
+  );
   const close = async () => {
+    closing = true;
     // A child that never started (spawn failed) has no PID and will not exit.
     if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
       child.stdin.end();
@@ -63,5 +73,6 @@ export async function netnsConnector(namespace: string, address: string, port: n
         socket.once('error', reject);
       }),
     close,
+    lost,
   };
 }

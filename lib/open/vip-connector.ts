@@ -9,4 +9,6 @@ export interface VipConnector {
   describe: string;
   /** ends what the connector started (its forwarder, its SSH connection) */
   close(): Promise<void>;
+  /** resolves, with why, when what the connector started ended by itself (a forwarder killed with its lab) */
+  lost?: Promise<string>;
 }

@@ -2,8 +2,8 @@
 // each command as typed in the project's folder (`npm run -s lab:…`, npm included), min / median
 // / max over several runs, beside the anchors of the same run: Node doing nothing, npm running a
 // script that does nothing, OpenSSH making one connection to the same machine.
-import { spawn, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,21 +18,31 @@ export interface TypedLab {
   web: string;
 }
 
-/** Seconds the command took, wall clock, from the spawn to its exit; throws on a failure. */
-function wallSeconds(argv: string[], env: Record<string, string> = {}): { seconds: number; stdout: string } {
-  const start = performance.now();
-  const result = spawnSync(argv[0]!, argv.slice(1), {
-    cwd: PROJECT,
-    encoding: 'utf8',
-    env: { ...process.env, ...env },
-    maxBuffer: 64 * 1024 * 1024,
+/**
+ * Seconds the command took, wall clock, from the spawn to its exit; throws on a failure. Waited
+ * for, not run synchronously: the bench hears a signal while a command runs (bench-stop.ts).
+ */
+function wallSeconds(argv: string[], env: Record<string, string> = {}): Promise<{ seconds: number; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const child = spawn(argv[0]!, argv.slice(1), {
+      cwd: PROJECT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      const seconds = (performance.now() - start) / 1000;
+      const stdout = Buffer.concat(out).toString('utf8');
+      if (code === 0) return resolve({ seconds, stdout });
+      const said = (Buffer.concat(err).toString('utf8') || stdout).trim().split('\n').slice(-3).join(' ');
+      reject(new Error(`${argv.join(' ')} failed (${signal ?? `exit ${code}`}): ${said}`));
+    });
   });
-  const seconds = (performance.now() - start) / 1000;
-  if (result.status !== 0)
-    throw new Error(
-      `${argv.join(' ')} failed (exit ${result.status}): ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ')}`,
-    );
-  return { seconds, stdout: result.stdout };
 }
 
 /** Seconds from the spawn to the first line the command prints on stdout (what a user sees first). */
@@ -60,24 +70,22 @@ async function firstLines(times: number, argv: string[]): Promise<number[]> {
   return seconds;
 }
 
-function runs(times: number, argv: string[], env?: Record<string, string>): number[] {
-  wallSeconds(argv, env); // once first, as a user's second command is: caches warm
-  return Array.from({ length: times }, () => wallSeconds(argv, env).seconds);
+async function runs(times: number, argv: string[], env?: Record<string, string>): Promise<number[]> {
+  await wallSeconds(argv, env); // once first, as a user's second command is: caches warm
+  const seconds: number[] = [];
+  for (let i = 0; i < times; i++) seconds.push((await wallSeconds(argv, env)).seconds);
+  return seconds;
 }
 
 /** CPU seconds all processes of this host used while `work` ran (the machines are processes of it). */
-function cpuSecondsDuring<T>(work: () => T): [number, T] {
+async function cpuSecondsDuring<T>(work: () => Promise<T>): Promise<[number, T]> {
   const busy = () => {
-    const fields = spawnSync('head', ['-1', '/proc/stat'], { encoding: 'utf8' })
-      .stdout.trim()
-      .split(/\s+/)
-      .slice(1)
-      .map(Number);
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
     // user nice system (idle iowait) irq softirq steal
     return (fields[0]! + fields[1]! + fields[2]! + fields[5]! + fields[6]! + fields[7]!) / 100;
   };
   const before = busy();
-  const result = work();
+  const result = await work();
   return [busy() - before, result];
 }
 
@@ -95,10 +103,10 @@ export async function measureTypedCommands(lab: TypedLab, times: number): Promis
   console.log(
     `\ncommands as typed in the project's folder, wall clock, min / median / max of ${times} runs (hafarm = node bin/hafarm.js):`,
   );
-  timed('anchor: node -e 0', runs(times, ['node', '-e', '0']), "Node's own start");
+  timed('anchor: node -e 0', await runs(times, ['node', '-e', '0']), "Node's own start");
   timed(
     'anchor: npm run -s env',
-    runs(times, ['npm', 'run', '-s', 'env']),
+    await runs(times, ['npm', 'run', '-s', 'env']),
     "npm's own start and its built-in script (prints the environment)",
   );
   const hafarm = (...args: string[]) => ['node', 'bin/hafarm.js', ...args];
@@ -116,31 +124,31 @@ export async function measureTypedCommands(lab: TypedLab, times: number): Promis
   );
   timed(
     'npm run -s lab:validate',
-    runs(times, npmRun('lab:validate', '--lab', lab.labFile)),
+    await runs(times, npmRun('lab:validate', '--lab', lab.labFile)),
     'the whole command, npm included',
   );
-  timed('npm run -s lab:status', runs(times, npmRun('lab:status', ...L)), 'reads every link too');
+  timed('npm run -s lab:status', await runs(times, npmRun('lab:status', ...L)), 'reads every link too');
   // beside the state folder, not in it: the folder is hafarm's own
   const sshConfig = join(dirname(lab.stateDir), 'ssh-config');
-  writeFileSync(sshConfig, wallSeconds(['node', 'bin/hafarm.js', 'ssh-config', ...L]).stdout);
+  writeFileSync(sshConfig, (await wallSeconds(['node', 'bin/hafarm.js', 'ssh-config', ...L])).stdout);
   timed(
     `anchor: ssh -F … ${lab.web} true`,
-    runs(times, ['ssh', '-F', sshConfig, lab.web, 'true']),
+    await runs(times, ['ssh', '-F', sshConfig, lab.web, 'true']),
     'OpenSSH, a new connection',
   );
   timed(
     `npm run -s lab:exec ${lab.web} true`,
-    runs(times, npmRun('lab:exec', ...L, lab.web, 'true')),
+    await runs(times, npmRun('lab:exec', ...L, lab.web, 'true')),
     'the connection held',
   );
   timed(
     'npm run -s lab:provision, no-op',
-    runs(times, npmRun('lab:provision', ...L, '--no-wait')),
+    await runs(times, npmRun('lab:provision', ...L, '--no-wait')),
     'target ≤ 0.5 s; changed=0, the connections held',
   );
   timed(
     'the same, HAFARM_HOLD_CONNECTIONS=no',
-    runs(times, npmRun('lab:provision', ...L, '--no-wait'), { HAFARM_HOLD_CONNECTIONS: 'no' }),
+    await runs(times, npmRun('lab:provision', ...L, '--no-wait'), { HAFARM_HOLD_CONNECTIONS: 'no' }),
     'five new connections',
   );
 }
@@ -161,7 +169,7 @@ export async function measureFirstProvision(lab: TypedLab, times: number, fresh:
   const floors: number[] = [];
   for (let i = 0; i < times; i++) {
     await fresh();
-    const [cpu, run] = cpuSecondsDuring(() =>
+    const [cpu, run] = await cpuSecondsDuring(() =>
       wallSeconds(
         npmRun('lab:provision', '--lab', lab.labFile, '--state', lab.stateDir, '--no-wait', '--json', '--profile'),
       ),

@@ -2,9 +2,10 @@
 // reaches the site and its statistics page through the lab, before, during and after a
 // failover; a real headless Chromium loads both through it (screenshots kept); the SSH way the
 // Vagrant providers use works too (through a web server, over the lab's real sshd); Ctrl-C
-// stops it and leaves nothing running.
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+// stops it and leaves nothing running, and so do SIGTERM, SIGTERM sent to the npm that ran it
+// (issue 27, class 10: npm's shell ends without passing it on) and its lab destroyed under it.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
@@ -16,6 +17,8 @@ import { cli, e2eLabs, holdsVip, mustSucceed, upAndProvisioned, waitFor, type Te
 
 const labs = e2eLabs('open');
 const O = labs.lab(TUTORIAL_LAB, 'o');
+/** A lab up only, for lab:open to see it destroyed. */
+const P = labs.lab(TUTORIAL_LAB, 'p');
 /** Screenshots a person can look at after the run. */
 const ARTIFACTS = join(tmpdir(), 'hafarm-lab-open-artifacts');
 
@@ -78,6 +81,51 @@ async function page(url: string, auth?: string): Promise<{ status: number; body:
 }
 
 const served = (body = '') => /Bienvenido a nginx! \((web\d)\)/.exec(body)?.[1];
+
+/** Whether something accepts connections on the URL's port of 127.0.0.1. */
+async function listening(base: string): Promise<boolean> {
+  try {
+    await fetch(`${base}/`, { signal: AbortSignal.timeout(2000) });
+    return true;
+  } catch (error) {
+    return (error as { cause?: { code?: string } }).cause?.code !== 'ECONNREFUSED';
+  }
+}
+
+/** The forwarders lab:open runs in a lab's client namespace. */
+function forwarders(namespace: string): string[] {
+  return spawnSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter((l) => l.includes('netns-forwarder.mjs') && l.includes(namespace));
+}
+
+/** Every process below `pid`, with its command line. */
+function descendants(pid: number): Map<number, string> {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // ended meanwhile
+    }
+  }
+  const below = new Map<number, string>();
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [child, parent] of parents)
+      if ((parent === pid || below.has(parent)) && !below.has(child)) {
+        try {
+          below.set(child, readFileSync(`/proc/${child}/cmdline`, 'utf8').replace(/\0/g, ' '));
+          grew = true;
+        } catch {
+          // ended meanwhile
+        }
+      }
+  }
+  return below;
+}
 
 /** Headless Chromium as the probe machine ran it (its background networking off: this host's network is closed). */
 function chromium(args: string[]): { stdout: string; status: number | null } {
@@ -227,4 +275,71 @@ describe('lab:open on the namespace provider', () => {
     expect(balancer.exitCode).toBe(2);
     expect(String(balancer.stderr)).toContain('--through: haproxy1 is a balancer');
   }, 90_000);
+
+  it('stops at SIGTERM as at Ctrl-C: exit 0, the port closed, its forwarder gone', async () => {
+    const opened = await open(O);
+    expect(served((await page(`${opened.base}/`))?.body)).toBeDefined();
+    opened.run.kill('SIGTERM');
+    const result = await opened.run;
+    expect(result.exitCode, opened.output()).toBe(0);
+    expect(opened.output()).toMatch(/^lab:open: stopped$/m);
+    expect(await listening(opened.base)).toBe(false);
+    expect(forwarders(`hf-${O.name}-client`)).toEqual([]);
+  }, 60_000);
+
+  it('npm run lab:open stopped by SIGTERM to npm: its node process ends, saying why, and the port is free', async () => {
+    const npm = spawn('npm', ['run', 'lab:open', '--', '--lab', O.file, '--state', O.state, '--port', '0'], {
+      cwd: PROJECT_DIR,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let said = '';
+    npm.stdout.on('data', (chunk: Buffer) => (said += chunk.toString()));
+    npm.stderr.on('data', (chunk: Buffer) => (said += chunk.toString()));
+    // npm's pipes close once every process holding them, lab:open's node too, has ended
+    const closed = new Promise<void>((resolve) => npm.once('close', () => resolve()));
+    try {
+      await waitFor('lab:open says where it listens', async () => /^lab:open: http:\/\/127/m.test(said), 60_000);
+      const base = /^lab:open: (http:\/\/127\.0\.0\.1:\d+)\//m.exec(said)![1]!;
+      const node = [...descendants(npm.pid!)].find(([, args]) => args.includes('bin/hafarm.js open'));
+      expect(node, said).toBeDefined();
+      expect(served((await page(`${base}/`))?.body)).toBeDefined();
+      npm.kill('SIGTERM');
+      await closed;
+      await waitFor('its node process ends', async () => !existsSync(`/proc/${node![0]}`), 10_000);
+      expect(said).toMatch(/^lab:open: stopped: the npm run lab:open that started it has ended \(\w+, pid \d+\)$/m);
+      expect(await listening(base)).toBe(false);
+      expect(forwarders(`hf-${O.name}-client`)).toEqual([]);
+    } finally {
+      // what the test started, if a check above failed before it ended
+      for (const [pid] of descendants(npm.pid!))
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      npm.kill('SIGKILL');
+    }
+  }, 120_000);
+
+  it('stops when its lab is destroyed under it: one line saying so, exit 1, the port free', async () => {
+    await mustSucceed(P, 'up', '--provider', 'netns');
+    const opened = await open(P);
+    try {
+      await mustSucceed(P, 'destroy');
+      const result = await opened.run;
+      expect(result.exitCode, opened.output()).toBe(1);
+      const stopped = opened
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('stopped'));
+      expect(stopped).toEqual([
+        `hafarm: lab:open: stopped: lab "${P.name}" was destroyed (no state in ${P.state} any more); ${opened.base}/ no longer answers`,
+      ]);
+      expect(opened.output()).not.toMatch(/^\s+at /m);
+      expect(await listening(opened.base)).toBe(false);
+      expect(forwarders(`hf-${P.name}-client`)).toEqual([]);
+    } finally {
+      if (opened.run.exitCode === null) opened.run.kill('SIGKILL');
+    }
+  }, 300_000);
 });

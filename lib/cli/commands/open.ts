@@ -2,8 +2,10 @@
 // lab network this host cannot reach, so a port on this host's loopback forwards each request
 // through the lab (the namespace provider's client namespace, or a lab machine over SSH on the
 // Vagrant providers) with the site's name in Host, until Ctrl-C. Each request takes a connection
-// of its own: after a failover the next one reaches the new holder of the VIP.
+// of its own: after a failover the next one reaches the new holder of the VIP. It stops at
+// Ctrl-C or SIGTERM, also when sent to the npm that ran it, and when its lab is destroyed.
 import { KnownHosts } from '../../engine/ssh/known-hosts.ts';
+import { watchLab } from '../../open/lab-watch.ts';
 import { netnsConnector } from '../../open/netns-connector.ts';
 import { startSiteProxy } from '../../open/site-proxy.ts';
 import { sshConnector } from '../../open/ssh-connector.ts';
@@ -11,7 +13,7 @@ import type { VipConnector } from '../../open/vip-connector.ts';
 import { UserFacingError } from '../../user-facing-error.ts';
 import { clientMachine } from '../../verify/vantage.ts';
 import { numberOption, stringOption, UsageError, type Command } from '../command.ts';
-import { interruption } from '../interruption.ts';
+import { interruption, launcherEnded } from '../interruption.ts';
 import { LAB_OPTION_HELP, LAB_OPTIONS, labContext, upLab } from '../lab-options.ts';
 import { KNOWN_HOSTS_FILE } from './provision.ts';
 
@@ -67,12 +69,35 @@ export const openCommand: Command = {
       `  stats: ${base}${lab.haproxy.stats.uri} (user ${lab.haproxy.stats.user}; its password: npm run lab:status -- --secrets)`,
     );
     console.log('Ctrl-C stops it.');
+    // What ends it: Ctrl-C or SIGTERM; the npm run that started it ending (a signal sent to npm
+    // reaches no further than npm's shell); its lab destroyed under it.
     const interrupt = interruption();
-    await interrupt.signal;
+    const launcher = launcherEnded();
+    const labWatch = watchLab({
+      stillUp: () => {
+        try {
+          return state.read() !== undefined;
+        } catch {
+          return true;
+        }
+      },
+      destroyed: `lab "${lab.name}" was destroyed (no state in ${state.dir} any more)`,
+      ...(connector.lost ? { connectorLost: connector.lost } : {}),
+    });
+    const stop = await Promise.race([
+      interrupt.signal.then(() => ({ why: undefined, labGone: false })),
+      launcher.ended.then((why) => ({ why, labGone: false })),
+      labWatch.ended.then((why) => ({ why, labGone: true })),
+    ]);
     interrupt.dispose();
+    launcher.dispose();
+    labWatch.dispose();
+    // The terminal or pipe npm gave it may be gone with npm: what it says then goes nowhere, quietly.
+    for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
     await proxy.close();
     await connector.close();
-    console.log('lab:open: stopped');
+    if (stop.labGone) throw new UserFacingError(`lab:open: stopped: ${stop.why}; ${base}/ no longer answers`);
+    console.log(`lab:open: stopped${stop.why ? `: ${stop.why}` : ''}`);
     return 0;
   },
 };
