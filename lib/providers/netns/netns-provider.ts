@@ -3,9 +3,12 @@
 // SSH provisioning and verification run on them unchanged.
 import { checkNetnsDefinition } from './definition-rules.ts';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { quote } from '../../engine/ssh/shell-quote.ts';
 import { formatCidr, fromInt, isHostOf, toInt, broadcast, type Cidr } from '../../lab/ipv4.ts';
 import { findHost, type Lab } from '../../lab/model.ts';
-import type { LabStateDir } from '../../state/lab-state.ts';
+import { LabStateDir } from '../../state/lab-state.ts';
+import { mountsInside } from '../../state/state-folder.ts';
 import { nested, readStateJson, requireShape, text, wholeNumber } from '../../state/state-json.ts';
 import { StateDamaged } from '../../state/state-problems.ts';
 import { UserFacingError } from '../../user-facing-error.ts';
@@ -26,16 +29,20 @@ import { cacheBytes, cacheDir, ensureBaseImage, type BaseImage } from './base-im
 import { changeLink, readLinks, type LinkEnds } from './links.ts';
 import { attempt, run } from './host-command.ts';
 import { installHostPackages } from './host-packages.ts';
+import { CLAIMS_DIR, claimFile, readClaim, releaseClaim, takeOverClaim } from './lab-claim.ts';
 import { NetnsMachine } from './machine.ts';
 import { chooseMgmtSubnet, routeNetworks } from './mgmt-subnet.ts';
 import { netnsNames, type NetnsNames } from './names.ts';
+import { judgeOwnership, machineFolders, processesInside, type Ownership } from './ownership.ts';
 import { netnsMissing } from './prerequisites.ts';
 import {
   ensureBridge,
   ensureNamespace,
+  labNamespaces,
   labResources,
   mgmtHostAddress,
   mgmtMachineAddress,
+  namespacePids,
   plug,
   removeNamespace,
   stableMac,
@@ -68,6 +75,11 @@ export class MachinesFailed extends UserFacingError {
   override name = 'MachinesFailed';
 }
 
+/** The lab's name is another state folder's on this host: nothing of that lab may be made or removed from here. */
+export class LabNameTaken extends UserFacingError {
+  override name = 'LabNameTaken';
+}
+
 /** The client of the checks sits on the LAN at its highest free address. */
 export function clientAddress(lab: Lab): string {
   const used = new Set([lab.networks.lan.gateway, lab.vip.address, ...lab.hosts.map((h) => h.lan)]);
@@ -83,15 +95,90 @@ export class NetnsProvider implements LabProvider {
   readonly name = 'netns' as const;
   readonly names: NetnsNames;
 
+  /** `claims`: where the claims on lab names are (lab-claim.ts); the host's own but in tests */
   constructor(
     private readonly lab: Lab,
     private readonly state: LabStateDir,
+    private readonly claims = CLAIMS_DIR,
   ) {
     this.names = netnsNames(lab);
   }
 
-  missingPrerequisites(): Promise<MissingPrerequisite[]> {
-    return netnsMissing();
+  /**
+   * The host's programs; and the lab's name, before anything is made: LabNameTaken (one line,
+   * naming the other state folder) when a lab of that name is up from another folder, which no
+   * package or other provider on this host would change.
+   */
+  async missingPrerequisites(): Promise<MissingPrerequisite[]> {
+    const missing = await netnsMissing();
+    // Without them (ip, root) the name's namespaces cannot be read: the name is checked once they are there.
+    if (missing.length > 0) return missing;
+    const owner = await this.ownership();
+    if (owner.kind === 'other') throw this.nameTaken(owner.state);
+    return missing;
+  }
+
+  private nameTaken(otherState: string): LabNameTaken {
+    return new LabNameTaken(
+      `a lab named "${this.lab.name}" is already up on this host from state folder ${otherState}; destroy it there (npm run lab:destroy -- --state ${quote(otherState)}) or give this lab another name (name: in ${this.lab.file}). Nothing was changed.`,
+    );
+  }
+
+  /** Whether a state folder holds a lab of this name made with this provider: its record says so, or (the record lost) its machines' file. */
+  private holdsThisLab(folder: string): boolean {
+    try {
+      const record = new LabStateDir(folder, this.state.layout).read();
+      if (record) return record.lab === this.lab.name && record.provider === this.name;
+    } catch {
+      // a damaged record, or no folder hafarm keeps: its machines' file says
+    }
+    return existsSync(join(folder, STATE_FILE));
+  }
+
+  /** Whose the lab's name is on this host: the claim's folder, else a folder whose machines run under the name. */
+  private async ownership(): Promise<Ownership> {
+    return judgeOwnership({
+      state: this.state.dir,
+      claim: readClaim(this.lab.name, this.claims),
+      holds: (folder) => this.holdsThisLab(folder),
+      running: async () => {
+        const pids: number[] = [];
+        for (const namespace of await labNamespaces(this.names)) pids.push(...(await namespacePids(namespace)));
+        return machineFolders(pids);
+      },
+    });
+  }
+
+  /**
+   * The lab's name claimed for this state folder, before anything of the lab is made or removed:
+   * LabNameTaken when another folder's lab holds it. A claim naming a folder that no longer holds
+   * the lab is taken over, saying so.
+   */
+  private async takeName(): Promise<void> {
+    for (let tries = 0; tries < 3; tries++) {
+      const owner = await this.ownership();
+      if (owner.kind === 'mine') return;
+      if (owner.kind === 'other') throw this.nameTaken(owner.state);
+      if (takeOverClaim(this.lab.name, this.state.dir, owner.judged, this.claims)) {
+        this.sayTakenOver(owner);
+        return;
+      }
+    }
+    throw new LabNameTaken(
+      `the claim on the lab name "${this.lab.name}" (${claimFile(this.lab.name, this.claims)}) keeps changing: another command is bringing a lab of that name up; run this again once it is done`,
+    );
+  }
+
+  private sayTakenOver(owner: Extract<Ownership, { kind: 'free' }>): void {
+    const what = owner.stale
+      ? `state folder ${owner.stale}, which no longer holds it`
+      : owner.judged
+        ? `a file hafarm cannot read (${claimFile(this.lab.name, this.claims)})`
+        : undefined;
+    if (what)
+      console.log(
+        `lab "${this.lab.name}": its name on this host was claimed by ${what}; taken over for ${this.state.dir}`,
+      );
   }
 
   prepareHost(say: (line: string) => void): Promise<void> {
@@ -185,7 +272,7 @@ export class NetnsProvider implements LabProvider {
   private requireState(): NetnsState {
     const state = this.readState();
     if (!state)
-      throw new Error(
+      throw new UserFacingError(
         `lab "${this.lab.name}" has no namespace machines yet (no ${STATE_FILE} in ${this.state.dir}); run lab:up`,
       );
     return state;
@@ -215,6 +302,7 @@ export class NetnsProvider implements LabProvider {
   }
 
   async up(onEvent: (event: MachineEvent) => void): Promise<void> {
+    await this.takeName();
     const first = this.lab.hosts[0]!.name;
     const state = await this.prepare((text) => onEvent({ host: first, kind: 'progress', text }));
     await this.ensureNetworks(state);
@@ -238,29 +326,68 @@ export class NetnsProvider implements LabProvider {
   }
 
   async powerOff(host: string): Promise<void> {
-    await this.machine(host, this.requireState()).powerOff();
+    const state = this.requireState();
+    await this.takeName();
+    await this.machine(host, state).powerOff();
   }
 
   async powerOn(host: string): Promise<void> {
     const state = this.requireState();
+    await this.takeName();
     await this.ensureNetworks(state);
     const machine = this.machine(host, state);
     await machine.powerOn();
     await machine.waitForSsh();
   }
 
+  /**
+   * Everything named after the lab when its name is this folder's: claimed by it, or claimed by
+   * nobody (or by a folder that no longer holds the lab) while this folder holds the lab. Else,
+   * when the name is another folder's or nothing shows it is this one's, only what this folder's
+   * own machines left: processes rooted in it, its mounts, its machines' disks.
+   */
   async destroy(): Promise<void> {
+    let owner = await this.ownership();
+    const whole =
+      owner.kind === 'mine' ||
+      (owner.kind === 'free' && (owner.stale !== undefined || this.holdsThisLab(this.state.dir)));
+    if (owner.kind === 'free' && whole) {
+      if (!takeOverClaim(this.lab.name, this.state.dir, owner.judged, this.claims)) {
+        owner = await this.ownership();
+        if (owner.kind === 'free')
+          throw new LabNameTaken(
+            `the claim on the lab name "${this.lab.name}" changed while lab:destroy read it: run it again`,
+          );
+      } else this.sayTakenOver(owner);
+    }
+    if (owner.kind === 'other') {
+      console.log(
+        `lab "${this.lab.name}": the namespaces, bridges and machines of that name on this host are state folder ${owner.state}'s, where a lab of that name is up: left them alone (to destroy that lab: npm run lab:destroy -- --state ${quote(owner.state)})`,
+      );
+    }
+    if (!whole || owner.kind === 'other') return this.removeOwnTraces();
     // Without a sound netns.json the machines are still found by the lab's prefix, below.
     const state = this.readSoundState();
     if (state) for (const host of this.lab.hosts) await this.machine(host.name, state).remove();
     // Whatever a crash or an interrupted run left, found by the lab's prefix.
-    const leftovers = await labResources(this.names);
-    for (const ns of leftovers.namespaces) await removeNamespace(ns);
+    for (const ns of await labNamespaces(this.names)) await removeNamespace(ns);
     for (const link of (await labResources(this.names)).links) await attempt('ip', ['link', 'del', link]);
-    for (const line of readFileSync('/proc/self/mounts', 'utf8').split('\n')) {
-      const target = line.split(' ')[1];
-      if (target?.startsWith(`${this.state.dir}/`)) await attempt('umount', ['-l', target]);
+    await this.removeOwnTraces();
+    releaseClaim(this.lab.name, this.state.dir, this.claims);
+  }
+
+  /** What this folder's own machines left, found by the folder itself: their processes, their mounts, their disks. */
+  private async removeOwnTraces(): Promise<void> {
+    const pids = processesInside(this.state.dir);
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
     }
+    if (existsSync(this.state.dir))
+      for (const target of mountsInside(this.state.dir).reverse()) await attempt('umount', ['-l', target]);
     rmSync(this.state.path('machines'), { recursive: true, force: true });
   }
 

@@ -77,12 +77,22 @@ export async function ensureNamespace(name: string): Promise<void> {
   await run('ip', ['-n', name, 'link', 'set', 'lo', 'up']);
 }
 
-/** Every namespace and host link of the lab, found by prefix (also after a crash). */
-export async function labResources(names: NetnsNames): Promise<{ namespaces: string[]; links: string[] }> {
-  const namespaces = (await run('ip', ['netns', 'list']))
+/** Every namespace of the lab, found by prefix (also after a crash). */
+export async function labNamespaces(names: NetnsNames): Promise<string[]> {
+  return (await run('ip', ['netns', 'list']))
     .split('\n')
     .map((l) => l.split(' ')[0] ?? '')
     .filter((n) => n.startsWith(names.nsPrefix));
+}
+
+/** The processes in a network namespace; none when it is gone. */
+export async function namespacePids(name: string): Promise<number[]> {
+  return (await run('ip', ['netns', 'pids', name]).catch(() => '')).split('\n').map(Number).filter(Boolean);
+}
+
+/** Every namespace and host link of the lab, found by prefix (also after a crash). */
+export async function labResources(names: NetnsNames): Promise<{ namespaces: string[]; links: string[] }> {
+  const namespaces = await labNamespaces(names);
   const links = (JSON.parse((await run('ip', ['-j', 'link', 'show'])) || '[]') as Array<{ ifname: string }>)
     .map((l) => l.ifname)
     .filter((n) => n.startsWith(names.linkPrefix));
@@ -91,8 +101,7 @@ export async function labResources(names: NetnsNames): Promise<{ namespaces: str
 
 /** Deletes a namespace of the lab after killing every process still in it (they are the lab's own). */
 export async function removeNamespace(name: string): Promise<void> {
-  const pids = (await run('ip', ['netns', 'pids', name]).catch(() => '')).split('\n').map(Number).filter(Boolean);
-  for (const pid of pids) {
+  for (const pid of await namespacePids(name)) {
     try {
       process.kill(pid, 'SIGKILL');
     } catch {
