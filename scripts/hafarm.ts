@@ -3,45 +3,11 @@
 import { parseArgs } from 'node:util';
 import { UsageError, type Command } from '../lib/cli/command.ts';
 import { reportError } from '../lib/cli/report-error.ts';
-import { captureCommand } from '../lib/cli/commands/capture.ts';
-import { destroyCommand } from '../lib/cli/commands/destroy.ts';
-import { labCommand } from '../lib/cli/commands/lab.ts';
-import { provisionCommand } from '../lib/cli/commands/provision.ts';
-import { haltCommand, startCommand } from '../lib/cli/commands/power.ts';
-import { execCommand, sshCommand } from '../lib/cli/commands/remote-shell.ts';
-import { graphCommand } from '../lib/cli/commands/graph.ts';
-import { holdConnectionsCommand } from '../lib/cli/commands/hold-connections.ts';
-import { inventoryCommand } from '../lib/cli/commands/inventory.ts';
-import { sshConfigCommand } from '../lib/cli/commands/ssh-config.ts';
-import { renderCommand } from '../lib/cli/commands/render.ts';
-import { statusCommand } from '../lib/cli/commands/status.ts';
-import { linkCommand } from '../lib/cli/commands/link.ts';
-import { openCommand } from '../lib/cli/commands/open.ts';
-import { upCommand } from '../lib/cli/commands/up.ts';
-import { validateCommand } from '../lib/cli/commands/validate.ts';
-import { verifyCommand } from '../lib/cli/commands/verify.ts';
-
-const COMMANDS: Command[] = [
-  labCommand,
-  upCommand,
-  provisionCommand,
-  verifyCommand,
-  statusCommand,
-  haltCommand,
-  startCommand,
-  linkCommand,
-  openCommand,
-  sshCommand,
-  execCommand,
-  sshConfigCommand,
-  inventoryCommand,
-  captureCommand,
-  destroyCommand,
-  renderCommand,
-  graphCommand,
-  validateCommand,
-  holdConnectionsCommand,
-];
+import { COMMANDS } from '../lib/cli/command-list.ts';
+import { splitArguments } from '../lib/cli/command-line.ts';
+import { UserFacingError } from '../lib/user-facing-error.ts';
+import { checkWorkingPlace } from '../lib/cli/working-place.ts';
+import { watchStdout } from '../lib/cli/stdout-errors.ts';
 
 const LISTED = COMMANDS.filter((c) => !c.hidden);
 
@@ -67,17 +33,6 @@ function commandHelp(command: Command): string {
   ].join('\n');
 }
 
-/** Index of the first argument that is neither an option nor an option's value. */
-function firstPositional(args: string[], command: Command): number {
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (!arg.startsWith('-')) return i;
-    const name = arg.replace(/^--?/, '').split('=')[0]!;
-    if (command.options[name]?.type === 'string' && !arg.includes('=')) i++;
-  }
-  return -1;
-}
-
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
@@ -86,15 +41,10 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) throw new UsageError(`unknown command "${name}" (commands: ${LISTED.map((c) => c.name).join(', ')})`);
-  if (rest.includes('--help') || rest.includes('-h')) {
+  const { own, raw, help } = splitArguments(command, rest);
+  if (help) {
     console.log(commandHelp(command));
     return 0;
-  }
-  let own = rest;
-  let raw: string[] = [];
-  if (command.rawAfterFirstPositional) {
-    const at = firstPositional(rest, command);
-    if (at !== -1) [own, raw] = [rest.slice(0, at + 1), rest.slice(at + 1)];
   }
   let parsed;
   try {
@@ -110,7 +60,25 @@ async function main(argv: string[]): Promise<number> {
   return command.run({ values: parsed.values, positionals: [...parsed.positionals, ...raw] });
 }
 
-main(process.argv.slice(2)).then(
+// The last resort: an error no command caught, even one thrown from a timer or an event, ends
+// the process with one line (lib/cli/report-error.ts), never a stack.
+function fail(error: unknown): void {
+  process.exitCode = reportError(error);
+  process.exit();
+}
+process.on('uncaughtException', fail);
+process.on('unhandledRejection', fail);
+
+const stdout = watchStdout();
+async function run(): Promise<number> {
+  checkWorkingPlace();
+  const code = await main(process.argv.slice(2));
+  const lost = await stdout.flushed();
+  if (lost) throw new UserFacingError(lost);
+  return code;
+}
+
+run().then(
   (code) => {
     process.exitCode = code;
   },

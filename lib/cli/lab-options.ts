@@ -72,7 +72,7 @@ export function providerChoice(args: ParsedCommandLine, lab: Lab): ProviderChoic
  * their own options against the lab first, so an option error is said before "not up".
  */
 export function upLab(context: LabContext): LabContext & { provider: LabProvider } {
-  const record = context.state.check(context.lab);
+  const record = context.state.checkUp(context.lab);
   if (!record)
     throw new StateMismatch(`lab "${context.lab.name}" is not up (no state in ${context.state.dir}); run lab:up first`);
   return { ...context, provider: createProvider(record.provider, context.lab, context.state) };

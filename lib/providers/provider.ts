@@ -132,6 +132,8 @@ export interface ProviderRegistration {
   stateEntries?: Readonly<Record<string, EntryKind>>;
   /** those of its entries only its machines leave: a folder holding them without a record still has machines */
   machineTraces?: readonly string[];
+  /** those of its entries its machines cannot be reached without once lab:up made them: a record without them is incomplete */
+  upEntries?: readonly string[];
   /** its fields under box: in the definition */
   boxFields?: readonly BoxField[];
   /** address ranges it keeps for itself, which no lab network may overlap */

@@ -40,5 +40,6 @@ export function stateLayout(): StateLayout {
     providers: providerNames(),
     entries: Object.assign({}, HAFARM_ENTRIES, ...PROVIDERS.map((provider) => provider.stateEntries ?? {})),
     machineTraces: [...new Set(PROVIDERS.flatMap((provider) => provider.machineTraces ?? []))],
+    upEntries: Object.fromEntries(PROVIDERS.map((provider) => [provider.name, provider.upEntries ?? []])),
   };
 }

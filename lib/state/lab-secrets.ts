@@ -2,7 +2,7 @@
 // components declare theirs (Heartbeat's authkeys secret, T6; keepalived's VRRPv2 password; the
 // HAProxy stats password, T8) and hand them in as SecretSpecs. Re-runs reuse them, so nothing
 // rotates and nothing restarts; they are printed only when the user asks.
-import { chmodSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, statSync } from 'node:fs';
 import type { LabStateDir } from './lab-state.ts';
 import type { LabSecrets, SecretSpec } from './secret-spec.ts';
 import { readStateJson, requireShape, type FieldCheck } from './state-json.ts';
@@ -39,8 +39,7 @@ export function readSecrets(
 }
 
 export function storeSecrets(state: LabStateDir, secrets: LabSecrets): void {
-  state.ensureOwnFolder();
-  writeFileSync(state.path(SECRET_FILE), `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+  state.write(SECRET_FILE, `${JSON.stringify(secrets, null, 2)}\n`, 0o600);
 }
 
 /** The lab's secrets, generating and storing any that are missing. */

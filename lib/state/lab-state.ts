@@ -1,10 +1,12 @@
 // The lab's state folder (.lab/ by default): generated Vagrantfile, provider state, secrets,
 // known_hosts. A record inside says which lab and provider it belongs to, so a command run with
 // another definition or provider is refused instead of touching someone else's machines.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Lab, ProviderName } from '../lab/model.ts';
+import { makeFolderChain } from '../files/target-folder.ts';
+import { lstatOrUndefined } from '../files/file-in-the-way.ts';
 import { UserFacingError } from '../user-facing-error.ts';
+import { writeOwnFile } from '../files/own-file.ts';
 import { isStateEntry, type StateLayout } from './state-entries.ts';
 import { inspectStateFolder, removeOwnEntries, type Removal, type StateFolderContents } from './state-folder.ts';
 import { ONE_LINE, oneOf, readStateJson, requireShape, text } from './state-json.ts';
@@ -96,6 +98,32 @@ export class LabStateDir {
   }
 
   /**
+   * For commands that act on the machines: the record of this lab, with every entry its provider
+   * keeps (netns.json, the Vagrantfile) there and of its kind; one message saying what is missing
+   * and the way back otherwise. Nothing else is run before this passes: no tool is run against a
+   * folder that is not the lab's (vagrant would search the folders above for another Vagrantfile).
+   */
+  checkUp(lab: Lab): LabStateRecord | undefined {
+    const record = this.check(lab);
+    if (!record) return undefined;
+    const missing = this.missingUpEntries(record);
+    if (missing.length > 0)
+      throw new StateMismatch(
+        `${this.dir} holds the record of lab "${record.lab}" (provider ${record.provider}) but not ${missing.join(', ')}, which the ${record.provider} provider keeps its machines by ` +
+          `(lab:up was stopped before it made them, or they were removed). Run lab:up to make the lab again, or lab:destroy --provider ${record.provider} to remove what is left. Nothing was run.`,
+      );
+    return record;
+  }
+
+  /** The entries the record's provider keeps its machines by that are not there, or not of their kind. */
+  missingUpEntries(record: LabStateRecord): string[] {
+    return (this.layout.upEntries[record.provider] ?? []).filter((entry) => {
+      const stats = lstatOrUndefined(join(this.dir, entry));
+      return !stats || (this.layout.entries[entry] === 'folder' ? !stats.isDirectory() : !stats.isFile());
+    });
+  }
+
+  /**
    * Refuses a folder that holds files hafarm did not make, unless it already carries a record:
    * lab:destroy empties a state folder, so it must be hafarm's own before hafarm writes into it.
    */
@@ -110,15 +138,23 @@ export class LabStateDir {
   /** Makes the folder if needed, once checkOwnFolder() allows it. */
   ensureOwnFolder(): void {
     this.checkOwnFolder();
-    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    makeFolderChain(this.dir, 0o700);
+  }
+
+  /**
+   * Writes one of the folder's files whole (a failure leaves the old one or none), never through a
+   * link standing in its place; the folder is made first where needed, once it may be.
+   */
+  write(entry: string, content: string, mode = 0o644): void {
+    this.ensureOwnFolder();
+    writeOwnFile(this.path(entry), content, mode);
   }
 
   claim(lab: Lab, provider: ProviderName): LabStateRecord {
     const existing = this.check(lab, provider);
     if (existing) return existing;
-    this.ensureOwnFolder();
     const record: LabStateRecord = { lab: lab.name, definition: lab.file, provider, created: new Date().toISOString() };
-    writeFileSync(this.path(RECORD), `${JSON.stringify(record, null, 2)}\n`);
+    this.write(RECORD, `${JSON.stringify(record, null, 2)}\n`);
     return record;
   }
 

@@ -18,6 +18,8 @@ export const HAFARM_ENTRIES: Readonly<Record<string, EntryKind>> = {
   report: 'folder',
   /** lab:capture: pcaps written without --out */
   captures: 'folder',
+  /** what hafarm wrote outside this folder, so that it replaces only its own files there (written-files.ts) */
+  'written-files.json': 'file',
 };
 
 /** What a state folder may hold, given the providers: their names, entries and machine traces. */
@@ -28,6 +30,8 @@ export interface StateLayout {
   entries: Readonly<Record<string, EntryKind>>;
   /** what only a lab's machines leave: without the record, they say a provider made machines here */
   machineTraces: readonly string[];
+  /** by provider: the entries a lab it brought up cannot be reached without */
+  upEntries: Readonly<Record<string, readonly string[]>>;
 }
 
 export function isStateEntry(layout: StateLayout, name: string): boolean {

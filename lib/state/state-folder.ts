@@ -12,7 +12,8 @@ import {
   type Stats,
 } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { fileInTheWay, lstatOrUndefined } from './file-in-the-way.ts';
+import { fileInTheWay, lstatOrUndefined } from '../files/file-in-the-way.ts';
+import { kernelFileSystemOf } from '../files/kernel-file-systems.ts';
 import { isStateEntry, type StateLayout } from './state-entries.ts';
 import { describeFileType } from './state-json.ts';
 import { NotAStateFolder } from './state-problems.ts';
@@ -27,6 +28,8 @@ function isOwnEntry(layout: StateLayout, name: string, stats: Stats): boolean {
 
 /** Reads what the path holds; NotAStateFolder when it is not a folder or cannot become one. */
 export function inspectStateFolder(dir: string, layout: StateLayout): StateFolderContents {
+  const kernel = kernelFileSystemOf(dir);
+  if (kernel) throw new NotAStateFolder({ reason: 'kernel', dir, kernel });
   const stats = lstatOrUndefined(dir);
   if (!stats) {
     // The folder will be made along its path: that needs folders above it, not a file.

@@ -2,7 +2,7 @@
 // generated files, so each is checked to the shape hafarm writes; every problem is reported at
 // once, as StateDamaged, never as a crash halfway through a command.
 import { readFileSync } from 'node:fs';
-import { lstatOrUndefined } from './file-in-the-way.ts';
+import { lstatOrUndefined } from '../files/file-in-the-way.ts';
 import { StateDamaged } from './state-problems.ts';
 
 /** What is wrong with one field; field "" is the value as a whole, "a.b" a nested one. */

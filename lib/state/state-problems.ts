@@ -29,7 +29,8 @@ export type FolderRefusal =
   | { reason: 'under-a-file'; dir: string; file: string }
   | { reason: 'foreign'; dir: string; foreign: string[]; doing: 'destroy' | 'create' }
   | { reason: 'machines-without-record'; dir: string; traces: string[]; lab: string; providers: readonly string[] }
-  | { reason: 'mounted'; dir: string; mounts: string[] };
+  | { reason: 'mounted'; dir: string; mounts: string[] }
+  | { reason: 'kernel'; dir: string; kernel: string };
 
 /** At most a few names, then how many more: a folder such as / holds many. */
 export function listNames(names: readonly string[], shown = 6): string {
@@ -64,6 +65,8 @@ export function formatFolderRefusal(refusal: FolderRefusal): string {
         `${refusal.dir} has lost its record (lab-state.json), which names the lab and the provider that made its machines, but it still holds what machines leave (${listNames(refusal.traces)}). ` +
         `hafarm does not guess which provider made them: run lab:destroy --provider NAME (${orList(refusal.providers)}: the one the lab was brought up with) to destroy the machines of lab "${refusal.lab}" and this folder. Nothing was removed.`
       );
+    case 'kernel':
+      return `--state ${refusal.dir} is on ${refusal.kernel}: it holds no files of anyone's. Pass --state with a folder on a disk (default .lab). Nothing was changed.`;
     case 'mounted':
       return (
         `${refusal.dir} has file systems mounted inside it (${listNames(refusal.mounts, 3)}); removing the folder would reach into them. ` +

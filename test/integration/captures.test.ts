@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KnownHosts } from '../../lib/engine/ssh/known-hosts.ts';
 import { SshConnection } from '../../lib/engine/ssh/ssh-connection.ts';
-import { LinkInTheWay } from '../../lib/state/own-file.ts';
+import { LinkInTheWay } from '../../lib/files/own-file.ts';
 import { startHostCapture, type RunningCapture } from '../../lib/verify/transport/host-capture.ts';
 import { clockOffset, startMachineCapture } from '../../lib/verify/transport/machine-capture.ts';
 import { freePort, sshdForTests, SUDO_USER } from '../helpers/sshd.ts';

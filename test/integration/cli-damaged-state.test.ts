@@ -237,7 +237,7 @@ describe('a state folder the user cannot write', () => {
     ];
     const result = await hafarm(['render', '--out', 'out'], { cwd: dir, wrapper: readOnly });
     expect(result.stderr).toBe(
-      `hafarm: cannot open ${dir}/.lab/secrets.json: the file system is read-only (EROFS); pass a --state (or --out) folder on a writable file system.`,
+      `hafarm: cannot write ${dir}/.lab/secrets.json: the file system is read-only (EROFS); pass a --state (or --out) folder on a writable file system.`,
     );
     expect(result.exitCode).toBe(1);
     expect(treeOf(dir)).toEqual({ '.lab': 'folder', 'lab.yaml': `file ${labText}` });

@@ -264,7 +264,8 @@ describe("lab:destroy removes hafarm's own entries, and the folder once nothing 
     const dir = freshDir('render-only');
     const rendered = await hafarm(['render', '--lab', labFile, '--out', 'out'], { cwd: dir });
     expect(rendered.exitCode).toBe(0);
-    expect(readdirSync(join(dir, '.lab'))).toEqual(['secrets.json']);
+    // secrets.json, and the ledger of what render wrote into out/ (replaced without --force next time)
+    expect(readdirSync(join(dir, '.lab')).sort()).toEqual(['secrets.json', 'written-files.json']);
     const result = await destroy(dir);
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain(`lab "${LAB_NAME}": nothing to destroy; ${dir}/.lab removed`);

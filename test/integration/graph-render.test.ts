@@ -135,11 +135,11 @@ describe('lab:graph', () => {
     expect(four.web / three.web).toBeGreaterThan(1.2);
   });
 
-  it('asks the machines when the state says the lab is up, and draws the picture whether they answer or not', async () => {
+  it('draws the picture of a lab whose state is incomplete without asking its machines, and keeps its provider', async () => {
     const out = join(scratch.dir, 'up');
     const state = join(out, 'state');
     mkdirSync(state, { recursive: true });
-    // A record as lab:up writes it, but no machine behind it: none can answer.
+    // A record as lab:up writes it, but no machine behind it: none is asked.
     writeFileSync(
       join(state, 'lab-state.json'),
       `${JSON.stringify({ lab: 'four', definition: FOUR_WEB_LAB, provider: 'netns', created: 'now' })}\n`,
@@ -147,7 +147,7 @@ describe('lab:graph', () => {
     const run = await hafarm(['graph', '--out', out, '--lab', FOUR_WEB_LAB, '--state', state], { cwd: scratch.dir });
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toContain(
-      `VIP holder: unknown (not asked of haproxy1, haproxy2: lab "four" has no namespace machines yet`,
+      `VIP holder: unknown (not asked: the state folder has no netns.json (see lab:status))`,
     );
     expect(svgTexts(readFileSync(join(out, 'lab-graph.svg'), 'utf8')).join('\n')).toContain('netns: bridge hfour-mg');
     const other = await hafarm(

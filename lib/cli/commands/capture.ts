@@ -1,13 +1,15 @@
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { fileInTheWay } from '../../files/file-in-the-way.ts';
 import { KnownHosts } from '../../engine/ssh/known-hosts.ts';
-import { fileInTheWay } from '../../state/file-in-the-way.ts';
+import { WrittenFiles } from '../../state/written-files.ts';
 import { startMachineCapture } from '../../verify/transport/machine-capture.ts';
 import { MachineConnections } from '../../verify/transport/machine-connections.ts';
 import { numberOption, stringOption, UsageError, type Command } from '../command.ts';
 import { interruption } from '../interruption.ts';
 import { hostArgument, LAB_OPTION_HELP, LAB_OPTIONS, labContext, upLab } from '../lab-options.ts';
 import { KNOWN_HOSTS_FILE } from './provision.ts';
+import { FORCE_HELP, FORCE_OPTION, outputFile } from '../output-files.ts';
 
 /** Why the pcap cannot be written at that path, checked before any machine is asked. */
 function pcapFileProblem(file: string): string | undefined {
@@ -19,12 +21,13 @@ function pcapFileProblem(file: string): string | undefined {
 export const captureCommand: Command = {
   name: 'capture',
   summary: "write a pcap of one machine's interface (open it in Wireshark), until Ctrl-C or --duration",
-  usage: 'capture HOST IFACE [--duration S] [--out FILE] [--lab FILE] [--state DIR]',
+  usage: 'capture HOST IFACE [--duration S] [--out FILE] [--force] [--lab FILE] [--state DIR]',
   positionals: ['HOST', 'IFACE'],
-  options: { ...LAB_OPTIONS, duration: { type: 'string' }, out: { type: 'string' } },
+  options: { ...LAB_OPTIONS, ...FORCE_OPTION, duration: { type: 'string' }, out: { type: 'string' } },
   optionHelp: {
     '--duration S': 'stop after S seconds (default: at Ctrl-C)',
     '--out FILE': 'the pcap to write (default: <state>/captures/HOST-IFACE-<time>.pcap)',
+    ...FORCE_HELP,
     ...LAB_OPTION_HELP,
   },
   async run(args) {
@@ -40,6 +43,9 @@ export const captureCommand: Command = {
     const outProblem = out === undefined ? undefined : pcapFileProblem(resolve(out));
     if (outProblem)
       throw new UsageError(`--out ${resolve(out!)}: ${outProblem} (allowed: a file to write the pcap into)`);
+    // The pcap's place is checked before any machine is asked: no link, no file of the user's, no kernel folder.
+    const given = out === undefined ? undefined : outputFile(out, context.state, args);
+    given?.folder.check([{ path: given.name, content: '' }]);
     const { state, provider } = upLab(context);
     if (!(await provider.status()).some((m) => m.host === host && m.state === 'running'))
       throw new UsageError(`${host} is not running (npm run lab:start -- ${host})`);
@@ -63,6 +69,7 @@ export const captureCommand: Command = {
     interrupt.dispose();
     await capture.stop();
     shell.closeAll();
+    if (out !== undefined) new WrittenFiles(state).record([{ target: file, content: readFileSync(file) }]);
     console.log(`${file}: written`);
     return 0;
   },

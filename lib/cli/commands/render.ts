@@ -1,12 +1,13 @@
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { farmPlaybook } from '../../../roles/playbook.ts';
 import { providerFiles } from '../../providers/registry.ts';
 import { renderHost } from '../../../roles/render-lab.ts';
-import { fileInTheWay } from '../../state/file-in-the-way.ts';
+import { fileInTheWay } from '../../files/file-in-the-way.ts';
 import { readSecrets, storeSecrets } from '../../farm/lab-secrets.ts';
 import { stringOption, UsageError, type Command } from '../command.ts';
 import { LAB_OPTION_HELP, LAB_OPTIONS, labContext } from '../lab-options.ts';
+import { FORCE_HELP, FORCE_OPTION, outputFolder, writeOutputs } from '../output-files.ts';
+import type { FileToWrite } from '../../files/target-folder.ts';
 
 export const MANIFEST = 'MANIFEST.json';
 
@@ -14,10 +15,11 @@ export const renderCommand: Command = {
   name: 'render',
   summary:
     'write what the lab will put in place (Vagrantfile, every managed file of every host) into a folder, without creating any machine',
-  usage: 'render --out DIR [--lab FILE] [--state DIR]',
-  options: { ...LAB_OPTIONS, out: { type: 'string' } },
+  usage: 'render --out DIR [--force] [--lab FILE] [--state DIR]',
+  options: { ...LAB_OPTIONS, ...FORCE_OPTION, out: { type: 'string' } },
   optionHelp: {
     '--out DIR': `folder to write into: DIR/Vagrantfile, DIR/<host>/<absolute path>, DIR/<host>/${MANIFEST}`,
+    ...FORCE_HELP,
     ...LAB_OPTION_HELP,
   },
   async run(args) {
@@ -36,28 +38,37 @@ export const renderCommand: Command = {
     if (generated) state.checkOwnFolder();
     const provided = providerFiles(lab);
     const hosts = lab.hosts.map((host) => ({ host, files: renderHost(lab, host, farmPlaybook(lab), secrets) }));
-    if (generated) storeSecrets(state, secrets);
-    mkdirSync(dir, { recursive: true });
-    for (const file of provided) writeFileSync(join(dir, file.name), file.content);
-    for (const { host, files } of hosts) {
-      for (const file of files) {
-        const target = join(dir, host.name, file.path);
-        mkdirSync(dirname(target), { recursive: true });
+    const files: FileToWrite[] = [
+      ...provided.map((file) => ({ path: file.name, content: file.content })),
+      ...hosts.flatMap(({ host, files }) => [
         // The local copy keeps the permission bits: authkeys stays readable by its owner only.
-        writeFileSync(target, file.content, { mode: parseInt(file.mode, 8) & 0o777 });
-        chmodSync(target, parseInt(file.mode, 8) & 0o777);
-      }
-      const manifest = files.map(({ path, mode, owner, group, kind, step, role }) => ({
-        path,
-        mode,
-        owner,
-        group,
-        kind,
-        step,
-        role,
-      }));
-      writeFileSync(join(dir, host.name, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
-    }
+        ...files.map((file) => ({
+          path: `${host.name}${file.path}`,
+          content: file.content,
+          mode: parseInt(file.mode, 8) & 0o777,
+        })),
+        {
+          path: `${host.name}/${MANIFEST}`,
+          content: `${JSON.stringify(
+            files.map(({ path, mode, owner, group, kind, step, role }) => ({
+              path,
+              mode,
+              owner,
+              group,
+              kind,
+              step,
+              role,
+            })),
+            null,
+            2,
+          )}\n`,
+        },
+      ]),
+    ];
+    const folder = outputFolder(dir, `--out ${dir}`, state, args);
+    folder.check(files);
+    if (generated) storeSecrets(state, secrets);
+    writeOutputs(folder, state, files);
     const count = hosts.reduce((sum, { files }) => sum + files.length, 0);
     console.log(
       `${dir}: ${provided.map((f) => `${f.name} and `).join('')}${count} managed files of ${lab.hosts.length} hosts (lab "${lab.name}")`,

@@ -17,7 +17,7 @@ export const statusCommand: Command = {
   },
   async run(args) {
     const { lab, state } = labContext(args);
-    const record = state.check(lab);
+    const record = state.checkUp(lab);
     if (args.values.secrets === true) {
       if (!existsSync(state.path(SECRET_FILE))) {
         console.log(`lab "${lab.name}" has no secrets yet: lab:render or lab:provision generates them in ${state.dir}`);

@@ -2,8 +2,8 @@
 // host name as OpenSSH's HostKeyAlias would be): the first contact records the key, a changed key
 // is refused unless the tool itself recreated the machine and forgot the old key.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeOwnFile } from '../../files/own-file.ts';
 import { UserFacingError } from '../../user-facing-error.ts';
 
 /** Said to the user as it is: they recreated the machine, or someone is in the middle. */
@@ -35,8 +35,7 @@ export class KnownHosts {
   }
 
   private write(entries: Map<string, string>): void {
-    mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
-    writeFileSync(this.file, [...entries].map(([host, key]) => `${host} ${key}\n`).join(''), { mode: 0o600 });
+    writeOwnFile(this.file, [...entries].map(([host, key]) => `${host} ${key}\n`).join(''), 0o600);
   }
 
   /** Records the key on first contact; throws HostKeyChanged when it differs from the recorded one. */

@@ -483,5 +483,7 @@ export const netnsRegistration: ProviderRegistration = {
   // netns.json: the management subnet and base image; machines/: each machine's disk, console log and PID
   stateEntries: { 'netns.json': 'file', machines: 'folder' },
   machineTraces: ['netns.json', 'machines'],
+  // A record without netns.json names machines nobody can reach: the state check says so first.
+  upEntries: ['netns.json'],
   checkLab: checkNetnsDefinition,
 };

@@ -1,6 +1,6 @@
 // VirtualBox and libvirt through the vagrant CLI. The Vagrantfile lives in the lab's state folder,
 // so vagrant's own .vagrant/ bookkeeping stays there and lab:destroy removes it.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { Options } from 'execa';
 import type { Lab } from '../../lab/model.ts';
 import { LIBVIRT_DRIVER_FIELD } from './libvirt-driver.ts';
@@ -76,6 +76,12 @@ export class VagrantProvider implements LabProvider {
   }
 
   private async vagrant(args: string[]): Promise<string> {
+    // Without its own Vagrantfile vagrant searches the folders above and runs the first it finds:
+    // another project's Ruby, and its machines. It runs only with the lab's.
+    if (!existsSync(this.state.path('Vagrantfile')))
+      throw new VagrantCommandFailed(
+        `${this.state.dir} has no Vagrantfile, so vagrant ${args[0]} was not run (it would look for another project's in the folders above). Run lab:up to write it again. Nothing was run.`,
+      );
     const { execa } = await import('execa');
     const result = await execa('vagrant', [...args, '--machine-readable'], this.options());
     const output = String(result.stdout);
@@ -89,7 +95,7 @@ export class VagrantProvider implements LabProvider {
   }
 
   writeVagrantfile(): void {
-    writeFileSync(this.state.path('Vagrantfile'), renderVagrantfile(this.lab));
+    this.state.write('Vagrantfile', renderVagrantfile(this.lab));
   }
 
   async up(onEvent: (event: MachineEvent) => void): Promise<void> {
@@ -251,6 +257,7 @@ export const virtualboxRegistration: ProviderRegistration = {
   managementNetwork: () => "VirtualBox's NAT, 10.0.2.15 on each machine, SSH forwarded from 127.0.0.1",
   stateEntries: VAGRANT_STATE,
   machineTraces: ['.vagrant'],
+  upEntries: ['Vagrantfile'],
   reservedRanges: [
     {
       range: { network: '10.0.2.0', prefix: 24 },
@@ -265,6 +272,7 @@ export const libvirtRegistration: ProviderRegistration = {
   managementNetwork: () => "vagrant-libvirt's management network (192.168.121.0/24 by default, DHCP)",
   stateEntries: VAGRANT_STATE,
   machineTraces: ['.vagrant'],
+  upEntries: ['Vagrantfile'],
   boxFields: [LIBVIRT_DRIVER_FIELD],
   reservedRanges: [
     {

@@ -4,7 +4,7 @@
 // does not erase the earlier one's, which is the point: the report compares them.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ownFolder, writeOwnFile } from '../../state/own-file.ts';
+import { ownFolder, writeOwnFile } from '../../files/own-file.ts';
 import type { CheckResult } from '../check.ts';
 import { timelineSvg } from './svg-timeline.ts';
 

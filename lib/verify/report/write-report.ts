@@ -2,7 +2,7 @@
 // that measured requests, next to the pcaps of V6/V7.
 import { join } from 'node:path';
 import { haStackOf } from '../../../roles/components.ts';
-import { ownFolder, writeOwnFile } from '../../state/own-file.ts';
+import { ownFolder, writeOwnFile } from '../../files/own-file.ts';
 import type { Lab } from '../../lab/model.ts';
 import type { CheckResult } from '../check.ts';
 import { keepVariants, type KeptRun } from './kept-variants.ts';

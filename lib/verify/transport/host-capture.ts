@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { HOST_TOOLS, hostTool } from '../../providers/host-tools.ts';
-import { claimOwnFile } from '../../state/own-file.ts';
+import { claimOwnFile } from '../../files/own-file.ts';
 import { parsePcap, type Packet } from '../../packets/pcap.ts';
 
 export interface RunningCapture {

@@ -6,7 +6,7 @@ import { createWriteStream, openSync } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import type { SshConnection } from '../../engine/ssh/ssh-connection.ts';
 import { command } from '../../engine/ssh/shell-quote.ts';
-import { claimOwnFile, OWN_FILE_FLAGS } from '../../state/own-file.ts';
+import { claimOwnFile, OWN_FILE_FLAGS } from '../../files/own-file.ts';
 import { readPcap, tcpdumpArgs, type RunningCapture } from './host-capture.ts';
 
 const START_TIMEOUT_MS = 10_000;

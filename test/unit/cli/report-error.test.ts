@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { UsageError } from '../../../lib/cli/command.ts';
 import { reportError } from '../../../lib/cli/report-error.ts';
 import { UserFacingError } from '../../../lib/user-facing-error.ts';
+import { FileProblem, fileSystemProblem } from '../../../lib/files/file-problem.ts';
 
 function printed(error: unknown): { status: number; text: string } {
   const lines: string[] = [];
@@ -39,12 +40,34 @@ describe('reporting an error', () => {
     expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
   });
 
-  it('keeps the stack of anything else: a bug to report', () => {
-    const bug = new TypeError('x is undefined');
+  it('says anything else, a bug to report, in one line with its cause and no stack', () => {
+    const bug = new TypeError('x is undefined\nsecond line');
     const { status, text } = printed(bug);
     expect(status).toBe(1);
+    expect(text).toBe(
+      'hafarm: unexpected error (please report it, with the output of the same command run with HAFARM_DEBUG=1): TypeError: x is undefined',
+    );
+    expect(printed('a thrown string').text).toMatch(/: a thrown string$/);
+  });
+
+  it('keeps the stack of a bug when HAFARM_DEBUG is set', () => {
+    vi.stubEnv('HAFARM_DEBUG', '1');
+    const bug = new TypeError('x is undefined');
+    const { text } = printed(bug);
     expect(text).toContain('hafarm: unexpected error (please report it):');
     expect(text).toContain(bug.stack!);
+    vi.unstubAllEnvs();
+  });
+
+  it('says a file system error in one line naming the file, also one whose error names none (a size limit)', () => {
+    const efbig = Object.assign(new Error('EFBIG: file too large, write'), { code: 'EFBIG', syscall: 'write' });
+    expect(printed(new FileProblem(fileSystemProblem(efbig, '/x/Vagrantfile')!)).text).toBe(
+      'hafarm: cannot write /x/Vagrantfile: the file would pass the size limit set for this process (ulimit -f) or its file system (EFBIG); raise the limit (ulimit -f unlimited), or pass another --state (or --out) folder.',
+    );
+    const erofs = Object.assign(new Error('EROFS'), { code: 'EROFS', syscall: 'mkdir', path: '/ro/.lab' });
+    expect(printed(erofs).text).toMatch(
+      /^hafarm: cannot create folder \/ro\/\.lab: the file system is read-only \(EROFS\)/,
+    );
   });
 
   it('does not take an error named like a user-facing one for one', () => {

@@ -1,7 +1,7 @@
 // The state folder's pure parts: which names are hafarm's, the shape checks of what is read back,
 // the messages of each refusal, and how file system errors become one line for the user.
 import { describe, expect, it } from 'vitest';
-import { fileSystemProblem } from '../../../lib/cli/file-system-problem.ts';
+import { fileSystemProblem } from '../../../lib/files/file-problem.ts';
 import { SECRET_CHECKS } from '../../../lib/farm/lab-secrets.ts';
 import { stateLayout } from '../../../lib/providers/registry.ts';
 import { HAFARM_ENTRIES, isStateEntry } from '../../../lib/state/state-entries.ts';
@@ -30,7 +30,9 @@ describe("hafarm's entries in a state folder", () => {
       'netns.json': 'file',
       machines: 'folder',
     });
-    expect(isStateEntry({ providers: [], entries: HAFARM_ENTRIES, machineTraces: [] }, 'Vagrantfile')).toBe(false);
+    expect(
+      isStateEntry({ providers: [], entries: HAFARM_ENTRIES, machineTraces: [], upEntries: {} }, 'Vagrantfile'),
+    ).toBe(false);
   });
 });
 
@@ -150,9 +152,17 @@ describe('file system errors', () => {
     );
   });
 
+  it('say a path that vanished in one line too', () => {
+    expect(fileSystemProblem(errorOf('ENOENT', 'open'))).toBe(
+      'cannot open /p/.lab: it, or a folder above it, does not exist (or was removed meanwhile) (ENOENT); check the path, or pass another one.',
+    );
+  });
+
   it('leave anything else to be reported as a bug', () => {
     expect(fileSystemProblem(new TypeError('x is undefined'))).toBeUndefined();
-    expect(fileSystemProblem(errorOf('ENOENT', 'open'))).toBeUndefined();
+    expect(
+      fileSystemProblem(Object.assign(new Error('ECONNRESET'), { code: 'ECONNRESET', syscall: 'read' })),
+    ).toBeUndefined();
     expect(fileSystemProblem(errorOf('EACCES', 'spawn ip', 'ip'))).toBeUndefined();
   });
 });

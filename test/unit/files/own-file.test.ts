@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LinkInTheWay, claimOwnFile, writeOwnFile } from '../../../lib/state/own-file.ts';
+import { LinkInTheWay, claimOwnFile, writeOwnFile } from '../../../lib/files/own-file.ts';
 import { writeReport } from '../../../lib/verify/report/write-report.ts';
 import { loadLab } from '../../../lib/farm/load-lab.ts';
 import { TUTORIAL_LAB } from '../../helpers/cli.ts';

@@ -1,8 +1,10 @@
 // The files hafarm writes as root into folders it made (the report, the captures): never through
 // a symbolic link found there, which would make it write wherever the link points. A link in the
-// way is refused, naming it; nothing is written through it.
-import { closeSync, constants, mkdirSync, openSync, writeSync } from 'node:fs';
+// way is refused, naming it; nothing is written through it. Each file is replaced whole
+// (lib/files/target-folder.ts), so a full disk leaves the old one.
+import { constants } from 'node:fs';
 import { dirname } from 'node:path';
+import { makeFolderChain, replaceFile } from './target-folder.ts';
 import { UserFacingError } from '../user-facing-error.ts';
 import { lstatOrUndefined } from './file-in-the-way.ts';
 
@@ -24,7 +26,7 @@ export const OWN_FILE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants
 /** The folder, made where missing; refused when it is a link. */
 export function ownFolder(dir: string): void {
   if (lstatOrUndefined(dir)?.isSymbolicLink()) throw new LinkInTheWay(dir, 'folder');
-  mkdirSync(dir, { recursive: true });
+  makeFolderChain(dir);
 }
 
 /** Makes ready to write a file in a folder of hafarm's: the folder exists, and no link stands at the file's place. */
@@ -33,12 +35,7 @@ export function claimOwnFile(path: string): void {
   if (lstatOrUndefined(path)?.isSymbolicLink()) throw new LinkInTheWay(path, 'file');
 }
 
-export function writeOwnFile(path: string, content: string): void {
+export function writeOwnFile(path: string, content: string, mode = 0o644): void {
   claimOwnFile(path);
-  const fd = openSync(path, OWN_FILE_FLAGS, 0o644);
-  try {
-    writeSync(fd, content);
-  } finally {
-    closeSync(fd);
-  }
+  replaceFile(path, content, mode);
 }
