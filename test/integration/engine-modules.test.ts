@@ -131,6 +131,33 @@ describe.each([['root'], [SUDO_USER]])('modules as %s', (user) => {
     );
   });
 
+  it('blockInFile into a file that is a mount point (Docker mounts /etc/hosts so): written in place, the mount kept', async () => {
+    const [target, source] = [`${dir}/mounted-hosts`, `${dir}/mounted-hosts.source`];
+    // the sudo user's remote.sh runs through sudo: mount needs root
+    await remote.sh(
+      `printf '127.0.0.1 localhost\\n' > ${source} && touch ${target} && mount --bind ${source} ${target}`,
+    );
+    try {
+      const task = blockInFile({
+        name: 'T2 hosts',
+        path: target,
+        marker: 'hafarm lab',
+        block: '192.168.1.101 haproxy1\n',
+      });
+      const run = await converge(remote, task);
+      expect(run.first.status, run.first.message).toBe('changed');
+      expect(run.second.status).toBe('ok');
+      // the bind mount's source holds the block: the file was written through the mount, not renamed over it
+      expect(await remote.sh(`cat ${source}`)).toBe(
+        '127.0.0.1 localhost\n# BEGIN hafarm lab\n192.168.1.101 haproxy1\n# END hafarm lab\n',
+      );
+      expect((await remote.sh(`awk '$5 == "${target}"' /proc/self/mountinfo | wc -l`)).trim()).toBe('1');
+      expect((await remote.sh(`ls -a ${dir} | grep -c hafarm-new || true`)).trim()).toBe('0');
+    } finally {
+      await remote.sh(`umount ${target}`).catch(() => undefined);
+    }
+  });
+
   it('lineInFile: sets one line, replacing the matching one, keeping mode and owner', async () => {
     await remote.sh(`printf 'ENABLED=0\\nEXTRAOPTS=\\n' > ${dir}/default && chmod 0600 ${dir}/default`);
     const task = lineInFile({ name: 'T9 ENABLED=1', path: `${dir}/default`, line: 'ENABLED=1', regexp: /^ENABLED=/ });

@@ -104,6 +104,21 @@ export class ValidationFailed extends Error {
 }
 
 /**
+ * Moves the new file over the old one; where the old one is a mount point (Docker bind-mounts
+ * its own /etc/hosts, /etc/hostname and /etc/resolv.conf into a container, and a rename onto a
+ * mount point fails with EBUSY), writes it in place instead, with its owner and mode.
+ */
+export function replaceCommand(temp: string, path: string, attributes: FileAttributes): string {
+  const mounted = `awk -v p=${quote(path)} '$5 == p { found = 1 } END { exit !found }' /proc/self/mountinfo`;
+  const inPlace = [
+    `cat ${quote(temp)} > ${quote(path)}`,
+    command('chown', `${attributes.owner}:${attributes.group}`, path),
+    command('chmod', attributes.mode, path),
+  ].join(' && ');
+  return `if ${mounted}; then ${inPlace}; else ${command('mv', '-f', temp, path)}; fi`;
+}
+
+/**
  * Replaces path with content. The validator command (with %s for the new file) runs on the new
  * content before it replaces the old; when it fails the old file stays and its output is thrown.
  */
@@ -122,7 +137,7 @@ export async function writeRemoteFile(
     ...(validate
       ? [`{ ${validate.replaceAll('%s', quote(temp))}; } 2>&1 || { echo "@@validator-failed"; exit 3; }`]
       : []),
-    command('mv', '-f', temp, path),
+    replaceCommand(temp, path, attributes),
   ];
   const result = await remote.exec(steps.join(' && '));
   if (result.code === 3 && result.stdout.includes('@@validator-failed')) {
