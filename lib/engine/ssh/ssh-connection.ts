@@ -210,7 +210,8 @@ export class SshConnection implements Remote {
     await new Promise<void>((resolve, reject) => {
       client
         .once('ready', () => resolve())
-        .once('error', (error) => reject(keyError ?? error))
+        // on, not once: a second error while connecting (or after the refusal) must not go unheard
+        .on('error', (error) => reject(keyError ?? error))
         .connect({
           host: this.target.address,
           port: this.target.port,
