@@ -6,7 +6,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FOUR_WEB_LAB, TUTORIAL_LAB } from '../helpers/cli.ts';
-import { NOTHING, e2eLabs, leftovers, mustSucceed, recapOf, waitFor, whoAnswers } from '../helpers/netns-lab.ts';
+import { NOTHING, cli, e2eLabs, leftovers, mustSucceed, recapOf, waitFor, whoAnswers } from '../helpers/netns-lab.ts';
 
 const labs = e2eLabs('lifecycle');
 const A = labs.lab(TUTORIAL_LAB, 'la');
@@ -63,12 +63,22 @@ describe('a lab on Linux namespaces, from up to destroy', () => {
     expect(new Set(tasks.map((t) => t.host))).toEqual(new Set(['haproxy1', 'haproxy2', 'web1', 'web2', 'web3']));
   }, 120_000);
 
-  it('runs on a machine exactly the arguments lab:exec was given, or one argument as a shell line', async () => {
+  it('runs on a machine exactly the arguments lab:exec was given (its own --help and a leading -- too), or one argument as a shell line', async () => {
     await mustSucceed(A, 'exec', 'haproxy2', 'rm', '-f', '/tmp/exec-argv');
     for (let i = 0; i < 2; i++) await mustSucceed(A, 'exec', 'haproxy2', 'sh', '-c', 'echo "a  b" >> /tmp/exec-argv');
     // (the CLI helper drops the final newline, as a shell's $(...) would)
     expect((await mustSucceed(A, 'exec', 'haproxy2', 'cat', '/tmp/exec-argv')).stdout).toBe('a  b\na  b');
     expect((await mustSucceed(A, 'exec', 'haproxy2', 'printf %s "$(hostname)" | tr a-z A-Z')).stdout).toBe('HAPROXY2');
+    // Everything after HOST is the machine's: its --help, -h and options, and a -- right after HOST dropped.
+    expect((await mustSucceed(A, 'exec', 'haproxy2', 'ls', '--help')).stdout).toMatch(/^Usage: ls /);
+    expect((await mustSucceed(A, 'exec', 'haproxy2', 'sh', '-c', 'echo "$@"', 'sh', '-h', '--help')).stdout).toBe(
+      '-h --help',
+    );
+    expect(
+      (await mustSucceed(A, 'exec', 'haproxy2', '--', 'grep', '-c', '-e', 'haproxy2', '/etc/hosts')).stdout,
+    ).toMatch(/^[1-9]\d*$/);
+    const failing = await cli(A, 'exec', 'haproxy2', '--', 'sh', '-c', 'exit 3');
+    expect(failing.exitCode).toBe(3);
   }, 60_000);
 
   it('lab:capture writes a pcap of a machine interface for --duration seconds', async () => {
