@@ -6,6 +6,7 @@
 import { LinkChangeUnsupported, type LinkChange, type LinkNetwork, type LinkState } from '../provider.ts';
 import { hostTool, type HostTool } from '../host-tools.ts';
 import { HostCommandFailed, run } from './host-command.ts';
+import { delayOf, lossOf, lossRules, LINK_RULE_MARK } from '../link-rules.ts';
 
 /** The two ends of one machine's link to one lab network. */
 export interface LinkEnds {
@@ -17,50 +18,6 @@ export interface LinkEnds {
   namespace: string;
   /** the interface inside it, e.g. eth2 */
   inside: string;
-}
-
-/** The comment that marks hafarm's iptables rules of a link, so they are found and nothing else is touched. */
-const MARK = 'hafarm-link';
-
-/** The iptables rules (without -A/-D) that drop `percent` of a link's packets, each way. */
-export function lossRules(inside: string, percent: number): string[][] {
-  const probability = (percent / 100).toFixed(4);
-  const drop = [
-    '-m',
-    'statistic',
-    '--mode',
-    'random',
-    '--probability',
-    probability,
-    '-m',
-    'comment',
-    '--comment',
-    MARK,
-    '-j',
-    'DROP',
-  ];
-  return [
-    ['INPUT', '-i', inside, ...drop],
-    ['OUTPUT', '-o', inside, ...drop],
-  ];
-}
-
-/** The loss in percent that `iptables -S` shows for a link (0 when none). */
-export function lossOf(rules: string, inside: string): number {
-  const line = rules
-    .split('\n')
-    .find((l) => l.startsWith('-A INPUT ') && l.includes(` -i ${inside} `) && l.includes(MARK));
-  const probability = line && /--probability (\d+(?:\.\d+)?)/.exec(line)?.[1];
-  return probability ? Math.round(Number(probability) * 1000) / 10 : 0;
-}
-
-/** The delay in ms that `tc qdisc show dev X` shows for netem on an interface (0 when none). */
-export function delayOf(qdiscs: string): number {
-  const netem = qdiscs.split('\n').find((l) => l.startsWith('qdisc netem '));
-  const delay = netem && /\bdelay (\d+(?:\.\d+)?)(us|ms|s)\b/.exec(netem);
-  if (!delay) return 0;
-  const value = Number(delay[1]);
-  return delay[2] === 's' ? value * 1000 : delay[2] === 'us' ? value / 1000 : value;
 }
 
 /** A program of this host run inside the machine's network namespace (iptables, tc). */
@@ -76,7 +33,9 @@ async function setLoss(ends: LinkEnds, percent: number): Promise<void> {
   const current = await iptables(ends, ['-S']);
   for (const line of current
     .split('\n')
-    .filter((l) => l.includes(MARK) && (l.includes(` -i ${ends.inside} `) || l.includes(` -o ${ends.inside} `)))) {
+    .filter(
+      (l) => l.includes(LINK_RULE_MARK) && (l.includes(` -i ${ends.inside} `) || l.includes(` -o ${ends.inside} `)),
+    )) {
     await iptables(ends, [
       '-D',
       ...line

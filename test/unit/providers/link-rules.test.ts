@@ -1,10 +1,10 @@
-// A namespace machine's link degraded (lib/providers/netns/links.ts): the iptables rules that drop
+// A link degraded inside a machine (lib/providers/link-rules.ts): the iptables rules that drop
 // a share of its packets each way, read back from `iptables -S`, and netem's delay read back
 // from `tc qdisc show`, as those programs print them.
 import { describe, expect, it } from 'vitest';
-import { delayOf, lossOf, lossRules } from '../../../../lib/providers/netns/links.ts';
+import { delayOf, lossOf, lossRules } from '../../../lib/providers/link-rules.ts';
 
-describe('a namespace machine link degraded', () => {
+describe('a link degraded inside a machine', () => {
   it('drops a share of the packets each way: in on the interface, out of it', () => {
     expect(lossRules('eth2', 30)).toEqual([
       [
