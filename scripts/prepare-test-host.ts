@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The first step of `npm test`: the test suite drives real programs (sshd, sudo, haproxy, nginx,
-// heartbeat, keepalived, tcpdump, vagrant, namespaces, mmdebstrap), so the host must have them. On Debian or
-// Ubuntu as root the missing ones are installed here, as `npm run lab` installs what the lab
-// needs; anywhere else the run stops at once with the list and the command that installs them.
+// heartbeat, keepalived, tcpdump, vagrant, namespaces, mmdebstrap, dockerd), so the host must have
+// them. On Debian or Ubuntu as root the missing ones are installed here, as `npm run lab`
+// installs what the lab needs; anywhere else the run stops at once with the list and the command
+// that installs them.
 // Never a test skipped because something is missing: a skip would read as green.
 // Shell glue in zx: each command is a $`…` line, and zx quotes every ${value} in it.
 import { existsSync, mkdirSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
@@ -27,6 +28,9 @@ export const TEST_PACKAGES = [
   // testinfra (pulls in pytest)
   'ansible-core',
   'python3-testinfra',
+  // the Docker provider's tests start a daemon of their own (test/helpers/dockerd.ts); the
+  // policy-rc.d below keeps the package from starting the system's, which would set iptables rules
+  'docker.io',
   'chromium', // headless: lab:graph's SVG, the report and lab:open's pages as a browser shows them (graph-render, verify-proves, lab-open)
 ];
 /** A login user with passwordless sudo, for the engine's tests (the Vagrant boxes log in that way). */

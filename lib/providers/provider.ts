@@ -95,7 +95,7 @@ export interface LabProvider {
   /** Removes every machine and network the lab made, and nothing else. */
   destroy(): Promise<void>;
   /** Optional: what destroy leaves on this host on purpose (a cache other labs share), said after it. */
-  keptAfterDestroy?(): string | undefined;
+  keptAfterDestroy?(): string | undefined | Promise<string | undefined>;
   status(): Promise<MachineStatus[]>;
   /**
    * Cuts, restores or degrades a running machine's link to a lab network (lab:link, V8, V9);

@@ -4,6 +4,7 @@
 // reach the rest of hafarm from here.
 import type { Lab, ProviderChoice } from '../lab/model.ts';
 import { HAFARM_ENTRIES, type StateLayout } from '../state/state-entries.ts';
+import { dockerRegistration } from './docker/docker-provider.ts';
 import { netnsRegistration } from './netns/netns-provider.ts';
 import type { ProviderFile, ProviderRegistration } from './provider.ts';
 import { libvirtRegistration, virtualboxRegistration } from './vagrant/vagrant-provider.ts';
@@ -12,6 +13,7 @@ export const PROVIDERS: readonly ProviderRegistration[] = [
   virtualboxRegistration,
   libvirtRegistration,
   netnsRegistration,
+  dockerRegistration,
 ];
 
 /** The files the providers write from the definition, for lab:render; one written alike by two providers is there once. */

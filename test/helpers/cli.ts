@@ -16,7 +16,7 @@ export const KEEPALIVED_THREE_LAB = join(PROJECT_DIR, 'test/fixtures/labs/keepal
  */
 export async function hafarm(
   args: string[],
-  options: { cwd: string; env?: Record<string, string>; wrapper?: string[]; project?: string },
+  options: { cwd: string; env?: Record<string, string>; wrapper?: string[]; project?: string; timeoutMs?: number },
 ) {
   const command = [
     ...(options.wrapper ?? []),
@@ -29,7 +29,7 @@ export async function hafarm(
     env: options.env,
     reject: false,
     stdin: 'ignore',
-    timeout: 120_000,
+    timeout: options.timeoutMs ?? 120_000,
   });
   return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
 }

@@ -211,7 +211,7 @@ describe('lab:destroy refuses what is not a lab state folder, touching nothing',
       `--provider: lab "${LAB_NAME}" was brought up with netns (its record in ${dir}/.lab says so); leave --provider out`,
     );
     expect(await expectRefused(dir, destroyArgs('--provider', 'auto'), { exitCode: 2 })).toContain(
-      '--provider: "auto" is not allowed here (allowed: virtualbox, libvirt, netns',
+      '--provider: "auto" is not allowed here (allowed: virtualbox, libvirt, netns, docker',
     );
   });
 });

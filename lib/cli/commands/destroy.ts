@@ -85,7 +85,7 @@ export const destroyCommand: Command = {
       console.log(`kept ${state.dir} and what hafarm did not make in it: ${listNames(removal.kept, 20)}`);
     if (removal.folder === 'mount point')
       console.log(`kept the empty folder ${state.dir}: a file system is mounted on it`);
-    const kept = provider?.keptAfterDestroy?.();
+    const kept = await provider?.keptAfterDestroy?.();
     if (kept) console.log(`kept: ${kept}`);
     return 0;
   },

@@ -12,7 +12,7 @@ const lab = loadLab(TUTORIAL_LAB);
 
 describe('the provider registry', () => {
   it('registers each provider a definition may name, once, in the order auto tries them', () => {
-    expect(PROVIDERS.map((p) => p.name)).toEqual(['virtualbox', 'libvirt', 'netns']);
+    expect(PROVIDERS.map((p) => p.name)).toEqual(['virtualbox', 'libvirt', 'netns', 'docker']);
     expect(providerNames()).toEqual(AUTO_ORDER);
     expect(AUTO_ORDER).toEqual(PROVIDERS.map((p) => p.name));
   });

@@ -22,7 +22,7 @@ describe("hafarm's entries in a state folder", () => {
 
   it("are hafarm's own and each provider's, which the providers declare", () => {
     const { entries, providers } = stateLayout();
-    expect(providers).toEqual(['virtualbox', 'libvirt', 'netns']);
+    expect(providers).toEqual(['virtualbox', 'libvirt', 'netns', 'docker']);
     expect(entries).toMatchObject({
       'lab-state.json': 'file',
       Vagrantfile: 'file',

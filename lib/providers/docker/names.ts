@@ -1,0 +1,52 @@
+// Names and labels of everything a Docker lab makes on the daemon. Every name carries the lab's
+// prefix, so two labs never collide; every object carries the lab's name and its state folder as
+// labels, so lab:destroy removes only what this state folder made, and a second lab of the same
+// name from another folder is refused rather than merged.
+import { fromInt, isHostOf, toInt, broadcast, type Cidr } from '../../lab/ipv4.ts';
+import type { Lab } from '../../lab/model.ts';
+
+export const LAB_LABEL = 'org.hafarm.lab';
+export const STATE_LABEL = 'org.hafarm.state';
+
+export type DockerNetwork = 'lan' | 'heartbeat' | 'mgmt';
+
+export interface DockerNames {
+  prefix: string;
+  container(host: string): string;
+  network(network: DockerNetwork): string;
+}
+
+export function dockerNames(lab: Lab): DockerNames {
+  // Lab names hold no "-": one lab's prefix is never the start of another's.
+  const prefix = `hafarm-${lab.name}-`;
+  return {
+    prefix,
+    container: (host) => `${prefix}${host}`,
+    network: (network) => `${prefix}${network === 'heartbeat' ? 'hb' : network}`,
+  };
+}
+
+/**
+ * The highest address of a network that no machine of the lab has. Docker keeps one address of
+ * every network for its bridge (the gateway) and gives the first by default: on the heartbeat
+ * network that is haproxy1's, so the gateway is placed here instead.
+ */
+export function highestFreeAddress(cidr: Cidr, used: readonly string[]): string | undefined {
+  const taken = new Set(used);
+  for (let value = toInt(broadcast(cidr)) - 1; value > toInt(cidr.network); value--) {
+    const address = fromInt(value);
+    if (!taken.has(address) && isHostOf(cidr, address)) return address;
+  }
+  return undefined;
+}
+
+/** Where Docker's bridge of a lab network sits: its highest address no machine (nor the VIP) has. */
+export function bridgeAddress(lab: Lab, network: 'lan' | 'heartbeat'): string {
+  const used =
+    network === 'lan'
+      ? [lab.networks.lan.gateway, lab.vip.address, ...lab.hosts.map((h) => h.lan)]
+      : lab.hosts.flatMap((h) => (h.heartbeat ? [h.heartbeat] : []));
+  const address = highestFreeAddress(lab.networks[network].cidr, used);
+  if (!address) throw new Error(`no free address on the ${network} network for Docker's bridge`);
+  return address;
+}

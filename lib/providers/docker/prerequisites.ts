@@ -1,0 +1,69 @@
+// What the Docker provider needs: a docker command line that reaches a daemon running Linux
+// containers, and, to build the machines' image on this host, what the namespace provider builds
+// its root with (Linux, root, mmdebstrap and apt).
+import type { MissingPrerequisite } from '../provider.ts';
+import { missingHostPackages } from '../netns/prerequisites.ts';
+import { dockerOutcome, dockerProgram } from './docker-cli.ts';
+
+/** The daemon's operating system and architecture ("linux", "amd64"), or why it did not answer. */
+export async function dockerServer(): Promise<{ os: string; arch: string; version: string } | { problem: string }> {
+  const result = await dockerOutcome(['version', '--format', '{{.Server.Os}} {{.Server.Arch}} {{.Server.Version}}'], {
+    timeoutMs: 20_000,
+  });
+  if (result.exitCode === 0) {
+    const [os = '', arch = '', version = ''] = result.stdout.trim().split(' ');
+    return { os, arch, version };
+  }
+  if (result.error?.endsWith('is not installed')) return { problem: 'not installed' };
+  return { problem: (result.stderr || result.stdout || result.error || '').trim().split('\n')[0] ?? '' };
+}
+
+export async function dockerMissing(): Promise<MissingPrerequisite[]> {
+  const program = dockerProgram();
+  const server = await dockerServer();
+  if ('problem' in server) {
+    if (server.problem === 'not installed')
+      return [
+        {
+          what: `the ${program} command`,
+          howToGet:
+            'Install Docker Desktop (macOS, Windows), or Docker Engine on Linux (apt-get install docker.io), and open a new terminal.',
+        },
+      ];
+    return [
+      {
+        what: `a Docker daemon that answers (${program} version: ${server.problem})`,
+        howToGet:
+          'Start Docker Desktop, or the Docker daemon (dockerd); DOCKER_HOST or docker context use names which one.',
+      },
+    ];
+  }
+  if (server.os !== 'linux')
+    return [
+      {
+        what: `a daemon running Linux containers (this one runs ${server.os} containers)`,
+        howToGet: 'In Docker Desktop on Windows: "Switch to Linux containers".',
+      },
+    ];
+  // The image is built from the namespace provider's root: for now on a Linux host, as root.
+  const missing: MissingPrerequisite[] = [];
+  if (process.platform !== 'linux')
+    missing.push({
+      what: `a Linux host to build the machines' image on (this is ${process.platform})`,
+      howToGet: 'The image is built from a Debian root made on this host; that needs Linux for now.',
+    });
+  else {
+    if (process.getuid?.() !== 0)
+      missing.push({
+        what: "root, to build the machines' Debian root once (mmdebstrap)",
+        howToGet: 'Run lab:up once as root (sudo -E npm run lab:up); later commands need only the docker command.',
+      });
+    const packages = missingHostPackages().filter((p) => ['mmdebstrap', 'apt', 'apt-utils'].includes(p));
+    if (packages.length > 0)
+      missing.push({
+        what: `host packages: ${packages.join(', ')}`,
+        howToGet: `apt-get install ${packages.join(' ')}`,
+      });
+  }
+  return missing;
+}

@@ -1,0 +1,26 @@
+// The Docker lab's names and where Docker's bridges sit on the lab networks (lib/providers/docker/names.ts).
+import { describe, expect, it } from 'vitest';
+import { loadLab } from '../../../../lib/farm/load-lab.ts';
+import { parseCidr, type Cidr } from '../../../../lib/lab/ipv4.ts';
+import { bridgeAddress, dockerNames, highestFreeAddress } from '../../../../lib/providers/docker/names.ts';
+import { TUTORIAL_LAB } from '../../../helpers/cli.ts';
+
+const cidr = (text: string) => parseCidr(text) as Cidr;
+
+describe('Docker names', () => {
+  it("prefixes every container and network with the lab's name", () => {
+    const names = dockerNames(loadLab(TUTORIAL_LAB));
+    expect(names.container('web1')).toBe(`${names.prefix}web1`);
+    expect(names.network('heartbeat')).toBe(`${names.prefix}hb`);
+    expect(names.prefix).toMatch(/^hafarm-[a-z0-9]+-$/);
+  });
+
+  it("places Docker's bridge on the highest address no machine has, never haproxy1's .1", () => {
+    const lab = loadLab(TUTORIAL_LAB);
+    expect(bridgeAddress(lab, 'heartbeat')).toBe('10.100.100.254');
+    expect(bridgeAddress(lab, 'lan')).toBe('192.168.1.254');
+    expect(highestFreeAddress(cidr('10.0.0.0/30'), ['10.0.0.2'])).toBe('10.0.0.1');
+    expect(highestFreeAddress(cidr('10.0.0.0/30'), ['10.0.0.1', '10.0.0.2'])).toBeUndefined();
+    expect(highestFreeAddress(cidr('10.0.0.0/24'), ['10.0.0.254', '10.0.0.253'])).toBe('10.0.0.252');
+  });
+});
