@@ -57,3 +57,14 @@ export interface Component {
   /** the host's own check of the files its role writes, where the host has the program */
   validator?: ConfigValidator;
 }
+
+/** Each problem once: a validator that reports one line per machine names one field many times. */
+export function distinctProblems(problems: FieldProblem[]): FieldProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = JSON.stringify([p.field, p.problem]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { FieldProblem } from '../../lib/lab/load.ts';
 import type { Host, Lab } from '../../lib/lab/model.ts';
 import type { FieldPath } from '../../lib/lab/yaml-fields.ts';
-import type { ConfigValidator, RenderedConfig } from '../component.ts';
+import { distinctProblems, type ConfigValidator, type RenderedConfig } from '../component.ts';
 import { HAPROXY_CHECK_SCRIPT, KEEPALIVED_CONF } from './keepalived-role.ts';
 
 /** The machines' keepalived (Debian 12's 2.2.7): an older one may refuse what theirs accepts. */
@@ -109,17 +109,6 @@ export function keepalivedConfigProblems(lab: Lab, host: Host, config: string, v
   }
 }
 
-/** Each problem once, though every balancer's file has it. */
-function once(problems: FieldProblem[]): FieldProblem[] {
-  const seen = new Set<string>();
-  return problems.filter((p) => {
-    const key = JSON.stringify([p.field, p.problem]);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
 export const keepalivedValidator: ConfigValidator = {
   files: 'keepalived.conf',
   command: 'keepalived -t',
@@ -127,7 +116,7 @@ export const keepalivedValidator: ConfigValidator = {
   oldest: MACHINE_KEEPALIVED.join('.'),
   hostVersion: hostKeepalivedVersion,
   problems: (lab, files: readonly RenderedConfig[], version) =>
-    once(
+    distinctProblems(
       files
         .filter((file) => file.path === KEEPALIVED_CONF)
         .flatMap((file) => keepalivedConfigProblems(lab, file.host, file.content, version)),

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { FieldProblem } from '../../lib/lab/load.ts';
 import type { Lab } from '../../lib/lab/model.ts';
 import type { FieldPath } from '../../lib/lab/yaml-fields.ts';
-import type { ConfigValidator, RenderedConfig } from '../component.ts';
+import { distinctProblems, type ConfigValidator, type RenderedConfig } from '../component.ts';
 
 /** The machines' nginx (Debian 12's 1.22.1): an older one may refuse what theirs accepts. */
 const MACHINE_NGINX: readonly [number, number] = [1, 22];
@@ -114,17 +114,6 @@ function oneOfEachShape(files: readonly RenderedConfig[]): RenderedConfig[] {
   return [...shapes.values()];
 }
 
-/** Each problem once, though several snippets have it. */
-function once(problems: FieldProblem[]): FieldProblem[] {
-  const seen = new Set<string>();
-  return problems.filter((p) => {
-    const key = JSON.stringify([p.field, p.problem]);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
 export const nginxValidator: ConfigValidator = {
   files: 'nginx snippet',
   command: 'nginx -t',
@@ -132,7 +121,7 @@ export const nginxValidator: ConfigValidator = {
   oldest: MACHINE_NGINX.join('.'),
   hostVersion: hostNginxVersion,
   problems: (_lab: Lab, files: readonly RenderedConfig[], version) =>
-    once(
+    distinctProblems(
       oneOfEachShape(files.filter((file) => file.path.startsWith(NGINX_CONFIG_DIR))).flatMap((file) =>
         nginxSnippetProblems(file.content, version),
       ),
