@@ -41,9 +41,12 @@ function converged(stdout: string, stack = 'heartbeat'): Record<string, { status
   );
 }
 
-/** The stack's processes on a balancer, oldest first: a restart changes them. */
-async function pids(host: string, process = 'heartbeat'): Promise<string> {
-  return (await mustSucceed(L, 'exec', host, `pidof ${process}`)).stdout.trim();
+/**
+ * The stack's master process on a balancer, the oldest of its name: a restart replaces it. Not
+ * every process: Heartbeat forks short-lived children of its own, e.g. when its peer comes back.
+ */
+async function masterPid(host: string, process = 'heartbeat'): Promise<string> {
+  return (await mustSucceed(L, 'exec', host, `pgrep -o -x ${process}`)).stdout.trim();
 }
 
 /** What a balancer's Heartbeat says of its peer. */
@@ -60,7 +63,7 @@ async function servesThroughMaster(): Promise<void> {
 describe('lab:provision converges the HA stack', () => {
   it('reads Heartbeat on both balancers after the first provision, and a no-op provision restarts nothing', async () => {
     await upAndProvisioned(L);
-    const before = [await pids('haproxy1'), await pids('haproxy2')];
+    const before = [await masterPid('haproxy1'), await masterPid('haproxy2')];
     const again = await mustSucceed(L, 'provision', '--json');
     expect(converged(again.stdout)).toEqual({
       haproxy1: { status: 'ok', message: 'VIP on haproxy1, every peer heard' },
@@ -68,7 +71,7 @@ describe('lab:provision converges the HA stack', () => {
     });
     for (const [host, stats] of Object.entries(recapOf(again.stdout)))
       expect(stats, host).toMatchObject({ changed: 0, failed: 0, unreachable: 0 });
-    expect([await pids('haproxy1'), await pids('haproxy2')]).toEqual(before);
+    expect([await masterPid('haproxy1'), await masterPid('haproxy2')]).toEqual(before);
     await servesThroughMaster();
   }, 900_000);
 
@@ -82,7 +85,7 @@ describe('lab:provision converges the HA stack', () => {
       async () => (await nodeStatus('haproxy1', 'haproxy2')) === 'dead',
       60_000,
     );
-    const before = await pids('haproxy1');
+    const before = await masterPid('haproxy1');
     const provision = await mustSucceed(L, 'provision', '--json');
     const said = converged(provision.stdout);
     expect(said.haproxy1?.status).toBe('changed');
@@ -93,7 +96,7 @@ describe('lab:provision converges the HA stack', () => {
     expect(said.haproxy2?.message).toMatch(/held the VIP 192\.168\.1\.100, which is haproxy1's: Heartbeat restarted/);
     expect(recapOf(provision.stdout).haproxy1).toMatchObject({ changed: 1, failed: 0 });
     expect(provision.stderr).toMatch(/^the farm serves: http:\/\/trabajoswap\.com\/ answers through haproxy1/m);
-    expect(await pids('haproxy1')).not.toBe(before);
+    expect(await masterPid('haproxy1')).not.toBe(before);
     expect(await nodeStatus('haproxy1', 'haproxy2')).toBe('active');
     expect(await nodeStatus('haproxy2', 'haproxy1')).toBe('active');
     await servesThroughMaster();
@@ -101,7 +104,7 @@ describe('lab:provision converges the HA stack', () => {
 
   it('takes a VIP off the backup, restarting Heartbeat there only', async () => {
     await mustSucceed(L, 'exec', 'haproxy2', 'ip addr add 192.168.1.100/24 dev eth1');
-    const master = await pids('haproxy1');
+    const master = await masterPid('haproxy1');
     const provision = await mustSucceed(L, 'provision', '--json');
     const said = converged(provision.stdout);
     expect(said.haproxy1).toEqual({ status: 'ok', message: 'VIP on haproxy1, every peer heard' });
@@ -111,7 +114,7 @@ describe('lab:provision converges the HA stack', () => {
         /^held the VIP 192\.168\.1\.100, which is haproxy1's: Heartbeat restarted; VIP now on haproxy1 after \d+ s$/,
       ) as string,
     });
-    expect(await pids('haproxy1')).toBe(master);
+    expect(await masterPid('haproxy1')).toBe(master);
     await servesThroughMaster();
   }, 300_000);
 
@@ -162,14 +165,14 @@ describe('lab:provision converges the HA stack', () => {
       haproxy2: { status: 'ok', message: 'VIP on haproxy1, every peer heard' },
     });
     await mustSucceed(L, 'exec', 'haproxy2', 'ip addr add 192.168.1.100/24 dev eth1');
-    const master = await pids('haproxy1', 'keepalived');
+    const master = await masterPid('haproxy1', 'keepalived');
     const provision = await mustSucceed(L, 'provision', '--json');
     const said = converged(provision.stdout, 'keepalived');
     expect(said.haproxy1?.status).toBe('ok');
     expect(said.haproxy2?.message).toMatch(
       /^held the VIP 192\.168\.1\.100, which is haproxy1's: keepalived restarted; VIP now on haproxy1 after \d+ s$/,
     );
-    expect(await pids('haproxy1', 'keepalived')).toBe(master);
+    expect(await masterPid('haproxy1', 'keepalived')).toBe(master);
     await servesThroughMaster();
   }, 300_000);
 });
