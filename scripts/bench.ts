@@ -1,5 +1,6 @@
-// npm run bench [-- --provider netns|libvirt] [--stacks a,b] [--rounds N] [--soak MINUTES] (as
-// root, Linux): what a user waits for, on this machine. Prints cold up (nothing cached), warm up
+// npm run bench [-- --provider netns|docker|libvirt[,…]] [--stacks a,b] [--rounds N] [--soak MINUTES]
+// (as root, Linux): what a user waits for, on this machine. Several providers are benched one after
+// another and their headline figures printed side by side at the end (provider-comparison.ts). Prints cold up (nothing cached), warm up
 // (cached), first and no-op provision and memory per machine for the tutorial's farm, in this
 // process and as typed (npm run -s lab:…, wall clock, beside Node's, npm's and OpenSSH's own
 // times: scripts/bench/typed-commands.ts); then, for
@@ -10,8 +11,9 @@
 // Uses a lab of its own (name "bench"), removed at the end, and at Ctrl-C, SIGTERM or the end of
 // the npm run that started it (scripts/bench/bench-stop.ts); the user's labs are not touched.
 // What differs between providers (host preparation, cache, memory, probe) is in scripts/bench/.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { farmPlaybook } from '../roles/playbook.ts';
 import { runLabPlay } from '../roles/run-lab-play.ts';
@@ -39,13 +41,22 @@ import {
   spread,
   type VipProbe,
 } from './bench/vip-probe.ts';
+import { dockerBenchHost } from './bench/docker-bench-host.ts';
 import { libvirtBenchHost } from './bench/libvirt-bench-host.ts';
 import { netnsBenchHost } from './bench/netns-bench-host.ts';
+import {
+  figuresFile,
+  printComparison,
+  providerRuns,
+  writeFigures,
+  type ProviderFigures,
+} from './bench/provider-comparison.ts';
 
-// The bench runs in a child process of its own (bench-stop.ts): this one only passes signals on.
-if (benchInChild(import.meta.url)) await new Promise<never>(() => undefined);
-
-const HOSTS: Record<string, () => BenchHost> = { netns: netnsBenchHost, libvirt: libvirtBenchHost };
+const HOSTS: Record<string, () => BenchHost> = {
+  netns: netnsBenchHost,
+  docker: dockerBenchHost,
+  libvirt: libvirtBenchHost,
+};
 
 const { values } = parseArgs({
   options: {
@@ -53,13 +64,30 @@ const { values } = parseArgs({
     rounds: { type: 'string' },
     stacks: { type: 'string' },
     soak: { type: 'string' },
+    figures: { type: 'string' },
   },
 });
-const providerName = values.provider!;
-if (!(providerName in HOSTS)) {
-  console.error(`bench: --provider ${providerName} is not measured here (allowed: ${Object.keys(HOSTS).join(', ')})`);
+const providerNames = values.provider!.split(',');
+const unknownProvider = providerNames.find((name) => !(name in HOSTS));
+if (unknownProvider !== undefined || new Set(providerNames).size !== providerNames.length) {
+  console.error(
+    `bench: --provider ${values.provider}: ${unknownProvider === undefined ? 'a provider named twice' : `${unknownProvider} is not measured here`} (allowed: one or more of ${Object.keys(HOSTS).join(', ')}, comma-separated)`,
+  );
   process.exit(2);
 }
+
+// The bench runs in a child process of its own, one per provider (bench-stop.ts): this one only
+// passes signals on, and prints the providers' figures side by side once they all ran.
+if (providerNames.length > 1) {
+  const dir = mkdtempSync(join(tmpdir(), 'hafarm-bench-figures-'));
+  benchInChild(import.meta.url, providerRuns(process.argv.slice(2), providerNames, dir), () => {
+    printComparison(providerNames.map((name) => figuresFile(dir, name)));
+    rmSync(dir, { recursive: true, force: true });
+  });
+  await new Promise<never>(() => undefined);
+}
+if (benchInChild(import.meta.url)) await new Promise<never>(() => undefined);
+const providerName = providerNames[0]!;
 const rounds = values.rounds === undefined ? undefined : Number(values.rounds);
 if (rounds !== undefined && !(Number.isInteger(rounds) && rounds >= 1 && rounds <= 20)) {
   console.error(`bench: --rounds ${values.rounds}: a whole number from 1 to 20`);
@@ -85,7 +113,7 @@ const stop = benchStop('bench');
 const host = HOSTS[providerName]!();
 const { work, labFile, lab, state, provider, knownHosts, shell, cleanUp } = benchLab(
   host,
-  providerName as 'netns' | 'libvirt',
+  providerName as 'netns' | 'docker' | 'libvirt',
   stop,
 );
 const master = masterBalancer(lab).name;
@@ -225,6 +253,19 @@ async function soak(model: Lab, probeOf: () => VipProbe): Promise<string> {
   return `${soakMinutes} min, ${probe.samples.length} requests: ${failed} failed, ${transitions} takeovers`;
 }
 
+/** The headline figures, for the side-by-side table of a run over several providers. */
+const figures: ProviderFigures = {
+  provider: providerName,
+  describe: host.describe,
+  coldUp: '',
+  warmUp: '',
+  firstProvision: '',
+  noopProvision: '',
+  memory: {},
+  memoryNote: host.memoryNote,
+  stacks: {},
+};
+
 async function main(): Promise<void> {
   console.log(
     `bench — the tutorial farm (${lab.hosts.length} machines) on ${host.describe}; ${availableParallelism()} cores`,
@@ -235,8 +276,10 @@ async function main(): Promise<void> {
   const coldWhat = await host.forgetCache();
   const [cold] = await seconds(() => provider.up(() => undefined));
   report(`cold up (${coldWhat})`, `${cold.toFixed(1)} s`);
+  figures.coldUp = `${cold.toFixed(1)} s (${coldWhat})`;
   await provider.destroy();
   const [warm] = await seconds(() => provider.up(() => undefined));
+  figures.warmUp = `${warm.toFixed(2)} s`;
   report(
     'warm up (cached)',
     `${warm.toFixed(2)} s`,
@@ -244,12 +287,14 @@ async function main(): Promise<void> {
   );
   await host.afterUp(shell, hostNames);
   const [first, changedFirst] = await provision(lab);
+  figures.firstProvision = `${first.toFixed(1)} s`;
   report(
     'first provision',
     `${first.toFixed(1)} s`,
     `${providerName === 'netns' ? 'target ≤ 25 s (ansible-playbook 50–59 s); ' : ''}changed=${changedFirst}`,
   );
   const [noop, changedNoop] = await provision(lab);
+  figures.noopProvision = `${noop.toFixed(3)} s`;
   report(
     'no-op provision',
     `${noop.toFixed(3)} s`,
@@ -274,8 +319,10 @@ async function main(): Promise<void> {
   try {
     const siteAnswers = async () => (await vantage.client.get({ timeoutMs: 500 }))?.status === 200;
     await until(async () => (await shell.holds(master, lab.vip.address)) && (await siteAnswers()), 120_000);
-    for (const name of hostNames)
-      report(`memory ${name}`, `${host.memoryMiB(lab, name).toFixed(1)} MiB`, host.memoryNote);
+    for (const name of hostNames) {
+      figures.memory[name] = `${host.memoryMiB(lab, name).toFixed(1)} MiB`;
+      report(`memory ${name}`, figures.memory[name], host.memoryNote);
+    }
     const probeOf = () => host.probe?.(lab) ?? clientProbe(vantage.client);
     console.log(
       `\nHA stacks, ${rounds ?? host.rounds} rounds each: the master powered off and on again under requests through the VIP (${host.probe ? NAMESPACE_PROBE : CLIENT_PROBE})`,
@@ -283,6 +330,13 @@ async function main(): Promise<void> {
     const all: StackFigures[] = [];
     for (const profile of profiles) all.push(await measureStack(profile, probeOf, siteAnswers));
     printStacks(all);
+    for (const f of all)
+      figures.stacks[f.profile.name] = {
+        failover: `${spread(f.failovers)} s`,
+        failback: `${spread(f.failbacks)} s`,
+        lost: `${f.lost.failed} of ${f.lost.total}`,
+      };
+    if (values.figures) writeFigures(values.figures, figures);
     if (host.caveat) console.log(`\n${host.caveat}`);
   } finally {
     await vantage.close();

@@ -20,16 +20,38 @@ export class NoUsableProvider extends UserFacingError {
   override name = 'NoUsableProvider';
 }
 
-/** Resolves "auto" by asking each provider's prerequisites, in AUTO_ORDER. Creates nothing. */
-export async function resolveProvider(choice: ProviderChoice, lab: Lab, state: LabStateDir): Promise<LabProvider> {
+/** The line that says which provider "auto" took, and why each one before it was passed over. */
+export function autoChoiceLine(
+  chosen: ProviderName,
+  passedOver: ReadonlyArray<[ProviderName, MissingPrerequisite[]]>,
+): string {
+  const why = passedOver.map(([name, missing]) => `${name} lacks ${missing.map((m) => m.what).join('; ')}`);
+  return `provider auto: ${chosen}, the first usable of ${AUTO_ORDER.join(', ')}${why.length > 0 ? ` (passed over: ${why.join('; ')})` : ''}`;
+}
+
+/**
+ * Resolves "auto" by asking each provider's prerequisites, in AUTO_ORDER, and says which it took
+ * and why those before it were passed over. Creates nothing.
+ */
+export async function resolveProvider(
+  choice: ProviderChoice,
+  lab: Lab,
+  state: LabStateDir,
+  say: (line: string) => void = () => undefined,
+): Promise<LabProvider> {
   const recorded = state.check(lab, choice === 'auto' ? undefined : choice);
   if (recorded) return createProvider(recorded.provider, lab, state);
   if (choice !== 'auto') return createProvider(choice, lab, state);
   const reports: string[] = [];
+  const passedOver: Array<[ProviderName, MissingPrerequisite[]]> = [];
   for (const name of AUTO_ORDER) {
     const provider = createProvider(name, lab, state);
     const missing: MissingPrerequisite[] = await provider.missingPrerequisites();
-    if (missing.length === 0) return provider;
+    if (missing.length === 0) {
+      say(autoChoiceLine(name, passedOver));
+      return provider;
+    }
+    passedOver.push([name, missing]);
     reports.push(formatMissing(name, missing));
   }
   throw new NoUsableProvider(

@@ -16,26 +16,44 @@ const CHILD = 'HAFARM_BENCH_CHILD';
  * the script says it heard it within 30 ms, ends it with SIGKILL: a bench's event loop is busy that
  * long at times (a package loaded on first use), and a bench killed so leaves its lab up. So the
  * bench runs in a child of its own, under `node --import tsx` (no such relay), in a process group
- * of its own: this process passes each signal on, once, and ends as the child ends. True in this
- * process, which then has nothing more to do; false in the child, which runs the bench.
+ * of its own: this process passes each signal on, once, and ends as the child ends. With several
+ * runs (one per provider) the children run one after another, each with its own arguments, and
+ * `after` runs once they all succeeded; the first that fails or is stopped ends it all. True in
+ * this process, which then has nothing more to do; false in a child, which runs the bench.
  */
-export function benchInChild(script: string | URL): boolean {
+export function benchInChild(
+  script: string | URL,
+  runs: ReadonlyArray<readonly string[]> = [process.argv.slice(2)],
+  after: () => void = () => undefined,
+): boolean {
   if (process.env[CHILD] === '1') return false;
-  const child = spawn(
-    process.execPath,
-    ['--import', import.meta.resolve('tsx'), fileURLToPath(script), ...process.argv.slice(2)],
-    {
-      stdio: 'inherit',
-      detached: true,
-      env: { ...process.env, [CHILD]: '1' },
-    },
-  );
-  for (const signal of STOP_SIGNALS) process.on(signal, () => child.kill(signal));
-  child.on('exit', (code, signal) => process.exit(code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0)));
-  child.on('error', (error) => {
-    console.error(`${fileURLToPath(script)}: cannot start: ${error.message}`);
-    process.exit(1);
-  });
+  let current: ReturnType<typeof spawn> | undefined;
+  for (const signal of STOP_SIGNALS) process.on(signal, () => current?.kill(signal));
+  const next = (index: number): void => {
+    if (index === runs.length) {
+      after();
+      process.exit(0);
+    }
+    const child = spawn(
+      process.execPath,
+      ['--import', import.meta.resolve('tsx'), fileURLToPath(script), ...runs[index]!],
+      {
+        stdio: 'inherit',
+        detached: true,
+        env: { ...process.env, [CHILD]: '1' },
+      },
+    );
+    current = child;
+    child.on('exit', (code, signal) => {
+      if (code === 0) return next(index + 1);
+      process.exit(code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0));
+    });
+    child.on('error', (error) => {
+      console.error(`${fileURLToPath(script)}: cannot start: ${error.message}`);
+      process.exit(1);
+    });
+  };
+  next(0);
   return true;
 }
 

@@ -1,21 +1,32 @@
 // The farm on the Docker provider (issue 28), on a Docker daemon of the test's own (Debian's
 // docker.io, started without iptables rules or IP forwarding: test/helpers/dockerd.ts): the real
 // commands, in order, on a copy of lab.yaml: lab:up, lab:provision twice (the second changes
-// nothing), lab:verify (V1–V7), SSH from outside through lab:ssh-config, lab:halt and lab:start,
-// lab:link, lab:destroy leaving no container or network of the lab, and the host's firewall and
-// forwarding as they were.
+// nothing), lab:verify --faults (V1–V9), SSH and Ansible from outside through lab:ssh-config and
+// lab:inventory, lab:open in headless Chromium, lab:halt and lab:start, lab:link, then a second
+// lab beside it (four web servers, other subnets) made by `npm run lab` on the image the daemon
+// builds from the Dockerfile (the path of macOS and Windows), lab:destroy leaving no container or
+// network of either, and the host's firewall and forwarding as they were.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadSecrets } from '../../lib/farm/lab-secrets.ts';
+import { labStateDir } from '../../lib/farm/lab-state-dir.ts';
 import { LAB_LABEL } from '../../lib/providers/docker/names.ts';
-import { startDockerd, type TestDockerd } from '../helpers/dockerd.ts';
-import { hafarm, scratchDir, TUTORIAL_LAB } from '../helpers/cli.ts';
-import { e2eLabName, labCopy, recapOf, type TestLab } from '../helpers/netns-lab.ts';
+import { withChromiumPage } from '../helpers/chromium.ts';
+import { startDockerd, standInDebianImage, type TestDockerd } from '../helpers/dockerd.ts';
+import { FOUR_WEB_LAB, hafarm, PROJECT_DIR, scratchDir, TUTORIAL_LAB } from '../helpers/cli.ts';
+import { e2eLabName, labCopy, recapOf, waitFor, type TestLab } from '../helpers/netns-lab.ts';
+import { ansible, rawOutputByHost } from '../helpers/outside-tools.ts';
 
 const scratch = scratchDir('e2e-docker');
 let daemon: TestDockerd | undefined;
 let L: TestLab;
+/** The second lab, on the image built from the Dockerfile. */
+let B: TestLab;
+/** What makes the Docker provider build its image from the Dockerfile here: a stand-in for Docker Hub's debian:bookworm. */
+let dockerfileEnv: Record<string, string>;
 
 /** What the host's forwarding and firewall are: the tests must leave them as they found them. */
 function hostNetworking(): { forward: string; policy: string } {
@@ -26,27 +37,31 @@ function hostNetworking(): { forward: string; policy: string } {
 }
 const before = hostNetworking();
 
-async function cli(...args: string[]) {
+async function cliOn(lab: TestLab, args: string[], env: Record<string, string> = {}) {
   const [command, ...rest] = args;
-  // lab:verify runs for minutes (V3 to V5 power machines off and wait for them)
-  return hafarm([command!, '--lab', L.file, '--state', L.state, ...rest], {
-    cwd: L.dir,
-    env: daemon!.env,
-    timeoutMs: 600_000,
+  // lab:verify runs for minutes (V3 to V5 power machines off and wait for them, V8 and V9 cut links)
+  return hafarm([command!, '--lab', lab.file, '--state', lab.state, ...rest], {
+    cwd: lab.dir,
+    env: { ...daemon!.env, ...env },
+    timeoutMs: 900_000,
   });
 }
 
-async function must(...args: string[]) {
-  const result = await cli(...args);
+const cli = (...args: string[]) => cliOn(L, args);
+
+async function mustOn(lab: TestLab, args: string[], env: Record<string, string> = {}) {
+  const result = await cliOn(lab, args, env);
   expect(result.exitCode, `${args.join(' ')}\n${result.stdout}\n${result.stderr}`).toBe(0);
   return result;
 }
 
-function dockerLs(kind: 'container' | 'network'): string[] {
+const must = (...args: string[]) => mustOn(L, args);
+
+function dockerLs(kind: 'container' | 'network', lab = L): string[] {
   const args =
     kind === 'container'
-      ? ['container', 'ls', '-a', '--filter', `label=${LAB_LABEL}=${L.name}`, '--format', '{{.Names}}']
-      : ['network', 'ls', '--filter', `label=${LAB_LABEL}=${L.name}`, '--format', '{{.Name}}'];
+      ? ['container', 'ls', '-a', '--filter', `label=${LAB_LABEL}=${lab.name}`, '--format', '{{.Names}}']
+      : ['network', 'ls', '--filter', `label=${LAB_LABEL}=${lab.name}`, '--format', '{{.Name}}'];
   return execFileSync('docker', args, { encoding: 'utf8', env: { ...process.env, ...daemon!.env } })
     .split('\n')
     .filter(Boolean)
@@ -56,11 +71,19 @@ function dockerLs(kind: 'container' | 'network'): string[] {
 beforeAll(async () => {
   daemon = await startDockerd();
   L = labCopy(scratch.dir, TUTORIAL_LAB, e2eLabName('dk'));
-}, 120_000);
+  B = labCopy(scratch.dir, FOUR_WEB_LAB, e2eLabName('db'));
+  dockerfileEnv = {
+    HAFARM_DOCKER_IMAGE: 'dockerfile',
+    HAFARM_DOCKER_BASE: await standInDebianImage(daemon),
+    // the test's daemon has no bridge and no masquerading: the build's steps use the host's network
+    HAFARM_DOCKER_BUILD_NETWORK: 'host',
+  };
+}, 600_000);
 
 afterAll(async () => {
   try {
     if (daemon && L) await cli('destroy');
+    if (daemon && B) await cliOn(B, ['destroy']);
   } finally {
     await daemon?.stop();
     scratch.remove();
@@ -92,12 +115,14 @@ describe('the farm on the Docker provider', () => {
       expect(stats, host).toMatchObject({ changed: 0, failed: 0, unreachable: 0 });
   }, 900_000);
 
-  it('proves V1–V7 as the tutorial shows them', async () => {
-    const verify = await must('verify');
-    for (const check of ['V1', 'V2', 'V3', 'V4', 'V5', 'V6'])
+  it('proves V1–V7 as the tutorial shows them, and V8 and V9 with the links it breaks', async () => {
+    const verify = await must('verify', '--faults');
+    for (const check of ['V1', 'V2', 'V3', 'V4', 'V5', 'V6', 'V8', 'V9'])
       expect(verify.stdout).toMatch(new RegExp(`^PASS ${check} `, 'm'));
     expect(verify.stdout).toMatch(/\(V6, V7\)/);
-    expect(verify.stdout).toMatch(/^6 passed, 0 failed$/m);
+    expect(verify.stdout).toMatch(/^8 passed, 0 failed$/m);
+    // every link as it was
+    expect((await must('link', 'haproxy2')).stdout).not.toMatch(/not its normal state/);
   }, 900_000);
 
   it('is reached from outside through lab:ssh-config, on 127.0.0.1 only', async () => {
@@ -110,6 +135,50 @@ describe('the farm on the Docker provider', () => {
     });
     expect(said.trim()).toBe('web2');
   }, 120_000);
+
+  it("is reached by Ansible through lab:inventory, every machine's host key checked", async () => {
+    const inventory = join(L.dir, 'inventory.yml');
+    await must('inventory', '--out', inventory);
+    const all = rawOutputByHost((await ansible(inventory, 'all', 'uname -n', scratch.dir)).stdout);
+    expect([...all.keys()].sort()).toEqual(['haproxy1', 'haproxy2', 'web1', 'web2', 'web3']);
+    for (const [host, said] of all) expect(said, host).toEqual({ status: 'CHANGED', output: host });
+  }, 120_000);
+
+  it('opens the site and its statistics page in headless Chromium through lab:open', async () => {
+    const run = execa(
+      process.execPath,
+      [join(PROJECT_DIR, 'bin/hafarm.js'), 'open', '--lab', L.file, '--state', L.state, '--port', '0'],
+      { cwd: L.dir, env: daemon!.env, reject: false, stdin: 'ignore', all: true, buffer: true },
+    );
+    let said = '';
+    run.all!.on('data', (chunk: Buffer) => (said += chunk.toString()));
+    try {
+      await waitFor(
+        'lab:open says where it listens',
+        async () => /^ {2}stats: /m.test(said) || run.exitCode !== null,
+        60_000,
+      );
+      const base = /^lab:open: (http:\/\/127\.0\.0\.1:\d+)\//m.exec(said)?.[1];
+      expect(base, said).toBeDefined();
+      expect(said).toMatch(/through web3 over SSH/);
+      const { statsPassword } = loadSecrets(labStateDir(L.state));
+      expect(said).not.toContain(statsPassword);
+      await withChromiumPage(async (page) => {
+        await page.goto(`${base}/`);
+        expect(await page.textContent('body')).toMatch(/Bienvenido a nginx! \(web[123]\)/);
+        await page.setExtraHTTPHeaders({
+          authorization: `Basic ${Buffer.from(`admin:${statsPassword}`).toString('base64')}`,
+        });
+        await page.goto(`${base}/haproxy?stats`);
+        expect(await page.title()).toBe('Statistics Report for HAProxy');
+        expect(await page.textContent('body')).toMatch(/web-cluster/);
+      });
+    } finally {
+      run.kill('SIGINT');
+      await run;
+    }
+    expect(run.exitCode, said).toBe(0);
+  }, 180_000);
 
   it('halts a machine as a pulled plug and starts it with the same disk', async () => {
     await must('exec', 'web2', 'sh', '-c', 'echo kept > /root/mark');
@@ -127,10 +196,67 @@ describe('the farm on the Docker provider', () => {
     expect((await must('exec', 'haproxy2', 'ip', '-br', 'link', 'show', 'eth2')).stdout).toMatch(/\bUP\b/);
   }, 120_000);
 
-  it('is destroyed, leaving no container or network of the lab', async () => {
+  it("drops a share of a balancer's heartbeat packets with the container's own iptables, and clears that", async () => {
+    await must('link', 'haproxy2', 'heartbeat', 'loss', '30%');
+    expect((await must('link', 'haproxy2')).stdout).toMatch(
+      /^haproxy2 heartbeat: up, 30% loss \(not its normal state\)$/m,
+    );
+    expect((await must('exec', 'haproxy2', 'iptables', '-S', 'INPUT')).stdout).toMatch(
+      /-A INPUT -i eth2 -m statistic --mode random --probability 0\.\d+ .*-j DROP/,
+    );
+    await must('link', 'haproxy2', 'heartbeat', 'clear');
+    expect((await must('link', 'haproxy2')).stdout).toMatch(/^haproxy2 heartbeat: up$/m);
+  }, 120_000);
+
+  it('runs a second lab beside it, made by npm run lab on the image the daemon builds from the Dockerfile', async () => {
+    const lab = await mustOn(B, ['lab', '--provider', 'docker'], dockerfileEnv);
+    expect(lab.stdout).toMatch(/building the machines' image hafarm\/bookworm:[0-9a-f]{16} from /);
+    expect(lab.stdout).toMatch(/^6 passed, 0 failed$/m);
+    expect(dockerLs('container', B)).toHaveLength(6);
+    // the image holds its package repository: nothing of the host's is mounted
+    expect((await mustOn(B, ['exec', 'web4', 'sh', '-c', 'ls /hafarm-repo | grep -c "\\.deb$"'])).stdout).toMatch(
+      /^\d{3}$/,
+    );
+    expect(
+      (await mustOn(B, ['exec', 'web4', 'sh', '-c', 'grep -c " /hafarm-repo " /proc/mounts || true'])).stdout,
+    ).toBe('0');
+    // the first lab still serves
+    expect(
+      (
+        await must(
+          'exec',
+          'web3',
+          'curl',
+          '-s',
+          '--resolve',
+          'trabajoswap.com:80:192.168.1.100',
+          'http://trabajoswap.com/',
+        )
+      ).stdout,
+    ).toMatch(/Bienvenido a nginx! \(web[123]\)/);
+  }, 1_200_000);
+
+  it('refuses a third lab whose subnets another lab has, naming the fields, and creates nothing', async () => {
+    const C = labCopy(scratch.dir, TUTORIAL_LAB, e2eLabName('dc'));
+    const refused = await cliOn(C, ['up', '--provider', 'docker']);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toContain(
+      `${C.file}: networks.lan.cidr 192.168.1.0/24 overlaps 192.168.1.0/24 of the Docker network hafarm-${L.name}-lan (lab "${L.name}" of state folder ${L.state}); networks.heartbeat.cidr 10.100.100.0/24 overlaps`,
+    );
+    expect(refused.stderr).toMatch(/Nothing was created\.$/m);
+    expect(refused.stderr).not.toMatch(/^\s+at /m);
+    expect(dockerLs('container', C)).toEqual([]);
+    expect(dockerLs('network', C)).toEqual([]);
+  }, 120_000);
+
+  it('is destroyed, leaving no container or network of the lab, and the other lab running', async () => {
     const destroyed = await must('destroy');
     expect(destroyed.stdout).toMatch(/kept: the image hafarm\/bookworm-root:/);
     expect(dockerLs('container')).toEqual([]);
     expect(dockerLs('network')).toEqual([]);
+    expect((await mustOn(B, ['status'])).stdout.match(/running/g)).toHaveLength(6);
+    expect((await mustOn(B, ['destroy'])).stdout).toMatch(/kept: the image hafarm\/bookworm:/);
+    expect(dockerLs('container', B)).toEqual([]);
+    expect(dockerLs('network', B)).toEqual([]);
   }, 300_000);
 });

@@ -92,3 +92,18 @@ export async function startDockerd(): Promise<TestDockerd> {
   }
   return { env, pid: child.pid!, dir, stop };
 }
+
+/**
+ * A stand-in for Docker Hub's debian:bookworm, which this machine cannot reach: Debian bookworm's
+ * minbase from Debian's archive (mmdebstrap), as Debian's own image is made, imported into the
+ * daemon. Its reference.
+ */
+export async function standInDebianImage(daemon: TestDockerd): Promise<string> {
+  const reference = 'hafarm-test/debian:bookworm';
+  const { execa } = await import('execa');
+  await execa('sh', ['-c', 'mmdebstrap --variant=minbase --quiet bookworm - | docker import - "$0"', reference], {
+    env: { ...process.env, ...daemon.env },
+    timeout: 600_000,
+  });
+  return reference;
+}

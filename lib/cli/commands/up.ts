@@ -24,7 +24,7 @@ export const upCommand: Command = {
     // The provider installs what this host lacks where it knows how, saying so: lab:up alone on a
     // bare host goes as far as npm run lab does.
     await prepareHostFor(choice, lab, state, (line) => console.log(line));
-    const provider = await resolveProvider(providerChoice(args, lab), lab, state);
+    const provider = await resolveProvider(providerChoice(args, lab), lab, state, (line) => console.log(line));
     await requirePrerequisites(provider);
     state.claim(lab, provider.name);
     console.log(

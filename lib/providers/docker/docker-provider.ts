@@ -31,6 +31,7 @@ import { changeLink, readLinks } from './links.ts';
 import { ensureDockerImage, imageBytes, type DockerImage } from './image.ts';
 import { bridgeAddress, dockerNames, LAB_LABEL, STATE_LABEL, type DockerNames, type DockerNetwork } from './names.ts';
 import { dockerMissing } from './prerequisites.ts';
+import { requireFreeSubnets } from './subnets-taken.ts';
 
 const STATE_FILE = 'docker.json';
 
@@ -129,7 +130,7 @@ export class DockerProvider implements LabProvider {
     const value = readStateJson(file, DOCKER_STATE_REMEDY);
     return value === undefined
       ? undefined
-      : requireShape<DockerImage>(file, value, DOCKER_STATE_FIELDS, DOCKER_STATE_REMEDY);
+      : requireShape<DockerImage>(file, value, DOCKER_STATE_FIELDS, DOCKER_STATE_REMEDY, ['repo']);
   }
 
   private requireState(): DockerImage {
@@ -260,8 +261,8 @@ export class DockerProvider implements LabProvider {
       // and an ssh-config written before a lab:halt would point nowhere after it).
       '--publish',
       `127.0.0.1:${await freePort()}:22`,
-      '--mount',
-      `type=bind,source=${image.repo},target=/hafarm-repo,readonly`,
+      // The host's package repository, where the image does not hold its own.
+      ...(image.repo ? ['--mount', `type=bind,source=${image.repo},target=/hafarm-repo,readonly`] : []),
       '--env',
       `HAFARM_INTERFACES=${interfaces.join(' ')}`,
       '--env',
@@ -323,6 +324,7 @@ export class DockerProvider implements LabProvider {
   async up(onEvent: (event: MachineEvent) => void): Promise<void> {
     const other = await this.otherStateFolder();
     if (other) throw this.nameTaken(other);
+    await requireFreeSubnets(this.lab, this.state.dir);
     const first = this.lab.hosts[0]!.name;
     const image = await this.prepare((text) => onEvent({ host: first, kind: 'progress', text }));
     await this.ensureNetworks();

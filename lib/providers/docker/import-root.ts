@@ -1,6 +1,5 @@
-// The Docker machines' image, built on this host and never pulled: on Linux, the namespace
-// provider's Debian bookworm root (the same packages, the same init), imported as it is with
-// `docker import`. Tagged by that root's own hash, so a changed recipe makes a new image and an
+// The Docker machines' image on a Linux host as root: the namespace provider's Debian bookworm
+// root (the same packages, the same init), imported as it is with `docker import`. Tagged by that root's own hash, so a changed recipe makes a new image and an
 // unchanged one is imported once per daemon. Its package repository stays on the host and is
 // bind-mounted read-only into each machine, as on the namespace provider: apt works inside
 // without a route out.
@@ -10,13 +9,6 @@ import { ensureBaseImage } from '../netns/base-image.ts';
 import { dockerOutcome, dockerProgram, DockerCommandFailed } from './docker-cli.ts';
 
 export const IMAGE_REPOSITORY = 'hafarm/bookworm-root';
-
-export interface DockerImage {
-  /** the image's reference, e.g. hafarm/bookworm-root:3f2a… */
-  image: string;
-  /** the host folder of the package repository the machines' apt reads (/hafarm-repo) */
-  repo: string;
-}
 
 async function imageExists(reference: string): Promise<boolean> {
   return (await dockerOutcome(['image', 'inspect', '--format', '{{.Id}}', reference])).exitCode === 0;
@@ -57,7 +49,7 @@ function importRoot(rootfs: string, reference: string): Promise<void> {
 }
 
 /** The image, imported where this daemon lacks it; the root built first where this host lacks it. */
-export async function ensureDockerImage(progress: (text: string) => void): Promise<DockerImage> {
+export async function ensureImportedImage(progress: (text: string) => void): Promise<{ image: string; repo: string }> {
   const base = await ensureBaseImage(progress);
   // rootfs-<hash of its inputs>: the tag is that hash.
   const reference = `${IMAGE_REPOSITORY}:${basename(base.rootfs).replace(/^rootfs-/, '')}`;
@@ -66,10 +58,4 @@ export async function ensureDockerImage(progress: (text: string) => void): Promi
     await importRoot(base.rootfs, reference);
   }
   return { image: reference, repo: base.repo };
-}
-
-/** The image's size on the daemon, in bytes; undefined when it is not there. */
-export async function imageBytes(reference: string): Promise<number | undefined> {
-  const result = await dockerOutcome(['image', 'inspect', '--format', '{{.Size}}', reference]);
-  return result.exitCode === 0 ? Number(result.stdout.trim()) : undefined;
 }

@@ -1,9 +1,10 @@
 // What the Docker provider needs: a docker command line that reaches a daemon running Linux
-// containers, and, to build the machines' image on this host, what the namespace provider builds
-// its root with (Linux, root, mmdebstrap and apt).
+// containers, and, where the image is the namespace provider's root (Linux as root), what that
+// root is built with (mmdebstrap and apt).
 import type { MissingPrerequisite } from '../provider.ts';
 import { missingHostPackages } from '../netns/prerequisites.ts';
 import { dockerOutcome, dockerProgram } from './docker-cli.ts';
+import { imageRecipe } from './image.ts';
 
 /** The daemon's operating system and architecture ("linux", "amd64"), or why it did not answer. */
 export async function dockerServer(): Promise<{ os: string; arch: string; version: string } | { problem: string }> {
@@ -45,18 +46,20 @@ export async function dockerMissing(): Promise<MissingPrerequisite[]> {
         howToGet: 'In Docker Desktop on Windows: "Switch to Linux containers".',
       },
     ];
-  // The image is built from the namespace provider's root: for now on a Linux host, as root.
+  // On Linux as root the image is the namespace provider's root, built on this host; elsewhere
+  // the daemon builds it from a Dockerfile and needs only to reach Debian's image and archive.
+  if (imageRecipe() === 'dockerfile') return [];
   const missing: MissingPrerequisite[] = [];
   if (process.platform !== 'linux')
     missing.push({
-      what: `a Linux host to build the machines' image on (this is ${process.platform})`,
-      howToGet: 'The image is built from a Debian root made on this host; that needs Linux for now.',
+      what: `a Linux host to build the machines' Debian root on (this is ${process.platform})`,
+      howToGet: 'Unset HAFARM_DOCKER_IMAGE: the image is then built from a Dockerfile by the daemon.',
     });
   else {
     if (process.getuid?.() !== 0)
       missing.push({
         what: "root, to build the machines' Debian root once (mmdebstrap)",
-        howToGet: 'Run lab:up once as root (sudo -E npm run lab:up); later commands need only the docker command.',
+        howToGet: 'Run lab:up as root, or unset HAFARM_DOCKER_IMAGE to have the daemon build it from a Dockerfile.',
       });
     const packages = missingHostPackages().filter((p) => ['mmdebstrap', 'apt', 'apt-utils'].includes(p));
     if (packages.length > 0)

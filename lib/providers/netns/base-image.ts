@@ -14,7 +14,8 @@ import { run } from './host-command.ts';
 /**
  * What every machine has before provisioning: sshd and what our init and Heartbeat's IPaddr need;
  * insserv orders the boot scripts by their dependencies, as on a Debian with sysvinit (keepalived
- * after the syslog daemon that keeps its lines).
+ * after the syslog daemon that keeps its lines); iptables for lab:link loss where the machine's
+ * own iptables must drop the packets (a container, whose network namespace the host may not reach).
  */
 export const BASE_PACKAGES = [
   'apt',
@@ -27,6 +28,7 @@ export const BASE_PACKAGES = [
   'sysvinit-utils',
   'init-system-helpers',
   'insserv',
+  'iptables',
 ];
 /**
  * Boot scripts for services of the roles that Debian 12 ships only as systemd units: a namespace
@@ -38,6 +40,26 @@ const INIT_SCRIPTS = { rsyslog: 'lib/providers/netns/templates/rsyslog.init.njk'
  * component's packages, every HA stack's included (a lab may switch stacks).
  */
 export const ROLE_PACKAGES = componentPackages();
+
+/** A program of the machines' start, by its path in their root (executable). */
+export interface MachineInitFile {
+  path: string;
+  content: string;
+}
+
+/** Our init (sshd, then the enabled services) and the boot scripts Debian ships no more. */
+export function machineInitFiles(): MachineInitFile[] {
+  return [
+    {
+      path: 'usr/local/sbin/hafarm-init',
+      content: renderTemplate('lib/providers/netns/templates/hafarm-init.njk', {}),
+    },
+    ...Object.entries(INIT_SCRIPTS).map(([name, template]) => ({
+      path: `etc/init.d/${name}`,
+      content: renderTemplate(template, {}),
+    })),
+  ];
+}
 /** Bump when the recipe below changes, so cached images are rebuilt. */
 const RECIPE = 3;
 
@@ -132,13 +154,7 @@ async function buildRootfs(dir: string, repo: string, progress: (text: string) =
     unlinkSync(join(work, 'etc/apt/sources.list.d', file));
   mkdirSync(join(work, 'hafarm-repo'), { recursive: true });
   mkdirSync(join(work, 'usr/local/sbin'), { recursive: true });
-  writeFileSync(
-    join(work, 'usr/local/sbin/hafarm-init'),
-    renderTemplate('lib/providers/netns/templates/hafarm-init.njk', {}),
-    { mode: 0o755 },
-  );
-  for (const [name, template] of Object.entries(INIT_SCRIPTS))
-    writeFileSync(join(work, 'etc/init.d', name), renderTemplate(template, {}), { mode: 0o755 });
+  for (const file of machineInitFiles()) writeFileSync(join(work, file.path), file.content, { mode: 0o755 });
   renameSync(work, dir);
 }
 
@@ -152,10 +168,7 @@ export async function ensureBaseImage(progress: (text: string) => void): Promise
     const packages = [...new Set([...(await requiredPackages()), ...BASE_PACKAGES, ...ROLE_PACKAGES])].sort();
     await buildRepo(repo, packages, progress);
   }
-  const init = [
-    renderTemplate('lib/providers/netns/templates/hafarm-init.njk', {}),
-    ...Object.values(INIT_SCRIPTS).map((template) => renderTemplate(template, {})),
-  ];
+  const init = machineInitFiles().map((file) => file.content);
   const rootfs = join(root, `rootfs-${key({ repo, BASE_PACKAGES, init, RECIPE })}`);
   if (!existsSync(rootfs)) await buildRootfs(rootfs, repo, progress);
   return { repo: join(repo, 'debs'), rootfs };

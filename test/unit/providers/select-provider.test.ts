@@ -2,7 +2,7 @@
 // host only for a provider it would otherwise not be able to use.
 import { describe, expect, it } from 'vitest';
 import type { LabProvider, MissingPrerequisite } from '../../../lib/providers/provider.ts';
-import { autoToPrepare } from '../../../lib/providers/select-provider.ts';
+import { autoChoiceLine, autoToPrepare } from '../../../lib/providers/select-provider.ts';
 
 function fake(name: string, missing: MissingPrerequisite[], canPrepare: boolean): LabProvider {
   return {
@@ -36,5 +36,28 @@ describe('auto, before lab:up', () => {
       ]),
     ).toBe(netns);
     expect(await autoToPrepare([fake('virtualbox', lacking, false)])).toBeUndefined();
+  });
+});
+
+describe('auto, at lab:up', () => {
+  it('says which provider it took and what each one before it lacked', () => {
+    expect(
+      autoChoiceLine('docker', [
+        ['virtualbox', [{ what: 'the vagrant command', howToGet: '' }]],
+        ['libvirt', [{ what: 'the vagrant command', howToGet: '' }]],
+        [
+          'netns',
+          [
+            { what: 'a Linux host (this is darwin)', howToGet: '' },
+            { what: 'root', howToGet: '' },
+          ],
+        ],
+      ]),
+    ).toBe(
+      'provider auto: docker, the first usable of virtualbox, libvirt, netns, docker (passed over: virtualbox lacks the vagrant command; libvirt lacks the vagrant command; netns lacks a Linux host (this is darwin); root)',
+    );
+    expect(autoChoiceLine('virtualbox', [])).toBe(
+      'provider auto: virtualbox, the first usable of virtualbox, libvirt, netns, docker',
+    );
   });
 });
