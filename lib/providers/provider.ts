@@ -75,6 +75,14 @@ export interface HostVantage {
   captureInterface(network: 'lan' | 'heartbeat'): string;
 }
 
+/** A client on the lab's LAN that is no lab machine, reached by a command line of this host. */
+export interface LanClientPlace {
+  /** for the output, e.g. "the client container hafarm-swap-client" */
+  describe: string;
+  /** the command line, run on this host, that runs argv on the client */
+  command(argv: readonly string[]): string[];
+}
+
 export interface LabProvider {
   readonly name: ProviderName;
   /** Checks this host; creates nothing. Empty when the provider can be used. */
@@ -111,6 +119,12 @@ export interface LabProvider {
    * reach the lab's networks) a lab machine sends the requests and captures run inside machines.
    */
   hostVantage?(): HostVantage;
+  /**
+   * Optional, where no hostVantage is offered: a client on the LAN that is no lab machine, which
+   * this host runs commands on (the Docker provider's client container); it sends lab:verify's
+   * requests, and the captures run inside the machines.
+   */
+  lanClient?(): LanClientPlace;
 }
 
 /** A file a provider writes from the definition alone (the Vagrantfile): lab:render shows it. */

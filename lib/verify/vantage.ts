@@ -1,17 +1,19 @@
 // Where lab:verify stands on the LAN: who sends the requests and where packets are captured.
 // A provider whose networks this host reaches offers both on the host (hostVantage: the namespace
-// provider's client namespace and bridges); where it offers none (the Vagrant providers' internal
-// networks are out of the host's reach), or with --from HOST, a lab machine sends the requests
-// and tcpdump runs inside the machines over SSH.
+// provider's client namespace and bridges). One whose networks it cannot reach may offer a client
+// on the LAN that it runs commands on (lanClient: the Docker provider's client container); the
+// captures then run inside the machines over SSH. Where it offers neither (the Vagrant providers'
+// internal networks), or with --from HOST, a lab machine sends the requests.
 import type { KnownHosts } from '../engine/ssh/known-hosts.ts';
 import { balancers, findHost, isBalancer, masterBalancer, webServers, type Lab } from '../lab/model.ts';
-import type { HostVantage, LabProvider, SshEndpoint } from '../providers/provider.ts';
+import type { HostVantage, LabProvider, LanClientPlace, SshEndpoint } from '../providers/provider.ts';
 import { startHostCapture, type RunningCapture } from './transport/host-capture.ts';
 import type { Wire } from './check.ts';
 import { webDownTarget } from './web-down-target.ts';
 import { interfaceWith } from './transport/addresses.ts';
-import { MachineLanClient, NamespaceLanClient, type LanClient } from './transport/lan-client.ts';
+import { CommandLanClient, MachineLanClient, NamespaceLanClient, type LanClient } from './transport/lan-client.ts';
 import { startMachineCapture } from './transport/machine-capture.ts';
+import { clientInterfaceTowards, startClientCapture } from './transport/client-capture.ts';
 import { MachineConnections } from './transport/machine-connections.ts';
 
 export interface Vantage {
@@ -87,46 +89,58 @@ export function clientMachine(lab: Lab, named?: string): { host: string } | { pr
 }
 
 /** The machine that captures a network through V4–V5: the client on the LAN, a standby on the heartbeat network. */
-export function captureMachine(lab: Lab, network: 'lan' | 'heartbeat', client: string): string {
-  if (network === 'lan') return client;
+export function captureMachine(lab: Lab, network: 'lan' | 'heartbeat', client: string | undefined): string {
+  if (network === 'lan' && client !== undefined) return client;
   const master = masterBalancer(lab).name;
   return balancers(lab).find((h) => h.name !== master)!.name;
 }
 
+/**
+ * Captures inside the machines over SSH; the requests from `client`, a lab machine (its name) or
+ * a client on the LAN the provider offers.
+ */
 export function machineVantage(
   lab: Lab,
   provider: LabProvider,
   knownHosts: KnownHosts,
-  client: string,
+  client: string | LanClientPlace,
   reportDir: string,
 ): Vantage {
   // Own shells: requests and captures never wait behind the checks' commands.
   const endpoints = new Map<string, SshEndpoint>();
   const shell = () => new MachineConnections(provider, knownHosts, endpoints);
   const captureShell = shell();
-  const lanClient = new MachineLanClient(lab, shell, client);
+  const machine = typeof client === 'string' ? client : undefined;
+  const lanClient =
+    typeof client === 'string' ? new MachineLanClient(lab, shell, client) : new CommandLanClient(lab, client);
   const captures = tracked(async (network, file, filter) => {
-    const machine = captureMachine(lab, network, client);
-    const host = findHost(lab, machine);
+    // A client that is no machine captures the LAN itself: it alone gets the replies to its ARP.
+    if (network === 'lan' && typeof client !== 'string') {
+      const iface = await clientInterfaceTowards(client, lab.vip.address);
+      return startClientCapture(client, { iface, file, filter });
+    }
+    const capturing = captureMachine(lab, network, machine);
+    const host = findHost(lab, capturing);
     const address = network === 'lan' ? host.lan : host.heartbeat!;
-    const iface = await interfaceWith(captureShell, machine, address);
-    return startMachineCapture(await captureShell.connection(machine), { iface, file, filter });
+    const iface = await interfaceWith(captureShell, capturing, address);
+    return startMachineCapture(await captureShell.connection(capturing), { iface, file, filter });
   });
   return {
     client: lanClient,
     wire: { reportDir, capture: captures.capture },
-    describe: `requests from ${client}, captures inside ${captureMachine(lab, 'lan', client)} (LAN) and ${captureMachine(lab, 'heartbeat', client)} (heartbeat network)`,
+    describe: `requests from ${machine ?? (client as LanClientPlace).describe}, captures inside ${machine === undefined ? 'it' : captureMachine(lab, 'lan', machine)} (LAN) and ${captureMachine(lab, 'heartbeat', machine)} (heartbeat network)`,
     async close() {
       await captures.stopAll();
-      lanClient.close();
+      if (lanClient instanceof MachineLanClient) lanClient.close();
       captureShell.closeAll();
     },
   };
 }
 
 /**
- * Where lab:verify stands: the vantage the provider offers on this host unless --from names a
- * machine; a lab machine where it offers none. A problem when the named machine cannot be it.
+ * Where lab:verify stands: the vantage the provider offers on this host, or its client on the
+ * LAN, unless --from names a machine; a lab machine where it offers neither. A problem when the
+ * named machine cannot be it.
  */
 export function chooseVantage(
   lab: Lab,
@@ -137,6 +151,8 @@ export function chooseVantage(
 ): Vantage | { problem: string } {
   const onHost = from === undefined ? provider.hostVantage?.() : undefined;
   if (onHost) return namespaceVantage(lab, onHost, reportDir);
+  const place = from === undefined ? provider.lanClient?.() : undefined;
+  if (place) return machineVantage(lab, provider, knownHosts, place, reportDir);
   const chosen = clientMachine(lab, from);
   if ('problem' in chosen) return chosen;
   return machineVantage(lab, provider, knownHosts, chosen.host, reportDir);

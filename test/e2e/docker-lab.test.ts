@@ -7,7 +7,7 @@
 // builds from the Dockerfile (the path of macOS and Windows), lab:destroy leaving no container or
 // network of either, and the host's firewall and forwarding as they were.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,8 +94,9 @@ afterAll(async () => {
 describe('the farm on the Docker provider', () => {
   it('comes up: one container per machine, the LAN and heartbeat networks internal', async () => {
     await must('up', '--provider', 'docker');
+    // the machines, and the client on the LAN that lab:verify's requests come from
     expect(dockerLs('container')).toEqual(
-      ['haproxy1', 'haproxy2', 'web1', 'web2', 'web3'].map((h) => `hafarm-${L.name}-${h}`),
+      ['haproxy1', 'haproxy2', 'lan.client', 'web1', 'web2', 'web3'].map((h) => `hafarm-${L.name}-${h}`),
     );
     expect(dockerLs('network')).toEqual(['hb', 'lan', 'mgmt'].map((n) => `hafarm-${L.name}-${n}`));
     // the interfaces as the tutorial names them, whatever order Docker attached them in
@@ -117,6 +118,9 @@ describe('the farm on the Docker provider', () => {
 
   it('proves V1–V7 as the tutorial shows them, and V8 and V9 with the links it breaks', async () => {
     const verify = await must('verify', '--faults');
+    expect(verify.stdout).toContain(
+      `requests from the client container hafarm-${L.name}-lan.client, captures inside it (LAN) and haproxy2 (heartbeat network)`,
+    );
     for (const check of ['V1', 'V2', 'V3', 'V4', 'V5', 'V6', 'V8', 'V9'])
       expect(verify.stdout).toMatch(new RegExp(`^PASS ${check} `, 'm'));
     expect(verify.stdout).toMatch(/\(V6, V7\)/);
@@ -208,11 +212,24 @@ describe('the farm on the Docker provider', () => {
     expect((await must('link', 'haproxy2')).stdout).toMatch(/^haproxy2 heartbeat: up$/m);
   }, 120_000);
 
+  it('switches to keepalived, which fails over and comes back with a machine powered off and on', async () => {
+    writeFileSync(L.file, `${readFileSync(L.file, 'utf8').trimEnd()}\nha:\n  stack: keepalived\n`);
+    const provisioned = await must('provision', '--json');
+    for (const [host, stats] of Object.entries(recapOf(provisioned.stdout)))
+      expect(stats, host).toMatchObject({ failed: 0, unreachable: 0 });
+    // a pulled plug leaves no PID file behind to stop keepalived at the next start
+    const verify = await must('verify', '--only', 'V4,V5');
+    expect(verify.stdout).toMatch(/^HA stack: keepalived /m);
+    expect(verify.stdout).toMatch(/^PASS V4 /m);
+    expect(verify.stdout).toMatch(/^PASS V5 /m);
+    expect((await must('exec', 'haproxy1', 'pidof', 'keepalived')).stdout).toMatch(/^\d+( \d+)*$/);
+  }, 600_000);
+
   it('runs a second lab beside it, made by npm run lab on the image the daemon builds from the Dockerfile', async () => {
     const lab = await mustOn(B, ['lab', '--provider', 'docker'], dockerfileEnv);
     expect(lab.stdout).toMatch(/building the machines' image hafarm\/bookworm:[0-9a-f]{16} from /);
     expect(lab.stdout).toMatch(/^6 passed, 0 failed$/m);
-    expect(dockerLs('container', B)).toHaveLength(6);
+    expect(dockerLs('container', B)).toHaveLength(7);
     // the image holds its package repository: nothing of the host's is mounted
     expect((await mustOn(B, ['exec', 'web4', 'sh', '-c', 'ls /hafarm-repo | grep -c "\\.deb$"'])).stdout).toMatch(
       /^\d{3}$/,

@@ -17,6 +17,7 @@ import { UserFacingError } from '../../user-facing-error.ts';
 import {
   LINK_NETWORKS,
   type LabProvider,
+  type LanClientPlace,
   type LinkChange,
   type LinkNetwork,
   type LinkState,
@@ -26,10 +27,18 @@ import {
   type ProviderRegistration,
   type SshEndpoint,
 } from '../provider.ts';
-import { docker, dockerOutcome, dockerProgram } from './docker-cli.ts';
+import { docker, DockerCommandFailed, dockerOutcome, dockerProgram } from './docker-cli.ts';
 import { changeLink, readLinks } from './links.ts';
 import { ensureDockerImage, imageBytes, type DockerImage } from './image.ts';
-import { bridgeAddress, dockerNames, LAB_LABEL, STATE_LABEL, type DockerNames, type DockerNetwork } from './names.ts';
+import {
+  bridgeAddress,
+  clientAddress,
+  dockerNames,
+  LAB_LABEL,
+  STATE_LABEL,
+  type DockerNames,
+  type DockerNetwork,
+} from './names.ts';
 import { dockerMissing } from './prerequisites.ts';
 import { requireFreeSubnets } from './subnets-taken.ts';
 
@@ -261,6 +270,13 @@ export class DockerProvider implements LabProvider {
       // and an ssh-config written before a lab:halt would point nowhere after it).
       '--publish',
       `127.0.0.1:${await freePort()}:22`,
+      // A fresh /run and /tmp at every start, as a boot gives and as the namespace machines have:
+      // a PID file left by a pulled plug would name another process after it (keepalived, seeing
+      // its PID file's number alive, would not start).
+      '--tmpfs',
+      '/run:mode=755,size=64m',
+      '--tmpfs',
+      '/tmp:mode=1777,size=256m',
       // The host's package repository, where the image does not hold its own.
       ...(image.repo ? ['--mount', `type=bind,source=${image.repo},target=/hafarm-repo,readonly`] : []),
       '--env',
@@ -328,6 +344,7 @@ export class DockerProvider implements LabProvider {
     const first = this.lab.hosts[0]!.name;
     const image = await this.prepare((text) => onEvent({ host: first, kind: 'progress', text }));
     await this.ensureNetworks();
+    await this.ensureClient(image);
     const existing = await this.inspect(this.lab.hosts.map((h) => h.name));
     const results = await Promise.allSettled(
       this.lab.hosts.map(async (host) => {
@@ -351,6 +368,66 @@ export class DockerProvider implements LabProvider {
     );
     const failures = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []));
     if (failures.length > 0) throw new DockerMachinesFailed(failures.join('\n'));
+  }
+
+  /**
+   * The client on the LAN that lab:verify's requests come from, as the tutorial's browser on the
+   * host did: a container of the lab's image with no sshd and no service, never powered off by a
+   * check, so that every web server can be one the checks power off.
+   */
+  private async ensureClient(image: DockerImage): Promise<void> {
+    const name = this.names.client;
+    const found = await dockerOutcome([
+      'container',
+      'inspect',
+      '--format',
+      `{{.State.Running}}\t{{index .Config.Labels "${STATE_LABEL}"}}`,
+      name,
+    ]);
+    if (found.exitCode === 0) {
+      const [running, folder] = found.stdout.trim().split('\t');
+      if (folder !== this.state.dir)
+        throw new DockerLabNameTaken(
+          `the Docker container ${name} is not this lab's (${folder ? `state folder ${folder}` : 'hafarm did not make it'}); remove it, or give this lab another name. Nothing was changed.`,
+        );
+      if (running !== 'true') await docker(['container', 'start', name]);
+      return;
+    }
+    await docker([
+      'container',
+      'create',
+      '--name',
+      name,
+      '--hostname',
+      'client',
+      ...this.labels(),
+      // its ARP entry for the VIP read and flushed (V8), its requests' packets
+      '--cap-add',
+      'NET_ADMIN',
+      '--cap-add',
+      'NET_RAW',
+      '--network',
+      this.names.network('lan'),
+      '--ip',
+      clientAddress(this.lab),
+      '--stop-signal',
+      'SIGKILL',
+      image.image,
+      '/usr/bin/tini',
+      '--',
+      'sleep',
+      'infinity',
+    ]);
+    await docker(['container', 'start', name]);
+  }
+
+  /** lab:verify's client: commands run in the client container with docker exec. */
+  lanClient(): LanClientPlace {
+    const name = this.names.client;
+    return {
+      describe: `the client container ${name}`,
+      command: (argv) => [dockerProgram(), 'exec', '-i', name, ...argv],
+    };
   }
 
   private async requireMachine(hostName: string): Promise<Inspected> {
@@ -389,12 +466,43 @@ export class DockerProvider implements LabProvider {
     const containers = (await docker(['container', 'ls', '-a', '-q', ...mine])).split('\n').filter(Boolean);
     if (containers.length > 0) await docker(['container', 'rm', '--force', '--volumes', ...containers]);
     const networks = (await docker(['network', 'ls', '-q', ...mine])).split('\n').filter(Boolean);
-    if (networks.length > 0) await docker(['network', 'rm', ...networks]);
+    for (const network of networks) await this.removeNetwork(network);
     const other = await this.otherStateFolder();
     if (other)
       console.log(
         `lab "${this.lab.name}": the Docker containers and networks of that name from state folder ${other} are that folder's: left them alone`,
       );
+  }
+
+  /**
+   * A network of the lab, once its containers are gone. Docker 20.10 was seen to answer "has
+   * active endpoints" for a moment after `container rm --force` returned (the endpoint of a killed
+   * container released late): asked again for a while, then the endpoints of this lab's removed
+   * containers disconnected by force. One of anything else is left, and said.
+   */
+  private async removeNetwork(network: string): Promise<void> {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const removed = await dockerOutcome(['network', 'rm', network]);
+      if (removed.exitCode === 0 || /No such network/i.test(removed.stderr)) return;
+      if (!/active endpoints/.test(removed.stderr) || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const attached = await dockerOutcome([
+      'network',
+      'inspect',
+      '--format',
+      '{{range .Containers}}{{.Name}}\n{{end}}',
+      network,
+    ]);
+    const names = attached.stdout.split('\n').filter(Boolean);
+    const strangers = names.filter((name) => !name.startsWith(this.names.prefix));
+    if (strangers.length > 0)
+      throw new DockerCommandFailed(
+        `the Docker network ${network} of lab "${this.lab.name}" still has containers that are not this lab's attached (${strangers.join(', ')}): disconnect them (docker network disconnect), then run lab:destroy again`,
+      );
+    for (const name of names) await dockerOutcome(['network', 'disconnect', '--force', network, name]);
+    await docker(['network', 'rm', network]);
   }
 
   async keptAfterDestroy(): Promise<string | undefined> {

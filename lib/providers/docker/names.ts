@@ -13,6 +13,8 @@ export type DockerNetwork = 'lan' | 'heartbeat' | 'mgmt';
 export interface DockerNames {
   prefix: string;
   container(host: string): string;
+  /** the client on the LAN that lab:verify's requests come from (no lab machine) */
+  client: string;
   network(network: DockerNetwork): string;
 }
 
@@ -22,6 +24,8 @@ export function dockerNames(lab: Lab): DockerNames {
   return {
     prefix,
     container: (host) => `${prefix}${host}`,
+    // a "." no host name has: a host named "client" keeps its own container name
+    client: `${prefix}lan.client`,
     network: (network) => `${prefix}${network === 'heartbeat' ? 'hb' : network}`,
   };
 }
@@ -48,5 +52,13 @@ export function bridgeAddress(lab: Lab, network: 'lan' | 'heartbeat'): string {
       : lab.hosts.flatMap((h) => (h.heartbeat ? [h.heartbeat] : []));
   const address = highestFreeAddress(lab.networks[network].cidr, used);
   if (!address) throw new Error(`no free address on the ${network} network for Docker's bridge`);
+  return address;
+}
+
+/** Where the client container sits on the LAN: its highest address neither a machine nor Docker's bridge has. */
+export function clientAddress(lab: Lab): string {
+  const used = [lab.networks.lan.gateway, lab.vip.address, ...lab.hosts.map((h) => h.lan), bridgeAddress(lab, 'lan')];
+  const address = highestFreeAddress(lab.networks.lan.cidr, used);
+  if (!address) throw new Error('no free address on the LAN for the client container');
   return address;
 }

@@ -15,7 +15,8 @@ import { run } from './host-command.ts';
  * What every machine has before provisioning: sshd and what our init and Heartbeat's IPaddr need;
  * insserv orders the boot scripts by their dependencies, as on a Debian with sysvinit (keepalived
  * after the syslog daemon that keeps its lines); iptables for lab:link loss where the machine's
- * own iptables must drop the packets (a container, whose network namespace the host may not reach).
+ * own iptables must drop the packets (a container, whose network namespace the host may not reach);
+ * tcpdump for a client container's captures (the Docker provider's, which no role provisions).
  */
 export const BASE_PACKAGES = [
   'apt',
@@ -29,6 +30,7 @@ export const BASE_PACKAGES = [
   'init-system-helpers',
   'insserv',
   'iptables',
+  'tcpdump',
 ];
 /**
  * Boot scripts for services of the roles that Debian 12 ships only as systemd units: a namespace

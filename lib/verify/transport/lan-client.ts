@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { command } from '../../engine/ssh/shell-quote.ts';
 import type { Lab } from '../../lab/model.ts';
 import { HOST_TOOLS, hostTool, type HostTool } from '../../providers/host-tools.ts';
+import type { LanClientPlace } from '../../providers/provider.ts';
 import type { MachineConnections } from './machine-connections.ts';
 
 export interface HttpAnswer {
@@ -127,30 +128,44 @@ export function holdCurlArgs(lab: Lab, seconds: number): string[] {
   ];
 }
 
-/** The namespace provider's client namespace, sitting on the LAN. */
-export class NamespaceLanClient implements LanClient {
+/** What a program missing on the client's way said: `ip netns exec`'s words, or Docker's. */
+const MISSING_PROGRAM = [/exec of "([^"]+)" failed: No such file/, /exec: "([^"]+)": executable file not found/];
+
+/**
+ * A client on the LAN that this host runs commands on: the namespace provider's client namespace
+ * (`ip netns exec`), the Docker provider's client container (`docker exec`).
+ */
+export class CommandLanClient implements LanClient {
   constructor(
     private readonly lab: Lab,
-    private readonly namespace: string,
+    private readonly place: LanClientPlace,
   ) {}
 
   async get(options: RequestOptions = {}): Promise<HttpAnswer | undefined> {
     const { execa } = await import('execa');
+    const [program, ...args] = this.place.command(curlArgs(this.lab, options));
     // The body byte for byte, its last newline too: V1 tells a server by its whole page.
-    const result = await execa(hostTool('ip'), ['netns', 'exec', this.namespace, ...curlArgs(this.lab, options)], {
+    const result = await execa(program!, args, {
       reject: false,
       timeout: (options.timeoutMs ?? 2000) + 5000,
       stdin: 'ignore',
       stripFinalNewline: false,
     });
-    // A program missing on this host is not a farm that does not answer.
+    // A program missing on this host or the client is not a farm that does not answer.
     const missing =
       (result as { code?: string }).code === 'ENOENT'
-        ? 'ip'
-        : /exec of "([^"]+)" failed: No such file/.exec(String(result.stderr))?.[1];
+        ? program!
+        : MISSING_PROGRAM.map((pattern) => pattern.exec(String(result.stderr))?.[1]).find(Boolean);
     if (missing)
       throw new Error(
-        `this host has no ${missing}, which the requests from the client namespace need: lab:up installs it, or apt-get install ${HOST_TOOLS[missing as HostTool] ?? missing}`,
+        `${this.place.describe} has no ${missing}, which the requests need: lab:up installs it, or apt-get install ${HOST_TOOLS[missing as HostTool] ?? missing}`,
+      );
+    // curl -s says nothing: words on stderr are the way's to the client (a container that is not
+    // running, a namespace gone), not a farm that does not answer.
+    const said = String(result.stderr).trim();
+    if (result.exitCode !== 0 && said)
+      throw new Error(
+        `${this.place.describe} could not send the request: ${said.split('\n')[0]} (lab:up starts it again)`,
       );
     return result.exitCode === 0 ? parseHttpAnswer(String(result.stdout)) : undefined;
   }
@@ -165,30 +180,56 @@ export class NamespaceLanClient implements LanClient {
 
   private async ip(action: 'show' | 'flush'): Promise<string> {
     const { execa } = await import('execa');
-    const result = await execa(hostTool('ip'), ['netns', 'exec', this.namespace, ...neighbourArgs(this.lab, action)], {
-      reject: false,
-      timeout: 5000,
-      stdin: 'ignore',
-    });
+    const [program, ...args] = this.place.command(neighbourArgs(this.lab, action));
+    const result = await execa(program!, args, { reject: false, timeout: 5000, stdin: 'ignore' });
     return String(result.stdout);
   }
 
+  /**
+   * curl under a shell that first says its PID: release() ends that curl by its PID on the
+   * client (ending `docker exec` here would leave it running there until its -m seconds).
+   */
   async hold({ cookie, seconds }: HoldOptions): Promise<HeldRequest> {
     const { execa } = await import('execa');
     const { head, bodyBytes } = heldRequest(this.lab, cookie);
     const input = Buffer.concat([Buffer.from(head.map((line) => `${line}\r\n`).join('')), Buffer.alloc(bodyBytes)]);
-    const curl = execa(hostTool('ip'), ['netns', 'exec', this.namespace, ...holdCurlArgs(this.lab, seconds)], {
-      input,
-      reject: false,
-      timeout: seconds * 1000 + 5000,
+    const [program, ...args] = this.place.command([
+      hostTool('sh'),
+      '-c',
+      'echo $$; exec "$@"',
+      'hold',
+      ...holdCurlArgs(this.lab, seconds),
+    ]);
+    const curl = execa(program!, args, { input, reject: false, timeout: seconds * 1000 + 5000 });
+    const pid = new Promise<string | undefined>((resolve) => {
+      let said = '';
+      curl.stdout?.on('data', (chunk: Buffer) => {
+        said += chunk.toString();
+        const line = /^(\d+)\n/.exec(said)?.[1];
+        if (line) resolve(line);
+      });
+      void curl.then(() => resolve(undefined));
     });
     return {
-      async release() {
-        // `ip netns exec` runs curl in its own process: this ends the request it made.
-        curl.kill();
+      release: async () => {
+        const running = await pid;
+        if (running) {
+          const [killer, ...killArgs] = this.place.command([hostTool('sh'), '-c', 'kill "$0"', running]);
+          await execa(killer!, killArgs, { reject: false, timeout: 10_000, stdin: 'ignore' });
+        }
         await curl;
       },
     };
+  }
+}
+
+/** The namespace provider's client namespace, sitting on the LAN. */
+export class NamespaceLanClient extends CommandLanClient {
+  constructor(lab: Lab, namespace: string) {
+    super(lab, {
+      describe: `the client namespace ${namespace}`,
+      command: (argv) => [hostTool('ip'), 'netns', 'exec', namespace, ...argv],
+    });
   }
 }
 

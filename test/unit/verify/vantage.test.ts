@@ -26,6 +26,19 @@ describe('the vantage', () => {
       'requests from web3, captures inside web3 (LAN) and haproxy2 (heartbeat network)',
     );
   });
+
+  it('is the client the provider offers on the LAN, capturing the LAN itself, unless --from names a machine', async () => {
+    const place = { describe: 'the client container c', command: (argv: readonly string[]) => ['run-on-c', ...argv] };
+    const offering = { name: 'docker', lanClient: () => place } as unknown as LabProvider;
+    const chosen = chooseVantage(lab, offering, known, '/r');
+    expect(describeOf(chosen)).toBe(
+      'requests from the client container c, captures inside it (LAN) and haproxy2 (heartbeat network)',
+    );
+    if (!('problem' in chosen)) await chosen.close();
+    expect(describeOf(chooseVantage(lab, offering, known, '/r', 'web1'))).toBe(
+      'requests from web1, captures inside web1 (LAN) and haproxy2 (heartbeat network)',
+    );
+  });
 });
 
 describe('the LAN client on the Vagrant providers', () => {

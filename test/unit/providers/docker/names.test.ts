@@ -2,7 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { loadLab } from '../../../../lib/farm/load-lab.ts';
 import { parseCidr, type Cidr } from '../../../../lib/lab/ipv4.ts';
-import { bridgeAddress, dockerNames, highestFreeAddress } from '../../../../lib/providers/docker/names.ts';
+import {
+  bridgeAddress,
+  clientAddress,
+  dockerNames,
+  highestFreeAddress,
+} from '../../../../lib/providers/docker/names.ts';
 import { TUTORIAL_LAB } from '../../../helpers/cli.ts';
 
 const cidr = (text: string) => parseCidr(text) as Cidr;
@@ -22,5 +27,12 @@ describe('Docker names', () => {
     expect(highestFreeAddress(cidr('10.0.0.0/30'), ['10.0.0.2'])).toBe('10.0.0.1');
     expect(highestFreeAddress(cidr('10.0.0.0/30'), ['10.0.0.1', '10.0.0.2'])).toBeUndefined();
     expect(highestFreeAddress(cidr('10.0.0.0/24'), ['10.0.0.254', '10.0.0.253'])).toBe('10.0.0.252');
+  });
+
+  it("puts the client container below Docker's bridge on the LAN, named so that no host's name meets it", () => {
+    const lab = loadLab(TUTORIAL_LAB);
+    expect(bridgeAddress(lab, 'lan')).toBe('192.168.1.254');
+    expect(clientAddress(lab)).toBe('192.168.1.253');
+    expect(dockerNames(lab).client).toBe(`hafarm-${lab.name}-lan.client`);
   });
 });
