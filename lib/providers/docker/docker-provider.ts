@@ -183,11 +183,11 @@ export class DockerProvider implements LabProvider {
           );
         continue;
       }
-      await docker(['network', 'create', ...this.networkOptions(network), ...this.labels(), name]);
+      await docker(['network', 'create', ...(await this.networkOptions(network)), ...this.labels(), name]);
     }
   }
 
-  private networkOptions(network: DockerNetwork): string[] {
+  private async networkOptions(network: DockerNetwork): Promise<string[]> {
     if (network === 'mgmt') return ['--driver', 'bridge'];
     const cidr = this.lab.networks[network].cidr;
     return [

@@ -6,15 +6,52 @@ import { missingHostPackages } from '../netns/prerequisites.ts';
 import { dockerOutcome, dockerProgram } from './docker-cli.ts';
 import { imageRecipe } from './image.ts';
 
-/** The daemon's operating system and architecture ("linux", "amd64"), or why it did not answer. */
-export async function dockerServer(): Promise<{ os: string; arch: string; version: string } | { problem: string }> {
-  const result = await dockerOutcome(['version', '--format', '{{.Server.Os}} {{.Server.Arch}} {{.Server.Version}}'], {
-    timeoutMs: 20_000,
-  });
-  if (result.exitCode === 0) {
-    const [os = '', arch = '', version = ''] = result.stdout.trim().split(' ');
-    return { os, arch, version };
+export interface Engine {
+  os: string;
+  arch: string;
+  version: string;
+  /** Podman's docker-compatible command line, whose networks take none of Docker's bridge options */
+  podman: boolean;
+}
+
+/** What `docker version --format '{{json .}}'` says of the engine, Docker's fields or Podman's. */
+interface VersionJson {
+  Client?: EngineJson;
+  Server?: EngineJson | null;
+}
+interface EngineJson {
+  Os?: string;
+  Arch?: string;
+  /** Podman's: "linux/amd64" */
+  OsArch?: string;
+  Version?: string;
+}
+
+/**
+ * The engine's operating system and architecture ("linux", "amd64") from its version JSON: the
+ * server's on Docker; on Podman without a service the client is the engine, and gives OsArch.
+ */
+export function engineOf(json: string): Engine | undefined {
+  let parsed: VersionJson;
+  try {
+    parsed = JSON.parse(json) as VersionJson;
+  } catch {
+    return undefined;
   }
+  const engine = parsed.Server ?? parsed.Client;
+  if (!engine) return undefined;
+  const [os, arch] = engine.OsArch?.split('/') ?? [engine.Os, engine.Arch];
+  if (!os) return undefined;
+  // OsArch is Podman's field alone
+  return { os, arch: arch ?? '', version: engine.Version ?? '', podman: engine.OsArch !== undefined };
+}
+
+/** The daemon's operating system and architecture ("linux", "amd64"), or why it did not answer. */
+export async function dockerServer(): Promise<Engine | { problem: string }> {
+  const result = await dockerOutcome(['version', '--format', '{{json .}}'], { timeoutMs: 20_000 });
+  // docker prints the client's part and fails when no daemon answers: a server is needed.
+  const engine = result.exitCode === 0 ? engineOf(result.stdout.trim()) : undefined;
+  if (engine) return engine;
   if (result.error?.endsWith('is not installed')) return { problem: 'not installed' };
   return { problem: (result.stderr || result.stdout || result.error || '').trim().split('\n')[0] ?? '' };
 }
@@ -39,6 +76,14 @@ export async function dockerMissing(): Promise<MissingPrerequisite[]> {
       },
     ];
   }
+  if (server.podman)
+    return [
+      {
+        what: `Docker's engine (${program} is Podman ${server.version}, whose docker-compatible command line the Docker provider does not drive yet: its networks refuse com.docker.network.bridge.inhibit_ipv4, and its listings have no .Label field)`,
+        howToGet:
+          'Install Docker Engine (apt-get install docker.io) or Docker Desktop; on Linux as root the namespace provider needs neither (--provider netns).',
+      },
+    ];
   if (server.os !== 'linux')
     return [
       {
