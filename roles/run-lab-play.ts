@@ -97,17 +97,13 @@ export function stackMembers(stack: HaStack): Required<Omit<StackMembers, 'heari
   };
 }
 
-/**
- * Read-only: prints vip=, running=, up= and the stack's deaf= lines, one a line. `pidof -x`
- * throughout: a daemon run by an emulator (an arm64 image under qemu-user) is seen by its
- * argument, its executable being the emulator's.
- */
+/** Read-only: prints vip=, running=, up= and the stack's deaf= lines, one a line. */
 export function memberReadCommand(lab: Lab, stack: HaStack, member: Host): string {
   const { process, hearing } = stackMembers(stack);
   const peers = balancers(lab).filter((h) => h.name !== member.name);
   return [
     `if ip -4 -o addr show | grep -qF -e ${quote(` ${lab.vip.address}/`)}; then echo vip=1; else echo vip=0; fi`,
-    `if pidof -x ${quote(process)} >/dev/null; then`,
+    `if pidof ${quote(process)} >/dev/null; then`,
     'echo running=1',
     `echo "up=$(ps -o etimes= -C ${quote(process)} | sort -n | tail -n 1 | tr -d ' ')"`,
     ...(hearing ? [hearing(lab, member, peers)] : []),
@@ -235,12 +231,12 @@ async function convergeStack(
   // A stop that a daemon in the middle of restarting itself let pass is given again; a daemon
   // that outlives both is killed.
   const gone = (tries: number) =>
-    `i=0; while pidof -x ${quote(process)} >/dev/null && [ $i -lt ${tries} ]; do sleep 1; i=$((i+1)); done`;
+    `i=0; while pidof ${quote(process)} >/dev/null && [ $i -lt ${tries} ]; do sleep 1; i=$((i+1)); done`;
   const restart = [
     `${stop} >/dev/null 2>&1`,
     gone(45),
-    `if pidof -x ${quote(process)} >/dev/null; then ${stop} >/dev/null 2>&1; ${gone(15)}; fi`,
-    `pids=$(pidof -x ${quote(process)}) && kill -KILL $pids && sleep 1`,
+    `if pidof ${quote(process)} >/dev/null; then ${stop} >/dev/null 2>&1; ${gone(15)}; fi`,
+    `pids=$(pidof ${quote(process)}) && kill -KILL $pids && sleep 1`,
     `ip -4 -o addr show | awk -v vip=${vip} 'index($4, vip "/") == 1 {print $2, $4}' | while read -r dev addr; do ip addr del "$addr" dev "$dev"; done`,
     `${start} 2>&1`,
   ].join('\n');

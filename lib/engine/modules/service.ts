@@ -32,9 +32,8 @@ const SYSTEMD: InitSystem = {
 };
 
 const SYSV: InitSystem = {
-  // pidof -x: also a daemon run by an emulator (qemu-user), whose executable is the emulator's
   probe: (s, process) =>
-    `${process ? command('pidof', '-x', process) : `service ${quote(s)} status`} >/dev/null 2>&1 && echo active=1 || echo active=0; ` +
+    `${process ? command('pidof', process) : `service ${quote(s)} status`} >/dev/null 2>&1 && echo active=1 || echo active=0; ` +
     `if ls /etc/rc[2345].d/S[0-9][0-9]${quote(s)} >/dev/null 2>&1; then echo enabled=1; else echo enabled=0; fi`,
   action: (s, verb) => command('service', s, verb),
   enable: (s, on) =>
