@@ -79,10 +79,17 @@ if (unknownProvider !== undefined || new Set(providerNames).size !== providerNam
 // The bench runs in a child process of its own, one per provider (bench-stop.ts): this one only
 // passes signals on, and prints the providers' figures side by side once they all ran.
 if (providerNames.length > 1) {
+  if (values.figures !== undefined) {
+    console.error(
+      'bench: --figures names where one provider writes its figures: not with several (they are printed side by side)',
+    );
+    process.exit(2);
+  }
   const dir = mkdtempSync(join(tmpdir(), 'hafarm-bench-figures-'));
+  // also when a run fails or is stopped (benchInChild then exits at once)
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   benchInChild(import.meta.url, providerRuns(process.argv.slice(2), providerNames, dir), () => {
     printComparison(providerNames.map((name) => figuresFile(dir, name)));
-    rmSync(dir, { recursive: true, force: true });
   });
   await new Promise<never>(() => undefined);
 }

@@ -484,7 +484,7 @@ export class DockerProvider implements LabProvider {
     const deadline = Date.now() + 15_000;
     for (;;) {
       const removed = await dockerOutcome(['network', 'rm', network]);
-      if (removed.exitCode === 0 || /No such network/i.test(removed.stderr)) return;
+      if (removed.exitCode === 0 || /No such network|not found/i.test(removed.stderr)) return;
       if (!/active endpoints/.test(removed.stderr) || Date.now() > deadline) break;
       await new Promise((r) => setTimeout(r, 250));
     }

@@ -5,7 +5,7 @@
 import type { Lab } from '../../lab/model.ts';
 import { formatCidr, overlaps, parseCidr } from '../../lab/ipv4.ts';
 import { UserFacingError } from '../../user-facing-error.ts';
-import { docker } from './docker-cli.ts';
+import { docker, DockerCommandFailed, dockerOutcome } from './docker-cli.ts';
 import { LAB_LABEL, STATE_LABEL } from './names.ts';
 
 export class DockerSubnetTaken extends UserFacingError {
@@ -47,7 +47,14 @@ export function subnetProblems(lab: Lab, stateDir: string, networks: readonly Da
 export async function requireFreeSubnets(lab: Lab, stateDir: string): Promise<void> {
   const ids = (await docker(['network', 'ls', '--quiet'])).split('\n').filter(Boolean);
   if (ids.length === 0) return;
-  const networks = JSON.parse(await docker(['network', 'inspect', ...ids])) as DaemonNetwork[];
+  // inspect prints what it found and fails for a network removed since ls: what it found counts.
+  const inspected = await dockerOutcome(['network', 'inspect', ...ids]);
+  let networks: DaemonNetwork[];
+  try {
+    networks = JSON.parse(inspected.stdout || '[]') as DaemonNetwork[];
+  } catch {
+    throw new DockerCommandFailed(`docker network inspect said what is no JSON: ${inspected.stderr.trim()}`);
+  }
   const problems = subnetProblems(lab, stateDir, networks);
   if (problems.length > 0)
     throw new DockerSubnetTaken(

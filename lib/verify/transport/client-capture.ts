@@ -13,15 +13,22 @@ import { readPcap, tcpdumpArgs, type RunningCapture } from './host-capture.ts';
 const START_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 5_000;
 
-/** Runs argv on the client; its output and exit code. */
+/** Runs argv on the client, for at most 15 s; its output and exit code (null when it did not end by itself). */
 function onClient(place: LanClientPlace, argv: string[]): Promise<{ code: number | null; stdout: string }> {
   const [program, ...args] = place.command(argv);
   return new Promise((resolve) => {
     const child = spawn(program!, args, { stdio: ['ignore', 'pipe', 'ignore'] });
     let stdout = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.once('error', () => resolve({ code: null, stdout }));
-    child.once('close', (code) => resolve({ code, stdout }));
+    child.once('error', () => {
+      clearTimeout(timer);
+      resolve({ code: null, stdout });
+    });
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout });
+    });
   });
 }
 
@@ -68,13 +75,19 @@ export async function startClientCapture(
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (!said.includes('listening on') && !closed && Date.now() < deadline)
     await new Promise((r) => setTimeout(r, 20));
-  const pid = /^(\d+)$/m.exec(said)?.[1];
+  // The PID as said so far: read again at stop, for a tcpdump whose PID came late.
+  const pidSaid = () => /^(\d+)$/m.exec(said)?.[1];
+  const pid = pidSaid();
   const stopIt = async (): Promise<void> => {
-    if (!closed && pid) await onClient(place, ['sh', '-c', 'kill -INT "$0"', pid]);
+    const running = pidSaid();
+    if (!closed && running) await onClient(place, ['sh', '-c', 'kill -INT "$0"', running]);
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([ended, new Promise<void>((r) => (timer = setTimeout(r, STOP_TIMEOUT_MS)))]);
     clearTimeout(timer);
     if (!closed) child.kill('SIGKILL');
+    // ending docker exec here leaves tcpdump running there: its PID, if it came meanwhile
+    const late = pidSaid();
+    if (!running && late) await onClient(place, ['sh', '-c', 'kill -KILL "$0"', late]);
     await finished(out).catch(() => undefined);
   };
   if (!said.includes('listening on') || !pid) {

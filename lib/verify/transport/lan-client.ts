@@ -128,8 +128,8 @@ export function holdCurlArgs(lab: Lab, seconds: number): string[] {
   ];
 }
 
-/** What a program missing on the client's way said: `ip netns exec`'s words, or Docker's. */
-const MISSING_PROGRAM = [/exec of "([^"]+)" failed: No such file/, /exec: "([^"]+)": executable file not found/];
+/** What the client's shell says on stderr once it is there, before it becomes the command. */
+const CLIENT_REACHED = 'hafarm-client-reached';
 
 /**
  * A client on the LAN that this host runs commands on: the namespace provider's client namespace
@@ -143,7 +143,15 @@ export class CommandLanClient implements LanClient {
 
   async get(options: RequestOptions = {}): Promise<HttpAnswer | undefined> {
     const { execa } = await import('execa');
-    const [program, ...args] = this.place.command(curlArgs(this.lab, options));
+    // The shell says it reached the client before it becomes curl: whatever the way there says
+    // (docker's or ip's warnings) is then no failure, and a failure before it is the way's.
+    const [program, ...args] = this.place.command([
+      hostTool('sh'),
+      '-c',
+      `echo ${CLIENT_REACHED} >&2; exec "$@"`,
+      'request',
+      ...curlArgs(this.lab, options),
+    ]);
     // The body byte for byte, its last newline too: V1 tells a server by its whole page.
     const result = await execa(program!, args, {
       reject: false,
@@ -151,22 +159,19 @@ export class CommandLanClient implements LanClient {
       stdin: 'ignore',
       stripFinalNewline: false,
     });
-    // A program missing on this host or the client is not a farm that does not answer.
-    const missing =
-      (result as { code?: string }).code === 'ENOENT'
-        ? program!
-        : MISSING_PROGRAM.map((pattern) => pattern.exec(String(result.stderr))?.[1]).find(Boolean);
-    if (missing)
+    const said = String(result.stderr);
+    if ((result as { code?: string }).code === 'ENOENT')
       throw new Error(
-        `${this.place.describe} has no ${missing}, which the requests need: lab:up installs it, or apt-get install ${HOST_TOOLS[missing as HostTool] ?? missing}`,
+        `this host has no ${program}, which the requests from ${this.place.describe} need${program! in HOST_TOOLS ? `: apt-get install ${HOST_TOOLS[program as HostTool]}` : ''}`,
       );
-    // curl -s says nothing: words on stderr are the way's to the client (a container that is not
-    // running, a namespace gone), not a farm that does not answer.
-    const said = String(result.stderr).trim();
-    if (result.exitCode !== 0 && said)
-      throw new Error(
-        `${this.place.describe} could not send the request: ${said.split('\n')[0]} (lab:up starts it again)`,
-      );
+    if (!said.includes(CLIENT_REACHED)) {
+      if (result.timedOut) return undefined;
+      const why = said.trim().split('\n')[0] || `exit ${result.exitCode}`;
+      throw new Error(`${this.place.describe} could not send the request: ${why} (lab:up starts it again)`);
+    }
+    // A client without curl is not a farm that does not answer.
+    if (result.exitCode === 127 && /curl/.test(said))
+      throw new Error(`${this.place.describe} has no curl, which the requests need: lab:up installs it`);
     return result.exitCode === 0 ? parseHttpAnswer(String(result.stdout)) : undefined;
   }
 
