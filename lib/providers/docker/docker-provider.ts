@@ -166,6 +166,27 @@ export class DockerProvider implements LabProvider {
     return image;
   }
 
+  /**
+   * `container create`'s start: the name, the host name, the lab's labels, and only the
+   * capabilities the farm needs beyond Docker's defaults (addresses, the VIP, gratuitous ARP,
+   * ARP entries flushed, captures, link faults), never --privileged.
+   */
+  private createArgs(name: string, hostname: string): string[] {
+    return [
+      'container',
+      'create',
+      '--name',
+      name,
+      '--hostname',
+      hostname,
+      ...this.labels(),
+      '--cap-add',
+      'NET_ADMIN',
+      '--cap-add',
+      'NET_RAW',
+    ];
+  }
+
   private labels(): string[] {
     return ['--label', `${LAB_LABEL}=${this.lab.name}`, '--label', `${STATE_LABEL}=${this.state.dir}`];
   }
@@ -251,17 +272,7 @@ export class DockerProvider implements LabProvider {
     if (host.heartbeat) interfaces.push(`${heartbeat.interface}=${host.heartbeat}`);
     const name = this.names.container(host.name);
     await docker([
-      'container',
-      'create',
-      '--name',
-      name,
-      '--hostname',
-      host.name,
-      ...this.labels(),
-      '--cap-add',
-      'NET_ADMIN',
-      '--cap-add',
-      'NET_RAW',
+      ...this.createArgs(name, host.name),
       // HAProxy on the backup binds the VIP it does not hold (T8); /proc/sys is read-only inside.
       ...(isBalancer(host) ? ['--sysctl', 'net.ipv4.ip_nonlocal_bind=1'] : []),
       '--network',
@@ -394,18 +405,7 @@ export class DockerProvider implements LabProvider {
       return;
     }
     await docker([
-      'container',
-      'create',
-      '--name',
-      name,
-      '--hostname',
-      'client',
-      ...this.labels(),
-      // its ARP entry for the VIP read and flushed (V8), its requests' packets
-      '--cap-add',
-      'NET_ADMIN',
-      '--cap-add',
-      'NET_RAW',
+      ...this.createArgs(name, 'client'),
       '--network',
       this.names.network('lan'),
       '--ip',

@@ -8,7 +8,7 @@ import { createWriteStream, openSync } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { claimOwnFile, OWN_FILE_FLAGS } from '../../files/own-file.ts';
 import type { LanClientPlace } from '../../providers/provider.ts';
-import { readPcap, tcpdumpArgs, type RunningCapture } from './host-capture.ts';
+import { readPcap, tcpdumpArgs, tcpdumpDidNotStart, type RunningCapture } from './host-capture.ts';
 
 const START_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 5_000;
@@ -92,12 +92,7 @@ export async function startClientCapture(
   };
   if (!said.includes('listening on') || !pid) {
     await stopIt();
-    const why = said
-      .split('\n')
-      .filter((l) => l.trim() && !/^\d+$/.test(l))
-      .join(' ')
-      .trim();
-    throw new Error(`tcpdump on ${where} did not start: ${why || 'no message'}`);
+    throw tcpdumpDidNotStart(where, said);
   }
   return { file: options.file, source: where, stop: stopIt, packets: () => readPcap(options.file) };
 }

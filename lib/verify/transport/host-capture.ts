@@ -30,6 +30,16 @@ export function tcpdumpArgs(iface: string, out: string, filter?: string): string
   return ['tcpdump', '-i', iface, '--immediate-mode', '-U', '-n', '-w', out, ...(filter ? filter.split(' ') : [])];
 }
 
+/** tcpdump's words when it did not start, its PID line (a shell's `echo $$`) left out. */
+export function tcpdumpDidNotStart(where: string, said: string): Error {
+  const why = said
+    .split('\n')
+    .filter((l) => l.trim() && !/^\d+$/.test(l))
+    .join(' ')
+    .trim();
+  return new Error(`tcpdump on ${where} did not start: ${why || 'no message'}`);
+}
+
 /** Starts tcpdump on an interface of this host: a bridge of the namespace provider. */
 export async function startHostCapture(options: {
   iface: string;

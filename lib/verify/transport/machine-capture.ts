@@ -7,7 +7,7 @@ import { finished } from 'node:stream/promises';
 import type { SshConnection } from '../../engine/ssh/ssh-connection.ts';
 import { command } from '../../engine/ssh/shell-quote.ts';
 import { claimOwnFile, OWN_FILE_FLAGS } from '../../files/own-file.ts';
-import { readPcap, tcpdumpArgs, type RunningCapture } from './host-capture.ts';
+import { readPcap, tcpdumpArgs, tcpdumpDidNotStart, type RunningCapture } from './host-capture.ts';
 
 const START_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 5_000;
@@ -62,12 +62,7 @@ export async function startMachineCapture(
   if (!said.includes('listening on') || !pid) {
     channel.close();
     await atMost(ended, STOP_TIMEOUT_MS);
-    const why = said
-      .split('\n')
-      .filter((l) => l.trim() && !/^\d+$/.test(l))
-      .join(' ')
-      .trim();
-    throw new Error(`tcpdump on ${where} did not start: ${why || 'no message'}`);
+    throw tcpdumpDidNotStart(where, said);
   }
   return {
     file: options.file,
