@@ -69,3 +69,13 @@ export function overlaps(a: Cidr, b: Cidr): boolean {
   const bLast = bFirst + 2 ** (32 - b.prefix) - 1;
   return aFirst <= bLast && bFirst <= aLast;
 }
+
+/** The highest usable address of a network that is not in `used`; undefined when none is free. */
+export function highestFreeAddress(cidr: Cidr, used: readonly string[]): string | undefined {
+  const taken = new Set(used);
+  for (let value = toInt(broadcast(cidr)) - 1; value > toInt(cidr.network); value--) {
+    const address = fromInt(value);
+    if (!taken.has(address) && isHostOf(cidr, address)) return address;
+  }
+  return undefined;
+}

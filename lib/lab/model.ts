@@ -95,3 +95,8 @@ export function findHost(lab: Lab, name: string): Host {
     throw new Error(`${lab.file}: no host named "${name}" (hosts: ${lab.hosts.map((h) => h.name).join(', ')})`);
   return host;
 }
+
+/** The LAN addresses the definition gives: its gateway, the VIP and every machine's. */
+export function lanAddressesInUse(lab: Lab): string[] {
+  return [lab.networks.lan.gateway, lab.vip.address, ...lab.hosts.map((h) => h.lan)];
+}

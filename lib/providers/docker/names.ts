@@ -2,8 +2,8 @@
 // prefix, so two labs never collide; every object carries the lab's name and its state folder as
 // labels, so lab:destroy removes only what this state folder made, and a second lab of the same
 // name from another folder is refused rather than merged.
-import { fromInt, isHostOf, toInt, broadcast, type Cidr } from '../../lab/ipv4.ts';
-import type { Lab } from '../../lab/model.ts';
+import { highestFreeAddress } from '../../lab/ipv4.ts';
+import { lanAddressesInUse, type Lab } from '../../lab/model.ts';
 
 export const LAB_LABEL = 'org.hafarm.lab';
 export const STATE_LABEL = 'org.hafarm.state';
@@ -31,25 +31,13 @@ export function dockerNames(lab: Lab): DockerNames {
 }
 
 /**
- * The highest address of a network that no machine of the lab has. Docker keeps one address of
- * every network for its bridge (the gateway) and gives the first by default: on the heartbeat
- * network that is haproxy1's, so the gateway is placed here instead.
+ * Where Docker's bridge of a lab network sits: its highest address no machine (nor the VIP) has.
+ * Docker keeps one address of every network for its bridge and gives the first by default: on
+ * the heartbeat network that is haproxy1's, so the bridge is placed here instead.
  */
-export function highestFreeAddress(cidr: Cidr, used: readonly string[]): string | undefined {
-  const taken = new Set(used);
-  for (let value = toInt(broadcast(cidr)) - 1; value > toInt(cidr.network); value--) {
-    const address = fromInt(value);
-    if (!taken.has(address) && isHostOf(cidr, address)) return address;
-  }
-  return undefined;
-}
-
-/** Where Docker's bridge of a lab network sits: its highest address no machine (nor the VIP) has. */
 export function bridgeAddress(lab: Lab, network: 'lan' | 'heartbeat'): string {
   const used =
-    network === 'lan'
-      ? [lab.networks.lan.gateway, lab.vip.address, ...lab.hosts.map((h) => h.lan)]
-      : lab.hosts.flatMap((h) => (h.heartbeat ? [h.heartbeat] : []));
+    network === 'lan' ? lanAddressesInUse(lab) : lab.hosts.flatMap((h) => (h.heartbeat ? [h.heartbeat] : []));
   const address = highestFreeAddress(lab.networks[network].cidr, used);
   if (!address) throw new Error(`no free address on the ${network} network for Docker's bridge`);
   return address;
@@ -57,7 +45,7 @@ export function bridgeAddress(lab: Lab, network: 'lan' | 'heartbeat'): string {
 
 /** Where the client container sits on the LAN: its highest address neither a machine nor Docker's bridge has. */
 export function clientAddress(lab: Lab): string {
-  const used = [lab.networks.lan.gateway, lab.vip.address, ...lab.hosts.map((h) => h.lan), bridgeAddress(lab, 'lan')];
+  const used = [...lanAddressesInUse(lab), bridgeAddress(lab, 'lan')];
   const address = highestFreeAddress(lab.networks.lan.cidr, used);
   if (!address) throw new Error('no free address on the LAN for the client container');
   return address;

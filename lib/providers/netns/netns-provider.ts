@@ -5,8 +5,8 @@ import { checkNetnsDefinition } from './definition-rules.ts';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { quote } from '../../engine/ssh/shell-quote.ts';
-import { formatCidr, fromInt, isHostOf, toInt, broadcast, type Cidr } from '../../lab/ipv4.ts';
-import { findHost, type Lab } from '../../lab/model.ts';
+import { formatCidr, highestFreeAddress, type Cidr } from '../../lab/ipv4.ts';
+import { findHost, lanAddressesInUse, type Lab } from '../../lab/model.ts';
 import { LabStateDir } from '../../state/lab-state.ts';
 import { mountsInside } from '../../state/state-folder.ts';
 import { nested, readStateJson, requireShape, text, wholeNumber } from '../../state/state-json.ts';
@@ -82,13 +82,9 @@ export class LabNameTaken extends UserFacingError {
 
 /** The client of the checks sits on the LAN at its highest free address. */
 export function clientAddress(lab: Lab): string {
-  const used = new Set([lab.networks.lan.gateway, lab.vip.address, ...lab.hosts.map((h) => h.lan)]);
-  const cidr = lab.networks.lan.cidr;
-  for (let value = toInt(broadcast(cidr)) - 1; value > toInt(cidr.network); value--) {
-    const address = fromInt(value);
-    if (!used.has(address) && isHostOf(cidr, address)) return address;
-  }
-  throw new Error(`no free address on the LAN ${formatCidr(cidr)} for the client`);
+  const address = highestFreeAddress(lab.networks.lan.cidr, lanAddressesInUse(lab));
+  if (!address) throw new Error(`no free address on the LAN ${formatCidr(lab.networks.lan.cidr)} for the client`);
+  return address;
 }
 
 export class NetnsProvider implements LabProvider {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   broadcast,
   formatCidr,
+  highestFreeAddress,
   isHostOf,
   isIpv4,
   netmask,
@@ -45,5 +46,11 @@ describe('ipv4', () => {
   it('detects overlapping networks', () => {
     expect(overlaps(cidr('10.0.0.0/8'), cidr('10.100.100.0/24'))).toBe(true);
     expect(overlaps(cidr('192.168.1.0/24'), cidr('10.100.100.0/24'))).toBe(false);
+  });
+
+  it('finds the highest usable address not in use, or none', () => {
+    expect(highestFreeAddress(cidr('10.0.0.0/30'), ['10.0.0.2'])).toBe('10.0.0.1');
+    expect(highestFreeAddress(cidr('10.0.0.0/30'), ['10.0.0.1', '10.0.0.2'])).toBeUndefined();
+    expect(highestFreeAddress(cidr('10.0.0.0/24'), ['10.0.0.254', '10.0.0.253'])).toBe('10.0.0.252');
   });
 });
