@@ -10,7 +10,10 @@ import { definitionSections, DEFAULT_HA_STACK, HA_STACKS } from '../../roles/com
 /** What the definition reader is handed: the components' sections, the providers' fields and rules. */
 export function definitionParts(): DefinitionParts {
   return {
-    sections: definitionSections(),
+    sections: [
+      ...definitionSections(),
+      ...PROVIDERS.flatMap((provider) => (provider.section ? [provider.section] : [])),
+    ],
     haStacks: { names: HA_STACKS.map((stack) => stack.name), default: DEFAULT_HA_STACK },
     providers: providerNames(),
     boxFields: PROVIDERS.flatMap((provider) => provider.boxFields ?? []),

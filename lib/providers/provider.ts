@@ -1,10 +1,10 @@
 // The provider contract: the few things every way of making machines must do. Callers (CLI,
 // provisioning, verification) see only this, so VirtualBox, libvirt and namespaces are interchangeable.
 import type { SshTarget } from '../engine/ssh/ssh-target.ts';
-import type { BoxField, ReservedRange } from '../lab/definition-parts.ts';
+import type { BoxField, DefinitionSection, ReservedRange } from '../lab/definition-parts.ts';
 import type { Lab, ProviderName } from '../lab/model.ts';
 import type { FieldReader } from '../lab/yaml-fields.ts';
-import type { EntryKind } from '../state/state-entries.ts';
+import type { EntryKind, StateFileShape } from '../state/state-entries.ts';
 import type { LabStateDir } from '../state/lab-state.ts';
 import { UserFacingError } from '../user-facing-error.ts';
 
@@ -67,6 +67,9 @@ export class LinkChangeUnsupported extends UserFacingError {
   override name = 'LinkChangeUnsupported';
 }
 
+/** What a check may need of a machine beyond SSH: its power switched (V3–V7), its links changed (V8, V9). */
+export type MachineNeed = 'power' | 'links';
+
 /** Where lab:verify can stand on this host itself, offered by a provider whose networks reach it. */
 export interface HostVantage {
   /** a network namespace of this host on the lab's LAN: the requests are sent from it */
@@ -125,6 +128,11 @@ export interface LabProvider {
    * requests, and the captures run inside the machines.
    */
   lanClient?(): LanClientPlace;
+  /**
+   * Optional: why this provider cannot do what a check needs of a machine (MachineNeed), and what
+   * would let it; undefined when it can. A check that needs it is "not run", saying this.
+   */
+  cannot?(need: MachineNeed, host: string): string | undefined;
 }
 
 /** A file a provider writes from the definition alone (the Vagrantfile): lab:render shows it. */
@@ -148,6 +156,8 @@ export interface ProviderRegistration {
   machineTraces?: readonly string[];
   /** those of its entries its machines cannot be reached without once lab:up made them: a record without them is incomplete */
   upEntries?: readonly string[];
+  /** the shapes of those of its up entries that are JSON: a command refuses one of another shape before it acts */
+  upEntryShapes?: Readonly<Record<string, StateFileShape>>;
   /** its fields under box: in the definition */
   boxFields?: readonly BoxField[];
   /** address ranges it keeps for itself, which no lab network may overlap */
@@ -156,6 +166,15 @@ export interface ProviderRegistration {
   checkLab?(r: FieldReader, lab: Lab): void;
   /** the files it writes from the definition, for lab:render; none when it writes none */
   files?(lab: Lab): ProviderFile[];
+  /** its own top-level section of the definition (existing:), read and checked as a component's is */
+  section?: DefinitionSection;
+  /** chosen only by its name, never by "auto": it makes no machines, so it can stand in for none */
+  onlyByName?: boolean;
+  /**
+   * its machines were not made by hafarm: their settings (the stats page's password) are read from
+   * them rather than from the secrets hafarm generates
+   */
+  adoptsMachines?: boolean;
   /** its NAT / management network (eth0 of every machine, for SSH) in words, from the definition alone: lab:graph draws it */
   managementNetwork(lab: Lab): string;
 }

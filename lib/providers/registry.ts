@@ -5,6 +5,7 @@
 import type { Lab, ProviderChoice } from '../lab/model.ts';
 import { HAFARM_ENTRIES, type StateLayout } from '../state/state-entries.ts';
 import { dockerRegistration } from './docker/docker-provider.ts';
+import { existingRegistration } from './existing/existing-provider.ts';
 import { netnsRegistration } from './netns/netns-provider.ts';
 import type { ProviderFile, ProviderRegistration } from './provider.ts';
 import { libvirtRegistration, virtualboxRegistration } from './vagrant/vagrant-provider.ts';
@@ -14,6 +15,7 @@ export const PROVIDERS: readonly ProviderRegistration[] = [
   libvirtRegistration,
   netnsRegistration,
   dockerRegistration,
+  existingRegistration,
 ];
 
 /** The files the providers write from the definition, for lab:render; one written alike by two providers is there once. */
@@ -31,7 +33,7 @@ export function managementNetworks(lab: Lab, choice: ProviderChoice): string[] {
   );
 }
 
-/** The providers' names, in the order "auto" tries them. */
+/** The providers' names, in the list's order. */
 export function providerNames(): string[] {
   return PROVIDERS.map((provider) => provider.name);
 }
@@ -43,5 +45,13 @@ export function stateLayout(): StateLayout {
     entries: Object.assign({}, HAFARM_ENTRIES, ...PROVIDERS.map((provider) => provider.stateEntries ?? {})),
     machineTraces: [...new Set(PROVIDERS.flatMap((provider) => provider.machineTraces ?? []))],
     upEntries: Object.fromEntries(PROVIDERS.map((provider) => [provider.name, provider.upEntries ?? []])),
+    upEntryShapes: Object.fromEntries(PROVIDERS.map((provider) => [provider.name, provider.upEntryShapes ?? {}])),
   };
+}
+
+/** A provider's registration by name (a name the definition or the record gave, so one that exists). */
+export function registrationOf(name: string): ProviderRegistration {
+  const registered = PROVIDERS.find((provider) => provider.name === name);
+  if (!registered) throw new Error(`no provider is registered as "${name}" (lib/providers/registry.ts)`);
+  return registered;
 }

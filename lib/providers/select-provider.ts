@@ -4,16 +4,16 @@ import type { Lab, ProviderChoice, ProviderName } from '../lab/model.ts';
 import type { LabStateDir } from '../state/lab-state.ts';
 import { UserFacingError } from '../user-facing-error.ts';
 import { formatMissing, PrerequisitesMissing, type LabProvider, type MissingPrerequisite } from './provider.ts';
-import { PROVIDERS } from './registry.ts';
+import { PROVIDERS, registrationOf } from './registry.ts';
 
 /** The registered providers' names, in the order "auto" tries them. */
-export const AUTO_ORDER: ProviderName[] = PROVIDERS.map((provider) => provider.name);
+export const AUTO_ORDER: ProviderName[] = PROVIDERS.filter((provider) => !provider.onlyByName).map(
+  (provider) => provider.name,
+);
 
 export function createProvider(name: ProviderName, lab: Lab, state: LabStateDir): LabProvider {
-  const registered = PROVIDERS.find((provider) => provider.name === name);
   // A name the definition allows but no provider registered: hafarm's bug, not the user's.
-  if (!registered) throw new Error(`no provider is registered as "${name}" (lib/providers/registry.ts)`);
-  return registered.create(lab, state);
+  return registrationOf(name).create(lab, state);
 }
 
 export class NoUsableProvider extends UserFacingError {

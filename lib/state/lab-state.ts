@@ -112,6 +112,11 @@ export class LabStateDir {
         `${this.dir} holds the record of lab "${record.lab}" (provider ${record.provider}) but not ${missing.join(', ')}, which the ${record.provider} provider keeps its machines by ` +
           `(lab:up was stopped before it made them, or they were removed). Run lab:up to make the lab again, or lab:destroy --provider ${record.provider} to remove what is left. Nothing was run.`,
       );
+    // Of the right shape too: a damaged one is said now, before a command writes anything (secrets) or runs a tool.
+    for (const [entry, shape] of Object.entries(this.layout.upEntryShapes[record.provider] ?? {})) {
+      const file = join(this.dir, entry);
+      requireShape(file, readStateJson(file, shape.remedy), shape.fields, shape.remedy, shape.optional);
+    }
     return record;
   }
 

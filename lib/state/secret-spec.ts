@@ -1,5 +1,6 @@
 // What a secret of the lab is, apart from where the lab's secrets are kept (lab-secrets.ts), so
 // that the components can declare theirs and their roles read them without importing the store.
+import type { Lab } from '../lab/model.ts';
 import type { FieldCheck } from './state-json.ts';
 
 /** A secret generated once per lab; the components declare theirs (roles/component.ts). */
@@ -12,6 +13,12 @@ export interface SecretSpec {
   check: FieldCheck;
   /** for lab:status --secrets: what it is and where it goes */
   describe: string;
+  /**
+   * Optional: where a farm hafarm did not make holds it (the existing provider's machines): the
+   * file on which machine, and how to find the value in the file's text; undefined when it is
+   * not there.
+   */
+  heldIn?: { host(lab: Lab): string; file: string; value(text: string, lab: Lab): string | undefined };
 }
 
 /** The lab's secrets by name; the stats password is always there. */

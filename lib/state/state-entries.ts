@@ -3,7 +3,19 @@
 // lab:destroy removes these and nothing else; LabStateDir.path() accepts only these names, so a
 // new file cannot be written into the folder without destroy knowing about it.
 
+import type { FieldCheck } from './state-json.ts';
+
 export type EntryKind = 'file' | 'folder';
+
+/** The fields a provider's JSON file in the state folder must hold, and what to do when it does not. */
+export interface StateFileShape {
+  fields: Readonly<Record<string, FieldCheck>>;
+  optional?: readonly string[];
+  remedy: string;
+}
+
+/** The machines' host keys, recorded at first contact (KnownHosts). */
+export const KNOWN_HOSTS_ENTRY = 'known_hosts';
 
 export const HAFARM_ENTRIES: Readonly<Record<string, EntryKind>> = {
   /** lab:up: which lab and provider made the machines */
@@ -32,6 +44,8 @@ export interface StateLayout {
   machineTraces: readonly string[];
   /** by provider: the entries a lab it brought up cannot be reached without */
   upEntries: Readonly<Record<string, readonly string[]>>;
+  /** by provider: its JSON files' shapes, checked before a command acts on the machines */
+  upEntryShapes: Readonly<Record<string, Readonly<Record<string, StateFileShape>>>>;
 }
 
 export function isStateEntry(layout: StateLayout, name: string): boolean {

@@ -2,7 +2,7 @@
 // them (V8, V9: links broken while both balancers run), on the running farm: a verdict, the
 // figures behind it, and the evidence a person can read.
 import type { Lab } from '../lab/model.ts';
-import type { LabProvider } from '../providers/provider.ts';
+import type { LabProvider, MachineNeed } from '../providers/provider.ts';
 import type { StatsSnapshot } from '../../roles/haproxy/stats-snapshot.ts';
 import type { Timeline } from './steady-load.ts';
 import type { RunningCapture } from './transport/host-capture.ts';
@@ -12,7 +12,10 @@ import type { LanClient } from './transport/lan-client.ts';
 export interface CheckResult {
   id: string;
   title: string;
+  /** false for a check that was not run too: notRun tells the two apart */
   passed: boolean;
+  /** why the check was not run and what would let it run (power commands not given); it is neither a PASS nor a FAIL */
+  notRun?: string;
   /** one line: the figures (times, counts) or the reason it failed */
   summary: string;
   evidence: string[];
@@ -48,7 +51,12 @@ export interface VerifyContext {
   machines: Machines;
   statsPassword: string;
   wire: Wire;
+  /** what the vantage cannot do on this lab's machines, and why (a program they lack): the checks that use it are not run */
+  lacking?: Partial<Record<VantageUse, string>>;
 }
+
+/** What of the vantage a check uses: the client's requests (curl), the captures (tcpdump). */
+export type VantageUse = 'requests' | 'captures';
 
 export interface Check {
   id: string;
@@ -59,6 +67,10 @@ export interface Check {
   titleFor?(lab: Lab): string;
   /** runs only when asked for (--only, --faults): not part of the tutorial's run */
   onlyWhenAsked?: boolean;
+  /** what of the vantage it uses: where the vantage lacks it (VerifyContext.lacking), the check is not run */
+  uses?: readonly VantageUse[];
+  /** what it needs of which machines beyond SSH; where the provider cannot do it (Provider.cannot), the check is not run */
+  needs?(lab: Lab): Array<{ need: MachineNeed; host: string }>;
   /** cuts or degrades links: the runner puts them back as they were, whatever becomes of the check */
   changesLinks?: boolean;
   run(ctx: VerifyContext): Promise<Omit<CheckResult, 'id' | 'title'>>;
@@ -75,4 +87,24 @@ export interface PacketChart {
   marks: Array<{ at: number; label: string }>;
   /** stretches shaded on it: "haproxy1 silent" */
   spans: Array<{ from: number; to: number; label: string }>;
+}
+
+export type Verdict = 'PASS' | 'FAIL' | 'NOT RUN';
+
+/** What a result says in one word; a check not run is neither a PASS nor a FAIL. */
+export function verdictOf(result: Pick<CheckResult, 'passed' | 'notRun'>): Verdict {
+  return result.notRun !== undefined ? 'NOT RUN' : result.passed ? 'PASS' : 'FAIL';
+}
+
+/** The results counted by verdict, for the summary line. */
+export function countVerdicts(results: ReadonlyArray<Pick<CheckResult, 'passed' | 'notRun'>>): Record<Verdict, number> {
+  const counts: Record<Verdict, number> = { PASS: 0, FAIL: 0, 'NOT RUN': 0 };
+  for (const result of results) counts[verdictOf(result)] += 1;
+  return counts;
+}
+
+/** "6 passed, 0 failed", and how many were not run when some were: counted apart, never as passed. */
+export function verdictCounts(results: ReadonlyArray<Pick<CheckResult, 'passed' | 'notRun'>>): string {
+  const counts = countVerdicts(results);
+  return `${counts.PASS} passed, ${counts.FAIL} failed${counts['NOT RUN'] > 0 ? `, ${counts['NOT RUN']} not run` : ''}`;
 }

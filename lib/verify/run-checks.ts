@@ -108,6 +108,20 @@ export async function runChecks(
     if ('signal' in settled) interruptedBy = settled.signal;
     for (const check of interruptedBy ? [] : selected) {
       const title = check.titleFor?.(ctx.lab) ?? check.title;
+      const cannot = whyNotRunnable(ctx, check);
+      if (cannot) {
+        const result = {
+          id: check.id,
+          title,
+          passed: false,
+          notRun: cannot,
+          summary: `not run: ${cannot}`,
+          evidence: [],
+        };
+        results.push(result);
+        onResult(result);
+        continue;
+      }
       let result: CheckResult;
       try {
         const outcome = await Promise.race([check.run(checkCtx).then((r) => ({ r })), stop]);
@@ -142,6 +156,15 @@ export async function runChecks(
     ctx.machines.closeAll();
   }
   return { results, restoreProblems: [...new Set(restoreProblems)], ...(interruptedBy ? { interruptedBy } : {}) };
+}
+
+/** What the provider cannot do that the check needs, said once per reason; undefined when it can do it all. */
+function whyNotRunnable(ctx: VerifyContext, check: Check): string | undefined {
+  const reasons = [
+    ...(check.uses ?? []).flatMap((use) => ctx.lacking?.[use] ?? []),
+    ...(check.needs?.(ctx.lab) ?? []).flatMap(({ need, host }) => ctx.provider.cannot?.(need, host) ?? []),
+  ];
+  return reasons.length > 0 ? [...new Set(reasons)].join('; ') : undefined;
 }
 
 /** Powers on every machine that ran before the checks and waits for the farm to settle; what could not be done. */

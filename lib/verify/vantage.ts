@@ -8,7 +8,7 @@ import type { KnownHosts } from '../engine/ssh/known-hosts.ts';
 import { balancers, findHost, isBalancer, masterBalancer, webServers, type Lab } from '../lab/model.ts';
 import type { HostVantage, LabProvider, LanClientPlace, SshEndpoint } from '../providers/provider.ts';
 import { startHostCapture, type RunningCapture } from './transport/host-capture.ts';
-import type { Wire } from './check.ts';
+import type { VantageUse, Wire } from './check.ts';
 import { webDownTarget } from './web-down-target.ts';
 import { interfaceWith } from './transport/addresses.ts';
 import { CommandLanClient, MachineLanClient, NamespaceLanClient, type LanClient } from './transport/lan-client.ts';
@@ -21,6 +21,8 @@ export interface Vantage {
   wire: Wire;
   /** for the output: where the requests come from, where packets are captured */
   describe: string;
+  /** the programs the lab's machines must have for it: the client's curl, the capturing machines' tcpdump */
+  programs?: Array<{ host: string; program: string; use: VantageUse }>;
   /** stops the captures still running (a check abandoned at an interrupt) and closes the shells */
   close(): Promise<void>;
 }
@@ -125,9 +127,18 @@ export function machineVantage(
     const iface = await interfaceWith(captureShell, capturing, address);
     return startMachineCapture(await captureShell.connection(capturing), { iface, file, filter });
   });
+  const capturing = [...new Set([captureMachine(lab, 'lan', machine), captureMachine(lab, 'heartbeat', machine)])];
   return {
     client: lanClient,
     wire: { reportDir, capture: captures.capture },
+    programs: [
+      ...(machine === undefined ? [] : [{ host: machine, program: 'curl', use: 'requests' as const }]),
+      ...(machine === undefined ? capturing.slice(1) : capturing).map((host) => ({
+        host,
+        program: 'tcpdump',
+        use: 'captures' as const,
+      })),
+    ],
     describe: `requests from ${machine ?? (client as LanClientPlace).describe}, captures inside ${machine === undefined ? 'it' : captureMachine(lab, 'lan', machine)} (LAN) and ${captureMachine(lab, 'heartbeat', machine)} (heartbeat network)`,
     async close() {
       await captures.stopAll();

@@ -3,7 +3,9 @@
 import { randomBytes } from 'node:crypto';
 import type { SecretSpec } from '../../lib/state/secret-spec.ts';
 import { text } from '../../lib/state/state-json.ts';
+import { masterBalancer } from '../../lib/lab/model.ts';
 import type { Component } from '../component.ts';
+import { statsPasswordIn } from './stats-credentials.ts';
 import { HAPROXY_PACKAGES, haproxyRole } from './haproxy-role.ts';
 import { haproxySection } from './haproxy-section.ts';
 import { haproxyValidator } from './haproxy-syntax-check.ts';
@@ -19,6 +21,12 @@ export const STATS_PASSWORD: SecretSpec = {
       .slice(0, 20),
   check: text(/^[A-Za-z0-9]{1,64}$/, '1 to 64 letters and digits', { secret: true }),
   describe: 'stats page password',
+  // a farm built by hand: the password the student wrote on the master's `stats auth` line (T8)
+  heldIn: {
+    host: (lab) => masterBalancer(lab).name,
+    file: '/etc/haproxy/haproxy.cfg',
+    value: (config, lab) => statsPasswordIn(config, lab.haproxy.stats.user),
+  },
 };
 
 export const haproxyComponent: Component = {

@@ -54,7 +54,7 @@ describe('a damaged lab-state.json', () => {
     [
       'an unknown provider',
       (dir) => writeFileSync(join(dir, '.lab/lab-state.json'), RECORD.replace('"netns"', '"vmware"')),
-      'provider: "vmware" is not allowed (allowed: virtualbox, libvirt, netns, docker)',
+      'provider: "vmware" is not allowed (allowed: virtualbox, libvirt, netns, docker, existing)',
     ],
     ['a folder', (dir) => mkdirSync(join(dir, '.lab/lab-state.json')), 'a folder where hafarm keeps a file'],
     // A FIFO would hang a read for ever.

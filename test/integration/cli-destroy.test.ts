@@ -164,7 +164,7 @@ describe('lab:destroy refuses what is not a lab state folder, touching nothing',
       `${dir}/.lab has lost its record (lab-state.json), which names the lab and the provider that made its machines, but it still holds what machines leave (machines, netns.json).`,
     );
     expect(stderr).toContain(
-      `run lab:destroy --provider NAME (virtualbox, libvirt, netns or docker: the one the lab was brought up with) to destroy the machines of lab "${LAB_NAME}" and this folder. Nothing was removed.`,
+      `run lab:destroy --provider NAME (virtualbox, libvirt, netns, docker or existing: the one the lab was brought up with) to destroy the machines of lab "${LAB_NAME}" and this folder. Nothing was removed.`,
     );
     const destroyed = await destroy(dir, '--provider', 'netns');
     expect(destroyed.stdout).toContain(`lab "${LAB_NAME}": destroyed (netns); ${dir}/.lab removed`);

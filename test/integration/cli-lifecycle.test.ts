@@ -97,7 +97,7 @@ describe('usage errors', () => {
     const result = await hafarm(['up', '--provider', 'vmware'], { cwd: dir });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain(
-      '--provider: "vmware" is not a provider (allowed: auto, virtualbox, libvirt, netns, docker)',
+      '--provider: "vmware" is not a provider (allowed: auto, virtualbox, libvirt, netns, docker, existing)',
     );
     expect(readdirSync(dir)).toEqual(['lab.yaml']);
   });

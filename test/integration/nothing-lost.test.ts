@@ -4,7 +4,17 @@
 //   4 a tool run against what is not the lab's   5 a record without its provider's files
 //   7 arguments and output
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../lib/cli/command-list.ts';
@@ -36,6 +46,33 @@ function labDir(name: string, state?: Record<string, string>, parent = scratch.d
     for (const [file, content] of Object.entries(state)) writeFileSync(join(dir, '.lab', file), content);
   }
   return dir;
+}
+
+/**
+ * Everything under a folder byte for byte (a file's text where its bytes are UTF-8, else its bytes
+ * in base64: two snapshots are equal only when every byte is), links read and never followed; {}
+ * when the folder is absent. treeOf reads files as UTF-8, which maps bad bytes alike.
+ */
+function bytesOf(dir: string): Record<string, string> {
+  const tree: Record<string, string> = {};
+  if (!existsSync(dir)) return tree;
+  const walk = (relative: string) => {
+    for (const name of readdirSync(join(dir, relative)).sort()) {
+      const path = relative ? `${relative}/${name}` : name;
+      const stats = lstatSync(join(dir, path));
+      if (stats.isSymbolicLink()) tree[path] = `link ${readlinkSync(join(dir, path))}`;
+      else if (stats.isDirectory()) {
+        tree[path] = 'folder';
+        walk(path);
+      } else if (stats.isFile()) {
+        const bytes = readFileSync(join(dir, path));
+        const text = bytes.toString('utf8');
+        tree[path] = Buffer.from(text, 'utf8').equals(bytes) ? `file ${text}` : `bytes ${bytes.toString('base64')}`;
+      } else tree[path] = 'special file';
+    }
+  };
+  walk('');
+  return tree;
 }
 
 /** One line, no stack, no "unexpected error". */
@@ -128,8 +165,16 @@ describe('class 2: file system errors as one line, never a half-written file', (
     expect(result.exitCode).toBe(1);
     const cut = Object.entries(treeOf(dir)).filter(([path]) => path.includes('hafarm-partial'));
     expect(cut).toEqual([]);
-    const vagrantfile = join(dir, 'out/Vagrantfile');
-    if (existsSync(vagrantfile)) expect(readFileSync(vagrantfile, 'utf8')).toMatch(/\nend\n$/);
+    // The same render without the limit (same definition, same secrets) gives every file whole:
+    // each file the limited run left is that file byte for byte, the Vagrantfile (6 kB, over the
+    // 4 kB limit) included, or it is absent.
+    const whole = await hafarm(['render', '--out', 'whole'], { cwd: dir });
+    expect(whole.exitCode, whole.stderr).toBe(0);
+    const reference = bytesOf(join(dir, 'whole'));
+    expect(reference['Vagrantfile']).toMatch(/\nend\n$/);
+    const limitedOut = bytesOf(join(dir, 'out'));
+    expect([undefined, reference['Vagrantfile']]).toContain(limitedOut['Vagrantfile']);
+    for (const [path, content] of Object.entries(limitedOut)) expect(content, path).toBe(reference[path]);
   });
 
   it('a TMPDIR that does not exist, a current folder that was removed: one line each', async () => {
@@ -138,6 +183,7 @@ describe('class 2: file system errors as one line, never a half-written file', (
     expect(tmp.stderr).toBe(
       `hafarm: TMPDIR=${dir}/no-such-folder is not an existing folder, and hafarm makes temporary folders there; set TMPDIR to an existing folder, or unset it. Nothing was changed.`,
     );
+    expect(tmp.exitCode).toBe(1);
     const gone = join(dir, 'gone');
     mkdirSync(gone);
     const removed = await hafarm(['render', '--out', 'x'], {
@@ -159,10 +205,14 @@ describe('class 2: file system errors as one line, never a half-written file', (
 
     it('a full disk: the old files stay whole, no partial file is left, the state folder keeps its record', async () => {
       const disk = tmpfs('full', 'size=256k');
-      const dir = labDir('full', undefined, disk);
+      const dir = labDir('full', { 'lab-state.json': record('netns') }, disk);
       const first = await hafarm(['render', '--out', 'out'], { cwd: dir });
       expect(first.exitCode, first.stderr).toBe(0);
       const before = treeOf(join(dir, 'out'));
+      // the record, and the secrets and written-files.json the first render added beside it
+      const state = bytesOf(join(dir, '.lab'));
+      expect(Object.keys(state)).toEqual(['lab-state.json', 'secrets.json', 'written-files.json']);
+      expect(state['lab-state.json']).toBe(`file ${record('netns')}`);
       // fill the disk, then render a changed lab
       execFileSync('sh', ['-c', `dd if=/dev/zero of="${disk}/filler" bs=4k 2>/dev/null || true`]);
       writeFileSync(join(dir, 'lab.yaml'), labText.replace('name: trabajoswap.com', 'name: trabajoswap2.com'));
@@ -175,6 +225,7 @@ describe('class 2: file system errors as one line, never a half-written file', (
       const after = treeOf(join(dir, 'out'));
       for (const [path, content] of Object.entries(before)) expect(after[path], path).toBe(content);
       expect(Object.keys(after).filter((p) => p.includes('hafarm-partial'))).toEqual([]);
+      expect(bytesOf(join(dir, '.lab'))).toEqual(state);
     });
 
     it('a read-only file system for --state and for --out: one line each, nothing made', async () => {
@@ -184,9 +235,11 @@ describe('class 2: file system errors as one line, never a half-written file', (
       expect(state.stderr).toBe(
         `hafarm: cannot create folder ${disk}/state: the file system is read-only (EROFS); pass a --state (or --out) folder on a writable file system.`,
       );
+      expect(state.exitCode).toBe(1);
       const out = await hafarm(['graph', '--out', join(disk, 'pictures')], { cwd: dir });
       oneLine(out.stderr);
       expect(out.stderr).toContain('(EROFS)');
+      expect(out.exitCode).toBe(1);
       expect(readdirSync(disk)).toEqual([]);
     });
   });
@@ -232,16 +285,31 @@ const ACTING = COMMANDS.filter(
 );
 
 describe('classes 4 and 5: a record without its provider files', () => {
-  it.each(ACTING.map((c) => c.name))(
-    '%s: a netns record without netns.json is one message with the way back, nothing run',
-    async (name) => {
-      const dir = labDir('no-netns-json', { 'lab-state.json': record('netns') });
-      const stderr = await expectRefused(dir, [name, ...(SAMPLE_ARGS[name] ?? [])]);
-      expect(stderr).toBe(
-        `hafarm: ${dir}/.lab holds the record of lab "${LAB_NAME}" (provider netns) but not netns.json, which the netns provider keeps its machines by (lab:up was stopped before it made them, or they were removed). Run lab:up to make the lab again, or lab:destroy --provider netns to remove what is left. Nothing was run.`,
-      );
-    },
-  );
+  /** provider, the entry it keeps its machines by (its upEntries), and what stands there instead */
+  const WITHOUT: Array<{ case: string; provider: string; entry: string; folder?: true }> = [
+    { case: 'a netns record without netns.json', provider: 'netns', entry: 'netns.json' },
+    // docker-provider.ts: its stateEntries and upEntries are docker.json
+    { case: 'a docker record without docker.json', provider: 'docker', entry: 'docker.json' },
+    // a folder where the file goes is not the file the provider reads (missingUpEntries checks the kind)
+    { case: 'a netns record with a folder named netns.json', provider: 'netns', entry: 'netns.json', folder: true },
+  ];
+  const cases = WITHOUT.flatMap((w) => ACTING.map((c) => [w.case, c.name] as const));
+  it.each(cases)('%s, %s: one message with the way back, nothing run, nothing changed', async (which, name) => {
+    const w = WITHOUT.find((c) => c.case === which)!;
+    const dir = labDir('without-provider-file', { 'lab-state.json': record(w.provider) });
+    if (w.folder) {
+      mkdirSync(join(dir, '.lab', w.entry));
+      writeFileSync(join(dir, '.lab', w.entry, 'inside'), 'kept');
+    }
+    const before = bytesOf(dir);
+    // expectRefused: exit 1, no stack, the folder's tree unchanged (utf8); bytesOf: byte for byte
+    const stderr = await expectRefused(dir, [name, ...(SAMPLE_ARGS[name] ?? [])]);
+    oneLine(stderr);
+    expect(stderr).toBe(
+      `hafarm: ${dir}/.lab holds the record of lab "${LAB_NAME}" (provider ${w.provider}) but not ${w.entry}, which the ${w.provider} provider keeps its machines by (lab:up was stopped before it made them, or they were removed). Run lab:up to make the lab again, or lab:destroy --provider ${w.provider} to remove what is left. Nothing was run.`,
+    );
+    expect(bytesOf(dir)).toEqual(before);
+  });
 
   it("inside another Vagrant project, a virtualbox record without its Vagrantfile never runs that project's", async () => {
     const other = join(scratch.dir, `${++count}-other-vagrant-project`);
@@ -263,23 +331,146 @@ describe('classes 4 and 5: a record without its provider files', () => {
 });
 
 describe('no stack trace reaches a user, by construction: every command with damaged state', () => {
-  const DAMAGE: Record<string, Record<string, string>> = {
-    'a truncated record': { 'lab-state.json': record('netns').slice(0, 30) },
-    'a damaged netns.json': { 'lab-state.json': record('netns'), 'netns.json': '{"mgmt": [' },
-    'netns.json of the wrong shape': { 'lab-state.json': record('netns'), 'netns.json': '{"mgmt": 1, "base": "x"}' },
-    'damaged secrets': { 'lab-state.json': record('netns'), 'secrets.json': '[1, 2' },
-    'a damaged written-files.json (only a loss of memory)': { 'written-files.json': '{' },
+  interface Damage {
+    state: Record<string, string>;
+    /** the record: damaged, sound (netns), or none at all */
+    record: 'damaged' | 'sound' | 'none';
+    secretsDamaged?: true;
+    /** what a command that acts on the machines says is wrong */
+    named: string;
+  }
+  const DAMAGE: Record<string, Damage> = {
+    'a truncated record': {
+      state: { 'lab-state.json': record('netns').slice(0, 30) },
+      record: 'damaged',
+      named: '/.lab/lab-state.json is damaged (not JSON',
+    },
+    'a damaged netns.json': {
+      state: { 'lab-state.json': record('netns'), 'netns.json': '{"mgmt": [' },
+      record: 'sound',
+      named: '/.lab/netns.json is damaged (not JSON',
+    },
+    'netns.json of the wrong shape': {
+      state: { 'lab-state.json': record('netns'), 'netns.json': '{"mgmt": 1, "base": "x"}' },
+      record: 'sound',
+      named: '/.lab/netns.json is damaged (mgmt: 1 where an object',
+    },
+    'damaged secrets (and no netns.json)': {
+      state: { 'lab-state.json': record('netns'), 'secrets.json': '[1, 2' },
+      record: 'sound',
+      secretsDamaged: true,
+      named: '(provider netns) but not netns.json',
+    },
+    'a damaged written-files.json (only a loss of memory), no record': {
+      state: { 'written-files.json': '{' },
+      record: 'none',
+      named: `lab "${LAB_NAME}" is not up (no state in `,
+    },
   };
-  const LISTED = COMMANDS.filter((c) => !c.hidden && c.name !== 'lab' && c.name !== 'up');
-  it.each(Object.keys(DAMAGE))('%s', async (damage) => {
-    for (const command of LISTED) {
-      const dir = labDir('damaged', DAMAGE[damage]);
-      const result = await hafarm([command.name, ...(SAMPLE_ARGS[command.name] ?? [])], { cwd: dir });
-      const said = `${command.name}: ${result.stderr}`;
-      expect(result.stderr, said).not.toMatch(/unexpected error|^\s+at /m);
-      if (result.exitCode !== 0) expect(result.stderr.trim(), said).toMatch(/^hafarm: /);
+
+  /**
+   * What each command must do with each damage. Every refusal: exit 1, one line "hafarm: …"
+   * naming what is wrong (none of these commands prints a listing here: only render's --out
+   * refusals do, class 1), and every byte under the lab's folder as it was. On purpose, three
+   * commands change things: destroy forgets the state (it removes the folder, its job), render
+   * and graph write their --out folder and, in the state folder, written-files.json (their memory
+   * of what they wrote, replaced when damaged) and render the secrets it needs when absent.
+   */
+  function expected(
+    command: string,
+    d: Damage,
+  ): { exit: 0 | 1; named?: string; does: 'nothing' | 'writes' | 'forgets' } {
+    const damagedRecord = '/.lab/lab-state.json is damaged (not JSON';
+    switch (command) {
+      case 'validate':
+        return { exit: 0, does: 'nothing' };
+      case 'destroy':
+        return d.record === 'damaged'
+          ? { exit: 1, named: damagedRecord, does: 'nothing' }
+          : { exit: 0, does: 'forgets' };
+      case 'render':
+        if (d.record === 'damaged') return { exit: 1, named: damagedRecord, does: 'nothing' };
+        if (d.secretsDamaged) return { exit: 1, named: '/.lab/secrets.json is damaged (not JSON', does: 'nothing' };
+        return { exit: 0, does: 'writes' };
+      case 'graph':
+        return d.record === 'damaged'
+          ? { exit: 1, named: damagedRecord, does: 'nothing' }
+          : { exit: 0, does: 'writes' };
+      case 'status':
+        if (d.record === 'none') return { exit: 0, does: 'nothing' };
+        return { exit: 1, named: d.named, does: 'nothing' };
+      default:
+        return { exit: 1, named: d.named, does: 'nothing' };
     }
-  });
+  }
+
+  // up and lab only with the truncated record, which they refuse before anything (the record is
+  // read first). With the other damages the record is sound or absent and they would go on to
+  // make the lab: install host packages, claim the name in /run/hafarm, create namespaces. PATH is
+  // emptied for them all the same, so that a change making them go further finds no tool to run.
+  const UP_SAFE = new Set(['a truncated record']);
+  const LISTED = COMMANDS.filter((c) => !c.hidden).map((c) => c.name);
+  const pairs = Object.keys(DAMAGE).flatMap((damage) =>
+    LISTED.filter((name) => !['up', 'lab'].includes(name) || UP_SAFE.has(damage)).map(
+      (name) => [damage, name] as const,
+    ),
+  );
+
+  async function walk(damage: string, name: string): Promise<void> {
+    const d = DAMAGE[damage]!;
+    const want = expected(name, d);
+    const dir = labDir('damaged', d.state);
+    const before = bytesOf(dir);
+    const result = await hafarm([name, ...(SAMPLE_ARGS[name] ?? [])], {
+      cwd: dir,
+      ...(name === 'up' || name === 'lab' ? { env: { PATH: '/nonexistent' } } : {}),
+    });
+    const said = `${name}: exit ${result.exitCode}\n${result.stderr}`;
+    expect(result.stderr, said).not.toMatch(/unexpected error|^\s+at /m);
+    expect(result.exitCode, said).toBe(want.exit);
+    if (want.exit === 0) expect(result.stderr, said).toBe('');
+    else {
+      expect(result.stderr, said).toMatch(/^hafarm: [^\n]+$/);
+      expect(result.stderr, said).toContain(want.named);
+    }
+    const after = bytesOf(dir);
+    if (want.does === 'nothing') expect(after, said).toEqual(before);
+    else if (want.does === 'forgets') {
+      // destroy: the folder and everything hafarm made in it gone, nothing else touched
+      expect(existsSync(join(dir, '.lab')), said).toBe(false);
+      const outside = Object.fromEntries(
+        Object.entries(before).filter(([path]) => path !== '.lab' && !path.startsWith('.lab/')),
+      );
+      expect(after, said).toEqual(outside);
+      expect(result.stdout.split('\n')[0], said).toBe(
+        `lab "${LAB_NAME}": ${d.record === 'sound' ? 'destroyed (netns)' : 'nothing to destroy'}; ${dir}/.lab removed`,
+      );
+    } else {
+      // render, graph: their --out folder new; in .lab every file that was there as it was, but
+      // written-files.json, rewritten whole; secrets.json added by render where it was absent
+      const out = SAMPLE_ARGS[name]![1]!;
+      const mayChange = [
+        '.lab/written-files.json',
+        ...(name === 'render' && !before['.lab/secrets.json'] ? ['.lab/secrets.json'] : []),
+      ];
+      const changed = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter(
+        (path) => before[path] !== after[path] && path !== out && !path.startsWith(`${out}/`),
+      );
+      expect(
+        changed.filter((path) => !mayChange.includes(path)),
+        said,
+      ).toEqual([]);
+      expect(
+        Object.keys(before).filter((path) => path === out || path.startsWith(`${out}/`)),
+        said,
+      ).toEqual([]);
+      expect(after[out], said).toBe('folder');
+      for (const path of mayChange)
+        expect(() => JSON.parse(readFileSync(join(dir, path), 'utf8')) as unknown, `${said}\n${path}`).not.toThrow();
+    }
+  }
+
+  it.each(pairs)('%s, %s', walk);
 });
 
 describe('class 7: output that cannot be written is not success', () => {

@@ -22,6 +22,7 @@ const LAYERS: ReadonlyArray<readonly string[]> = [
   // the components' shared contracts, then the components, then what lists them
   [
     'roles/component.ts',
+    'roles/mistakes.ts',
     'roles/ha-stack.ts',
     'roles/role-context.ts',
     'roles/lab-inventory.ts',

@@ -1,5 +1,6 @@
 import type { Lab, ProviderName } from '../../lab/model.ts';
-import { AUTO_ORDER, createProvider } from '../../providers/select-provider.ts';
+import { providerNames } from '../../providers/registry.ts';
+import { createProvider } from '../../providers/select-provider.ts';
 import type { LabStateDir, LabStateRecord } from '../../state/lab-state.ts';
 import { listNames, NotAStateFolder, StateDamaged } from '../../state/state-problems.ts';
 import { stringOption, UsageError, type Command, type ParsedCommandLine } from '../command.ts';
@@ -10,9 +11,9 @@ import { LAB_OPTION_HELP, LAB_OPTIONS, labContext } from '../lab-options.ts';
 function givenProvider(args: ParsedCommandLine): ProviderName | undefined {
   const given = stringOption(args, 'provider');
   if (given === undefined) return undefined;
-  if (!(AUTO_ORDER as readonly string[]).includes(given))
+  if (!providerNames().includes(given))
     throw new UsageError(
-      `--provider: "${given}" is not allowed here (allowed: ${AUTO_ORDER.join(', ')}: the provider the lab was brought up with)`,
+      `--provider: "${given}" is not allowed here (allowed: ${providerNames().join(', ')}: the provider the lab was brought up with)`,
     );
   return given as ProviderName;
 }
@@ -63,7 +64,7 @@ export const destroyCommand: Command = {
   options: { ...LAB_OPTIONS, provider: { type: 'string' } },
   optionHelp: {
     ...LAB_OPTION_HELP,
-    '--provider NAME': `${AUTO_ORDER.join(' | ')}: only for a state folder that lost its record (lab-state.json), to say which provider made the machines`,
+    '--provider NAME': `${providerNames().join(' | ')}: only for a state folder that lost its record (lab-state.json), to say which provider made the machines`,
   },
   async run(args) {
     const { lab, state } = labContext(args);

@@ -1,3 +1,4 @@
+import { KNOWN_HOSTS_ENTRY } from '../../state/state-entries.ts';
 import { labInventory } from '../../../roles/lab-inventory.ts';
 import { farmPlaybook } from '../../../roles/playbook.ts';
 import { roleContexts } from '../../../roles/role-context.ts';
@@ -19,7 +20,7 @@ import { listOption, numberOption, UsageError, type Command, type ParsedCommandL
 import { connectionsFor } from '../held-connections.ts';
 import { LAB_OPTION_HELP, LAB_OPTIONS, labContext, upLab } from '../lab-options.ts';
 
-export const KNOWN_HOSTS_FILE = 'known_hosts';
+export const KNOWN_HOSTS_FILE = KNOWN_HOSTS_ENTRY;
 
 /** Stands for the lab's secrets where tasks are built only to read their tags. */
 const NO_SECRETS = Object.fromEntries(LAB_SECRETS.map((spec) => [spec.name, 'unused'])) as LabSecrets;

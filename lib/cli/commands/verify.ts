@@ -2,15 +2,65 @@ import { KnownHosts } from '../../engine/ssh/known-hosts.ts';
 import { labPicture } from '../../graph/lab-picture.ts';
 import { readVipHolding } from '../../graph/vip-holding.ts';
 import { haStackOf } from '../../../roles/components.ts';
-import { loadSecrets } from '../../farm/lab-secrets.ts';
+import { heldSecrets, loadSecrets } from '../../farm/lab-secrets.ts';
+import type { Lab } from '../../lab/model.ts';
+import { registrationOf } from '../../providers/registry.ts';
+import type { LabStateDir } from '../../state/lab-state.ts';
+import { diagnose, type Diagnosis } from '../../verify/diagnose.ts';
+import { readMachineFile } from '../../verify/read-holdings.ts';
 import { RunReport } from '../../verify/report/write-report.ts';
+import { countVerdicts, verdictCounts, verdictOf, type VantageUse } from '../../verify/check.ts';
 import { CHECKS, checkIds, runChecks } from '../../verify/run-checks.ts';
-import { labMachines } from '../../verify/transport/lab-machines.ts';
-import { chooseVantage, clientMachine } from '../../verify/vantage.ts';
+import { labMachines, type LabMachines } from '../../verify/transport/lab-machines.ts';
+import { chooseVantage, clientMachine, type Vantage } from '../../verify/vantage.ts';
 import { listOption, stringOption, UsageError, type Command } from '../command.ts';
 import { interruption } from '../interruption.ts';
 import { LAB_OPTION_HELP, LAB_OPTIONS, labContext, upLab } from '../lab-options.ts';
 import { KNOWN_HOSTS_FILE } from './provision.ts';
+
+/**
+ * The statistics page's password: the lab's own secret, or, on machines hafarm did not make, the
+ * one their haproxy.cfg holds (the student's `stats auth` line), read and never stored.
+ */
+async function statsPasswordOf(lab: Lab, provider: string, state: LabStateDir, machines: LabMachines): Promise<string> {
+  if (!registrationOf(provider).adoptsMachines) return loadSecrets(state).statsPassword;
+  const held = await heldSecrets(
+    lab,
+    async (host, file) => (await readMachineFile(machines.exec, host, file).catch(() => undefined))?.content,
+  );
+  if (held.statsPassword === undefined)
+    console.log(
+      `note: no \`stats auth ${lab.haproxy.stats.user}:PASSWORD\` line in the master's haproxy.cfg: V2 will ask for the statistics page without the right password (T8)`,
+    );
+  return held.statsPassword ?? '';
+}
+
+/**
+ * The programs the vantage needs that a machine lacks, by what they are for; each said once. hafarm
+ * installs nothing here: the user installs it, or lets lab:provision do it (the tools role).
+ */
+async function lackingPrograms(vantage: Vantage, machines: LabMachines): Promise<Partial<Record<VantageUse, string>>> {
+  const lacking: Partial<Record<VantageUse, string>> = {};
+  for (const { host, program, use } of vantage.programs ?? []) {
+    const found = await machines.exec(host, `command -v ${program} >/dev/null`).then(
+      (r) => r.code === 0,
+      () => true, // a machine that does not answer is the checks' to say
+    );
+    if (found) continue;
+    const why = `${host} lacks ${program}: install it there (apt-get install ${program}), or let hafarm install it with npm run lab:provision -- --tags tools`;
+    console.log(`note: ${why}`);
+    lacking[use] = lacking[use] ? `${lacking[use]}; ${why}` : why;
+  }
+  return lacking;
+}
+
+function printDiagnosis({ findings, unread }: Diagnosis): void {
+  if (findings.length > 0) {
+    console.log("\nWhat is wrong, by the tutorial's steps:");
+    for (const f of findings) console.log(`  ${f.step} ${f.host}: ${f.wrong.en}\n      fix: ${f.fix.en}`);
+  }
+  for (const line of unread) console.log(`  (not read: ${line})`);
+}
 
 export const verifyCommand: Command = {
   name: 'verify',
@@ -61,7 +111,8 @@ export const verifyCommand: Command = {
       client: vantage.client,
       machines,
       wire: vantage.wire,
-      statsPassword: loadSecrets(state).statsPassword,
+      statsPassword: await statsPasswordOf(lab, provider.name, state, machines),
+      lacking: await lackingPrograms(vantage, machines),
     };
     // Written after every check: a run that ends early keeps the checks that ran.
     const report = new RunReport(reportDir, lab, vantage.describe);
@@ -69,7 +120,7 @@ export const verifyCommand: Command = {
       context,
       only,
       (r) => {
-        console.log(`${r.passed ? 'PASS' : 'FAIL'} ${r.id} ${r.title}: ${r.summary}`);
+        console.log(`${verdictOf(r)} ${r.id} ${r.title}: ${r.summary}`);
         for (const line of r.evidence) console.log(`     ${line}`);
         report.add(r);
       },
@@ -80,7 +131,10 @@ export const verifyCommand: Command = {
       interrupt.dispose();
       await vantage.close().catch(() => undefined);
     });
-    const failed = results.filter((r) => !r.passed).length;
+    const failed = countVerdicts(results).FAIL;
+    // Where a check failed, what the machines hold says why, in the tutorial's steps.
+    const diagnosis = failed > 0 && !interruptedBy ? await diagnose(lab, machines.exec) : undefined;
+    if (diagnosis) printDiagnosis(diagnosis);
     const notes = [
       ...(interruptedBy
         ? [`interrupted by ${interruptedBy}: the checks after these did not run; the lab was restored`]
@@ -98,10 +152,10 @@ export const verifyCommand: Command = {
             (error: Error) => void console.error(`hafarm: the report has no picture of the lab: ${error.message}`),
           )
           .finally(() => machines.closeAll());
-    console.log(`\nreport: ${report.finish(notes, topology)} (and summary.md beside it)`);
+    console.log(`\nreport: ${report.finish(notes, topology, diagnosis?.findings)} (and summary.md beside it)`);
     for (const problem of restoreProblems) console.error(`hafarm: the lab is not as it was found: ${problem}`);
     console.log(
-      `${results.length - failed} passed, ${failed} failed${interruptedBy ? `, interrupted by ${interruptedBy}${restoreProblems.length === 0 ? ': the lab is as it was found' : ''}` : ''}`,
+      `${verdictCounts(results)}${interruptedBy ? `, interrupted by ${interruptedBy}${restoreProblems.length === 0 ? ': the lab is as it was found' : ''}` : ''}`,
     );
     if (interruptedBy) {
       // The abandoned check may still wait on a timer: do not wait for it once output is out.

@@ -13,6 +13,7 @@ import { formatCidr } from '../../lab/ipv4.ts';
 import { packagePath } from '../../package-root.ts';
 import type { LabStateDir } from '../../state/lab-state.ts';
 import { readStateJson, requireShape, text } from '../../state/state-json.ts';
+import type { StateFileShape } from '../../state/state-entries.ts';
 import { UserFacingError } from '../../user-facing-error.ts';
 import {
   LINK_NETWORKS,
@@ -51,8 +52,12 @@ const DOCKER_STATE_FIELDS = {
   ),
   repo: text(/^\/[^,:\x00-\x1f\x7f]{1,1000}$/, 'an absolute path without "," or ":"'),
 };
-const DOCKER_STATE_REMEDY =
-  "it records the Docker machines' image. Run lab:destroy (it finds the lab's containers and networks by their labels without this file), then lab:up";
+const DOCKER_STATE: StateFileShape = {
+  fields: DOCKER_STATE_FIELDS,
+  optional: ['repo'],
+  remedy:
+    "it records the Docker machines' image. Run lab:destroy (it finds the lab's containers and networks by their labels without this file), then lab:up",
+};
 
 /** The container's own facts, as `docker inspect` gives them. */
 interface Inspected {
@@ -136,10 +141,10 @@ export class DockerProvider implements LabProvider {
 
   private readState(): DockerImage | undefined {
     const file = this.state.path(STATE_FILE);
-    const value = readStateJson(file, DOCKER_STATE_REMEDY);
+    const value = readStateJson(file, DOCKER_STATE.remedy);
     return value === undefined
       ? undefined
-      : requireShape<DockerImage>(file, value, DOCKER_STATE_FIELDS, DOCKER_STATE_REMEDY, ['repo']);
+      : requireShape<DockerImage>(file, value, DOCKER_STATE.fields, DOCKER_STATE.remedy, DOCKER_STATE.optional);
   }
 
   private requireState(): DockerImage {
@@ -599,4 +604,5 @@ export const dockerRegistration: ProviderRegistration = {
   stateEntries: { 'docker.json': 'file' },
   machineTraces: ['docker.json'],
   upEntries: ['docker.json'],
+  upEntryShapes: { [STATE_FILE]: DOCKER_STATE },
 };

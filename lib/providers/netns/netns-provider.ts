@@ -10,6 +10,7 @@ import { findHost, lanAddressesInUse, type Lab } from '../../lab/model.ts';
 import { LabStateDir } from '../../state/lab-state.ts';
 import { mountsInside } from '../../state/state-folder.ts';
 import { nested, readStateJson, requireShape, text, wholeNumber } from '../../state/state-json.ts';
+import type { StateFileShape } from '../../state/state-entries.ts';
 import { StateDamaged } from '../../state/state-problems.ts';
 import { UserFacingError } from '../../user-facing-error.ts';
 import {
@@ -68,8 +69,11 @@ const NETNS_STATE_FIELDS = {
     rootfs: text(MOUNT_PATH, 'an absolute path without "," or ":"'),
   }),
 };
-const NETNS_STATE_REMEDY =
-  "it records the namespace machines' management subnet and base image. Run lab:destroy (it finds the lab's machines by their names without this file), then lab:up";
+const NETNS_STATE: StateFileShape = {
+  fields: NETNS_STATE_FIELDS,
+  remedy:
+    "it records the namespace machines' management subnet and base image. Run lab:destroy (it finds the lab's machines by their names without this file), then lab:up",
+};
 
 export class MachinesFailed extends UserFacingError {
   override name = 'MachinesFailed';
@@ -188,10 +192,10 @@ export class NetnsProvider implements LabProvider {
   /** netns.json, checked: its subnet becomes addresses and its paths mount options. */
   private readState(): NetnsState | undefined {
     const file = this.state.path(STATE_FILE);
-    const value = readStateJson(file, NETNS_STATE_REMEDY);
+    const value = readStateJson(file, NETNS_STATE.remedy);
     return value === undefined
       ? undefined
-      : requireShape<NetnsState>(file, value, NETNS_STATE_FIELDS, NETNS_STATE_REMEDY);
+      : requireShape<NetnsState>(file, value, NETNS_STATE.fields, NETNS_STATE.remedy);
   }
 
   private readSoundState(): NetnsState | undefined {
@@ -481,5 +485,6 @@ export const netnsRegistration: ProviderRegistration = {
   machineTraces: ['netns.json', 'machines'],
   // A record without netns.json names machines nobody can reach: the state check says so first.
   upEntries: ['netns.json'],
+  upEntryShapes: { [STATE_FILE]: NETNS_STATE },
   checkLab: checkNetnsDefinition,
 };

@@ -197,6 +197,7 @@ export async function proveBalancing(
 export const balancingCheck: Check = {
   id: 'V1',
   title: 'round robin',
+  uses: ['requests'],
   titleFor: (lab) => TITLES[lab.haproxy.balance],
   async run(ctx) {
     const { lab } = ctx;

@@ -76,6 +76,8 @@ async function failOver(
 export const failoverCheck: Check = {
   id: 'V4',
   title: 'master balancer fails',
+  uses: ['requests'],
+  needs: (lab) => [{ need: 'power', host: masterBalancer(lab).name }],
   async run(ctx) {
     const master = masterBalancer(ctx.lab).name;
     const ready = await waitUntil(async () => (await vipHolder(ctx)) === master, TAKEOVER_TIMEOUT_MS);
@@ -117,6 +119,8 @@ export const failoverCheck: Check = {
 export const failbackCheck: Check = {
   id: 'V5',
   title: 'failback',
+  uses: ['requests'],
+  needs: (lab) => [{ need: 'power', host: masterBalancer(lab).name }],
   async run(ctx) {
     const master = masterBalancer(ctx.lab).name;
     const stack = haStackOf(ctx.lab);

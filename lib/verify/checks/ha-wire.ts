@@ -28,6 +28,8 @@ export const haWireCheck: Check = {
   id: 'V6',
   also: ['V7'],
   title: 'heartbeats on the wire, master silent and takeover announced (V6, V7)',
+  uses: ['captures'],
+  needs: (lab) => [{ need: 'power', host: masterBalancer(lab).name }],
   async run(ctx) {
     const { lab } = ctx;
     const master = masterBalancer(lab);

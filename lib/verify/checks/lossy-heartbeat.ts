@@ -70,8 +70,10 @@ export function describeOutcome(o: LossOutcome, seconds: number): string {
 export const lossyHeartbeatCheck: Check = {
   id: 'V9',
   title: 'a lossy heartbeat link under steady load',
+  uses: ['requests', 'captures'],
   onlyWhenAsked: true,
   changesLinks: true,
+  needs: (lab) => [{ need: 'links', host: brokenBalancer(lab).name }],
   async run(ctx) {
     const { lab } = ctx;
     const broken = brokenBalancer(lab);

@@ -41,12 +41,14 @@ const SPLIT_HELD_MS = 5000;
 export const splitBrainCheck: Check = {
   id: 'V8',
   title: "split brain: the backup's heartbeat link silenced while both balancers run",
+  uses: ['requests', 'captures'],
   titleFor: (lab) =>
     hasSecondPath(lab)
       ? `split brain avoided: the backup's heartbeat link silenced, a second path (${lab.ha.paths.join(', ')}) left`
       : splitBrainCheck.title,
   onlyWhenAsked: true,
   changesLinks: true,
+  needs: (lab) => [{ need: 'links', host: brokenBalancer(lab).name }],
   async run(ctx) {
     const { lab } = ctx;
     const master = masterBalancer(lab).name;

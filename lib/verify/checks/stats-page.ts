@@ -7,6 +7,7 @@ import { statsSnapshot } from '../../../roles/haproxy/stats-snapshot.ts';
 export const statsPageCheck: Check = {
   id: 'V2',
   title: 'statistics page',
+  uses: ['requests'],
   async run(ctx) {
     const { lab, client, statsPassword } = ctx;
     const uri = lab.haproxy.stats.uri;

@@ -22,6 +22,8 @@ const SETTLE_MS = 30_000;
 export const webDownCheck: Check = {
   id: 'V3',
   title: 'a web server goes down',
+  uses: ['requests'],
+  needs: (lab) => [{ need: 'power', host: webDownTarget(lab) }],
   async run(ctx) {
     const victim = webDownTarget(ctx.lab);
     const check = ctx.lab.haproxy.check;

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { haStackOf } from '../../../roles/components.ts';
 import { ownFolder, writeOwnFile } from '../../files/own-file.ts';
 import type { Lab } from '../../lab/model.ts';
-import type { CheckResult } from '../check.ts';
+import { verdictCounts, verdictOf, type CheckResult } from '../check.ts';
+import type { Finding } from '../../../roles/mistakes.ts';
 import { keepVariants, type KeptRun } from './kept-variants.ts';
 import { packetChartSvg } from './svg-packets.ts';
 import { timelineSvg } from './svg-timeline.ts';
@@ -23,6 +24,8 @@ export interface ReportRun {
   kept?: KeptRun[];
   /** whether topology.svg, the picture of the lab (lib/graph), is beside the report */
   topology?: boolean;
+  /** what the machines hold that is wrong, by the tutorial's steps (diagnose.ts): read where a check failed */
+  findings?: readonly Finding[];
 }
 
 /** The kept runs by check, for the side-by-side sections. */
@@ -32,28 +35,38 @@ function keptById(run: ReportRun): Array<[string, KeptRun[]]> {
   return [...by];
 }
 
+/** The row's class: a check not run is greyed, neither green nor red. */
+function verdictClass(r: CheckResult): string {
+  return { PASS: 'pass', FAIL: 'fail', 'NOT RUN': 'notrun' }[verdictOf(r)];
+}
+
 /** The files a check's stats snapshot is kept in, beside the report: its HTML as HAProxy served it, and its CSV; the next run writes the same names. */
 export function snapshotFiles(id: string, index: number): { html: string; csv: string } {
   return { html: `stats-${id}-${index + 1}.html`, csv: `stats-${id}-${index + 1}.csv` };
 }
 
 export function summaryMarkdown(lab: Lab, results: CheckResult[], run: ReportRun): string {
-  const failed = results.filter((r) => !r.passed).length;
   const { pcaps } = run;
   return [
     `# hafarm verification of lab "${lab.name}"`,
     '',
-    `${run.when.toISOString()} — ${results.length - failed} passed, ${failed} failed; ${run.vantage}.`,
+    `${run.when.toISOString()} — ${verdictCounts(results)}; ${run.vantage}.`,
     '',
     `HA stack: ${haStackOf(lab).describe(lab)}.`,
     '',
     ...(run.topology ? ['![the lab: machines, networks and the VIP](topology.svg)', ''] : []),
     ...run.notes.flatMap((n) => [`**${n}**`, '']),
+    ...((run.findings ?? []).length > 0
+      ? [
+          "## What is wrong, by the tutorial's steps",
+          '',
+          ...(run.findings ?? []).map((f) => `- **${f.step}** ${f.host}: ${f.wrong.en} — ${f.fix.en}`),
+          '',
+        ]
+      : []),
     '| check | verdict | figures |',
     '|---|---|---|',
-    ...results.map(
-      (r) => `| ${r.id} ${r.title} | ${r.passed ? 'PASS' : 'FAIL'} | ${r.summary.replace(/\|/g, '\\|')} |`,
-    ),
+    ...results.map((r) => `| ${r.id} ${r.title} | ${verdictOf(r)} | ${r.summary.replace(/\|/g, '\\|')} |`),
     '',
     ...results.flatMap((r) => [
       `## ${r.id} ${r.title}`,
@@ -85,17 +98,16 @@ export function summaryMarkdown(lab: Lab, results: CheckResult[], run: ReportRun
 }
 
 export function reportHtml(lab: Lab, results: CheckResult[], run: ReportRun): string {
-  const failed = results.filter((r) => !r.passed).length;
   const { pcaps } = run;
   const rows = results
     .map(
       (r) =>
-        `<tr class="${r.passed ? 'pass' : 'fail'}"><td>${r.id}</td><td>${escape(r.title)}</td><td>${r.passed ? 'PASS' : 'FAIL'}</td><td>${escape(r.summary)}</td></tr>`,
+        `<tr class="${verdictClass(r)}"><td>${r.id}</td><td>${escape(r.title)}</td><td>${verdictOf(r)}</td><td>${escape(r.summary)}</td></tr>`,
     )
     .join('\n');
   const sections = results
     .map(
-      (r) => `<section id="${r.id}"><h2>${r.id} ${escape(r.title)} — ${r.passed ? 'PASS' : 'FAIL'}</h2>
+      (r) => `<section id="${r.id}"><h2>${r.id} ${escape(r.title)} — ${verdictOf(r)}</h2>
 <p>${escape(r.summary)}</p>
 <div class="${r.timeline || r.packetChart ? 'beside' : ''}"><ul>${r.evidence.map((e) => `<li><code>${escape(e)}</code></li>`).join('')}</ul>
 <div>${r.timeline ? `<img src="timeline-${r.id}.svg" alt="requests during ${r.id}">` : ''}${r.packetChart ? `<img src="packets-${r.id}.svg" alt="packets per balancer during ${r.id}">` : ''}</div></div>
@@ -106,11 +118,12 @@ ${(r.snapshots ?? []).length > 0 ? `<p>HAProxy's statistics page as it was:</p><
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>hafarm verification — ${escape(lab.name)}</title>
 <style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}
-tr.pass td:nth-child(3){color:#1d7a38;font-weight:bold}tr.fail td:nth-child(3){color:#b3261e;font-weight:bold}code{font-size:.85rem}img{max-width:100%}.beside{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:1rem;align-items:start}.beside ul{margin:0}.note{color:#b3261e;font-weight:bold}</style></head>
+tr.pass td:nth-child(3){color:#1d7a38;font-weight:bold}tr.fail td:nth-child(3){color:#b3261e;font-weight:bold}tr.notrun td:nth-child(3){color:#6b6b6b;font-weight:bold}code{font-size:.85rem}img{max-width:100%}.beside{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:1rem;align-items:start}.beside ul{margin:0}.note{color:#b3261e;font-weight:bold}</style></head>
 <body><h1>hafarm verification of lab "${escape(lab.name)}"</h1>
 ${run.topology ? '<figure><img src="topology.svg" alt="the lab: machines, networks and the VIP"></figure>' : ''}
-<p>${run.when.toISOString()} — ${results.length - failed} passed, ${failed} failed. The farm of the tutorial <em>haproxy – heartbeat – nginx</em>: VIP ${escape(lab.vip.address)} (${escape(lab.vip.name)}) kept by ${escape(haStackOf(lab).describe(lab))}; ${escape(run.vantage)}.</p>
+<p>${run.when.toISOString()} — ${verdictCounts(results)}. The farm of the tutorial <em>haproxy – heartbeat – nginx</em>: VIP ${escape(lab.vip.address)} (${escape(lab.vip.name)}) kept by ${escape(haStackOf(lab).describe(lab))}; ${escape(run.vantage)}.</p>
 ${run.notes.map((n) => `<p class="note">${escape(n)}</p>`).join('\n')}
+${(run.findings ?? []).length > 0 ? `<section id="findings"><h2>What is wrong, by the tutorial's steps</h2><table><tr><th>step</th><th>machine</th><th>what is wrong</th><th>what to do</th></tr>${(run.findings ?? []).map((f) => `<tr><td>${escape(f.step)}</td><td>${escape(f.host)}</td><td>${escape(f.wrong.en)}</td><td>${escape(f.fix.en)}</td></tr>`).join('')}</table></section>` : ''}
 <table><tr><th>check</th><th></th><th>verdict</th><th>figures</th></tr>
 ${rows}
 </table>
@@ -148,6 +161,7 @@ export function writeReport(
   notes: string[] = [],
   when = new Date(),
   topology?: string,
+  findings: readonly Finding[] = [],
 ): string {
   ownFolder(dir);
   if (topology !== undefined) writeOwnFile(join(dir, 'topology.svg'), topology);
@@ -162,7 +176,15 @@ export function writeReport(
   }
   // Only the pcaps this run's checks wrote: those of an earlier run are not this run's evidence.
   const pcaps = results.flatMap((r) => r.pcaps ?? []);
-  const run = { when, vantage, pcaps, notes, kept: keepVariants(dir, results, when), topology: topology !== undefined };
+  const run = {
+    when,
+    vantage,
+    pcaps,
+    notes,
+    kept: keepVariants(dir, results, when),
+    topology: topology !== undefined,
+    findings,
+  };
   writeOwnFile(join(dir, 'summary.md'), summaryMarkdown(lab, results, run));
   writeOwnFile(join(dir, 'index.html'), reportHtml(lab, results, run));
   return join(dir, 'index.html');
@@ -193,7 +215,7 @@ export class RunReport {
   }
 
   /** The final report, with the picture of the lab as the run left it (SVG) at the top; returns the path of index.html. */
-  finish(notes: string[], topology?: string): string {
-    return writeReport(this.dir, this.lab, this.results, this.vantage, notes, this.started, topology);
+  finish(notes: string[], topology?: string, findings: readonly Finding[] = []): string {
+    return writeReport(this.dir, this.lab, this.results, this.vantage, notes, this.started, topology, findings);
   }
 }

@@ -792,7 +792,7 @@ describe('bad definitions are refused with file, line, field and what is allowed
       const message = (error as Error).message.split('\n');
       expect(message[0]).toBe('/labs/bad.yaml: the lab definition has 2 problems; nothing was created.');
       expect(message[1]).toMatch(
-        /^ {2}\/labs\/bad\.yaml:\d+:\d+: provider: "vmware" is not known \(allowed: auto, virtualbox, libvirt, netns, docker\)$/,
+        /^ {2}\/labs\/bad\.yaml:\d+:\d+: provider: "vmware" is not known \(allowed: auto, virtualbox, libvirt, netns, docker, existing\)$/,
       );
       expect(message[2]).toMatch(/hosts\[3\]\.name: "web_2" is not valid/);
     }

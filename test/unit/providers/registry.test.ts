@@ -11,10 +11,11 @@ import { TUTORIAL_LAB } from '../../helpers/cli.ts';
 const lab = loadLab(TUTORIAL_LAB);
 
 describe('the provider registry', () => {
-  it('registers each provider a definition may name, once, in the order auto tries them', () => {
-    expect(PROVIDERS.map((p) => p.name)).toEqual(['virtualbox', 'libvirt', 'netns', 'docker']);
-    expect(providerNames()).toEqual(AUTO_ORDER);
-    expect(AUTO_ORDER).toEqual(PROVIDERS.map((p) => p.name));
+  it('registers each provider a definition may name, once; auto tries all but those chosen only by name', () => {
+    expect(PROVIDERS.map((p) => p.name)).toEqual(['virtualbox', 'libvirt', 'netns', 'docker', 'existing']);
+    expect(providerNames()).toEqual(PROVIDERS.map((p) => p.name));
+    // machines that already exist are never "auto"'s pick: it would make none
+    expect(AUTO_ORDER).toEqual(['virtualbox', 'libvirt', 'netns', 'docker']);
   });
 
   it('makes the provider registered under a name', () => {

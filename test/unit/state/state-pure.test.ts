@@ -22,7 +22,7 @@ describe("hafarm's entries in a state folder", () => {
 
   it("are hafarm's own and each provider's, which the providers declare", () => {
     const { entries, providers } = stateLayout();
-    expect(providers).toEqual(['virtualbox', 'libvirt', 'netns', 'docker']);
+    expect(providers).toEqual(['virtualbox', 'libvirt', 'netns', 'docker', 'existing']);
     expect(entries).toMatchObject({
       'lab-state.json': 'file',
       Vagrantfile: 'file',
@@ -31,7 +31,10 @@ describe("hafarm's entries in a state folder", () => {
       machines: 'folder',
     });
     expect(
-      isStateEntry({ providers: [], entries: HAFARM_ENTRIES, machineTraces: [], upEntries: {} }, 'Vagrantfile'),
+      isStateEntry(
+        { providers: [], entries: HAFARM_ENTRIES, machineTraces: [], upEntries: {}, upEntryShapes: {} },
+        'Vagrantfile',
+      ),
     ).toBe(false);
   });
 });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadLab } from '../../../lib/farm/load-lab.ts';
 import type { LabProvider, LinkState, MachineStatus } from '../../../lib/providers/provider.ts';
-import type { Check, Machines, VerifyContext } from '../../../lib/verify/check.ts';
+import { verdictCounts, verdictOf, type Check, type Machines, type VerifyContext } from '../../../lib/verify/check.ts';
 import { RunReport } from '../../../lib/verify/report/write-report.ts';
 import { runChecks } from '../../../lib/verify/run-checks.ts';
 import { TUTORIAL_LAB, scratchDir } from '../../helpers/cli.ts';
@@ -240,5 +240,57 @@ describe('checks that break links (V8, V9)', () => {
     expect(run.restoreProblems).toEqual([
       "haproxy2's heartbeat link could not be put back (loss): iptables: not found",
     ]);
+  });
+});
+
+describe('checks the lab cannot run (issue 29)', () => {
+  const powering = (id: string, ran: string[]): Check => ({
+    id,
+    title: `check ${id}`,
+    needs: (lab) => [{ need: 'power', host: lab.hosts[0]!.name }],
+    async run(ctx) {
+      ran.push(id);
+      await ctx.machines.powerOff(ctx.lab.hosts[0]!.name);
+      return { passed: true, summary: 'fine', evidence: [] };
+    },
+  });
+
+  it('are "not run", with the reason, never run, never a PASS, counted apart', async () => {
+    const { ctx, on } = memoryLab();
+    const cannot: LabProvider['cannot'] = (need, host) =>
+      need === 'power' ? `no power commands for ${host}` : undefined;
+    const limited = { ...ctx, provider: { ...ctx.provider, cannot } as LabProvider };
+    const ran: string[] = [];
+    const seen: string[] = [];
+    const run = await runChecks(limited, [], (r) => seen.push(`${verdictOf(r)} ${r.id}`), undefined, [
+      passing('V1'),
+      powering('V4', ran),
+      passing('V6'),
+    ]);
+    expect(ran).toEqual([]);
+    expect([...on.values()].every(Boolean)).toBe(true);
+    expect(seen).toEqual(['PASS V1', 'NOT RUN V4', 'PASS V6']);
+    expect(run.results[1]).toMatchObject({ passed: false, notRun: 'no power commands for haproxy1' });
+    expect(verdictCounts(run.results)).toBe('2 passed, 0 failed, 1 not run');
+  });
+
+  it('a check using what the vantage lacks (a program on a machine) is not run, saying which', async () => {
+    const { ctx } = memoryLab();
+    const lacking = { ...ctx, lacking: { captures: 'haproxy2 lacks tcpdump' } };
+    const capturing: Check = { ...passing('V6'), uses: ['captures'] };
+    const requesting: Check = { ...passing('V1'), uses: ['requests'] };
+    const run = await runChecks(lacking, [], () => undefined, undefined, [requesting, capturing]);
+    expect(run.results.map((r) => [r.id, verdictOf(r), r.summary])).toEqual([
+      ['V1', 'PASS', 'fine'],
+      ['V6', 'NOT RUN', 'not run: haproxy2 lacks tcpdump'],
+    ]);
+  });
+
+  it('where the provider can do it all, they run as before', async () => {
+    const { ctx } = memoryLab();
+    const ran: string[] = [];
+    const run = await runChecks(ctx, [], () => undefined, undefined, [powering('V4', ran)]);
+    expect(ran).toEqual(['V4']);
+    expect(verdictCounts(run.results)).toBe('1 passed, 0 failed');
   });
 });
