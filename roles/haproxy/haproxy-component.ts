@@ -6,6 +6,7 @@ import { text } from '../../lib/state/state-json.ts';
 import { masterBalancer } from '../../lib/lab/model.ts';
 import type { Component } from '../component.ts';
 import { statsPasswordIn } from './stats-credentials.ts';
+import { haproxyMistakes } from './haproxy-mistakes.ts';
 import { HAPROXY_PACKAGES, haproxyRole } from './haproxy-role.ts';
 import { haproxySection } from './haproxy-section.ts';
 import { haproxyValidator } from './haproxy-syntax-check.ts';
@@ -39,4 +40,5 @@ export const haproxyComponent: Component = {
   section: haproxySection,
   secrets: [STATS_PASSWORD],
   validator: haproxyValidator,
+  mistakes: haproxyMistakes,
 };

@@ -7,6 +7,7 @@ import { balancers } from '../../lib/lab/model.ts';
 import type { HaStack } from '../ha-stack.ts';
 import { stackRemoval } from '../stack-removal.ts';
 import { heartbeatMembers } from './heartbeat-members.ts';
+import { heartbeatMistakes } from './heartbeat-mistakes.ts';
 import { heartbeatsFrom } from './heartbeat-packets.ts';
 import { HEARTBEAT_AUTHKEY, HEARTBEAT_FILES, HEARTBEAT_PACKAGES, heartbeatRole } from './heartbeat-role.ts';
 import { HEARTBEAT_DEFAULTS, readHeartbeatSettings } from './heartbeat-section.ts';
@@ -84,4 +85,5 @@ export const heartbeatStack: HaStack = {
     describe: (lab) => `UDP broadcasts to ${broadcast(lab.networks.heartbeat.cidr)}:${lab.heartbeat.udpport}`,
   },
   members: heartbeatMembers,
+  mistakes: heartbeatMistakes,
 };

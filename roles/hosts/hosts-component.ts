@@ -1,5 +1,6 @@
 // The hosts file (T2): the site's name and every machine's on every machine.
 import type { Component } from '../component.ts';
+import { hostsMistakes } from './hosts-mistakes.ts';
 import { hostsRole } from './hosts-role.ts';
 
 export const hostsComponent: Component = {
@@ -9,4 +10,5 @@ export const hostsComponent: Component = {
   hosts: 'all',
   role: hostsRole,
   packages: [],
+  mistakes: hostsMistakes,
 };

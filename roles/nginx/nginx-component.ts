@@ -2,6 +2,7 @@
 import type { Component } from '../component.ts';
 import { NGINX_PACKAGES, nginxRole } from './nginx-role.ts';
 import { nginxValidator } from './nginx-config-check.ts';
+import { nginxMistakes } from './nginx-mistakes.ts';
 import { nginxSection } from './nginx-section.ts';
 
 export const nginxComponent: Component = {
@@ -13,4 +14,5 @@ export const nginxComponent: Component = {
   packages: NGINX_PACKAGES,
   section: nginxSection,
   validator: nginxValidator,
+  mistakes: nginxMistakes,
 };

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { haStackOf } from '../../../roles/components.ts';
 import { ownFolder, writeOwnFile } from '../../files/own-file.ts';
 import type { Lab } from '../../lab/model.ts';
-import { verdictCounts, verdictOf, type CheckResult } from '../check.ts';
+import { countVerdicts, verdictCounts, verdictOf, type CheckResult, type Verdict } from '../check.ts';
 import type { Finding } from '../../../roles/mistakes.ts';
 import { keepVariants, type KeptRun } from './kept-variants.ts';
 import { packetChartSvg } from './svg-packets.ts';
@@ -26,6 +26,8 @@ export interface ReportRun {
   topology?: boolean;
   /** what the machines hold that is wrong, by the tutorial's steps (diagnose.ts): read where a check failed */
   findings?: readonly Finding[];
+  /** false for the report written while the run goes on */
+  finished?: boolean;
 }
 
 /** The kept runs by check, for the side-by-side sections. */
@@ -149,6 +151,36 @@ ${pcaps.length > 0 ? `<section><h2>Captures</h2><ul>${pcaps.map((p) => `<li><a h
 `;
 }
 
+/** The run's verdicts as data, beside the report: what lab:class reads of each farm. */
+export const RESULTS_FILE = 'results.json';
+
+export interface ReportResults {
+  lab: string;
+  when: string;
+  /** false while the run is under way (the report is rewritten after every check) */
+  finished: boolean;
+  counts: Record<Verdict, number>;
+  results: Array<{ id: string; title: string; verdict: Verdict; summary: string; evidence: string[] }>;
+  findings: readonly Finding[];
+}
+
+export function reportResults(lab: Lab, results: CheckResult[], run: ReportRun): ReportResults {
+  return {
+    lab: lab.name,
+    when: run.when.toISOString(),
+    finished: run.finished ?? true,
+    counts: countVerdicts(results),
+    results: results.map((r) => ({
+      id: r.id,
+      title: r.title,
+      verdict: verdictOf(r),
+      summary: r.summary,
+      evidence: r.evidence,
+    })),
+    findings: run.findings ?? [],
+  };
+}
+
 /**
  * Writes the report files; returns the path of index.html. Called after every check, so that a
  * run that ends early (a crash, a kill) still leaves the checks that ran.
@@ -162,6 +194,7 @@ export function writeReport(
   when = new Date(),
   topology?: string,
   findings: readonly Finding[] = [],
+  finished = true,
 ): string {
   ownFolder(dir);
   if (topology !== undefined) writeOwnFile(join(dir, 'topology.svg'), topology);
@@ -184,9 +217,11 @@ export function writeReport(
     kept: keepVariants(dir, results, when),
     topology: topology !== undefined,
     findings,
+    finished,
   };
   writeOwnFile(join(dir, 'summary.md'), summaryMarkdown(lab, results, run));
   writeOwnFile(join(dir, 'index.html'), reportHtml(lab, results, run));
+  writeOwnFile(join(dir, RESULTS_FILE), `${JSON.stringify(reportResults(lab, results, run), null, 2)}\n`);
   return join(dir, 'index.html');
 }
 
@@ -211,6 +246,9 @@ export class RunReport {
       this.vantage,
       ['still running: the checks after these had not ended when this report was written'],
       this.started,
+      undefined,
+      [],
+      false,
     );
   }
 
