@@ -7,6 +7,7 @@ import type { DefinitionSection } from '../lib/lab/definition-parts.ts';
 import type { FieldProblem } from '../lib/lab/load.ts';
 import type { Host, Lab } from '../lib/lab/model.ts';
 import type { SecretSpec } from '../lib/state/secret-spec.ts';
+import type { SectionImport } from './farm-import.ts';
 import type { MistakeFinder } from './mistakes.ts';
 import type { FarmGroup } from './lab-inventory.ts';
 import type { Role } from './role-context.ts';
@@ -59,6 +60,8 @@ export interface Component {
   validator?: ConfigValidator;
   /** the mistakes a student makes in its steps, found in what its machines hold (lab:verify, where a check fails) */
   mistakes?: MistakeFinder;
+  /** its section read from a farm built by hand (lab:import) */
+  imports?: SectionImport;
 }
 
 /** Each problem once: a validator that reports one line per machine names one field many times. */

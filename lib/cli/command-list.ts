@@ -2,12 +2,14 @@
 // them all read this list.
 import type { Command } from './command.ts';
 import { captureCommand } from './commands/capture.ts';
+import { classCommand } from './commands/class.ts';
 import { destroyCommand } from './commands/destroy.ts';
 import { labCommand } from './commands/lab.ts';
 import { provisionCommand } from './commands/provision.ts';
 import { haltCommand, startCommand } from './commands/power.ts';
 import { execCommand, sshCommand } from './commands/remote-shell.ts';
 import { graphCommand } from './commands/graph.ts';
+import { importCommand } from './commands/import.ts';
 import { holdConnectionsCommand } from './commands/hold-connections.ts';
 import { inventoryCommand } from './commands/inventory.ts';
 import { sshConfigCommand } from './commands/ssh-config.ts';
@@ -39,5 +41,7 @@ export const COMMANDS: Command[] = [
   renderCommand,
   graphCommand,
   validateCommand,
+  importCommand,
+  classCommand,
   holdConnectionsCommand,
 ];

@@ -4,7 +4,6 @@
 // one the user changed since, is not.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import type { LabStateDir } from './lab-state.ts';
 import { readStateJson } from './state-json.ts';
 import { StateDamaged } from './state-problems.ts';
 
@@ -15,8 +14,14 @@ const KEPT = 2000;
 
 const digest = (content: string | Uint8Array) => createHash('sha256').update(content).digest('hex');
 
+/** Where the record is kept: a lab's state folder, or the folder of a class's table (lab:class). */
+export interface WrittenFilesStore {
+  path(entry: string): string;
+  write(entry: string, content: string): void;
+}
+
 export class WrittenFiles {
-  constructor(private readonly state: LabStateDir) {}
+  constructor(private readonly state: WrittenFilesStore) {}
 
   /** What was recorded; a damaged record is only a loss of memory (those files then need --force). */
   private entries(): Record<string, string> {

@@ -51,6 +51,11 @@ export interface VerifyContext {
   machines: Machines;
   statsPassword: string;
   wire: Wire;
+  /**
+   * the machines were built by hand, not by hafarm (the existing provider): the application behind
+   * the web servers is the student's, which may set no session cookie of its own
+   */
+  adopted?: boolean;
   /** what the vantage cannot do on this lab's machines, and why (a program they lack): the checks that use it are not run */
   lacking?: Partial<Record<VantageUse, string>>;
 }

@@ -5,7 +5,7 @@ import { componentsInUse } from '../../roles/components.ts';
 import type { FarmGroup } from '../../roles/lab-inventory.ts';
 import { isBalancer, type Host, type Lab } from '../lab/model.ts';
 import type { Finding, MachineHoldings } from '../../roles/mistakes.ts';
-import { readHoldings, type HoldingsWanted, type MachineExec } from './read-holdings.ts';
+import { readHoldings, type HoldingsWanted, type MachineExec } from '../farm/read-holdings.ts';
 
 export interface Diagnosis {
   findings: Finding[];

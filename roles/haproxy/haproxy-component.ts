@@ -6,6 +6,7 @@ import { text } from '../../lib/state/state-json.ts';
 import { masterBalancer } from '../../lib/lab/model.ts';
 import type { Component } from '../component.ts';
 import { statsPasswordIn } from './stats-credentials.ts';
+import { haproxyImport } from './haproxy-import.ts';
 import { haproxyMistakes } from './haproxy-mistakes.ts';
 import { HAPROXY_PACKAGES, haproxyRole } from './haproxy-role.ts';
 import { haproxySection } from './haproxy-section.ts';
@@ -41,4 +42,5 @@ export const haproxyComponent: Component = {
   secrets: [STATS_PASSWORD],
   validator: haproxyValidator,
   mistakes: haproxyMistakes,
+  imports: haproxyImport,
 };

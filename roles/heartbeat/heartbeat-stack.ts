@@ -7,6 +7,7 @@ import { balancers } from '../../lib/lab/model.ts';
 import type { HaStack } from '../ha-stack.ts';
 import { stackRemoval } from '../stack-removal.ts';
 import { heartbeatMembers } from './heartbeat-members.ts';
+import { heartbeatImport } from './heartbeat-import.ts';
 import { heartbeatMistakes } from './heartbeat-mistakes.ts';
 import { heartbeatsFrom } from './heartbeat-packets.ts';
 import { HEARTBEAT_AUTHKEY, HEARTBEAT_FILES, HEARTBEAT_PACKAGES, heartbeatRole } from './heartbeat-role.ts';
@@ -86,4 +87,5 @@ export const heartbeatStack: HaStack = {
   },
   members: heartbeatMembers,
   mistakes: heartbeatMistakes,
+  imports: heartbeatImport,
 };

@@ -2,6 +2,7 @@
 import type { Component } from '../component.ts';
 import { NGINX_PACKAGES, nginxRole } from './nginx-role.ts';
 import { nginxValidator } from './nginx-config-check.ts';
+import { nginxImport } from './nginx-import.ts';
 import { nginxMistakes } from './nginx-mistakes.ts';
 import { nginxSection } from './nginx-section.ts';
 
@@ -15,4 +16,5 @@ export const nginxComponent: Component = {
   section: nginxSection,
   validator: nginxValidator,
   mistakes: nginxMistakes,
+  imports: nginxImport,
 };

@@ -2,14 +2,27 @@
 // nginx role rendered for it from the definition's nginx.page (roles/web-answer.ts), byte for
 // byte, so an answer is a server's when its body is exactly that server's page. Nothing is
 // searched inside the body: web1's page is never taken for web10's, and a page no role wrote
-// (nginx's default, an error page, a page edited by hand) is no server's.
+// (nginx's default, an error page, a page edited by hand) is no server's. A farm built by hand
+// (adopted) has pages of the student's own HTML: there a page is a server's when the text a
+// browser shows is that server's nginx.page text, and no other's.
 import { webServers, type Lab } from '../../lib/lab/model.ts';
-import { pageHtml } from './web-answer.ts';
+import { pageHtml, pageText } from './web-answer.ts';
 
 /** The web server whose page `body` is, or undefined. */
 export type PageServer = (body: string) => string | undefined;
 
-export function pageServer(lab: Lab): PageServer {
+export function pageServer(lab: Lab, adopted = false): PageServer {
+  if (adopted) {
+    const texts = webServers(lab).map((h) => ({
+      text: pageText(lab, h.name).replace(/\s+/g, ' ').trim(),
+      host: h.name,
+    }));
+    return (body) => {
+      const shown = visibleText(body);
+      const matches = texts.filter((t) => shown === t.text);
+      return matches.length === 1 ? matches[0]!.host : undefined;
+    };
+  }
   const pages = new Map(webServers(lab).map((h) => [pageHtml(lab, h.name), h.name]));
   return (body) => pages.get(body);
 }
@@ -30,7 +43,7 @@ export function describeAnswer(serverOf: PageServer, answer: { status: number; b
 }
 
 /** The text a browser shows of a page's body (the whole answer when it has no <body>), on one line. */
-function visibleText(html: string): string {
+export function visibleText(html: string): string {
   const body = /<body[^>]*>([^]*?)(<\/body>|$)/i.exec(html)?.[1] ?? html;
   const entities: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&amp;': '&' };
   return body

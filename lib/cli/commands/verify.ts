@@ -7,7 +7,7 @@ import type { Lab } from '../../lab/model.ts';
 import { registrationOf } from '../../providers/registry.ts';
 import type { LabStateDir } from '../../state/lab-state.ts';
 import { diagnose, type Diagnosis } from '../../verify/diagnose.ts';
-import { readMachineFile } from '../../verify/read-holdings.ts';
+import { readMachineFile } from '../../farm/read-holdings.ts';
 import { RunReport } from '../../verify/report/write-report.ts';
 import { countVerdicts, verdictCounts, verdictOf, type VantageUse } from '../../verify/check.ts';
 import { CHECKS, checkIds, runChecks } from '../../verify/run-checks.ts';
@@ -113,6 +113,7 @@ export const verifyCommand: Command = {
       wire: vantage.wire,
       statsPassword: await statsPasswordOf(lab, provider.name, state, machines),
       lacking: await lackingPrograms(vantage, machines),
+      adopted: registrationOf(provider.name).adoptsMachines === true,
     };
     // Written after every check: a run that ends early keeps the checks that ran.
     const report = new RunReport(reportDir, lab, vantage.describe);

@@ -14,7 +14,12 @@ import {
   type Verdict,
 } from '../../../roles/haproxy/balance-expectations.ts';
 import type { Check, VerifyContext } from '../check.ts';
-import { cookieProblem, cookieValueFor, type CookieServer } from '../../../roles/haproxy/cookie-persistence.ts';
+import {
+  cookieProblem,
+  cookieValueFor,
+  cookieValues,
+  type CookieServer,
+} from '../../../roles/haproxy/cookie-persistence.ts';
 import { upDeadlineMs } from '../../../roles/haproxy/health-check-windows.ts';
 import type { HttpAnswer } from '../transport/lan-client.ts';
 import { describeAnswer, pageServer, type PageServer } from '../../../roles/nginx/page-server.ts';
@@ -22,7 +27,7 @@ import { waitUntil } from '../steady-load.ts';
 import { waitSettled } from '../vip.ts';
 import { serversNotUp, webServerStats } from '../../../roles/haproxy/haproxy-stats.ts';
 
-type Farm = Pick<VerifyContext, 'lab' | 'client' | 'statsPassword'>;
+type Farm = Pick<VerifyContext, 'lab' | 'client' | 'statsPassword' | 'adopted'>;
 
 /** One proof of V1: what it showed, or why it failed. */
 interface Proof {
@@ -144,8 +149,15 @@ async function cookieProof(farm: Farm, serverOf: PageServer): Promise<Proof> {
       problem: `the request without a cookie was answered by ${describeAnswer(serverOf, first)}`,
     };
   const owner = servers.find((s) => s.name === firstServer)!;
-  const firstProblem = cookieProblem(mode, name, owner, first.setCookies, false);
+  // With prefix and rewrite HAProxy changes a cookie the application sets; a farm built by hand
+  // serves static pages that set none (the tutorial's), so only the client's cookie can be proved.
+  const noAppCookie = farm.adopted === true && mode !== 'insert' && cookieValues(first.setCookies, name).length === 0;
+  const firstProblem = noAppCookie ? undefined : cookieProblem(mode, name, owner, first.setCookies, false);
   if (firstProblem) return { summary: '', evidence, problem: firstProblem };
+  if (noAppCookie)
+    evidence.push(
+      `no web server sets ${name}: with cookie ${name} ${mode}, HAProxy ${mode === 'prefix' ? 'prefixes' : 'rewrites'} a cookie the application sets, so a browser is kept on one server only once the application sets one`,
+    );
 
   const problems: string[] = [];
   let count = 0;
@@ -159,15 +171,18 @@ async function cookieProof(farm: Farm, serverOf: PageServer): Promise<Proof> {
     );
     if (went.some((w) => w !== server.name))
       problems.push(`with ${cookie} the requests went to ${went.join(' ')} instead of staying on ${server.name}`);
-    for (const answer of answers) {
+    for (const answer of noAppCookie ? [] : answers) {
       const problem = answer ? cookieProblem(mode, name, server, answer.setCookies, true) : undefined;
       if (problem && !problems.includes(problem)) problems.push(problem);
     }
   }
   if (problems.length > 0) return { summary: '', evidence, problem: problems.join('; ') };
   const kept = mode === 'insert' ? ' and were given no new cookie' : '';
+  const set = noAppCookie
+    ? `no web server sets ${name} (the application's own cookie)`
+    : `${firstServer}'s first answer set ${name}=${cookieValueFor(mode, owner)}`;
   return {
-    summary: `cookie ${name} ${mode}: ${firstServer}'s first answer set ${name}=${cookieValueFor(mode, owner)}, and with each server's cookie all ${count} requests stayed on that server${kept}`,
+    summary: `cookie ${name} ${mode}: ${set}, and with each server's cookie all ${count} requests stayed on that server${kept}`,
     evidence,
   };
 }
@@ -181,7 +196,7 @@ export async function proveBalancing(
   farm: Farm,
   notUp: string[] = [],
 ): Promise<{ passed: boolean; summary: string; evidence: string[] }> {
-  const serverOf = pageServer(farm.lab);
+  const serverOf = pageServer(farm.lab, farm.adopted);
   const idle = await idleProof(farm, serverOf, notUp);
   const proofs: Proof[] = [idle];
   if (!idle.problem) proofs.push(await busyProof(farm, serverOf, idle.next!));

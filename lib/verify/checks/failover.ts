@@ -45,26 +45,31 @@ async function failOver(
   ctx: VerifyContext,
   master: string,
 ): Promise<{ samples: Sample[]; timeline: Timeline; taker?: string; seconds?: number }> {
-  const { off, events, taker, seconds, all } = await underLoad(ctx.client, pageServer(ctx.lab), {}, async (load) => {
-    await new Promise((r) => setTimeout(r, 1000));
-    const off = load.samples.length;
-    const events: TimelineEvent[] = [
-      await markPower(load, `${master} powered off`, () => ctx.machines.powerOff(master)),
-    ];
-    let taker: string | undefined;
-    const seconds = await waitUntil(async () => {
-      taker = (await vipHolder(ctx)) ?? undefined;
-      return (
-        taker !== undefined &&
-        taker !== master &&
-        load.samples.slice(off).some((s) => s.ok) &&
-        load.samples[load.samples.length - 1]!.ok
-      );
-    }, TAKEOVER_TIMEOUT_MS);
-    if (taker && seconds !== undefined) events.push({ at: load.now(), label: `${taker} serves` });
-    await new Promise((r) => setTimeout(r, 1000));
-    return { off, events, taker, seconds };
-  });
+  const { off, events, taker, seconds, all } = await underLoad(
+    ctx.client,
+    pageServer(ctx.lab, ctx.adopted),
+    {},
+    async (load) => {
+      await new Promise((r) => setTimeout(r, 1000));
+      const off = load.samples.length;
+      const events: TimelineEvent[] = [
+        await markPower(load, `${master} powered off`, () => ctx.machines.powerOff(master)),
+      ];
+      let taker: string | undefined;
+      const seconds = await waitUntil(async () => {
+        taker = (await vipHolder(ctx)) ?? undefined;
+        return (
+          taker !== undefined &&
+          taker !== master &&
+          load.samples.slice(off).some((s) => s.ok) &&
+          load.samples[load.samples.length - 1]!.ok
+        );
+      }, TAKEOVER_TIMEOUT_MS);
+      if (taker && seconds !== undefined) events.push({ at: load.now(), label: `${taker} serves` });
+      await new Promise((r) => setTimeout(r, 1000));
+      return { off, events, taker, seconds };
+    },
+  );
   return {
     samples: all.slice(off),
     timeline: { samples: all, events },
@@ -134,19 +139,24 @@ export const failbackCheck: Check = {
     if ((await ctx.provider.status()).find((m) => m.host === master)?.state === 'running') await failOver(ctx, master);
     const standby = standbys(ctx.lab)[0];
     const mark = standby ? await markLog(ctx.machines, standby, stack.logFile(ctx.lab)) : undefined;
-    const { on, events, seconds, booted, all } = await underLoad(ctx.client, pageServer(ctx.lab), {}, async (load) => {
-      await new Promise((r) => setTimeout(r, 500));
-      const on = load.samples.length;
-      const booted = await markPower(load, `${master} powered on`, () => ctx.machines.powerOn(master));
-      const events: TimelineEvent[] = [booted];
-      const seconds = await waitUntil(
-        async () => (await vipHolder(ctx)) === master && load.samples[load.samples.length - 1]?.ok === true,
-        TAKEOVER_TIMEOUT_MS,
-      );
-      if (seconds !== undefined) events.push({ at: load.now(), label: `${master} holds the VIP` });
-      await new Promise((r) => setTimeout(r, 1000));
-      return { on, events, seconds, booted };
-    });
+    const { on, events, seconds, booted, all } = await underLoad(
+      ctx.client,
+      pageServer(ctx.lab, ctx.adopted),
+      {},
+      async (load) => {
+        await new Promise((r) => setTimeout(r, 500));
+        const on = load.samples.length;
+        const booted = await markPower(load, `${master} powered on`, () => ctx.machines.powerOn(master));
+        const events: TimelineEvent[] = [booted];
+        const seconds = await waitUntil(
+          async () => (await vipHolder(ctx)) === master && load.samples[load.samples.length - 1]?.ok === true,
+          TAKEOVER_TIMEOUT_MS,
+        );
+        if (seconds !== undefined) events.push({ at: load.now(), label: `${master} holds the VIP` });
+        await new Promise((r) => setTimeout(r, 1000));
+        return { on, events, seconds, booted };
+      },
+    );
     const release = stack.release(ctx.lab, master);
     const released = mark
       ? (await linesSince(ctx.machines, mark, release.pattern)).filter((l) => release.proves(l)).slice(-2)

@@ -86,7 +86,7 @@ export const lossyHeartbeatCheck: Check = {
     const loss = heartbeatLoss(ctx, broken);
     let run;
     try {
-      run = await underLoad(ctx.client, pageServer(lab), {}, async (load) => {
+      run = await underLoad(ctx.client, pageServer(lab, ctx.adopted), {}, async (load) => {
         const watch = watchVip(ctx, load.now);
         const events: TimelineEvent[] = [];
         const windows: Array<{

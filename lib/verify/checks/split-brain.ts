@@ -66,7 +66,7 @@ export const splitBrainCheck: Check = {
     const loss = heartbeatLoss(ctx, broken);
     let run;
     try {
-      run = await underLoad(ctx.client, pageServer(lab), {}, async (load) => {
+      run = await underLoad(ctx.client, pageServer(lab, ctx.adopted), {}, async (load) => {
         // Packet times are this host's clock; the load's are seconds since it started.
         const epoch = Date.now() / 1000 - load.now();
         const watch = watchVip(ctx, load.now);

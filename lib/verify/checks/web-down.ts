@@ -43,7 +43,7 @@ export const webDownCheck: Check = {
     const timeoutMs = haproxyTimeMs(ctx.lab.haproxy.timeouts.connect) * 2 + 2000;
     const { offIndex, off, events, down, detected, sessionsAtDown, sessionsLater, atDown, all } = await underLoad(
       ctx.client,
-      pageServer(ctx.lab),
+      pageServer(ctx.lab, ctx.adopted),
       { timeoutMs },
       async (load) => {
         await new Promise((r) => setTimeout(r, 1000));

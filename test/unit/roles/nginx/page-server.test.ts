@@ -67,3 +67,23 @@ describe('an answer in the evidence', () => {
     expect(describeAnswer(serverOf, ok(edited))).toBe('a page of no web server ("Adi&oacute;s <web3> & co")');
   });
 });
+
+describe('a farm built by hand (adopted)', () => {
+  // the tutorial's own page, as a student types it (T10)
+  const studentPage = (host: string) =>
+    `<html>\n<head>\n<title>Bienvenido a nginx!</title>\n</head>\n<body>\n<center><h1>Bienvenido a nginx! (${host}) </h1></center>\n</body>\n</html>\n`;
+
+  it("is told by the text a browser shows: the student's HTML, the definition's page text", () => {
+    const serverOf = pageServer(tutorial, true);
+    expect(serverOf(studentPage('web1'))).toBe('web1');
+    expect(serverOf(studentPage('web3'))).toBe('web3');
+    // hafarm's own page shows the same text
+    expect(serverOf(pageHtml(tutorial, 'web2'))).toBe('web2');
+    // never searched inside: more text, another server's or nginx's default are nobody's
+    expect(serverOf(studentPage('web1').replace('</h1>', '</h1><p>hola</p>'))).toBeUndefined();
+    expect(serverOf(studentPage('web10'))).toBeUndefined();
+    expect(serverOf('<html><body><h1>Welcome to nginx!</h1></body></html>')).toBeUndefined();
+    // and the exact rule holds where hafarm made the farm
+    expect(pageServer(tutorial)(studentPage('web1'))).toBeUndefined();
+  });
+});

@@ -1,4 +1,4 @@
-// What a machine holds, read over SSH for the diagnosis (diagnosis.ts): its name, addresses,
+// What a machine holds, read over SSH for the diagnosis (lib/verify/diagnose.ts) and lab:import: its name, addresses,
 // files, kernel settings and processes. Every command is hafarm's own with its values quoted,
 // and every answer is cut at MAX_READ_BYTES: a student's machine is read as data, never trusted
 // in size or shape.

@@ -1,0 +1,160 @@
+// One student's farm graded: hafarm's own lab:up (first contact over SSH, nothing changed on the
+// machines) and lab:verify, each a child process of this one with a bounded time and bounded
+// output, then the verdicts read back from the report's results.json. A farm that does not
+// answer, or whose definition is refused, is a row that says why; it never stops the class.
+import { spawn } from 'node:child_process';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../package-root.ts';
+
+/** What is kept of a child's output: its last characters, enough for the reason it gave. */
+const KEPT_OUTPUT = 16 * 1024;
+const MAX_RESULTS_BYTES = 4 * 1024 * 1024;
+const VERDICTS = ['PASS', 'FAIL', 'NOT RUN'] as const;
+type Verdict = (typeof VERDICTS)[number];
+
+export interface FarmGrade {
+  /** each check's verdict and its one-line summary, by check ID; empty when the checks did not run */
+  checks: Map<string, { verdict: Verdict; summary: string }>;
+  /** the tutorial steps the diagnosis named, with what was wrong: "T5 haproxy1: …" */
+  findings: string[];
+  /** why the farm has no verdicts, or why its run ended early: one line */
+  problem?: string;
+  /** the report's index.html, when the run wrote one */
+  report?: string;
+}
+
+export interface GradeOptions {
+  stateDir: string;
+  only?: string;
+  faults?: boolean;
+  upTimeoutMs: number;
+  verifyTimeoutMs: number;
+}
+
+interface ChildRun {
+  code: number | undefined;
+  output: string;
+  timedOut: boolean;
+}
+
+/** hafarm itself, run as a child with a bounded time: SIGTERM at the limit (lab:verify then restores the lab), SIGKILL a minute later. */
+function runHafarm(args: string[], timeoutMs: number): Promise<ChildRun> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin/hafarm.js'), ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+    });
+    let output = '';
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString('utf8')).slice(-KEPT_OUTPUT);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    let timedOut = false;
+    let killer: NodeJS.Timeout | undefined;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGTERM');
+      killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    }, timeoutMs);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      resolve({ code: undefined, output: error.message, timedOut });
+    });
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      if (killer) clearTimeout(killer);
+      resolve({ code: code ?? undefined, output, timedOut });
+    });
+  });
+}
+
+/** The line a failed command ended with: hafarm's message, without its prefix. */
+function reasonOf(run: ChildRun, what: string, timeoutMs: number): string {
+  if (run.timedOut) return `${what} did not end within ${Math.round(timeoutMs / 60_000)} min`;
+  const said = run.output
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith('hafarm:'))
+    .at(-1);
+  const line = (said ?? run.output.trim().split('\n').at(-1) ?? '').replace(/^hafarm:\s*/, '');
+  return `${what} failed${line ? `: ${line}` : ` (exit ${run.code ?? 'none'})`}`;
+}
+
+/** A file of at most `max` bytes read whole, or undefined: a regular file only, never through a link. */
+function readBounded(path: string, max: number): string | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | (constants.O_NONBLOCK ?? 0));
+  } catch {
+    return undefined;
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile() || stats.size > max) return undefined;
+    const buffer = Buffer.alloc(stats.size);
+    let read = 0;
+    for (let n = -1; n !== 0 && read < buffer.length; read += n)
+      n = readSync(fd, buffer, read, buffer.length - read, null);
+    return buffer.subarray(0, read).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const isText = (value: unknown): value is string => typeof value === 'string';
+
+/** results.json, checked for the shape lab:verify writes; anything else is none. */
+export function parseResults(text: string): (Pick<FarmGrade, 'checks' | 'findings'> & { when: number }) | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const root = value as { results?: unknown; findings?: unknown; when?: unknown };
+  if (typeof root !== 'object' || root === null || !Array.isArray(root.results)) return undefined;
+  const when = isText(root.when) ? Date.parse(root.when) : NaN;
+  if (Number.isNaN(when)) return undefined;
+  const checks = new Map<string, { verdict: Verdict; summary: string }>();
+  for (const item of root.results as unknown[]) {
+    const r = item as { id?: unknown; verdict?: unknown; summary?: unknown };
+    if (typeof r !== 'object' || r === null || !isText(r.id) || !/^V\d{1,2}$/.test(r.id)) return undefined;
+    if (!VERDICTS.includes(r.verdict as Verdict) || !isText(r.summary)) return undefined;
+    checks.set(r.id, { verdict: r.verdict as Verdict, summary: r.summary });
+  }
+  const findings: string[] = [];
+  for (const item of Array.isArray(root.findings) ? (root.findings as unknown[]) : []) {
+    const f = item as { step?: unknown; host?: unknown; wrong?: { en?: unknown } };
+    if (isText(f?.step) && isText(f.host) && isText(f.wrong?.en)) findings.push(`${f.step} ${f.host}: ${f.wrong.en}`);
+  }
+  return { checks, findings, when };
+}
+
+export async function gradeFarm(lab: string, options: GradeOptions): Promise<FarmGrade> {
+  const where = ['--lab', lab, '--state', options.stateDir];
+  const up = await runHafarm(['up', ...where], options.upTimeoutMs);
+  if (up.code !== 0) return { checks: new Map(), findings: [], problem: reasonOf(up, 'lab:up', options.upTimeoutMs) };
+  const started = Date.now();
+  const verify = await runHafarm(
+    ['verify', ...where, ...(options.only ? ['--only', options.only] : []), ...(options.faults ? ['--faults'] : [])],
+    options.verifyTimeoutMs,
+  );
+  const report = join(options.stateDir, 'report');
+  const text = readBounded(join(report, 'results.json'), MAX_RESULTS_BYTES);
+  const read = text === undefined ? undefined : parseResults(text);
+  // a report of an earlier run is not this one's (the run's time is when it began, to the millisecond)
+  const results = read && read.when >= started - 1000 ? read : undefined;
+  // exit 1 with results is a farm that failed checks; without them, a run that could not check
+  const problem =
+    verify.timedOut || !results || (verify.code !== 0 && verify.code !== 1)
+      ? reasonOf(verify, 'lab:verify', options.verifyTimeoutMs)
+      : undefined;
+  return {
+    checks: results?.checks ?? new Map(),
+    findings: results?.findings ?? [],
+    ...(problem ? { problem } : {}),
+    ...(results ? { report: join(report, 'index.html') } : {}),
+  };
+}

@@ -1,0 +1,125 @@
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { loadClassList, type ClassFarm } from '../../class/class-list.ts';
+import { classCsv, classHtml, type ClassRow } from '../../class/class-table.ts';
+import { gradeFarm } from '../../class/grade-farm.ts';
+import { TargetFolder } from '../../files/target-folder.ts';
+import { WRITTEN_FILES, WrittenFiles } from '../../state/written-files.ts';
+import { CHECKS, checkIds } from '../../verify/run-checks.ts';
+import { listOption, numberOption, stringOption, UsageError, type Command } from '../command.ts';
+import { FORCE_HELP, FORCE_OPTION } from '../output-files.ts';
+
+const UP_TIMEOUT_MS = 5 * 60_000;
+
+/** A folder name for a student's farm: its place in the list, then the name's plain letters. */
+function farmFolder(index: number, farm: ClassFarm): string {
+  const slug = farm.student
+    .normalize('NFKD')
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 30)
+    .toLowerCase();
+  return `${String(index + 1).padStart(3, '0')}${slug ? `-${slug}` : ''}`;
+}
+
+/** Runs `work` on every item, at most `jobs` at once, in the list's order of starting. */
+async function pooled<T, R>(
+  items: readonly T[],
+  jobs: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) results[i] = await work(items[i]!, i);
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs, items.length) }, worker));
+  return results;
+}
+
+export const classCommand: Command = {
+  name: 'class',
+  summary:
+    "grade a class: verify every student's farm listed in FILE (a bounded number at once) and write a table, class.csv and class.html, a row per student and a column per check linked to that farm's report",
+  usage: 'class FILE [--out DIR] [--jobs N] [--only V1[,V4]] [--faults] [--minutes N] [--force]',
+  positionals: ['FILE'],
+  options: {
+    out: { type: 'string' },
+    jobs: { type: 'string' },
+    only: { type: 'string' },
+    faults: { type: 'boolean' },
+    minutes: { type: 'string' },
+    ...FORCE_OPTION,
+  },
+  optionHelp: {
+    FILE: 'the class list: farms: [{student: NAME, lab: FILE}, …], each lab a definition (provider existing, as lab:import writes it)',
+    '--out DIR': 'where the table and every farm\'s state folder and report go (default: "class" beside FILE)',
+    '--jobs N': 'farms verified at once (default 2; each verification powers machines off and on)',
+    '--only ID[,ID]': `run only these checks on every farm (${CHECKS.flatMap(checkIds).join(', ')})`,
+    '--faults': 'also run the checks that break links (V8, V9)',
+    '--minutes N': "the most one farm's verification may take before it is stopped and said so (default 20)",
+    ...FORCE_HELP,
+  },
+  async run(args) {
+    const file = args.positionals[0];
+    if (!file) throw new UsageError('name the class list: npm run lab:class -- FILE');
+    const jobs = numberOption(args, 'jobs', { what: 'a whole number', fraction: false, min: 1, max: 16 }) ?? 2;
+    const minutes = numberOption(args, 'minutes', { what: 'a whole number', fraction: false, min: 1, max: 240 }) ?? 20;
+    const only = listOption(args, 'only', `check IDs: ${CHECKS.map((c) => c.id).join(', ')}`)?.map((id) =>
+      id.toUpperCase(),
+    );
+    const unknown = (only ?? []).filter((id) => !CHECKS.some((c) => checkIds(c).includes(id)));
+    if (unknown.length > 0)
+      throw new UsageError(`--only: no check ${unknown.join(', ')} (checks: ${CHECKS.map((c) => c.id).join(', ')})`);
+    const farms = loadClassList(file);
+    const out = resolve(stringOption(args, 'out') ?? join(dirname(resolve(file)), 'class'));
+    // The table goes through the one writer: never through a link, never over a file of the
+    // user's unless --force; what it wrote is recorded beside it, so that the next run may replace it.
+    const force = args.values.force === true;
+    const record = new WrittenFiles({
+      path: (entry) => join(out, entry),
+      write: (entry, content) => folder.write([{ path: entry, content }]),
+    });
+    const folder: TargetFolder = new TargetFolder(out, {
+      label: `--out ${out}`,
+      mayReplace: (target, existing) =>
+        force || basename(target) === WRITTEN_FILES || record.wroteExactly(target, existing),
+      replaceHint: 'Pass --force to replace them, or another --out.',
+    });
+    const placeholder = [
+      { path: 'class.csv', content: '' },
+      { path: 'class.html', content: '' },
+    ];
+    folder.check(placeholder);
+    console.log(`class of ${farms.length} farm${farms.length === 1 ? '' : 's'}, ${jobs} at once; results in ${out}`);
+    const rows = await pooled(farms, jobs, async (farm, index): Promise<ClassRow> => {
+      const stateDir = join(out, 'farms', farmFolder(index, farm));
+      const grade = await gradeFarm(farm.lab, {
+        stateDir,
+        ...(only ? { only: only.join(',') } : {}),
+        faults: args.values.faults === true,
+        upTimeoutMs: UP_TIMEOUT_MS,
+        verifyTimeoutMs: minutes * 60_000,
+      });
+      const verdicts = [...grade.checks.values()];
+      const passed = verdicts.filter((c) => c.verdict === 'PASS').length;
+      console.log(
+        `${farm.student}: ${grade.problem ?? `${passed} of ${verdicts.length} passed`}${grade.report ? ` (report ${grade.report})` : ''}`,
+      );
+      return {
+        student: farm.student,
+        lab: farm.lab,
+        grade,
+        ...(grade.report ? { reportHref: relative(out, grade.report) } : {}),
+      };
+    });
+    const files = [
+      { path: 'class.csv', content: classCsv(rows) },
+      { path: 'class.html', content: classHtml(rows, `hafarm: the class of ${basename(file)}`, new Date()) },
+    ];
+    folder.check(files);
+    const targets = folder.write(files);
+    record.record(targets.map((target, i) => ({ target, content: files[i]!.content })));
+    console.log(`\ntable: ${targets.join(', ')}`);
+    return 0;
+  },
+};
