@@ -35,8 +35,15 @@ export interface StackFacts {
 export interface SectionImport {
   /** the files to read on the machines its role runs on */
   files: readonly string[];
+  /** more files to read on a machine, named by the ones read first (the page in the root nginx's site names) */
+  moreFiles?(machine: MachineHoldings): string[];
   /** the HA stack only: the master and the VIP, from a balancer's files; a problem when they cannot be read */
   stackFacts?(balancer: MachineHoldings): StackFacts | { problem: string };
+  /**
+   * the web servers in the order the farm gives them (HAProxy's server lines: the definition's
+   * order gives their cookie labels, A, B, C…), from the master; undefined when it does not say
+   */
+  webOrder?(master: MachineHoldings, lanOf: ReadonlyMap<string, string>): string[] | undefined;
   /** its section's values from what its machines hold (by name) */
   section(holdings: ReadonlyMap<string, MachineHoldings>, farm: ImportedFarm): ImportedSection;
 }

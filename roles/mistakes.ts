@@ -1,6 +1,6 @@
 // The components' contract for saying why a farm fails, in the student's terms: what the
 // machines actually hold (their files, addresses, kernel settings and processes, read over SSH
-// by lib/verify/read-holdings.ts), and the mistakes each component knows a student makes
+// by lib/farm/read-holdings.ts), and the mistakes each component knows a student makes
 // following the tutorial, each with the step (T1–T11) that fixes it (Component.mistakes). This
 // file knows none of them.
 import type { Lab } from '../lib/lab/model.ts';

@@ -32,13 +32,19 @@ export interface GradeOptions {
   verifyTimeoutMs: number;
 }
 
-interface ChildRun {
+export interface ChildRun {
   code: number | undefined;
   output: string;
   timedOut: boolean;
 }
 
-/** hafarm itself, run as a child with a bounded time: SIGTERM at the limit (lab:verify then restores the lab), SIGKILL a minute later. */
+/**
+ * How long lab:verify may take, after its SIGTERM, to power on what it powered off: a power
+ * command (2 min), a boot until SSH answers (5 min) and the farm settling (1 min), with a margin.
+ */
+const RESTORE_GRACE_MS = 10 * 60_000;
+
+/** hafarm itself, run as a child with a bounded time: SIGTERM at the limit (lab:verify then restores the lab), SIGKILL once the restore's time is over too. */
 function runHafarm(args: string[], timeoutMs: number): Promise<ChildRun> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin/hafarm.js'), ...args], {
@@ -56,7 +62,7 @@ function runHafarm(args: string[], timeoutMs: number): Promise<ChildRun> {
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGTERM');
-      killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      killer = setTimeout(() => child.kill('SIGKILL'), RESTORE_GRACE_MS);
     }, timeoutMs);
     child.once('error', (error) => {
       clearTimeout(timer);
@@ -70,20 +76,24 @@ function runHafarm(args: string[], timeoutMs: number): Promise<ChildRun> {
   });
 }
 
-/** The line a failed command ended with: hafarm's message, without its prefix. */
-function reasonOf(run: ChildRun, what: string, timeoutMs: number): string {
+/** What a failed command ended with: hafarm's last message (its indented lines joined), without its prefix. */
+export function reasonOf(run: ChildRun, what: string, timeoutMs: number): string {
   if (run.timedOut) return `${what} did not end within ${Math.round(timeoutMs / 60_000)} min`;
-  const said = run.output
-    .split('\n')
+  const lines = run.output.split('\n');
+  const at = lines.map((line) => line.startsWith('hafarm:')).lastIndexOf(true);
+  const message =
+    at === -1
+      ? [lines.filter((line) => line.trim() !== '').at(-1) ?? '']
+      : [lines[at]!, ...lines.slice(at + 1).filter((line) => /^\s+\S/.test(line))];
+  const said = message
     .map((line) => line.trim())
-    .filter((line) => line.startsWith('hafarm:'))
-    .at(-1);
-  const line = (said ?? run.output.trim().split('\n').at(-1) ?? '').replace(/^hafarm:\s*/, '');
-  return `${what} failed${line ? `: ${line}` : ` (exit ${run.code ?? 'none'})`}`;
+    .join(' ')
+    .replace(/^hafarm:\s*/, '');
+  return `${what} failed${said ? `: ${said}` : ` (exit ${run.code ?? 'none'})`}`;
 }
 
-/** A file of at most `max` bytes read whole, or undefined: a regular file only, never through a link. */
-function readBounded(path: string, max: number): string | undefined {
+/** A file of at most `max` bytes read whole, 'too large', or undefined: a regular file only, never through a link. */
+function readBounded(path: string, max: number): string | 'too large' | undefined {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | (constants.O_NONBLOCK ?? 0));
@@ -92,7 +102,8 @@ function readBounded(path: string, max: number): string | undefined {
   }
   try {
     const stats = fstatSync(fd);
-    if (!stats.isFile() || stats.size > max) return undefined;
+    if (!stats.isFile()) return undefined;
+    if (stats.size > max) return 'too large';
     const buffer = Buffer.alloc(stats.size);
     let read = 0;
     for (let n = -1; n !== 0 && read < buffer.length; read += n)
@@ -106,14 +117,16 @@ function readBounded(path: string, max: number): string | undefined {
 const isText = (value: unknown): value is string => typeof value === 'string';
 
 /** results.json, checked for the shape lab:verify writes; anything else is none. */
-export function parseResults(text: string): (Pick<FarmGrade, 'checks' | 'findings'> & { when: number }) | undefined {
+export function parseResults(
+  text: string,
+): (Pick<FarmGrade, 'checks' | 'findings'> & { when: number; finished: boolean; notes: string[] }) | undefined {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     return undefined;
   }
-  const root = value as { results?: unknown; findings?: unknown; when?: unknown };
+  const root = value as { results?: unknown; findings?: unknown; when?: unknown; finished?: unknown; notes?: unknown };
   if (typeof root !== 'object' || root === null || !Array.isArray(root.results)) return undefined;
   const when = isText(root.when) ? Date.parse(root.when) : NaN;
   if (Number.isNaN(when)) return undefined;
@@ -129,7 +142,8 @@ export function parseResults(text: string): (Pick<FarmGrade, 'checks' | 'finding
     const f = item as { step?: unknown; host?: unknown; wrong?: { en?: unknown } };
     if (isText(f?.step) && isText(f.host) && isText(f.wrong?.en)) findings.push(`${f.step} ${f.host}: ${f.wrong.en}`);
   }
-  return { checks, findings, when };
+  const notes = (Array.isArray(root.notes) ? (root.notes as unknown[]) : []).filter(isText);
+  return { checks, findings, when, finished: root.finished === true, notes };
 }
 
 export async function gradeFarm(lab: string, options: GradeOptions): Promise<FarmGrade> {
@@ -143,14 +157,25 @@ export async function gradeFarm(lab: string, options: GradeOptions): Promise<Far
   );
   const report = join(options.stateDir, 'report');
   const text = readBounded(join(report, 'results.json'), MAX_RESULTS_BYTES);
+  if (text === 'too large')
+    return {
+      checks: new Map(),
+      findings: [],
+      problem: `lab:verify's results.json is over ${MAX_RESULTS_BYTES / 2 ** 20} MiB`,
+    };
   const read = text === undefined ? undefined : parseResults(text);
   // a report of an earlier run is not this one's (the run's time is when it began, to the millisecond)
   const results = read && read.when >= started - 1000 ? read : undefined;
-  // exit 1 with results is a farm that failed checks; without them, a run that could not check
+  // Exit 1 with the whole run's results is a farm that failed checks; without them, or with a
+  // run that ended early or left a machine off, the row says why.
   const problem =
     verify.timedOut || !results || (verify.code !== 0 && verify.code !== 1)
       ? reasonOf(verify, 'lab:verify', options.verifyTimeoutMs)
-      : undefined;
+      : !results.finished
+        ? `lab:verify ended before its last check${results.notes.length > 0 ? `: ${results.notes.join('; ')}` : ''}`
+        : results.notes.length > 0
+          ? results.notes.join('; ')
+          : undefined;
   return {
     checks: results?.checks ?? new Map(),
     findings: results?.findings ?? [],

@@ -1,7 +1,7 @@
 // The running machines of an up lab for lab:ssh-config and lab:inventory, with a note for each
 // machine left out (not running) or that OpenSSH cannot check yet (no host key recorded).
 import { KnownHosts } from '../engine/ssh/known-hosts.ts';
-import { printable } from '../lab/printable.ts';
+import { printable } from '../printable.ts';
 import type { OutsideLab, OutsideMachine } from '../outside/outside-lab.ts';
 import type { LabProvider } from '../providers/provider.ts';
 import { UserFacingError } from '../user-facing-error.ts';

@@ -3,7 +3,7 @@
 // its cause, and the stack only when HAFARM_DEBUG is set, so no stack reaches a user unasked. A
 // message may quote what the user typed (an option's value, a host name, a file name): its
 // control characters are printed as escapes, so that none acts on the terminal; its lines stay lines.
-import { printable } from '../lab/printable.ts';
+import { printable } from '../printable.ts';
 import { UserFacingError } from '../user-facing-error.ts';
 import { fileSystemProblem } from '../files/file-problem.ts';
 

@@ -12,7 +12,7 @@ import type { ImportedFarm, StackFacts } from '../../roles/farm-import.ts';
 import { interfaceHolding, shown, type MachineHoldings } from '../../roles/mistakes.ts';
 import { KnownHosts } from '../engine/ssh/known-hosts.ts';
 import { SshConnection } from '../engine/ssh/ssh-connection.ts';
-import { readHoldings } from '../farm/read-holdings.ts';
+import { readHoldings, readMachineFile } from '../farm/read-holdings.ts';
 import { fromInt, isIpv4, toInt } from '../lab/ipv4.ts';
 import { PATTERNS } from '../lab/field-values.ts';
 import { UserFacingError } from '../user-facing-error.ts';
@@ -69,10 +69,19 @@ async function readMachines(request: ImportRequest): Promise<Map<string, Machine
         try {
           await connection.connect();
           const exec = (_host: string, command: string) => connection.exec(command);
-          holdings.set(
-            m.name,
-            await readHoldings(exec, m.name, { files, sysctls: [], processes: ['heartbeat', 'haproxy', 'nginx'] }),
-          );
+          const first = await readHoldings(exec, m.name, {
+            files,
+            sysctls: [],
+            processes: ['heartbeat', 'haproxy', 'nginx'],
+          });
+          // what the first files name: the page in the root the site serves
+          const more = [...new Set(COMPONENTS.flatMap((c) => c.imports?.moreFiles?.(first) ?? []))];
+          const read = new Map(first.files);
+          for (const path of more) {
+            const file = await readMachineFile(exec, m.name, path);
+            if (file) read.set(path, file);
+          }
+          holdings.set(m.name, { ...first, files: read });
         } catch (error) {
           problems.push(`${m.name}: ${error instanceof Error ? error.message : String(error)}`);
         } finally {
@@ -196,7 +205,15 @@ export function farmDefinition(request: ImportRequest, holdings: ReadonlyMap<str
     notes.push(...read.notes);
     return [[c.section.key, read.values] as const];
   });
-  const ordered = [master, ...balancers.filter((b) => b !== master), ...web];
+  // the web servers as HAProxy's server lines order them (their cookie labels follow), the rest after
+  const webLan = new Map(web.map((n) => [n, lanOf.get(n)!]));
+  const listed = COMPONENTS.map((c) => c.imports?.webOrder?.(holdings.get(master)!, webLan)).find(Boolean) ?? [];
+  const ordered = [
+    master,
+    ...balancers.filter((b) => b !== master),
+    ...listed,
+    ...web.filter((n) => !listed.includes(n)),
+  ];
   const definition = {
     name: request.name,
     provider: 'existing',

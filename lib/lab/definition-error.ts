@@ -1,7 +1,7 @@
 // Errors in a lab definition are plain data (file, position, field, problem, what is allowed);
 // one pure function turns them into the message the user reads.
 import { UserFacingError } from '../user-facing-error.ts';
-import { printable } from './printable.ts';
+import { printable } from '../printable.ts';
 
 export interface DefinitionIssue {
   file: string;

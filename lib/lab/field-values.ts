@@ -4,7 +4,7 @@ import type { Node } from 'yaml';
 import { parseCidr, isIpv4, type Cidr } from './ipv4.ts';
 import type { FarmFacts } from './definition-parts.ts';
 import type { FieldPath, FieldReader } from './yaml-fields.ts';
-import { quoted } from './printable.ts';
+import { quoted } from '../printable.ts';
 import { RESERVED_LOG_FILES } from './reserved-names.ts';
 
 type Reader = FieldReader;

@@ -3,7 +3,7 @@
 import { isMap, isScalar, isSeq, type LineCounter, type Node, type YAMLMap, type Pair } from 'yaml';
 import type { DefinitionIssue } from './definition-error.ts';
 import { decimalPlaces } from './decimal.ts';
-import { quoted } from './printable.ts';
+import { quoted } from '../printable.ts';
 
 export type FieldPath = ReadonlyArray<string | number>;
 

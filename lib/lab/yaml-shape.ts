@@ -5,7 +5,7 @@
 // of the document passes here, so a "\ud800" escape is refused in any field, known or not.
 import { isAlias, isCollection, isNode, isPair, isScalar, isSeq, visit, type Document, type Node } from 'yaml';
 import type { FieldPath } from './yaml-fields.ts';
-import { isWellFormed } from './printable.ts';
+import { isWellFormed } from '../printable.ts';
 
 /** The largest lab allowed has about 3,000 nodes, nested 3 deep. */
 export const MAX_DEFINITION_NODES = 10_000;

@@ -4,7 +4,7 @@
 // each host key against the lab's known_hosts, as ssh -F with lab:ssh-config's file does.
 import YAML from 'yaml';
 import type { Lab } from '../lab/model.ts';
-import { printable, quoted } from '../lab/printable.ts';
+import { printable, quoted } from '../printable.ts';
 import { command, quote } from '../engine/ssh/shell-quote.ts';
 import { inventoryHost, type FarmGroup } from '../../roles/lab-inventory.ts';
 import { sshPathValue } from './openssh-value.ts';

@@ -2,7 +2,7 @@
 // with the SSH endpoint its provider gives and its host of the definition, and the lab's
 // known_hosts. The endpoints come from the provider (vagrant ssh-config, the state folder), so
 // each value is checked before a renderer writes it into a config file.
-import { printable, quoted } from '../lab/printable.ts';
+import { printable, quoted } from '../printable.ts';
 import type { Host, Lab, ProviderName } from '../lab/model.ts';
 import type { SshEndpoint } from '../providers/provider.ts';
 import { UserFacingError } from '../user-facing-error.ts';

@@ -16,13 +16,18 @@ export interface Outcome {
 export function execute(
   command: string,
   args: string[],
-  options: { input?: string; timeoutMs: number },
+  options: { input?: string; timeoutMs: number; killSignal?: NodeJS.Signals },
 ): Promise<Outcome> {
   return new Promise((resolve) => {
     const child = execFile(
       command,
       args,
-      { encoding: 'utf8', timeout: options.timeoutMs, maxBuffer: 256 * 1024 * 1024 },
+      {
+        encoding: 'utf8',
+        timeout: options.timeoutMs,
+        maxBuffer: 256 * 1024 * 1024,
+        ...(options.killSignal ? { killSignal: options.killSignal } : {}),
+      },
       (error, stdout, stderr) => {
         if (!error) return resolve({ exitCode: 0, stdout, stderr });
         const exitCode = typeof error.code === 'number' ? error.code : undefined;

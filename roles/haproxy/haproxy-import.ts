@@ -160,4 +160,17 @@ function section(holdings: ReadonlyMap<string, MachineHoldings>, farm: ImportedF
   };
 }
 
-export const haproxyImport: SectionImport = { files: [HAPROXY_CFG], section };
+/** The web servers in the order of haproxy.cfg's server lines, each found by its name or its address. */
+function webOrder(master: MachineHoldings, lanOf: ReadonlyMap<string, string>): string[] | undefined {
+  const config = master.files.get(HAPROXY_CFG)?.content;
+  if (config === undefined) return undefined;
+  const order: string[] = [];
+  for (const line of configLines(config).filter((l) => l.words[0] === 'server')) {
+    const [name, address] = [line.words[1], line.words[2]?.split(':')[0]];
+    const host = [...lanOf].find(([host, lan]) => host === name || lan === address)?.[0];
+    if (host && !order.includes(host)) order.push(host);
+  }
+  return order.length > 0 ? order : undefined;
+}
+
+export const haproxyImport: SectionImport = { files: [HAPROXY_CFG], webOrder, section };

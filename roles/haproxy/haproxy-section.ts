@@ -4,7 +4,7 @@ import type { Node } from 'yaml';
 import type { DefinitionSection, FarmFacts } from '../../lib/lab/definition-parts.ts';
 import { notReserved, pattern, PATTERNS } from '../../lib/lab/field-values.ts';
 import type { Lab } from '../../lib/lab/model.ts';
-import { quoted } from '../../lib/lab/printable.ts';
+import { quoted } from '../../lib/printable.ts';
 import { RESERVED_PORTS } from '../../lib/lab/reserved-names.ts';
 import type { FieldPath, FieldReader } from '../../lib/lab/yaml-fields.ts';
 import { HAPROXY_OPTIONS } from './haproxy-options.ts';

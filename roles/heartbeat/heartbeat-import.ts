@@ -17,7 +17,7 @@ export function stackFacts(balancer: MachineHoldings): StackFacts | { problem: s
   for (const line of configLines(resources.content)) {
     const resource = line.words.slice(1).find((w) => /^IPaddr2?::/.test(w));
     const match = resource ? /^IPaddr2?::(\d+\.\d+\.\d+\.\d+)(?:\/(\d{1,2}))?(?:\/([^/\s]+))?/.exec(resource) : null;
-    if (!match) continue;
+    if (!match || (match[2] !== undefined && Number(match[2]) > 32)) continue;
     const ha = balancer.files.get(HA_CF);
     const bcast = ha ? configLines(ha.content).find((l) => l.words[0] === 'bcast')?.words[1] : undefined;
     return {

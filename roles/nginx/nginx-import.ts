@@ -11,8 +11,8 @@ const ROOTS = ['/var/www/html', '/usr/share/nginx/html', '/usr/share/nginx/html/
 const INDEXES = ['index.html', 'index.htm', 'index.nginx-debian.html'];
 const TUTORIAL_PAGE = 'Bienvenido a nginx! ({host})';
 
-/** The page text a machine serves, by its site's root and index (Debian's default when unread). */
-function servedText(machine: MachineHoldings): string | undefined {
+/** The index pages a machine's site serves, in its order: its root and index, Debian's where it names none. */
+function pagePaths(machine: MachineHoldings): string[] {
   const site = machine.files.get(SITE);
   const lines = site ? configLines(site.content) : [];
   const root = lines.find((l) => l.words[0] === 'root')?.words[1]?.replace(/;$/, '');
@@ -20,11 +20,17 @@ function servedText(machine: MachineHoldings): string | undefined {
     .find((l) => l.words[0] === 'index')
     ?.words.slice(1)
     .map((w) => w.replace(/;$/, ''));
-  for (const dir of root ? [root] : ROOTS)
-    for (const name of index?.length ? index : INDEXES) {
-      const page = machine.files.get(`${dir}/${name}`);
-      if (page) return visibleText(page.content);
-    }
+  const roots = root !== undefined && /^\/[^\p{Cc}]{0,200}$/u.test(root) ? [root.replace(/\/+$/, '')] : ROOTS;
+  const names = (index?.length ? index : INDEXES).filter((n) => /^[A-Za-z0-9._-]{1,100}$/.test(n)).slice(0, 8);
+  return roots.flatMap((dir) => names.map((name) => `${dir}/${name}`));
+}
+
+/** The page text a machine serves, by its site's root and index. */
+function servedText(machine: MachineHoldings): string | undefined {
+  for (const path of pagePaths(machine)) {
+    const page = machine.files.get(path);
+    if (page) return visibleText(page.content);
+  }
   return undefined;
 }
 
@@ -52,5 +58,6 @@ function section(holdings: ReadonlyMap<string, MachineHoldings>, farm: ImportedF
 
 export const nginxImport: SectionImport = {
   files: [SITE, ...ROOTS.flatMap((dir) => INDEXES.map((name) => `${dir}/${name}`))],
+  moreFiles: (machine) => pagePaths(machine).filter((path) => !machine.files.has(path)),
   section,
 };

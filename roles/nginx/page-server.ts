@@ -42,11 +42,21 @@ export function describeAnswer(serverOf: PageServer, answer: { status: number; b
   return `a page of no web server ("${text.length > 40 ? `${text.slice(0, 40)}…` : text}")`;
 }
 
-/** The text a browser shows of a page's body (the whole answer when it has no <body>), on one line. */
+/** More than any page of the farm: an answer is read this far, never further (a web server may send anything). */
+const MAX_PAGE_CHARS = 64 * 1024;
+
+/** The text a browser shows of a page's body (the whole answer when it has no <body>), on one line, without control characters. */
 export function visibleText(html: string): string {
-  const body = /<body[^>]*>([^]*?)(<\/body>|$)/i.exec(html)?.[1] ?? html;
+  const page = html.slice(0, MAX_PAGE_CHARS);
+  // found with indexOf: a regular expression over many unclosed "<body" would take quadratic time
+  const lower = page.toLowerCase();
+  const open = lower.indexOf('<body');
+  const start = open === -1 ? -1 : lower.indexOf('>', open);
+  const end = start === -1 ? -1 : lower.indexOf('</body>', start);
+  const body = start === -1 ? page : page.slice(start + 1, end === -1 ? undefined : end);
   const entities: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&amp;': '&' };
   return body
+    .replace(/\p{Cc}/gu, ' ')
     .replace(/<[^>]*>/g, ' ')
     .replace(/&(lt|gt|quot|#39|amp);/g, (e) => entities[e]!)
     .replace(/\s+/g, ' ')

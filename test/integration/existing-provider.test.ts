@@ -50,6 +50,14 @@ describe('the existing provider', () => {
     expect(whoami.exitCode, whoami.stderr).toBe(0);
     expect(whoami.stdout.trim()).toBe('root');
 
+    // the student's files are their work: provisioning over them needs --force
+    const provision = await run('provision', '--lab', lab, '--state', state);
+    expect(provision.exitCode).toBe(2);
+    expect(provision.stderr).toMatch(
+      /^hafarm: lab:provision would write the tutorial's files .* pass --force .* --tags tools .* Nothing was changed\.$/,
+    );
+    expect(existsSync(join(state, 'secrets.json'))).toBe(false);
+
     const destroy = await run('destroy', '--lab', lab, '--state', state);
     expect(destroy.exitCode, destroy.stderr).toBe(0);
     expect(destroy.stdout).toContain(

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { loadClassList, type ClassFarm } from '../../class/class-list.ts';
 import { classCsv, classHtml, type ClassRow } from '../../class/class-table.ts';
@@ -10,15 +11,21 @@ import { FORCE_HELP, FORCE_OPTION } from '../output-files.ts';
 
 const UP_TIMEOUT_MS = 5 * 60_000;
 
-/** A folder name for a student's farm: its place in the list, then the name's plain letters. */
-function farmFolder(index: number, farm: ClassFarm): string {
+/**
+ * A folder name for a student's farm: its place in the list, then the name's plain letters
+ * (accents dropped), or a digest of the name where it has none: a list put in another order
+ * never hands one student's state folder to another.
+ */
+export function farmFolder(index: number, farm: ClassFarm): string {
   const slug = farm.student
     .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
     .replace(/[^A-Za-z0-9]+/g, '-')
     .replace(/^-|-$/g, '')
     .slice(0, 30)
     .toLowerCase();
-  return `${String(index + 1).padStart(3, '0')}${slug ? `-${slug}` : ''}`;
+  const name = slug || createHash('sha256').update(farm.student).digest('hex').slice(0, 12);
+  return `${String(index + 1).padStart(3, '0')}-${name}`;
 }
 
 /** Runs `work` on every item, at most `jobs` at once, in the list's order of starting. */

@@ -53,6 +53,8 @@ export const importCommand: Command = {
     if (twice) throw new UsageError(`--machine: ${twice.name} is given twice`);
     const key = stringOption(args, 'key');
     if (!key) throw new UsageError('--key FILE: the private key you log in to the machines with');
+    if (/^~[^/]/.test(key))
+      throw new UsageError(`--key: "${key}": write another user's home as a path (~ alone is yours)`);
     const name = stringOption(args, 'name') ?? 'farm';
     if (!PATTERNS.labName.re.test(name))
       throw new UsageError(`--name: "${name}" is not allowed (${PATTERNS.labName.allowed})`);

@@ -1,3 +1,4 @@
+import { registrationOf } from '../../providers/registry.ts';
 import { KNOWN_HOSTS_ENTRY } from '../../state/state-entries.ts';
 import { labInventory } from '../../../roles/lab-inventory.ts';
 import { farmPlaybook } from '../../../roles/playbook.ts';
@@ -62,11 +63,24 @@ export function provisionSettings(args: ParsedCommandLine, lab: Lab) {
   };
 }
 
+/**
+ * On machines hafarm did not make, the files are the student's own work: provisioning would
+ * write the tutorial's over them (and new passwords). Only the tools (curl, tcpdump) go in
+ * without --force; --check changes nothing and is always allowed.
+ */
+function refuseOverAdoptedFiles(provider: string, settings: { check: boolean; tags: string[] }, force: boolean): void {
+  if (!registrationOf(provider).adoptsMachines || force || settings.check) return;
+  if (settings.tags.length > 0 && settings.tags.every((tag) => tag === 'tools')) return;
+  throw new UsageError(
+    "lab:provision would write the tutorial's files from the definition over the ones on these machines, which hafarm did not make (haproxy.cfg, ha.cf, authkeys, haresources, the pages, /etc/hosts), with new passwords: pass --force to do that, --check to see what it would change, or --tags tools to install only curl and tcpdump for lab:verify. Nothing was changed.",
+  );
+}
+
 export const provisionCommand: Command = {
   name: 'provision',
   summary: "run the tutorial's steps (network, hosts, heartbeat, haproxy, nginx) as idempotent tasks over SSH",
   usage:
-    'provision [--check] [--diff] [--limit HOST[,HOST]] [--tags TAG[,TAG]] [--verbose] [--json] [--profile] [--forks N] [--no-wait]',
+    'provision [--check] [--diff] [--limit HOST[,HOST]] [--tags TAG[,TAG]] [--verbose] [--json] [--profile] [--forks N] [--no-wait] [--force]',
   options: {
     ...LAB_OPTIONS,
     check: { type: 'boolean' },
@@ -78,6 +92,7 @@ export const provisionCommand: Command = {
     profile: { type: 'boolean' },
     forks: { type: 'string' },
     'no-wait': { type: 'boolean' },
+    force: { type: 'boolean' },
   },
   optionHelp: {
     '--check': 'report what would change, change nothing',
@@ -92,12 +107,15 @@ export const provisionCommand: Command = {
     '--forks N': 'how many hosts at once (default 5)',
     '--no-wait':
       'return as soon as the tasks are done, without waiting for the farm to serve (a full run waits by default)',
+    '--force':
+      "on machines hafarm did not make (provider existing): write the tutorial's files from the definition over the ones there",
     ...LAB_OPTION_HELP,
   },
   async run(args) {
     const context = labContext(args);
     const settings = provisionSettings(args, context.lab);
     const { lab, state, provider } = upLab(context);
+    refuseOverAdoptedFiles(provider.name, settings, args.values.force === true);
     const endpoints = await provider.sshEndpoints();
     const knownHosts = new KnownHosts(state.path(KNOWN_HOSTS_FILE));
     const connectionFor = await connectionsFor(state, { knownHosts });

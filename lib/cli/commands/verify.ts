@@ -4,6 +4,7 @@ import { readVipHolding } from '../../graph/vip-holding.ts';
 import { haStackOf } from '../../../roles/components.ts';
 import { heldSecrets, loadSecrets } from '../../farm/lab-secrets.ts';
 import type { Lab } from '../../lab/model.ts';
+import { printable } from '../../printable.ts';
 import { registrationOf } from '../../providers/registry.ts';
 import type { LabStateDir } from '../../state/lab-state.ts';
 import { diagnose, type Diagnosis } from '../../verify/diagnose.ts';
@@ -24,11 +25,17 @@ import { KNOWN_HOSTS_FILE } from './provision.ts';
  */
 async function statsPasswordOf(lab: Lab, provider: string, state: LabStateDir, machines: LabMachines): Promise<string> {
   if (!registrationOf(provider).adoptsMachines) return loadSecrets(state).statsPassword;
-  const held = await heldSecrets(
-    lab,
-    async (host, file) => (await readMachineFile(machines.exec, host, file).catch(() => undefined))?.content,
-  );
-  if (held.statsPassword === undefined)
+  let unread: string | undefined;
+  const held = await heldSecrets(lab, async (host, file) => {
+    try {
+      return (await readMachineFile(machines.exec, host, file))?.content;
+    } catch (error) {
+      unread = `${host}'s ${file} could not be read (${printable(error instanceof Error ? error.message : String(error))})`;
+      return undefined;
+    }
+  });
+  if (unread) console.log(`note: ${unread}: V2 will ask for the statistics page without the right password`);
+  else if (held.statsPassword === undefined)
     console.log(
       `note: no \`stats auth ${lab.haproxy.stats.user}:PASSWORD\` line in the master's haproxy.cfg: V2 will ask for the statistics page without the right password (T8)`,
     );
@@ -59,7 +66,7 @@ function printDiagnosis({ findings, unread }: Diagnosis): void {
     console.log("\nWhat is wrong, by the tutorial's steps:");
     for (const f of findings) console.log(`  ${f.step} ${f.host}: ${f.wrong.en}\n      fix: ${f.fix.en}`);
   }
-  for (const line of unread) console.log(`  (not read: ${line})`);
+  for (const line of unread) console.log(`  (not read: ${printable(line)})`);
 }
 
 export const verifyCommand: Command = {

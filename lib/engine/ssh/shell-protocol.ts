@@ -37,14 +37,30 @@ export function runLine(id: number, timeoutSeconds: number, command: string): st
   return `h_run ${id} ${timeoutSeconds} ${quote(command)}\n`;
 }
 
+/**
+ * More than any of hafarm's commands answers (file reads, states, logs): a machine that sends
+ * more is not trusted with this host's memory.
+ */
+export const MAX_FRAME_BYTES = 64 * 1024 * 1024;
+
+export class FrameTooLarge extends Error {
+  override name = 'FrameTooLarge';
+}
+
 /** Collects the shell's stdout and cuts it into frames as they complete. */
 export class FrameParser {
   private buffer = Buffer.alloc(0);
   ready = false;
 
-  constructor(private readonly boundary: string) {}
+  constructor(
+    private readonly boundary: string,
+    private readonly maxBytes = MAX_FRAME_BYTES,
+  ) {}
 
+  /** The frames completed by this chunk; FrameTooLarge when what is waiting grows past maxBytes. */
   push(chunk: Buffer): Frame[] {
+    if (this.buffer.length + chunk.length > this.maxBytes)
+      throw new FrameTooLarge(`answered more than ${this.maxBytes / 2 ** 20} MiB to one command`);
     this.buffer = Buffer.concat([this.buffer, chunk]);
     const frames: Frame[] = [];
     if (!this.ready) {

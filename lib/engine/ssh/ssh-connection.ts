@@ -13,9 +13,10 @@ import {
   type Remote,
 } from '../remote.ts';
 import { HostKeyChanged, type KnownHosts } from './known-hosts.ts';
+import { printable } from '../../printable.ts';
 import { quote } from './shell-quote.ts';
 import type { SshTarget } from './ssh-target.ts';
-import { FrameParser, runLine, shellPreamble, type Frame } from './shell-protocol.ts';
+import { FrameParser, FrameTooLarge, runLine, shellPreamble, type Frame } from './shell-protocol.ts';
 
 export interface SshOptions {
   knownHosts: KnownHosts;
@@ -83,10 +84,23 @@ class Shell implements ShellSession {
           return reject(new HostUnreachable(`${this.host}: cannot open a session: ${error.message}`));
         }
         const stderr: Buffer[] = [];
-        channel.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+        // the shell's own stderr, for the message when it fails to start: its last lines only
+        channel.stderr.on('data', (chunk: Buffer) => {
+          stderr.push(chunk);
+          if (stderr.length > 64) stderr.shift();
+        });
         channel.on('data', (chunk: Buffer) => {
           const wasReady = parser.ready;
-          for (const frame of parser.push(chunk)) {
+          let frames: Frame[];
+          try {
+            frames = parser.push(chunk);
+          } catch (error) {
+            if (!(error instanceof FrameTooLarge)) throw error;
+            channel.close();
+            this.end(`the machine ${error.message}`);
+            return;
+          }
+          for (const frame of frames) {
             const waiter = this.pending.get(frame.id);
             this.pending.delete(frame.id);
             waiter?.resolve(frame);
@@ -99,14 +113,16 @@ class Shell implements ShellSession {
         });
         channel.on('close', () => {
           clearTimeout(timer);
-          const said = Buffer.concat(stderr).toString().trim();
+          // the machine's words: bounded, and no terminal escape of its reaches the user
+          const raw = Buffer.concat(stderr).toString().trim();
+          const said = printable(raw.slice(-2000));
           if (!parser.ready) {
             const hint = /password is required|sudo/.test(said)
               ? ` (hafarm needs passwordless sudo for ${this.user})`
               : '';
             reject(new HostUnreachable(`${this.host}: the remote shell did not start: ${said || 'no message'}${hint}`));
           }
-          const why = `the remote shell ended${said ? `: ${said.split('\n').pop()}` : ''}`;
+          const why = `the remote shell ended${raw ? `: ${printable((raw.split('\n').pop() ?? '').slice(-300))}` : ''}`;
           this.end(why);
           this.events.onEnd(why);
         });

@@ -7,6 +7,7 @@ import { connect } from 'node:net';
 import { KnownHosts } from '../../engine/ssh/known-hosts.ts';
 import { SshConnection } from '../../engine/ssh/ssh-connection.ts';
 import type { Lab } from '../../lab/model.ts';
+import { printable } from '../../printable.ts';
 import { KNOWN_HOSTS_ENTRY } from '../../state/state-entries.ts';
 import type { LabStateDir } from '../../state/lab-state.ts';
 import { UserFacingError } from '../../user-facing-error.ts';
@@ -32,17 +33,26 @@ export class ExistingMachinesCannot extends UserFacingError {
   override name = 'ExistingMachinesCannot';
 }
 
-/** Whether something answers on the address and port within the time. */
+/**
+ * Whether an SSH server answers on the address and port within the time: its banner read, not
+ * only a connection made (a hypervisor's port forward accepts connections before its guest has
+ * booted).
+ */
 function answers(host: string, port: number, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host, port });
+    let said = '';
     const done = (result: boolean) => {
       socket.destroy();
       resolve(result);
     };
     socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
+    socket.on('data', (chunk: Buffer) => {
+      said += chunk.toString('latin1');
+      if (said.length >= 4) done(said.startsWith('SSH-'));
+    });
     socket.once('error', () => done(false));
+    socket.once('end', () => done(false));
   });
 }
 
@@ -126,7 +136,7 @@ export class ExistingProvider implements LabProvider {
           onEvent({ host: name, kind: 'progress', text: `reached; it calls itself ${node}` });
           onEvent({ host: name, kind: 'done' });
         } catch (error) {
-          const why = error instanceof Error ? error.message : String(error);
+          const why = printable(error instanceof Error ? error.message : String(error));
           unreachable.push(`${name}: ${why}`);
           onEvent({ host: name, kind: 'failed', text: why });
         } finally {

@@ -20,7 +20,8 @@ function oneLine(text: string): string {
 export async function runPowerCommand(host: string, which: 'off' | 'on', argv: readonly string[]): Promise<void> {
   const [program, ...args] = argv;
   const shown = oneLine(argv.join(' '));
-  const outcome = await execute(program!, args, { timeoutMs: POWER_TIMEOUT_MS });
+  // SIGKILL at the limit: a command that ignores SIGTERM must not hold the checks forever
+  const outcome = await execute(program!, args, { timeoutMs: POWER_TIMEOUT_MS, killSignal: 'SIGKILL' });
   if (outcome.exitCode === 0) return;
   const why = outcome.error ?? `exit status ${outcome.exitCode ?? 'none'}`;
   const said = oneLine(outcome.stderr || outcome.stdout);

@@ -37,6 +37,11 @@ function keptById(run: ReportRun): Array<[string, KeptRun[]]> {
   return [...by];
 }
 
+/** Text quoted from a machine, as Markdown shows it: no markup, link or table cell of its own. */
+function markdownText(text: string): string {
+  return text.replace(/[\\`*_[\]<>|#!]/g, (c) => `\\${c}`);
+}
+
 /** The row's class: a check not run is greyed, neither green nor red. */
 function verdictClass(r: CheckResult): string {
   return { PASS: 'pass', FAIL: 'fail', 'NOT RUN': 'notrun' }[verdictOf(r)];
@@ -62,7 +67,10 @@ export function summaryMarkdown(lab: Lab, results: CheckResult[], run: ReportRun
       ? [
           "## What is wrong, by the tutorial's steps",
           '',
-          ...(run.findings ?? []).map((f) => `- **${f.step}** ${f.host}: ${f.wrong.en} — ${f.fix.en}`),
+          ...(run.findings ?? []).map(
+            (f) =>
+              `- **${markdownText(f.step)}** ${markdownText(f.host)}: ${markdownText(f.wrong.en)} — ${markdownText(f.fix.en)}`,
+          ),
           '',
         ]
       : []),
@@ -162,6 +170,8 @@ export interface ReportResults {
   counts: Record<Verdict, number>;
   results: Array<{ id: string; title: string; verdict: Verdict; summary: string; evidence: string[] }>;
   findings: readonly Finding[];
+  /** how the run ended when not simply with its last check: interrupted, a machine not restored */
+  notes: string[];
 }
 
 export function reportResults(lab: Lab, results: CheckResult[], run: ReportRun): ReportResults {
@@ -178,6 +188,7 @@ export function reportResults(lab: Lab, results: CheckResult[], run: ReportRun):
       evidence: r.evidence,
     })),
     findings: run.findings ?? [],
+    notes: run.notes,
   };
 }
 

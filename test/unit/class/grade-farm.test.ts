@@ -1,6 +1,6 @@
 // What lab:class reads back of a farm's run (issue 29): results.json of lab:verify's shape, or nothing.
 import { describe, expect, it } from 'vitest';
-import { parseResults } from '../../../lib/class/grade-farm.ts';
+import { parseResults, reasonOf } from '../../../lib/class/grade-farm.ts';
 
 describe("a farm's results.json", () => {
   it('gives each verdict, its summary and the findings', () => {
@@ -39,5 +39,33 @@ describe("a farm's results.json", () => {
       '{"when": "2026-12-06T10:00:00Z", "results": [{"id": "V1", "verdict": "PASS"}]}',
     ])
       expect(parseResults(text), text).toBeUndefined();
+  });
+});
+
+describe('why a farm has no verdicts', () => {
+  const run = (output: string, code = 1) => ({ code, output, timedOut: false });
+
+  it("is hafarm's last message with its indented lines, one line", () => {
+    expect(
+      reasonOf(
+        run(
+          'lab "x": bringing 5 machines up with existing\n  haproxy1 ssh root@10.0.0.9:22\nhafarm: hafarm could not log in to 2 machines (nothing was changed on any):\n  web1: web1: cannot connect to root@127.0.0.1:4: connect ECONNREFUSED\n  web2: web2: cannot connect to root@127.0.0.1:5: connect ECONNREFUSED\n',
+        ),
+        'lab:up',
+        300_000,
+      ),
+    ).toBe(
+      'lab:up failed: hafarm could not log in to 2 machines (nothing was changed on any): web1: web1: cannot connect to root@127.0.0.1:4: connect ECONNREFUSED web2: web2: cannot connect to root@127.0.0.1:5: connect ECONNREFUSED',
+    );
+  });
+
+  it('is the time limit when the run was stopped, the last line or the exit status otherwise', () => {
+    expect(reasonOf({ code: undefined, output: 'x', timedOut: true }, 'lab:verify', 20 * 60_000)).toBe(
+      'lab:verify did not end within 20 min',
+    );
+    expect(reasonOf(run('some output\nSegmentation fault\n', 139), 'lab:verify', 1)).toBe(
+      'lab:verify failed: Segmentation fault',
+    );
+    expect(reasonOf(run('', 3), 'lab:up', 1)).toBe('lab:up failed (exit 3)');
   });
 });

@@ -6,7 +6,7 @@ import { parseFacts, interfaceHolding } from '../../../lib/engine/facts.ts';
 import { withBlock, withLine } from '../../../lib/engine/modules/text-edit.ts';
 import { normalizeMode } from '../../../lib/engine/modules/remote-file.ts';
 import { count, emptyStats, formatRecap, recapSucceeded } from '../../../lib/engine/recap.ts';
-import { FrameParser, runLine, shellPreamble } from '../../../lib/engine/ssh/shell-protocol.ts';
+import { FrameParser, FrameTooLarge, runLine, shellPreamble } from '../../../lib/engine/ssh/shell-protocol.ts';
 import { command, quote } from '../../../lib/engine/ssh/shell-quote.ts';
 import { existingTags } from '../../../lib/cli/commands/provision.ts';
 import { loadLab } from '../../../lib/farm/load-lab.ts';
@@ -44,6 +44,20 @@ describe('persistent shell framing', () => {
     const boundary = '@@t';
     const output = execFileSync('sh', ['-s'], { input: shellPreamble(boundary) + runLine(1, 1, 'sleep 5') });
     expect(new FrameParser(boundary).push(output)[0]?.code).toBe(124);
+  });
+
+  it("refuses a machine's answer larger than it takes into memory, instead of growing without end", () => {
+    const boundary = '@@big';
+    const output = execFileSync('sh', ['-s'], {
+      input: shellPreamble(boundary) + runLine(1, 5, 'head -c 5000 /dev/zero'),
+    });
+    const parser = new FrameParser(boundary, 4096);
+    expect(() => parser.push(output)).toThrow(FrameTooLarge);
+    // an answer within the bound is a frame as before
+    const small = execFileSync('sh', ['-s'], {
+      input: shellPreamble(boundary) + runLine(1, 5, 'head -c 100 /dev/zero'),
+    });
+    expect(new FrameParser(boundary, 4096).push(small)[0]?.stdout.length).toBe(100);
   });
 });
 
