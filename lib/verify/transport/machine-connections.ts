@@ -9,6 +9,8 @@ import type { LabProvider, SshEndpoint } from '../../providers/provider.ts';
 
 export class MachineConnections {
   private readonly connections = new Map<string, SshConnection>();
+  /** connections being made: two commands at once for one machine share one (the other would be left open) */
+  private readonly connecting = new Map<string, Promise<SshConnection>>();
   private readonly off = new Set<string>();
 
   /** endpoints: shared by pools that reach the same machines, so that only one asks the provider */
@@ -23,13 +25,31 @@ export class MachineConnections {
     const open = this.connections.get(host);
     if (open) return open;
     if (this.off.has(host)) throw new Error(`${host} is powered off`);
+    const pending = this.connecting.get(host);
+    if (pending) return pending;
+    const made = this.connect(host);
+    this.connecting.set(host, made);
+    try {
+      const connection = await made;
+      // forgotten while it was being made (a power-off, closeAll): it is not kept open
+      if (this.connecting.get(host) !== made) {
+        connection.close();
+        throw new Error(`${host}: its connection was closed while it was being made`);
+      }
+      this.connections.set(host, connection);
+      return connection;
+    } finally {
+      if (this.connecting.get(host) === made) this.connecting.delete(host);
+    }
+  }
+
+  private async connect(host: string): Promise<SshConnection> {
     if (!this.endpoints.has(host))
       for (const [name, endpoint] of await this.provider.sshEndpoints()) this.endpoints.set(name, endpoint);
     const endpoint = this.endpoints.get(host);
     if (!endpoint) throw new Error(`${host} is not running`);
     const connection = new SshConnection(endpoint, { knownHosts: this.knownHosts, commandTimeoutMs: 30_000 });
     await connection.connect();
-    this.connections.set(host, connection);
     return connection;
   }
 
@@ -65,10 +85,12 @@ export class MachineConnections {
   forget(host: string): void {
     this.connections.get(host)?.close();
     this.connections.delete(host);
+    this.connecting.delete(host);
   }
 
   closeAll(): void {
     for (const connection of this.connections.values()) connection.close();
     this.connections.clear();
+    this.connecting.clear();
   }
 }
