@@ -21,7 +21,7 @@ export const HAPROXY_CFG = '/etc/haproxy/haproxy.cfg';
 export const NONLOCAL_BIND = 'net.ipv4.ip_nonlocal_bind';
 
 /** The keywords that open a section of haproxy.cfg. */
-const SECTIONS = new Set([
+export const HAPROXY_SECTIONS: ReadonlySet<string> = new Set([
   'global',
   'defaults',
   'listen',
@@ -64,7 +64,7 @@ interface CfgLine extends ConfigLine {
 function parse(content: string): CfgLine[] {
   let section: CfgLine['section'];
   return configLines(content).map((line) => {
-    if (SECTIONS.has(line.words[0]!)) section = { kind: line.words[0]!, name: line.words[1] };
+    if (HAPROXY_SECTIONS.has(line.words[0]!)) section = { kind: line.words[0]!, name: line.words[1] };
     return { ...line, section };
   });
 }
