@@ -4,22 +4,12 @@
 // tutorial's value, said in a note.
 import type { ImportedFarm, ImportedSection, SectionImport } from '../farm-import.ts';
 import { configLines, shown, type ConfigLine, type MachineHoldings } from '../mistakes.ts';
-import { HAPROXY_CFG } from './haproxy-mistakes.ts';
+import { HAPROXY_CFG, HAPROXY_SECTIONS } from './haproxy-mistakes.ts';
 import { HAPROXY_OPTIONS } from './haproxy-options.ts';
 import { BALANCE_ALGORITHMS, COOKIE_MODES } from './haproxy-settings.ts';
 import { HAPROXY_CHECK_DEFAULTS } from './health-check.ts';
 import { HAPROXY_TIME_PATTERN } from './haproxy-time.ts';
 
-const SECTION_WORDS = new Set([
-  'global',
-  'defaults',
-  'listen',
-  'frontend',
-  'backend',
-  'userlist',
-  'peers',
-  'resolvers',
-]);
 const TOKEN = /^[A-Za-z0-9_.-]{1,64}$/;
 const OLD_TIMEOUTS: Record<string, string> = { contimeout: 'connect', clitimeout: 'client', srvtimeout: 'server' };
 const TUTORIAL = {
@@ -41,7 +31,7 @@ interface Section {
 function sections(content: string): Section[] {
   const found: Section[] = [];
   for (const line of configLines(content)) {
-    if (SECTION_WORDS.has(line.words[0]!)) found.push({ kind: line.words[0]!, name: line.words[1], lines: [line] });
+    if (HAPROXY_SECTIONS.has(line.words[0]!)) found.push({ kind: line.words[0]!, name: line.words[1], lines: [line] });
     else found.at(-1)?.lines.push(line);
   }
   return found;
