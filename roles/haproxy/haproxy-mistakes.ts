@@ -230,7 +230,28 @@ function cfgFindings(lab: Lab, host: Host, machine: MachineHoldings): Found[] {
           },
         ),
       );
-    } else if (!named && !servers.some(at)) {
+    } else if (named ?? servers.find(at)) {
+      // the server's cookie label: what keeps a client on it (cookie NAME MODE, T8)
+      const line = (named ?? servers.find(at))!;
+      const cookieAt = line.words.indexOf('cookie');
+      const label = cookieAt > 2 ? line.words[cookieAt + 1] : undefined;
+      if (label !== web.cookie)
+        found.push(
+          finding(
+            'T8',
+            host,
+            false,
+            {
+              en: `${HAPROXY_CFG} (line ${line.number}) says ${quote(line)}: ${label === undefined ? `no cookie for ${web.name}, so HAProxy keeps no client on it` : `${web.name}'s cookie is ${shown(label)}, where the definition (and lab:verify's V1) gives it ${web.cookie}`}`,
+              es: `${HAPROXY_CFG} (línea ${line.number}) dice ${quote(line)}: ${label === undefined ? `ninguna cookie para ${web.name}, así que HAProxy no mantiene a ningún cliente en él` : `la cookie de ${web.name} es ${shown(label)}, y la definición (y la V1 de lab:verify) le da ${web.cookie}`}`,
+            },
+            {
+              en: `write \`    ${wanted}\` on line ${line.number} (each web server its own cookie, A, B, C… in the definition's order) and ${RESTART.en}`,
+              es: `escribe \`    ${wanted}\` en la línea ${line.number} (cada servidor web su cookie, A, B, C… en el orden de la definición) y ${RESTART.es}`,
+            },
+          ),
+        );
+    } else {
       found.push(
         finding(
           'T8',

@@ -234,3 +234,19 @@ describe("HAProxy's mistakes", () => {
     expect(find(new Map())).toEqual([]);
   });
 });
+
+describe("the servers' cookies", () => {
+  it("a label other than the definition's, or none, is found on that server's line", () => {
+    const other = CFG.replace(
+      'server web2 192.168.1.104:80 cookie B check',
+      'server web2 192.168.1.104:80 cookie W2 check',
+    );
+    const f = only(find(farm({ haproxy1: { cfg: other } })), 'T8', 'haproxy1');
+    expect(f.wrong.en).toContain("web2's cookie is W2, where the definition (and lab:verify's V1) gives it B");
+    expect(f.fix.en).toContain('`    server web2 192.168.1.104:80 cookie B check`');
+    const none = CFG.replace('server web3 192.168.1.105:80 cookie C check', 'server web3 192.168.1.105:80 check');
+    expect(only(find(farm({ haproxy2: { cfg: none } })), 'T8', 'haproxy2').wrong.en).toContain(
+      'no cookie for web3, so HAProxy keeps no client on it',
+    );
+  });
+});
