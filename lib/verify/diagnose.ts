@@ -2,8 +2,8 @@
 // (Component.mistakes) and says what a student got wrong, with the tutorial step that fixes it.
 // A machine that cannot be read is said, never the end of the run.
 import { componentsInUse } from '../../roles/components.ts';
-import type { FarmGroup } from '../../roles/lab-inventory.ts';
-import { isBalancer, type Host, type Lab } from '../lab/model.ts';
+import { inventoryHost, type FarmGroup } from '../../roles/lab-inventory.ts';
+import type { Host, Lab } from '../lab/model.ts';
 import type { Finding, MachineHoldings } from '../../roles/mistakes.ts';
 import { readHoldings, type HoldingsWanted, type MachineExec } from '../farm/read-holdings.ts';
 
@@ -13,8 +13,9 @@ export interface Diagnosis {
   unread: string[];
 }
 
+/** Whether a component whose role runs on `group` runs on `host`: the playbook's own grouping. */
 function inGroup(host: Host, group: FarmGroup): boolean {
-  return group === 'all' || (group === 'balancers') === isBalancer(host);
+  return group === 'all' || inventoryHost(host).groups.includes(group);
 }
 
 function steps(step: string): number {
