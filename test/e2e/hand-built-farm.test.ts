@@ -5,6 +5,8 @@
 // the checks that need power "not run" without them, the tutorial's known mistakes each failing
 // with the step that fixes it, and a class of farms (one broken, one unreachable) graded into
 // CSV and HTML, the HTML opened in headless Chromium.
+// The tests run in order on one farm: each mistake's needs the first two (first contact, tools);
+// run alone with -t, include them (-t "first contact|once the tools|<the mistake>").
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
