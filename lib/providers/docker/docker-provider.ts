@@ -6,7 +6,8 @@
 // needs a route into the lab. Power off is `docker kill` (SIGKILL to PID 1: the kernel ends every
 // process of the container at once); power on is `docker start`, with the same disk.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { connect, createServer, type AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
+import { sshGreets } from '../ssh-greeting.ts';
 import { writeOwnFile } from '../../files/own-file.ts';
 import { findHost, isBalancer, type Lab } from '../../lab/model.ts';
 import { formatCidr } from '../../lab/ipv4.ts';
@@ -325,21 +326,7 @@ export class DockerProvider implements LabProvider {
     while (Date.now() < deadline) {
       const port = await this.sshPort(hostName);
       // docker-proxy accepts a connection before sshd listens: only sshd's banner counts.
-      const banner =
-        port !== undefined &&
-        (await new Promise<boolean>((resolve) => {
-          const socket = connect({ host: '127.0.0.1', port, timeout: 1000 });
-          socket.once('data', () => {
-            socket.destroy();
-            resolve(true);
-          });
-          socket.once('error', () => resolve(false));
-          socket.once('close', () => resolve(false));
-          socket.once('timeout', () => {
-            socket.destroy();
-            resolve(false);
-          });
-        }));
+      const banner = port !== undefined && (await sshGreets('127.0.0.1', port, 1000));
       if (banner) return;
       const inspected = (await this.inspect([hostName])).get(hostName);
       if (!inspected?.State.Running) {

@@ -3,7 +3,6 @@
 // host keys recorded, as with every provider), lab:destroy forgets the lab's state, and power
 // for V3–V5 is the student's own commands, run as argument lists (never through a shell).
 import { accessSync, constants } from 'node:fs';
-import { connect } from 'node:net';
 import { KnownHosts } from '../../engine/ssh/known-hosts.ts';
 import { SshConnection } from '../../engine/ssh/ssh-connection.ts';
 import type { Lab } from '../../lab/model.ts';
@@ -23,6 +22,7 @@ import {
 } from '../provider.ts';
 import { EXISTING_PROVIDER, existingSection, keyFile, type ExistingMachine } from './existing-section.ts';
 import { runPowerCommand } from './power-command.ts';
+import { sshGreets } from '../ssh-greeting.ts';
 
 const REACH_TIMEOUT_MS = 5_000;
 /** How long a machine may take to answer SSH after its power-on command returned: a VM's boot. */
@@ -31,29 +31,6 @@ const BOOT_TIMEOUT_MS = 300_000;
 /** The user asked for what this lab cannot do to machines hafarm did not make. */
 export class ExistingMachinesCannot extends UserFacingError {
   override name = 'ExistingMachinesCannot';
-}
-
-/**
- * Whether an SSH server answers on the address and port within the time: its banner read, not
- * only a connection made (a hypervisor's port forward accepts connections before its guest has
- * booted).
- */
-function answers(host: string, port: number, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    let said = '';
-    const done = (result: boolean) => {
-      socket.destroy();
-      resolve(result);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.on('data', (chunk: Buffer) => {
-      said += chunk.toString('latin1');
-      if (said.length >= 4) done(said.startsWith('SSH-'));
-    });
-    socket.once('error', () => done(false));
-    socket.once('end', () => done(false));
-  });
 }
 
 const LINKS_UNAVAILABLE =
@@ -170,7 +147,7 @@ export class ExistingProvider implements LabProvider {
     // The command returns when the machine starts booting: it is on once SSH answers again.
     const { address, port } = this.endpoint(host);
     const until = Date.now() + BOOT_TIMEOUT_MS;
-    while (!(await answers(address, port, REACH_TIMEOUT_MS))) {
+    while (!(await sshGreets(address, port, REACH_TIMEOUT_MS))) {
       if (Date.now() > until)
         throw new ExistingMachinesCannot(
           `${host}: powered on (${power.on.join(' ')}), but its SSH (${address}:${port}) did not answer within ${BOOT_TIMEOUT_MS / 1000} s`,
@@ -191,7 +168,7 @@ export class ExistingProvider implements LabProvider {
     return Promise.all(
       this.lab.hosts.map(async ({ name }) => {
         const { address, port } = this.endpoint(name);
-        const up = await answers(address, port, REACH_TIMEOUT_MS);
+        const up = await sshGreets(address, port, REACH_TIMEOUT_MS);
         return {
           host: name,
           state: up ? 'running' : 'unreachable',

@@ -14,7 +14,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { connect } from 'node:net';
+import { sshGreets } from '../ssh-greeting.ts';
 import { join } from 'node:path';
 import { attempt, run } from './host-command.ts';
 import { hostTool } from '../host-tools.ts';
@@ -192,18 +192,7 @@ export class NetnsMachine {
   async waitForSsh(timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      const banner = await new Promise<boolean>((resolve) => {
-        const socket = connect({ host: this.spec.sshAddress, port: 22, timeout: 1000 });
-        socket.once('data', () => {
-          socket.destroy();
-          resolve(true);
-        });
-        socket.once('error', () => resolve(false));
-        socket.once('timeout', () => {
-          socket.destroy();
-          resolve(false);
-        });
-      });
+      const banner = await sshGreets(this.spec.sshAddress, 22, 1000);
       if (banner) return;
       if (!this.isRunning())
         throw new Error(
