@@ -13,7 +13,7 @@ import { interfaceHolding, shown, type MachineHoldings } from '../../roles/mista
 import { KnownHosts } from '../engine/ssh/known-hosts.ts';
 import { SshConnection } from '../engine/ssh/ssh-connection.ts';
 import { readHoldings, readMachineFile } from '../farm/read-holdings.ts';
-import { fromInt, isIpv4, toInt } from '../lab/ipv4.ts';
+import { formatCidr, fromInt, networkOf, toInt } from '../lab/ipv4.ts';
 import { PATTERNS } from '../lab/field-values.ts';
 import { UserFacingError } from '../user-facing-error.ts';
 import { definitionYaml } from './definition-yaml.ts';
@@ -39,17 +39,6 @@ export class ImportFailed extends UserFacingError {
 
 const HOSTS_FILE = '/etc/hosts';
 const SITE_FILE = '/etc/nginx/sites-enabled/default';
-
-/** The network an address with a prefix is in, "192.168.1.0/24". */
-function networkOf(address: string, prefix: number): string {
-  const mask = prefix === 0 ? 0 : (~0 << (32 - prefix)) >>> 0;
-  return `${fromInt((toInt(address) & mask) >>> 0)}/${prefix}`;
-}
-
-function inNetwork(address: string, network: string): boolean {
-  const [base, prefix] = network.split('/');
-  return networkOf(address, Number(prefix)) === network && isIpv4(base!);
-}
 
 /** Every machine's holdings, read over SSH in parallel; the machines that cannot be read, said. */
 async function readMachines(request: ImportRequest): Promise<Map<string, MachineHoldings>> {
@@ -155,12 +144,12 @@ export function farmDefinition(request: ImportRequest, holdings: ReadonlyMap<str
 
   // The networks: the LAN is the VIP's; each machine's address in it; the heartbeat network is
   // the one on the interface the stack speaks on (ha.cf's bcast).
-  const lan = networkOf(facts.vip.address, facts.vip.prefix);
+  const lan = formatCidr(networkOf(facts.vip.address, facts.vip.prefix));
   const addressIn = (name: string, network: string) =>
     [...holdings.get(name)!.interfaces.values()]
       .flat()
       .map((a) => a.split('/')[0]!)
-      .find((a) => a !== facts.vip.address && inNetwork(a, network));
+      .find((a) => a !== facts.vip.address && formatCidr(networkOf(a, Number(network.split('/')[1]))) === network);
   const lanOf = new Map(names.map((n) => [n, addressIn(n, lan)]));
   for (const [n, address] of lanOf) if (!address) problems.push(`${n} has no address in the VIP's network ${lan} (T3)`);
   const lanInterface =
@@ -171,7 +160,7 @@ export function farmDefinition(request: ImportRequest, holdings: ReadonlyMap<str
     problems.push(
       `no heartbeat network: ${hbInterface ? `${master} has no address on ${shown(hbInterface)}, ha.cf's bcast` : 'ha.cf on the master has no bcast line'} (T5)`,
     );
-  const heartbeat = hbHeld ? networkOf(hbHeld.split('/')[0]!, Number(hbHeld.split('/')[1])) : '';
+  const heartbeat = hbHeld ? formatCidr(networkOf(hbHeld.split('/')[0]!, Number(hbHeld.split('/')[1]))) : '';
   const hbOf = new Map(balancers.map((b) => [b, hbHeld ? addressIn(b, heartbeat) : undefined]));
   for (const [b, address] of hbOf)
     if (hbHeld && !address) problems.push(`${b} has no address in the heartbeat network ${heartbeat} (T3)`);

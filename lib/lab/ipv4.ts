@@ -34,12 +34,17 @@ export function parseCidr(text: string): Cidr | { error: string } {
   }
   const prefix = Number(match[2]);
   if (prefix < 8 || prefix > 30) return { error: 'a prefix length from /8 to /30' };
-  const base = toInt(match[1]!);
-  const network = fromInt((base - (base % 2 ** (32 - prefix))) >>> 0);
+  const { network } = networkOf(match[1]!, prefix);
   if (network !== match[1]) {
     return { error: `the network address itself (${network}/${prefix}), without host bits set` };
   }
   return { network, prefix };
+}
+
+/** The network an address is in under a prefix: 192.168.1.101 and 24 give 192.168.1.0/24. */
+export function networkOf(address: string, prefix: number): Cidr {
+  const base = toInt(address);
+  return { network: fromInt((base - (base % 2 ** (32 - prefix))) >>> 0), prefix };
 }
 
 export function netmask(cidr: Cidr): string {
