@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withChromiumPage } from '../helpers/chromium.ts';
 import { hafarm, PROJECT_DIR, TUTORIAL_LAB } from '../helpers/cli.ts';
-import { cli, e2eLabs, mustSucceed, type TestLab } from '../helpers/netns-lab.ts';
+import { e2eLabs, mustSucceed, type TestLab } from '../helpers/netns-lab.ts';
 import { freePort } from '../helpers/sshd.ts';
 import {
   BALANCERS,
@@ -29,11 +29,18 @@ const B = labs.lab(TUTORIAL_LAB, 'hb');
 const FARM = { statsPassword: 'usuario', authkey: 'clave-de-heartbeat' };
 const HOSTS = ['haproxy1', 'haproxy2', 'web1', 'web2', 'web3'];
 
-/** A student's root shell on their machine: lab:exec of the namespace lab. */
+/**
+ * A student's root shell on their machine: lab:exec of the namespace lab. A script may restart
+ * Heartbeat twice over (its stop alone may take 30 s): up to 5 minutes, then it is said.
+ */
 const runOn =
   (machines: TestLab): RunAsRoot =>
   async (host, script) => {
-    const result = await cli(machines, 'exec', host, 'sh', '-c', script);
+    const where = ['--lab', machines.file, '--state', machines.state];
+    const result = await hafarm(['exec', ...where, host, 'sh', '-c', script], {
+      cwd: machines.dir,
+      timeoutMs: 300_000,
+    });
     if (result.exitCode !== 0) throw new Error(`${host}: exit ${result.exitCode}: ${result.stderr}${result.stdout}`);
     return result.stdout;
   };
@@ -206,6 +213,15 @@ describe("the tutorial's known mistakes, each failing with the step that fixes i
       const run = runOn(A);
       const expected = expectationOf(mistake.name);
       for (const [host, script] of mistake.apply) await run(host, script);
+      // Undone also when an assertion fails, every machine's part also after one failed: the
+      // next tests need the whole farm back.
+      const undo = async () => {
+        const failed: string[] = [];
+        for (const [host, script] of mistake.undo) await run(host, script).catch((e: Error) => failed.push(e.message));
+        await waitForVip(run, BALANCERS[0]);
+        return failed;
+      };
+      let undone: string[] | undefined;
       try {
         const verify = await farmCli(withPower, 'verify', '--only', expected.only);
         expect(verify.exitCode, verify.stdout).toBe(1);
@@ -217,10 +233,11 @@ describe("the tutorial's known mistakes, each failing with the step that fixes i
           findings: Array<{ step: string; wrong: { en: string; es: string } }>;
         };
         expect(results.findings.some((f) => f.step === mistake.step && f.wrong.es.length > 0)).toBe(true);
+        undone = await undo();
       } finally {
-        for (const [host, script] of mistake.undo) await run(host, script);
-        await waitForVip(run, BALANCERS[0]);
+        undone ??= await undo();
       }
+      expect(undone, 'undoing the mistake').toEqual([]);
     },
     600_000,
   );

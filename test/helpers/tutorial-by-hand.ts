@@ -314,6 +314,13 @@ function mayFail(command: string): string {
 
 const HEARTBEAT = '/etc/init.d/heartbeat';
 const HAPROXY = '/etc/init.d/haproxy';
+
+/**
+ * Heartbeat started again after a mistake is undone: stopped (if it runs) and started, not the
+ * init script's restart, which sleeps deadtime + 10 s between the two; a stop may still take its
+ * 30 s (Heartbeat's emergency shutdown when it is busy with a resource that fails).
+ */
+const HEARTBEAT_AGAIN = `${HEARTBEAT} stop >/dev/null 2>&1 || true\n${HEARTBEAT} start\n`;
 const onBalancers = (script: string): Array<[string, string]> => BALANCERS.map((host) => [host, script]);
 
 export const TUTORIAL_MISTAKES: TutorialMistake[] = [
@@ -323,9 +330,7 @@ export const TUTORIAL_MISTAKES: TutorialMistake[] = [
     apply: onBalancers(
       "set -e\nsed -i 's/^\\(bcast[[:space:]]*\\)eth2 /\\1eth1 /' /etc/ha.d/ha.cf\n" + `${HEARTBEAT} restart\n`,
     ),
-    undo: onBalancers(
-      "set -e\nsed -i 's/^\\(bcast[[:space:]]*\\)eth1 /\\1eth2 /' /etc/ha.d/ha.cf\n" + `${HEARTBEAT} restart\n`,
-    ),
+    undo: onBalancers("set -e\nsed -i 's/^\\(bcast[[:space:]]*\\)eth1 /\\1eth2 /' /etc/ha.d/ha.cf\n" + HEARTBEAT_AGAIN),
   },
   {
     name: 'node names that are not uname -n (node balanceador1, node balanceador2)',
@@ -336,14 +341,14 @@ export const TUTORIAL_MISTAKES: TutorialMistake[] = [
     ),
     undo: onBalancers(
       "set -e\nsed -i 's/^\\(node[[:space:]]*\\)balanceador\\([12]\\) /\\1haproxy\\2 /' /etc/ha.d/ha.cf\n" +
-        startOrRestart('heartbeat'),
+        HEARTBEAT_AGAIN,
     ),
   },
   {
     name: 'authkeys left mode 644 (on haproxy2)',
     step: 'T6',
     apply: [['haproxy2', 'set -e\nchmod 644 /etc/ha.d/authkeys\n' + mayFail(`${HEARTBEAT} restart`)]],
-    undo: [['haproxy2', 'set -e\nchmod 600 /etc/ha.d/authkeys\n' + startOrRestart('heartbeat')]],
+    undo: [['haproxy2', 'set -e\nchmod 600 /etc/ha.d/authkeys\n' + HEARTBEAT_AGAIN]],
   },
   {
     name: 'haresources naming an interface the machines lack (eth3)',
@@ -354,7 +359,7 @@ export const TUTORIAL_MISTAKES: TutorialMistake[] = [
     ),
     undo: onBalancers(
       `set -e\nsed -i 's|^\\(haproxy1 IPaddr::${VIP}/24/\\)eth3$|\\1${LAN_INTERFACE}|' /etc/ha.d/haresources\n` +
-        startOrRestart('heartbeat'),
+        HEARTBEAT_AGAIN,
     ),
   },
   {
