@@ -4,15 +4,7 @@
 // following the tutorial, each with the step (T1–T11) that fixes it (Component.mistakes). This
 // file knows none of them.
 import type { Lab } from '../lib/lab/model.ts';
-
-/** Words said to the user in each language hafarm speaks (--lang). */
-export interface Said {
-  en: string;
-  es: string;
-}
-
-export const LANGUAGES = ['en', 'es'] as const;
-export type Language = (typeof LANGUAGES)[number];
+import type { Said } from '../lib/said.ts';
 
 /** What one machine holds, as read from it. Every text is cut at MAX_READ_BYTES: a machine's answers are data, never trusted in size. */
 export interface MachineHoldings {

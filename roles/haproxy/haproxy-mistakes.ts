@@ -13,8 +13,8 @@ import {
   type Finding,
   type MachineHoldings,
   type MistakeFinder,
-  type Said,
 } from '../mistakes.ts';
+import type { Said } from '../../lib/said.ts';
 import { backendServers, healthCheckWords } from './haproxy-role.ts';
 
 export const HAPROXY_CFG = '/etc/haproxy/haproxy.cfg';

@@ -14,8 +14,8 @@ import {
   type Finding,
   type MachineHoldings,
   type MistakeFinder,
-  type Said,
 } from '../mistakes.ts';
+import type { Said } from '../../lib/said.ts';
 
 export const HA_CF = '/etc/ha.d/ha.cf';
 export const AUTHKEYS = '/etc/ha.d/authkeys';

@@ -14,7 +14,14 @@ import { importsInto, projectImports, sourceFiles } from '../helpers/source-impo
  * one row are siblings that never import each other; the single files of one row may.
  */
 const LAYERS: ReadonlyArray<readonly string[]> = [
-  ['lib/user-facing-error.ts', 'lib/package-root.ts', 'lib/load-on-first-use.ts', 'lib/printable.ts'],
+  [
+    'lib/user-facing-error.ts',
+    'lib/package-root.ts',
+    'lib/load-on-first-use.ts',
+    'lib/printable.ts',
+    // the languages hafarm speaks (--lang)
+    'lib/said.ts',
+  ],
   // the one writer and the file system's errors in words
   ['lib/files'],
   ['lib/lab', 'lib/engine', 'lib/packets'],
