@@ -17,6 +17,7 @@ import type { Component } from './component.ts';
 import type { Role } from './role-context.ts';
 import type { Host, Lab } from '../lib/lab/model.ts';
 import type { Packet } from '../lib/packets/pcap.ts';
+import type { Said } from '../lib/said.ts';
 import { quote } from '../lib/engine/ssh/shell-quote.ts';
 import { failed, ok, type Task } from '../lib/engine/task.ts';
 
@@ -26,8 +27,8 @@ export interface LogEvidence {
   pattern: string;
   /** whether one of those lines is the proof itself */
   proves(line: string): boolean;
-  /** for the FAIL summary: what was looked for */
-  expected: string;
+  /** for the FAIL summary: what was looked for, in each language */
+  expected: Said;
 }
 
 /** How the stack's members make themselves known on a network, as V6/V7 capture it. */
@@ -38,12 +39,12 @@ export interface Announcements {
   captureFilter(lab: Lab): string;
   /** the announcements one member sent */
   from(packets: Packet[], member: Host, lab: Lab): Packet[];
-  /** Heartbeat: every member, all the time; VRRP: only the one that holds the VIP */
+  /** Heartbeat: every member, all the time; VRRP: only the one that holds the VIP (a key, never printed) */
   sentBy: 'every member' | 'the active member';
   /** seconds between two announcements of one member */
   intervalSeconds(lab: Lab): number;
-  /** for the evidence: "UDP broadcasts to 10.100.100.255:694" */
-  describe(lab: Lab): string;
+  /** for the evidence: "UDP broadcasts to 10.100.100.255:694" ("difusiones UDP a 10.100.100.255:694") */
+  describe(lab: Lab): Said;
 }
 
 /**
@@ -70,8 +71,8 @@ export interface HaStack extends Component {
   kind: 'ha-stack';
   /** its name is ha.stack's value; its section's key is its name, with defaults for when it is absent */
   section: DefinitionSection & { defaults: Readonly<object> };
-  /** what it is in this lab, for the report: "keepalived (VRRPv3, an advertisement every 0.1 s)" */
-  describe(lab: Lab): string;
+  /** what it is in this lab, for the report: "keepalived (VRRPv3, an advertisement every 0.1 s)" ("un anuncio cada 0.1 s") */
+  describe(lab: Lab): Said;
   /** takes the stack off a balancer (its daemon, package and files), before another one starts */
   removal: Role;
   /** its service on the balancers, which lab:verify restarts where a broken link left two holders that did not heal (V8, V9) */

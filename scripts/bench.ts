@@ -187,7 +187,7 @@ async function measureStack(
 ): Promise<StackFigures> {
   const model = profileLab(profile);
   const stack = haStackOf(model);
-  log(`${profile.name}: ${stack.describe(model)}`);
+  log(`${profile.name}: ${stack.describe(model).en}`);
   const [switched, changed] = await provision(model);
   const [noop, noopChanged] = await provision(model);
   const masterServes = async () => (await shell.holds(master, model.vip.address)) && (await siteAnswers());
@@ -354,7 +354,7 @@ async function main(): Promise<void> {
 function printStacks(all: StackFigures[]): void {
   const slowPower = all.some((f) => f.powerOff.some((s) => s >= 0.5));
   const rows: Array<[string, (f: StackFigures) => string]> = [
-    ['stack', (f) => haStackOf(f.lab).describe(f.lab)],
+    ['stack', (f) => haStackOf(f.lab).describe(f.lab).en],
     ['provision switching to it', (f) => f.switchProvision],
     ['no-op provision', (f) => f.noop],
     [`memory per balancer (${host.memoryNote})`, (f) => f.memory],

@@ -4,6 +4,8 @@
 // control characters, quoted for CSV (and kept from being read as a spreadsheet formula) and
 // escaped for HTML.
 import type { FarmGrade } from './grade-farm.ts';
+import { english, type Speaker } from '../said.ts';
+import { verdictWord } from '../verify/check.ts';
 
 export interface ClassRow {
   student: string;
@@ -46,15 +48,28 @@ function counts(grade: FarmGrade): { passed: number; failed: number; notRun: num
   };
 }
 
-export function classCsv(rows: readonly ClassRow[]): string {
+export function classCsv(rows: readonly ClassRow[], say: Speaker = english): string {
   const ids = checkColumns(rows);
-  const header = ['student', 'lab', ...ids, 'passed', 'failed', 'not run', 'problem', 'what is wrong', 'report'];
+  const header = [
+    say('student', 'estudiante'),
+    say('lab', 'laboratorio'),
+    ...ids,
+    say('passed', 'superadas'),
+    say('failed', 'fallidas'),
+    say('not run', 'no ejecutadas'),
+    say('problem', 'problema'),
+    say('what is wrong', 'qué está mal'),
+    say('report', 'informe'),
+  ];
   const lines = rows.map((row) => {
     const n = counts(row.grade);
     return [
       row.student,
       row.lab,
-      ...ids.map((id) => row.grade.checks.get(id)?.verdict ?? ''),
+      ...ids.map((id) => {
+        const check = row.grade.checks.get(id);
+        return check ? verdictWord(check.verdict, say) : '';
+      }),
       String(n.passed),
       String(n.failed),
       String(n.notRun),
@@ -68,7 +83,7 @@ export function classCsv(rows: readonly ClassRow[]): string {
   return `${[header.map(csvField).join(','), ...lines].join('\r\n')}\r\n`;
 }
 
-export function classHtml(rows: readonly ClassRow[], title: string, when: Date): string {
+export function classHtml(rows: readonly ClassRow[], title: string, when: Date, say: Speaker = english): string {
   const ids = checkColumns(rows);
   const body = rows
     .map((row) => {
@@ -79,7 +94,7 @@ export function classHtml(rows: readonly ClassRow[], title: string, when: Date):
         const check = row.grade.checks.get(id);
         if (!check) return '<td></td>';
         const kind = { PASS: 'pass', FAIL: 'fail', 'NOT RUN': 'notrun' }[check.verdict];
-        return `<td class="${kind}" title="${escapeHtml(cell(check.summary))}">${link(check.verdict, `#${id}`)}</td>`;
+        return `<td class="${kind}" title="${escapeHtml(cell(check.summary))}">${link(verdictWord(check.verdict, say), `#${id}`)}</td>`;
       });
       const problem = row.grade.problem ? `<p class="problem">${escapeHtml(cell(row.grade.problem))}</p>` : '';
       const findings =
@@ -89,15 +104,20 @@ export function classHtml(rows: readonly ClassRow[], title: string, when: Date):
               .map((f) => `<li>${escapeHtml(cell(f))}</li>`)
               .join('')}</ul>`
           : '';
-      return `<tr><th scope="row">${escapeHtml(cell(row.student))}</th>${verdicts.join('')}<td>${n.passed}/${n.passed + n.failed + n.notRun}</td><td>${problem}${findings}${row.reportHref ? link('report') : ''}</td></tr>`;
+      return `<tr><th scope="row">${escapeHtml(cell(row.student))}</th>${verdicts.join('')}<td>${n.passed}/${n.passed + n.failed + n.notRun}</td><td>${problem}${findings}${row.reportHref ? link(say('report', 'informe')) : ''}</td></tr>`;
     })
     .join('\n');
+  const n = rows.length;
+  const farmsLine = say(
+    `${n} farm${n === 1 ? '' : 's'}; each verdict links to the check in that farm's report.`,
+    `${n} granja${n === 1 ? '' : 's'}; cada veredicto enlaza con la comprobación en el informe de esa granja.`,
+  );
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(cell(title))}</title>
+<html lang="${say.lang}"><head><meta charset="utf-8"><title>${escapeHtml(cell(title))}</title>
 <style>body{font-family:sans-serif;margin:2rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left;vertical-align:top}td.pass{color:#1d7a38;font-weight:bold}td.fail{color:#b3261e;font-weight:bold}td.notrun{color:#6b6b6b}.problem{color:#b3261e;margin:0}ul{margin:0;padding-left:1.2rem}</style></head>
 <body><h1>${escapeHtml(cell(title))}</h1>
-<p>${escapeHtml(when.toISOString())}: ${rows.length} farm${rows.length === 1 ? '' : 's'}; each verdict links to the check in that farm's report.</p>
-<table><tr><th>student</th>${ids.map((id) => `<th>${escapeHtml(id)}</th>`).join('')}<th>passed</th><th>why, and what is wrong</th></tr>
+<p>${escapeHtml(when.toISOString())}: ${escapeHtml(farmsLine)}</p>
+<table><tr><th>${say('student', 'estudiante')}</th>${ids.map((id) => `<th>${escapeHtml(id)}</th>`).join('')}<th>${say('passed', 'superadas')}</th><th>${say('why, and what is wrong', 'por qué, y qué está mal')}</th></tr>
 ${body}
 </table>
 </body></html>

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../package-root.ts';
+import { english, type Language, type Speaker } from '../said.ts';
 
 /** What is kept of a child's output: its last characters, enough for the reason it gave. */
 const KEPT_OUTPUT = 16 * 1024;
@@ -30,6 +31,8 @@ export interface GradeOptions {
   faults?: boolean;
   upTimeoutMs: number;
   verifyTimeoutMs: number;
+  /** the language of the farm's report and of the row's reasons (--lang); English when not given */
+  say?: Speaker;
 }
 
 export interface ChildRun {
@@ -77,8 +80,9 @@ function runHafarm(args: string[], timeoutMs: number): Promise<ChildRun> {
 }
 
 /** What a failed command ended with: hafarm's last message (its indented lines joined), without its prefix. */
-export function reasonOf(run: ChildRun, what: string, timeoutMs: number): string {
-  if (run.timedOut) return `${what} did not end within ${Math.round(timeoutMs / 60_000)} min`;
+export function reasonOf(run: ChildRun, what: string, timeoutMs: number, say: Speaker = english): string {
+  const minutes = Math.round(timeoutMs / 60_000);
+  if (run.timedOut) return say(`${what} did not end within ${minutes} min`, `${what} no terminó en ${minutes} min`);
   const lines = run.output.split('\n');
   const at = lines.map((line) => line.startsWith('hafarm:')).lastIndexOf(true);
   const message =
@@ -89,7 +93,10 @@ export function reasonOf(run: ChildRun, what: string, timeoutMs: number): string
     .map((line) => line.trim())
     .join(' ')
     .replace(/^hafarm:\s*/, '');
-  return `${what} failed${said ? `: ${said}` : ` (exit ${run.code ?? 'none'})`}`;
+  const code = run.code ?? say('none', 'ninguno');
+  return said
+    ? say(`${what} failed: ${said}`, `${what} falló: ${said}`)
+    : say(`${what} failed (exit ${code})`, `${what} falló (código de salida ${code})`);
 }
 
 /** A file of at most `max` bytes read whole, 'too large', or undefined: a regular file only, never through a link. */
@@ -119,6 +126,7 @@ const isText = (value: unknown): value is string => typeof value === 'string';
 /** results.json, checked for the shape lab:verify writes; anything else is none. */
 export function parseResults(
   text: string,
+  lang: Language = 'en',
 ): (Pick<FarmGrade, 'checks' | 'findings'> & { when: number; finished: boolean; notes: string[] }) | undefined {
   let value: unknown;
   try {
@@ -139,20 +147,30 @@ export function parseResults(
   }
   const findings: string[] = [];
   for (const item of Array.isArray(root.findings) ? (root.findings as unknown[]) : []) {
-    const f = item as { step?: unknown; host?: unknown; wrong?: { en?: unknown } };
-    if (isText(f?.step) && isText(f.host) && isText(f.wrong?.en)) findings.push(`${f.step} ${f.host}: ${f.wrong.en}`);
+    const f = item as { step?: unknown; host?: unknown; wrong?: Partial<Record<Language, unknown>> };
+    const wrong = f?.wrong?.[lang];
+    if (isText(f?.step) && isText(f.host) && isText(wrong)) findings.push(`${f.step} ${f.host}: ${wrong}`);
   }
   const notes = (Array.isArray(root.notes) ? (root.notes as unknown[]) : []).filter(isText);
   return { checks, findings, when, finished: root.finished === true, notes };
 }
 
 export async function gradeFarm(lab: string, options: GradeOptions): Promise<FarmGrade> {
+  const say = options.say ?? english;
   const where = ['--lab', lab, '--state', options.stateDir];
   const up = await runHafarm(['up', ...where], options.upTimeoutMs);
-  if (up.code !== 0) return { checks: new Map(), findings: [], problem: reasonOf(up, 'lab:up', options.upTimeoutMs) };
+  if (up.code !== 0)
+    return { checks: new Map(), findings: [], problem: reasonOf(up, 'lab:up', options.upTimeoutMs, say) };
   const started = Date.now();
   const verify = await runHafarm(
-    ['verify', ...where, ...(options.only ? ['--only', options.only] : []), ...(options.faults ? ['--faults'] : [])],
+    [
+      'verify',
+      ...where,
+      '--lang',
+      say.lang,
+      ...(options.only ? ['--only', options.only] : []),
+      ...(options.faults ? ['--faults'] : []),
+    ],
     options.verifyTimeoutMs,
   );
   const report = join(options.stateDir, 'report');
@@ -161,18 +179,22 @@ export async function gradeFarm(lab: string, options: GradeOptions): Promise<Far
     return {
       checks: new Map(),
       findings: [],
-      problem: `lab:verify's results.json is over ${MAX_RESULTS_BYTES / 2 ** 20} MiB`,
+      problem: say(
+        `lab:verify's results.json is over ${MAX_RESULTS_BYTES / 2 ** 20} MiB`,
+        `el results.json de lab:verify pasa de ${MAX_RESULTS_BYTES / 2 ** 20} MiB`,
+      ),
     };
-  const read = text === undefined ? undefined : parseResults(text);
+  const read = text === undefined ? undefined : parseResults(text, say.lang);
   // a report of an earlier run is not this one's (the run's time is when it began, to the millisecond)
   const results = read && read.when >= started - 1000 ? read : undefined;
   // Exit 1 with the whole run's results is a farm that failed checks; without them, or with a
   // run that ended early or left a machine off, the row says why.
   const problem =
     verify.timedOut || !results || (verify.code !== 0 && verify.code !== 1)
-      ? reasonOf(verify, 'lab:verify', options.verifyTimeoutMs)
+      ? reasonOf(verify, 'lab:verify', options.verifyTimeoutMs, say)
       : !results.finished
-        ? `lab:verify ended before its last check${results.notes.length > 0 ? `: ${results.notes.join('; ')}` : ''}`
+        ? say('lab:verify ended before its last check', 'lab:verify terminó antes de su última comprobación') +
+          (results.notes.length > 0 ? `: ${results.notes.join('; ')}` : '')
         : results.notes.length > 0
           ? results.notes.join('; ')
           : undefined;

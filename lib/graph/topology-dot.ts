@@ -77,13 +77,13 @@ export function topologyDot(lab: Lab, view: TopologyView): string {
 
   const title = [
     `lab "${lab.name}": ${balancers(lab).length} balancers, ${webServers(lab).length} web servers`,
-    `HA stack: ${stack.describe(lab)}`,
+    `HA stack: ${stack.describe(lab).en}`,
   ];
   node('net_hb', {
     label: box(COLOURS.heartbeat, [
       { text: `heartbeat network ${formatCidr(heartbeat.cidr)}`, bold: true },
       { text: `${heartbeat.interface} on the balancers only` },
-      { text: `${stack.title}: ${stack.announcements.describe(lab)}` },
+      { text: `${stack.title}: ${stack.announcements.describe(lab).en}` },
     ]),
   });
   node('net_lan', {

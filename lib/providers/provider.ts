@@ -1,5 +1,6 @@
 // The provider contract: the few things every way of making machines must do. Callers (CLI,
 // provisioning, verification) see only this, so VirtualBox, libvirt and namespaces are interchangeable.
+import type { Said } from '../said.ts';
 import type { SshTarget } from '../engine/ssh/ssh-target.ts';
 import type { BoxField, DefinitionSection, ReservedRange } from '../lab/definition-parts.ts';
 import type { Lab, ProviderName } from '../lab/model.ts';
@@ -81,7 +82,7 @@ export interface HostVantage {
 /** A client on the lab's LAN that is no lab machine, reached by a command line of this host. */
 export interface LanClientPlace {
   /** for the output, e.g. "the client container hafarm-swap-client" */
-  describe: string;
+  describe: Said;
   /** the command line, run on this host, that runs argv on the client */
   command(argv: readonly string[]): string[];
 }
@@ -132,7 +133,7 @@ export interface LabProvider {
    * Optional: why this provider cannot do what a check needs of a machine (MachineNeed), and what
    * would let it; undefined when it can. A check that needs it is "not run", saying this.
    */
-  cannot?(need: MachineNeed, host: string): string | undefined;
+  cannot?(need: MachineNeed, host: string): Said | undefined;
 }
 
 /** A file a provider writes from the definition alone (the Vagrantfile): lab:render shows it. */

@@ -10,6 +10,7 @@ import { linesSince, markLog, type LogMark } from './log-window.ts';
 import { waitUntil, type RunningLoad } from './steady-load.ts';
 import { soleHolder, type VipReading } from './vip-history.ts';
 import { vipHolder } from './vip.ts';
+import { asIs, type Speaker, type Words } from '../said.ts';
 
 /** The balancer whose heartbeat link is broken: the first standby, which takes over when it hears the master no more. */
 export function brokenBalancer(lab: Lab): Host {
@@ -32,20 +33,47 @@ export function healTimeoutSeconds(lab: Lab): number {
   return Math.ceil(stack.startupSeconds(lab) + stack.detectionSeconds(lab) + stableSeconds(lab) + 20);
 }
 
+/** Why a check that breaks a link cannot begin. */
+export type NotReady =
+  | { why: 'no VIP'; master: string; vip: string }
+  | { why: 'no link'; host: string; provider: string }
+  | { why: 'link not normal'; host: string };
+
+/** A NotReady in words. */
+export function notReadyWords(reason: NotReady, say: Speaker): Words {
+  switch (reason.why) {
+    case 'no VIP':
+      return say(
+        `${reason.master} does not hold the VIP ${reason.vip} to begin with`,
+        `${reason.master} no tiene la VIP ${reason.vip} al empezar`,
+      );
+    case 'no link':
+      return say(
+        `${reason.host} has no heartbeat link that ${reason.provider} can show`,
+        `${reason.host} no tiene ningún enlace de latidos que ${reason.provider} pueda mostrar`,
+      );
+    case 'link not normal':
+      return say(
+        `${reason.host}'s heartbeat link is not in its normal state to begin with (npm run lab:link -- ${reason.host} heartbeat up, then clear)`,
+        `el enlace de latidos de ${reason.host} no está en su estado normal al empezar (npm run lab:link -- ${reason.host} heartbeat up, y después clear)`,
+      );
+  }
+}
+
 /** Why the check cannot begin (the master not holding the VIP, the link not normal), or undefined. */
-export async function notReady(ctx: VerifyContext, broken: Host): Promise<string | undefined> {
+export async function notReady(ctx: VerifyContext, broken: Host): Promise<Words | undefined> {
   const master = masterBalancer(ctx.lab).name;
   if ((await waitUntil(async () => (await vipHolder(ctx)) === master, 60_000, 250)) === undefined)
-    return `${master} does not hold the VIP ${ctx.lab.vip.address} to begin with`;
+    return notReadyWords({ why: 'no VIP', master, vip: ctx.lab.vip.address }, ctx.say);
   const link = (await ctx.provider.links()).find((l) => l.host === broken.name && l.network === 'heartbeat');
-  if (!link) return `${broken.name} has no heartbeat link that ${ctx.provider.name} can show`;
-  if (!linkIsNormal(link))
-    return `${broken.name}'s heartbeat link is not in its normal state to begin with (npm run lab:link -- ${broken.name} heartbeat up, then clear)`;
+  if (!link) return notReadyWords({ why: 'no link', host: broken.name, provider: ctx.provider.name }, ctx.say);
+  if (!linkIsNormal(link)) return notReadyWords({ why: 'link not normal', host: broken.name }, ctx.say);
   // A provider that cannot drop a link's packets says so now, before any capture or load starts.
   try {
     await ctx.provider.setLink(broken.name, 'heartbeat', { kind: 'loss', percent: 0 });
   } catch (error) {
-    if (error instanceof LinkChangeUnsupported) return error.message;
+    // the provider's own words, as it threw them
+    if (error instanceof LinkChangeUnsupported) return asIs(error.message);
     throw error;
   }
   return undefined;
@@ -61,22 +89,39 @@ export async function balancerMacs(ctx: VerifyContext): Promise<Map<string, stri
 /** The stack's log marked on every balancer: the check's window opens here. */
 export async function markBalancerLogs(ctx: VerifyContext): Promise<LogMark[]> {
   const file = haStackOf(ctx.lab).logFile(ctx.lab);
-  return Promise.all(balancers(ctx.lab).map((h) => markLog(ctx.machines, h.name, file)));
+  return Promise.all(balancers(ctx.lab).map((h) => markLog(ctx.machines, h.name, file, ctx.say)));
+}
+
+/**
+ * One balancer's log lines since its mark, as the evidence quotes them: the last `per` lines as
+ * they are, or that there were none, or why the log could not be read.
+ */
+export function peerLines(
+  mark: Pick<LogMark, 'host' | 'file'>,
+  read: { lines: string[] } | { error: string },
+  per: number,
+  say: Speaker,
+): Words[] {
+  const at = `${mark.host} ${mark.file}`;
+  if ('error' in read)
+    return [say(`${at}: (its log could not be read: ${read.error})`, `${at}: (no pudo leerse su log: ${read.error})`)];
+  if (read.lines.length === 0)
+    return [
+      say(`${at}: nothing of its peer since the check began`, `${at}: nada de su par desde que empezó la comprobación`),
+    ];
+  return read.lines.slice(-per).map((line) => asIs(`${at}: ${line}`));
 }
 
 /** The stack's lines of peers lost and found and of the VIP taken and given up, on every balancer, since the marks: the last `per` of each. */
-export async function peerEvidence(ctx: VerifyContext, marks: LogMark[], per = 6): Promise<string[]> {
+export async function peerEvidence(ctx: VerifyContext, marks: LogMark[], per = 6): Promise<Words[]> {
   const stack = haStackOf(ctx.lab);
-  const lines: string[] = [];
+  const lines: Words[] = [];
   for (const mark of marks) {
-    const said = await linesSince(ctx.machines, mark, stack.peerEvents(ctx.lab)).catch((error: Error) => [
-      `(its log could not be read: ${error.message})`,
-    ]);
-    lines.push(
-      ...(said.length === 0
-        ? [`${mark.host} ${mark.file}: nothing of its peer since the check began`]
-        : said.slice(-per).map((l) => `${mark.host} ${mark.file}: ${l}`)),
+    const read = await linesSince(ctx.machines, mark, stack.peerEvents(ctx.lab)).then(
+      (lines) => ({ lines }),
+      (error: Error) => ({ error: error.message }),
     );
+    lines.push(...peerLines(mark, read, per, ctx.say));
   }
   return lines;
 }
@@ -104,6 +149,33 @@ export async function waitHealed(
   return healed === undefined ? undefined : sole;
 }
 
+/** A timeline's mark: one balancer left holding the VIP, after hafarm restarted the stack on another if it did. */
+export function aloneHolds(host: string, say: Speaker, restarted?: { stack: string; on: string }): Words {
+  return restarted
+    ? say(
+        `${host} alone holds the VIP (${restarted.stack} restarted on ${restarted.on})`,
+        `solo ${host} tiene la VIP (${restarted.stack} reiniciado en ${restarted.on})`,
+      )
+    : say(`${host} alone holds the VIP`, `solo ${host} tiene la VIP`);
+}
+
+/** What hafarm did when the farm did not heal by itself, and how that ended. */
+export function restartWords(
+  restart: { timeoutSeconds: number; stack: string; on: string; healedHost?: string },
+  say: Speaker,
+): Words {
+  const { timeoutSeconds, stack, on, healedHost } = restart;
+  return healedHost
+    ? say(
+        `not healed by itself within ${timeoutSeconds} s: hafarm restarted ${stack} on ${on}, then ${healedHost} alone held the VIP`,
+        `la granja no se recuperó por sí sola en ${timeoutSeconds} s: hafarm reinició ${stack} en ${on}, y después solo ${healedHost} tuvo la VIP`,
+      )
+    : say(
+        `not healed by itself within ${timeoutSeconds} s: hafarm restarted ${stack} on ${on}, and still no single holder`,
+        `la granja no se recuperó por sí sola en ${timeoutSeconds} s: hafarm reinició ${stack} en ${on}, y aun así no quedó un único titular`,
+      );
+}
+
 /**
  * The farm put back as the check found it when the stack did not heal by itself (seen: Heartbeat
  * after a lossy link, both balancers holding the VIP until one restarted): the stack restarted on
@@ -114,7 +186,7 @@ export async function healByRestart(
   broken: Host,
   load: Pick<RunningLoad, 'samples' | 'now'>,
   readings: VipReading[],
-): Promise<{ said: string; healed?: { host: string; since: number } }> {
+): Promise<{ said: Words; healed?: { host: string; since: number } }> {
   const stack = haStackOf(ctx.lab);
   const service = quote(stack.service);
   const restartedAt = load.now();
@@ -122,7 +194,15 @@ export async function healByRestart(
     timeoutMs: 60_000,
   });
   const healed = await waitHealed(ctx.lab, load, readings, restartedAt);
-  const said = `not healed by itself within ${healTimeoutSeconds(ctx.lab)} s: hafarm restarted ${stack.title} on ${broken.name}${healed ? `, then ${healed.host} alone held the VIP` : ', and still no single holder'}`;
+  const said = restartWords(
+    {
+      timeoutSeconds: healTimeoutSeconds(ctx.lab),
+      stack: stack.title,
+      on: broken.name,
+      ...(healed ? { healedHost: healed.host } : {}),
+    },
+    ctx.say,
+  );
   return { said, ...(healed ? { healed } : {}) };
 }
 

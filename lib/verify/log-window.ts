@@ -3,6 +3,7 @@
 // "is dead" line a minute before) can then never make a check pass.
 import { quote } from '../engine/ssh/shell-quote.ts';
 import type { Machines } from './check.ts';
+import { english, type Speaker, type Words } from '../said.ts';
 
 export interface LogMark {
   host: string;
@@ -11,10 +12,24 @@ export interface LogMark {
   bytes: number;
 }
 
-export async function markLog(machines: Pick<Machines, 'exec'>, host: string, file: string): Promise<LogMark> {
+/** Why a window cannot open: the machine did not say the file's size (what it said instead, quoted). */
+export function unreadableSize(host: string, file: string, said: string, say: Speaker): Words {
+  return say(
+    `${host}: cannot read the size of ${file} ("${said}")`,
+    `${host}: no se puede leer el tamaño de ${file} ("${said}")`,
+  );
+}
+
+/** say: the language of the error when the size cannot be read (the run's, VerifyContext.say). */
+export async function markLog(
+  machines: Pick<Machines, 'exec'>,
+  host: string,
+  file: string,
+  say: Speaker = english,
+): Promise<LogMark> {
   const said = (await machines.exec(host, `stat -c %s ${quote(file)} 2>/dev/null || echo 0`)).stdout.trim();
   const bytes = Number(said);
-  if (!Number.isInteger(bytes) || bytes < 0) throw new Error(`${host}: cannot read the size of ${file} ("${said}")`);
+  if (!Number.isInteger(bytes) || bytes < 0) throw new Error(unreadableSize(host, file, said, say));
   return { host, file, bytes };
 }
 

@@ -15,6 +15,7 @@ import { lossyHeartbeatCheck } from './checks/lossy-heartbeat.ts';
 import { restoreLinks } from './link-restore.ts';
 import type { LabProvider, LinkState } from '../providers/provider.ts';
 import { waitSettled } from './vip.ts';
+import { joinWords, type Words } from '../said.ts';
 
 const SETTLE_TIMEOUT_MS = 60_000;
 
@@ -48,7 +49,7 @@ export interface ChecksRun {
   /** the signal that stopped the run, if one did */
   interruptedBy?: string;
   /** what could not be put back as it was (a machine that would not power on, a farm that did not settle) */
-  restoreProblems: string[];
+  restoreProblems: Words[];
 }
 
 function reason(error: unknown): string {
@@ -72,7 +73,8 @@ export async function runChecks(
   // Read only when a check will change them: reading every link takes a provider some commands.
   const links: LinkState[] | undefined = selected.some((c) => c.changesLinks) ? await ctx.provider.links() : undefined;
   const results: CheckResult[] = [];
-  const restoreProblems: string[] = [];
+  const restoreProblems: Words[] = [];
+  const { say } = ctx;
   let interruptedBy: string | undefined;
   const stop = interrupted.then((signal) => ({ signal }));
   // The checks change links through this provider: once the run is interrupted, an abandoned
@@ -107,7 +109,7 @@ export async function runChecks(
     ]);
     if ('signal' in settled) interruptedBy = settled.signal;
     for (const check of interruptedBy ? [] : selected) {
-      const title = check.titleFor?.(ctx.lab) ?? check.title;
+      const title = say.said(check.titleFor?.(ctx.lab) ?? check.title);
       const cannot = whyNotRunnable(ctx, check);
       if (cannot) {
         const result = {
@@ -115,7 +117,7 @@ export async function runChecks(
           title,
           passed: false,
           notRun: cannot,
-          summary: `not run: ${cannot}`,
+          summary: say(`not run: ${cannot}`, `no ejecutada: ${cannot}`),
           evidence: [],
         };
         results.push(result);
@@ -137,13 +139,16 @@ export async function runChecks(
           id: check.id,
           title,
           passed: false,
-          summary: `the check could not run: ${reason(error)}`,
+          summary: say(
+            `the check could not run: ${reason(error)}`,
+            `la comprobación no pudo ejecutarse: ${reason(error)}`,
+          ),
           evidence: [],
         };
         // What it powered off is powered on before the next check begins (its links just below).
         restoreProblems.push(...(await restoreLab(ctx, running)));
       }
-      if (links && check.changesLinks) restoreProblems.push(...(await restoreLinks(ctx.provider, links)));
+      if (links && check.changesLinks) restoreProblems.push(...(await restoreLinks(ctx.provider, links, say)));
       results.push(result);
       onResult(result);
     }
@@ -151,7 +156,7 @@ export async function runChecks(
   } finally {
     // Each check that changes links put them back after itself; an interrupted or broken run
     // has not had that chance.
-    if (links && !completed) restoreProblems.push(...(await restoreLinks(ctx.provider, links)));
+    if (links && !completed) restoreProblems.push(...(await restoreLinks(ctx.provider, links, say)));
     restoreProblems.push(...(await restoreLab(ctx, running)));
     ctx.machines.closeAll();
   }
@@ -159,17 +164,18 @@ export async function runChecks(
 }
 
 /** What the provider cannot do that the check needs, said once per reason; undefined when it can do it all. */
-function whyNotRunnable(ctx: VerifyContext, check: Check): string | undefined {
+function whyNotRunnable(ctx: VerifyContext, check: Check): Words | undefined {
   const reasons = [
     ...(check.uses ?? []).flatMap((use) => ctx.lacking?.[use] ?? []),
     ...(check.needs?.(ctx.lab) ?? []).flatMap(({ need, host }) => ctx.provider.cannot?.(need, host) ?? []),
-  ];
-  return reasons.length > 0 ? [...new Set(reasons)].join('; ') : undefined;
+  ].map((said) => ctx.say.said(said));
+  return reasons.length > 0 ? joinWords([...new Set(reasons)], '; ') : undefined;
 }
 
 /** Powers on every machine that ran before the checks and waits for the farm to settle; what could not be done. */
-async function restoreLab(ctx: VerifyContext, running: Set<string>): Promise<string[]> {
-  const problems: string[] = [];
+async function restoreLab(ctx: VerifyContext, running: Set<string>): Promise<Words[]> {
+  const { say } = ctx;
+  const problems: Words[] = [];
   let restored: string[] = [];
   try {
     const off = (await ctx.provider.status())
@@ -180,18 +186,31 @@ async function restoreLab(ctx: VerifyContext, running: Set<string>): Promise<str
         await ctx.machines.restore(host);
         restored.push(host);
       } catch (error) {
-        problems.push(`${host} could not be powered on again: ${reason(error)}`);
+        problems.push(
+          say(
+            `${host} could not be powered on again: ${reason(error)}`,
+            `${host} no pudo encenderse de nuevo: ${reason(error)}`,
+          ),
+        );
       }
     }
   } catch (error) {
-    problems.push(`the machines' state could not be read to restore them: ${reason(error)}`);
+    problems.push(
+      say(
+        `the machines' state could not be read to restore them: ${reason(error)}`,
+        `no pudo leerse el estado de las máquinas para restaurarlas: ${reason(error)}`,
+      ),
+    );
     restored = [];
   }
   if (restored.length > 0) {
     const holder = await waitSettled(ctx, SETTLE_TIMEOUT_MS).catch(() => undefined);
     if (holder === undefined)
       problems.push(
-        `after powering ${restored.join(', ')} on again the farm did not settle within ${SETTLE_TIMEOUT_MS / 1000} s`,
+        say(
+          `after powering ${restored.join(', ')} on again the farm did not settle within ${SETTLE_TIMEOUT_MS / 1000} s`,
+          `tras encender de nuevo ${restored.join(', ')} la granja no se estabilizó en ${SETTLE_TIMEOUT_MS / 1000} s`,
+        ),
       );
   }
   return problems;

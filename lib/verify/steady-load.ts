@@ -2,6 +2,7 @@
 // each sample is the time it was sent and whether the site answered.
 import type { PageServer } from '../../roles/nginx/page-server.ts';
 import type { LanClient } from './transport/lan-client.ts';
+import type { Speaker, Words } from '../said.ts';
 
 export interface Sample {
   /** seconds since the load started */
@@ -39,7 +40,7 @@ export interface Timeline {
 }
 
 export interface TimelineLane {
-  label: string;
+  label: Words;
   /** [from, to) in seconds since the load started */
   spans: Array<[number, number]>;
 }
@@ -47,7 +48,7 @@ export interface TimelineLane {
 export interface TimelineEvent {
   /** seconds since the load started */
   at: number;
-  label: string;
+  label: Words;
 }
 
 /**
@@ -57,8 +58,9 @@ export interface TimelineEvent {
  */
 export async function markPower(
   load: Pick<RunningLoad, 'now'>,
-  label: string,
+  label: Words,
   operation: () => Promise<void>,
+  say: Speaker,
 ): Promise<TimelineEvent & { tookSeconds: number }> {
   const began = load.now();
   await operation();
@@ -67,7 +69,13 @@ export async function markPower(
   return {
     at,
     tookSeconds,
-    label: tookSeconds >= 0.5 ? `${label} (the command took ${tookSeconds.toFixed(1)} s)` : label,
+    label:
+      tookSeconds >= 0.5
+        ? say(
+            `${label} (the command took ${tookSeconds.toFixed(1)} s)`,
+            `${label} (la orden tardó ${tookSeconds.toFixed(1)} s)`,
+          )
+        : label,
   };
 }
 

@@ -9,6 +9,7 @@ import { balancers, findHost, isBalancer, masterBalancer, webServers, type Lab }
 import type { HostVantage, LabProvider, LanClientPlace, SshEndpoint } from '../providers/provider.ts';
 import { startHostCapture, type RunningCapture } from './transport/host-capture.ts';
 import type { VantageUse, Wire } from './check.ts';
+import type { Said } from '../said.ts';
 import { webDownTarget } from './web-down-target.ts';
 import { interfaceWith } from './transport/addresses.ts';
 import { CommandLanClient, MachineLanClient, NamespaceLanClient, type LanClient } from './transport/lan-client.ts';
@@ -20,7 +21,7 @@ export interface Vantage {
   client: LanClient;
   wire: Wire;
   /** for the output: where the requests come from, where packets are captured */
-  describe: string;
+  describe: Said;
   /** the programs the lab's machines must have for it: the client's curl, the capturing machines' tcpdump */
   programs?: Array<{ host: string; program: string; use: VantageUse }>;
   /** stops the captures still running (a check abandoned at an interrupt) and closes the shells */
@@ -56,7 +57,10 @@ export function namespaceVantage(lab: Lab, host: HostVantage, reportDir: string)
   return {
     client: new NamespaceLanClient(lab, host.clientNamespace),
     wire: { reportDir, capture: captures.capture },
-    describe: `requests from the client namespace ${host.clientNamespace}, captures on the host's bridges`,
+    describe: {
+      en: `requests from the client namespace ${host.clientNamespace}, captures on the host's bridges`,
+      es: `peticiones desde el espacio de nombres cliente ${host.clientNamespace}, capturas en los puentes del anfitrión`,
+    },
     close: () => captures.stopAll(),
   };
 }
@@ -139,12 +143,28 @@ export function machineVantage(
         use: 'captures' as const,
       })),
     ],
-    describe: `requests from ${machine ?? (client as LanClientPlace).describe}, captures inside ${machine === undefined ? 'it' : captureMachine(lab, 'lan', machine)} (LAN) and ${captureMachine(lab, 'heartbeat', machine)} (heartbeat network)`,
+    describe: vantageWords(lab, client),
     async close() {
       await captures.stopAll();
       if (lanClient instanceof MachineLanClient) lanClient.close();
       captureShell.closeAll();
     },
+  };
+}
+
+/** Where the requests come from and where packets are captured, in both languages. */
+export function vantageWords(lab: Lab, client: string | LanClientPlace): Said {
+  const machine = typeof client === 'string' ? client : undefined;
+  const heartbeat = captureMachine(lab, 'heartbeat', machine);
+  const place = machine ?? (client as LanClientPlace).describe;
+  const from = typeof place === 'string' ? { en: place, es: place } : place;
+  const lan =
+    machine === undefined
+      ? { en: 'it', es: 'él' }
+      : { en: captureMachine(lab, 'lan', machine), es: captureMachine(lab, 'lan', machine) };
+  return {
+    en: `requests from ${from.en}, captures inside ${lan.en} (LAN) and ${heartbeat} (heartbeat network)`,
+    es: `peticiones desde ${from.es}, capturas dentro de ${lan.es} (LAN) y de ${heartbeat} (red de latidos)`,
   };
 }
 

@@ -1,6 +1,7 @@
 // Who held the VIP, moment by moment, while a check broke a link (V8, V9), and what follows from
 // it: when two balancers held it at once, how often it moved, when one holder was left for good,
 // and which balancer each request went through. Pure: the readings come from vip-watch.ts.
+import { joinWords, type Speaker, type Words } from '../said.ts';
 import type { Sample, TimelineLane } from './steady-load.ts';
 
 export interface VipReading {
@@ -29,8 +30,11 @@ export function holderSpans(readings: VipReading[], host: string, end: number): 
 }
 
 /** One timeline lane per balancer: where it held the VIP. */
-export function holderLanes(readings: VipReading[], hosts: string[], end: number): TimelineLane[] {
-  return hosts.map((host) => ({ label: `${host} holds the VIP`, spans: holderSpans(readings, host, end) }));
+export function holderLanes(readings: VipReading[], hosts: string[], end: number, say: Speaker): TimelineLane[] {
+  return hosts.map((host) => ({
+    label: say(`${host} holds the VIP`, `${host} tiene la VIP`),
+    spans: holderSpans(readings, host, end),
+  }));
 }
 
 /** The moments a balancer took the VIP (it holds it and did not in the reading before), from the second reading on. */
@@ -103,19 +107,34 @@ export function throughBalancers(
   });
 }
 
-/** "haproxy1 8 answered, haproxy2 12 answered and 3 failed": the requests per balancer they went through. */
-export function perBalancer(samples: Sample[]): string {
-  const by = new Map<string, { ok: number; failed: number }>();
+/**
+ * "through haproxy1: 8 answered; through haproxy2: 12 answered, 3 failed" ("a través de haproxy1:
+ * 8 respondidas; …"): the requests per balancer they went through.
+ */
+export function perBalancer(samples: Sample[], say: Speaker): Words {
+  // undefined: the client had no ARP entry for the VIP then
+  const by = new Map<string | undefined, { ok: number; failed: number }>();
   for (const s of samples) {
-    const key = s.via ?? 'no ARP entry';
-    const counts = by.get(key) ?? { ok: 0, failed: 0 };
+    const counts = by.get(s.via) ?? { ok: 0, failed: 0 };
     if (s.ok) counts.ok++;
     else counts.failed++;
-    by.set(key, counts);
+    by.set(s.via, counts);
   }
-  return (
-    [...by]
-      .map(([via, c]) => `through ${via}: ${c.ok} answered${c.failed > 0 ? `, ${c.failed} failed` : ''}`)
-      .join('; ') || 'no requests'
+  if (by.size === 0) return say('no requests', 'ninguna petición');
+  return joinWords(
+    [...by].map(([via, c]) => {
+      const failedEn = c.failed > 0 ? `, ${c.failed} failed` : '';
+      const failedEs = c.failed > 0 ? `, ${c.failed} ${c.failed === 1 ? 'fallida' : 'fallidas'}` : '';
+      return via === undefined
+        ? say(
+            `through no ARP entry: ${c.ok} answered${failedEn}`,
+            `sin entrada ARP: ${c.ok} ${c.ok === 1 ? 'respondida' : 'respondidas'}${failedEs}`,
+          )
+        : say(
+            `through ${via}: ${c.ok} answered${failedEn}`,
+            `a través de ${via}: ${c.ok} ${c.ok === 1 ? 'respondida' : 'respondidas'}${failedEs}`,
+          );
+    }),
+    '; ',
   );
 }

@@ -12,6 +12,7 @@
 //    on the same server, busy or not. Which server depends on the hash; no spread over the
 //    servers can be seen from one client.
 import type { BalanceAlgorithm } from './haproxy-settings.ts';
+import type { Speaker, Words } from '../../lib/said.ts';
 
 /**
  * The rotation the answers follow: every one of `servers` in the first round, then the same order
@@ -40,18 +41,24 @@ export function expectedAnswers(balance: BalanceAlgorithm, web: string[], busy?:
   }
 }
 
-export type Verdict = { ok: true; servers: string[] } | { ok: false; expected: string };
+export type Verdict = { ok: true; servers: string[] } | { ok: false; expected: Words };
 
 /** Whether the answers keep the promise; the servers in the order they answered, or what was expected. */
-export function judgeAnswers(expectation: Expectation, answers: string[]): Verdict {
+export function judgeAnswers(expectation: Expectation, answers: string[], say: Speaker): Verdict {
   const { servers } = expectation;
+  const list = servers.join(', ');
   if (expectation.kind === 'rotation') {
     const round = rotationOf(answers, servers);
     return round
       ? { ok: true, servers: round }
       : {
           ok: false,
-          expected: `expected ${servers.join(', ')} each once in every ${servers.length} requests, in the same order`,
+          expected: say(
+            `expected ${list} each once in every ${servers.length} requests, in the same order`,
+            servers.length === 1
+              ? `se esperaba ${list} en cada petición`
+              : `se esperaba ${list}, una vez cada uno en cada ${servers.length} peticiones, en el mismo orden`,
+          ),
         };
   }
   const first = answers[0];
@@ -61,7 +68,10 @@ export function judgeAnswers(expectation: Expectation, answers: string[]): Verdi
     ok: false,
     expected:
       servers.length === 1
-        ? `expected every request on ${servers[0]}`
-        : `expected every request on one server of ${servers.join(', ')}`,
+        ? say(`expected every request on ${servers[0]}`, `se esperaban todas las peticiones en ${servers[0]}`)
+        : say(
+            `expected every request on one server of ${list}`,
+            `se esperaban todas las peticiones en un mismo servidor de entre ${list}`,
+          ),
   };
 }

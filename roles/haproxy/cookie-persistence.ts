@@ -10,6 +10,7 @@
 //  - rewrite: HAProxy replaces the value of the server's own cookie: NAME=<label>, on every answer.
 // A request carrying a server's cookie goes to that server, whatever the balance algorithm.
 import type { CookieMode } from './haproxy-settings.ts';
+import type { Said, Speaker, Words } from '../../lib/said.ts';
 
 /** A web server as its cookie knows it. */
 export interface CookieServer {
@@ -43,10 +44,19 @@ export function cookieValues(setCookies: string[], name: string): string[] {
   });
 }
 
-const WHY: Record<CookieMode, string> = {
-  prefix: "cookie prefix: HAProxy prefixes the server's own cookie with its label",
-  insert: "cookie insert: HAProxy sets its own cookie and removes the server's",
-  rewrite: "cookie rewrite: HAProxy replaces the value of the server's own cookie with its label",
+const WHY: Record<CookieMode, Said> = {
+  prefix: {
+    en: "cookie prefix: HAProxy prefixes the server's own cookie with its label",
+    es: 'cookie prefix: HAProxy antepone la etiqueta del servidor a la cookie propia del servidor',
+  },
+  insert: {
+    en: "cookie insert: HAProxy sets its own cookie and removes the server's",
+    es: 'cookie insert: HAProxy establece su propia cookie y elimina la del servidor',
+  },
+  rewrite: {
+    en: "cookie rewrite: HAProxy replaces the value of the server's own cookie with its label",
+    es: 'cookie rewrite: HAProxy sustituye el valor de la cookie propia del servidor por su etiqueta',
+  },
 };
 
 /** What is wrong with the NAME cookies of `server`'s answer in this mode, or undefined. */
@@ -56,15 +66,28 @@ export function cookieProblem(
   server: CookieServer,
   setCookies: string[],
   clientHadCookie: boolean,
-): string | undefined {
+  say: Speaker,
+): Words | undefined {
   const values = cookieValues(setCookies, name);
   const expected = expectedCookie(mode, server, clientHadCookie);
-  const got = values.length === 0 ? `no ${name} cookie` : values.map((v) => `${name}=${v}`).join(' and ');
+  const pairs = values.map((v) => `${name}=${v}`);
+  // "with no JSESSIONID cookie", "sin cookie JSESSIONID"
+  const got =
+    values.length === 0
+      ? say(`with no ${name} cookie`, `sin cookie ${name}`)
+      : say(`with ${pairs.join(' and ')}`, `con ${pairs.join(' y ')}`);
   if (expected === undefined) {
     return values.length === 0
       ? undefined
-      : `${server.name} answered a client holding its cookie with ${got} (expected none: with cookie insert HAProxy sets its cookie only for a client without a valid one, and removes the server's)`;
+      : say(
+          `${server.name} answered a client holding its cookie ${got} (expected none: with cookie insert HAProxy sets its cookie only for a client without a valid one, and removes the server's)`,
+          `${server.name} respondió a un cliente que ya tenía su cookie ${got} (no se esperaba ninguna: con cookie insert HAProxy establece su cookie solo a un cliente que no tiene una válida, y elimina la del servidor)`,
+        );
   }
   if (values.length === 1 && values[0] === expected) return undefined;
-  return `${server.name} answered${clientHadCookie ? ' a client holding its cookie' : ''} with ${got} (expected ${name}=${expected}: ${WHY[mode]})`;
+  const why = say.said(WHY[mode]);
+  return say(
+    `${server.name} answered${clientHadCookie ? ' a client holding its cookie' : ''} ${got} (expected ${name}=${expected}: ${why})`,
+    `${server.name} respondió${clientHadCookie ? ' a un cliente que ya tenía su cookie' : ''} ${got} (se esperaba ${name}=${expected}: ${why})`,
+  );
 }

@@ -1,6 +1,7 @@
 // HAProxy's statistics as the checks read them: its CSV export, fetched through the LAN client
 // with the stats user and the lab's password. V1, V2 and V3 all read it; no check owns it.
 import { webServers, type Lab } from '../../lib/lab/model.ts';
+import { asIs, type Speaker, type Words } from '../../lib/said.ts';
 
 /** Who reads the statistics page: lab:verify's LAN client, with the lab and its stats password. */
 export interface StatsReader {
@@ -37,13 +38,26 @@ export function serverStatuses(
   return webServers(lab).map((h) => ({ name: h.name, status: stats.get(h.name)?.status ?? 'missing' }));
 }
 
-/** The servers that are not UP, as a user reads them ("web3 is DOWN"). */
-export function notUp(servers: Array<{ name: string; status: string }>): string[] {
-  return servers.filter((s) => s.status !== 'UP').map((s) => `${s.name} is ${s.status}`);
+/** A server's status as a user reads it: HAProxy's own word (UP, DOWN, MAINT) as it is; "missing" said. */
+export function statusWords(status: string, say: Speaker): Words {
+  return status === 'missing' ? say('missing', 'ausente') : asIs(status);
+}
+
+/** The servers that are not UP, as a user reads them ("web3 is DOWN", "web3 está DOWN"). */
+export function notUp(servers: Array<{ name: string; status: string }>, say: Speaker): Words[] {
+  return servers
+    .filter((s) => s.status !== 'UP')
+    .map((s) => {
+      const status = statusWords(s.status, say);
+      return say(`${s.name} is ${status}`, `${s.name} está ${status}`);
+    });
 }
 
 /** What HAProxy's stats say of the web servers that are not UP ("web3 is DOWN"); none when all are. */
-export async function serversNotUp(ctx: StatsReader): Promise<string[]> {
+export async function serversNotUp(ctx: StatsReader & { say: Speaker }): Promise<Words[]> {
+  const { say } = ctx;
   const stats = await webServerStats(ctx);
-  return stats ? notUp(serverStatuses(ctx.lab, stats)) : ['the statistics page does not answer'];
+  return stats
+    ? notUp(serverStatuses(ctx.lab, stats), say)
+    : [say('the statistics page does not answer', 'la página de estadísticas no responde')];
 }

@@ -5,6 +5,7 @@
 // after that; fastinter and downinter, unset, are `inter` too.
 import { haproxyTimeMs } from './haproxy-time.ts';
 import type { HealthCheckSettings } from './haproxy-settings.ts';
+import type { Speaker, Words } from '../../lib/said.ts';
 
 /** Slack for timers and for reading the stats page (over SSH on the Vagrant providers). */
 const MARGIN_MS = 2000;
@@ -28,8 +29,11 @@ export function upDeadlineMs(check: HealthCheckSettings): number {
 }
 
 /** The deadline as a user reads it: its figure and where it comes from. */
-export function describeDownDeadline(check: HealthCheckSettings): string {
+export function describeDownDeadline(check: HealthCheckSettings, say: Speaker): Words {
   const s = (ms: number) => `${ms / 1000} s`;
   const inter = haproxyTimeMs(check.inter);
-  return `${s(downDeadlineMs(check))}: HAProxy's health-check window of ${s(downWindowMs(check))} (fall ${check.fall} checks, each failing after inter ${s(inter)} and ${s(inter)} apart) + ${s(MARGIN_MS)} to see it`;
+  return say(
+    `${s(downDeadlineMs(check))}: HAProxy's health-check window of ${s(downWindowMs(check))} (fall ${check.fall} checks, each failing after inter ${s(inter)} and ${s(inter)} apart) + ${s(MARGIN_MS)} to see it`,
+    `${s(downDeadlineMs(check))}: la ventana de chequeos de salud de HAProxy, de ${s(downWindowMs(check))} (fall ${check.fall} ${check.fall === 1 ? 'chequeo' : 'chequeos'}, cada uno falla tras inter ${s(inter)} y se hacen cada ${s(inter)}) + ${s(MARGIN_MS)} para verlo`,
+  );
 }

@@ -2,17 +2,18 @@
 // what the tutorial's screenshots of it showed, kept by the report as HAProxy served it (its
 // HTML and its CSV export) with the time it was taken.
 import type { StatsReader } from './haproxy-stats.ts';
+import type { Words } from '../../lib/said.ts';
 
 export interface StatsSnapshot {
   /** the moment, in words: "all web servers UP" */
-  label: string;
+  label: Words;
   /** ISO time the page was read */
   takenAt: string;
   html: string;
   csv: string;
 }
 
-export async function statsSnapshot(ctx: StatsReader, label: string): Promise<StatsSnapshot | undefined> {
+export async function statsSnapshot(ctx: StatsReader, label: Words): Promise<StatsSnapshot | undefined> {
   const auth = `${ctx.lab.haproxy.stats.user}:${ctx.statsPassword}`;
   const takenAt = new Date().toISOString();
   const [html, csv] = await Promise.all([

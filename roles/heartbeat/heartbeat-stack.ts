@@ -39,8 +39,13 @@ export const heartbeatStack: HaStack = {
       }
     },
   },
-  describe: (lab) =>
-    `Heartbeat (haresources; a keepalive every ${lab.heartbeat.keepalive} s, deadtime ${lab.heartbeat.deadtime} s, ${balancers(lab).length} nodes)`,
+  describe: (lab) => {
+    const nodes = balancers(lab).length;
+    return {
+      en: `Heartbeat (haresources; a keepalive every ${lab.heartbeat.keepalive} s, deadtime ${lab.heartbeat.deadtime} s, ${nodes} nodes)`,
+      es: `Heartbeat (haresources; un keepalive cada ${lab.heartbeat.keepalive} s, deadtime ${lab.heartbeat.deadtime} s, ${nodes} ${nodes === 1 ? 'nodo' : 'nodos'})`,
+    };
+  },
   role: heartbeatRole,
   removal: stackRemoval({ stack: 'heartbeat', service: 'heartbeat', packages: ['heartbeat'], files: HEARTBEAT_FILES }),
   service: 'heartbeat',
@@ -65,12 +70,16 @@ export const heartbeatStack: HaStack = {
   takeover: (_lab, master) => ({
     pattern: `node ${master}: is dead|Taking over resource`,
     proves: (line) => line.includes(`node ${master}: is dead`),
-    expected: `"${master}: is dead"`,
+    // a line of Heartbeat's log, quoted as it is
+    expected: { en: `"${master}: is dead"`, es: `"${master}: is dead"` },
   }),
   release: () => ({
     pattern: 'foreign resources|standby',
     proves: (line) => /foreign resources|standby/.test(line),
-    expected: 'the standby giving the foreign resources back',
+    expected: {
+      en: 'the standby giving the foreign resources back',
+      es: 'la devolución de los recursos ajenos (foreign) por el balanceador de respaldo',
+    },
   }),
   peerEvents: () =>
     'Link [^ ]+ dead|is dead|returning after partition|Late heartbeat|Taking over resource|foreign resources|Giving up all HA resources|Heartbeat restart|Initial resource acquisition',
@@ -83,7 +92,10 @@ export const heartbeatStack: HaStack = {
         : [],
     sentBy: 'every member',
     intervalSeconds: (lab) => lab.heartbeat.keepalive,
-    describe: (lab) => `UDP broadcasts to ${broadcast(lab.networks.heartbeat.cidr)}:${lab.heartbeat.udpport}`,
+    describe: (lab) => {
+      const to = `${broadcast(lab.networks.heartbeat.cidr)}:${lab.heartbeat.udpport}`;
+      return { en: `UDP broadcasts to ${to}`, es: `difusiones UDP a ${to}` };
+    },
   },
   members: heartbeatMembers,
   mistakes: heartbeatMistakes,

@@ -63,8 +63,15 @@ export const keepalivedStack: HaStack = {
       }
     },
   },
-  describe: (lab) =>
-    `keepalived (VRRPv${lab.keepalived.version}, an advertisement every ${seconds(lab.keepalived.advertInt)}, ${lab.keepalived.preempt ? 'preempt' : 'nopreempt'})`,
+  describe: (lab) => {
+    const { version, advertInt, preempt } = lab.keepalived;
+    // preempt and nopreempt are keepalived.conf's own words
+    const mode = preempt ? 'preempt' : 'nopreempt';
+    return {
+      en: `keepalived (VRRPv${version}, an advertisement every ${seconds(advertInt)}, ${mode})`,
+      es: `keepalived (VRRPv${version}, un anuncio cada ${seconds(advertInt)}, ${mode})`,
+    };
+  },
   role: keepalivedRole,
   // rsyslog stays: it is the balancer's syslog daemon, not keepalived's.
   removal: stackRemoval({
@@ -97,14 +104,18 @@ export const keepalivedStack: HaStack = {
   takeover: () => ({
     pattern: `\\(${VRRP_INSTANCE}\\) (Entering [A-Z]+ STATE|Receive advertisement timeout|Master received advert)`,
     proves: (line) => line.includes(`(${VRRP_INSTANCE}) Entering MASTER STATE`),
-    expected: `"(${VRRP_INSTANCE}) Entering MASTER STATE"`,
+    // a line of keepalived's log, quoted as it is
+    expected: { en: `"(${VRRP_INSTANCE}) Entering MASTER STATE"`, es: `"(${VRRP_INSTANCE}) Entering MASTER STATE"` },
   }),
   release: () => ({
     pattern: `\\(${VRRP_INSTANCE}\\) (Entering BACKUP STATE|Master received advert)`,
     proves: (line) =>
       line.includes(`(${VRRP_INSTANCE}) Entering BACKUP STATE`) ||
       /Master received advert .* with higher priority/.test(line),
-    expected: "the standby going back to BACKUP on the master's advertisement",
+    expected: {
+      en: "the standby going back to BACKUP on the master's advertisement",
+      es: 'la vuelta a BACKUP del balanceador de respaldo al recibir el anuncio del maestro',
+    },
   }),
   peerEvents: () => `\\(${VRRP_INSTANCE}\\) (Entering [A-Z]+ STATE|Receive advertisement timeout|.*[Rr]eceived advert)`,
   announcements: {
@@ -120,7 +131,12 @@ export const keepalivedStack: HaStack = {
         : [],
     sentBy: 'the active member',
     intervalSeconds: (lab) => lab.keepalived.advertInt,
-    describe: (lab) =>
-      `VRRPv${lab.keepalived.version} advertisements (IP protocol 112) to ${VRRP_GROUP} for router ${lab.keepalived.virtualRouterId}`,
+    describe: (lab) => {
+      const { version, virtualRouterId } = lab.keepalived;
+      return {
+        en: `VRRPv${version} advertisements (IP protocol 112) to ${VRRP_GROUP} for router ${virtualRouterId}`,
+        es: `anuncios VRRPv${version} (protocolo IP 112) a ${VRRP_GROUP} del router virtual ${virtualRouterId}`,
+      };
+    },
   },
 };

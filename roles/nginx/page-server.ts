@@ -7,6 +7,7 @@
 // browser shows is that server's nginx.page text, and no other's.
 import { webServers, type Lab } from '../../lib/lab/model.ts';
 import { pageHtml, pageText } from './web-answer.ts';
+import { asIs, type Speaker, type Words } from '../../lib/said.ts';
 
 /** The web server whose page `body` is, or undefined. */
 export type PageServer = (body: string) => string | undefined;
@@ -32,14 +33,22 @@ export function servedBy(lab: Lab, body: string): string | undefined {
   return pageServer(lab)(body);
 }
 
-/** An answer as a check's evidence shows it: the server, or what came instead of its page. */
-export function describeAnswer(serverOf: PageServer, answer: { status: number; body: string } | undefined): string {
-  if (!answer) return 'no answer';
-  if (answer.status !== 200) return `status ${answer.status}`;
+/**
+ * An answer as a check's evidence shows it: the server (its name, the same in every language),
+ * or what came instead of its page.
+ */
+export function describeAnswer(
+  serverOf: PageServer,
+  answer: { status: number; body: string } | undefined,
+  say: Speaker,
+): Words {
+  if (!answer) return say('no answer', 'sin respuesta');
+  if (answer.status !== 200) return say(`status ${answer.status}`, `estado ${answer.status}`);
   const server = serverOf(answer.body);
-  if (server) return server;
+  if (server) return asIs(server);
   const text = visibleText(answer.body);
-  return `a page of no web server ("${text.length > 40 ? `${text.slice(0, 40)}…` : text}")`;
+  const shown = text.length > 40 ? `${text.slice(0, 40)}…` : text;
+  return say(`a page of no web server ("${shown}")`, `una página de ningún servidor web ("${shown}")`);
 }
 
 /** More than any page of the farm: an answer is read this far, never further (a web server may send anything). */

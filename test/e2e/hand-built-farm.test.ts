@@ -4,7 +4,7 @@
 // first contact, lab:verify passing every check with power given as commands of this computer,
 // the checks that need power "not run" without them, the tutorial's known mistakes each failing
 // with the step that fixes it, and a class of farms (one broken, one unreachable) graded into
-// CSV and HTML, the HTML opened in headless Chromium.
+// CSV and HTML, the HTML opened in headless Chromium; all of it also in Spanish (--lang es).
 // The tests run in order on one farm: each mistake's needs the first two (first contact, tools);
 // run alone with -t, include them (-t "first contact|once the tools|<the mistake>").
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withChromiumPage } from '../helpers/chromium.ts';
 import { hafarm, PROJECT_DIR, TUTORIAL_LAB } from '../helpers/cli.ts';
 import { e2eLabs, mustSucceed, type TestLab } from '../helpers/netns-lab.ts';
+import { englishLeft } from '../helpers/english-left.ts';
 import { freePort } from '../helpers/sshd.ts';
 import {
   BALANCERS,
@@ -142,6 +143,25 @@ describe('a farm built by hand, checked as machines that exist', () => {
     expect(verify.stdout).not.toContain("What is wrong, by the tutorial's steps");
   }, 900_000);
 
+  it('says all of it in Spanish with --lang es: verdicts, figures, evidence and the report', async () => {
+    const verify = await farmCli(withPower, 'verify', '--lang', 'es');
+    expect(verify.exitCode, verify.stdout + verify.stderr).toBe(0);
+    for (const id of ['V1', 'V2', 'V3', 'V4', 'V5', 'V6'])
+      expect(verify.stdout).toMatch(new RegExp(`^SUPERADA ${id} `, 'm'));
+    expect(verify.stdout).toMatch(/^Pila de alta disponibilidad: Heartbeat /m);
+    expect(verify.stdout).toMatch(/^SUPERADA V1 .*ningún servidor web establece JSESSIONID/m);
+    expect(verify.stdout).toContain('6 superadas, 0 fallidas');
+    expect(englishLeft(verify.stdout), verify.stdout).toEqual([]);
+    const report = join(`${withPower}.state`, 'report');
+    const html = readFileSync(join(report, 'index.html'), 'utf8');
+    expect(html).toContain('<html lang="es">');
+    expect(html).toContain('<h1>Verificación de hafarm del laboratorio "hand"</h1>');
+    const text = html.replace(/<style>[^<]*<\/style>/, '').replace(/<[^>]+>/g, '\n');
+    expect(englishLeft(text)).toEqual([]);
+    const results = JSON.parse(readFileSync(join(report, 'results.json'), 'utf8')) as { lang: string };
+    expect(results.lang).toBe('es');
+  }, 900_000);
+
   it('lab:import writes the definition from the machines; lab:validate accepts it and lab:verify proves the farm with it', async () => {
     const reach = await endpoints(A);
     const out = join(A.dir, 'imported.yaml');
@@ -185,17 +205,28 @@ describe('a farm built by hand, checked as machines that exist', () => {
     const html = readFileSync(join(`${withoutPower}.state`, 'report', 'index.html'), 'utf8');
     expect(html).toContain('2 passed, 0 failed, 4 not run');
     expect(html).toMatch(/<tr class="notrun"><td>V4<\/td>/);
+    const enEspañol = await farmCli(withoutPower, 'verify', '--lang', 'es');
+    expect(enEspañol.exitCode, enEspañol.stdout + enEspañol.stderr).toBe(0);
+    for (const id of ['V3', 'V4', 'V5', 'V6'])
+      expect(enEspañol.stdout).toMatch(
+        new RegExp(
+          `^NO EJECUTADA ${id} .*no ejecutada: no hay órdenes de encendido para \\w+: añade existing\\.\\w+\\.power\\.off y \\.on`,
+          'm',
+        ),
+      );
+    expect(enEspañol.stdout).toContain('2 superadas, 0 fallidas, 4 no ejecutadas');
+    expect(englishLeft(enEspañol.stdout), enEspañol.stdout).toEqual([]);
   }, 600_000);
 });
 
-/** Which check each mistake fails, and what the explanation must say. */
-const EXPECTED: Record<string, { only: string; fails: string; said: RegExp }> = {
+/** Which check each mistake fails, and what the explanation must say (two of them asked in Spanish). */
+const EXPECTED: Record<string, { only: string; fails: string; said: RegExp; lang?: 'es' }> = {
   'bcast eth1': { only: 'V6', fails: 'V6', said: /^ {2}T5 haproxy1: \/etc\/ha\.d\/ha\.cf .*bcast eth1/m },
-  'node names': { only: 'V1', fails: 'V1', said: /^ {2}T5 haproxy1: .*balanceador1/m },
+  'node names': { only: 'V1', fails: 'V1', said: /^ {2}T5 haproxy1: .*balanceador1/m, lang: 'es' },
   authkeys: { only: 'V4', fails: 'V4', said: /^ {2}T6 haproxy2: .*authkeys.*644/m },
   haresources: { only: 'V1', fails: 'V1', said: /^ {2}T7 haproxy1: .*eth3/m },
   listen: { only: 'V1', fails: 'V1', said: /^ {2}T8 haproxy1: .*listen web-cluster 192\.168\.1\.100:80/m },
-  nonlocal: { only: 'V4', fails: 'V4', said: /^ {2}T8 haproxy2: .*ip_nonlocal_bind/m },
+  nonlocal: { only: 'V4', fails: 'V4', said: /^ {2}T8 haproxy2: .*ip_nonlocal_bind/m, lang: 'es' },
 };
 
 function expectationOf(name: string) {
@@ -223,10 +254,15 @@ describe("the tutorial's known mistakes, each failing with the step that fixes i
       };
       let undone: string[] | undefined;
       try {
-        const verify = await farmCli(withPower, 'verify', '--only', expected.only);
+        const lang = expected.lang ?? 'en';
+        const verify = await farmCli(withPower, 'verify', '--only', expected.only, '--lang', lang);
         expect(verify.exitCode, verify.stdout).toBe(1);
-        expect(verify.stdout).toMatch(new RegExp(`^FAIL ${expected.fails} `, 'm'));
-        expect(verify.stdout).toContain("What is wrong, by the tutorial's steps:");
+        const failed = lang === 'es' ? 'FALLIDA' : 'FAIL';
+        expect(verify.stdout).toMatch(new RegExp(`^${failed} ${expected.fails} `, 'm'));
+        expect(verify.stdout).toContain(
+          lang === 'es' ? 'Qué está mal, por pasos del tutorial:' : "What is wrong, by the tutorial's steps:",
+        );
+        if (lang === 'es') expect(englishLeft(verify.stdout), verify.stdout).toEqual([]);
         expect(verify.stdout).toMatch(expected.said);
         expect(verify.stdout).toMatch(new RegExp(`^ {2}${mistake.step} `, 'm'));
         const results = JSON.parse(readFileSync(join(`${withPower}.state`, 'report', 'results.json'), 'utf8')) as {
@@ -260,19 +296,27 @@ describe('a class of farms graded', () => {
       `farms:\n  - {student: Ana García, lab: ${withPower}}\n  - {student: "Luis <b>", lab: ${broken}}\n  - {student: Eva, lab: ${unreachable}}\n`,
     );
     const out = join(A.dir, 'class');
-    const graded = await hafarm(['class', list, '--out', out, '--only', 'V1,V2'], { cwd: A.dir, timeoutMs: 900_000 });
+    // The class of a Spanish course: the table, the rows' reasons and the farms' reports in Spanish.
+    const graded = await hafarm(['class', list, '--out', out, '--only', 'V1,V2', '--lang', 'es'], {
+      cwd: A.dir,
+      timeoutMs: 900_000,
+    });
     expect(graded.exitCode, graded.stdout + graded.stderr).toBe(0);
-    expect(graded.stdout).toMatch(/^Ana García: 2 of 2 passed/m);
-    expect(graded.stdout).toMatch(/^Luis <b>: 1 of 2 passed|^Luis <b>: 0 of 2 passed/m);
-    expect(graded.stdout).toMatch(/^Eva: lab:up failed: .*cannot connect to root@127\.0\.0\.1/m);
+    expect(graded.stdout).toMatch(/^clase de 3 granjas, 2 a la vez; resultados en /m);
+    expect(graded.stdout).toMatch(/^Ana García: 2 de 2 superadas \(informe /m);
+    expect(graded.stdout).toMatch(/^Luis <b>: [01] de 2 superadas/m);
+    expect(graded.stdout).toMatch(/^Eva: lab:up falló: .*cannot connect to root@127\.0\.0\.1/m);
+    expect(graded.stdout).toMatch(/^tabla: /m);
 
     const csv = readFileSync(join(out, 'class.csv'), 'utf8').split('\r\n');
-    expect(csv[0]).toBe('"student","lab","V1","V2","passed","failed","not run","problem","what is wrong","report"');
-    expect(csv[1]).toMatch(
-      /^"Ana García",".*","PASS","PASS","2","0","0","","","farms\/001-ana-garcia\/report\/index\.html"$/,
+    expect(csv[0]).toBe(
+      '"estudiante","laboratorio","V1","V2","superadas","fallidas","no ejecutadas","problema","qué está mal","informe"',
     );
-    expect(csv[2]).toMatch(/^"Luis <b>",".*","FAIL",.*T8 haproxy1: .*listen web-cluster 192\.168\.1\.100:80/);
-    expect(csv[3]).toMatch(/^"Eva",".*","","","0","0","0","lab:up failed: .*cannot connect/);
+    expect(csv[1]).toMatch(
+      /^"Ana García",".*","SUPERADA","SUPERADA","2","0","0","","","farms\/001-ana-garcia\/report\/index\.html"$/,
+    );
+    expect(csv[2]).toMatch(/^"Luis <b>",".*","FALLIDA",.*T8 haproxy1: .*listen web-cluster 192\.168\.1\.100:80/);
+    expect(csv[3]).toMatch(/^"Eva",".*","","","0","0","0","lab:up falló: .*cannot connect/);
 
     await withChromiumPage(async (page) => {
       await page.goto(`file://${join(out, 'class.html')}`);
@@ -281,10 +325,14 @@ describe('a class of farms graded', () => {
       expect(rows[2]).toContain('Luis <b>');
       expect(await page.$$('b')).toHaveLength(0);
       // Ana's V1 links to the check in her farm's report, which opens.
+      expect(await page.getAttribute('html', 'lang')).toBe('es');
+      expect(rows[0]).toContain('estudiante');
       const href = await page.$eval('td.pass a', (a) => (a as HTMLAnchorElement).href);
+      expect(await page.textContent('td.pass a')).toBe('SUPERADA');
       expect(href).toMatch(/\/class\/farms\/001-ana-garcia\/report\/index\.html#V1$/);
       await page.goto(href);
-      expect(await page.textContent('h1')).toContain('hafarm verification of lab "hand"');
+      expect(await page.textContent('h1')).toContain('Verificación de hafarm del laboratorio "hand"');
+      expect(await page.textContent('#V1 h2')).toMatch(/— SUPERADA$/);
     });
     for (const lab of [broken, unreachable]) await farmCli(lab, 'destroy');
   }, 1_500_000);

@@ -21,6 +21,7 @@ import {
 import type { LabProvider, SshEndpoint } from '../../lib/providers/provider.ts';
 import { renderTemplate } from '../../lib/render/templates.ts';
 import { proveBalancing } from '../../lib/verify/checks/balancing.ts';
+import { english } from '../../lib/said.ts';
 import { webServerStats } from '../../roles/haproxy/haproxy-stats.ts';
 import { MachineLanClient, NamespaceLanClient } from '../../lib/verify/transport/lan-client.ts';
 import { MachineConnections } from '../../lib/verify/transport/machine-connections.ts';
@@ -173,6 +174,7 @@ async function prove(defined: Lab, running: Lab = defined) {
     lab: { ...defined, haproxy: { ...defined.haproxy, port: haproxyPort } },
     client,
     statsPassword: PASSWORD,
+    say: english,
   };
   // The client renders its requests from the lab it was made with: the same VIP name and port.
   return proveBalancing(farm);
@@ -341,6 +343,7 @@ describe("from a network namespace, as the namespace provider's client sends the
       lab,
       client: new NamespaceLanClient(lab, netns.name),
       statsPassword: PASSWORD,
+      say: english,
     });
     expect(result.passed, result.summary).toBe(true);
     expect(result.summary).toMatch(

@@ -27,7 +27,7 @@ function labOnLoopback(sitePort: number) {
 
 /** A way to the client that warns on stderr each time, as docker does with an unreadable config. */
 const warning: LanClientPlace = {
-  describe: 'the test client',
+  describe: { en: 'the test client', es: 'the test client' },
   command: (argv) => ['sh', '-c', 'echo "WARNING: Error loading config file" >&2; exec "$@"', 'way', ...argv],
 };
 
@@ -48,14 +48,14 @@ describe('a client on the LAN reached by a command line', () => {
 
   it('says so when the way to the client fails before it gets there, and when this host lacks its program', async () => {
     const gone: LanClientPlace = {
-      describe: 'the client container c',
+      describe: { en: 'the client container c', es: 'the client container c' },
       command: () => ['sh', '-c', 'echo "Error response from daemon: Container c is not running" >&2; exit 1'],
     };
     await expect(new CommandLanClient(labOnLoopback(port), gone).get()).rejects.toThrow(
       'the client container c could not send the request: Error response from daemon: Container c is not running (lab:up starts it again)',
     );
     const missing: LanClientPlace = {
-      describe: 'the client c',
+      describe: { en: 'the client c', es: 'the client c' },
       command: (argv) => ['hafarm-no-such-program', ...argv],
     };
     await expect(new CommandLanClient(labOnLoopback(port), missing).get()).rejects.toThrow(

@@ -8,6 +8,7 @@ import { WRITTEN_FILES, WrittenFiles } from '../../state/written-files.ts';
 import { CHECKS, checkIds } from '../../verify/run-checks.ts';
 import { listOption, numberOption, stringOption, UsageError, type Command } from '../command.ts';
 import { FORCE_HELP, FORCE_OPTION } from '../output-files.ts';
+import { LANG_HELP, LANG_OPTION, langOption } from '../lang-option.ts';
 
 const UP_TIMEOUT_MS = 5 * 60_000;
 
@@ -47,7 +48,7 @@ export const classCommand: Command = {
   name: 'class',
   summary:
     "grade a class: verify every student's farm listed in FILE (a bounded number at once) and write a table, class.csv and class.html, a row per student and a column per check linked to that farm's report",
-  usage: 'class FILE [--out DIR] [--jobs N] [--only V1[,V4]] [--faults] [--minutes N] [--force]',
+  usage: 'class FILE [--out DIR] [--jobs N] [--only V1[,V4]] [--faults] [--minutes N] [--lang en|es] [--force]',
   positionals: ['FILE'],
   options: {
     out: { type: 'string' },
@@ -55,6 +56,7 @@ export const classCommand: Command = {
     only: { type: 'string' },
     faults: { type: 'boolean' },
     minutes: { type: 'string' },
+    ...LANG_OPTION,
     ...FORCE_OPTION,
   },
   optionHelp: {
@@ -64,9 +66,11 @@ export const classCommand: Command = {
     '--only ID[,ID]': `run only these checks on every farm (${CHECKS.flatMap(checkIds).join(', ')})`,
     '--faults': 'also run the checks that break links (V8, V9)',
     '--minutes N': "the most one farm's verification may take before it is stopped and said so (default 20)",
+    ...LANG_HELP,
     ...FORCE_HELP,
   },
   async run(args) {
+    const say = langOption(args);
     const file = args.positionals[0];
     if (!file) throw new UsageError('name the class list: npm run lab:class -- FILE');
     const jobs = numberOption(args, 'jobs', { what: 'a whole number', fraction: false, min: 1, max: 16 }) ?? 2;
@@ -97,7 +101,13 @@ export const classCommand: Command = {
       { path: 'class.html', content: '' },
     ];
     folder.check(placeholder);
-    console.log(`class of ${farms.length} farm${farms.length === 1 ? '' : 's'}, ${jobs} at once; results in ${out}`);
+    const n = farms.length;
+    console.log(
+      say(
+        `class of ${n} farm${n === 1 ? '' : 's'}, ${jobs} at once; results in ${out}`,
+        `clase de ${n} granja${n === 1 ? '' : 's'}, ${jobs} a la vez; resultados en ${out}`,
+      ),
+    );
     const rows = await pooled(farms, jobs, async (farm, index): Promise<ClassRow> => {
       const stateDir = join(out, 'farms', farmFolder(index, farm));
       const grade = await gradeFarm(farm.lab, {
@@ -106,12 +116,13 @@ export const classCommand: Command = {
         faults: args.values.faults === true,
         upTimeoutMs: UP_TIMEOUT_MS,
         verifyTimeoutMs: minutes * 60_000,
+        say,
       });
       const verdicts = [...grade.checks.values()];
       const passed = verdicts.filter((c) => c.verdict === 'PASS').length;
-      console.log(
-        `${farm.student}: ${grade.problem ?? `${passed} of ${verdicts.length} passed`}${grade.report ? ` (report ${grade.report})` : ''}`,
-      );
+      const counted = say(`${passed} of ${verdicts.length} passed`, `${passed} de ${verdicts.length} superadas`);
+      const report = grade.report ? ` (${say('report', 'informe')} ${grade.report})` : '';
+      console.log(`${farm.student}: ${grade.problem ?? counted}${report}`);
       return {
         student: farm.student,
         lab: farm.lab,
@@ -120,13 +131,21 @@ export const classCommand: Command = {
       };
     });
     const files = [
-      { path: 'class.csv', content: classCsv(rows) },
-      { path: 'class.html', content: classHtml(rows, `hafarm: the class of ${basename(file)}`, new Date()) },
+      { path: 'class.csv', content: classCsv(rows, say) },
+      {
+        path: 'class.html',
+        content: classHtml(
+          rows,
+          say(`hafarm: the class of ${basename(file)}`, `hafarm: la clase de ${basename(file)}`),
+          new Date(),
+          say,
+        ),
+      },
     ];
     folder.check(files);
     const targets = folder.write(files);
     record.record(targets.map((target, i) => ({ target, content: files[i]!.content })));
-    console.log(`\ntable: ${targets.join(', ')}`);
+    console.log(`\n${say('table', 'tabla')}: ${targets.join(', ')}`);
     return 0;
   },
 };

@@ -22,7 +22,7 @@ export const validateCommand: Command = {
     console.log(
       `  balancers: ${balancers(lab)
         .map((h) => `${h.name} (${h.role})`)
-        .join(', ')}; HA stack: ${haStackOf(lab).describe(lab)}`,
+        .join(', ')}; HA stack: ${haStackOf(lab).describe(lab).en}`,
     );
     console.log(
       `  web servers: ${webServers(lab)

@@ -417,7 +417,7 @@ export class DockerProvider implements LabProvider {
   lanClient(): LanClientPlace {
     const name = this.names.client;
     return {
-      describe: `the client container ${name}`,
+      describe: { en: `the client container ${name}`, es: `el contenedor cliente ${name}` },
       command: (argv) => [dockerProgram(), 'exec', '-i', name, ...argv],
     };
   }

@@ -2,6 +2,7 @@
 // hafarm creates, changes and destroys none of them: lab:up makes first contact over SSH (the
 // host keys recorded, as with every provider), lab:destroy forgets the lab's state, and power
 // for V3–V5 is the student's own commands, run as argument lists (never through a shell).
+import type { Said } from '../../said.ts';
 import { accessSync, constants } from 'node:fs';
 import { KnownHosts } from '../../engine/ssh/known-hosts.ts';
 import { SshConnection } from '../../engine/ssh/ssh-connection.ts';
@@ -33,8 +34,10 @@ export class ExistingMachinesCannot extends UserFacingError {
   override name = 'ExistingMachinesCannot';
 }
 
-const LINKS_UNAVAILABLE =
-  'the existing provider cannot cut or degrade links: hafarm made neither these machines nor their networks (cut a link in your hypervisor instead, e.g. VBoxManage controlvm NAME setlinkstate3 off)';
+const LINKS_UNAVAILABLE: Said = {
+  en: 'the existing provider cannot cut or degrade links: hafarm made neither these machines nor their networks (cut a link in your hypervisor instead, e.g. VBoxManage controlvm NAME setlinkstate3 off)',
+  es: 'el proveedor existing no puede cortar ni degradar enlaces: hafarm no creó estas máquinas ni sus redes (corta el enlace en tu hipervisor, p. ej. VBoxManage controlvm NOMBRE setlinkstate3 off)',
+};
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -128,21 +131,25 @@ export class ExistingProvider implements LabProvider {
   }
 
   /** Power only where the user gave its commands; links never: hafarm made neither the machines nor their networks. */
-  cannot(need: MachineNeed, host: string): string | undefined {
+  cannot(need: MachineNeed, host: string): Said | undefined {
     if (need === 'links') return LINKS_UNAVAILABLE;
     if (this.lab.existing[host]?.power) return undefined;
-    return `no power commands for ${host}: add existing.${host}.power.off and .on, the commands of this computer that power it off and on as argument lists (e.g. off: [VBoxManage, controlvm, ${host}, poweroff], on: [VBoxManage, startvm, ${host}, --type, headless])`;
+    const example = `off: [VBoxManage, controlvm, ${host}, poweroff], on: [VBoxManage, startvm, ${host}, --type, headless]`;
+    return {
+      en: `no power commands for ${host}: add existing.${host}.power.off and .on, the commands of this computer that power it off and on as argument lists (e.g. ${example})`,
+      es: `no hay órdenes de encendido para ${host}: añade existing.${host}.power.off y .on, las órdenes de este ordenador que la apagan y la encienden, como listas de argumentos (p. ej. ${example})`,
+    };
   }
 
   async powerOff(host: string): Promise<void> {
     const power = this.machine(host).power;
-    if (!power) throw new ExistingMachinesCannot(this.cannot('power', host)!);
+    if (!power) throw new ExistingMachinesCannot(this.cannot('power', host)!.en);
     await runPowerCommand(host, 'off', power.off);
   }
 
   async powerOn(host: string): Promise<void> {
     const power = this.machine(host).power;
-    if (!power) throw new ExistingMachinesCannot(this.cannot('power', host)!);
+    if (!power) throw new ExistingMachinesCannot(this.cannot('power', host)!.en);
     await runPowerCommand(host, 'on', power.on);
     // The command returns when the machine starts booting: it is on once SSH answers again.
     const { address, port } = this.endpoint(host);
@@ -179,7 +186,7 @@ export class ExistingProvider implements LabProvider {
   }
 
   setLink(): Promise<void> {
-    return Promise.reject(new LinkChangeUnsupported(LINKS_UNAVAILABLE));
+    return Promise.reject(new LinkChangeUnsupported(LINKS_UNAVAILABLE.en));
   }
 
   /** Links hafarm does not change are none of its business: lab:status lists none. */

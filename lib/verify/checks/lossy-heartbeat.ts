@@ -8,7 +8,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { haStackOf } from '../../../roles/components.ts';
 import { balancers, type Lab } from '../../lab/model.ts';
 import type { Check } from '../check.ts';
+import { joinWords, type Speaker, type Words } from '../../said.ts';
 import {
+  aloneHolds,
   balancerMacs,
   brokenBalancer,
   healByRestart,
@@ -51,31 +53,92 @@ export interface LossOutcome {
   total: number;
   healed?: { host: string; seconds: number };
   /** the requests by the balancer the client's packets went to: "through haproxy1: 280 answered" */
-  through: string;
+  through: Words;
   /** what hafarm did when the stack stayed split after the loss was cleared */
-  restart?: string;
+  restart?: Words;
 }
 
-export function describeOutcome(o: LossOutcome, seconds: number): string {
-  const moves = `${o.moves} VIP move${o.moves === 1 ? '' : 's'}`;
-  const held = [
-    o.splitSeconds > 0 ? `two holders ${o.splitSeconds.toFixed(1)} s` : '',
-    o.vacantSeconds > 0 ? `no holder ${o.vacantSeconds.toFixed(1)} s` : '',
+/** "30% loss for 30 s: 2 VIP moves (two holders 3.1 s), 12 of 300 requests failed": one setting's figures. */
+export function describeOutcome(o: LossOutcome, seconds: number, say: Speaker): Words {
+  const split = o.splitSeconds.toFixed(1);
+  const vacant = o.vacantSeconds.toFixed(1);
+  const heldEn = [
+    o.splitSeconds > 0 ? `two holders ${split} s` : '',
+    o.vacantSeconds > 0 ? `no holder ${vacant} s` : '',
   ]
     .filter(Boolean)
     .join(', ');
-  return `${o.percent}% loss for ${seconds} s: ${moves}${held ? ` (${held})` : ''}, ${o.failed} of ${o.total} requests failed${o.restart ? ', not healed by itself' : ''}`;
+  const heldEs = [
+    o.splitSeconds > 0 ? `dos titulares ${split} s` : '',
+    o.vacantSeconds > 0 ? `ningún titular ${vacant} s` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  const movesEs = `${o.moves} ${o.moves === 1 ? 'movimiento' : 'movimientos'} de la VIP`;
+  const failedEs = `${o.failed} de ${o.total} ${o.total === 1 ? 'petición' : 'peticiones'} ${o.failed === 1 ? 'falló' : 'fallaron'}`;
+  return say(
+    `${o.percent}% loss for ${seconds} s: ${o.moves} VIP move${o.moves === 1 ? '' : 's'}${heldEn ? ` (${heldEn})` : ''}, ${o.failed} of ${o.total} requests failed${o.restart ? ', not healed by itself' : ''}`,
+    `${o.percent}% de pérdida durante ${seconds} s: ${movesEs}${heldEs ? ` (${heldEs})` : ''}, ${failedEs}${o.restart ? ', la granja no se recuperó por sí sola' : ''}`,
+  );
+}
+
+/** One setting's line of evidence: its figures, the requests per balancer, how it healed. */
+export function outcomeEvidence(o: LossOutcome, seconds: number, say: Speaker): Words {
+  const figures = describeOutcome(o, seconds, say);
+  const restart = o.restart ? ` (${o.restart})` : '';
+  if (!o.healed)
+    return say(
+      `${figures} (${o.through}); not healed${restart}`,
+      `${figures} (${o.through}); sin recuperarse${restart}`,
+    );
+  const { host } = o.healed;
+  const after = o.healed.seconds.toFixed(1);
+  return say(
+    `${figures} (${o.through}); ${host} alone held the VIP ${after} s after the loss was cleared${restart}`,
+    `${figures} (${o.through}); solo ${host} tuvo la VIP ${after} s después de eliminar la pérdida${restart}`,
+  );
+}
+
+/** What went wrong with the settings: a loss not shown as set, a farm left with no single holder. */
+export function outcomeProblems(outcomes: LossOutcome[], on: { broken: string; stack: string }, say: Speaker): Words[] {
+  const { broken, stack } = on;
+  return outcomes.flatMap((o) => [
+    ...(o.shown === o.percent
+      ? []
+      : [
+          o.shown === undefined
+            ? say(
+                `${broken}'s heartbeat link showed no% loss where ${o.percent}% was set`,
+                `el enlace de latidos de ${broken} no mostró pérdida alguna donde se fijó un ${o.percent}%`,
+              )
+            : say(
+                `${broken}'s heartbeat link showed ${o.shown}% loss where ${o.percent}% was set`,
+                `el enlace de latidos de ${broken} mostró un ${o.shown}% de pérdida donde se fijó un ${o.percent}%`,
+              ),
+        ]),
+    ...(o.healed
+      ? []
+      : [
+          say(
+            `after ${o.percent}% loss no single holder, even after ${stack} was restarted on ${broken}`,
+            `tras un ${o.percent}% de pérdida ningún titular único, incluso después de reiniciar ${stack} en ${broken}`,
+          ),
+        ]),
+  ]);
 }
 
 export const lossyHeartbeatCheck: Check = {
   id: 'V9',
-  title: 'a lossy heartbeat link under steady load',
+  title: {
+    en: 'a lossy heartbeat link under steady load',
+    es: 'un enlace de latidos con pérdidas bajo carga constante',
+  },
   uses: ['requests', 'captures'],
   onlyWhenAsked: true,
   changesLinks: true,
   needs: (lab) => [{ need: 'links', host: brokenBalancer(lab).name }],
   async run(ctx) {
-    const { lab } = ctx;
+    const { lab, say } = ctx;
     const broken = brokenBalancer(lab);
     const stack = haStackOf(lab);
     const problem = await notReady(ctx, broken);
@@ -96,20 +159,26 @@ export const lossyHeartbeatCheck: Check = {
           shown?: number;
           healed?: { host: string; since: number };
           cleared: number;
-          restart?: string;
+          restart?: Words;
         }> = [];
         try {
           await sleep(2000);
           for (const percent of LOSS_SETTINGS) {
-            const began = await markPower(load, `${percent}% loss on ${broken.name}'s heartbeat link`, () =>
-              loss.set(percent),
+            const began = await markPower(
+              load,
+              say(
+                `${percent}% loss on ${broken.name}'s heartbeat link`,
+                `${percent}% de pérdida en el enlace de latidos de ${broken.name}`,
+              ),
+              () => loss.set(percent),
+              say,
             );
             events.push(began);
             const shown = (await ctx.provider.links()).find(
               (l) => l.host === broken.name && l.network === 'heartbeat',
             )?.lossPercent;
             await sleep(Math.max(0, seconds * 1000 - (load.now() - began.at) * 1000));
-            const cleared = await markPower(load, 'loss cleared', () => loss.set(0));
+            const cleared = await markPower(load, say('loss cleared', 'pérdida eliminada'), () => loss.set(0), say);
             events.push(cleared);
             const byItself = await waitHealed(lab, load, watch.readings, cleared.at);
             // A stack that stays split after the loss is a finding of V9, and the farm is put back for the next setting.
@@ -118,7 +187,7 @@ export const lossyHeartbeatCheck: Check = {
             if (healed)
               events.push({
                 at: healed.since,
-                label: `${healed.host} alone holds the VIP${restart ? ` (${stack.title} restarted on ${broken.name})` : ''}`,
+                label: aloneHolds(healed.host, say, restart ? { stack: stack.title, on: broken.name } : undefined),
               });
             windows.push({
               percent,
@@ -154,33 +223,32 @@ export const lossyHeartbeatCheck: Check = {
         vacantSeconds: vacantSpans(seen, w.to).seconds,
         failed: requests.filter((s) => !s.ok).length,
         total: requests.length,
-        through: perBalancer(requests),
+        through: perBalancer(requests, say),
         ...(w.restart ? { restart: w.restart } : {}),
         ...(w.healed ? { healed: { host: w.healed.host, seconds: w.healed.since - w.cleared } } : {}),
       };
     });
-    const problems: string[] = [];
-    for (const o of outcomes) {
-      if (o.shown !== o.percent)
-        problems.push(`${broken.name}'s heartbeat link showed ${o.shown ?? 'no'}% loss where ${o.percent}% was set`);
-      if (!o.healed)
-        problems.push(
-          `after ${o.percent}% loss no single holder, even after ${stack.title} was restarted on ${broken.name}`,
-        );
-    }
-    const figures = outcomes.map((o) => describeOutcome(o, seconds));
+    const problems = outcomeProblems(outcomes, { broken: broken.name, stack: stack.title }, say);
+    const figures = joinWords(
+      outcomes.map((o) => describeOutcome(o, seconds, say)),
+      '; ',
+    );
+    const detection = stack.detectionSeconds(lab).toFixed(1);
     return {
       passed: problems.length === 0,
       summary:
         problems.length > 0
-          ? problems.join('; ')
-          : `${figures.join('; ')} (${stack.title}, detection ${stack.detectionSeconds(lab).toFixed(1)} s)`,
+          ? joinWords(problems, '; ')
+          : say(
+              `${figures} (${stack.title}, detection ${detection} s)`,
+              `${figures} (${stack.title}, detección ${detection} s)`,
+            ),
       evidence: [
-        `${broken.name}'s heartbeat link dropped each share of its packets each way, ${seconds} s per setting, under a request every 100 ms`,
-        ...outcomes.map(
-          (o) =>
-            `${describeOutcome(o, seconds)} (${o.through}); ${o.healed ? `${o.healed.host} alone held the VIP ${o.healed.seconds.toFixed(1)} s after the loss was cleared` : 'not healed'}${o.restart ? ` (${o.restart})` : ''}`,
+        say(
+          `${broken.name}'s heartbeat link dropped each share of its packets each way, ${seconds} s per setting, under a request every 100 ms`,
+          `el enlace de latidos de ${broken.name} descartó en ambos sentidos el porcentaje fijado de sus paquetes, ${seconds} s por cada ajuste, con una petición cada 100 ms`,
         ),
+        ...outcomes.map((o) => outcomeEvidence(o, seconds, say)),
         ...(await peerEvidence(ctx, marks, 12)),
       ],
       timeline: {
@@ -190,6 +258,7 @@ export const lossyHeartbeatCheck: Check = {
           readings,
           balancers(lab).map((h) => h.name),
           end,
+          say,
         ),
       },
     };

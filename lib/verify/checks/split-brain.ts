@@ -13,7 +13,9 @@ import { haStackOf } from '../../../roles/components.ts';
 import { hasSecondPath } from '../../lab/ha-section.ts';
 import { balancers, masterBalancer, type Lab } from '../../lab/model.ts';
 import type { Check } from '../check.ts';
+import { joinWords, type Said, type Speaker, type Words } from '../../said.ts';
 import {
+  aloneHolds,
   balancerMacs,
   brokenBalancer,
   healByRestart,
@@ -25,7 +27,7 @@ import {
   waitHealed,
 } from '../link-fault.ts';
 import { pageServer } from '../../../roles/nginx/page-server.ts';
-import { markPower, underLoad, waitUntil, type TimelineEvent } from '../steady-load.ts';
+import { markPower, underLoad, waitUntil, type Sample, type TimelineEvent } from '../steady-load.ts';
 import { holderLanes, perBalancer, splitSpans, throughBalancers, vacantSpans } from '../vip-history.ts';
 import { watchVip } from '../vip-watch.ts';
 import { macsClaiming } from '../../packets/wire-packets.ts';
@@ -38,14 +40,188 @@ export function splitWindowSeconds(lab: Lab): number {
 /** How long the split is left standing once seen, for the requests a client sends meanwhile. */
 const SPLIT_HELD_MS = 5000;
 
+/**
+ * What in the definition shaped V8's result, in each language: the report keeps the runs of each
+ * variant side by side, and `.en` is a key the same whatever language a run spoke.
+ */
+export function splitBrainVariant(lab: Lab): Said {
+  return hasSecondPath(lab)
+    ? { en: `heartbeat paths: ${lab.ha.paths.join(', ')}`, es: `vías de latidos: ${lab.ha.paths.join(', ')}` }
+    : { en: 'one heartbeat path', es: 'una sola vía de latidos' };
+}
+
+/** "3 of 10 requests failed" ("3 de 10 peticiones fallaron"): the requests that failed among some. */
+export function failedOf(samples: Sample[], say: Speaker): Words {
+  const failed = samples.filter((s) => !s.ok).length;
+  const total = samples.length;
+  return say(
+    `${failed} of ${total} requests failed`,
+    `${failed} de ${total} ${total === 1 ? 'petición' : 'peticiones'} ${failed === 1 ? 'falló' : 'fallaron'}`,
+  );
+}
+
+/** What V8 saw, in figures and names: splitBrainWords says it. */
+export interface SplitBrainStory {
+  variant: Words;
+  /** the networks the stack speaks on (ha.paths), where it has a second path */
+  paths: string[];
+  twoPaths: boolean;
+  stack: string;
+  master: string;
+  broken: string;
+  vip: string;
+  lanFile: string;
+  windowSeconds: number;
+  detectionSeconds: number;
+  healTimeoutSeconds: number;
+  /** seconds from the cut until two balancers held the VIP, if they did */
+  splitAfter?: number;
+  /** how long two held it in all */
+  splitSeconds: number;
+  /** the master held the VIP in every reading while the link was silent */
+  masterKept: boolean;
+  /** who claimed the VIP by ARP while the link was silent: "haproxy2 (08:00:27:…) 4" */
+  claimants: string[];
+  /** how many MACs claimed it */
+  claimCount: number;
+  /** the requests while the link was silent, each with the balancer it went through */
+  during: Sample[];
+  /** the requests from the link whole again until one holder was left */
+  healing: Sample[];
+  /** seconds from the link whole again until one holder was left, with that holder; undefined: none was */
+  healed?: { host: string; after: number };
+  /** seconds with no holder at all after the link was whole */
+  vacantSeconds: number;
+}
+
+/** How the farm healed once the link was whole, and the requests that failed until then. */
+export function healedWords(story: SplitBrainStory, say: Speaker): { healed: Words; healing: Words } {
+  const { healed, healing } = story;
+  const healedSay =
+    healed === undefined
+      ? say(
+          `no single holder within ${story.healTimeoutSeconds} s of the link being whole`,
+          `ningún titular único en los ${story.healTimeoutSeconds} s tras restablecerse el enlace`,
+        )
+      : healed.after <= 0
+        ? say(
+            `${healed.host} still the only holder once the link was whole`,
+            `${healed.host} seguía siendo el único titular una vez restablecido el enlace`,
+          )
+        : say(
+            `${healed.host} alone holds the VIP ${healed.after.toFixed(1)} s after the link was whole${story.vacantSeconds > 0 ? `, after ${story.vacantSeconds.toFixed(1)} s with no holder at all` : ''}`,
+            `solo ${healed.host} tiene la VIP ${healed.after.toFixed(1)} s después de restablecerse el enlace${story.vacantSeconds > 0 ? `, tras ${story.vacantSeconds.toFixed(1)} s sin ningún titular` : ''}`,
+          );
+  const failed = failedOf(healing, say);
+  const healingSay = healing.length > 0 ? say(`, ${failed} until then`, `, ${failed} hasta entonces`) : say('', '');
+  return { healed: healedSay, healing: healingSay };
+}
+
+/** V8's evidence (before the restart and the logs), problems and one line, from what it saw. */
+export function splitBrainWords(
+  story: SplitBrainStory,
+  say: Speaker,
+): { evidence: Words[]; problems: Words[]; summary: Words } {
+  const { variant, stack, master, broken, vip, windowSeconds, splitAfter, during } = story;
+  const { healed, healing } = healedWords(story, say);
+  const pathsEn = story.paths.join(' and ');
+  const pathsEs = story.paths.join(' y ');
+  const claimantsEn = story.claimants.join(', ') || 'none';
+  const claimantsEs = story.claimants.join(', ') || 'ninguno';
+  const through = perBalancer(during, say);
+  const evidence = [
+    story.twoPaths
+      ? say(
+          `${variant}: ${stack} speaks on ${pathsEn}; ${broken}'s heartbeat link: every packet dropped each way, its carrier kept`,
+          `${variant}: ${stack} habla por ${pathsEs}; enlace de latidos de ${broken}: todos sus paquetes descartados en ambos sentidos, su portadora mantenida`,
+        )
+      : say(
+          `${variant}: ${stack} speaks on the heartbeat network only; ${broken}'s heartbeat link: every packet dropped each way, its carrier kept`,
+          `${variant}: ${stack} habla solo por la red de latidos; enlace de latidos de ${broken}: todos sus paquetes descartados en ambos sentidos, su portadora mantenida`,
+        ),
+    splitAfter !== undefined
+      ? say(
+          `two holders ${splitAfter.toFixed(1)} s after the link went silent, for ${story.splitSeconds.toFixed(1)} s in all`,
+          `dos titulares ${splitAfter.toFixed(1)} s después de silenciarse el enlace, durante ${story.splitSeconds.toFixed(1)} s en total`,
+        )
+      : say(
+          `never two holders in the ${windowSeconds} s after the link went silent${story.masterKept ? `: ${master} held the VIP throughout` : ''}`,
+          `nunca dos titulares en los ${windowSeconds} s tras silenciarse el enlace${story.masterKept ? `: ${master} tuvo la VIP todo el tiempo` : ''}`,
+        ),
+    say(
+      `ARP from ${vip} on the LAN while the link was silent: ${claimantsEn} (pcap: ${story.lanFile})`,
+      `ARP de ${vip} en la LAN mientras el enlace estaba silenciado: ${claimantsEs} (pcap: ${story.lanFile})`,
+    ),
+    say(
+      `requests while the link was silent: ${during.length}, ${through}`,
+      `peticiones mientras el enlace estaba silenciado: ${during.length}, ${through}`,
+    ),
+    joinWords([healed, healing], ''),
+  ];
+  const problems: Words[] = [];
+  if (story.twoPaths) {
+    if (splitAfter !== undefined)
+      problems.push(
+        say(
+          `two balancers held the VIP ${splitAfter.toFixed(1)} s after ${broken}'s heartbeat link went silent, though ${pathsEn} both carry ${stack}`,
+          `dos balanceadores tuvieron la VIP ${splitAfter.toFixed(1)} s después de silenciarse el enlace de latidos de ${broken}, aunque ${pathsEs} llevan ambas ${stack}`,
+        ),
+      );
+    else if (!story.masterKept)
+      problems.push(
+        say(
+          `${master} lost the VIP while ${broken}'s heartbeat link was silent`,
+          `${master} perdió la VIP mientras el enlace de latidos de ${broken} estaba silenciado`,
+        ),
+      );
+  } else {
+    if (splitAfter === undefined)
+      problems.push(
+        say(
+          `${broken} never took the VIP within ${windowSeconds} s of its heartbeat link going silent (${stack} detects a silent peer in ${story.detectionSeconds.toFixed(1)} s)`,
+          `${broken} no tomó la VIP en los ${windowSeconds} s tras silenciarse su enlace de latidos (${stack} detecta un par en silencio en ${story.detectionSeconds.toFixed(1)} s)`,
+        ),
+      );
+    else if (story.claimCount < 2)
+      problems.push(
+        say(
+          `two balancers held the VIP, but ARP on the LAN named ${story.claimCount === 0 ? 'no MAC' : 'one MAC'} for it (${claimantsEn})`,
+          `dos balanceadores tuvieron la VIP, pero el ARP en la LAN ${story.claimCount === 0 ? 'no le asoció ninguna MAC' : 'le asoció una sola MAC'} (${claimantsEs})`,
+        ),
+      );
+  }
+  if (!story.healed) problems.push(healed);
+  const summary =
+    problems.length > 0
+      ? joinWords(problems, '; ')
+      : story.twoPaths
+        ? say(
+            `one holder throughout: ${master} kept the VIP for the ${windowSeconds} s ${broken}'s heartbeat link was silent (${through}); ${healed}${healing}`,
+            `un solo titular todo el tiempo: ${master} conservó la VIP durante los ${windowSeconds} s que el enlace de latidos de ${broken} estuvo silenciado (${through}); ${healed}${healing}`,
+          )
+        : say(
+            `split brain: ${broken} took the VIP ${splitAfter!.toFixed(1)} s after its heartbeat link went silent while ${master} kept it, ARP from both; ${failedOf(during, say)} meanwhile; ${healed}${healing}`,
+            `split brain: ${broken} tomó la VIP ${splitAfter!.toFixed(1)} s después de silenciarse su enlace de latidos mientras ${master} la conservaba, ARP de ambos; ${failedOf(during, say)} mientras tanto; ${healed}${healing}`,
+          );
+  return { evidence, problems, summary };
+}
+
+const TITLE: Said = {
+  en: "split brain: the backup's heartbeat link silenced while both balancers run",
+  es: 'split brain: el enlace de latidos del balanceador de respaldo silenciado mientras ambos balanceadores funcionan',
+};
+
 export const splitBrainCheck: Check = {
   id: 'V8',
-  title: "split brain: the backup's heartbeat link silenced while both balancers run",
+  title: TITLE,
   uses: ['requests', 'captures'],
   titleFor: (lab) =>
     hasSecondPath(lab)
-      ? `split brain avoided: the backup's heartbeat link silenced, a second path (${lab.ha.paths.join(', ')}) left`
-      : splitBrainCheck.title,
+      ? {
+          en: `split brain avoided: the backup's heartbeat link silenced, a second path (${lab.ha.paths.join(', ')}) left`,
+          es: `split brain evitado: el enlace de latidos del balanceador de respaldo silenciado, queda una segunda vía (${lab.ha.paths.join(', ')})`,
+        }
+      : TITLE,
   onlyWhenAsked: true,
   changesLinks: true,
   needs: (lab) => [{ need: 'links', host: brokenBalancer(lab).name }],
@@ -54,7 +230,9 @@ export const splitBrainCheck: Check = {
     const master = masterBalancer(lab).name;
     const broken = brokenBalancer(lab);
     const twoPaths = hasSecondPath(lab);
-    const variant = twoPaths ? `heartbeat paths: ${lab.ha.paths.join(', ')}` : 'one heartbeat path';
+    const { say } = ctx;
+    const variant = splitBrainVariant(lab);
+    const variantWords = say.said(variant);
     const stack = haStackOf(lab);
     const problem = await notReady(ctx, broken);
     if (problem) return { passed: false, summary: problem, evidence: [], variant };
@@ -73,7 +251,12 @@ export const splitBrainCheck: Check = {
         const events: TimelineEvent[] = [];
         try {
           await sleep(2000);
-          const cut = await markPower(load, `${broken.name}'s heartbeat link silenced`, () => loss.set(100));
+          const cut = await markPower(
+            load,
+            say(`${broken.name}'s heartbeat link silenced`, `enlace de latidos de ${broken.name} silenciado`),
+            () => loss.set(100),
+            say,
+          );
           events.push(cut);
           let splitAt: number | undefined;
           await waitUntil(
@@ -86,21 +269,26 @@ export const splitBrainCheck: Check = {
             100,
           );
           if (splitAt !== undefined) {
-            events.push({ at: splitAt, label: 'two holders' });
+            events.push({ at: splitAt, label: say('two holders', 'dos titulares') });
             // The client forgets where the VIP is: its next request asks the LAN, and every holder answers.
             await ctx.client.forgetVipMac();
             await sleep(SPLIT_HELD_MS);
           }
-          const restored = await markPower(load, 'link whole again', () => loss.set(0));
+          const restored = await markPower(
+            load,
+            say('link whole again', 'enlace restablecido'),
+            () => loss.set(0),
+            say,
+          );
           events.push(restored);
           const healed = await waitHealed(lab, load, watch.readings, restored.at);
-          if (healed) events.push({ at: healed.since, label: `${healed.host} alone holds the VIP` });
+          if (healed) events.push({ at: healed.since, label: aloneHolds(healed.host, say) });
           // Not healed by itself: V8 fails, and the farm is put back as it was found all the same.
           const restart = healed ? undefined : await healByRestart(ctx, broken, load, watch.readings);
           if (restart?.healed)
             events.push({
               at: restart.healed.since,
-              label: `${restart.healed.host} alone holds the VIP (${stack.title} restarted on ${broken.name})`,
+              label: aloneHolds(restart.healed.host, say, { stack: stack.title, on: broken.name }),
             });
           await sleep(1000);
           return { events, cut, splitAt, restored, healed, restart, epoch, readings: await watch.stop() };
@@ -122,6 +310,7 @@ export const splitBrainCheck: Check = {
         readings,
         balancers(lab).map((h) => h.name),
         end,
+        say,
       ),
     };
     const during = samples.filter((s) => s.at >= cut.at && s.at < restored.at);
@@ -141,52 +330,33 @@ export const splitBrainCheck: Check = {
     );
     const claimants = [...claims].map(([mac, n]) => `${macs.get(mac) ?? mac} (${mac}) ${n}`);
     const held = readings.filter((r) => r.at >= cut.at && r.at < restored.at);
-    const masterKept = held.every((r) => r.holders.includes(master));
-    const healedSay =
-      healed === undefined
-        ? `no single holder within ${healTimeoutSeconds(lab)} s of the link being whole`
-        : healed.since <= restored.at
-          ? `${healed.host} still the only holder once the link was whole`
-          : `${healed.host} alone holds the VIP ${(healed.since - restored.at).toFixed(1)} s after the link was whole${vacant.seconds > 0 ? `, after ${vacant.seconds.toFixed(1)} s with no holder at all` : ''}`;
-    const healingSay =
-      healing.length > 0
-        ? `, ${healing.filter((s) => !s.ok).length} of ${healing.length} requests failed until then`
-        : '';
-    const evidence = [
-      `${variant}: ${stack.title} ${twoPaths ? `speaks on ${lab.ha.paths.join(' and ')}` : 'speaks on the heartbeat network only'}; ${broken.name}'s heartbeat link: every packet dropped each way, its carrier kept`,
-      splitAt !== undefined
-        ? `two holders ${(splitAt - cut.at).toFixed(1)} s after the link went silent, for ${split.seconds.toFixed(1)} s in all`
-        : `never two holders in the ${windowSeconds} s after the link went silent${masterKept ? `: ${master} held the VIP throughout` : ''}`,
-      `ARP from ${lab.vip.address} on the LAN while the link was silent: ${claimants.join(', ') || 'none'} (pcap: ${lanFile})`,
-      `requests while the link was silent: ${during.length}, ${perBalancer(during)}`,
-      `${healedSay}${healingSay}`,
-      ...(restart ? [restart.said] : []),
-      ...(await peerEvidence(ctx, marks, 12)),
-    ];
-    const problems: string[] = [];
-    if (twoPaths) {
-      if (splitAt !== undefined)
-        problems.push(
-          `two balancers held the VIP ${(splitAt - cut.at).toFixed(1)} s after ${broken.name}'s heartbeat link went silent, though ${lab.ha.paths.join(' and ')} both carry ${stack.title}`,
-        );
-      else if (!masterKept) problems.push(`${master} lost the VIP while ${broken.name}'s heartbeat link was silent`);
-    } else {
-      if (splitAt === undefined)
-        problems.push(
-          `${broken.name} never took the VIP within ${windowSeconds} s of its heartbeat link going silent (${stack.title} detects a silent peer in ${stack.detectionSeconds(lab).toFixed(1)} s)`,
-        );
-      else if (claims.size < 2)
-        problems.push(
-          `two balancers held the VIP, but ARP on the LAN named ${claims.size === 0 ? 'no MAC' : 'one MAC'} for it (${claimants.join(', ') || 'none'})`,
-        );
-    }
-    if (!healed) problems.push(healedSay);
-    const summary =
-      problems.length > 0
-        ? problems.join('; ')
-        : twoPaths
-          ? `one holder throughout: ${master} kept the VIP for the ${windowSeconds} s ${broken.name}'s heartbeat link was silent (${perBalancer(during)}); ${healedSay}${healingSay}`
-          : `split brain: ${broken.name} took the VIP ${(splitAt! - cut.at).toFixed(1)} s after its heartbeat link went silent while ${master} kept it, ARP from both; ${during.filter((s) => !s.ok).length} of ${during.length} requests failed meanwhile; ${healedSay}${healingSay}`;
+    const said = splitBrainWords(
+      {
+        variant: variantWords,
+        paths: lab.ha.paths,
+        twoPaths,
+        stack: stack.title,
+        master,
+        broken: broken.name,
+        vip: lab.vip.address,
+        lanFile,
+        windowSeconds,
+        detectionSeconds: stack.detectionSeconds(lab),
+        healTimeoutSeconds: healTimeoutSeconds(lab),
+        ...(splitAt !== undefined ? { splitAfter: splitAt - cut.at } : {}),
+        splitSeconds: split.seconds,
+        masterKept: held.every((r) => r.holders.includes(master)),
+        claimants,
+        claimCount: claims.size,
+        during,
+        healing,
+        ...(healed ? { healed: { host: healed.host, after: healed.since - restored.at } } : {}),
+        vacantSeconds: vacant.seconds,
+      },
+      say,
+    );
+    const evidence = [...said.evidence, ...(restart ? [restart.said] : []), ...(await peerEvidence(ctx, marks, 12))];
+    const { summary, problems } = said;
     return { passed: problems.length === 0, summary, evidence, timeline, pcaps: [basename(lanFile)], variant };
   },
 };

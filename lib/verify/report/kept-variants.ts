@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { ownFolder, writeOwnFile } from '../../files/own-file.ts';
 import type { CheckResult } from '../check.ts';
 import { timelineSvg } from './svg-timeline.ts';
+import type { Speaker } from '../../said.ts';
 
 export interface KeptRun {
   id: string;
@@ -58,18 +59,19 @@ export function keptRunOf(text: string): KeptRun | undefined {
 }
 
 /** Keeps this run's results that have a variant; returns every kept run, by check and variant. */
-export function keepVariants(dir: string, results: CheckResult[], when: Date): KeptRun[] {
+export function keepVariants(dir: string, results: CheckResult[], when: Date, say: Speaker): KeptRun[] {
   const folder = join(dir, KEPT);
   const withVariant = results.filter((r) => r.variant !== undefined);
   if (withVariant.length > 0) ownFolder(folder);
   for (const r of withVariant) {
-    const name = `${r.id}-${variantSlug(r.variant!)}`;
+    // Filed under the English words: a run in another language replaces the same variant's file.
+    const name = `${r.id}-${variantSlug(r.variant!.en)}`;
     const timeline = r.timeline ? `${KEPT}/${name}.svg` : undefined;
-    if (r.timeline) writeOwnFile(join(dir, timeline!), timelineSvg(`${r.id} ${r.title}`, r.timeline));
+    if (r.timeline) writeOwnFile(join(dir, timeline!), timelineSvg(`${r.id} ${r.title}`, r.timeline, say));
     const kept: KeptRun = {
       id: r.id,
       title: r.title,
-      variant: r.variant!,
+      variant: say.said(r.variant!),
       passed: r.passed,
       summary: r.summary,
       when: when.toISOString(),

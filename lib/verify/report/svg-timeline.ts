@@ -2,10 +2,11 @@
 // the site answered and red when it did not, on a time axis with power off/on and takeover marked.
 import type { Timeline } from '../steady-load.ts';
 import { escape } from './escape-markup.ts';
+import { english, type Speaker } from '../../said.ts';
 
 const LANE_HEIGHT = 18;
 
-export function timelineSvg(title: string, timeline: Timeline, width = 760): string {
+export function timelineSvg(title: string, timeline: Timeline, say: Speaker = english, width = 760): string {
   const lanes = timeline.lanes ?? [];
   const laneTop = 165;
   const height = laneTop + lanes.length * LANE_HEIGHT + (lanes.length > 0 ? 8 : 0);
@@ -20,10 +21,12 @@ export function timelineSvg(title: string, timeline: Timeline, width = 760): str
   const bars = timeline.samples
     .map((s) => {
       const w = Math.max(1, x(s.at + s.took) - x(s.at) - 0.5);
-      const via = s.via ? ` through ${escape(s.via)}` : '';
+      const via = s.via ? say(` through ${escape(s.via)}`, ` a través de ${escape(s.via)}`) : '';
+      const took = s.took.toFixed(2);
+      const server = escape(s.server ?? '?');
       const what = s.ok
-        ? `answered by ${escape(s.server ?? '?')}${via} in ${s.took.toFixed(2)} s`
-        : `no answer within ${s.took.toFixed(2)} s${via}`;
+        ? say(`answered by ${server}${via} in ${took} s`, `respondida por ${server}${via} en ${took} s`)
+        : say(`no answer within ${took} s${via}`, `sin respuesta en ${took} s${via}`);
       return `<rect x="${x(s.at).toFixed(1)}" y="${top}" width="${w.toFixed(1)}" height="${barHeight}" fill="${color(s)}"><title>${s.at.toFixed(2)} s: ${what}</title></rect>`;
     })
     .join('\n  ');
@@ -59,9 +62,18 @@ export function timelineSvg(title: string, timeline: Timeline, width = 760): str
     })
     .join('\n  ');
   const failed = timeline.samples.filter((s) => !s.ok).length;
+  const sent = timeline.samples.length;
+  const counted = say(
+    `${sent} requests, ${failed} failed`,
+    `${sent} ${sent === 1 ? 'petición' : 'peticiones'}, ${failed} ${failed === 1 ? 'fallida' : 'fallidas'}`,
+  );
+  const legend = say(
+    'each bar is a request from sent to answered: green answered, amber answered after 1 s or more, red no answer; seconds on top',
+    'cada barra es una petición, desde su envío hasta su respuesta: verde respondida, ámbar respondida tras 1 s o más, rojo sin respuesta; segundos arriba',
+  );
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">
-  <text x="${left}" y="16" font-size="13" font-weight="bold">${escape(title)} — ${timeline.samples.length} requests, ${failed} failed</text>
-  <text x="${left}" y="30" font-size="10" fill="#444">each bar is a request from sent to answered: green answered, amber answered after 1 s or more, red no answer; seconds on top</text>
+  <text x="${left}" y="16" font-size="13" font-weight="bold">${escape(title)} — ${escape(counted)}</text>
+  <text x="${left}" y="30" font-size="10" fill="#444">${escape(legend)}</text>
   ${ticks}
   ${bars}
   ${events}

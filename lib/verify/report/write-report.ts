@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { haStackOf } from '../../../roles/components.ts';
 import { ownFolder, writeOwnFile } from '../../files/own-file.ts';
 import type { Lab } from '../../lab/model.ts';
-import { countVerdicts, verdictCounts, verdictOf, type CheckResult, type Verdict } from '../check.ts';
+import { countVerdicts, verdictCounts, verdictOf, verdictWord, type CheckResult, type Verdict } from '../check.ts';
+import { english, type Language, type Speaker, type Words } from '../../said.ts';
+import { reportWords } from './report-words.ts';
 import type { Finding } from '../../../roles/mistakes.ts';
 import { keepVariants, type KeptRun } from './kept-variants.ts';
 import { packetChartSvg } from './svg-packets.ts';
@@ -15,11 +17,13 @@ import { escape } from './escape-markup.ts';
 export interface ReportRun {
   when: Date;
   /** where the requests came from and the packets were captured */
-  vantage: string;
+  vantage: Words;
+  /** the language of the report, the run's (--lang) */
+  say: Speaker;
   /** the pcaps this run wrote, beside the report */
   pcaps: string[];
   /** how the run ended, when not simply with its last check: interrupted, a machine not restored, still under way */
-  notes: string[];
+  notes: Words[];
   /** the last run of each check under each variant of the definition, this run's included */
   kept?: KeptRun[];
   /** whether topology.svg, the picture of the lab (lib/graph), is beside the report */
@@ -53,30 +57,32 @@ export function snapshotFiles(id: string, index: number): { html: string; csv: s
 }
 
 export function summaryMarkdown(lab: Lab, results: CheckResult[], run: ReportRun): string {
-  const { pcaps } = run;
+  const { pcaps, say } = run;
+  const words = reportWords(say);
+  const verdict = (r: CheckResult) => verdictWord(verdictOf(r), say);
   return [
-    `# hafarm verification of lab "${lab.name}"`,
+    `# ${words.heading} "${lab.name}"`,
     '',
-    `${run.when.toISOString()} — ${verdictCounts(results)}; ${run.vantage}.`,
+    `${run.when.toISOString()} — ${verdictCounts(results, say)}; ${run.vantage}.`,
     '',
-    `HA stack: ${haStackOf(lab).describe(lab)}.`,
+    `${words.haStack}: ${say.said(haStackOf(lab).describe(lab))}.`,
     '',
-    ...(run.topology ? ['![the lab: machines, networks and the VIP](topology.svg)', ''] : []),
+    ...(run.topology ? [`![${words.topologyAlt}](topology.svg)`, ''] : []),
     ...run.notes.flatMap((n) => [`**${n}**`, '']),
     ...((run.findings ?? []).length > 0
       ? [
-          "## What is wrong, by the tutorial's steps",
+          `## ${words.findingsHeading}`,
           '',
           ...(run.findings ?? []).map(
             (f) =>
-              `- **${markdownText(f.step)}** ${markdownText(f.host)}: ${markdownText(f.wrong.en)} — ${markdownText(f.fix.en)}`,
+              `- **${markdownText(f.step)}** ${markdownText(f.host)}: ${markdownText(say.said(f.wrong))} — ${markdownText(say.said(f.fix))}`,
           ),
           '',
         ]
       : []),
-    '| check | verdict | figures |',
+    `| ${words.resultsColumns.check} | ${words.resultsColumns.verdict} | ${words.resultsColumns.figures} |`,
     '|---|---|---|',
-    ...results.map((r) => `| ${r.id} ${r.title} | ${verdictOf(r)} | ${r.summary.replace(/\|/g, '\\|')} |`),
+    ...results.map((r) => `| ${r.id} ${r.title} | ${verdict(r)} | ${r.summary.replace(/\|/g, '\\|')} |`),
     '',
     ...results.flatMap((r) => [
       `## ${r.id} ${r.title}`,
@@ -86,63 +92,67 @@ export function summaryMarkdown(lab: Lab, results: CheckResult[], run: ReportRun
       ...(r.packetChart ? ['', `![packets](packets-${r.id}.svg)`] : []),
       ...(r.snapshots ?? []).map(
         (snap, i) =>
-          `- HAProxy's statistics page, ${snap.label} (${snap.takenAt}): [HTML](${snapshotFiles(r.id, i).html}), [CSV](${snapshotFiles(r.id, i).csv})`,
+          `- ${words.statsPageAt}, ${snap.label} (${snap.takenAt}): [HTML](${snapshotFiles(r.id, i).html}), [CSV](${snapshotFiles(r.id, i).csv})`,
       ),
       '',
     ]),
     ...keptById(run).flatMap(([id, kept]) => [
-      `## ${id} side by side: the last run under each definition`,
+      `## ${words.sideBySide(id)}`,
       '',
-      '| definition | when | verdict | figures |',
+      `| ${words.keptColumns.definition} | ${words.keptColumns.when} | ${words.resultsColumns.verdict} | ${words.resultsColumns.figures} |`,
       '|---|---|---|---|',
       ...kept.map(
         (k) =>
-          `| ${k.variant.replace(/\|/g, '\\|')} | ${k.when} | ${k.passed ? 'PASS' : 'FAIL'} | ${k.summary.replace(/\|/g, '\\|')} |`,
+          `| ${k.variant.replace(/\|/g, '\\|')} | ${k.when} | ${verdictWord(k.passed ? 'PASS' : 'FAIL', say)} | ${k.summary.replace(/\|/g, '\\|')} |`,
       ),
       '',
       ...kept.filter((k) => k.timeline).map((k) => `![${id}, ${k.variant}](${k.timeline})`),
       '',
     ]),
-    ...(pcaps.length > 0 ? ['## Captures', '', ...pcaps.map((p) => `- [${p}](${p}) (open in Wireshark)`), ''] : []),
+    ...(pcaps.length > 0
+      ? [`## ${words.captures}`, '', ...pcaps.map((p) => `- [${p}](${p}) (${words.openInWireshark})`), '']
+      : []),
   ].join('\n');
 }
 
 export function reportHtml(lab: Lab, results: CheckResult[], run: ReportRun): string {
-  const { pcaps } = run;
+  const { pcaps, say } = run;
+  const words = reportWords(say);
+  const verdict = (r: CheckResult) => verdictWord(verdictOf(r), say);
   const rows = results
     .map(
       (r) =>
-        `<tr class="${verdictClass(r)}"><td>${r.id}</td><td>${escape(r.title)}</td><td>${verdictOf(r)}</td><td>${escape(r.summary)}</td></tr>`,
+        `<tr class="${verdictClass(r)}"><td>${r.id}</td><td>${escape(r.title)}</td><td>${verdict(r)}</td><td>${escape(r.summary)}</td></tr>`,
     )
     .join('\n');
   const sections = results
     .map(
-      (r) => `<section id="${r.id}"><h2>${r.id} ${escape(r.title)} — ${verdictOf(r)}</h2>
+      (r) => `<section id="${r.id}"><h2>${r.id} ${escape(r.title)} — ${verdict(r)}</h2>
 <p>${escape(r.summary)}</p>
 <div class="${r.timeline || r.packetChart ? 'beside' : ''}"><ul>${r.evidence.map((e) => `<li><code>${escape(e)}</code></li>`).join('')}</ul>
-<div>${r.timeline ? `<img src="timeline-${r.id}.svg" alt="requests during ${r.id}">` : ''}${r.packetChart ? `<img src="packets-${r.id}.svg" alt="packets per balancer during ${r.id}">` : ''}</div></div>
-${(r.snapshots ?? []).length > 0 ? `<p>HAProxy's statistics page as it was:</p><ul>${(r.snapshots ?? []).map((snap, i) => `<li>${escape(snap.label)} (${escape(snap.takenAt)}): <a href="${snapshotFiles(r.id, i).html}">HTML</a>, <a href="${snapshotFiles(r.id, i).csv}">CSV</a></li>`).join('')}</ul>` : ''}
+<div>${r.timeline ? `<img src="timeline-${r.id}.svg" alt="${escape(words.requestsDuring(r.id))}">` : ''}${r.packetChart ? `<img src="packets-${r.id}.svg" alt="${escape(words.packetsDuring(r.id))}">` : ''}</div></div>
+${(r.snapshots ?? []).length > 0 ? `<p>${escape(words.statsPageAsItWas)}</p><ul>${(r.snapshots ?? []).map((snap, i) => `<li>${escape(snap.label)} (${escape(snap.takenAt)}): <a href="${snapshotFiles(r.id, i).html}">HTML</a>, <a href="${snapshotFiles(r.id, i).csv}">CSV</a></li>`).join('')}</ul>` : ''}
 </section>`,
     )
     .join('\n');
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>hafarm verification — ${escape(lab.name)}</title>
+<html lang="${say.lang}"><head><meta charset="utf-8"><title>${escape(words.tabTitle)} — ${escape(lab.name)}</title>
 <style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}
 tr.pass td:nth-child(3){color:#1d7a38;font-weight:bold}tr.fail td:nth-child(3){color:#b3261e;font-weight:bold}tr.notrun td:nth-child(3){color:#6b6b6b;font-weight:bold}code{font-size:.85rem}img{max-width:100%}.beside{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:1rem;align-items:start}.beside ul{margin:0}.note{color:#b3261e;font-weight:bold}</style></head>
-<body><h1>hafarm verification of lab "${escape(lab.name)}"</h1>
-${run.topology ? '<figure><img src="topology.svg" alt="the lab: machines, networks and the VIP"></figure>' : ''}
-<p>${run.when.toISOString()} — ${verdictCounts(results)}. The farm of the tutorial <em>haproxy – heartbeat – nginx</em>: VIP ${escape(lab.vip.address)} (${escape(lab.vip.name)}) kept by ${escape(haStackOf(lab).describe(lab))}; ${escape(run.vantage)}.</p>
+<body><h1>${escape(words.heading)} "${escape(lab.name)}"</h1>
+${run.topology ? `<figure><img src="topology.svg" alt="${escape(words.topologyAlt)}"></figure>` : ''}
+<p>${run.when.toISOString()} — ${escape(verdictCounts(results, say))}. ${escape(words.farmOfTheTutorial)} <em>haproxy – heartbeat – nginx</em>: VIP ${escape(lab.vip.address)} (${escape(lab.vip.name)}) ${escape(words.keptBy)} ${escape(say.said(haStackOf(lab).describe(lab)))}; ${escape(run.vantage)}.</p>
 ${run.notes.map((n) => `<p class="note">${escape(n)}</p>`).join('\n')}
-${(run.findings ?? []).length > 0 ? `<section id="findings"><h2>What is wrong, by the tutorial's steps</h2><table><tr><th>step</th><th>machine</th><th>what is wrong</th><th>what to do</th></tr>${(run.findings ?? []).map((f) => `<tr><td>${escape(f.step)}</td><td>${escape(f.host)}</td><td>${escape(f.wrong.en)}</td><td>${escape(f.fix.en)}</td></tr>`).join('')}</table></section>` : ''}
-<table><tr><th>check</th><th></th><th>verdict</th><th>figures</th></tr>
+${(run.findings ?? []).length > 0 ? `<section id="findings"><h2>${escape(words.findingsHeading)}</h2><table><tr><th>${words.findingsColumns.step}</th><th>${words.findingsColumns.machine}</th><th>${words.findingsColumns.wrong}</th><th>${words.findingsColumns.fix}</th></tr>${(run.findings ?? []).map((f) => `<tr><td>${escape(f.step)}</td><td>${escape(f.host)}</td><td>${escape(say.said(f.wrong))}</td><td>${escape(say.said(f.fix))}</td></tr>`).join('')}</table></section>` : ''}
+<table><tr><th>${words.resultsColumns.check}</th><th></th><th>${words.resultsColumns.verdict}</th><th>${words.resultsColumns.figures}</th></tr>
 ${rows}
 </table>
 ${sections}
 ${keptById(run)
   .map(
-    ([id, kept]) => `<section><h2>${id} side by side: the last run under each definition</h2>
-<table><tr><th>definition</th><th>when</th><th>verdict</th><th>figures</th></tr>
-${kept.map((k) => `<tr class="${k.passed ? 'pass' : 'fail'}"><td>${escape(k.variant)}</td><td>${escape(k.when)}</td><td>${k.passed ? 'PASS' : 'FAIL'}</td><td>${escape(k.summary)}</td></tr>`).join('\n')}
+    ([id, kept]) => `<section><h2>${escape(words.sideBySide(id))}</h2>
+<table><tr><th>${words.keptColumns.definition}</th><th>${words.keptColumns.when}</th><th>${words.resultsColumns.verdict}</th><th>${words.resultsColumns.figures}</th></tr>
+${kept.map((k) => `<tr class="${k.passed ? 'pass' : 'fail'}"><td>${escape(k.variant)}</td><td>${escape(k.when)}</td><td>${verdictWord(k.passed ? 'PASS' : 'FAIL', say)}</td><td>${escape(k.summary)}</td></tr>`).join('\n')}
 </table>
 ${kept
   .filter((k) => k.timeline)
@@ -154,7 +164,7 @@ ${kept
 </section>`,
   )
   .join('\n')}
-${pcaps.length > 0 ? `<section><h2>Captures</h2><ul>${pcaps.map((p) => `<li><a href="${escape(p)}">${escape(p)}</a> (open in Wireshark)</li>`).join('')}</ul></section>` : ''}
+${pcaps.length > 0 ? `<section><h2>${escape(words.captures)}</h2><ul>${pcaps.map((p) => `<li><a href="${escape(p)}">${escape(p)}</a> (${escape(words.openInWireshark)})</li>`).join('')}</ul></section>` : ''}
 </body></html>
 `;
 }
@@ -164,6 +174,8 @@ export const RESULTS_FILE = 'results.json';
 
 export interface ReportResults {
   lab: string;
+  /** the language of the titles, summaries and evidence (--lang); the verdicts are language-free keys */
+  lang: Language;
   when: string;
   /** false while the run is under way (the report is rewritten after every check) */
   finished: boolean;
@@ -177,6 +189,7 @@ export interface ReportResults {
 export function reportResults(lab: Lab, results: CheckResult[], run: ReportRun): ReportResults {
   return {
     lab: lab.name,
+    lang: run.say.lang,
     when: run.when.toISOString(),
     finished: run.finished ?? true,
     counts: countVerdicts(results),
@@ -196,22 +209,26 @@ export function reportResults(lab: Lab, results: CheckResult[], run: ReportRun):
  * Writes the report files; returns the path of index.html. Called after every check, so that a
  * run that ends early (a crash, a kill) still leaves the checks that ran.
  */
-export function writeReport(
-  dir: string,
-  lab: Lab,
-  results: CheckResult[],
-  vantage: string,
-  notes: string[] = [],
-  when = new Date(),
-  topology?: string,
-  findings: readonly Finding[] = [],
-  finished = true,
-): string {
+export interface ReportOptions {
+  vantage: Words;
+  /** the run's language; English when not given */
+  say?: Speaker;
+  notes?: Words[];
+  when?: Date;
+  /** the picture of the lab (SVG), put at the top */
+  topology?: string;
+  findings?: readonly Finding[];
+  /** false for the report written while the run goes on */
+  finished?: boolean;
+}
+
+export function writeReport(dir: string, lab: Lab, results: CheckResult[], options: ReportOptions): string {
+  const { vantage, say = english, notes = [], when = new Date(), topology, findings = [], finished = true } = options;
   ownFolder(dir);
   if (topology !== undefined) writeOwnFile(join(dir, 'topology.svg'), topology);
   for (const r of results) {
-    if (r.timeline) writeOwnFile(join(dir, `timeline-${r.id}.svg`), timelineSvg(`${r.id} ${r.title}`, r.timeline));
-    if (r.packetChart) writeOwnFile(join(dir, `packets-${r.id}.svg`), packetChartSvg(r.packetChart));
+    if (r.timeline) writeOwnFile(join(dir, `timeline-${r.id}.svg`), timelineSvg(`${r.id} ${r.title}`, r.timeline, say));
+    if (r.packetChart) writeOwnFile(join(dir, `packets-${r.id}.svg`), packetChartSvg(r.packetChart, say));
     (r.snapshots ?? []).forEach((snap, i) => {
       const files = snapshotFiles(r.id, i);
       writeOwnFile(join(dir, files.html), snap.html);
@@ -220,12 +237,13 @@ export function writeReport(
   }
   // Only the pcaps this run's checks wrote: those of an earlier run are not this run's evidence.
   const pcaps = results.flatMap((r) => r.pcaps ?? []);
-  const run = {
+  const run: ReportRun = {
     when,
     vantage,
+    say,
     pcaps,
     notes,
-    kept: keepVariants(dir, results, when),
+    kept: keepVariants(dir, results, when, say),
     topology: topology !== undefined,
     findings,
     finished,
@@ -245,26 +263,20 @@ export class RunReport {
   constructor(
     private readonly dir: string,
     private readonly lab: Lab,
-    private readonly vantage: string,
+    private readonly vantage: Words,
+    private readonly say: Speaker = english,
   ) {}
 
   add(result: CheckResult): void {
     this.results.push(result);
-    writeReport(
-      this.dir,
-      this.lab,
-      this.results,
-      this.vantage,
-      ['still running: the checks after these had not ended when this report was written'],
-      this.started,
-      undefined,
-      [],
-      false,
-    );
+    const { vantage, say, started: when } = this;
+    const notes = [reportWords(say).stillRunning];
+    writeReport(this.dir, this.lab, this.results, { vantage, say, notes, when, finished: false });
   }
 
   /** The final report, with the picture of the lab as the run left it (SVG) at the top; returns the path of index.html. */
-  finish(notes: string[], topology?: string, findings: readonly Finding[] = []): string {
-    return writeReport(this.dir, this.lab, this.results, this.vantage, notes, this.started, topology, findings);
+  finish(notes: Words[], topology?: string, findings: readonly Finding[] = []): string {
+    const { vantage, say, started: when } = this;
+    return writeReport(this.dir, this.lab, this.results, { vantage, say, notes, when, findings, topology });
   }
 }

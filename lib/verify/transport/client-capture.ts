@@ -36,7 +36,7 @@ function onClient(place: LanClientPlace, argv: string[]): Promise<{ code: number
 export async function clientInterfaceTowards(place: LanClientPlace, address: string): Promise<string> {
   const said = (await onClient(place, ['ip', '-o', 'route', 'get', address])).stdout;
   const iface = / dev (\S+)/.exec(said)?.[1];
-  if (!iface) throw new Error(`${place.describe}: no route to ${address} (ip route get said "${said.trim()}")`);
+  if (!iface) throw new Error(`${place.describe.en}: no route to ${address} (ip route get said "${said.trim()}")`);
   return iface;
 }
 
@@ -44,7 +44,7 @@ export async function startClientCapture(
   place: LanClientPlace,
   options: { iface: string; file: string; filter?: string },
 ): Promise<RunningCapture> {
-  const where = `${place.describe} ${options.iface}`;
+  const where = `${place.describe.en} ${options.iface}`;
   claimOwnFile(options.file);
   const out = createWriteStream('', { fd: openSync(options.file, OWN_FILE_FLAGS, 0o644) });
   // The shell says its PID, then becomes tcpdump: stop() ends exactly that process (ending the

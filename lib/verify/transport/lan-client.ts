@@ -162,16 +162,16 @@ export class CommandLanClient implements LanClient {
     const said = String(result.stderr);
     if ((result as { code?: string }).code === 'ENOENT')
       throw new Error(
-        `this host has no ${program}, which the requests from ${this.place.describe} need${program! in HOST_TOOLS ? `: apt-get install ${HOST_TOOLS[program as HostTool]}` : ''}`,
+        `this host has no ${program}, which the requests from ${this.place.describe.en} need${program! in HOST_TOOLS ? `: apt-get install ${HOST_TOOLS[program as HostTool]}` : ''}`,
       );
     if (!said.includes(CLIENT_REACHED)) {
       if (result.timedOut) return undefined;
       const why = said.trim().split('\n')[0] || `exit ${result.exitCode}`;
-      throw new Error(`${this.place.describe} could not send the request: ${why} (lab:up starts it again)`);
+      throw new Error(`${this.place.describe.en} could not send the request: ${why} (lab:up starts it again)`);
     }
     // A client without curl is not a farm that does not answer.
     if (result.exitCode === 127 && /curl/.test(said))
-      throw new Error(`${this.place.describe} has no curl, which the requests need: lab:up installs it`);
+      throw new Error(`${this.place.describe.en} has no curl, which the requests need: lab:up installs it`);
     return result.exitCode === 0 ? parseHttpAnswer(String(result.stdout)) : undefined;
   }
 
@@ -232,7 +232,7 @@ export class CommandLanClient implements LanClient {
 export class NamespaceLanClient extends CommandLanClient {
   constructor(lab: Lab, namespace: string) {
     super(lab, {
-      describe: `the client namespace ${namespace}`,
+      describe: { en: `the client namespace ${namespace}`, es: `el espacio de nombres cliente ${namespace}` },
       command: (argv) => [hostTool('ip'), 'netns', 'exec', namespace, ...argv],
     });
   }

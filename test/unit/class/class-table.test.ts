@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { cell, classCsv, classHtml, csvField, type ClassRow } from '../../../lib/class/class-table.ts';
 import type { FarmGrade } from '../../../lib/class/grade-farm.ts';
+import { speaker } from '../../../lib/said.ts';
 
 const grade = (checks: Record<string, 'PASS' | 'FAIL' | 'NOT RUN'>, extra: Partial<FarmGrade> = {}): FarmGrade => ({
   checks: new Map(Object.entries(checks).map(([id, verdict]) => [id, { verdict, summary: `${id} ${verdict}` }])),
@@ -84,5 +85,24 @@ describe('the class table', () => {
     expect(html).not.toMatch(/<script>|<img|<b>/);
     expect(html).toContain('&#60;img src=x onerror=alert(1)&#62;');
     expect(html).toContain('index.html?&#34;&#62;&#60;script&#62;#V1');
+  });
+
+  it('in Spanish: the headers, the verdicts, the links and the page language', () => {
+    const es = speaker('es');
+    const lines = classCsv(rows, es).split('\r\n');
+    expect(lines[0]).toBe(
+      '"estudiante","laboratorio","V1","V2","V4","V10","superadas","fallidas","no ejecutadas","problema","qué está mal","informe"',
+    );
+    expect(lines[1]).toContain('"SUPERADA","SUPERADA","NO EJECUTADA","","2","0","1"');
+    expect(lines[2]).toContain('"FALLIDA","","","SUPERADA"');
+    const html = classHtml(rows, 'hafarm: la clase de clase.yaml', new Date('2026-12-06T10:00:00Z'), es);
+    expect(html).toContain('<html lang="es">');
+    expect(html).toContain('<a href="farms/001-ana-garcia/report/index.html#V1">SUPERADA</a>');
+    expect(html).toContain('>NO EJECUTADA</a>');
+    expect(html).toContain('3 granjas; cada veredicto enlaza con la comprobación en el informe de esa granja.');
+    expect(html).toContain('<th>estudiante</th>');
+    expect(html).toContain('>informe</a>');
+    // the summaries in the cells' titles are the farms' own (English in these rows)
+    expect(html.replace(/ title="[^"]*"/g, '')).not.toMatch(/PASS|FAIL|NOT RUN|student|passed/);
   });
 });

@@ -1,6 +1,7 @@
 // What lab:class reads back of a farm's run (issue 29): results.json of lab:verify's shape, or nothing.
 import { describe, expect, it } from 'vitest';
 import { parseResults, reasonOf } from '../../../lib/class/grade-farm.ts';
+import { speaker } from '../../../lib/said.ts';
 
 describe("a farm's results.json", () => {
   it('gives each verdict, its summary and the findings', () => {
@@ -27,6 +28,17 @@ describe("a farm's results.json", () => {
       ['V4', { verdict: 'NOT RUN', summary: 'not run: no power commands for haproxy1' }],
     ]);
     expect(read?.findings).toEqual(['T6 haproxy2: authkeys is mode 644']);
+  });
+
+  it("gives the findings in the run's language", () => {
+    const text = JSON.stringify({
+      when: '2026-12-06T10:00:00.000Z',
+      results: [],
+      findings: [
+        { step: 'T6', host: 'haproxy2', wrong: { en: 'mode 644', es: 'modo 644' }, fix: { en: 'a', es: 'b' } },
+      ],
+    });
+    expect(parseResults(text, 'es')?.findings).toEqual(['T6 haproxy2: modo 644']);
   });
 
   it('is nothing when it is not what lab:verify writes', () => {
@@ -67,5 +79,18 @@ describe('why a farm has no verdicts', () => {
       'lab:verify failed: Segmentation fault',
     );
     expect(reasonOf(run('', 3), 'lab:up', 1)).toBe('lab:up failed (exit 3)');
+  });
+
+  it('is said in Spanish in a Spanish class', () => {
+    const es = speaker('es');
+    expect(reasonOf({ code: undefined, output: 'x', timedOut: true }, 'lab:verify', 20 * 60_000, es)).toBe(
+      'lab:verify no terminó en 20 min',
+    );
+    expect(reasonOf({ code: 3, output: '', timedOut: false }, 'lab:up', 1, es)).toBe(
+      'lab:up falló (código de salida 3)',
+    );
+    expect(reasonOf({ code: 1, output: 'hafarm: cannot connect\n', timedOut: false }, 'lab:up', 1, es)).toBe(
+      'lab:up falló: cannot connect',
+    );
   });
 });

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { LinkInTheWay, claimOwnFile, writeOwnFile } from '../../../lib/files/own-file.ts';
 import { writeReport } from '../../../lib/verify/report/write-report.ts';
 import { loadLab } from '../../../lib/farm/load-lab.ts';
+import { asIs } from '../../../lib/said.ts';
 import { TUTORIAL_LAB } from '../../helpers/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hafarm-own-file-'));
@@ -38,7 +39,7 @@ describe('own files', () => {
     mkdirSync(elsewhere);
     const report = join(dir, 'state-report');
     symlinkSync(elsewhere, report);
-    expect(() => writeReport(report, loadLab(TUTORIAL_LAB), [], 'from nowhere')).toThrow(
+    expect(() => writeReport(report, loadLab(TUTORIAL_LAB), [], { vantage: asIs('from nowhere') })).toThrow(
       `${report} is a symbolic link where hafarm writes a folder of its own`,
     );
     expect(() => writeOwnFile(join(report, 'index.html'), 'x')).toThrow(LinkInTheWay);

@@ -10,6 +10,7 @@ import { verdictCounts, verdictOf, type Check, type Machines, type VerifyContext
 import { RunReport } from '../../../lib/verify/report/write-report.ts';
 import { runChecks } from '../../../lib/verify/run-checks.ts';
 import { TUTORIAL_LAB, scratchDir } from '../../helpers/cli.ts';
+import { asIs, english, speaker } from '../../../lib/said.ts';
 
 /** Machines that are on or off in memory; the master holds the VIP while it runs; the site answers. */
 function memoryLab() {
@@ -65,16 +66,17 @@ function memoryLab() {
     machines,
     statsPassword: 'x',
     wire: { reportDir: '/nonexistent', capture: () => Promise.reject(new Error('no captures here')) },
+    say: english,
   } satisfies VerifyContext;
   return { ctx, on, links };
 }
 
 const passing = (id: string, seen?: (ctx: VerifyContext) => Promise<void>): Check => ({
   id,
-  title: `check ${id}`,
+  title: { en: `check ${id}`, es: `check ${id}` },
   async run(ctx) {
     await seen?.(ctx);
-    return { passed: true, summary: 'fine', evidence: [] };
+    return { passed: true, summary: asIs('fine'), evidence: [] };
   },
 });
 
@@ -87,14 +89,14 @@ describe('a check that throws', () => {
     let web2WhenV3Began: boolean | undefined;
     const breaking: Check = {
       id: 'V2',
-      title: 'breaks midway',
+      title: { en: 'breaks midway', es: 'breaks midway' },
       async run(c) {
         await c.machines.powerOff('web2');
         throw new Error('this host has no tcpdump');
       },
     };
     const reportDir = join(scratch.dir, 'report');
-    const report = new RunReport(reportDir, ctx.lab, 'memory');
+    const report = new RunReport(reportDir, ctx.lab, asIs('memory'));
     const reportsAfterEach: string[] = [];
     const run = await runChecks(
       ctx,
@@ -131,8 +133,8 @@ describe('a check that throws', () => {
     const run = await runChecks(stuck, [], () => undefined, undefined, [
       {
         id: 'V4',
-        title: 'powers off',
-        run: async (c) => (await c.machines.powerOff('haproxy1'), { passed: true, summary: '', evidence: [] }),
+        title: { en: 'powers off', es: 'powers off' },
+        run: async (c) => (await c.machines.powerOff('haproxy1'), { passed: true, summary: asIs(''), evidence: [] }),
       },
     ]);
     expect(run.results.map((r) => r.passed)).toEqual([true]);
@@ -143,14 +145,14 @@ describe('a check that throws', () => {
 describe('checks that break links (V8, V9)', () => {
   const cutting = (id: string, then: (ctx: VerifyContext) => Promise<never | void> = async () => undefined): Check => ({
     id,
-    title: `cuts ${id}`,
+    title: { en: `cuts ${id}`, es: `cuts ${id}` },
     onlyWhenAsked: true,
     changesLinks: true,
     async run(c) {
       await c.provider.setLink('haproxy2', 'heartbeat', { kind: 'loss', percent: 100 });
       await c.provider.setLink('haproxy2', 'lan', { kind: 'down' });
       await then(c);
-      return { passed: true, summary: 'cut', evidence: [] };
+      return { passed: true, summary: asIs('cut'), evidence: [] };
     },
   });
 
@@ -179,7 +181,7 @@ describe('checks that break links (V8, V9)', () => {
         ...cutting('V9'),
         run: async (c) => (
           (linksWhenV9Began = JSON.stringify(await c.provider.links())),
-          { passed: true, summary: '', evidence: [] }
+          { passed: true, summary: asIs(''), evidence: [] }
         ),
       },
     ]);
@@ -197,7 +199,7 @@ describe('checks that break links (V8, V9)', () => {
     let late: Promise<string> = Promise.resolve('not tried');
     const lingering: Check = {
       id: 'V9',
-      title: 'goes on',
+      title: { en: 'goes on', es: 'goes on' },
       changesLinks: true,
       async run(c) {
         await c.provider.setLink('haproxy2', 'heartbeat', { kind: 'loss', percent: 30 });
@@ -246,19 +248,21 @@ describe('checks that break links (V8, V9)', () => {
 describe('checks the lab cannot run (issue 29)', () => {
   const powering = (id: string, ran: string[]): Check => ({
     id,
-    title: `check ${id}`,
+    title: { en: `check ${id}`, es: `check ${id}` },
     needs: (lab) => [{ need: 'power', host: lab.hosts[0]!.name }],
     async run(ctx) {
       ran.push(id);
       await ctx.machines.powerOff(ctx.lab.hosts[0]!.name);
-      return { passed: true, summary: 'fine', evidence: [] };
+      return { passed: true, summary: asIs('fine'), evidence: [] };
     },
   });
 
   it('are "not run", with the reason, never run, never a PASS, counted apart', async () => {
     const { ctx, on } = memoryLab();
     const cannot: LabProvider['cannot'] = (need, host) =>
-      need === 'power' ? `no power commands for ${host}` : undefined;
+      need === 'power'
+        ? { en: `no power commands for ${host}`, es: `no hay órdenes de encendido para ${host}` }
+        : undefined;
     const limited = { ...ctx, provider: { ...ctx.provider, cannot } as LabProvider };
     const ran: string[] = [];
     const seen: string[] = [];
@@ -271,12 +275,15 @@ describe('checks the lab cannot run (issue 29)', () => {
     expect([...on.values()].every(Boolean)).toBe(true);
     expect(seen).toEqual(['PASS V1', 'NOT RUN V4', 'PASS V6']);
     expect(run.results[1]).toMatchObject({ passed: false, notRun: 'no power commands for haproxy1' });
-    expect(verdictCounts(run.results)).toBe('2 passed, 0 failed, 1 not run');
+    expect(verdictCounts(run.results, english)).toBe('2 passed, 0 failed, 1 not run');
   });
 
   it('a check using what the vantage lacks (a program on a machine) is not run, saying which', async () => {
     const { ctx } = memoryLab();
-    const lacking = { ...ctx, lacking: { captures: 'haproxy2 lacks tcpdump' } };
+    const lacking = {
+      ...ctx,
+      lacking: { captures: { en: 'haproxy2 lacks tcpdump', es: 'a haproxy2 le falta tcpdump' } },
+    };
     const capturing: Check = { ...passing('V6'), uses: ['captures'] };
     const requesting: Check = { ...passing('V1'), uses: ['requests'] };
     const run = await runChecks(lacking, [], () => undefined, undefined, [requesting, capturing]);
@@ -286,11 +293,45 @@ describe('checks the lab cannot run (issue 29)', () => {
     ]);
   });
 
+  it('are said in Spanish in a Spanish run: the title, the reason, the counts', async () => {
+    const { ctx } = memoryLab();
+    const cannot: LabProvider['cannot'] = (need, host) =>
+      need === 'power'
+        ? { en: `no power commands for ${host}`, es: `no hay órdenes de encendido para ${host}` }
+        : undefined;
+    const es = speaker('es');
+    const inSpanish = {
+      ...ctx,
+      say: es,
+      provider: { ...ctx.provider, cannot } as LabProvider,
+      lacking: { captures: { en: 'haproxy2 lacks tcpdump', es: 'a haproxy2 le falta tcpdump' } },
+    };
+    const capturing: Check = { ...passing('V6'), uses: ['captures'] };
+    const breaking: Check = {
+      id: 'V2',
+      title: { en: 'breaks', es: 'se rompe' },
+      run: () => Promise.reject(new Error('no curl')),
+    };
+    const run = await runChecks(inSpanish, [], () => undefined, undefined, [
+      passing('V1'),
+      breaking,
+      powering('V4', []),
+      capturing,
+    ]);
+    expect(run.results.map((r) => [r.id, r.title, r.summary])).toEqual([
+      ['V1', 'check V1', 'fine'],
+      ['V2', 'se rompe', 'la comprobación no pudo ejecutarse: no curl'],
+      ['V4', 'check V4', 'no ejecutada: no hay órdenes de encendido para haproxy1'],
+      ['V6', 'check V6', 'no ejecutada: a haproxy2 le falta tcpdump'],
+    ]);
+    expect(verdictCounts(run.results, es)).toBe('1 superada, 1 fallida, 2 no ejecutadas');
+  });
+
   it('where the provider can do it all, they run as before', async () => {
     const { ctx } = memoryLab();
     const ran: string[] = [];
     const run = await runChecks(ctx, [], () => undefined, undefined, [powering('V4', ran)]);
     expect(ran).toEqual(['V4']);
-    expect(verdictCounts(run.results)).toBe('1 passed, 0 failed');
+    expect(verdictCounts(run.results, english)).toBe('1 passed, 0 failed');
   });
 });

@@ -1,5 +1,6 @@
 // The load the checks run under (lib/verify/steady-load.ts): outages, HAProxy's time format,
 // power operations marked on the timeline.
+import { asIs, english, speaker } from '../../../lib/said.ts';
 import { describe, expect, it } from 'vitest';
 import { outageOf } from '../../../lib/verify/steady-load.ts';
 
@@ -22,10 +23,12 @@ describe('a power operation on the timeline', () => {
     const { markPower } = await import('../../../lib/verify/steady-load.ts');
     let clock = 10;
     const load = { now: () => clock };
-    const quick = await markPower(load, 'web2 powered off', async () => void (clock += 0.05));
+    const quick = await markPower(load, asIs('web2 powered off'), async () => void (clock += 0.05), english);
     expect(quick).toMatchObject({ at: 10.05, label: 'web2 powered off' });
-    const slow = await markPower(load, 'haproxy1 powered on', async () => void (clock += 92.4));
+    const slow = await markPower(load, asIs('haproxy1 powered on'), async () => void (clock += 92.4), english);
     expect(slow.at).toBeCloseTo(102.45);
     expect(slow.label).toBe('haproxy1 powered on (the command took 92.4 s)');
+    const lenta = await markPower(load, asIs('haproxy1 encendida'), async () => void (clock += 92.4), speaker('es'));
+    expect(lenta.label).toBe('haproxy1 encendida (la orden tardó 92.4 s)');
   });
 });

@@ -9,7 +9,7 @@ import { TUTORIAL_LAB } from '../../helpers/cli.ts';
 
 const lab = loadLab(TUTORIAL_LAB);
 const known = new KnownHosts('/nonexistent/known_hosts');
-const describeOf = (v: ReturnType<typeof chooseVantage>) => ('problem' in v ? v.problem : v.describe);
+const describeOf = (v: ReturnType<typeof chooseVantage>) => ('problem' in v ? v.problem : v.describe.en);
 
 describe('the vantage', () => {
   it("is the host's own when the provider offers one, a lab machine when it offers none or --from names one", async () => {
@@ -21,6 +21,13 @@ describe('the vantage', () => {
     if (!('problem' in chosen)) await chosen.close();
     expect(describeOf(chooseVantage(lab, offering, known, '/r', 'web1'))).toBe(
       'requests from web1, captures inside web1 (LAN) and haproxy2 (heartbeat network)',
+    );
+    const inSpanish = (v: ReturnType<typeof chooseVantage>) => ('problem' in v ? v.problem : v.describe.es);
+    expect(inSpanish(chooseVantage(lab, offering, known, '/r', 'web1'))).toBe(
+      'peticiones desde web1, capturas dentro de web1 (LAN) y de haproxy2 (red de latidos)',
+    );
+    expect(inSpanish(chooseVantage(lab, offering, known, '/r'))).toBe(
+      'peticiones desde el espacio de nombres cliente ns-on-lan, capturas en los puentes del anfitrión',
     );
     expect(describeOf(chooseVantage(lab, offeringNone, known, '/r'))).toBe(
       'requests from web3, captures inside web3 (LAN) and haproxy2 (heartbeat network)',
@@ -75,7 +82,7 @@ describe('the LAN client on the Vagrant providers', () => {
     const lab = loadLab('lab.yaml');
     const state = labStateDir('/nonexistent/state');
     const known = new KnownHosts('/nonexistent/known_hosts');
-    const describe = (v: ReturnType<typeof chooseVantage>) => ('problem' in v ? v.problem : v.describe);
+    const describe = (v: ReturnType<typeof chooseVantage>) => ('problem' in v ? v.problem : v.describe.en);
     expect(describe(chooseVantage(lab, new NetnsProvider(lab, state), known, '/r'))).toMatch(
       /^requests from the client namespace hf-swap-client, captures on the host's bridges$/,
     );

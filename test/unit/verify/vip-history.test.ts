@@ -2,7 +2,9 @@
 // holder left for good, and the balancer each request went through.
 import { describe, expect, it } from 'vitest';
 import type { Sample } from '../../../lib/verify/steady-load.ts';
+import { english, speaker } from '../../../lib/said.ts';
 import {
+  holderLanes,
   holderSpans,
   perBalancer,
   soleHolder,
@@ -78,8 +80,11 @@ describe('the balancer each request went through', () => {
   it("is the one the client's ARP entry named at the last reading before it, none where that reading had no entry", () => {
     const through = throughBalancers([sample(1, true), sample(5.5, true), sample(7, false)], readings, macs);
     expect(through.map((s) => s.via)).toEqual(['h1', undefined, 'h2']);
-    expect(perBalancer(through)).toBe(
+    expect(perBalancer(through, english)).toBe(
       'through h1: 1 answered; through no ARP entry: 1 answered; through h2: 0 answered, 1 failed',
+    );
+    expect(perBalancer(through, speaker('es'))).toBe(
+      'a través de h1: 1 respondida; sin entrada ARP: 1 respondida; a través de h2: 0 respondidas, 1 fallida',
     );
   });
 
@@ -90,6 +95,25 @@ describe('the balancer each request went through', () => {
     expect(
       throughBalancers([sample(2, true)], [{ at: 1, holders: [], clientMac: 'cc' }], macs)[0]!.via,
     ).toBeUndefined();
-    expect(perBalancer([])).toBe('no requests');
+    expect(perBalancer([], english)).toBe('no requests');
+    expect(perBalancer([], speaker('es'))).toBe('ninguna petición');
+  });
+
+  it('counts in Spanish with the number agreeing', () => {
+    const many = [sample(1, true), sample(2, true), sample(3, false), sample(4, false)].map((s) => ({
+      ...s,
+      via: 'h1',
+    }));
+    expect(perBalancer(many, speaker('es'))).toBe('a través de h1: 2 respondidas, 2 fallidas');
+    expect(perBalancer(many, english)).toBe('through h1: 2 answered, 2 failed');
+  });
+});
+
+describe('the lanes of who held the VIP', () => {
+  it("are labelled in the run's language", () => {
+    const lanes = (lang: 'en' | 'es') => holderLanes(story, ['h1', 'h2'], 31, speaker(lang));
+    expect(lanes('en').map((l) => l.label)).toEqual(['h1 holds the VIP', 'h2 holds the VIP']);
+    expect(lanes('es').map((l) => l.label)).toEqual(['h1 tiene la VIP', 'h2 tiene la VIP']);
+    expect(lanes('es')[1]!.spans).toEqual([[6, 14]]);
   });
 });

@@ -2,6 +2,7 @@
 // a time, idle or with one server kept busy, and that each algorithm's answers fail the others'.
 import { describe, expect, it } from 'vitest';
 import { expectedAnswers, judgeAnswers, rotationOf } from '../../../../roles/haproxy/balance-expectations.ts';
+import { english, speaker } from '../../../../lib/said.ts';
 
 const web = ['web1', 'web2', 'web3'];
 const seq = (text: string) => text.split(' ');
@@ -43,35 +44,66 @@ describe('judging the answers', () => {
   it("passes each algorithm on its own answers and fails it on the others'", () => {
     for (const [algorithm, answers] of Object.entries(busyAnswers)) {
       for (const configured of ['roundrobin', 'leastconn', 'source'] as const) {
-        const verdict = judgeAnswers(expectedAnswers(configured, web, 'web2'), answers);
+        const verdict = judgeAnswers(expectedAnswers(configured, web, 'web2'), answers, english);
         expect(verdict.ok, `${configured} judging ${algorithm}'s answers`).toBe(configured === algorithm);
       }
     }
   });
 
   it('says the servers in the order they answered, or what was expected', () => {
-    expect(judgeAnswers(expectedAnswers('leastconn', web, 'web2'), seq('web3 web1 web3 web1'))).toEqual({
+    expect(judgeAnswers(expectedAnswers('leastconn', web, 'web2'), seq('web3 web1 web3 web1'), english)).toEqual({
       ok: true,
       servers: ['web3', 'web1'],
     });
-    expect(judgeAnswers(expectedAnswers('roundrobin', web), seq('web1 web2 web1 web2 web1 web2'))).toEqual({
+    expect(judgeAnswers(expectedAnswers('roundrobin', web), seq('web1 web2 web1 web2 web1 web2'), english)).toEqual({
       ok: false,
       expected: 'expected web1, web2, web3 each once in every 3 requests, in the same order',
     });
-    expect(judgeAnswers(expectedAnswers('source', web), seq('web3 web3 web3'))).toEqual({
+    expect(judgeAnswers(expectedAnswers('source', web), seq('web3 web3 web3'), english)).toEqual({
       ok: true,
       servers: ['web3'],
     });
-    expect(judgeAnswers(expectedAnswers('source', web), seq('web3 web1 web3'))).toEqual({
+    expect(judgeAnswers(expectedAnswers('source', web), seq('web3 web1 web3'), english)).toEqual({
       ok: false,
       expected: 'expected every request on one server of web1, web2, web3',
     });
-    expect(judgeAnswers(expectedAnswers('source', web, 'web2'), seq('web3 web3'))).toEqual({
+    expect(judgeAnswers(expectedAnswers('source', web, 'web2'), seq('web3 web3'), english)).toEqual({
       ok: false,
       expected: 'expected every request on web2',
     });
     // A failed request is no server.
-    expect(judgeAnswers(expectedAnswers('source', web), seq('no-answer no-answer')).ok).toBe(false);
-    expect(judgeAnswers(expectedAnswers('source', web), []).ok).toBe(false);
+    expect(judgeAnswers(expectedAnswers('source', web), seq('no-answer no-answer'), english).ok).toBe(false);
+    expect(judgeAnswers(expectedAnswers('source', web), [], english).ok).toBe(false);
+  });
+});
+
+describe('what was expected, in Spanish', () => {
+  const es = speaker('es');
+
+  it('says the rotation, the one server, or one server of them', () => {
+    expect(judgeAnswers(expectedAnswers('roundrobin', web), seq('web1 web2 web1 web2 web1 web2'), es)).toEqual({
+      ok: false,
+      expected: 'se esperaba web1, web2, web3, una vez cada uno en cada 3 peticiones, en el mismo orden',
+    });
+    expect(judgeAnswers(expectedAnswers('source', web), seq('web3 web1 web3'), es)).toEqual({
+      ok: false,
+      expected: 'se esperaban todas las peticiones en un mismo servidor de entre web1, web2, web3',
+    });
+    expect(judgeAnswers(expectedAnswers('source', web, 'web2'), seq('web3 web3'), es)).toEqual({
+      ok: false,
+      expected: 'se esperaban todas las peticiones en web2',
+    });
+  });
+
+  it('agrees in number when one server is left to rotate over', () => {
+    const two = ['web1', 'web2'];
+    expect(judgeAnswers(expectedAnswers('leastconn', two, 'web2'), seq('web2 web2'), es)).toEqual({
+      ok: false,
+      expected: 'se esperaba web1 en cada petición',
+    });
+    expect(judgeAnswers(expectedAnswers('leastconn', two, 'web2'), seq('web2 web2'), english)).toEqual({
+      ok: false,
+      expected: 'expected web1 each once in every 1 requests, in the same order',
+    });
   });
 });

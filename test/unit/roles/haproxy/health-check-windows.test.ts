@@ -10,6 +10,7 @@ import {
   upDeadlineMs,
 } from '../../../../roles/haproxy/health-check-windows.ts';
 import { TUTORIAL_LAB } from '../../../helpers/cli.ts';
+import { english, speaker } from '../../../../lib/said.ts';
 
 describe("HAProxy's health-check window", () => {
   it('follows from the defaults the tutorial leaves: DOWN within 12 s of a death, UP within 6 s (+ margin) of a return', () => {
@@ -18,7 +19,7 @@ describe("HAProxy's health-check window", () => {
     expect(downWindowMs(HAPROXY_CHECK_DEFAULTS)).toBe(12_000);
     expect(downDeadlineMs(HAPROXY_CHECK_DEFAULTS)).toBe(14_000);
     expect(upDeadlineMs(HAPROXY_CHECK_DEFAULTS)).toBe(8_000);
-    expect(describeDownDeadline(HAPROXY_CHECK_DEFAULTS)).toBe(
+    expect(describeDownDeadline(HAPROXY_CHECK_DEFAULTS, english)).toBe(
       "14 s: HAProxy's health-check window of 12 s (fall 3 checks, each failing after inter 2 s and 2 s apart) + 2 s to see it",
     );
   });
@@ -28,11 +29,21 @@ describe("HAProxy's health-check window", () => {
     expect(downWindowMs(quick)).toBe(2_000);
     expect(downDeadlineMs(quick)).toBe(4_000);
     expect(upDeadlineMs(quick)).toBe(4_500);
-    expect(describeDownDeadline(quick)).toBe(
+    expect(describeDownDeadline(quick, english)).toBe(
       "4 s: HAProxy's health-check window of 2 s (fall 2 checks, each failing after inter 0.5 s and 0.5 s apart) + 2 s to see it",
     );
     const slow = { inter: '3s', fall: 5, rise: 1 };
     expect(downWindowMs(slow)).toBe(30_000);
     expect(upDeadlineMs(slow)).toBe(8_000);
+  });
+
+  it('says the deadline in Spanish, with the same figures', () => {
+    const es = speaker('es');
+    expect(describeDownDeadline(HAPROXY_CHECK_DEFAULTS, es)).toBe(
+      '14 s: la ventana de chequeos de salud de HAProxy, de 12 s (fall 3 chequeos, cada uno falla tras inter 2 s y se hacen cada 2 s) + 2 s para verlo',
+    );
+    expect(describeDownDeadline({ inter: '500ms', fall: 1, rise: 1 }, es)).toBe(
+      '3 s: la ventana de chequeos de salud de HAProxy, de 1 s (fall 1 chequeo, cada uno falla tras inter 0.5 s y se hacen cada 0.5 s) + 2 s para verlo',
+    );
   });
 });

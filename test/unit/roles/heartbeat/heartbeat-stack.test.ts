@@ -35,10 +35,29 @@ describe('the Heartbeat stack', () => {
     expect(heartbeatStack.announcements.intervalSeconds(lab)).toBe(1);
   });
 
+  it('says what it is in this lab, and what proves a takeover and a release, in English and Spanish', () => {
+    expect(heartbeatStack.describe(lab)).toEqual({
+      en: 'Heartbeat (haresources; a keepalive every 1 s, deadtime 5 s, 2 nodes)',
+      es: 'Heartbeat (haresources; un keepalive cada 1 s, deadtime 5 s, 2 nodos)',
+    });
+    // a line of Heartbeat's log is quoted as it is in both
+    expect(heartbeatStack.takeover(lab, 'haproxy1').expected).toEqual({
+      en: '"haproxy1: is dead"',
+      es: '"haproxy1: is dead"',
+    });
+    expect(heartbeatStack.release(lab, 'haproxy1').expected).toEqual({
+      en: 'the standby giving the foreign resources back',
+      es: 'la devolución de los recursos ajenos (foreign) por el balanceador de respaldo',
+    });
+  });
+
   it("finds a member's announcements: UDP broadcasts to its port from its heartbeat address", () => {
     const said = heartbeatStack.announcements;
     expect(said.captureFilter(lab)).toBe('udp port 694');
-    expect(said.describe(lab)).toBe('UDP broadcasts to 10.100.100.255:694');
+    expect(said.describe(lab)).toEqual({
+      en: 'UDP broadcasts to 10.100.100.255:694',
+      es: 'difusiones UDP a 10.100.100.255:694',
+    });
     const packets = [
       udp('10.100.100.1', '10.100.100.255', 694),
       udp('10.100.100.2', '10.100.100.255', 694),

@@ -147,7 +147,13 @@ describe('the keepalived stack', () => {
       false,
     );
     expect(keepalivedStack.startupSeconds(lab)).toBe(Math.ceil(3 + masterDownSeconds(lab) + 2));
-    expect(keepalivedStack.describe(fast)).toBe('keepalived (VRRPv3, an advertisement every 0.1 s, preempt)');
+    expect(keepalivedStack.describe(fast)).toEqual({
+      en: 'keepalived (VRRPv3, an advertisement every 0.1 s, preempt)',
+      es: 'keepalived (VRRPv3, un anuncio cada 0.1 s, preempt)',
+    });
+    expect(keepalivedStack.describe(parseLab(withKeepalived('keepalived:\n  preempt: false\n'), '/l.yaml')).es).toBe(
+      'keepalived (VRRPv2, un anuncio cada 1 s, nopreempt)',
+    );
   });
 
   it("finds the advertisements of one member for the lab's router and VIP, and nothing else", () => {
@@ -169,7 +175,10 @@ describe('the keepalived stack', () => {
     expect(said.from(packets, findHost(lab, 'haproxy2'), lab)).toEqual([packets[1]]);
     expect(said.from(packets, findHost(lab, 'haproxy1'), fast)).toEqual([packets[6]]);
     expect(said.from(packets, findHost(lab, 'web1'), lab)).toEqual([]);
-    expect(said.describe(lab)).toBe('VRRPv2 advertisements (IP protocol 112) to 224.0.0.18 for router 51');
+    expect(said.describe(lab)).toEqual({
+      en: 'VRRPv2 advertisements (IP protocol 112) to 224.0.0.18 for router 51',
+      es: 'anuncios VRRPv2 (protocolo IP 112) a 224.0.0.18 del router virtual 51',
+    });
   });
 
   it("proves a takeover and a release by keepalived's own lines, as rsyslog writes them", () => {
@@ -185,6 +194,12 @@ describe('the keepalived stack', () => {
     const release = keepalivedStack.release(lab, 'haproxy1');
     expect(release.proves(backup) && release.proves(advertLine)).toBe(true);
     expect(release.proves(master)).toBe(false);
+    // what a FAIL says was looked for: the log line quoted as it is, the release in each language
+    expect(takeover.expected).toEqual({ en: '"(VI_1) Entering MASTER STATE"', es: '"(VI_1) Entering MASTER STATE"' });
+    expect(release.expected).toEqual({
+      en: "the standby going back to BACKUP on the master's advertisement",
+      es: 'la vuelta a BACKUP del balanceador de respaldo al recibir el anuncio del maestro',
+    });
     expect(keepalivedStack.logFile(lab)).toBe('/var/log/keepalived.log');
   });
 

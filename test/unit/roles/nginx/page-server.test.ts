@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseLab } from '../../../../lib/farm/load-lab.ts';
 import { describeAnswer, pageServer, servedBy } from '../../../../roles/nginx/page-server.ts';
 import { pageHtml } from '../../../../roles/nginx/web-answer.ts';
+import { english, speaker } from '../../../../lib/said.ts';
 import { TUTORIAL_LAB } from '../../../helpers/cli.ts';
 
 const TUTORIAL = readFileSync(TUTORIAL_LAB, 'utf8');
@@ -50,13 +51,13 @@ describe('the page a web server serves', () => {
 describe('an answer in the evidence', () => {
   it('is the server, or what came instead', () => {
     const serverOf = pageServer(tutorial);
-    expect(describeAnswer(serverOf, ok(pageHtml(tutorial, 'web1')))).toBe('web1');
-    expect(describeAnswer(serverOf, undefined)).toBe('no answer');
-    expect(describeAnswer(serverOf, { ...ok(''), status: 503 })).toBe('status 503');
-    expect(describeAnswer(serverOf, ok('<html><body><h1>Edited by hand on web2</h1></body></html>'))).toBe(
+    expect(describeAnswer(serverOf, ok(pageHtml(tutorial, 'web1')), english)).toBe('web1');
+    expect(describeAnswer(serverOf, undefined, english)).toBe('no answer');
+    expect(describeAnswer(serverOf, { ...ok(''), status: 503 }, english)).toBe('status 503');
+    expect(describeAnswer(serverOf, ok('<html><body><h1>Edited by hand on web2</h1></body></html>'), english)).toBe(
       'a page of no web server ("Edited by hand on web2")',
     );
-    expect(describeAnswer(serverOf, ok(`<p>${'x'.repeat(60)}</p>`))).toBe(
+    expect(describeAnswer(serverOf, ok(`<p>${'x'.repeat(60)}</p>`), english)).toBe(
       `a page of no web server ("${'x'.repeat(40)}…")`,
     );
     // The text a browser shows of the body: not the title, entities decoded.
@@ -64,7 +65,18 @@ describe('an answer in the evidence', () => {
       'Bienvenido a nginx! (web3)</h1>',
       'Adi&oacute;s &lt;web3&gt; &amp; co</h1>',
     );
-    expect(describeAnswer(serverOf, ok(edited))).toBe('a page of no web server ("Adi&oacute;s <web3> & co")');
+    expect(describeAnswer(serverOf, ok(edited), english)).toBe('a page of no web server ("Adi&oacute;s <web3> & co")');
+  });
+
+  it('is said in Spanish, the server and the page quoted as they are', () => {
+    const serverOf = pageServer(tutorial);
+    const es = speaker('es');
+    expect(describeAnswer(serverOf, ok(pageHtml(tutorial, 'web1')), es)).toBe('web1');
+    expect(describeAnswer(serverOf, undefined, es)).toBe('sin respuesta');
+    expect(describeAnswer(serverOf, { ...ok(''), status: 503 }, es)).toBe('estado 503');
+    expect(describeAnswer(serverOf, ok('<html><body><h1>Edited by hand on web2</h1></body></html>'), es)).toBe(
+      'una página de ningún servidor web ("Edited by hand on web2")',
+    );
   });
 });
 

@@ -8,6 +8,7 @@ import { loadLab } from '../../../../lib/farm/load-lab.ts';
 import type { CheckResult } from '../../../../lib/verify/check.ts';
 import { keptRunOf, variantSlug } from '../../../../lib/verify/report/kept-variants.ts';
 import { writeReport } from '../../../../lib/verify/report/write-report.ts';
+import { asIs, speaker } from '../../../../lib/said.ts';
 import { TUTORIAL_LAB, scratchDir } from '../../../helpers/cli.ts';
 
 const scratch = scratchDir('kept-variants');
@@ -15,15 +16,15 @@ afterAll(() => scratch.remove());
 
 const v8 = (variant: string, passed: boolean, summary: string): CheckResult => ({
   id: 'V8',
-  title: 'split brain',
+  title: asIs('split brain'),
   passed,
-  summary,
+  summary: asIs(summary),
   evidence: [],
-  variant,
+  variant: { en: variant, es: `${variant} (es)` },
   timeline: {
     samples: [{ at: 0, took: 0.01, ok: true, via: 'haproxy2' }],
     events: [],
-    lanes: [{ label: 'haproxy2 holds the VIP', spans: [[1, 4]] }],
+    lanes: [{ label: asIs('haproxy2 holds the VIP'), spans: [[1, 4]] }],
   },
 });
 
@@ -32,23 +33,18 @@ describe('runs of one check under different definitions', () => {
 
   it('are kept per variant and shown side by side, each with its timeline, the later run of a variant replacing the earlier', () => {
     const dir = join(scratch.dir, 'report');
-    writeReport(
-      dir,
-      lab,
-      [v8('one heartbeat path', true, 'split brain: <two> holders')],
-      'memory',
-      [],
-      new Date('2026-01-01T00:00:00Z'),
-    );
-    writeReport(
-      dir,
-      lab,
-      [v8('heartbeat paths: heartbeat, lan', true, 'one holder throughout')],
-      'memory',
-      [],
-      new Date('2026-01-02T00:00:00Z'),
-    );
-    writeReport(dir, lab, [v8('one heartbeat path', false, 'again')], 'memory', [], new Date('2026-01-03T00:00:00Z'));
+    writeReport(dir, lab, [v8('one heartbeat path', true, 'split brain: <two> holders')], {
+      vantage: asIs('memory'),
+      when: new Date('2026-01-01T00:00:00Z'),
+    });
+    writeReport(dir, lab, [v8('heartbeat paths: heartbeat, lan', true, 'one holder throughout')], {
+      vantage: asIs('memory'),
+      when: new Date('2026-01-02T00:00:00Z'),
+    });
+    writeReport(dir, lab, [v8('one heartbeat path', false, 'again')], {
+      vantage: asIs('memory'),
+      when: new Date('2026-01-03T00:00:00Z'),
+    });
     const html = readFileSync(join(dir, 'index.html'), 'utf8');
     const section = html.slice(html.indexOf('V8 side by side'));
     expect(section).toContain(
@@ -65,15 +61,26 @@ describe('runs of one check under different definitions', () => {
     );
   });
 
+  it('are filed by the variant whatever language a run spoke: a Spanish run replaces the English one of that variant', () => {
+    const dir = join(scratch.dir, 'languages');
+    writeReport(dir, lab, [v8('one heartbeat path', true, 'fine')], { vantage: asIs('memory') });
+    writeReport(dir, lab, [v8('one heartbeat path', false, 'mal')], { vantage: asIs('memoria'), say: speaker('es') });
+    const html = readFileSync(join(dir, 'index.html'), 'utf8');
+    const section = html.slice(html.indexOf('V8 lado a lado'));
+    expect(section).toContain('<td>one heartbeat path (es)</td>');
+    expect(section).toContain('<td>FALLIDA</td><td>mal</td>');
+    expect(section).not.toContain('fine');
+  });
+
   it('show nothing of a kept file that is not a kept run: damaged, of another shape, or naming a timeline outside the folder', () => {
     const dir = join(scratch.dir, 'damaged');
-    writeReport(dir, lab, [v8('one heartbeat path', true, 'fine')], 'memory');
+    writeReport(dir, lab, [v8('one heartbeat path', true, 'fine')], { vantage: asIs('memory') });
     writeFileSync(
       join(dir, 'kept', 'V8-x.json'),
       '{"id":"V8","title":"t","variant":"<script>","passed":"yes","summary":"s","when":"w"}',
     );
     writeFileSync(join(dir, 'kept', 'V8-y.json'), 'not json');
-    writeReport(dir, lab, [], 'memory');
+    writeReport(dir, lab, [], { vantage: asIs('memory') });
     expect(readFileSync(join(dir, 'index.html'), 'utf8')).not.toContain('script');
     expect(
       keptRunOf(
