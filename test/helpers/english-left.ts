@@ -20,7 +20,9 @@ const ENGLISH = [
   'requests?',
   'answered',
   'answer',
+  'pass',
   'passed',
+  'fail',
   'failed',
   'holds?',
   'powered',
@@ -40,7 +42,8 @@ const ENGLISH = [
   'still',
   'back',
   'link',
-  'heartbeats?',
+  // Heartbeat is a name, and the heartbeat network's; its English plural is hafarm's own
+  'heartbeats',
   'where',
   'when',
   'until',
@@ -58,8 +61,9 @@ function ownWords(line: string): string {
       // a log line or a packet quoted after the file or the time it came from
       .replace(/\/var\/log\/\S+.*$/, ' ')
       .replace(/\b\d\d:\d\d:\d\d(\.\d+)?\b.*$/, ' ')
-      // a command line or a path
-      .replace(/(npm run|apt-get|VBoxManage|\/etc\/|\/usr\/)\S*( \S+)*/g, ' ')
+      // a command line, then a path
+      .replace(/(npm run|apt-get|VBoxManage)( \S+)*/g, ' ')
+      .replace(/\/\S*/g, ' ')
       // HAProxy's own words and settings
       .replace(/\b(round robin|cookie \S+ (insert|prefix|rewrite)|timeout client|balance \S+)\b/gi, ' ')
   );
