@@ -10,11 +10,14 @@ import { balancers, webServers, type Host, type Lab, type ProviderChoice } from 
 import { labelText } from './html-label.ts';
 import { managementNetwork } from './management-network.ts';
 import { describeHolding, type VipHolding } from './vip-holding.ts';
+import { english, type Speaker } from '../said.ts';
 
 export interface TopologyView {
   /** the provider the lab is up with, or the definition's choice when it is not up */
   provider: ProviderChoice;
   holding: VipHolding;
+  /** the language of its words (the report's, --lang); English when not given */
+  say?: Speaker;
 }
 
 /** The fills of the picture; the rendering test looks for them in Chromium's screenshot. */
@@ -58,15 +61,18 @@ function attributes(attrs: Record<string, string>): string {
     .join(', ');
 }
 
-function roleWords(lab: Lab, host: Host): string {
-  if (host.role === 'web') return 'web server (nginx)';
-  return `balancer, ${host.role} (HAProxy, ${haStackOf(lab).title})`;
+function roleWords(lab: Lab, host: Host, say: Speaker): string {
+  if (host.role === 'web') return say('web server (nginx)', 'servidor web (nginx)');
+  const stack = haStackOf(lab).title;
+  const role = host.role === 'master' ? say('master', 'maestro') : say('backup', 'respaldo');
+  return say(`balancer, ${host.role} (HAProxy, ${stack})`, `balanceador, ${role} (HAProxy, ${stack})`);
 }
 
 export function topologyDot(lab: Lab, view: TopologyView): string {
   const { lan, heartbeat } = lab.networks;
   const stack = haStackOf(lab);
-  const mgmt = managementNetwork(lab, view.provider);
+  const say = view.say ?? english;
+  const mgmt = managementNetwork(lab, view.provider, say);
   const { holders } = view.holding;
   const id = (host: Host): string => `host_${lab.hosts.indexOf(host)}`;
   const lines: string[] = [];
@@ -75,22 +81,34 @@ export function topologyDot(lab: Lab, view: TopologyView): string {
   const edge = (a: string, b: string, attrs: Record<string, string> = {}): void =>
     void lines.push(`  ${a} -- ${b} [${attributes(attrs)}];`);
 
+  const [b, w] = [balancers(lab).length, webServers(lab).length];
   const title = [
-    `lab "${lab.name}": ${balancers(lab).length} balancers, ${webServers(lab).length} web servers`,
-    `HA stack: ${stack.describe(lab).en}`,
+    say(
+      `lab "${lab.name}": ${b} balancers, ${w} web servers`,
+      `laboratorio "${lab.name}": ${b} ${b === 1 ? 'balanceador' : 'balanceadores'}, ${w} ${w === 1 ? 'servidor web' : 'servidores web'}`,
+    ),
+    `${say('HA stack', 'Pila de alta disponibilidad')}: ${say.said(stack.describe(lab))}`,
   ];
+  const hbCidr = formatCidr(heartbeat.cidr);
   node('net_hb', {
     label: box(COLOURS.heartbeat, [
-      { text: `heartbeat network ${formatCidr(heartbeat.cidr)}`, bold: true },
-      { text: `${heartbeat.interface} on the balancers only` },
-      { text: `${stack.title}: ${stack.announcements.describe(lab).en}` },
+      { text: say(`heartbeat network ${hbCidr}`, `red de latidos ${hbCidr}`), bold: true },
+      { text: say(`${heartbeat.interface} on the balancers only`, `${heartbeat.interface} solo en los balanceadores`) },
+      { text: `${stack.title}: ${say.said(stack.announcements.describe(lab))}` },
     ]),
   });
   node('net_lan', {
     label: box(COLOURS.network, [
       { text: `LAN ${formatCidr(lan.cidr)}`, bold: true },
-      { text: `${lan.interface} on every machine, gateway ${lan.gateway}` },
-      ...(lab.ha.paths.includes('lan') ? [{ text: `also a path of ${stack.title} (ha.paths)` }] : []),
+      {
+        text: say(
+          `${lan.interface} on every machine, gateway ${lan.gateway}`,
+          `${lan.interface} en cada máquina, puerta de enlace ${lan.gateway}`,
+        ),
+      },
+      ...(lab.ha.paths.includes('lan')
+        ? [{ text: say(`also a path of ${stack.title} (ha.paths)`, `también una vía de ${stack.title} (ha.paths)`) }]
+        : []),
     ]),
   });
   node('net_mgmt', {
@@ -108,7 +126,7 @@ export function topologyDot(lab: Lab, view: TopologyView): string {
       [
         { text: `VIP ${lab.vip.address}`, bold: true },
         { text: lab.vip.name },
-        { text: describeHolding(view.holding), colour: holders.length > 0 ? COLOURS.held : undefined },
+        { text: describeHolding(view.holding, say), colour: holders.length > 0 ? COLOURS.held : undefined },
       ],
       2,
       COLOURS.held,
@@ -122,10 +140,10 @@ export function topologyDot(lab: Lab, view: TopologyView): string {
         host.role === 'web' ? COLOURS.web : COLOURS.balancer,
         [
           { text: host.name, bold: true },
-          { text: roleWords(lab, host) },
+          { text: roleWords(lab, host, say) },
           { text: `${lan.interface} ${host.lan}` },
           ...(host.heartbeat ? [{ text: `${heartbeat.interface} ${host.heartbeat}` }] : []),
-          ...(held ? [{ text: 'holds the VIP', bold: true, colour: COLOURS.held }] : []),
+          ...(held ? [{ text: say('holds the VIP', 'tiene la VIP'), bold: true, colour: COLOURS.held }] : []),
         ],
         held ? 3 : 1,
         held ? COLOURS.held : COLOURS.line,
@@ -138,7 +156,8 @@ export function topologyDot(lab: Lab, view: TopologyView): string {
     edge('net_hb', id(host), { label: textLines(heartbeat.interface, host.heartbeat ?? '') });
   for (const host of balancers(lab)) {
     const held = holders.includes(host.name);
-    if (held) edge(id(host), 'vip', { color: COLOURS.held, penwidth: '2.5', label: textLines('holds') });
+    if (held)
+      edge(id(host), 'vip', { color: COLOURS.held, penwidth: '2.5', label: textLines(say('holds', 'la tiene')) });
     else if (holders.length === 0) edge(id(host), 'vip', { color: COLOURS.held, style: 'dashed' });
   }
   edge('vip', 'net_lan', { color: COLOURS.held, label: textLines(lan.interface) });

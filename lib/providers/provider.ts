@@ -177,7 +177,7 @@ export interface ProviderRegistration {
    */
   adoptsMachines?: boolean;
   /** its NAT / management network (eth0 of every machine, for SSH) in words, from the definition alone: lab:graph draws it */
-  managementNetwork(lab: Lab): string;
+  managementNetwork(lab: Lab): Said;
 }
 
 export class PrerequisitesMissing extends UserFacingError {

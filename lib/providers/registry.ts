@@ -2,6 +2,7 @@
 // A provider is a folder under lib/providers/ that implements the contract (provider.ts) and
 // exports its registration; its name, definition fields, state entries and reserved ranges
 // reach the rest of hafarm from here.
+import type { Said } from '../said.ts';
 import type { Lab, ProviderChoice } from '../lab/model.ts';
 import { HAFARM_ENTRIES, type StateLayout } from '../state/state-entries.ts';
 import { dockerRegistration } from './docker/docker-provider.ts';
@@ -27,10 +28,11 @@ export function providerFiles(lab: Lab): ProviderFile[] {
 }
 
 /** What the NAT / management network is under the provider, or under each one "auto" may pick. */
-export function managementNetworks(lab: Lab, choice: ProviderChoice): string[] {
-  return PROVIDERS.filter((p) => choice === 'auto' || p.name === choice).map(
-    (p) => `${p.name}: ${p.managementNetwork(lab)}`,
-  );
+export function managementNetworks(lab: Lab, choice: ProviderChoice): Said[] {
+  return PROVIDERS.filter((p) => choice === 'auto' || p.name === choice).map((p) => {
+    const what = p.managementNetwork(lab);
+    return { en: `${p.name}: ${what.en}`, es: `${p.name}: ${what.es}` };
+  });
 }
 
 /** The providers' names, in the list's order. */

@@ -37,7 +37,16 @@ async function labNow(
   // Another lab's state is no reason to refuse a picture of this definition.
   if (!record) return { provider: choice, holding: NOT_UP };
   if (record.lab !== lab.name)
-    return { provider: choice, holding: { holders: [], unknown: `the state folder holds lab "${record.lab}"` } };
+    return {
+      provider: choice,
+      holding: {
+        holders: [],
+        unknown: {
+          en: `the state folder holds lab "${record.lab}"`,
+          es: `la carpeta de estado tiene el laboratorio "${record.lab}"`,
+        },
+      },
+    };
   if (given !== undefined && given !== record.provider)
     throw new UsageError(
       `--provider ${given}: lab "${lab.name}" is up with the ${record.provider} provider (leave --provider out)`,
@@ -47,7 +56,13 @@ async function labNow(
   if (missing.length > 0)
     return {
       provider: record.provider,
-      holding: { holders: [], unknown: `not asked: the state folder has no ${missing.join(', ')} (see lab:status)` },
+      holding: {
+        holders: [],
+        unknown: {
+          en: `not asked: the state folder has no ${missing.join(', ')} (see lab:status)`,
+          es: `sin preguntar: a la carpeta de estado le falta ${missing.join(', ')} (ver lab:status)`,
+        },
+      },
     };
   const connections = new MachineConnections(
     createProvider(record.provider, lab, state),

@@ -201,7 +201,7 @@ export const verifyCommand: Command = {
     const topology = interruptedBy
       ? undefined
       : await readVipHolding(lab, machines.exec)
-          .then((holding) => labPicture(lab, { provider: provider.name, holding }))
+          .then((holding) => labPicture(lab, { provider: provider.name, holding, say }))
           .then(
             (picture) => picture.svg,
             (error: Error) =>

@@ -585,8 +585,10 @@ export class DockerProvider implements LabProvider {
 export const dockerRegistration: ProviderRegistration = {
   name: 'docker',
   create: (lab, state) => new DockerProvider(lab, state),
-  managementNetwork: (lab) =>
-    `Docker network ${dockerNames(lab).network('mgmt')}, each machine's sshd published on 127.0.0.1`,
+  managementNetwork: (lab) => ({
+    en: `Docker network ${dockerNames(lab).network('mgmt')}, each machine's sshd published on 127.0.0.1`,
+    es: `red Docker ${dockerNames(lab).network('mgmt')}, el sshd de cada máquina publicado en 127.0.0.1`,
+  }),
   // docker.json: the machines' image; the containers and networks are the daemon's, found by label
   stateEntries: { 'docker.json': 'file' },
   machineTraces: ['docker.json'],

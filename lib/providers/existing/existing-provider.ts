@@ -205,5 +205,8 @@ export const existingRegistration: ProviderRegistration = {
   section: existingSection,
   onlyByName: true,
   adoptsMachines: true,
-  managementNetwork: () => 'your own network to the machines (their SSH endpoints in existing:)',
+  managementNetwork: () => ({
+    en: 'your own network to the machines (their SSH endpoints in existing:)',
+    es: 'tu propia red hasta las máquinas (sus puntos de acceso SSH en existing:)',
+  }),
 };

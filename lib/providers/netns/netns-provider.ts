@@ -479,7 +479,10 @@ export const netnsRegistration: ProviderRegistration = {
   name: 'netns',
   create: (lab, state) => new NetnsProvider(lab, state),
   // The subnet is picked at lab:up (chooseMgmtSubnet): only its range is known from the definition.
-  managementNetwork: (lab) => `bridge ${netnsNames(lab).bridge('mgmt')}, a free 10.213.x.0/24 picked at lab:up`,
+  managementNetwork: (lab) => ({
+    en: `bridge ${netnsNames(lab).bridge('mgmt')}, a free 10.213.x.0/24 picked at lab:up`,
+    es: `puente ${netnsNames(lab).bridge('mgmt')}, una 10.213.x.0/24 libre elegida en lab:up`,
+  }),
   // netns.json: the management subnet and base image; machines/: each machine's disk, console log and PID
   stateEntries: { 'netns.json': 'file', machines: 'folder' },
   machineTraces: ['netns.json', 'machines'],

@@ -254,7 +254,10 @@ export const virtualboxRegistration: ProviderRegistration = {
   name: 'virtualbox',
   create: (lab, state) => new VagrantProvider('virtualbox', lab, state),
   files: vagrantfile,
-  managementNetwork: () => "VirtualBox's NAT, 10.0.2.15 on each machine, SSH forwarded from 127.0.0.1",
+  managementNetwork: () => ({
+    en: "VirtualBox's NAT, 10.0.2.15 on each machine, SSH forwarded from 127.0.0.1",
+    es: 'el NAT de VirtualBox, 10.0.2.15 en cada máquina, SSH reenviado desde 127.0.0.1',
+  }),
   stateEntries: VAGRANT_STATE,
   machineTraces: ['.vagrant'],
   upEntries: ['Vagrantfile'],
@@ -269,7 +272,10 @@ export const libvirtRegistration: ProviderRegistration = {
   name: 'libvirt',
   create: (lab, state) => new VagrantProvider('libvirt', lab, state),
   files: vagrantfile,
-  managementNetwork: () => "vagrant-libvirt's management network (192.168.121.0/24 by default, DHCP)",
+  managementNetwork: () => ({
+    en: "vagrant-libvirt's management network (192.168.121.0/24 by default, DHCP)",
+    es: 'la red de gestión de vagrant-libvirt (192.168.121.0/24 por omisión, DHCP)',
+  }),
   stateEntries: VAGRANT_STATE,
   machineTraces: ['.vagrant'],
   upEntries: ['Vagrantfile'],

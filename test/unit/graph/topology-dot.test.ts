@@ -8,6 +8,7 @@ import { formatCidr } from '../../../lib/lab/ipv4.ts';
 import { loadLab } from '../../../lib/farm/load-lab.ts';
 import { balancers, webServers, type Lab } from '../../../lib/lab/model.ts';
 import { FOUR_WEB_LAB, KEEPALIVED_THREE_LAB, TUTORIAL_LAB } from '../../helpers/cli.ts';
+import { speaker } from '../../../lib/said.ts';
 
 const count = (text: string, pattern: RegExp): number =>
   text.match(new RegExp(pattern.source, `${pattern.flags}g`))?.length ?? 0;
@@ -111,5 +112,20 @@ describe('topologyDot', () => {
         .split('\n')
         .filter((l) => l.startsWith('  ') && !/^ {2}(\{ rank=same; .*\}|\w+ \[.*\];|\w+ -- \w+ \[.*\];)$/.test(l)),
     ).toEqual([]);
+  });
+
+  it("speaks the report's language: Spanish words around the definition's values", () => {
+    const lab = loadLab(TUTORIAL_LAB);
+    const dot = topologyDot(lab, { provider: 'netns', holding: { holders: ['haproxy1'] }, say: speaker('es') });
+    expect(dot).toContain('laboratorio &quot;swap&quot;: 2 balanceadores, 3 servidores web');
+    expect(dot).toContain('Pila de alta disponibilidad: Heartbeat (haresources; un keepalive cada 1 s');
+    expect(dot).toContain('red de latidos 10.100.100.0/24');
+    expect(dot).toContain('balanceador, maestro (HAProxy, Heartbeat)');
+    expect(dot).toContain('servidor web (nginx)');
+    expect(dot).toContain('tiene la VIP');
+    expect(dot).toContain('titular de la VIP: haproxy1');
+    expect(dot).toContain('NAT / gestión');
+    expect(dot).toMatch(/netns: puente hswap-mg/);
+    expect(dot).not.toMatch(/balancers|web servers|heartbeat network|holds the VIP|on every machine/);
   });
 });

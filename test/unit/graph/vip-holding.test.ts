@@ -1,6 +1,7 @@
 // Who holds the VIP, for the picture: asked of every balancer at once, never waited on for long.
 import { describe, expect, it } from 'vitest';
 import { describeHolding, NOT_UP, readVipHolding, showsAddress } from '../../../lib/graph/vip-holding.ts';
+import { speaker } from '../../../lib/said.ts';
 import { loadLab } from '../../../lib/farm/load-lab.ts';
 import { KEEPALIVED_THREE_LAB } from '../../helpers/cli.ts';
 
@@ -58,5 +59,13 @@ describe('readVipHolding', () => {
   });
   it('says so when the lab is not up', () => {
     expect(describeHolding(NOT_UP)).toBe('VIP holder: unknown (lab not up)');
+  });
+  it('is said in Spanish for a Spanish report', () => {
+    const es = speaker('es');
+    expect(describeHolding(NOT_UP, es)).toBe('titular de la VIP: desconocido (el laboratorio no está levantado)');
+    expect(describeHolding({ holders: ['haproxy1', 'haproxy2'] }, es)).toBe(
+      'titulares de la VIP: haproxy1 y haproxy2 (split brain)',
+    );
+    expect(describeHolding({ holders: [] }, es)).toBe('titular de la VIP: ninguno (ningún balanceador la tiene)');
   });
 });
