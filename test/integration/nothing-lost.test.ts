@@ -177,6 +177,39 @@ describe('class 2: file system errors as one line, never a half-written file', (
     for (const [path, content] of Object.entries(limitedOut)) expect(content, path).toBe(reference[path]);
   });
 
+  it('a file where a folder belongs, a folder where a file belongs, a link loop: one line each naming the path', async () => {
+    const dir = labDir('in-the-way');
+    writeFileSync(join(dir, 'afile'), 'mine\n');
+    mkdirSync(join(dir, 'adir'));
+    symlinkSync('loop2', join(dir, 'loop1'));
+    symlinkSync('loop1', join(dir, 'loop2'));
+    const cases: Array<[string[], number, RegExp]> = [
+      // ENOTDIR: a file in the way of a folder
+      [['render', '--out', 'afile/sub'], 2, /^hafarm: --out .*\/afile\/sub: .*\/afile is a file, not a folder/],
+      [['graph', '--out', 'afile/sub'], 2, /^hafarm: --out .*\/afile\/sub: .*\/afile is a file, not a folder/],
+      [
+        ['status', '--state', 'afile/x'],
+        1,
+        /^hafarm: --state .*\/afile\/x: .*\/afile is a file, so no folder can be there/,
+      ],
+      // EISDIR: a folder given as the definition
+      [
+        ['validate', '--lab', 'adir'],
+        1,
+        /^ {2}adir:1:1: \(file\): is a directory, not a file \(allowed: a regular file/m,
+      ],
+      // ELOOP: a link loop as the definition, and as the folder to write
+      [['validate', '--lab', 'loop1'], 1, /^ {2}loop1:1:1: \(file\): cannot be read: ELOOP: .*pass --lab FILE\)$/m],
+      [
+        ['render', '--out', 'loop1'],
+        1,
+        /^hafarm: cannot look at .*\/loop1: a symbolic link is in the way \(or a link loop\) \(ELOOP\); remove the link/,
+      ],
+    ];
+    for (const [args, exitCode, said] of cases)
+      expect(await expectRefused(dir, args, { exitCode }), args.join(' ')).toMatch(said);
+  });
+
   it('a TMPDIR that does not exist, a current folder that was removed: one line each', async () => {
     const dir = labDir('places');
     const tmp = await hafarm(['validate'], { cwd: dir, env: { TMPDIR: join(dir, 'no-such-folder') } });
