@@ -146,6 +146,9 @@ export function webDownEvidence(
   ];
 }
 
+/** `retries` in hafarm's haproxy.cfg, and HAProxy's default where a farm built by hand sets none. */
+const HAPROXY_RETRIES = 3;
+
 export const webDownCheck: Check = {
   id: 'V3',
   title: { en: 'a web server goes down', es: 'cae un servidor web' },
@@ -194,7 +197,17 @@ export const webDownCheck: Check = {
         // The page as a person watching it saw it then: the server gone DOWN.
         const atDown = detected === undefined ? undefined : await statsSnapshot(ctx, downMoment(victim, detected, say));
         if (detected !== undefined) events.push({ at: events[0]!.at + detected, label: downInStats(victim, say) });
-        const sessionsAtDown = Number(down?.stot ?? 0);
+        // HAProxy counts a session at every connection attempt, its retries included: a request
+        // sent to the victim before DOWN is retried there after it (each `timeout connect`, up to
+        // `retries` times) before it is redispatched. The count is taken once no request is bound
+        // to the victim any more (scur 0): from then on a new session is a request sent to it.
+        if (detected !== undefined)
+          await waitUntil(
+            async () => (await webServerStats(ctx))?.get(victim)?.scur === '0',
+            (HAPROXY_RETRIES + 1) * haproxyTimeMs(ctx.lab.haproxy.timeouts.connect) + 2000,
+            250,
+          );
+        const sessionsAtDown = Number((await webServerStats(ctx))?.get(victim)?.stot ?? down?.stot ?? 0);
         await new Promise((r) => setTimeout(r, 2000));
         const sessionsLater = Number((await webServerStats(ctx))?.get(victim)?.stot ?? -1);
         return { offIndex, off, events, down, detected, sessionsAtDown, sessionsLater, atDown };
