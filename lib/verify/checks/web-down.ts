@@ -201,13 +201,14 @@ export const webDownCheck: Check = {
         // sent to the victim before DOWN is retried there after it (each `timeout connect`, up to
         // `retries` times) before it is redispatched. The count is taken once no request is bound
         // to the victim any more (scur 0): from then on a new session is a request sent to it.
+        let bound = down;
         if (detected !== undefined)
           await waitUntil(
-            async () => (await webServerStats(ctx))?.get(victim)?.scur === '0',
+            async () => (bound = (await webServerStats(ctx))?.get(victim) ?? bound)?.scur === '0',
             (HAPROXY_RETRIES + 1) * haproxyTimeMs(ctx.lab.haproxy.timeouts.connect) + 2000,
             250,
           );
-        const sessionsAtDown = Number((await webServerStats(ctx))?.get(victim)?.stot ?? down?.stot ?? 0);
+        const sessionsAtDown = Number(bound?.stot ?? 0);
         await new Promise((r) => setTimeout(r, 2000));
         const sessionsLater = Number((await webServerStats(ctx))?.get(victim)?.stot ?? -1);
         return { offIndex, off, events, down, detected, sessionsAtDown, sessionsLater, atDown };
