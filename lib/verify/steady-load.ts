@@ -51,6 +51,11 @@ export interface TimelineEvent {
   label: Words;
 }
 
+/** A power moment's words, as the timeline marks it: "web2 powered off". */
+export function powered(host: string, on: boolean, say: Speaker): Words {
+  return on ? say(`${host} powered on`, `${host} encendido`) : say(`${host} powered off`, `${host} apagado`);
+}
+
 /**
  * Runs a power operation under load and marks the moment it returned: the machine is surely off
  * (or booted) by then, and the figures of the check count from there. On the Vagrant providers

@@ -11,6 +11,7 @@ import { pageServer } from '../../../roles/nginx/page-server.ts';
 import {
   markPower,
   outageOf,
+  powered,
   underLoad,
   waitUntil,
   type Outage,
@@ -34,11 +35,6 @@ async function markStandbyLogs(ctx: VerifyContext): Promise<Map<string, LogMark>
   for (const host of standbys(ctx.lab))
     marks.set(host, await markLog(ctx.machines, host, haStackOf(ctx.lab).logFile(ctx.lab), ctx.say));
   return marks;
-}
-
-/** "haproxy1 powered off", "haproxy1 powered on": the power moments on the timeline. */
-export function powered(host: string, on: boolean, say: Speaker): Words {
-  return on ? say(`${host} powered on`, `${host} encendido`) : say(`${host} powered off`, `${host} apagado`);
 }
 
 /** The requests sent since the moment (power off or on) that `since` names: time without service, failures. */

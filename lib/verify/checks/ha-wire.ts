@@ -11,7 +11,7 @@ import type { Check, PacketChart } from '../check.ts';
 import { asIs, joinWords, type Said, type Speaker, type Words } from '../../said.ts';
 import { describePacket, type Packet } from '../../packets/pcap.ts';
 import { gratuitousArps } from '../../packets/wire-packets.ts';
-import { waitUntil } from '../steady-load.ts';
+import { powered, waitUntil } from '../steady-load.ts';
 import { vipHolder } from '../vip.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -196,9 +196,9 @@ export function chartWords(
   const described = say.said(story.announcements);
   return {
     title: say(`${described} per balancer`, `${described} por balanceador`),
-    off: say(`${master} powered off`, `${master} apagado`),
+    off: powered(master, false, say),
     garp: say(`gratuitous ARP from ${taker}`, `ARP gratuito de ${taker}`),
-    on: say(`${master} powered on`, `${master} encendido`),
+    on: powered(master, true, say),
     silent: say(`${master} silent`, `${master} en silencio`),
   };
 }

@@ -13,18 +13,13 @@ import {
 } from '../../../roles/haproxy/health-check-windows.ts';
 import { pageServer } from '../../../roles/nginx/page-server.ts';
 import { haproxyTimeMs } from '../../../roles/haproxy/haproxy-time.ts';
-import { markPower, outageOf, underLoad, waitUntil, type Outage, type TimelineEvent } from '../steady-load.ts';
+import { markPower, outageOf, powered, underLoad, waitUntil, type Outage, type TimelineEvent } from '../steady-load.ts';
 import { serversNotUp, webServerStats } from '../../../roles/haproxy/haproxy-stats.ts';
 import { statsSnapshot, type StatsSnapshot } from '../../../roles/haproxy/stats-snapshot.ts';
 import { webDownTarget } from '../web-down-target.ts';
 
 /** A tolerance, not a measure: for every server UP before, and web2's services started after it booted. */
 const SETTLE_MS = 30_000;
-
-/** "web2 powered off", "web2 powered on": the power moments on the timeline. */
-export function powered(host: string, on: boolean, say: Speaker): Words {
-  return on ? say(`${host} powered on`, `${host} encendido`) : say(`${host} powered off`, `${host} apagado`);
-}
 
 /** Why V3 does not begin: what HAProxy's stats say of the servers that are not UP. */
 export function notAllUp(notUp: readonly Words[], say: Speaker): Words {

@@ -1,6 +1,7 @@
 // V4 and V5's sentences (lib/verify/checks/failover.ts): in English as they always were, in
 // Spanish with the same figures; the stack's log lines and its name quoted as they are.
 import { describe, expect, it } from 'vitest';
+import { powered } from '../../../../lib/verify/steady-load.ts';
 import { english, speaker } from '../../../../lib/said.ts';
 import {
   describeOutage,
@@ -11,7 +12,6 @@ import {
   masterWithoutVip,
   noFailback,
   noTakeover,
-  powered,
   powerOnReturned,
   serves,
   takeoverSummary,

@@ -1,6 +1,7 @@
 // V3's sentences (lib/verify/checks/web-down.ts): the summary, problems, evidence and the moments
 // of the statistics page, in English as they always were and in Spanish with the same figures.
 import { describe, expect, it } from 'vitest';
+import { powered } from '../../../../lib/verify/steady-load.ts';
 import { asIs, english, speaker } from '../../../../lib/said.ts';
 import { HAPROXY_CHECK_DEFAULTS } from '../../../../roles/haproxy/health-check.ts';
 import {
@@ -8,7 +9,6 @@ import {
   downInStats,
   downMoment,
   notAllUp,
-  powered,
   webDownEvidence,
   webDownProblems,
   webDownSummary,
