@@ -51,6 +51,19 @@ export interface TimelineEvent {
   label: Words;
 }
 
+/** "3 of 10 requests failed" ("3 de 10 peticiones fallaron"). */
+export function failedOf(failed: number, total: number, say: Speaker): Words {
+  return say(
+    `${failed} of ${total} requests failed`,
+    `${failed} de ${total} ${total === 1 ? 'petición' : 'peticiones'} ${failed === 1 ? 'falló' : 'fallaron'}`,
+  );
+}
+
+/** The requests that failed among some samples, in words. */
+export function failedAmong(samples: readonly Sample[], say: Speaker): Words {
+  return failedOf(samples.filter((s) => !s.ok).length, samples.length, say);
+}
+
 /** A power moment's words, as the timeline marks it: "web2 powered off". */
 export function powered(host: string, on: boolean, say: Speaker): Words {
   return on ? say(`${host} powered on`, `${host} encendido`) : say(`${host} powered off`, `${host} apagado`);

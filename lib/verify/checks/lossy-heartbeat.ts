@@ -21,7 +21,7 @@ import {
   waitHealed,
 } from '../link-fault.ts';
 import { pageServer } from '../../../roles/nginx/page-server.ts';
-import { markPower, underLoad, type TimelineEvent } from '../steady-load.ts';
+import { failedOf, markPower, underLoad, type TimelineEvent } from '../steady-load.ts';
 import {
   holderLanes,
   perBalancer,
@@ -75,10 +75,10 @@ export function describeOutcome(o: LossOutcome, seconds: number, say: Speaker): 
     .filter(Boolean)
     .join(', ');
   const movesEs = `${o.moves} ${o.moves === 1 ? 'movimiento' : 'movimientos'} de la VIP`;
-  const failedEs = `${o.failed} de ${o.total} ${o.total === 1 ? 'petición' : 'peticiones'} ${o.failed === 1 ? 'falló' : 'fallaron'}`;
+  const failed = failedOf(o.failed, o.total, say);
   return say(
-    `${o.percent}% loss for ${seconds} s: ${o.moves} VIP move${o.moves === 1 ? '' : 's'}${heldEn ? ` (${heldEn})` : ''}, ${o.failed} of ${o.total} requests failed${o.restart ? ', not healed by itself' : ''}`,
-    `${o.percent}% de pérdida durante ${seconds} s: ${movesEs}${heldEs ? ` (${heldEs})` : ''}, ${failedEs}${o.restart ? ', la granja no se recuperó por sí sola' : ''}`,
+    `${o.percent}% loss for ${seconds} s: ${o.moves} VIP move${o.moves === 1 ? '' : 's'}${heldEn ? ` (${heldEn})` : ''}, ${failed}${o.restart ? ', not healed by itself' : ''}`,
+    `${o.percent}% de pérdida durante ${seconds} s: ${movesEs}${heldEs ? ` (${heldEs})` : ''}, ${failed}${o.restart ? ', la granja no se recuperó por sí sola' : ''}`,
   );
 }
 

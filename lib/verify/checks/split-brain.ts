@@ -27,7 +27,7 @@ import {
   waitHealed,
 } from '../link-fault.ts';
 import { pageServer } from '../../../roles/nginx/page-server.ts';
-import { markPower, underLoad, waitUntil, type Sample, type TimelineEvent } from '../steady-load.ts';
+import { failedAmong, markPower, underLoad, waitUntil, type Sample, type TimelineEvent } from '../steady-load.ts';
 import { holderLanes, perBalancer, splitSpans, throughBalancers, vacantSpans } from '../vip-history.ts';
 import { watchVip } from '../vip-watch.ts';
 import { macsClaiming } from '../../packets/wire-packets.ts';
@@ -48,16 +48,6 @@ export function splitBrainVariant(lab: Lab): Said {
   return hasSecondPath(lab)
     ? { en: `heartbeat paths: ${lab.ha.paths.join(', ')}`, es: `vías de latidos: ${lab.ha.paths.join(', ')}` }
     : { en: 'one heartbeat path', es: 'una sola vía de latidos' };
-}
-
-/** "3 of 10 requests failed" ("3 de 10 peticiones fallaron"): the requests that failed among some. */
-export function failedOf(samples: Sample[], say: Speaker): Words {
-  const failed = samples.filter((s) => !s.ok).length;
-  const total = samples.length;
-  return say(
-    `${failed} of ${total} requests failed`,
-    `${failed} de ${total} ${total === 1 ? 'petición' : 'peticiones'} ${failed === 1 ? 'falló' : 'fallaron'}`,
-  );
 }
 
 /** What V8 saw, in figures and names: splitBrainWords says it. */
@@ -112,7 +102,7 @@ export function healedWords(story: SplitBrainStory, say: Speaker): { healed: Wor
             `${healed.host} alone holds the VIP ${healed.after.toFixed(1)} s after the link was whole${story.vacantSeconds > 0 ? `, after ${story.vacantSeconds.toFixed(1)} s with no holder at all` : ''}`,
             `solo ${healed.host} tiene la VIP ${healed.after.toFixed(1)} s después de restablecerse el enlace${story.vacantSeconds > 0 ? `, tras ${story.vacantSeconds.toFixed(1)} s sin ningún titular` : ''}`,
           );
-  const failed = failedOf(healing, say);
+  const failed = failedAmong(healing, say);
   const healingSay = healing.length > 0 ? say(`, ${failed} until then`, `, ${failed} hasta entonces`) : say('', '');
   return { healed: healedSay, healing: healingSay };
 }
@@ -200,8 +190,8 @@ export function splitBrainWords(
             `un solo titular todo el tiempo: ${master} conservó la VIP durante los ${windowSeconds} s que el enlace de latidos de ${broken} estuvo silenciado (${through}); ${healed}${healing}`,
           )
         : say(
-            `split brain: ${broken} took the VIP ${splitAfter!.toFixed(1)} s after its heartbeat link went silent while ${master} kept it, ARP from both; ${failedOf(during, say)} meanwhile; ${healed}${healing}`,
-            `split brain: ${broken} tomó la VIP ${splitAfter!.toFixed(1)} s después de silenciarse su enlace de latidos mientras ${master} la conservaba, ARP de ambos; ${failedOf(during, say)} mientras tanto; ${healed}${healing}`,
+            `split brain: ${broken} took the VIP ${splitAfter!.toFixed(1)} s after its heartbeat link went silent while ${master} kept it, ARP from both; ${failedAmong(during, say)} meanwhile; ${healed}${healing}`,
+            `split brain: ${broken} tomó la VIP ${splitAfter!.toFixed(1)} s después de silenciarse su enlace de latidos mientras ${master} la conservaba, ARP de ambos; ${failedAmong(during, say)} mientras tanto; ${healed}${healing}`,
           );
   return { evidence, problems, summary };
 }

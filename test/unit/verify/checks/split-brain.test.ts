@@ -1,10 +1,10 @@
 // What V8 says of a split brain (or of one avoided by a second path), in English and Spanish.
 import { describe, expect, it } from 'vitest';
+import { failedAmong } from '../../../../lib/verify/steady-load.ts';
 import { english, speaker } from '../../../../lib/said.ts';
 import { loadLab } from '../../../../lib/farm/load-lab.ts';
 import type { Sample } from '../../../../lib/verify/steady-load.ts';
 import {
-  failedOf,
   healedWords,
   splitBrainVariant,
   splitBrainWords,
@@ -53,10 +53,10 @@ describe("V8's variant", () => {
 
 describe('the requests that failed', () => {
   it('agree in number in Spanish', () => {
-    expect(failedOf([sample(1, false)], es)).toBe('1 de 1 petición falló');
-    expect(failedOf([sample(1, false), sample(2, true)], es)).toBe('1 de 2 peticiones falló');
-    expect(failedOf([sample(1, false), sample(2, false)], es)).toBe('2 de 2 peticiones fallaron');
-    expect(failedOf([sample(1, false), sample(2, false)], english)).toBe('2 of 2 requests failed');
+    expect(failedAmong([sample(1, false)], es)).toBe('1 de 1 petición falló');
+    expect(failedAmong([sample(1, false), sample(2, true)], es)).toBe('1 de 2 peticiones falló');
+    expect(failedAmong([sample(1, false), sample(2, false)], es)).toBe('2 de 2 peticiones fallaron');
+    expect(failedAmong([sample(1, false), sample(2, false)], english)).toBe('2 of 2 requests failed');
   });
 });
 
